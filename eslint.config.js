@@ -1,0 +1,50 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'test-output/', 'src/generated/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read configuration through src/config, never process.env directly.',
+        },
+      ],
+    },
+  },
+  {
+    // The core knows chat rules only: no HTTP, no storage engine, no logging backend.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['express', 'express/*', 'better-sqlite3', 'ioredis', 'redis', 'pino', 'node:http', 'node:https'], message: 'src/core must not depend on transport or storage engines.' },
+            { group: ['**/http/**', '**/store/sqlite/**', '**/store/memory/**', '**/config/**'], message: 'src/core must not import outer layers.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/**', 'express', '**/config/**'], message: 'Stores get narrow dependencies, never HTTP or config.' }] }],
+    },
+  },
+  {
+    files: ['src/cli.ts', 'src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'clients/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['clients/web/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', fetch: 'readonly', console: 'readonly', localStorage: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Intl: 'readonly', Date: 'readonly' } },
+  },
+);

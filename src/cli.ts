@@ -1,0 +1,40 @@
+import { helpText } from './config/help.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import { createLogger } from './log.js';
+import { startServer } from './server.js';
+
+let parsed;
+try {
+  parsed = loadConfig(process.argv.slice(2), process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`parley: ${err.message}`);
+  process.exit(2);
+}
+if (parsed.help) {
+  process.stdout.write(helpText());
+  process.exit(0);
+}
+
+const log = createLogger(parsed.config.logLevel);
+let running;
+try {
+  running = await startServer(parsed.config, { log });
+} catch (err) {
+  log.fatal({ err }, 'parley could not start');
+  process.exit(1);
+}
+
+const server = running;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+import { optionSpecs, type Config, type OptionKey } from './schema.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type ParsedCommandLine = { help: true } | { help: false; config: Config };
+
+/**
+ * Reads flags and PARLEY_* variables (flags win over the environment, which wins over defaults), validates
+ * every option and returns a frozen Config. Every failure names the option, its flag and variable.
+ */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommandLine {
+  const keys = Object.keys(optionSpecs) as OptionKey[];
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const flags = Object.fromEntries(keys.map((key) => [optionSpecs[key].flag, { type: 'string' as const }]));
+    ({ values } = parseArgs({ args: [...argv], options: { ...flags, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}; see --help`);
+  }
+  if (values.help) return { help: true };
+  return { help: false, config: resolveConfig(keys, (key) => values[optionSpecs[key].flag] as string | undefined, env) };
+}
+
+/** Defaults overlaid with explicit values; for tests and embedding, no flags or environment involved. */
+export function configFrom(overrides: Partial<{ [K in OptionKey]: Config[K] }> = {}): Config {
+  const keys = Object.keys(optionSpecs) as OptionKey[];
+  return resolveConfig(keys, (key) => (key in overrides ? String(overrides[key]) : undefined), {});
+}
+
+function resolveConfig(
+  keys: readonly OptionKey[],
+  flagValue: (key: OptionKey) => string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Config {
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of keys) {
+    const spec = optionSpecs[key];
+    const raw = flagValue(key) ?? env[spec.env] ?? spec.default;
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) config[key] = parsed.data;
+    else {
+      const why = parsed.error.issues.map((issue) => issue.message).join('; ');
+      problems.push(`--${spec.flag} / ${spec.env}: "${String(raw)}" is not valid (${why}). ${spec.help}.`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  return Object.freeze(config) as Config;
+}

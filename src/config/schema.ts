@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+interface OptionSpec<S extends z.ZodType> {
+  /** The command-line flag, without the leading dashes. */
+  readonly flag: string;
+  readonly env: `PARLEY_${string}`;
+  readonly schema: S;
+  readonly default: z.input<S>;
+  readonly help: string;
+}
+
+function option<S extends z.ZodType>(spec: OptionSpec<S>): OptionSpec<S> {
+  return spec;
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const ms = (min: number, max: number) => int(min, max);
+
+/**
+ * Every setting of the server, in one place: its flag, its PARLEY_* variable, its default and its help.
+ * `--help` and the README's configuration table are made from this list, and a test keeps them in step.
+ */
+export const optionSpecs = {
+  port: option({ flag: 'port', env: 'PARLEY_PORT', schema: int(0, 65_535), default: 8080, help: 'TCP port to listen on (0: any free port)' }),
+  host: option({ flag: 'host', env: 'PARLEY_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address to listen on (0.0.0.0 or :: for every interface)' }),
+  store: option({ flag: 'store', env: 'PARLEY_STORE', schema: z.enum(['memory']), default: 'memory', help: 'Storage backend: memory (nothing survives a restart)' }),
+  data: option({ flag: 'data', env: 'PARLEY_DATA', schema: z.string().min(1), default: './data', help: 'Directory for the data files of durable stores; created on first start' }),
+  logLevel: option({ flag: 'log-level', env: 'PARLEY_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', help: 'Log level (logs are JSON lines on stdout)' }),
+  heartbeatMs: option({ flag: 'heartbeat-ms', env: 'PARLEY_HEARTBEAT_MS', schema: ms(10, 3_600_000), default: 15_000, help: 'Milliseconds between heartbeat comments on every stream' }),
+  retryMs: option({ flag: 'retry-ms', env: 'PARLEY_RETRY_MS', schema: ms(0, 3_600_000), default: 2_000, help: 'Reconnect delay suggested to clients in the stream\'s retry: field (ms)' }),
+  queueLimit: option({ flag: 'queue-limit', env: 'PARLEY_QUEUE_LIMIT', schema: int(1, 10_000_000), default: 10_000, help: 'Undelivered messages a user may have waiting; past it sends to them are refused' }),
+  keepDelivered: option({ flag: 'keep-delivered', env: 'PARLEY_KEEP_DELIVERED', schema: int(0, 10_000_000), default: 1_000, help: 'Delivered messages kept per user for Last-Event-ID resume' }),
+  retainMs: option({ flag: 'retain-ms', env: 'PARLEY_RETAIN_MS', schema: ms(0, 365 * 86_400_000), default: 86_400_000, help: 'Delivered messages older than this are pruned (ms; default 24 h)' }),
+  pruneIntervalMs: option({ flag: 'prune-interval-ms', env: 'PARLEY_PRUNE_INTERVAL_MS', schema: ms(10, 86_400_000), default: 60_000, help: 'How often delivered messages past the window are pruned (ms)' }),
+  maxTextLength: option({ flag: 'max-text-length', env: 'PARLEY_MAX_TEXT_LENGTH', schema: int(1, 1_000_000), default: 4_000, help: 'Longest message text, in characters' }),
+  maxBodyBytes: option({ flag: 'max-body-bytes', env: 'PARLEY_MAX_BODY_BYTES', schema: int(64, 16 * 1024 * 1024), default: 65_536, help: 'Largest request body; larger ones get 413' }),
+  scryptCost: option({ flag: 'scrypt-cost', env: 'PARLEY_SCRYPT_COST', schema: int(2, 1 << 20).refine((n) => (n & (n - 1)) === 0, 'must be a power of two'), default: 16_384, help: 'scrypt CPU/memory cost N for new password hashes (a power of two)' }),
+  sessionTtlMs: option({ flag: 'session-ttl-ms', env: 'PARLEY_SESSION_TTL_MS', schema: ms(1_000, 10 * 365 * 86_400_000), default: 30 * 86_400_000, help: 'Token lifetime, refreshed by use (ms; default 30 days)' }),
+  presenceDelayMs: option({ flag: 'presence-delay-ms', env: 'PARLEY_PRESENCE_DELAY_MS', schema: ms(0, 60_000), default: 250, help: 'Presence changes are gathered this long and sent as one event (ms)' }),
+} as const;
+
+export type OptionKey = keyof typeof optionSpecs;
+
+export type Config = { readonly [K in OptionKey]: z.output<(typeof optionSpecs)[K]['schema']> };

@@ -1,0 +1,125 @@
+import type { Store } from '../store/store.js';
+import type { Accounts } from './accounts.js';
+import type { Actor, Command, CommandResult } from './commands.js';
+import type { Delivery } from './delivery.js';
+import type { Directory, Group } from './directory.js';
+import { ChatError } from './errors.js';
+import { canonicalName, claimableName } from './names.js';
+
+/** The size limit of the original system: a group is at most 32 users, its creator included. */
+export const maxGroupSize = 32;
+
+export interface ChatLimits {
+  /** Longest message text, in characters. @default 4000 */
+  readonly maxTextLength: number;
+}
+
+/**
+ * The one executor behind every front door: REST routes and the command line both build a Command and call
+ * `execute`. The rules of the chat live here and nowhere else.
+ */
+export class Chat {
+  constructor(
+    private readonly store: Store,
+    private readonly directory: Directory,
+    private readonly accounts: Accounts,
+    private readonly delivery: Delivery,
+    private readonly limits: ChatLimits,
+    private readonly now: () => number,
+  ) {}
+
+  async execute(actor: Actor, command: Command): Promise<CommandResult> {
+    switch (command.kind) {
+      case 'get_users':
+        return {
+          kind: 'users',
+          users: this.directory.userNames().map((name) => ({ name, online: this.delivery.isOnline(name) })),
+        };
+      case 'exit':
+        await this.accounts.logout(actor);
+        this.delivery.endSession(actor.name, actor.sessionId);
+        return { kind: 'exited' };
+      case 'send':
+        return this.send(actor, command.to, command.text);
+      case 'broadcast':
+        return this.broadcast(actor, command.text);
+      case 'create_group':
+        return { kind: 'group_created', group: await this.createGroup(actor, command.name, command.members) };
+    }
+  }
+
+  /** The groups a user belongs to, sorted by name. */
+  groupsOf(name: string): Group[] {
+    return this.directory.groupsOf(name);
+  }
+
+  private async send(actor: Actor, rawTo: string, text: string): Promise<CommandResult> {
+    this.checkText(text);
+    const to = canonicalName(rawTo);
+    const group = to === undefined ? undefined : this.directory.group(to);
+    if (to === undefined || (!group && !this.directory.hasUser(to))) {
+      throw new ChatError('not_found', `no user or group is called "${rawTo.slice(0, 40)}"`, 'body.to');
+    }
+    if (!group) {
+      const sent = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to], false);
+      return { kind: 'sent', id: sent.id, to, recipients: sent.recipients.length };
+    }
+    if (!group.members.includes(actor.name)) {
+      throw new ChatError('not_member', `only members of "${group.name}" may send to it`, 'body.to');
+    }
+    const recipients = group.members.filter((m) => m !== actor.name);
+    const draft = { from: actor.name, kind: 'group' as const, group: group.name, text, sentAt: this.now() };
+    const sent = await this.delivery.send(draft, recipients, false);
+    return { kind: 'sent', id: sent.id, to, recipients: sent.recipients.length };
+  }
+
+  private async broadcast(actor: Actor, text: string): Promise<CommandResult> {
+    this.checkText(text);
+    const recipients = this.directory.userNames().filter((name) => name !== actor.name);
+    const sent = await this.delivery.send({ from: actor.name, kind: 'broadcast', text, sentAt: this.now() }, recipients, true);
+    return { kind: 'broadcast', id: sent.id, recipients: sent.recipients.length, skipped: sent.skipped };
+  }
+
+  private async createGroup(actor: Actor, rawName: string, rawMembers: readonly string[]): Promise<Group> {
+    const name = claimableName(rawName, 'body.name');
+    const members = [actor.name];
+    const unknown: string[] = [];
+    for (const raw of rawMembers) {
+      const member = canonicalName(raw);
+      if (member === undefined || !this.directory.hasUser(member)) unknown.push(raw.slice(0, 40));
+      else if (!members.includes(member)) members.push(member);
+    }
+    if (unknown.length > 0) {
+      throw new ChatError('unknown_member', `not registered users: ${unknown.join(', ')}`, 'body.members');
+    }
+    if (members.length < 2) {
+      throw new ChatError('invalid_request', 'a group needs at least one member besides its creator', 'body.members');
+    }
+    if (members.length > maxGroupSize) {
+      throw new ChatError(
+        'too_many_members',
+        `a group has at most ${maxGroupSize} users, its creator included; this one would have ${members.length}`,
+        'body.members',
+      );
+    }
+    const group: Group = { name, members, createdBy: actor.name };
+    await this.directory.claim(name, async () => {
+      if (!(await this.store.insertGroup({ ...group, createdAt: this.now() }))) {
+        throw new ChatError('name_taken', `the name "${name}" is taken`, 'body.name');
+      }
+      this.directory.addGroup(group);
+    });
+    return group;
+  }
+
+  private checkText(text: string): void {
+    if (text.trim() === '') throw new ChatError('invalid_request', 'the text is empty', 'body.text');
+    if (text.length > this.limits.maxTextLength) {
+      throw new ChatError(
+        'invalid_request',
+        `the text has ${text.length} characters; at most ${this.limits.maxTextLength} are allowed`,
+        'body.text',
+      );
+    }
+  }
+}

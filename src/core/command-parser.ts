@@ -1,0 +1,32 @@
+import type { Command } from './commands.js';
+import { ChatError } from './errors.js';
+
+/**
+ * Parses one line of the original command language into a Command. Only the grammar is checked here; the
+ * fields are validated by the same schemas as the REST bodies, and the rules by the executor.
+ *
+ *   get_users | exit | broad: <text> | mk_grp:<group>:<user>[:<user>...] | <name>: <text>
+ */
+export function parseCommandLine(input: string): Command {
+  const line = input.replace(/\r?\n$/, '');
+  const trimmed = line.trim();
+  if (trimmed === 'get_users') return { kind: 'get_users' };
+  if (trimmed === 'exit') return { kind: 'exit' };
+  if (/^mk_grp\s*:/.test(trimmed)) {
+    const [, name = '', ...members] = trimmed.split(':').map((part) => part.trim());
+    return { kind: 'create_group', name, members: members.filter((m) => m !== '') };
+  }
+  const colon = line.indexOf(':');
+  if (colon > 0) {
+    const target = line.slice(0, colon).trim();
+    // One space after the colon is the separator of the original syntax; the rest of the text is kept as is.
+    const text = line.slice(colon + 1).replace(/^ /, '');
+    if (target === 'broad') return { kind: 'broadcast', text };
+    if (target !== '' && !/\s/.test(target)) return { kind: 'send', to: target, text };
+  }
+  throw new ChatError(
+    'invalid_request',
+    'not a command: use "<user or group>: <text>", "broad: <text>", "mk_grp:<group>:<user>:...", "get_users" or "exit"',
+    'body',
+  );
+}

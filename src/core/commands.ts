@@ -1,0 +1,27 @@
+import type { Group } from './directory.js';
+
+/** Every command of the original chat system except join, which creates the actor and so precedes them. */
+export type Command =
+  | { readonly kind: 'get_users' }
+  | { readonly kind: 'exit' }
+  | { readonly kind: 'send'; readonly to: string; readonly text: string }
+  | { readonly kind: 'broadcast'; readonly text: string }
+  | { readonly kind: 'create_group'; readonly name: string; readonly members: readonly string[] };
+
+export type CommandResult =
+  | { readonly kind: 'users'; readonly users: readonly UserPresence[] }
+  | { readonly kind: 'exited' }
+  | { readonly kind: 'sent'; readonly id: number; readonly to: string; readonly recipients: number }
+  | { readonly kind: 'broadcast'; readonly id: number; readonly recipients: number; readonly skipped: readonly string[] }
+  | { readonly kind: 'group_created'; readonly group: Group };
+
+export interface UserPresence {
+  readonly name: string;
+  readonly online: boolean;
+}
+
+/** Who is acting: the authenticated user and the session (token) they act through. */
+export interface Actor {
+  readonly name: string;
+  readonly sessionId: string;
+}

@@ -1,0 +1,63 @@
+import { ChatError } from './errors.js';
+
+export interface Group {
+  readonly name: string;
+  /** The creator first; 2 to 32 users. */
+  readonly members: readonly string[];
+  readonly createdBy: string;
+}
+
+/**
+ * Who exists: every registered user and group, in memory for O(1) lookups. Users and groups share one
+ * namespace; a name being created is claimed at once so that two concurrent requests cannot both take it.
+ */
+export class Directory {
+  private readonly users = new Set<string>();
+  private readonly groups = new Map<string, Group>();
+  private readonly claimed = new Set<string>();
+  private sortedUsers: string[] | undefined;
+
+  addUser(name: string): void {
+    this.users.add(name);
+    this.sortedUsers = undefined;
+  }
+
+  addGroup(group: Group): void {
+    this.groups.set(group.name, group);
+  }
+
+  hasUser(name: string): boolean {
+    return this.users.has(name);
+  }
+
+  group(name: string): Group | undefined {
+    return this.groups.get(name);
+  }
+
+  /** Every user, sorted by name. */
+  userNames(): readonly string[] {
+    this.sortedUsers ??= [...this.users].sort();
+    return this.sortedUsers;
+  }
+
+  groupsOf(user: string): Group[] {
+    return [...this.groups.values()].filter((g) => g.members.includes(user)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** Claims a free name for the duration of `create`; name_taken when a user, group or pending claim has it. */
+  async claim<T>(name: string, create: () => Promise<T>): Promise<T> {
+    if (this.users.has(name) || this.groups.has(name) || this.claimed.has(name)) {
+      throw new ChatError('name_taken', `the name "${name}" is taken`, 'body.name');
+    }
+    this.claimed.add(name);
+    try {
+      return await create();
+    } finally {
+      this.claimed.delete(name);
+    }
+  }
+
+  isClaimed(name: string): boolean {
+    return this.claimed.has(name);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The closed catalog of everything a request can fail with. The core names the failure; the HTTP layer alone
+ * maps a code to a status (src/http/problem.ts), and a guard test keeps this list and openapi.yaml in step.
+ */
+export const errorCodes = [
+  'invalid_request',
+  'unsupported_media_type',
+  'payload_too_large',
+  'unauthorized',
+  'bad_credentials',
+  'forbidden',
+  'not_member',
+  'not_found',
+  'name_taken',
+  'queue_full',
+  'unknown_member',
+  'too_many_members',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export class ChatError extends Error {
+  override readonly name = 'ChatError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The request field that failed, as a dotted path (`body.text`). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}

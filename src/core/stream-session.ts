@@ -1,0 +1,45 @@
+import type { QueuedMsgform } from './msgform.js';
+
+/** What a stream is told when its resume position cannot be honoured in full. */
+export type LostNotice =
+  | { readonly reason: 'retention'; readonly after: number; readonly through: number }
+  | { readonly reason: 'unknown_position'; readonly after: number };
+
+/** An event shared by every stream that carries it; a transport caches its encoding in `wire`. */
+export interface SharedEvent {
+  readonly json: string;
+  wire?: string;
+}
+
+export type EndReason = 'exit' | 'shutdown' | 'slow_consumer';
+
+/**
+ * The transport side of a stream, implemented by the HTTP layer (an SSE response). The core decides what to
+ * send and when; the sink only encodes and writes.
+ */
+export interface StreamSink {
+  /** Writes one message; false when the transport's buffer is full and nothing more should be written until drain. */
+  message(entry: QueuedMsgform): boolean;
+  lost(notice: LostNotice): void;
+  presence(event: SharedEvent): void;
+  heartbeat(): void;
+  /** Registers the listener called each time a full transport can take more. */
+  onDrain(listener: () => void): void;
+  /** Ends the transport, telling the client why. */
+  end(reason: EndReason): void;
+}
+
+/** One open stream of one user: where it stands in the user's queue, and whether it may be written to. */
+export class StreamSession {
+  /** The id of the last message written to this stream. */
+  cursor = 0;
+  /** True until attached to the queue and while the transport is full. */
+  waiting = true;
+  closed = false;
+
+  constructor(
+    readonly user: string,
+    readonly sessionId: string,
+    readonly sink: StreamSink,
+  ) {}
+}

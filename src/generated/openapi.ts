@@ -1,0 +1,737 @@
+// Generated from openapi.yaml by `npm run gen`. Do not edit.
+
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness probe */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join - register a new name or log in to a known one
+         * @description A new name registers the account (201). A known name with the right password is recognised (200) and
+         *     gets its old queue back, with everything that arrived while it was away. The token is returned in the
+         *     body and also set as an `HttpOnly; SameSite=Strict` cookie so that a same-origin browser `EventSource`
+         *     is authenticated.
+         */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Exit - revoke this token and go offline
+         * @description The token stops working, the streams it opened end and the user shows offline once no other stream
+         *     of theirs is open. The session cookie is cleared.
+         */
+        delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * get_users - who is online and who is offline
+         * @description Every registered user, sorted by name. With `Accept: text/plain` the original listing, one line a
+         *     user: `o alice` (online) or `x bob` (offline).
+         */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{name}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's event stream (Server-Sent Events)
+         * @description Only the authenticated user may open their own stream. The stream first sends what is waiting
+         *     (oldest first), then live messages as they come. Events:
+         *
+         *     - `message` with `id: <msgform id>` and `data: <Msgform as JSON on one line>`.
+         *     - `presence` with `data: <PresenceEvent>` when users come online, go offline or register.
+         *     - `lost` with `data: <LostEvent>` when the requested resume position is older than what the server
+         *       retains, or unknown to it; the stream then continues from the oldest message it still has.
+         *
+         *     Comments (`: heartbeat`) keep the connection alive; a `retry:` field suggests the reconnect delay.
+         *
+         *     Without a resume position the stream sends what was never written to any stream of this user. With
+         *     `Last-Event-ID` (header) or `lastEventId` (query) it sends exactly every message after that id that
+         *     is still retained.
+         */
+        get: operations["streamMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `<username>: <message>` or `<group>: <message>`
+         * @description To a user: one msgform on that user's queue, online or offline. To a group: one msgform to each
+         *     member except the sender; only members may send. Refused whole (409 `queue_full`) when a recipient's
+         *     pending queue is full. A 202 means every recipient's msgform is stored.
+         */
+        post: operations["sendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/broadcast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `broad: <message>` - to every registered user
+         * @description One msgform to every registered user except the sender, online or offline. Users whose pending
+         *     queue is full are skipped and named in `skipped`.
+         */
+        post: operations["broadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The groups the caller belongs to */
+        get: operations["listGroups"];
+        put?: never;
+        /**
+         * `mk_grp:<group>:<user>:...` - create a named group
+         * @description The group is the creator plus the listed users, at most 32 users in all. Every member must be a
+         *     registered user. Users and groups share one namespace.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One line of the original command language
+         * @description The body is one line in the original syntax: `user1: hi`, `broad: hi`, `mk_grp:g1:user1:user2`,
+         *     `g1: hi`, `get_users` or `exit`. It runs exactly as the matching endpoint would and answers as that
+         *     endpoint does.
+         */
+        post: operations["runCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Health: {
+            /** @constant */
+            status: "ok";
+        };
+        /**
+         * @description A user or group name: 1 to 32 characters, a letter first, then letters, digits, `_` or `-`.
+         *     Case-insensitive: names are folded to lower case, so `Alice` and `alice` are one account.
+         *     The words of the command language (`broad`, `get_users`, `exit`, `mk_grp`) are reserved.
+         * @example alice
+         */
+        Name: string;
+        /** @description 8 to 256 characters. Stored only as a salted scrypt hash. */
+        Password: string;
+        /**
+         * @description The message text: not empty or only white space, at most the configured maximum (default 4000
+         *     characters). Newlines and any Unicode are carried intact.
+         */
+        Text: string;
+        /**
+         * @description An opaque id; ids increase strictly for each recipient.
+         * @example 42
+         */
+        MessageId: string;
+        Credentials: {
+            username: components["schemas"]["Name"];
+            password: components["schemas"]["Password"];
+        };
+        Session: {
+            username: components["schemas"]["Name"];
+            /** @description A random bearer token (256 bits, base64url). */
+            token: string;
+            /** @description True when this request registered the account. */
+            created: boolean;
+        };
+        User: {
+            name: components["schemas"]["Name"];
+            online: boolean;
+        };
+        UserList: {
+            users: components["schemas"]["User"][];
+        };
+        SendMessage: {
+            to: components["schemas"]["Name"];
+            text: components["schemas"]["Text"];
+        };
+        Accepted: {
+            id: components["schemas"]["MessageId"];
+            to: components["schemas"]["Name"];
+            /** @description How many queues the message was put on. */
+            recipients: number;
+        };
+        BroadcastRequest: {
+            text: components["schemas"]["Text"];
+        };
+        BroadcastAccepted: {
+            id: components["schemas"]["MessageId"];
+            /** @description How many queues the message was put on. */
+            recipients: number;
+            /** @description Users whose pending queue was full; they did not get the message. */
+            skipped: components["schemas"]["Name"][];
+        };
+        CreateGroup: {
+            name: components["schemas"]["Name"];
+            /** @description Registered users to add; the creator is always a member. */
+            members: components["schemas"]["Name"][];
+        };
+        Group: {
+            name: components["schemas"]["Name"];
+            members: components["schemas"]["Name"][];
+            createdBy: components["schemas"]["Name"];
+        };
+        GroupList: {
+            groups: components["schemas"]["Group"][];
+        };
+        /** @description One message on one recipient's queue; the `data` of a `message` event. */
+        Msgform: {
+            id: components["schemas"]["MessageId"];
+            from: components["schemas"]["Name"];
+            to: components["schemas"]["Name"];
+            group?: components["schemas"]["Name"];
+            /** @enum {string} */
+            kind: "direct" | "group" | "broadcast";
+            text: string;
+            /** Format: date-time */
+            sentAt: string;
+        };
+        /** @description The `data` of a `presence` event; only the users whose state changed. */
+        PresenceEvent: {
+            users: components["schemas"]["User"][];
+        };
+        /**
+         * @description The `data` of a `lost` event. `reason` is `retention` when messages after `after` up to and including
+         *     `through` were pruned before this stream could send them, or `unknown_position` when `after` is
+         *     not an id this server has issued (for example after its store was wiped).
+         */
+        LostEvent: {
+            /** @enum {string} */
+            reason: "retention" | "unknown_position";
+            after: components["schemas"]["MessageId"];
+            through?: components["schemas"]["MessageId"];
+        };
+        /**
+         * @description The stable machine-readable error code.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_request" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "unavailable" | "internal";
+        /** @description An RFC 9457 problem document. */
+        Problem: {
+            /**
+             * Format: uri-reference
+             * @example urn:parley:problem:invalid_request
+             */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            code: components["schemas"]["ErrorCode"];
+            /** @description The request field that failed, as a dotted path (`body.text`, `header.last-event-id`). */
+            field?: string;
+            instance?: string;
+        };
+    };
+    responses: {
+        /** @description The request is malformed; `field` names what failed. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No token, or a token that is unknown, revoked or expired. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The password does not match the account. */
+        BadCredentials: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not yours (another user's stream) or not a member of the group. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such user or group. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The name is taken, or a recipient's pending queue is full. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is larger than the configured limit. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not of the content type the endpoint reads. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A group member is not a registered user, or the group is larger than 32 users. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The server is shutting down. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        UserName: components["schemas"]["Name"];
+    };
+    requestBodies: never;
+    headers: {
+        /** @description `parley_session=<token>; Path=/; HttpOnly; SameSite=Strict` */
+        SessionCookie: string;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server is serving. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Logged in to an existing account. */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["SessionCookie"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description A new account was registered and logged in. */
+            201: {
+                headers: {
+                    "Set-Cookie": components["headers"]["SessionCookie"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["BadCredentials"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    streamMessages: {
+        parameters: {
+            query?: {
+                /** @description The same as the `Last-Event-ID` header, for clients that cannot set headers. */
+                lastEventId?: components["schemas"]["MessageId"];
+            };
+            header?: {
+                /** @description The id of the last message the client received. */
+                "Last-Event-ID"?: components["schemas"]["MessageId"];
+            };
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless `text/event-stream`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    sendMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessage"];
+            };
+        };
+        responses: {
+            /** @description Accepted and queued for every recipient. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    broadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BroadcastRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted and queued for every recipient not skipped. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's groups, sorted by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroup"];
+            };
+        };
+        responses: {
+            /** @description The group was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    runCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description `get_users`: the users, as `GET /users` answers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                    "text/plain": string;
+                };
+            };
+            /** @description `mk_grp`: the group was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description A direct, group or broadcast message was accepted. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"] | components["schemas"]["BroadcastAccepted"];
+                };
+            };
+            /** @description `exit`: logged out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+}

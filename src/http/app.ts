@@ -1,0 +1,72 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { ChatError } from '../core/errors.js';
+import type { HttpDeps } from './deps.js';
+import { problem, sendProblem, type Problem } from './problem.js';
+import { commandRoutes } from './routes/commands.js';
+import { groupRoutes } from './routes/groups.js';
+import { healthRoutes } from './routes/health.js';
+import { messageRoutes } from './routes/messages.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { streamRoutes } from './routes/stream.js';
+import { userRoutes } from './routes/users.js';
+import { webRoutes } from './routes/web.js';
+
+/** Builds the HTTP application without listening, so tests and the server wire it the same way. */
+export function createApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: deps.limits.maxBodyBytes, type: 'application/json', strict: true }));
+  app.use(
+    healthRoutes(deps),
+    sessionRoutes(deps),
+    userRoutes(deps),
+    streamRoutes(deps),
+    messageRoutes(deps),
+    groupRoutes(deps),
+    commandRoutes(deps),
+    webRoutes(deps),
+  );
+  app.use((req) => {
+    throw new ChatError('not_found', `no such endpoint: ${req.method} ${req.path.slice(0, 100)}`);
+  });
+  app.use(errorHandler(deps));
+  return app;
+}
+
+/** Body-parser failures, by their `type`, as the catalog's codes. */
+function fromBodyParser(err: { type?: unknown; message?: unknown }): Problem | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return problem('payload_too_large', 'the request body is larger than the server accepts', 'body');
+    case 'entity.parse.failed':
+      return problem('invalid_request', 'the body is not valid JSON', 'body');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problem('unsupported_media_type', String(err.message), 'header.content-type');
+    case 'request.aborted':
+    case 'stream.encoding.set':
+      return problem('invalid_request', 'the request body could not be read', 'body');
+    default:
+      return undefined;
+  }
+}
+
+function errorHandler({ log }: HttpDeps): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    let body: Problem | undefined;
+    if (err instanceof ChatError) body = problem(err.code, err.message, err.field);
+    else if (typeof err === 'object' && err !== null) body = fromBodyParser(err as { type?: unknown });
+    if (!body) {
+      log.error({ err, method: req.method, path: req.path }, 'request failed');
+      body = problem('internal', 'the server failed to handle the request; it has been logged');
+    } else {
+      log.info({ code: body.code, status: body.status, method: req.method, path: req.path }, body.detail);
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(res, body);
+  };
+}

@@ -1,0 +1,35 @@
+import type { NextFunction, Request, Response } from 'express';
+import { parse as parseCookies } from 'cookie';
+import type { Accounts } from '../core/accounts.js';
+import type { Actor } from '../core/commands.js';
+import { ChatError } from '../core/errors.js';
+
+export const sessionCookie = 'parley_session';
+
+/** The bearer token of a request: the Authorization header, else the session cookie. */
+export function tokenOf(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+([A-Za-z0-9_-]{1,512})\s*$/i.exec(header);
+    if (!match) throw new ChatError('unauthorized', 'the Authorization header must be "Bearer <token>"', 'header.authorization');
+    return match[1];
+  }
+  const cookies = req.headers.cookie;
+  return cookies === undefined ? undefined : parseCookies(cookies)[sessionCookie];
+}
+
+/** Authenticates every request it guards; the actor is then `actorOf(res)`. */
+export function requireActor(accounts: Accounts) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const token = tokenOf(req);
+    if (token === undefined) {
+      throw new ChatError('unauthorized', 'log in with POST /sessions and send the token as "Authorization: Bearer <token>"');
+    }
+    res.locals.actor = await accounts.authenticate(token);
+    next();
+  };
+}
+
+export function actorOf(res: Response): Actor {
+  return res.locals.actor as Actor;
+}

@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Accounts } from '../core/accounts.js';
+import type { Chat } from '../core/chat.js';
+import type { Delivery } from '../core/delivery.js';
+import type { RequestSchemas } from './schemas.js';
+
+/** What the HTTP layer needs, and nothing more. */
+export interface HttpDeps {
+  readonly accounts: Accounts;
+  readonly chat: Chat;
+  readonly delivery: Delivery;
+  readonly schemas: RequestSchemas;
+  readonly log: Logger;
+  readonly limits: {
+    readonly maxBodyBytes: number;
+    /** Reconnect delay suggested to stream clients. */
+    readonly retryMs: number;
+    readonly sessionTtlMs: number;
+  };
+  /** Mark the session cookie Secure (the server speaks TLS). */
+  readonly secureCookies: boolean;
+  /** The browser client's folder, served at `/`. */
+  readonly webRoot: string;
+  /** True once shutdown has begun: new streams and health checks get 503. */
+  readonly draining: () => boolean;
+}

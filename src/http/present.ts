@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import type { CommandResult, UserPresence } from '../core/commands.js';
+import type { components } from '../generated/openapi.js';
+import { sessionCookie } from './auth.js';
+
+type Schemas = components['schemas'];
+
+/** The original `get_users` listing: `o name` online, `x name` offline. */
+export function usersAsText(users: readonly UserPresence[]): string {
+  return users.map((u) => `${u.online ? 'o' : 'x'} ${u.name}\n`).join('');
+}
+
+/** Answers a command's result exactly as its REST endpoint does; shared by the routes and POST /commands. */
+export function sendResult(req: Request, res: Response, result: CommandResult): void {
+  switch (result.kind) {
+    case 'users': {
+      if (req.accepts(['application/json', 'text/plain']) === 'text/plain') {
+        res.status(200).type('text/plain').send(usersAsText(result.users));
+      } else {
+        const body: Schemas['UserList'] = { users: [...result.users] };
+        res.status(200).json(body);
+      }
+      return;
+    }
+    case 'exited':
+      res.clearCookie(sessionCookie, { path: '/' });
+      res.status(204).end();
+      return;
+    case 'sent': {
+      const body: Schemas['Accepted'] = { id: String(result.id), to: result.to, recipients: result.recipients };
+      res.status(202).json(body);
+      return;
+    }
+    case 'broadcast': {
+      const body: Schemas['BroadcastAccepted'] = { id: String(result.id), recipients: result.recipients, skipped: [...result.skipped] };
+      res.status(202).json(body);
+      return;
+    }
+    case 'group_created': {
+      const { name, members, createdBy } = result.group;
+      const body: Schemas['Group'] = { name, members: [...members], createdBy };
+      res.status(201).json(body);
+      return;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { Response } from 'express';
+import type { ErrorCode } from '../core/errors.js';
+
+interface ProblemType {
+  readonly status: number;
+  readonly title: string;
+}
+
+/** The one place where the core's error codes meet HTTP. */
+export const problemTypes: { readonly [C in ErrorCode]: ProblemType } = {
+  invalid_request: { status: 400, title: 'Invalid request' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  bad_credentials: { status: 401, title: 'Wrong password' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_member: { status: 403, title: 'Not a member of the group' },
+  not_found: { status: 404, title: 'Not found' },
+  name_taken: { status: 409, title: 'Name taken' },
+  queue_full: { status: 409, title: 'Queue full' },
+  unknown_member: { status: 422, title: 'Unknown group member' },
+  too_many_members: { status: 422, title: 'Too many group members' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+  internal: { status: 500, title: 'Internal server error' },
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  field?: string;
+}
+
+export function problem(code: ErrorCode, detail: string, field?: string): Problem {
+  const { status, title } = problemTypes[code];
+  return { type: `urn:parley:problem:${code}`, title, status, detail, code, ...(field === undefined ? {} : { field }) };
+}
+
+export function sendProblem(res: Response, body: Problem): void {
+  res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}

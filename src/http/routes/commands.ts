@@ -1,0 +1,38 @@
+import express, { Router } from 'express';
+import { parseCommandLine } from '../../core/command-parser.js';
+import type { Command } from '../../core/commands.js';
+import { ChatError } from '../../core/errors.js';
+import { actorOf, requireActor } from '../auth.js';
+import type { HttpDeps } from '../deps.js';
+import { sendResult } from '../present.js';
+import type { RequestSchemas } from '../schemas.js';
+import { validate } from '../validate.js';
+
+/** Validates a parsed line with the very schemas of the REST bodies, so both doors accept the same things. */
+function validated(schemas: RequestSchemas, command: Command): Command {
+  switch (command.kind) {
+    case 'send':
+      return { kind: 'send', ...validate(schemas.sendMessage, { to: command.to, text: command.text }, 'command') };
+    case 'broadcast':
+      return { kind: 'broadcast', ...validate(schemas.broadcast, { text: command.text }, 'command') };
+    case 'create_group':
+      return { kind: 'create_group', ...validate(schemas.createGroup, { name: command.name, members: command.members }, 'command') };
+    default:
+      return command;
+  }
+}
+
+/** One line of the original command language, as `curl -d 'bob: hi'` sends it. */
+export function commandRoutes({ accounts, chat, schemas, limits }: HttpDeps): Router {
+  // curl -d sends application/x-www-form-urlencoded; the line is read raw either way, never form-decoded.
+  const readLine = express.text({ type: ['text/plain', 'application/x-www-form-urlencoded'], limit: limits.maxBodyBytes });
+  return Router().post('/commands', requireActor(accounts), readLine, async (req, res) => {
+    if (typeof req.body !== 'string') {
+      throw new ChatError('unsupported_media_type', 'send the command line as text/plain', 'header.content-type');
+    }
+    const line = req.body.replace(/\r?\n$/, '');
+    if (/[\r\n]/.test(line)) throw new ChatError('invalid_request', 'send one command line per request', 'body');
+    const command = validated(schemas, parseCommandLine(line));
+    sendResult(req, res, await chat.execute(actorOf(res), command));
+  });
+}

@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { ChatError } from '../../core/errors.js';
+import type { StreamSession } from '../../core/stream-session.js';
+import { actorOf, requireActor } from '../auth.js';
+import type { HttpDeps } from '../deps.js';
+import { SseStreamWriter } from '../sse/stream-writer.js';
+import { validate } from '../validate.js';
+
+/** GET /users/{name}/stream: the user's queue as Server-Sent Events. */
+export function streamRoutes({ accounts, delivery, schemas, limits, draining, log }: HttpDeps): Router {
+  return Router().get('/users/:name/stream', requireActor(accounts), async (req, res) => {
+    const actor = actorOf(res);
+    const name = validate(schemas.name, req.params.name, 'path.name').toLowerCase();
+    if (name !== actor.name) throw new ChatError('forbidden', `you may open only your own stream, /users/${actor.name}/stream`, 'path.name');
+    const resume = resumePosition(schemas.messageId, req.get('last-event-id'), req.query.lastEventId);
+    if (draining()) throw new ChatError('unavailable', 'the server is shutting down; reconnect shortly');
+
+    const sink = new SseStreamWriter(res, limits.retryMs);
+    let session: StreamSession | undefined;
+    let gone = false;
+    res.on('close', () => {
+      gone = true;
+      if (session) delivery.close(session);
+    });
+    try {
+      session = await delivery.open(actor.name, actor.sessionId, sink, resume);
+    } catch (err) {
+      log.error({ err, user: actor.name }, 'stream failed to open');
+      res.destroy();
+      return;
+    }
+    if (gone) delivery.close(session);
+  });
+}
+
+function resumePosition(
+  schema: HttpDeps['schemas']['messageId'],
+  header: string | undefined,
+  query: unknown,
+): number | undefined {
+  if (header !== undefined && header !== '') return Number(validate(schema, header, 'header.last-event-id'));
+  if (query !== undefined) return Number(validate(schema, query, 'query.lastEventId'));
+  return undefined;
+}

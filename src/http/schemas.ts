@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Request schemas, shaped after openapi.yaml; test/unit/schemas.test.ts pins them to the generated types. */
+export function requestSchemas(limits: { maxTextLength: number }) {
+  const name = z
+    .string()
+    .min(1, 'must not be empty')
+    .max(32, 'must be at most 32 characters')
+    .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must be a letter followed by letters, digits, _ or -');
+  const text = z
+    .string()
+    .max(limits.maxTextLength, `must be at most ${limits.maxTextLength} characters`)
+    .refine((t) => t.trim() !== '', 'must not be empty');
+  const password = z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters');
+  const messageId = z.string().regex(/^[0-9]{1,15}$/, 'must be a message id (digits)');
+
+  return {
+    name,
+    messageId,
+    credentials: z.strictObject({ username: name, password }),
+    sendMessage: z.strictObject({ to: name, text }),
+    broadcast: z.strictObject({ text }),
+    createGroup: z.strictObject({ name, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
+  };
+}
+
+export type RequestSchemas = ReturnType<typeof requestSchemas>;

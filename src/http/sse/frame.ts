@@ -1,0 +1,22 @@
+/**
+ * Server-Sent Events framing, safe by construction: event names are a closed set, ids are digits, and data is
+ * JSON on one line (JSON.stringify escapes CR and LF), so no text can end a field or forge an event.
+ */
+export type EventName = 'message' | 'presence' | 'lost';
+
+const lineBreak = /[\r\n]/;
+
+export function eventFrame(event: EventName, json: string, id?: number): string {
+  if (lineBreak.test(json)) throw new Error('SSE data must be one line of JSON');
+  const idField = id === undefined ? '' : `id: ${Math.trunc(id)}\n`;
+  return `${idField}event: ${event}\ndata: ${json}\n\n`;
+}
+
+/** A comment line: ignored by clients, keeps proxies and idle timers from closing the connection. */
+export function commentFrame(text: string): string {
+  return `: ${text.replace(/[\r\n]+/g, ' ')}\n\n`;
+}
+
+export function retryFrame(ms: number): string {
+  return `retry: ${Math.trunc(ms)}\n\n`;
+}

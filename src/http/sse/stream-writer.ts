@@ -1,0 +1,55 @@
+import type { ServerResponse } from 'node:http';
+import type { QueuedMsgform } from '../../core/msgform.js';
+import type { EndReason, LostNotice, SharedEvent, StreamSink } from '../../core/stream-session.js';
+import { commentFrame, eventFrame, retryFrame } from './frame.js';
+
+const heartbeat = commentFrame('heartbeat');
+
+/** A StreamSink over an HTTP response. Frames shared by several streams are encoded once, on the event. */
+export class SseStreamWriter implements StreamSink {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly retryMs: number,
+  ) {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      // Tells nginx and similar proxies not to buffer the stream.
+      'X-Accel-Buffering': 'no',
+    });
+    res.socket?.setNoDelay(true);
+    res.write(retryFrame(retryMs));
+  }
+
+  message(entry: QueuedMsgform): boolean {
+    entry.wire ??= eventFrame('message', entry.json, entry.id);
+    return this.res.write(entry.wire);
+  }
+
+  lost(notice: LostNotice): void {
+    const data = notice.reason === 'retention'
+      ? { reason: notice.reason, after: String(notice.after), through: String(notice.through) }
+      : { reason: notice.reason, after: String(notice.after) };
+    this.res.write(eventFrame('lost', JSON.stringify(data)));
+  }
+
+  presence(event: SharedEvent): void {
+    event.wire ??= eventFrame('presence', event.json);
+    this.res.write(event.wire);
+  }
+
+  heartbeat(): void {
+    this.res.write(heartbeat);
+  }
+
+  onDrain(listener: () => void): void {
+    this.res.on('drain', listener);
+  }
+
+  end(reason: EndReason): void {
+    if (this.res.writableEnded) return;
+    // After an exit the client should stay away; otherwise come back soon.
+    this.res.end(commentFrame(`end: ${reason}`) + (reason === 'exit' ? '' : retryFrame(this.retryMs)));
+  }
+}
