@@ -54,7 +54,12 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     if (!res.body) return;
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done: finished, value } = await reader.read();
+        if (finished) break;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
     } catch {
       // aborted by close()
     } finally {
