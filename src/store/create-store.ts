@@ -1,17 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { MemoryStore } from './memory/memory-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import { StoreOpenError } from './sqlite/store-open-error.js';
 import type { Store } from './store.js';
 
 export interface StoreSettings {
-  readonly kind: 'memory';
+  readonly kind: 'sqlite' | 'memory';
   /** Directory for durable backends' files. */
   readonly dataDir: string;
 }
 
 /** The one place that switches on the configured store kind. */
-export async function createStore(settings: StoreSettings, _log: Logger): Promise<Store> {
+export async function createStore(settings: StoreSettings, log: Logger): Promise<Store> {
   switch (settings.kind) {
     case 'memory':
       return new MemoryStore();
+    case 'sqlite': {
+      const dir = resolve(settings.dataDir);
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (err) {
+        throw new StoreOpenError(`cannot create the data directory ${dir}: ${(err as Error).message}; pass another --data.`);
+      }
+      // No busy wait: a database held by another process is an error to report at once, not to wait for.
+      let db: Database.Database;
+      try {
+        db = new Database(join(dir, 'parley.db'), { timeout: 0 });
+      } catch (err) {
+        throw new StoreOpenError(`cannot open ${join(dir, 'parley.db')}: ${(err as Error).message}`);
+      }
+      try {
+        return SqliteStore.open({ db, log });
+      } catch (err) {
+        db.close();
+        throw err;
+      }
+    }
   }
 }

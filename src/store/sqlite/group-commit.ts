@@ -1,0 +1,104 @@
+export interface GroupCommitHooks {
+  /** Runs `work` in one transaction and commits it; throws, keeping nothing, when the commit fails. */
+  readonly transact: (work: () => void) => void;
+  /** Runs one operation inside the open transaction so that its failure undoes its own writes only. */
+  readonly isolate: (op: () => unknown) => unknown;
+  /** Writes carried by every commit besides the operations (coalesced cursor moves); runs inside it, last. */
+  readonly beforeCommit?: () => void;
+  /** The commit is durable: what the side writes took is now stored. */
+  readonly afterCommit?: () => void;
+  /** The commit failed: what `beforeCommit` took must be kept for the next one. */
+  readonly afterRollback?: () => void;
+}
+
+export interface GroupCommitOptions {
+  /** A batch this large is committed at once instead of at the end of the event-loop turn. @default 1_000 */
+  readonly maxBatch: number;
+  /** Side writes with no operation to ride on are committed after this long (ms). @default 50 */
+  readonly idleDelayMs: number;
+}
+
+interface Pending {
+  readonly run: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+  result?: unknown;
+  error?: unknown;
+  failed?: boolean;
+}
+
+/**
+ * Batches concurrent writes into one transaction: every operation submitted during one turn of the event loop
+ * (or until `maxBatch` of them wait) is run in order inside one transaction, and once that commits, which with
+ * `synchronous=FULL` means once it is on disk, their promises settle in submission order. One fsync then pays
+ * for the whole batch.
+ */
+export class GroupCommit {
+  private pending: Pending[] = [];
+  private immediate: NodeJS.Immediate | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Transactions committed so far. */
+  commits = 0;
+
+  constructor(
+    private readonly hooks: GroupCommitHooks,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  /** Runs `op` in the next commit; resolves with its result once that commit is durable. */
+  submit<T>(op: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run: op, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length >= this.options.maxBatch) this.flush();
+      else this.immediate ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Asks for a commit before long even if no operation comes, for the side writes. */
+  soon(): void {
+    if (this.closed || this.immediate || this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.options.idleDelayMs);
+    this.timer.unref();
+  }
+
+  /** Commits whatever waits, now. */
+  flush(): void {
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    this.immediate = undefined;
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.hooks.transact(() => {
+        for (const op of batch) {
+          try {
+            op.result = this.hooks.isolate(op.run);
+          } catch (err) {
+            op.failed = true;
+            op.error = err;
+          }
+        }
+        this.hooks.beforeCommit?.();
+      });
+    } catch (err) {
+      this.hooks.afterRollback?.();
+      for (const op of batch) op.reject(op.failed ? op.error : err);
+      return;
+    }
+    this.commits++;
+    this.hooks.afterCommit?.();
+    for (const op of batch) {
+      if (op.failed) op.reject(op.error);
+      else op.resolve(op.result);
+    }
+  }
+
+  /** Commits what waits and refuses anything later. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}

@@ -1,0 +1,67 @@
+/** One step of the schema. Append only: a released migration is never edited, a change is a new step. */
+export interface Migration {
+  /** The `PRAGMA user_version` the database has once this step ran; 1, 2, 3... */
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/** Identifies a Parley database (`PRAGMA application_id`, "PRLY"), so that another SQLite file is refused. */
+export const applicationId = 0x50524c59;
+
+/** Every schema version, oldest first. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'accounts, sessions, groups, messages stored once and fanned out by queue rows, cursors',
+    sql: `
+      CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE chat_groups (
+        name TEXT PRIMARY KEY,
+        members TEXT NOT NULL, -- JSON array, creator first
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        sender TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        group_name TEXT,
+        text TEXT NOT NULL,
+        sent_at INTEGER NOT NULL
+      );
+      CREATE TABLE queue (
+        recipient TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        PRIMARY KEY (recipient, message_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE cursors (
+        name TEXT PRIMARY KEY,
+        delivered_id INTEGER NOT NULL DEFAULT 0,
+        pruned_id INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      -- The id counter lives apart from the messages so that it never goes back, even when all were pruned.
+      CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO counters (name, value) VALUES ('last_message_id', 0);
+      PRAGMA application_id = ${applicationId};
+    `,
+  },
+  {
+    version: 2,
+    description: 'queue rows by message, so that pruning finds a message text no longer referenced without a scan',
+    sql: `CREATE INDEX queue_by_message ON queue (message_id);`,
+  },
+];
