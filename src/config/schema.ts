@@ -23,7 +23,7 @@ const ms = (min: number, max: number) => int(min, max);
 export const optionSpecs = {
   port: option({ flag: 'port', env: 'PARLEY_PORT', schema: int(0, 65_535), default: 8080, help: 'TCP port to listen on (0: any free port)' }),
   host: option({ flag: 'host', env: 'PARLEY_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address to listen on (0.0.0.0 or :: for every interface)' }),
-  store: option({ flag: 'store', env: 'PARLEY_STORE', schema: z.enum(['memory']), default: 'memory', help: 'Storage backend: memory (nothing survives a restart)' }),
+  store: option({ flag: 'store', env: 'PARLEY_STORE', schema: z.enum(['sqlite', 'memory']), default: 'sqlite', help: 'Storage backend: sqlite (one file under --data, fsynced before every 202) or memory (nothing survives a restart)' }),
   data: option({ flag: 'data', env: 'PARLEY_DATA', schema: z.string().min(1), default: './data', help: 'Directory for the data files of durable stores; created on first start' }),
   logLevel: option({ flag: 'log-level', env: 'PARLEY_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', help: 'Log level (logs are JSON lines on stdout)' }),
   heartbeatMs: option({ flag: 'heartbeat-ms', env: 'PARLEY_HEARTBEAT_MS', schema: ms(10, 3_600_000), default: 15_000, help: 'Milliseconds between heartbeat comments on every stream' }),
