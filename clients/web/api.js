@@ -1,0 +1,46 @@
+// The server's REST API. The HttpOnly session cookie authenticates every call; the page never sees the token.
+
+/** A failed call, carrying the problem+json document's `detail` as its message. */
+export class ApiError extends Error {
+  constructor(status, detail, code) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function call(method, path, body, contentType = 'application/json') {
+  const headers = { accept: 'application/json' };
+  let payload;
+  if (body !== undefined) {
+    headers['content-type'] = contentType;
+    payload = contentType === 'application/json' ? JSON.stringify(body) : body;
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.', 'network');
+  }
+  if (res.status === 204) return { status: 204, body: undefined };
+  const type = res.headers.get('content-type') ?? '';
+  const data = type.includes('json') ? await res.json().catch(() => undefined) : undefined;
+  if (!res.ok) {
+    const detail = data && typeof data.detail === 'string' ? data.detail : `The server answered ${res.status} ${res.statusText}.`;
+    throw new ApiError(res.status, detail, data && typeof data.code === 'string' ? data.code : undefined);
+  }
+  return { status: res.status, body: data };
+}
+
+export const api = {
+  /** Registers a new name or logs in; the server sets the session cookie. */
+  join: (username, password) => call('POST', '/sessions', { username, password }),
+  exit: () => call('DELETE', '/sessions/current'),
+  users: () => call('GET', '/users'),
+  groups: () => call('GET', '/groups'),
+  send: (to, text) => call('POST', '/messages', { to, text }),
+  broadcast: (text) => call('POST', '/broadcast', { text }),
+  createGroup: (name, members) => call('POST', '/groups', { name, members }),
+  /** One line of the original command language. */
+  command: (line) => call('POST', '/commands', line, 'text/plain; charset=utf-8'),
+};
