@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { Actor } from './commands.js';
 import type { Directory } from './directory.js';
 import { ChatError } from './errors.js';
+import { LoginGuard, type LoginLimits } from './login-guard.js';
 import { claimableName } from './names.js';
 import { hashPassword, verifyPassword, type ScryptCost } from './passwords.js';
 
@@ -13,6 +14,8 @@ export interface AccountsOptions {
   readonly now: () => number;
   /** Called once a new account is stored, so that presence can announce it. */
   readonly onRegistered?: (name: string) => void;
+  /** Failed-login budgets; without them logins are not throttled. */
+  readonly login?: LoginLimits;
 }
 
 export interface JoinResult {
@@ -28,12 +31,15 @@ export function hashToken(token: string): string {
 /** Registration, login and bearer tokens. Passwords live only as scrypt hashes; tokens only as SHA-256. */
 export class Accounts {
   private readonly hashes = new Map<string, string>();
+  private readonly guard: LoginGuard | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
     private readonly options: AccountsOptions,
-  ) {}
+  ) {
+    this.guard = options.login && new LoginGuard(options.login, options.now);
+  }
 
   /** Makes a stored user known (on start). */
   remember(name: string, passwordHash: string): void {
@@ -41,12 +47,17 @@ export class Accounts {
     this.directory.addUser(name);
   }
 
-  /** The original "type a USERNAME": a new name registers, a known one logs in. */
-  async join(rawName: string, password: string): Promise<JoinResult> {
+  /**
+   * The original "type a USERNAME": a new name registers, a known one logs in. `client` (the caller's address)
+   * keys the failed-login limits; the wrong-password answer is the same whatever the account or the cause.
+   */
+  async join(rawName: string, password: string, client = ''): Promise<JoinResult> {
+    this.guard?.checkAddress(client);
     const username = claimableName(rawName, 'body.username');
     const known = this.hashes.get(username);
     if (known !== undefined) {
-      if (!(await verifyPassword(password, known))) {
+      const check = () => verifyPassword(password, known);
+      if (!(await (this.guard ? this.guard.verify(username, client, check) : check()))) {
         throw new ChatError('bad_credentials', `wrong password for "${username}"`, 'body.password');
       }
       return { username, token: await this.openSession(username), created: false };
@@ -76,6 +87,12 @@ export class Accounts {
       await this.store.touchSession(tokenHash, now + this.options.sessionTtlMs);
     }
     return { name: session.username, sessionId: tokenHash };
+  }
+
+  /** True while a session (by its id, the token hash) is neither revoked nor expired; never extends it. */
+  async isLive(sessionId: string): Promise<boolean> {
+    const session = await this.store.findSession(sessionId);
+    return session !== undefined && session.expiresAt > this.options.now();
   }
 
   async logout(actor: Actor): Promise<void> {

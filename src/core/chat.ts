@@ -5,6 +5,7 @@ import type { Delivery } from './delivery.js';
 import type { Directory, Group } from './directory.js';
 import { ChatError } from './errors.js';
 import { canonicalName, claimableName } from './names.js';
+import { RateLimiter, type RateLimit } from './rate-limiter.js';
 
 /** The size limit of the original system: a group is at most 32 users, its creator included. */
 export const maxGroupSize = 32;
@@ -12,13 +13,36 @@ export const maxGroupSize = 32;
 export interface ChatLimits {
   /** Longest message text, in characters. @default 4000 */
   readonly maxTextLength: number;
+  /** Per-user send budgets (token buckets); absent ones are unlimited. */
+  readonly rates?: {
+    readonly message?: RateLimit;
+    readonly broadcast?: RateLimit;
+    readonly group?: RateLimit;
+  };
+  /** Groups one user may create, in all. @default 100 */
+  readonly maxGroupsPerUser?: number;
 }
+
+/** C0 control characters other than tab and line feed (NUL and CR included), and lone surrogates. */
+function hasForbiddenCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a) return true;
+  }
+  return /\p{Cs}/u.test(text);
+}
+
+const unlimited: RateLimit = { burst: 0, intervalMs: 0 };
+
+type SendKind = 'message' | 'broadcast' | 'group';
 
 /**
  * The one executor behind every front door: REST routes and the command line both build a Command and call
  * `execute`. The rules of the chat live here and nowhere else.
  */
 export class Chat {
+  private readonly rates: { readonly [K in SendKind]: RateLimiter };
+
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
@@ -26,7 +50,13 @@ export class Chat {
     private readonly delivery: Delivery,
     private readonly limits: ChatLimits,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.rates = {
+      message: new RateLimiter(limits.rates?.message ?? unlimited, now),
+      broadcast: new RateLimiter(limits.rates?.broadcast ?? unlimited, now),
+      group: new RateLimiter(limits.rates?.group ?? unlimited, now),
+    };
+  }
 
   async execute(actor: Actor, command: Command): Promise<CommandResult> {
     switch (command.kind) {
@@ -40,10 +70,13 @@ export class Chat {
         this.delivery.endSession(actor.name, actor.sessionId);
         return { kind: 'exited' };
       case 'send':
+        this.spend('message', actor.name);
         return this.send(actor, command.to, command.text);
       case 'broadcast':
+        this.spend('broadcast', actor.name);
         return this.broadcast(actor, command.text);
       case 'create_group':
+        this.spend('group', actor.name);
         return { kind: 'group_created', group: await this.createGroup(actor, command.name, command.members) };
     }
   }
@@ -102,6 +135,10 @@ export class Chat {
         'body.members',
       );
     }
+    const maxGroups = this.limits.maxGroupsPerUser ?? Infinity;
+    if (this.directory.groupsOf(actor.name).filter((g) => g.createdBy === actor.name).length >= maxGroups) {
+      throw new ChatError('too_many_groups', `a user may create at most ${maxGroups} groups`, 'body.name');
+    }
     const group: Group = { name, members, createdBy: actor.name };
     await this.directory.claim(name, async () => {
       if (!(await this.store.insertGroup({ ...group, createdAt: this.now() }))) {
@@ -112,8 +149,20 @@ export class Chat {
     return group;
   }
 
+  /** Spends one action of the actor's budget, or rate_limited with when to retry. */
+  private spend(kind: SendKind, user: string): void {
+    const waitMs = this.rates[kind].take(user);
+    if (waitMs > 0) {
+      const what = kind === 'group' ? 'group creations' : `${kind}s`;
+      throw new ChatError('rate_limited', `too many ${what}; try again in ${Math.ceil(waitMs / 1000)} s`, undefined, waitMs);
+    }
+  }
+
   private checkText(text: string): void {
     if (text.trim() === '') throw new ChatError('invalid_request', 'the text is empty', 'body.text');
+    if (hasForbiddenCharacter(text)) {
+      throw new ChatError('invalid_request', 'the text may not contain NUL, control characters other than tab and newline, or lone surrogates', 'body.text');
+    }
     if (text.length > this.limits.maxTextLength) {
       throw new ChatError(
         'invalid_request',

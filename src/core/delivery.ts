@@ -2,13 +2,22 @@ import type { QueueCursor, QueueRow, Store } from '../store/store.js';
 import { ChatError } from './errors.js';
 import { MsgformEncoder, type Message, type QueuedMsgform } from './msgform.js';
 import type { Presence } from './presence.js';
-import { StreamSession, type LostNotice, type StreamSink } from './stream-session.js';
+import { StreamSession, type EndReason, type LostNotice, type StreamSink } from './stream-session.js';
 
 export interface DeliveryLimits {
   /** Undelivered messages a user may have waiting; past it direct and group sends are refused. @default 10_000 */
   readonly queueLimit: number;
   /** Delivered messages kept in memory per online user for Last-Event-ID resume. @default 1_000 */
   readonly keepDelivered: number;
+  /** Streams one user may have open at once; past it too_many_streams. @default 16 */
+  readonly maxStreamsPerUser?: number;
+  /** Streams open in all; past it unavailable, so the server degrades instead of falling over. @default 10_000 */
+  readonly maxStreams?: number;
+  /**
+   * How long a stream may stay full (its client reads nothing while messages wait) before it is closed (ms).
+   * Its messages stay on the queue; a reconnect with Last-Event-ID resumes them. @default 30_000
+   */
+  readonly slowConsumerMs?: number;
 }
 
 /**
@@ -49,6 +58,9 @@ const loadPage = 2_000;
 export class Delivery {
   private readonly queues = new Map<string, UserQueue>();
   private lastAssignedId = 0;
+  private openStreams = 0;
+  /** The close timer of every stream whose transport is full. */
+  private readonly stalls = new Map<StreamSession, NodeJS.Timeout>();
 
   constructor(
     private readonly store: Store,
@@ -111,6 +123,20 @@ export class Delivery {
   }
 
   /**
+   * Refuses a new stream of `name` past the per-user or the total limit; call it right before `open`, with no
+   * await in between, so that concurrent opens cannot overshoot.
+   */
+  admit(name: string): void {
+    const perUser = this.limits.maxStreamsPerUser ?? Infinity;
+    if ((this.queues.get(name)?.streams.size ?? 0) >= perUser) {
+      throw new ChatError('too_many_streams', `a user may have at most ${perUser} streams open; close one first`, undefined, 1_000);
+    }
+    if (this.openStreams >= (this.limits.maxStreams ?? Infinity)) {
+      throw new ChatError('unavailable', 'the server has as many open streams as it takes; try again later', undefined, 5_000);
+    }
+  }
+
+  /**
    * Opens a stream: first what is waiting (or, with `resumeAfter`, everything retained after it), then live
    * messages. The user is online from the moment this resolves.
    */
@@ -118,10 +144,11 @@ export class Delivery {
     const q = this.queue(name);
     const session = new StreamSession(name, sessionId, sink);
     q.streams.add(session);
+    this.openStreams++;
     try {
       await this.materialise(q);
     } catch (err) {
-      q.streams.delete(session);
+      if (q.streams.delete(session)) this.openStreams--;
       throw err;
     }
     if (session.closed) return session;
@@ -144,6 +171,7 @@ export class Delivery {
     session.cursor = start;
     session.waiting = false;
     sink.onDrain(() => {
+      this.unstall(session);
       session.waiting = false;
       this.pump(q, session);
     });
@@ -165,6 +193,8 @@ export class Delivery {
   close(session: StreamSession): void {
     const q = this.queues.get(session.user);
     if (!q || !q.streams.delete(session)) return;
+    this.openStreams--;
+    this.unstall(session);
     session.closed = true;
     if (q.streams.size === 0) {
       q.entries = undefined;
@@ -195,9 +225,28 @@ export class Delivery {
     return n;
   }
 
-  private end(session: StreamSession, reason: 'exit' | 'shutdown'): void {
+  private end(session: StreamSession, reason: EndReason): void {
     this.close(session);
     session.sink.end(reason);
+  }
+
+  /** Starts the clock of a stream whose transport is full: past slowConsumerMs it is closed. */
+  private stall(session: StreamSession): void {
+    const limitMs = this.limits.slowConsumerMs;
+    if (limitMs === undefined || this.stalls.has(session)) return;
+    const timer = setTimeout(() => {
+      this.stalls.delete(session);
+      if (!session.closed && session.waiting) this.end(session, 'slow_consumer');
+    }, limitMs);
+    timer.unref();
+    this.stalls.set(session, timer);
+  }
+
+  private unstall(session: StreamSession): void {
+    const timer = this.stalls.get(session);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.stalls.delete(session);
   }
 
   private queue(name: string): UserQueue {
@@ -231,6 +280,8 @@ export class Delivery {
       }
       const last = entries.length > 0 ? entries[entries.length - 1]!.id : 0;
       for (const entry of q.arrivals) if (entry.id > last) entries.push(entry);
+      // What this process already pruned stays pruned, even where the store's pruner has not caught up.
+      entries.splice(0, firstAfter(entries, q.prunedId));
       q.entries = q.streams.size > 0 ? entries : undefined;
     } finally {
       q.arrivals = undefined;
@@ -238,10 +289,8 @@ export class Delivery {
   }
 
   private append(q: UserQueue, entry: QueuedMsgform): void {
-    const entries = q.entries!;
-    entries.push(entry);
+    q.entries!.push(entry);
     for (const session of q.streams) this.pump(q, session);
-    this.trim(q);
   }
 
   /** Writes every entry after the stream's cursor until caught up or the transport asks to wait. */
@@ -255,9 +304,11 @@ export class Delivery {
       if (entry.id > q.deliveredId) this.markDelivered(q, entry.id, 1);
       if (!more) {
         session.waiting = true;
-        return;
+        this.stall(session);
+        break;
       }
     }
+    this.trim(q);
   }
 
   private markDelivered(q: UserQueue, id: number, count?: number): void {
@@ -270,10 +321,10 @@ export class Delivery {
 
   /** Drops the oldest delivered entries past the retention count, in slices so the cost is amortised. */
   private trim(q: UserQueue): void {
-    const entries = q.entries!;
-    const delivered = firstAfter(entries, q.deliveredId);
-    const excess = delivered - this.limits.keepDelivered;
-    if (excess < 64) return;
+    const entries = q.entries;
+    if (!entries) return;
+    const excess = firstAfter(entries, q.deliveredId) - this.limits.keepDelivered;
+    if (excess <= 0 || excess < Math.min(64, this.limits.keepDelivered >> 4)) return;
     q.prunedId = entries[excess - 1]!.id;
     entries.splice(0, excess);
   }

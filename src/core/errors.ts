@@ -15,6 +15,9 @@ export const errorCodes = [
   'queue_full',
   'unknown_member',
   'too_many_members',
+  'too_many_groups',
+  'rate_limited',
+  'too_many_streams',
   'unavailable',
   'internal',
 ] as const;
@@ -29,6 +32,8 @@ export class ChatError extends Error {
     message: string,
     /** The request field that failed, as a dotted path (`body.text`). */
     readonly field?: string,
+    /** For rate_limited and the like: when the client may try again (ms); sent as `Retry-After`. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

@@ -221,7 +221,9 @@ export interface components {
         Password: string;
         /**
          * @description The message text: not empty or only white space, at most the configured maximum (default 4000
-         *     characters). Newlines and any Unicode are carried intact.
+         *     characters). Newlines, tabs and any Unicode are carried intact; NUL and the other C0 control
+         *     characters (U+0000 to U+001F except tab and line feed, so carriage return too) and lone surrogates
+         *     are refused with `invalid_request`.
          */
         Text: string;
         /**
@@ -311,7 +313,7 @@ export interface components {
          * @description The stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "unavailable" | "internal";
+        ErrorCode: "invalid_request" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**
@@ -356,7 +358,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Not yours (another user's stream) or not a member of the group. */
+        /**
+         * @description Not yours (another user's stream), not a member of the group, or a cookie-authenticated request from
+         *     another site.
+         */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -401,7 +406,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A group member is not a registered user, or the group is larger than 32 users. */
+        /**
+         * @description A group member is not a registered user, the group is larger than 32 users, or the creator has
+         *     created as many groups as allowed (`too_many_groups`).
+         */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -410,8 +418,35 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The server is shutting down. */
+        /** @description The server is shutting down, or (streams) has as many open streams as it takes. */
         Unavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description A limit was reached: `rate_limited` (too many failed logins from this address or on this account, or
+         *     too many messages, broadcasts or group creations by this user) or `too_many_streams` (this user has
+         *     as many streams open as allowed). `Retry-After` says when to try again.
+         */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description A state-changing request authenticated by the session cookie alone came from another site (its
+         *     `Sec-Fetch-Site` or `Origin` is not this server). Send `Authorization: Bearer <token>` instead.
+         */
+        CrossSite: {
             headers: {
                 [name: string]: unknown;
             };
@@ -425,8 +460,10 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description `parley_session=<token>; Path=/; HttpOnly; SameSite=Strict` */
+        /** @description `parley_session=<token>; Path=/; HttpOnly; SameSite=Strict` (and `Secure` over HTTPS) */
         SessionCookie: string;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
     };
     pathItems: never;
 }
@@ -488,9 +525,11 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["BadCredentials"];
+            403: components["responses"]["CrossSite"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteSession: {
@@ -510,6 +549,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
         };
     };
     listUsers: {
@@ -563,6 +603,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -595,6 +636,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     broadcast: {
@@ -621,8 +663,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listGroups: {
@@ -670,10 +714,12 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     runCommand: {
@@ -732,6 +778,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }

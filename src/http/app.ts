@@ -1,5 +1,7 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { ChatError } from '../core/errors.js';
+import { cors } from './cors.js';
+import { crossSiteGuard } from './csrf.js';
 import type { HttpDeps } from './deps.js';
 import { problem, sendProblem, type Problem } from './problem.js';
 import { commandRoutes } from './routes/commands.js';
@@ -10,12 +12,16 @@ import { sessionRoutes } from './routes/sessions.js';
 import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
+import { securityHeaders } from './security-headers.js';
 
 /** Builds the HTTP application without listening, so tests and the server wire it the same way. */
 export function createApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // The client address keys the login limits: X-Forwarded-For counts only from proxies the operator named.
+  app.set('trust proxy', deps.security?.trustProxy ?? false);
+  app.use(securityHeaders({ tls: deps.security?.tls ?? false }), cors(deps.security?.corsOrigins ?? []), crossSiteGuard());
   app.use(express.json({ limit: deps.limits.maxBodyBytes, type: 'application/json', strict: true }));
   app.use(
     healthRoutes(deps),
@@ -66,6 +72,9 @@ function errorHandler({ log }: HttpDeps): ErrorRequestHandler {
     if (res.headersSent) {
       res.destroy();
       return;
+    }
+    if (err instanceof ChatError && err.retryAfterMs !== undefined) {
+      res.set('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
     }
     sendProblem(res, body);
   };

@@ -21,6 +21,14 @@ export interface HttpDeps {
   readonly secureCookies: boolean;
   /** The browser client's folder, served at `/`. */
   readonly webRoot: string;
+  /** Browser and proxy settings; absent: CORS off, no proxy trusted, plain HTTP. */
+  readonly security?: {
+    /** Origins allowed to call the API cross-origin (bearer tokens only). */
+    readonly corsOrigins: readonly string[];
+    /** express's `trust proxy`: which proxies' X-Forwarded-For names the client address. */
+    readonly trustProxy: boolean | number | string;
+    readonly tls: boolean;
+  };
   /** True once shutdown has begun: new streams and health checks get 503. */
   readonly draining: () => boolean;
 }

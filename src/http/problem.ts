@@ -20,6 +20,9 @@ export const problemTypes: { readonly [C in ErrorCode]: ProblemType } = {
   queue_full: { status: 409, title: 'Queue full' },
   unknown_member: { status: 422, title: 'Unknown group member' },
   too_many_members: { status: 422, title: 'Too many group members' },
+  too_many_groups: { status: 422, title: 'Too many groups' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  too_many_streams: { status: 429, title: 'Too many open streams' },
   unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal server error' },
 };

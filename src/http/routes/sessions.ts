@@ -10,7 +10,7 @@ export function sessionRoutes({ accounts, chat, schemas, limits, secureCookies }
   return Router()
     .post('/sessions', async (req, res) => {
       const { username, password } = validate(schemas.credentials, jsonBody(req), 'body');
-      const joined = await accounts.join(username, password);
+      const joined = await accounts.join(username, password, req.ip ?? req.socket.remoteAddress ?? '');
       res.cookie(sessionCookie, joined.token, {
         httpOnly: true,
         sameSite: 'strict',

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { ChatError } from '../../core/errors.js';
-import type { StreamSession } from '../../core/stream-session.js';
+import type { StreamSession, StreamSink } from '../../core/stream-session.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { SseStreamWriter } from '../sse/stream-writer.js';
@@ -14,8 +14,9 @@ export function streamRoutes({ accounts, delivery, schemas, limits, draining, lo
     if (name !== actor.name) throw new ChatError('forbidden', `you may open only your own stream, /users/${actor.name}/stream`, 'path.name');
     const resume = resumePosition(schemas.messageId, req.get('last-event-id'), req.query.lastEventId);
     if (draining()) throw new ChatError('unavailable', 'the server is shutting down; reconnect shortly');
+    delivery.admit(actor.name);
 
-    const sink = new SseStreamWriter(res, limits.retryMs);
+    const sink = dropWhenSlow(new SseStreamWriter(res, limits.retryMs), res);
     let session: StreamSession | undefined;
     let gone = false;
     res.on('close', () => {
@@ -31,6 +32,24 @@ export function streamRoutes({ accounts, delivery, schemas, limits, draining, lo
     }
     if (gone) delivery.close(session);
   });
+}
+
+/**
+ * A client that stopped reading cannot take the goodbye either: past the slow-consumer bound the connection is
+ * dropped at once, so that it holds neither buffers nor a socket. Its messages stay queued for a resume.
+ */
+function dropWhenSlow(writer: SseStreamWriter, res: { destroy(): void }): StreamSink {
+  return {
+    message: (entry) => writer.message(entry),
+    lost: (notice) => writer.lost(notice),
+    presence: (event) => writer.presence(event),
+    heartbeat: () => writer.heartbeat(),
+    onDrain: (listener) => writer.onDrain(listener),
+    end: (reason) => {
+      writer.end(reason);
+      if (reason === 'slow_consumer') res.destroy();
+    },
+  };
 }
 
 function resumePosition(
