@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.js';
@@ -7,17 +9,19 @@ import { Chat } from './core/chat.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
 import { Presence } from './core/presence.js';
+import { perMinute } from './core/rate-limiter.js';
 import { Retention } from './core/retention.js';
 import { createApp } from './http/app.js';
+import { problem } from './http/problem.js';
 import { requestSchemas } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
-  /** The base URL, e.g. http://127.0.0.1:8080 */
+  /** The base URL, e.g. http://127.0.0.1:8080 (https: with --tls-cert) */
   readonly url: string;
-  readonly server: Server;
+  readonly server: Server | TlsServer;
   /** Stops accepting, ends every stream with a retry hint, flushes the store and closes it. */
   close(): Promise<void>;
 }
@@ -35,6 +39,7 @@ const webRoot = fileURLToPath(new URL('../clients/web/', import.meta.url));
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
+  const tls = await readTls(config);
   const store = options.store ?? (await createStore({ kind: config.store, dataDir: config.data }, log.child({ module: 'store' })));
 
   const directory = new Directory();
@@ -43,6 +48,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sessionTtlMs: config.sessionTtlMs,
     now,
     onRegistered: (name) => presence.changed(name, false),
+    login: {
+      perPair: { burst: config.loginPairFailures, intervalMs: config.loginBackoffMs },
+      perAddress: { burst: config.loginAddressFailures, intervalMs: config.loginBackoffMs },
+      perAccount: { burst: config.loginAccountFailures, intervalMs: config.loginBackoffMs },
+    },
   });
   // Presence publishes through delivery, which needs presence: the closure breaks the cycle.
   const presence = new Presence(config.presenceDelayMs, (event) =>
@@ -50,8 +60,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (!session.waiting) session.sink.presence(event);
     }),
   );
-  const delivery = new Delivery(store, presence, { queueLimit: config.queueLimit, keepDelivered: config.keepDelivered });
-  const chat = new Chat(store, directory, accounts, delivery, { maxTextLength: config.maxTextLength }, now);
+  const delivery = new Delivery(store, presence, {
+    queueLimit: config.queueLimit,
+    keepDelivered: config.keepDelivered,
+    maxStreamsPerUser: config.maxStreamsPerUser,
+    maxStreams: config.maxStreams,
+    slowConsumerMs: config.slowConsumerMs,
+  });
+  const chatLimits = {
+    maxTextLength: config.maxTextLength,
+    maxGroupsPerUser: config.maxGroupsPerUser,
+    rates: {
+      message: perMinute(config.messageRate, config.messageBurst),
+      broadcast: perMinute(config.broadcastRate, config.broadcastBurst),
+      group: perMinute(config.groupRate, config.groupBurst),
+    },
+  };
+  const chat = new Chat(store, directory, accounts, delivery, chatLimits, now);
   const retention = new Retention(store, delivery, {
     keepDelivered: config.keepDelivered,
     retainMs: config.retainMs,
@@ -72,12 +97,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     schemas: requestSchemas({ maxTextLength: config.maxTextLength }),
     log: log.child({ module: 'http' }),
     limits: { maxBodyBytes: config.maxBodyBytes, retryMs: config.retryMs, sessionTtlMs: config.sessionTtlMs },
-    secureCookies: false,
+    secureCookies: tls !== undefined,
+    security: {
+      corsOrigins: config.corsOrigins.split(',').map((o) => o.trim()).filter((o) => o !== ''),
+      trustProxy: trustProxySetting(config.trustProxy),
+      tls: tls !== undefined,
+    },
     webRoot,
     draining: () => draining,
   });
 
-  const server = createServer(app);
+  const server = tls ? createTlsServer(tls, app) : createServer(app);
+  // Requests Node cannot parse (CR/LF in a header, a bad request line) still get a problem document.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify(problem('invalid_request', 'the request is not valid HTTP'));
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  });
   // Streams are long-lived by design; the heartbeat keeps them busy, so no idle timeout applies.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5_000;
@@ -89,15 +131,32 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
   });
 
-  const heartbeat = setInterval(
-    () => delivery.forEachStream((session) => session.waiting || session.sink.heartbeat()),
-    config.heartbeatMs,
-  );
+  const heartbeat = setInterval(() => {
+    delivery.forEachStream((session) => session.waiting || session.sink.heartbeat());
+    void endDeadSessions();
+  }, config.heartbeatMs);
+  // Streams do not refresh their token: one whose token expired or was revoked ends within a heartbeat.
+  let checking = false;
+  const endDeadSessions = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      const sessions = new Map<string, string>();
+      delivery.forEachStream((session) => sessions.set(session.sessionId, session.user));
+      for (const [sessionId, user] of sessions) {
+        if (!(await accounts.isLive(sessionId))) delivery.endSession(user, sessionId);
+      }
+    } catch (err) {
+      log.error({ err }, 'session expiry check failed');
+    } finally {
+      checking = false;
+    }
+  };
   retention.start();
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   log.info({ url, store: config.store }, 'parley is listening');
 
   let closing: Promise<void> | undefined;
@@ -118,4 +177,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         log.info('parley stopped');
       })()),
   };
+}
+
+/** The certificate and key of --tls-cert/--tls-key, or undefined for plain HTTP. */
+async function readTls(config: Config): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  if (config.tlsCert === '' && config.tlsKey === '') return undefined;
+  if (config.tlsCert === '' || config.tlsKey === '') {
+    throw new Error('--tls-cert (PARLEY_TLS_CERT) and --tls-key (PARLEY_TLS_KEY) go together: set both or neither');
+  }
+  return { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) };
+}
+
+/** --trust-proxy as express reads it: empty trusts no one, digits are a hop count, anything else addresses. */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === '') return false;
+  return /^[0-9]+$/.test(value) ? Number(value) : value;
 }
