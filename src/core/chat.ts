@@ -23,11 +23,14 @@ export interface ChatLimits {
   readonly maxGroupsPerUser?: number;
 }
 
-/** C0 control characters other than tab and line feed (NUL and CR included), and lone surrogates. */
+/**
+ * C0 control characters other than tab, line feed and carriage return (NUL included), and lone surrogates.
+ * CR stays allowed: texts pasted from other systems carry CRLF, and SSE framing encodes it safely.
+ */
 function hasForbiddenCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 && c !== 0x09 && c !== 0x0a) return true;
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
   }
   return /\p{Cs}/u.test(text);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reservedNames } from '../core/names.js';
 
 /** Request schemas, shaped after openapi.yaml; test/unit/schemas.test.ts pins them to the generated types. */
 export function requestSchemas(limits: { maxTextLength: number }) {
@@ -7,6 +8,8 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     .min(1, 'must not be empty')
     .max(32, 'must be at most 32 characters')
     .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must be a letter followed by letters, digits, _ or -');
+  // A name that a new user or group may take: not a word of the command language.
+  const newName = name.refine((n) => !reservedNames.has(n.toLowerCase()), 'is a reserved word of the command language');
   const text = z
     .string()
     .max(limits.maxTextLength, `must be at most ${limits.maxTextLength} characters`)
@@ -17,10 +20,10 @@ export function requestSchemas(limits: { maxTextLength: number }) {
   return {
     name,
     messageId,
-    credentials: z.strictObject({ username: name, password }),
+    credentials: z.strictObject({ username: newName, password }),
     sendMessage: z.strictObject({ to: name, text }),
     broadcast: z.strictObject({ text }),
-    createGroup: z.strictObject({ name, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
+    createGroup: z.strictObject({ name: newName, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
   };
 }
 

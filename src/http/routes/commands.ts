@@ -33,6 +33,14 @@ export function commandRoutes({ accounts, chat, schemas, limits }: HttpDeps): Ro
     const line = req.body.replace(/\r?\n$/, '');
     if (/[\r\n]/.test(line)) throw new ChatError('invalid_request', 'send one command line per request', 'body');
     const command = validated(schemas, parseCommandLine(line));
-    sendResult(req, res, await chat.execute(actorOf(res), command));
+    try {
+      sendResult(req, res, await chat.execute(actorOf(res), command));
+    } catch (err) {
+      // The executor names request-body fields; here they are parts of the command line.
+      if (err instanceof ChatError && err.field?.startsWith('body.')) {
+        throw new ChatError(err.code, err.message, `command.${err.field.slice('body.'.length)}`);
+      }
+      throw err;
+    }
   });
 }
