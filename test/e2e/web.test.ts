@@ -62,6 +62,8 @@ describe('the web page', () => {
   let bob: Peer;
   let carol: Peer;
   let bobStream: SseReader;
+  /** The id of the last message the page received on its stream. */
+  let lastIncomingId: string;
   const me = 'webuser';
 
   beforeAll(async () => {
@@ -95,6 +97,8 @@ describe('the web page', () => {
     expect(await page.locator('#me-name').textContent()).toBe(me);
     await user(page, me).waitFor(guard);
     expect(await page.locator('#sign-in-view').isHidden()).toBe(true);
+    await page.locator('#messages-empty').waitFor(guard);
+    await page.screenshot({ path: join(shots, 'laptop-empty.png') });
   });
 
   it('shows another user as they register and then as online when they open their stream', async () => {
@@ -242,7 +246,8 @@ describe('the web page', () => {
     await message(page, 'sent while you were away').waitFor(guard);
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
     // Messages come in order: once a later one is shown, a repeat of the earlier one would have been too.
-    await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'and one after' });
+    const after = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'and one after' });
+    lastIncomingId = String(after.body!.id);
     await message(page, 'and one after').waitFor(guard);
     expect(await message(page, 'sent while you were away').count()).toBe(1);
     expect(await page.locator(`#messages li[data-id="${String(gap.body!.id)}"]`).count()).toBe(1);
@@ -251,6 +256,37 @@ describe('the web page', () => {
     await send(page, 'bob: back again');
     const got = await received(bobStream, (m) => m.text === 'back again');
     expect(got).toHaveLength(1);
+  });
+
+  it('opens a new stream from the last message it saw when the server answers the stream with an error status', async () => {
+    const streams: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().includes('/stream')) streams.push(req.url());
+    });
+    // The first reconnection meets an error status, as from a server that is still shutting down, and so
+    // the EventSource gives up (readyState CLOSED): the page must open a new one itself.
+    await page.route(`**/users/${me}/stream*`, (route) => route.fulfill({
+      status: 503,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'urn:parley:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'shutting down', code: 'unavailable' }),
+    }), { times: 1 });
+    const port = server.port;
+    bobStream.close();
+    expect(await server.stop()).toBe(0);
+    await page.locator('#conn[data-state="reconnecting"]').waitFor(guard);
+    server = await spawnServer([...storeArgs, '--port', String(port)]);
+
+    const gap = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'sent while the stream was refused' });
+    expect(gap.status).toBe(202);
+    await message(page, 'sent while the stream was refused').waitFor(guard);
+    await page.locator('#conn[data-state="connected"]').waitFor(guard);
+    expect(streams.at(-1)).toBe(`${server.url}/users/${me}/stream?lastEventId=${lastIncomingId}`);
+    const marker = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'one more after' });
+    await message(page, 'one more after').waitFor(guard);
+    lastIncomingId = String(marker.body!.id);
+    expect(await message(page, 'sent while the stream was refused').count()).toBe(1);
+    expect(await message(page, 'sent while you were away').count()).toBe(1);
+    bobStream = await stream(server.url, bob);
   });
 
   it('signs out with exit and shows the server error detail for a wrong password', async () => {
@@ -276,6 +312,18 @@ describe('the web page', () => {
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
     await page.locator('#sign-out').click();
     await page.locator('#sign-in-form').waitFor(guard);
+    expect((await page.context().cookies()).filter((c) => c.name === 'parley_session')).toEqual([]);
+  });
+
+  it('asks to sign in again when the session is ended elsewhere', async () => {
+    await page.locator('#username').fill(me);
+    await page.locator('#password').fill('correct horse');
+    await page.locator('#sign-in-submit').click();
+    await page.locator('#conn[data-state="connected"]').waitFor(guard);
+    const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'parley_session');
+    expect((await call(server.url, 'DELETE', '/sessions/current', cookie!.value)).status).toBe(204);
+    await page.locator('#sign-in-error', { hasText: 'session has ended' }).waitFor(guard);
+    expect(await page.locator('#chat-view').isHidden()).toBe(true);
   });
 
   it('raised no Content-Security-Policy violation and no script error', () => {
