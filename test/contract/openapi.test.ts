@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import { errorCodes } from '../../src/core/errors.js';
+import type { components } from '../../src/generated/openapi.js';
+import { problemTypes } from '../../src/http/problem.js';
+import { requestSchemas } from '../../src/http/schemas.js';
+import { generateTypes, generatedUrl } from '../../scripts/openapi-gen.js';
+import { assertMatchesSpec, assertSchema, spec } from '../support/spec.js';
+
+type Schemas = components['schemas'];
+const schemas = requestSchemas({ maxTextLength: 4000 });
+
+describe('openapi.yaml is the contract', () => {
+  it('lists exactly the error codes of the core catalog', () => {
+    const documented = ((spec.components as any).schemas.ErrorCode.enum as string[]).slice().sort();
+    expect(documented).toEqual([...errorCodes].sort());
+  });
+
+  it('declares, for every status the catalog can produce, a problem response somewhere', () => {
+    const declared = new Set<number>();
+    for (const item of Object.values(spec.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(item)) for (const status of Object.keys(op.responses ?? {})) declared.add(Number(status));
+    }
+    for (const code of errorCodes.filter((c) => c !== 'internal')) expect(declared, code).toContain(problemTypes[code].status);
+  });
+
+  it('has a checked-in src/generated/openapi.ts identical to a fresh generation', async () => {
+    expect(readFileSync(generatedUrl, 'utf8')).toBe(await generateTypes());
+  });
+
+  it('pins the zod request schemas to the generated request types', () => {
+    expectTypeOf<z.output<typeof schemas.credentials>>().toEqualTypeOf<Schemas['Credentials']>();
+    expectTypeOf<z.output<typeof schemas.sendMessage>>().toEqualTypeOf<Schemas['SendMessage']>();
+    expectTypeOf<z.output<typeof schemas.broadcast>>().toEqualTypeOf<Schemas['BroadcastRequest']>();
+    expectTypeOf<z.output<typeof schemas.createGroup>>().toEqualTypeOf<Schemas['CreateGroup']>();
+  });
+
+  it('makes the response checker reject what the contract does not allow', () => {
+    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1 })).not.toThrow();
+    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: 1, to: 'bob', recipients: 1 })).toThrow(/does not match/);
+    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1, extra: 1 })).toThrow();
+    expect(() => assertMatchesSpec('POST', '/messages', 418, 'application/json', {})).toThrow(/does not declare/);
+    expect(() => assertMatchesSpec('GET', '/users', 200, 'text/html', '')).toThrow(/not one of/);
+    expect(() => assertSchema('Msgform', { id: '1', from: 'a', to: 'b', kind: 'shout', text: 'x', sentAt: 'now' })).toThrow();
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../src/core/command-parser.js';
+import { ChatError } from '../../src/core/errors.js';
+
+describe('the original command language', () => {
+  it.each([
+    ['get_users', { kind: 'get_users' }],
+    ['  get_users  ', { kind: 'get_users' }],
+    ['exit', { kind: 'exit' }],
+    ['exit\n', { kind: 'exit' }],
+    ['user1: hi', { kind: 'send', to: 'user1', text: 'hi' }],
+    ['user1:hi', { kind: 'send', to: 'user1', text: 'hi' }],
+    ['user1:  two spaces', { kind: 'send', to: 'user1', text: ' two spaces' }],
+    ['g1: time: 10:30', { kind: 'send', to: 'g1', text: 'time: 10:30' }],
+    ['broad: hello all', { kind: 'broadcast', text: 'hello all' }],
+    ['mk_grp:g1:user1:user2', { kind: 'create_group', name: 'g1', members: ['user1', 'user2'] }],
+    ['mk_grp: g1 : user1 :user2:', { kind: 'create_group', name: 'g1', members: ['user1', 'user2'] }],
+    ['mk_grp:g1', { kind: 'create_group', name: 'g1', members: [] }],
+  ])('parses %j', (line, command) => {
+    expect(parseCommandLine(line)).toEqual(command);
+  });
+
+  it.each(['', 'hello', ': no target', 'two words: hi', 'get_users please'])('rejects %j as not a command', (line) => {
+    expect(() => parseCommandLine(line)).toThrow(ChatError);
+  });
+
+  it('leaves empty texts to the validators, which name the field', () => {
+    expect(parseCommandLine('bob:')).toEqual({ kind: 'send', to: 'bob', text: '' });
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFrom, loadConfig } from '../../src/config/load.js';
+import { optionSpecs } from '../../src/config/schema.js';
+
+const config = (argv: string[], env: Record<string, string> = {}) => {
+  const parsed = loadConfig(argv, env);
+  if (parsed.help) throw new Error('unexpected --help');
+  return parsed.config;
+};
+
+describe('configuration', () => {
+  it('starts from the documented defaults', () => {
+    const defaults = config([]);
+    for (const [key, spec] of Object.entries(optionSpecs)) expect((defaults as any)[key], key).toEqual(spec.schema.parse(spec.default));
+    expect(defaults.port).toBe(8080);
+    expect(defaults.host).toBe('127.0.0.1');
+  });
+
+  it('takes flags over PARLEY_* variables over defaults', () => {
+    expect(config([], { PARLEY_PORT: '9001' }).port).toBe(9001);
+    expect(config(['--port', '9002'], { PARLEY_PORT: '9001' }).port).toBe(9002);
+    expect(config(['--port=0']).port).toBe(0);
+  });
+
+  it('names the option, its flag and its variable when a value is wrong', () => {
+    expect(() => config(['--port', 'eighty'])).toThrow(/--port \/ PARLEY_PORT/);
+    expect(() => config([], { PARLEY_HEARTBEAT_MS: '-5' })).toThrow(/--heartbeat-ms \/ PARLEY_HEARTBEAT_MS/);
+    expect(() => config(['--scrypt-cost', '1000'])).toThrow(/power of two/);
+    expect(() => config(['--no-such-flag'])).toThrow(ConfigError);
+  });
+
+  it('freezes the result', () => {
+    expect(Object.isFrozen(configFrom())).toBe(true);
+  });
+
+  it('answers --help', () => {
+    expect(loadConfig(['--help'], {})).toEqual({ help: true });
+  });
+});
