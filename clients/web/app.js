@@ -402,7 +402,10 @@ function sent({ body }, command) {
     return;
   }
   const to = body.to ?? command.to;
-  addMessage(state.groups.has(to) ? { ...base, to, group: to, kind: 'group' } : { ...base, to, kind: 'direct' });
+  // Users and groups share one namespace: a name that is no user is a group, perhaps one not listed here yet.
+  const group = state.groups.has(to) || !state.users.has(to);
+  addMessage(group ? { ...base, to, group: to, kind: 'group' } : { ...base, to, kind: 'direct' });
+  if (group && !state.groups.has(to)) void refreshGroups();
 }
 
 // ---------------------------------------------------------------------------------------------- messages
