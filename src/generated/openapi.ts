@@ -221,8 +221,8 @@ export interface components {
         Password: string;
         /**
          * @description The message text: not empty or only white space, at most the configured maximum (default 4000
-         *     characters). Newlines, tabs and any Unicode are carried intact; NUL and the other C0 control
-         *     characters (U+0000 to U+001F except tab and line feed, so carriage return too) and lone surrogates
+         *     characters). Newlines (LF or CRLF), tabs and any Unicode are carried intact; NUL and the other C0
+         *     control characters (U+0000 to U+001F except tab, line feed and carriage return) and lone surrogates
          *     are refused with `invalid_request`.
          */
         Text: string;
