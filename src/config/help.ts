@@ -27,7 +27,8 @@ export function markdownTable(): string {
     '|---|---|---|---|',
     ...keys.map((key) => {
       const spec = optionSpecs[key];
-      return `| \`--${spec.flag}\` | \`${spec.env}\` | \`${String(spec.default)}\` | ${spec.help} |`;
+      const shown = String(spec.default) === '' ? '(empty)' : `\`${String(spec.default)}\``;
+      return `| \`--${spec.flag}\` | \`${spec.env}\` | ${shown} | ${spec.help.replace(/\|/g, '\\|')} |`;
     }),
   ].join('\n');
 }

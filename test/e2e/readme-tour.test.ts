@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+
+const run = promisify(execFile);
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const tour = /<!-- tour:start -->\n```sh\n([\s\S]*?)```\n<!-- tour:end -->/.exec(readme)![1]!;
+
+let server: ServerProcess;
+beforeAll(async () => {
+  server = await spawnServer(['--store', 'sqlite', '--data', tempDir()]);
+});
+afterAll(() => server.stop());
+
+describe('the README curl tour', () => {
+  it('works pasted in order into bash against a fresh server', async () => {
+    expect(tour).toMatch(/^P=http:\/\/127\.0\.0\.1:8080$/m);
+    const script = tour.replace(/^P=.*$/m, `P=${server.url}`);
+    const cwd = tempDir('parley-tour-');
+    // As pasted into an interactive shell: no -e, since `curl -m 2` on a stream ends with a timeout status by design.
+    const { stdout } = await run('bash', ['-c', script], { cwd, timeout: 60_000 });
+
+    const lines = stdout.split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ username: 'alice', created: true });
+    expect(stdout).toContain('"to":"bob","recipients":1');
+    // get_users before bob's stream: both offline; while bob's background stream runs: bob online.
+    expect(stdout).toContain('x alice\nx bob\n');
+    expect(stdout).toContain('x alice\no bob\n');
+    // bob's first stream delivered what waited for him.
+    expect(stdout).toContain('"text":"hi bob, this waited for you"');
+    expect(stdout).toContain('{"name":"team","members":["alice","bob"],"createdBy":"alice"}');
+    expect(stdout).toContain('{"name":"crew","members":["alice","bob"],"createdBy":"alice"}');
+    expect(stdout).toMatch(/\n204\n/);
+    expect(stdout.trimEnd().split('\n').filter((l) => /^[ox] /.test(l)).slice(-2)).toEqual(['x alice', 'x bob']);
+
+    const events: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: (e) => events.push(e) });
+    parser.feed(readFileSync(join(cwd, 'bob.events'), 'utf8'));
+    const texts = events.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data).text);
+    expect(texts).toEqual(['hello everyone', 'standup in five minutes', 'hello again', 'hello once more', 'and to the crew']);
+  });
+});
