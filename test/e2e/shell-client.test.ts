@@ -61,6 +61,16 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Keeps a port taken, closing every connection at once; resolves with the function that frees it. */
+async function holdPort(port: number): Promise<() => Promise<void>> {
+  const holder = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    holder.once('error', reject);
+    holder.listen(port, '127.0.0.1', resolve);
+  });
+  return () => new Promise<void>((resolve) => holder.close(() => resolve()));
+}
+
 const clock = String.raw`\[\d\d:\d\d\]`;
 
 describe('the shell client (clients/shell/parley)', () => {
@@ -95,14 +105,15 @@ describe('the shell client (clients/shell/parley)', () => {
     for (const client of [alice, bob]) {
       const first = await client.waitFor('stdout', /carol \(broadcast\): news$/);
       expect(first.line).toMatch(new RegExp(`^${clock} carol \\(broadcast\\): news$`));
-      expect(client.lines.stdout[first.index + 1]).toBe(`${' '.repeat('[00:00] carol (broadcast): '.length)}second line`);
+      const second = await client.waitFor('stdout', `${' '.repeat('[00:00] carol (broadcast): '.length)}second line`, { from: first.index });
+      expect(second.index).toBe(first.index + 1);
     }
     const tricky = 'café 😀 "quoted" \\ back/slash\ttab';
     expect((await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: tricky } })).status).toBe(202);
     expect((await alice.waitFor('stdout', /^\S+ carol: café/)).line.slice(8)).toBe(`carol: ${tricky}`);
     // Characters a terminal would obey are shown, not obeyed: DEL in caret notation, C1 controls as U+FFFD.
     expect((await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: 'a\u007fb\u009b31mc' } })).status).toBe(202);
-    expect((await alice.waitFor('stdout', /^\S+ carol: a/, { from: alice.lines.stdout.length - 1 })).line.slice(8)).toBe('carol: a^?b\ufffd31mc');
+    expect((await alice.waitFor('stdout', /^\S+ carol: a/)).line.slice(8)).toBe('carol: a^?b\ufffd31mc');
 
     // Messages to alice reach the terminal of alice only.
     expect(bob.lines.stdout.some((line) => /café/.test(line))).toBe(false);
@@ -129,12 +140,15 @@ describe('the shell client (clients/shell/parley)', () => {
     await alice.waitFor('stdout', /bob: before the restart$/);
 
     await first.stop();
+    // While the server is down its port answers nothing, and the message is sent through a server on another
+    // port: alice's client is surely away while it is queued.
+    const closeHolder = await holdPort(first.port);
     await alice.waitFor('stderr', '-- connection lost, reconnecting --');
-    // Sent through a server on another port, so that alice's client is surely away while it is queued.
     const elsewhere = await server(store);
     const bobAgain = await register(elsewhere.url, 'bob');
     expect((await api(elsewhere.url, 'POST', '/messages', { token: bobAgain.token, json: { to: 'alice', text: 'during the gap' } })).status).toBe(202);
     await elsewhere.stop();
+    await closeHolder();
 
     const second = await server([...store, '--port', String(first.port)]);
     await alice.waitFor('stderr', '-- reconnected --');
@@ -167,6 +181,19 @@ describe('the shell client (clients/shell/parley)', () => {
     expect(alice.lines.stderr.filter((line) => line.startsWith('error:'))).toHaveLength(2);
     expect(alice.lines.stderr.some((line) => line.includes('{'))).toBe(false);
     expect(await alice.endInput()).toBe(0);
+  });
+
+  it('sends the password exactly as typed, and says in one line when it is wrong', async () => {
+    const { url } = await server(['--store', 'memory']);
+    const password = 'p"w\\ d\té€ {x}';
+    const zoe = await join(url, 'zoe', password);
+    expect(await zoe.endInput()).toBe(0);
+    expect((await api(url, 'POST', '/sessions', { json: { username: 'zoe', password } })).status).toBe(200);
+
+    const wrong = startShellClient(['--url', url], ['zoe', 'not the password']);
+    clients.push(wrong);
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.lines.stderr).toEqual(['error: wrong password for "zoe"']);
   });
 
   it('says so in one line when the server cannot be reached', async () => {
