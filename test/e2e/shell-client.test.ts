@@ -161,7 +161,7 @@ describe('the shell client (clients/shell/parley)', () => {
     expect(alice.lines.stderr.filter((line) => /connection lost|reconnected/.test(line))).toEqual(['-- connection lost, reconnecting --', '-- reconnected --']);
     alice.send('exit');
     expect(await alice.exited).toBe(0);
-  });
+  }, 60_000); // three server starts
 
   it('prints a server error as one readable line and keeps working', async () => {
     const { url } = await server(['--store', 'memory']);
