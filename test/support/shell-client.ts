@@ -44,7 +44,7 @@ export interface ShellClient {
   endInput(): Promise<number | null>;
   /** Resolves with the exit code (or the signal's name) once the client has exited. */
   readonly exited: Promise<number | string | null>;
-  /** Stops the client with SIGKILL if it is still running (test cleanup). */
+  /** Stops the client with SIGTERM if it is still running, and waits for it to clean up (test cleanup). */
   kill(): Promise<void>;
   transcript(): string;
 }
@@ -117,7 +117,7 @@ export function startShellClient(args: readonly string[], input: readonly string
       return typeof code === 'number' ? code : null;
     },
     async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
