@@ -93,14 +93,14 @@ describe('resource limits', () => {
   });
 
   it('refuses a stream past the per-user limit with 429 too_many_streams, and takes one again once streams close', async () => {
-    server = await startTestServer({ maxStreamsPerUser: 2 });
-    const alice = await join(server.url, 'alice');
-    const bob = await join(server.url, 'bob');
-    const watcher = await openSse(`${server.url}/users/bob/stream`, { authorization: `Bearer ${bob.token}` });
+    const running = (server = await startTestServer({ maxStreamsPerUser: 2 }));
+    const alice = await join(running.url, 'alice');
+    const bob = await join(running.url, 'bob');
+    const watcher = await openSse(`${running.url}/users/bob/stream`, { authorization: `Bearer ${bob.token}` });
     streams.push(watcher);
-    const open = () => openSse(`${server.url}/users/alice/stream`, { authorization: `Bearer ${alice.token}` });
+    const open = () => openSse(`${running.url}/users/alice/stream`, { authorization: `Bearer ${alice.token}` });
     const [first, second] = [await open(), await open()];
-    const refused = await call(server.url, 'GET', '/users/alice/stream', { token: alice.token });
+    const refused = await call(running.url, 'GET', '/users/alice/stream', { token: alice.token });
     expect(problemOf(refused)).toEqual({ status: 429, type: 'application/problem+json', code: 'too_many_streams', field: undefined });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     first!.close();
