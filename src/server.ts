@@ -123,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Streams are long-lived by design; the heartbeat keeps them busy, so no idle timeout applies.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5_000;
+  const inFlight = trackRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -170,12 +171,39 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         presence.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         delivery.endAll();
-        server.closeIdleConnections();
+        // Let requests in flight finish (5 s at most), then cut the keep-alive connections that remain.
+        await inFlight.settled(5_000);
+        server.closeAllConnections();
         await closed;
         await retention.stop();
         await store.close();
         log.info('parley stopped');
       })()),
+  };
+}
+
+/** Counts requests in flight, so that shutdown can wait for them instead of for idle keep-alive timers. */
+function trackRequests(server: Server): { settled(timeoutMs: number): Promise<void> } {
+  let count = 0;
+  const waiters = new Set<() => void>();
+  server.on('request', (_req, res) => {
+    count++;
+    res.once('close', () => {
+      if (--count === 0) for (const wake of waiters) wake();
+    });
+  });
+  return {
+    settled: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        if (count === 0) return resolve();
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(done);
+      }),
   };
 }
 

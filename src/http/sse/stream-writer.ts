@@ -49,6 +49,8 @@ export class SseStreamWriter implements StreamSink {
 
   end(reason: EndReason): void {
     if (this.res.writableEnded) return;
+    // A stream's connection is not worth keeping alive: close it with the response.
+    this.res.shouldKeepAlive = false;
     // After an exit the client should stay away; otherwise come back soon.
     this.res.end(commentFrame(`end: ${reason}`) + (reason === 'exit' ? '' : retryFrame(this.retryMs)));
   }
