@@ -1,21 +1,23 @@
 import express, { Router } from 'express';
 import type { HttpDeps } from '../deps.js';
 
-/** The browser client: static files only, under a policy that lets the page run nothing but its own scripts. */
+/** The page may run its own scripts and styles and talk to this server, nothing else. */
+const pagePolicy =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/**
+ * The browser client: static files only. The page's policy replaces the API's deny-all one on the files served
+ * from here and nowhere else, so an unknown path keeps the strict policy.
+ */
 export function webRoutes({ webRoot }: HttpDeps): Router {
   return Router().use(
     '/',
-    (_req, res, next) => {
-      res.set({
-        'Content-Security-Policy':
-          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-        'X-Content-Type-Options': 'nosniff',
-        'Referrer-Policy': 'no-referrer',
-        'X-Frame-Options': 'DENY',
-      });
-      next();
-    },
-    express.static(webRoot, { index: 'index.html', fallthrough: true, dotfiles: 'ignore' }),
+    express.static(webRoot, {
+      index: 'index.html',
+      fallthrough: true,
+      dotfiles: 'ignore',
+      setHeaders: (res) => res.setHeader('Content-Security-Policy', pagePolicy),
+    }),
   );
 }
