@@ -24,16 +24,11 @@ export interface ChatLimits {
 }
 
 /**
- * C0 control characters other than tab, line feed and carriage return (NUL included), and lone surrogates.
- * CR stays allowed: texts pasted from other systems carry CRLF, and SSE framing encodes it safely.
+ * C0 control characters other than tab, line feed and carriage return (NUL included), and lone surrogates (with
+ * the u flag, \p{Cs} matches only unpaired halves). CR stays allowed: texts pasted from other systems carry CRLF,
+ * and SSE framing encodes it safely.
  */
-function hasForbiddenCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
-  }
-  return /\p{Cs}/u.test(text);
-}
+const forbiddenCharacter = /[\x00-\x08\x0B\x0C\x0E-\x1F]|\p{Cs}/u;
 
 const unlimited: RateLimit = { burst: 0, intervalMs: 0 };
 
@@ -163,8 +158,8 @@ export class Chat {
 
   private checkText(text: string): void {
     if (text.trim() === '') throw new ChatError('invalid_request', 'the text is empty', 'body.text');
-    if (hasForbiddenCharacter(text)) {
-      throw new ChatError('invalid_request', 'the text may not contain NUL, control characters other than tab and newline, or lone surrogates', 'body.text');
+    if (forbiddenCharacter.test(text)) {
+      throw new ChatError('invalid_request', 'the text may not contain NUL, control characters other than tab, LF and CR, or lone surrogates', 'body.text');
     }
     if (text.length > this.limits.maxTextLength) {
       throw new ChatError(
