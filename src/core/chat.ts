@@ -28,6 +28,7 @@ export interface ChatLimits {
  * the u flag, \p{Cs} matches only unpaired halves). CR stays allowed: texts pasted from other systems carry CRLF,
  * and SSE framing encodes it safely.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const forbiddenCharacter = /[\x00-\x08\x0B\x0C\x0E-\x1F]|\p{Cs}/u;
 
 const unlimited: RateLimit = { burst: 0, intervalMs: 0 };
