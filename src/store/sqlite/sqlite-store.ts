@@ -225,7 +225,7 @@ export class SqliteStore implements Store {
     if (!this.db.open) return;
     this.commits.close();
     this.db.close();
-    this.log.info({ file: this.db.name }, 'closed the database');
+    this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
   }
 
   private taken(name: string): boolean {
