@@ -22,6 +22,8 @@ try {
   running = await startServer(parsed.config, { log });
 } catch (err) {
   log.fatal({ err }, 'parley could not start');
+  // Also one plain line for the person at the terminal: the log line is for machines.
+  console.error(`parley: could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
 

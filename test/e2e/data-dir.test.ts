@@ -28,6 +28,7 @@ async function refused(dataDir: string): Promise<string> {
   expect(code).toBe(1);
   expect(output).not.toContain('parley is listening');
   expect(output).toContain('parley could not start');
+  expect(stderr).toMatch(/^parley: could not start: .+/m);
   return output;
 }
 

@@ -28,7 +28,10 @@ export const fastArgs = ['--scrypt-cost', '1024', '--presence-delay-ms', '20', '
  * Rejects with what it printed when it exits first.
  */
 export async function spawnServer(args: readonly string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), '--port', '0', ...fastArgs, ...args], {
+  // A data directory of its own unless the caller names one; flags would override PARLEY_DATA, so check both.
+  const ownData = args.includes('--data') || env.PARLEY_DATA !== undefined ? [] : ['--data', tempDir()];
+  const defaults = ['--port', '0', ...ownData, ...fastArgs];
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...defaults, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
