@@ -33,6 +33,8 @@ class UserQueue {
   arrivals: QueuedMsgform[] | undefined;
   loading: Promise<void> | undefined;
   readonly streams = new Set<StreamSession>();
+  /** Whether presence last announced this user online; streams open and close around awaits, so count alone misleads. */
+  announcedOnline = false;
 
   constructor(readonly name: string) {}
 }
@@ -152,7 +154,10 @@ export class Delivery {
       throw err;
     }
     if (session.closed) return session;
-    if (q.streams.size === 1) this.presence.changed(name, true);
+    if (!q.announcedOnline) {
+      q.announcedOnline = true;
+      this.presence.changed(name, true);
+    }
 
     let start = q.deliveredId;
     let lost: LostNotice | undefined;
@@ -198,7 +203,10 @@ export class Delivery {
     session.closed = true;
     if (q.streams.size === 0) {
       q.entries = undefined;
-      this.presence.changed(q.name, false);
+      if (q.announcedOnline) {
+        q.announcedOnline = false;
+        this.presence.changed(q.name, false);
+      }
     }
   }
 

@@ -62,20 +62,19 @@ describe('GET /users/{name}/stream', () => {
   it('does not repeat, on a stream opened without Last-Event-ID, what an earlier stream was sent', async () => {
     const user = await register(server.url);
     await sendMany(alice, user, ['first', 'second']);
-    const watcher = await open(alice);
     const first = await open(user);
     await first.until(messageCount(2));
-    first.close();
-    // Until the server has seen the socket close, a message would still be written to it (and count as delivered).
-    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(`{"name":"${user.name}","online":false}`)));
-    watcher.close();
+    // Ended by the server (exit), so no message can be written to it after this point.
+    expect((await api(server.url, 'DELETE', '/sessions/current', { token: user.token })).status).toBe(204);
+    await first.ended;
     await sendMany(alice, user, ['third']);
-    const second = await open(user);
+    const again = await register(server.url, user.name);
+    const second = await open(again);
     await second.until(messageCount(1));
     const fourth = await sendMany(alice, user, ['fourth']);
     await second.until(messageCount(2));
     expect(second.messages<any>().map((m) => m.text)).toEqual(['third', 'fourth']);
-    expect(second.events.at(-1)!.id).toBe(fourth[0]);
+    expect(second.events.filter((e) => e.event === 'message').at(-1)!.id).toBe(fourth[0]);
     second.close();
   });
 
@@ -145,6 +144,23 @@ describe('GET /users/{name}/stream', () => {
     await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(`{"name":"${user.name}","online":true}`)));
     for (const e of watcher.events.filter((x) => x.event === 'presence')) assertSchema('PresenceEvent', JSON.parse(e.data));
     other.close();
+    watcher.close();
+  });
+
+  it('announces a user online once when two of their streams open at the same moment', async () => {
+    const watcher = await open(alice);
+    const user = await register(server.url);
+    const [one, two] = await Promise.all([open(user), open(user)]);
+    const online = `{"name":"${user.name}","online":true}`;
+    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(online)));
+    one.close();
+    two.close();
+    const offline = `{"name":"${user.name}","online":false}`;
+    const wentOffline = (events: typeof watcher.events) => {
+      const on = events.findIndex((e) => e.event === 'presence' && e.data.includes(online));
+      return on >= 0 && events.slice(on + 1).some((e) => e.event === 'presence' && e.data.includes(offline));
+    };
+    await watcher.until(wentOffline);
     watcher.close();
   });
 
