@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { register } from '../support/api.js';
 import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
 import { messageCount, openSse, type SseReader } from '../support/sse.js';
 
@@ -26,14 +27,9 @@ async function stop(server: ServerProcess): Promise<void> {
   servers.delete(server);
 }
 
+/** Registers or logs in (the password is derived from the name), as the other tests' factories do. */
 async function login(server: ServerProcess, username: string): Promise<string> {
-  const res = await fetch(`${server.url}/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: `${username}-password` }),
-  });
-  expect([200, 201]).toContain(res.status);
-  return ((await res.json()) as { token: string }).token;
+  return (await register(server.url, username)).token;
 }
 
 async function send(server: ServerProcess, token: string, to: string, text: string): Promise<string> {
