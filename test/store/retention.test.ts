@@ -1,0 +1,67 @@
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Delivery } from '../../src/core/delivery.js';
+import type { QueuedMsgform } from '../../src/core/msgform.js';
+import { Presence } from '../../src/core/presence.js';
+import { Retention } from '../../src/core/retention.js';
+import type { LostNotice, StreamSink } from '../../src/core/stream-session.js';
+import { createLogger } from '../../src/log.js';
+import { createStore } from '../../src/store/create-store.js';
+import type { Store } from '../../src/store/store.js';
+import { tempDir } from '../support/process.js';
+
+/** A stream that records what it is sent and always takes more. */
+class Recorder implements StreamSink {
+  readonly messages: number[] = [];
+  readonly notices: LostNotice[] = [];
+  message(entry: QueuedMsgform): boolean {
+    this.messages.push(entry.id);
+    return true;
+  }
+  lost(notice: LostNotice): void {
+    this.notices.push(notice);
+  }
+  presence(): void {}
+  heartbeat(): void {}
+  onDrain(): void {}
+  end(): void {}
+}
+
+const root = tempDir('parley-retention-');
+const day = 86_400_000;
+let store: Store | undefined;
+afterEach(async () => {
+  await store?.close();
+});
+
+describe('background retention on the SQLite store', () => {
+  it('prunes delivered messages past the age window in bounded batches and tells a late resume what was lost', async () => {
+    let now = Date.UTC(2026, 10, 24);
+    store = await createStore({ kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) }, createLogger('silent'));
+    const presence = new Presence(0, () => {});
+    const delivery = new Delivery(store, presence, { queueLimit: 100, keepDelivered: 1_000 });
+    const retention = new Retention(store, delivery, { keepDelivered: 1_000, retainMs: day, intervalMs: 60_000, batch: 3, now: () => now });
+
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await delivery.send({ from: 'alice', kind: 'direct', text: `m${i}`, sentAt: now }, ['bob'], false)).id);
+    const reader = new Recorder();
+    delivery.close(await delivery.open('bob', 's1', reader));
+    expect(reader.messages).toEqual(ids);
+
+    // Two more that nobody has read yet: retention never touches them.
+    now += 1_000;
+    const waiting = [];
+    for (let i = 0; i < 2; i++) waiting.push((await delivery.send({ from: 'alice', kind: 'direct', text: `w${i}`, sentAt: now }, ['bob'], false)).id);
+
+    now += day + 1;
+    await retention.run();
+    expect((await store.readQueue('bob', 0, 100)).map((row) => row.id)).toEqual(waiting);
+
+    const late = new Recorder();
+    await delivery.open('bob', 's2', late, ids[0]);
+    expect(late.notices).toEqual([{ reason: 'retention', after: ids[0], through: ids[9] }]);
+    expect(late.messages).toEqual(waiting);
+    presence.stop();
+  });
+});
