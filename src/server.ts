@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
+import type { Server } from 'node:http';
+import type { Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.js';
@@ -11,8 +11,9 @@ import { Directory } from './core/directory.js';
 import { Presence } from './core/presence.js';
 import { perMinute } from './core/rate-limiter.js';
 import { Retention } from './core/retention.js';
+import { StreamUpkeep } from './core/stream-upkeep.js';
 import { createApp } from './http/app.js';
-import { problem } from './http/problem.js';
+import { createNodeServer } from './http/node-server.js';
 import { requestSchemas } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/create-store.js';
@@ -107,23 +108,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     draining: () => draining,
   });
 
-  const server = tls ? createTlsServer(tls, app) : createServer(app);
-  // Requests Node cannot parse (CR/LF in a header, a bad request line) still get a problem document.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || err.code === 'ECONNRESET') {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify(problem('invalid_request', 'the request is not valid HTTP'));
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Connection: close\r\n\r\n${body}`,
-    );
-  });
-  // Streams are long-lived by design; the heartbeat keeps them busy, so no idle timeout applies.
-  server.requestTimeout = 0;
-  server.keepAliveTimeout = 5_000;
-  const inFlight = trackRequests(server);
+  const { server, settled } = createNodeServer(app, tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -132,27 +117,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
   });
 
-  const heartbeat = setInterval(() => {
-    delivery.forEachStream((session) => session.waiting || session.sink.heartbeat());
-    void endDeadSessions();
-  }, config.heartbeatMs);
-  // Streams do not refresh their token: one whose token expired or was revoked ends within a heartbeat.
-  let checking = false;
-  const endDeadSessions = async () => {
-    if (checking) return;
-    checking = true;
-    try {
-      const sessions = new Map<string, string>();
-      delivery.forEachStream((session) => sessions.set(session.sessionId, session.user));
-      for (const [sessionId, user] of sessions) {
-        if (!(await accounts.isLive(sessionId))) delivery.endSession(user, sessionId);
-      }
-    } catch (err) {
-      log.error({ err }, 'session expiry check failed');
-    } finally {
-      checking = false;
-    }
-  };
+  const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => log.error({ err }, 'session expiry check failed'));
+  upkeep.start();
   retention.start();
 
   const address = server.address() as AddressInfo;
@@ -167,43 +133,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     close: () =>
       (closing ??= (async () => {
         draining = true;
-        clearInterval(heartbeat);
+        upkeep.stop();
         presence.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         delivery.endAll();
         // Let requests in flight finish (5 s at most), then cut the keep-alive connections that remain.
-        await inFlight.settled(5_000);
+        await settled(5_000);
         server.closeAllConnections();
         await closed;
         await retention.stop();
         await store.close();
         log.info('parley stopped');
       })()),
-  };
-}
-
-/** Counts requests in flight, so that shutdown can wait for them instead of for idle keep-alive timers. */
-function trackRequests(server: Server): { settled(timeoutMs: number): Promise<void> } {
-  let count = 0;
-  const waiters = new Set<() => void>();
-  server.on('request', (_req, res) => {
-    count++;
-    res.once('close', () => {
-      if (--count === 0) for (const wake of waiters) wake();
-    });
-  });
-  return {
-    settled: (timeoutMs) =>
-      new Promise<void>((resolve) => {
-        if (count === 0) return resolve();
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        waiters.add(done);
-      }),
   };
 }
 

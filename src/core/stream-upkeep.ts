@@ -1,0 +1,48 @@
+import type { Accounts } from './accounts.js';
+import type { Delivery } from './delivery.js';
+
+/**
+ * Keeps open streams honest: a heartbeat to every stream that can take one, and an end to every stream whose
+ * token expired or was revoked (streams do not refresh their token, so they must be checked).
+ */
+export class StreamUpkeep {
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+
+  constructor(
+    private readonly delivery: Delivery,
+    private readonly accounts: Accounts,
+    /** Milliseconds between heartbeats (and session checks). @default 15_000 */
+    private readonly intervalMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.delivery.forEachStream((session) => session.waiting || session.sink.heartbeat());
+      void this.endDeadSessions();
+    }, this.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One check at a time: a slow store must not pile checks on top of each other. */
+  private async endDeadSessions(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const sessions = new Map<string, string>();
+      this.delivery.forEachStream((session) => sessions.set(session.sessionId, session.user));
+      for (const [sessionId, user] of sessions) {
+        if (!(await this.accounts.isLive(sessionId))) this.delivery.endSession(user, sessionId);
+      }
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      this.checking = false;
+    }
+  }
+}
