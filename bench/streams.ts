@@ -9,7 +9,9 @@
 // STREAMS: comma-separated stream counts, one fresh server each (default 10000; at most the open-file limit
 // less a margin, since this process and the server each hold one socket per stream). STORES: memory and/or
 // sqlite (default memory). PRESENCE_DELAY_MS: the server's presence coalescing window (default 250, the
-// product default). BENCH_TIMEOUT_S: a guard on the whole run (default 1200).
+// product default). HEARTBEAT_MS: the server's heartbeat (default 1 h, out of the way); with IDLE_S > 0 the
+// server's CPU is measured over that many idle seconds at the end, the cost of heartbeats and session checks
+// with every stream open. BENCH_TIMEOUT_S: a guard on the whole run (default 1200).
 import { readFileSync } from 'node:fs';
 import { Agent, get, type ClientRequest } from 'node:http';
 import { cpus } from 'node:os';
@@ -41,6 +43,8 @@ const presenceDelayMs = Number(process.env.PRESENCE_DELAY_MS ?? 250);
 if (!Number.isInteger(presenceDelayMs) || presenceDelayMs < 0 || presenceDelayMs > 60_000) {
   throw new Error('PRESENCE_DELAY_MS: a whole number of milliseconds from 0 to 60000');
 }
+const heartbeatMs = Number(process.env.HEARTBEAT_MS ?? 3_600_000);
+const idleS = Number(process.env.IDLE_S ?? 0);
 const timeoutS = Number(process.env.BENCH_TIMEOUT_S ?? 1_200);
 
 function listOf(name: string, fallback: string): string[] {
@@ -257,6 +261,8 @@ interface Result {
   readonly direct: Spread;
   readonly second: Fanout;
   readonly ended: number;
+  /** Share of one CPU the server used while idle (heartbeats, session checks); NaN when not measured. */
+  readonly idleCpu: number;
 }
 
 const running = new Set<ServerProcess>();
@@ -283,7 +289,7 @@ async function run(store: 'memory' | 'sqlite', n: number): Promise<Result> {
     '--queue-limit', '1000000',
     '--message-rate', '0',
     '--broadcast-rate', '0',
-    '--heartbeat-ms', '3600000',
+    '--heartbeat-ms', String(heartbeatMs),
     '--presence-delay-ms', String(presenceDelayMs),
   ];
   const server = await spawnServer(args);
@@ -344,7 +350,16 @@ async function run(store: 'memory' | 'sqlite', n: number): Promise<Result> {
     const second = await broadcast(url, sender, pid, streams, tally, 'second broadcast');
     log(`second broadcast: last stream after ${second.latency.max.toFixed(0)} ms`);
 
+    let idleCpu = NaN;
+    if (idleS > 0) {
+      const before = cpuOf(pid);
+      await new Promise((r) => setTimeout(r, idleS * 1000));
+      idleCpu = (cpuOf(pid) - before) / (idleS * 1000);
+      log(`idle: server CPU ${(idleCpu * 100).toFixed(1)} %`);
+    }
+
     return {
+      idleCpu,
       store,
       streams: n,
       registerS,
@@ -404,6 +419,9 @@ const lines = [
   '',
   `Direct: ${directMessages} messages to distinct online users, ${directConcurrency} at a time, send → arrival on the stream. ` +
     `Arrival times are measured from the send of the POST.`,
+  ...results
+    .filter((r) => !Number.isNaN(r.idleCpu))
+    .map((r) => `${r.store} ${r.streams}: idle for ${idleS} s with a heartbeat every ${heartbeatMs} ms, the server used ${(r.idleCpu * 100).toFixed(1)} % of a CPU.`),
   ...results.filter((r) => r.ended > 0).map((r) => `${r.store} ${r.streams}: ${r.ended} streams ended before the server stopped.`),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
