@@ -12,7 +12,7 @@
 // product default). HEARTBEAT_MS: the server's heartbeat (default 1 h, out of the way); with IDLE_S > 0 the
 // server's CPU is measured over that many idle seconds at the end, the cost of heartbeats and session checks
 // with every stream open. BENCH_TIMEOUT_S: a guard on the whole run (default 1200).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent, get, type ClientRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -280,9 +280,10 @@ async function broadcast(url: string, token: string, pid: number, streams: reado
 }
 
 async function run(store: 'memory' | 'sqlite', n: number): Promise<Result> {
+  const data = tempDir('parley-streams-');
   const args = [
     '--store', store,
-    '--data', tempDir('parley-streams-'),
+    '--data', data,
     // A registration is set-up here, not what is measured: the cheapest password hash.
     '--scrypt-cost', '16',
     '--max-streams', String(n + 100),
@@ -380,6 +381,7 @@ async function run(store: 'memory' | 'sqlite', n: number): Promise<Result> {
     // The server ends every stream on SIGTERM; whatever is left is cut here.
     await guard(server.stop(), 30_000, () => 'server stop').catch(() => server.kill());
     running.delete(server);
+    rmSync(data, { recursive: true, force: true });
     for (const s of streams) s.request?.destroy();
     agent.destroy();
   }
