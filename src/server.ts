@@ -56,11 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   });
   // Presence publishes through delivery, which needs presence: the closure breaks the cycle.
-  const presence = new Presence(config.presenceDelayMs, (event) =>
-    delivery.forEachStream((session) => {
-      if (!session.waiting) session.sink.presence(event);
-    }),
-  );
+  const presence = new Presence(config.presenceDelayMs, (event) => delivery.broadcastControl((sink) => sink.presence(event)));
   const delivery = new Delivery(store, presence, {
     queueLimit: config.queueLimit,
     keepDelivered: config.keepDelivered,

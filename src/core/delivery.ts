@@ -222,7 +222,22 @@ export class Delivery {
     for (const q of this.queues.values()) for (const session of [...q.streams]) this.end(session, 'shutdown');
   }
 
-  /** Calls `visit` for every open stream; for heartbeats and presence. */
+  /**
+   * Writes a shared event (presence) or a heartbeat to every stream that can take it. A stream whose transport
+   * fills up waits for drain like after a message, and its slow-consumer clock starts: control traffic alone must
+   * not let a client that reads nothing grow the server's buffers.
+   */
+  broadcastControl(write: (sink: StreamSink) => boolean): void {
+    for (const q of this.queues.values()) {
+      for (const session of q.streams) {
+        if (session.waiting || write(session.sink)) continue;
+        session.waiting = true;
+        this.stall(session);
+      }
+    }
+  }
+
+  /** Calls `visit` for every open stream. */
   forEachStream(visit: (session: StreamSession) => void): void {
     for (const q of this.queues.values()) for (const session of q.streams) visit(session);
   }

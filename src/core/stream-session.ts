@@ -21,8 +21,10 @@ export interface StreamSink {
   /** Writes one message; false when the transport's buffer is full and nothing more should be written until drain. */
   message(entry: QueuedMsgform): boolean;
   lost(notice: LostNotice): void;
-  presence(event: SharedEvent): void;
-  heartbeat(): void;
+  /** Like `message`: false when the transport is full. */
+  presence(event: SharedEvent): boolean;
+  /** Like `message`: false when the transport is full. */
+  heartbeat(): boolean;
   /** Registers the listener called each time a full transport can take more. */
   onDrain(listener: () => void): void;
   /** Ends the transport, telling the client why. */

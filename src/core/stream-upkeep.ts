@@ -19,7 +19,7 @@ export class StreamUpkeep {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.delivery.forEachStream((session) => session.waiting || session.sink.heartbeat());
+      this.delivery.broadcastControl((sink) => sink.heartbeat());
       void this.endDeadSessions();
     }, this.intervalMs);
   }

@@ -22,8 +22,12 @@ class Recorder implements StreamSink {
   lost(notice: LostNotice): void {
     this.notices.push(notice);
   }
-  presence(): void {}
-  heartbeat(): void {}
+  presence(): boolean {
+    return true;
+  }
+  heartbeat(): boolean {
+    return true;
+  }
   onDrain(): void {}
   end(): void {}
 }

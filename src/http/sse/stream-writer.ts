@@ -34,13 +34,13 @@ export class SseStreamWriter implements StreamSink {
     this.res.write(eventFrame('lost', JSON.stringify(data)));
   }
 
-  presence(event: SharedEvent): void {
+  presence(event: SharedEvent): boolean {
     event.wire ??= eventFrame('presence', event.json);
-    this.res.write(event.wire);
+    return this.res.write(event.wire);
   }
 
-  heartbeat(): void {
-    this.res.write(heartbeat);
+  heartbeat(): boolean {
+    return this.res.write(heartbeat);
   }
 
   onDrain(listener: () => void): void {
