@@ -242,12 +242,6 @@ export class Delivery {
     for (const q of this.queues.values()) for (const session of q.streams) visit(session);
   }
 
-  get streamCount(): number {
-    let n = 0;
-    for (const q of this.queues.values()) n += q.streams.size;
-    return n;
-  }
-
   private end(session: StreamSession, reason: EndReason): void {
     this.close(session);
     session.sink.end(reason);
