@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './process.js';
+import { Watched } from './watched.js';
 
 export const shellClientPath = join(repoRoot, 'clients/shell/parley');
 
@@ -57,18 +58,16 @@ export function startShellClient(args: readonly string[], input: readonly string
   const child = spawn('bash', [shellClientPath, ...args], { cwd: repoRoot, env: shellClientEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
   const lines = { stdout: [] as string[], stderr: [] as string[] };
   const merged: string[] = [];
-  const waiters = new Set<() => void>();
-  let done = false;
+  const watched = new Watched();
   const exited = once(child, 'exit').then(([code, signal]) => {
-    done = true;
-    for (const waiter of [...waiters]) waiter();
+    watched.end();
     return (code as number | null) ?? (signal as string | null);
   });
   for (const stream of ['stdout', 'stderr'] as const) {
     createInterface({ input: child[stream]! }).on('line', (line) => {
       lines[stream].push(line);
       merged.push(`${stream === 'stderr' ? '2>' : '1>'} ${line}`);
-      for (const waiter of [...waiters]) waiter();
+      watched.changed();
     });
   }
   const transcript = () => merged.join('\n');
@@ -88,28 +87,15 @@ export function startShellClient(args: readonly string[], input: readonly string
     },
     waitFor(stream, match, { from = 0, timeoutMs = 15_000 } = {}) {
       const matches = (line: string) => (typeof match === 'string' ? line === match : match.test(line));
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const index = lines[stream].findIndex((line, i) => i >= from && matches(line));
-          if (index >= 0) {
-            cleanup();
-            resolve({ line: lines[stream][index]!, index });
-          } else if (done) {
-            cleanup();
-            reject(new Error(`the client exited before printing ${String(match)} on ${stream}:\n${transcript()}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`no ${String(match)} on ${stream} within ${timeoutMs} ms:\n${transcript()}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      const found = () => {
+        const index = lines[stream].findIndex((line, i) => i >= from && matches(line));
+        return index >= 0 ? { line: lines[stream][index]!, index } : undefined;
+      };
+      return watched.until(found, timeoutMs, (why) =>
+        why === 'ended'
+          ? `the client exited before printing ${String(match)} on ${stream}:\n${transcript()}`
+          : `no ${String(match)} on ${stream} within ${timeoutMs} ms:\n${transcript()}`,
+      );
     },
     async endInput() {
       child.stdin!.end();
@@ -155,7 +141,9 @@ export function descendants(pid: number): { pid: number; comm: string }[] {
 export function isAlive(proc: { pid: number; comm: string }): boolean {
   try {
     const stat = readFileSync(`/proc/${proc.pid}/stat`, 'utf8');
-    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === proc.comm;
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    // A zombie has exited and only waits to be reaped by whoever inherited it: it is not running.
+    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === proc.comm && state !== 'Z';
   } catch {
     return false;
   }

@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { Watched } from './watched.js';
 
 export interface SseEvent {
   readonly event: string;
@@ -34,11 +35,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const events: SseEvent[] = [];
   const retries: number[] = [];
   const comments: string[] = [];
-  const waiters = new Set<() => void>();
-  let done = false;
-  const notify = () => {
-    for (const waiter of [...waiters]) waiter();
-  };
+  const watched = new Watched();
+  const notify = () => watched.changed();
   const parser = createParser({
     onEvent: (e: EventSourceMessage) => {
       events.push({ event: e.event ?? 'message', id: e.id, data: e.data });
@@ -63,8 +61,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     } catch {
       // aborted by close()
     } finally {
-      done = true;
-      notify();
+      watched.end();
     }
   })();
 
@@ -79,27 +76,12 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       return events.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data) as T);
     },
     until(predicate, timeoutMs = 10_000) {
-      return new Promise<SseEvent[]>((resolve, reject) => {
-        const check = () => {
-          if (predicate(events)) {
-            cleanup();
-            resolve(events);
-          } else if (done) {
-            cleanup();
-            reject(new Error(`stream ended before the condition held; events: ${JSON.stringify(events).slice(0, 2000)}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`condition not met within ${timeoutMs} ms; events: ${JSON.stringify(events).slice(0, 2000)}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      const shown = () => JSON.stringify(events).slice(0, 2000);
+      return watched.until(
+        () => (predicate(events) ? events : undefined),
+        timeoutMs,
+        (why) => (why === 'ended' ? `stream ended before the condition held; events: ${shown()}` : `condition not met within ${timeoutMs} ms; events: ${shown()}`),
+      );
     },
     close() {
       controller.abort();
