@@ -2,24 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { register } from '../support/api.js';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { serverFleet, tempDir, type ServerProcess } from '../support/process.js';
 import { openSse, type SseReader } from '../support/sse.js';
 
 const root = tempDir('parley-crash-');
-const servers = new Set<ServerProcess>();
+const servers = serverFleet();
 let reader: SseReader | undefined;
 
 afterEach(async () => {
   reader?.close();
-  await Promise.all([...servers].map((server) => server.stop()));
-  servers.clear();
+  await servers.stopAll();
 });
 
-async function start(dataDir: string): Promise<ServerProcess> {
-  const server = await spawnServer(['--store', 'sqlite', '--data', dataDir]);
-  servers.add(server);
-  return server;
-}
+const start = (dataDir: string) => servers.start(['--store', 'sqlite', '--data', dataDir]);
 
 /** Registers or logs in (the password is derived from the name), as the other tests' factories do. */
 async function login(server: ServerProcess, username: string): Promise<string> {
@@ -75,7 +70,6 @@ describe('a SQLite server killed during a burst of sends', { timeout: 60_000 }, 
     await Promise.all(Array.from({ length: senders }, (_, s) => Array.from({ length: inFlight }, (_, w) => worker(s, w))).flat());
     await killing;
     expect(server.child.signalCode).toBe('SIGKILL');
-    servers.delete(server);
     expect(acked.size).toBeGreaterThanOrEqual(killAfter);
     expect(acked.size + unanswered.size).toBe(senders * perSender);
 

@@ -5,21 +5,16 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { latestVersion, migrate } from '../../src/store/sqlite/migrations.js';
-import { fastArgs, runCli, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { fastArgs, runCli, serverFleet, tempDir } from '../support/process.js';
 
 const root = tempDir('parley-data-dir-');
-const servers = new Set<ServerProcess>();
+const servers = serverFleet();
 
 afterEach(async () => {
-  await Promise.all([...servers].map((server) => server.stop()));
-  servers.clear();
+  await servers.stopAll();
 });
 
-async function start(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
-  const server = await spawnServer(args, env);
-  servers.add(server);
-  return server;
-}
+const start = servers.start;
 
 /** Starts the CLI expecting it to refuse; returns what it printed. */
 async function refused(dataDir: string): Promise<string> {
@@ -46,7 +41,6 @@ describe('the data directory of a SQLite server', { timeout: 60_000 }, () => {
     expect(await refused(dir)).toContain('is in use by another Parley process');
 
     await first.kill();
-    servers.delete(first);
     const next = await start(['--store', 'sqlite', '--data', dir]);
     expect(await next.stop()).toBe(0);
   });

@@ -2,29 +2,23 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { register } from '../support/api.js';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { serverFleet, tempDir, type ServerProcess } from '../support/process.js';
 import { messageCount, openSse, type SseReader } from '../support/sse.js';
 
 const root = tempDir('parley-persistence-');
-const servers = new Set<ServerProcess>();
+const servers = serverFleet();
 const streams = new Set<SseReader>();
 
 afterEach(async () => {
   for (const stream of streams) stream.close();
   streams.clear();
-  await Promise.all([...servers].map((server) => server.stop()));
-  servers.clear();
+  await servers.stopAll();
 });
 
-async function start(dataDir: string): Promise<ServerProcess> {
-  const server = await spawnServer(['--store', 'sqlite', '--data', dataDir]);
-  servers.add(server);
-  return server;
-}
+const start = (dataDir: string) => servers.start(['--store', 'sqlite', '--data', dataDir]);
 
 async function stop(server: ServerProcess): Promise<void> {
   expect(await server.stop()).toBe(0);
-  servers.delete(server);
 }
 
 /** Registers or logs in (the password is derived from the name), as the other tests' factories do. */

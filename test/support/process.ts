@@ -72,6 +72,25 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
   };
 }
 
+/**
+ * The server processes one test file starts: `start` spawns and remembers one; `stopAll` (for afterEach) stops
+ * every one still running. Stopping one that already stopped or was killed is harmless.
+ */
+export function serverFleet(): { start(args: readonly string[], env?: Record<string, string>): Promise<ServerProcess>; stopAll(): Promise<void> } {
+  const running = new Set<ServerProcess>();
+  return {
+    async start(args, env = {}) {
+      const server = await spawnServer(args, env);
+      running.add(server);
+      return server;
+    },
+    async stopAll() {
+      await Promise.all([...running].map((server) => server.stop()));
+      running.clear();
+    },
+  };
+}
+
 /** Runs the CLI to completion (for --help and start-up failures). */
 export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...args], {
