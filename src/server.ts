@@ -56,14 +56,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   });
   // Presence publishes through delivery, which needs presence: the closure breaks the cycle.
-  const presence = new Presence(config.presenceDelayMs, (event) => delivery.broadcastControl((sink) => sink.presence(event)));
-  const delivery = new Delivery(store, presence, {
-    queueLimit: config.queueLimit,
-    keepDelivered: config.keepDelivered,
-    maxStreamsPerUser: config.maxStreamsPerUser,
-    maxStreams: config.maxStreams,
-    slowConsumerMs: config.slowConsumerMs,
-  });
+  const presence = new Presence(config.presenceDelayMs, (event) => delivery.broadcastControl((sink) => sink.presence(event), true));
+  const deliveryLog = log.child({ module: 'delivery' });
+  const delivery = new Delivery(
+    store,
+    presence,
+    {
+      queueLimit: config.queueLimit,
+      maxStreamsPerUser: config.maxStreamsPerUser,
+      maxStreams: config.maxStreams,
+      slowConsumerMs: config.slowConsumerMs,
+    },
+    (err, user) => deliveryLog.error({ err, user }, 'a stream could not read on from the store'),
+  );
   const chatLimits = {
     maxTextLength: config.maxTextLength,
     maxGroupsPerUser: config.maxGroupsPerUser,
@@ -74,12 +79,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   };
   const chat = new Chat(store, directory, accounts, delivery, chatLimits, now);
-  const retention = new Retention(store, delivery, {
-    keepDelivered: config.keepDelivered,
+  const retention = new Retention(store, {
     retainMs: config.retainMs,
     intervalMs: config.pruneIntervalMs,
     batch: 5_000,
     now,
+    onPruned: (removed) => log.info({ module: 'retention', removed, retainMs: config.retainMs }, 'pruned delivered messages past the retention window'),
   });
 
   for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash);

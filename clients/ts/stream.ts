@@ -7,6 +7,7 @@ export interface StreamOptions {
   readonly token: string;
   /** Resume after this message id; later reconnects resume from the last id received, automatically. */
   readonly lastEventId?: string;
+  /** Given, the stream asks for presence events and passes them here. */
   readonly onPresence?: (event: Schemas['PresenceEvent']) => void;
   readonly onLost?: (event: Schemas['LostEvent']) => void;
   /** Called when the connection drops and EventSource is about to reconnect. */
@@ -31,6 +32,8 @@ export class MessageStream implements AsyncIterable<Msgform> {
     this.lastEventId = options.lastEventId;
     const url = new URL(`/users/${encodeURIComponent(options.username)}/stream`, options.baseUrl);
     if (options.lastEventId !== undefined) url.searchParams.set('lastEventId', options.lastEventId);
+    // Presence events come only to streams that ask for them.
+    if (options.onPresence) url.searchParams.set('presence', 'true');
     this.source = new EventSource(url, {
       fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, Authorization: `Bearer ${options.token}` } }),
     });

@@ -398,7 +398,6 @@ function sent({ body }, command) {
   const base = { id: body.id, from: state.me, text: command.text, sentAt: new Date().toISOString() };
   if (command.kind === 'broadcast') {
     addMessage({ ...base, to: '', kind: 'broadcast' });
-    if (body.skipped.length > 0) notify(`Not delivered to ${body.skipped.join(', ')}: their queue is full.`, 'warn');
     return;
   }
   const to = body.to ?? command.to;

@@ -41,8 +41,10 @@ export class Stream {
   }
 
   open() {
-    const query = this.lastId === undefined ? '' : `?lastEventId=${encodeURIComponent(this.lastId)}`;
-    const source = new EventSource(`/users/${encodeURIComponent(this.name)}/stream${query}`);
+    // The page shows who is online, so it asks for presence events.
+    const query = new URLSearchParams({ presence: 'true' });
+    if (this.lastId !== undefined) query.set('lastEventId', this.lastId);
+    const source = new EventSource(`/users/${encodeURIComponent(this.name)}/stream?${query}`);
     this.source = source;
     this.on.state('connecting');
     source.addEventListener('open', () => {

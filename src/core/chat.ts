@@ -93,23 +93,23 @@ export class Chat {
       throw new ChatError('not_found', `no user or group is called "${rawTo.slice(0, 40)}"`, 'body.to');
     }
     if (!group) {
-      const sent = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to], false);
-      return { kind: 'sent', id: sent.id, to, recipients: sent.recipients.length };
+      const id = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to]);
+      return { kind: 'sent', id, to, recipients: 1 };
     }
     if (!group.members.includes(actor.name)) {
       throw new ChatError('not_member', `only members of "${group.name}" may send to it`, 'body.to');
     }
     const recipients = group.members.filter((m) => m !== actor.name);
     const draft = { from: actor.name, kind: 'group' as const, group: group.name, text, sentAt: this.now() };
-    const sent = await this.delivery.send(draft, recipients, false);
-    return { kind: 'sent', id: sent.id, to, recipients: sent.recipients.length };
+    const id = await this.delivery.send(draft, recipients);
+    return { kind: 'sent', id, to, recipients: recipients.length };
   }
 
   private async broadcast(actor: Actor, text: string): Promise<CommandResult> {
     this.checkText(text);
-    const recipients = this.directory.userNames().filter((name) => name !== actor.name);
-    const sent = await this.delivery.send({ from: actor.name, kind: 'broadcast', text, sentAt: this.now() }, recipients, true);
-    return { kind: 'broadcast', id: sent.id, recipients: sent.recipients.length, skipped: sent.skipped };
+    const id = await this.delivery.broadcast({ from: actor.name, text, sentAt: this.now() });
+    // Every registered user but the sender reads it from the broadcast log, online or not.
+    return { kind: 'broadcast', id, recipients: this.directory.userCount() - 1 };
   }
 
   private async createGroup(actor: Actor, rawName: string, rawMembers: readonly string[]): Promise<Group> {

@@ -12,7 +12,7 @@ export type CommandResult =
   | { readonly kind: 'users'; readonly users: readonly UserPresence[] }
   | { readonly kind: 'exited' }
   | { readonly kind: 'sent'; readonly id: number; readonly to: string; readonly recipients: number }
-  | { readonly kind: 'broadcast'; readonly id: number; readonly recipients: number; readonly skipped: readonly string[] }
+  | { readonly kind: 'broadcast'; readonly id: number; readonly recipients: number }
   | { readonly kind: 'group_created'; readonly group: Group };
 
 export interface UserPresence {

@@ -2,36 +2,42 @@ import type { QueueCursor, QueueRow, Store } from '../store/store.js';
 import { ChatError } from './errors.js';
 import { MsgformEncoder, type Message, type QueuedMsgform } from './msgform.js';
 import type { Presence } from './presence.js';
-import { StreamSession, type EndReason, type LostNotice, type StreamSink } from './stream-session.js';
+import { StreamSession, type EndReason, type StreamSink } from './stream-session.js';
 
 export interface DeliveryLimits {
-  /** Undelivered messages a user may have waiting; past it direct and group sends are refused. @default 10_000 */
+  /** Undelivered direct and group messages a user may have waiting; past it sends to them are refused. @default 10_000 */
   readonly queueLimit: number;
-  /** Delivered messages kept in memory per online user for Last-Event-ID resume. @default 1_000 */
-  readonly keepDelivered: number;
   /** Streams one user may have open at once; past it too_many_streams. @default 16 */
   readonly maxStreamsPerUser?: number;
   /** Streams open in all; past it unavailable, so the server degrades instead of falling over. @default 10_000 */
   readonly maxStreams?: number;
   /**
    * How long a stream may stay full (its client reads nothing while messages wait) before it is closed (ms).
-   * Its messages stay on the queue; a reconnect with Last-Event-ID resumes them. @default 30_000
+   * Nothing is lost: a reconnect with Last-Event-ID reads on from the store. @default 30_000
    */
   readonly slowConsumerMs?: number;
+  /** Messages a stream that is behind reads from the store at a time. @default 500 */
+  readonly pageSize?: number;
+}
+
+export interface StreamOptions {
+  /** The client's Last-Event-ID: send what follows it. Absent: what was never written to any stream of the user. */
+  readonly resumeAfter?: number;
+  /** Whether the stream carries presence events. @default false */
+  readonly presence?: boolean;
 }
 
 /**
- * One recipient's queue. Counters are kept for every user; the entries themselves are materialised only while
- * the user has a stream open (or one is opening), so an offline user costs a few numbers, not their backlog.
+ * What this process knows of one user: a few numbers, whatever their traffic. The messages themselves are in
+ * the store; a stream that is not caught up reads them from there.
  */
-class UserQueue {
+class Reader {
+  /** The highest id written to any stream of this user. */
   deliveredId = 0;
-  prunedId = 0;
+  /** Direct and group messages above deliveredId (for the queue limit). */
   pending = 0;
-  entries: QueuedMsgform[] | undefined;
-  /** Arrivals while `entries` is being loaded from the store; merged once the load completes. */
-  arrivals: QueuedMsgform[] | undefined;
-  loading: Promise<void> | undefined;
+  /** The highest id fanned out to this user while a stream of theirs was open; a stream caught up to it is live. */
+  lastId = 0;
   readonly streams = new Set<StreamSession>();
   /** Whether presence last announced this user online; streams open and close around awaits, so count alone misleads. */
   announcedOnline = false;
@@ -39,89 +45,87 @@ class UserQueue {
   constructor(readonly name: string) {}
 }
 
-/** Index of the first entry with an id above `id` (entries are sorted by id). */
-function firstAfter(entries: readonly QueuedMsgform[], id: number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.id <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-const loadPage = 2_000;
-
 /**
- * Puts msgforms on recipients' queues and drains them into streams. Per recipient the work is O(1) apart from
- * a binary search; a stream whose transport is full is paused and resumed on drain, never buffered into.
+ * Delivers messages to streams. Each stream is a cursor over its user's messages in the store: while it is live
+ * (caught up, its transport taking writes) new messages are written to it as they are accepted; once it falls
+ * behind (its transport is full, or it opens with a backlog) it reads from the store, in pages, from its own
+ * position, until it has caught up and is live again. So every stream of a user gets every message after its
+ * position, whatever the others do, and memory holds no message beyond the write in progress.
  */
 export class Delivery {
-  private readonly queues = new Map<string, UserQueue>();
+  private readonly readers = new Map<string, Reader>();
+  /** Users with at least one stream open: what a broadcast fans out to. */
+  private readonly online = new Map<string, Reader>();
   private lastAssignedId = 0;
   private openStreams = 0;
+  private deliveries = 0;
   /** The close timer of every stream whose transport is full. */
   private readonly stalls = new Map<StreamSession, NodeJS.Timeout>();
+  private readonly pageSize: number;
 
   constructor(
     private readonly store: Store,
     private readonly presence: Presence,
     private readonly limits: DeliveryLimits,
-  ) {}
+    private readonly onError: (err: unknown, user: string) => void = () => {},
+  ) {
+    this.pageSize = limits.pageSize ?? 500;
+  }
 
   /** Restores the counters of every queue from the store (on start). */
   restore(cursors: readonly QueueCursor[], lastMessageId: number): void {
     this.lastAssignedId = lastMessageId;
     for (const cursor of cursors) {
-      const q = this.queue(cursor.name);
-      q.deliveredId = cursor.deliveredId;
-      q.prunedId = cursor.prunedId;
-      q.pending = cursor.pending;
+      const r = this.reader(cursor.name);
+      r.deliveredId = cursor.deliveredId;
+      r.pending = cursor.pending;
     }
   }
 
   isOnline(name: string): boolean {
-    return (this.queues.get(name)?.streams.size ?? 0) > 0;
+    return this.online.has(name);
   }
 
   /** Users whose pending queue cannot take another message. */
   fullQueues(recipients: readonly string[]): string[] {
-    return recipients.filter((name) => (this.queues.get(name)?.pending ?? 0) >= this.limits.queueLimit);
+    return recipients.filter((name) => (this.readers.get(name)?.pending ?? 0) >= this.limits.queueLimit);
   }
 
   /**
-   * Stores a message for every recipient, then puts it on their queues and into their open streams.
-   * With `skipFull` recipients whose queue is full are left out and returned; without it they refuse the whole
-   * message (queue_full). Resolves once the store has made the message durable.
+   * Stores a direct or group message for its recipients, then writes it to their live streams; queue_full when
+   * a recipient cannot take it. Resolves once the store has made it durable.
    */
-  async send(
-    draft: Omit<Message, 'id'>,
-    recipients: readonly string[],
-    skipFull: boolean,
-  ): Promise<{ id: number; recipients: readonly string[]; skipped: readonly string[] }> {
+  async send(draft: Omit<Message, 'id'>, recipients: readonly string[]): Promise<number> {
     const full = this.fullQueues(recipients);
-    if (full.length > 0 && !skipFull) {
+    if (full.length > 0) {
       throw new ChatError('queue_full', `the pending queue of ${full.join(', ')} is full; try again once they have read it`);
     }
-    const accepted = full.length === 0 ? recipients : recipients.filter((r) => !full.includes(r));
     // Reserve the places now: concurrent sends must not overshoot the bound while the store commits.
-    const queues = accepted.map((name) => this.queue(name));
-    for (const q of queues) q.pending++;
+    const readers = recipients.map((name) => this.reader(name));
+    for (const r of readers) r.pending++;
     let id: number;
     try {
-      id = await this.store.appendMessage({ ...draft, recipients: accepted });
+      id = await this.store.appendMessage({ ...draft, recipients });
     } catch (err) {
-      for (const q of queues) q.pending--;
+      for (const r of readers) r.pending--;
       throw err;
     }
-    this.lastAssignedId = Math.max(this.lastAssignedId, id);
+    this.lastAssignedId = id;
     const encoder = new MsgformEncoder({ ...draft, id });
-    for (const q of queues) {
-      if (q.entries) this.append(q, encoder.forRecipient(q.name));
-      else if (q.arrivals) q.arrivals.push(encoder.forRecipient(q.name));
-    }
-    return { id, recipients: accepted, skipped: full };
+    for (const r of readers) if (r.streams.size > 0) this.fanOut(r, encoder, true);
+    return id;
+  }
+
+  /**
+   * Stores a broadcast once, in the store's shared log, then writes it to every live stream but the sender's.
+   * Its cost in the store does not depend on the number of users; offline users read it when they come back.
+   */
+  async broadcast(draft: Omit<Message, 'id' | 'kind'>): Promise<number> {
+    const id = await this.store.appendMessage({ ...draft, kind: 'broadcast', recipients: [] });
+    this.lastAssignedId = id;
+    const encoder = new MsgformEncoder({ ...draft, kind: 'broadcast', id });
+    for (const r of this.online.values()) if (r.name !== draft.from) this.fanOut(r, encoder, false);
+    return id;
   }
 
   /**
@@ -130,7 +134,7 @@ export class Delivery {
    */
   admit(name: string): void {
     const perUser = this.limits.maxStreamsPerUser ?? Infinity;
-    if ((this.queues.get(name)?.streams.size ?? 0) >= perUser) {
+    if ((this.readers.get(name)?.streams.size ?? 0) >= perUser) {
       throw new ChatError('too_many_streams', `a user may have at most ${perUser} streams open; close one first`, undefined, 1_000);
     }
     if (this.openStreams >= (this.limits.maxStreams ?? Infinity)) {
@@ -139,121 +143,168 @@ export class Delivery {
   }
 
   /**
-   * Opens a stream: first what is waiting (or, with `resumeAfter`, everything retained after it), then live
-   * messages. The user is online from the moment this resolves.
+   * Opens a stream at its position and sends the first page of what follows; then it goes on by itself. The
+   * user is online from the moment this is called. Rejects, detaching the stream, when the store cannot be read.
    */
-  async open(name: string, sessionId: string, sink: StreamSink, resumeAfter?: number): Promise<StreamSession> {
-    const q = this.queue(name);
-    const session = new StreamSession(name, sessionId, sink);
-    q.streams.add(session);
+  async open(name: string, sessionId: string, sink: StreamSink, options: StreamOptions = {}): Promise<StreamSession> {
+    const r = this.reader(name);
+    const session = new StreamSession(name, sessionId, sink, options.presence ?? false);
+    r.streams.add(session);
+    this.online.set(name, r);
     this.openStreams++;
-    try {
-      await this.materialise(q);
-    } catch (err) {
-      if (q.streams.delete(session)) this.openStreams--;
-      throw err;
-    }
-    if (session.closed) return session;
-    if (!q.announcedOnline) {
-      q.announcedOnline = true;
+    if (!r.announcedOnline) {
+      r.announcedOnline = true;
       this.presence.changed(name, true);
     }
 
-    let start = q.deliveredId;
-    let lost: LostNotice | undefined;
-    if (resumeAfter !== undefined) {
-      if (resumeAfter > this.lastAssignedId) {
-        lost = { reason: 'unknown_position', after: resumeAfter };
-        start = 0;
-      } else {
-        if (resumeAfter < q.prunedId) lost = { reason: 'retention', after: resumeAfter, through: q.prunedId };
-        start = resumeAfter;
-        // The client has seen up to here on some stream: that counts as delivered.
-        if (start > q.deliveredId) this.markDelivered(q, start);
-      }
+    const resumeAfter = options.resumeAfter;
+    if (resumeAfter !== undefined && resumeAfter > this.lastAssignedId) {
+      sink.lost({ reason: 'unknown_position', after: resumeAfter });
+      session.cursor = 0;
+    } else {
+      session.cursor = resumeAfter ?? r.deliveredId;
     }
-    if (lost) sink.lost(lost);
-    session.cursor = start;
-    session.waiting = false;
     sink.onDrain(() => {
       this.unstall(session);
-      session.waiting = false;
-      this.pump(q, session);
+      session.full = false;
+      void this.catchUp(r, session);
     });
-    this.pump(q, session);
-    return session;
-  }
-
-  /** Applies what the store's retention removed: resumes from below `prunedId` are told they lost messages. */
-  pruned(cursors: readonly { name: string; prunedId: number }[]): void {
-    for (const { name, prunedId } of cursors) {
-      const q = this.queues.get(name);
-      if (!q || prunedId <= q.prunedId) continue;
-      q.prunedId = prunedId;
-      if (q.entries) q.entries.splice(0, firstAfter(q.entries, prunedId));
+    try {
+      await this.readOn(r, session);
+    } catch (err) {
+      this.close(session);
+      throw err;
     }
+    return session;
   }
 
   /** Detaches a stream whose transport ended; the last one takes the user offline. */
   close(session: StreamSession): void {
-    const q = this.queues.get(session.user);
-    if (!q || !q.streams.delete(session)) return;
+    const r = this.readers.get(session.user);
+    if (!r || !r.streams.delete(session)) return;
     this.openStreams--;
     this.unstall(session);
     session.closed = true;
-    if (q.streams.size === 0) {
-      q.entries = undefined;
-      if (q.announcedOnline) {
-        q.announcedOnline = false;
-        this.presence.changed(q.name, false);
-      }
+    if (r.streams.size > 0) return;
+    this.online.delete(r.name);
+    if (r.announcedOnline) {
+      r.announcedOnline = false;
+      this.presence.changed(r.name, false);
     }
   }
 
   /** Ends every stream opened through one session (on exit). */
   endSession(name: string, sessionId: string): void {
-    for (const session of [...(this.queues.get(name)?.streams ?? [])]) {
+    for (const session of [...(this.readers.get(name)?.streams ?? [])]) {
       if (session.sessionId === sessionId) this.end(session, 'exit');
     }
   }
 
   /** Ends every stream (on shutdown). */
   endAll(): void {
-    for (const q of this.queues.values()) for (const session of [...q.streams]) this.end(session, 'shutdown');
+    for (const r of [...this.online.values()]) for (const session of [...r.streams]) this.end(session, 'shutdown');
   }
 
   /**
-   * Writes a shared event (presence) or a heartbeat to every stream that can take it. A stream whose transport
-   * fills up waits for drain like after a message, and its slow-consumer clock starts: control traffic alone must
-   * not let a client that reads nothing grow the server's buffers.
+   * Writes a shared event or a heartbeat to every stream that can take it (with `presenceOnly`, to those that
+   * asked for presence). A stream whose transport fills up waits for drain like after a message, and its
+   * slow-consumer clock starts: control traffic alone must not let a client that reads nothing grow the server's
+   * buffers.
    */
-  broadcastControl(write: (sink: StreamSink) => boolean): void {
-    for (const q of this.queues.values()) {
-      for (const session of q.streams) {
-        if (session.waiting || write(session.sink)) continue;
-        session.waiting = true;
-        this.stall(session);
+  broadcastControl(write: (sink: StreamSink) => boolean, presenceOnly = false): void {
+    for (const r of this.online.values()) {
+      for (const session of r.streams) {
+        if (session.full || (presenceOnly && !session.presence) || write(session.sink)) continue;
+        this.fill(session);
       }
     }
   }
 
   /** Calls `visit` for every open stream. */
   forEachStream(visit: (session: StreamSession) => void): void {
-    for (const q of this.queues.values()) for (const session of q.streams) visit(session);
+    for (const r of this.online.values()) for (const session of r.streams) visit(session);
   }
 
-  private end(session: StreamSession, reason: EndReason): void {
-    this.close(session);
-    session.sink.end(reason);
+  /** Counts for monitoring, read when asked. */
+  stats(): { streamsOpen: number; usersOnline: number; deliveries: number; pending: number } {
+    let pending = 0;
+    for (const r of this.readers.values()) pending += r.pending;
+    return { streamsOpen: this.openStreams, usersOnline: this.online.size, deliveries: this.deliveries, pending };
   }
 
-  /** Starts the clock of a stream whose transport is full: past slowConsumerMs it is closed. */
-  private stall(session: StreamSession): void {
+  /** The hot path: one accepted message to the live streams of one online user. */
+  private fanOut(r: Reader, encoder: MsgformEncoder, queued: boolean): void {
+    const id = encoder.message.id;
+    r.lastId = id;
+    let entry: QueuedMsgform | undefined;
+    for (const session of r.streams) {
+      if (session.live && id > session.cursor) this.write(r, session, (entry ??= encoder.forRecipient(r.name)), queued);
+    }
+  }
+
+  /** A stream that is behind reads on from the store; concurrent calls share one reading. */
+  private catchUp(r: Reader, session: StreamSession): Promise<void> {
+    return this.readOn(r, session).catch((err: unknown) => {
+      this.onError(err, r.name);
+      this.end(session, 'unavailable');
+    });
+  }
+
+  private async readOn(r: Reader, session: StreamSession): Promise<void> {
+    if (session.reading) return;
+    session.reading = true;
+    try {
+      while (!session.closed && !session.full) {
+        const page = await this.store.readQueue(r.name, session.cursor, this.pageSize);
+        if (session.closed) return;
+        if (session.cursor < page.prunedId) {
+          session.sink.lost({ reason: 'retention', after: session.cursor, through: page.prunedId });
+          session.cursor = page.prunedId;
+        }
+        for (const row of page.rows) {
+          if (row.id <= session.cursor) continue;
+          this.write(r, session, toQueued(row), row.kind !== 'broadcast');
+          if (session.full) return;
+        }
+        // Caught up: nothing more in the store, and nothing fanned out since that this stream has not written.
+        // Checked with no await before going live, so no message can slip between the read and the live writes.
+        if (page.rows.length < this.pageSize && session.cursor >= r.lastId) {
+          session.live = true;
+          return;
+        }
+        if (page.rows.length === 0) {
+          // A message was fanned out to this user that the store does not return: never spin on it.
+          this.onError(new Error(`the store returned nothing after ${session.cursor} for ${r.name}, who was sent ${r.lastId}`), r.name);
+          session.live = true;
+          return;
+        }
+      }
+    } finally {
+      session.reading = false;
+    }
+  }
+
+  private write(r: Reader, session: StreamSession, entry: QueuedMsgform, queued: boolean): void {
+    const more = session.sink.message(entry);
+    session.cursor = entry.id;
+    this.deliveries++;
+    if (entry.id > r.deliveredId) {
+      r.deliveredId = entry.id;
+      if (queued && r.pending > 0) r.pending--;
+      this.store.markDelivered(r.name, entry.id);
+    }
+    if (!more) this.fill(session);
+  }
+
+  /** The transport is full: stop writing, read on from the store at drain, and start the slow-consumer clock. */
+  private fill(session: StreamSession): void {
+    session.full = true;
+    session.live = false;
     const limitMs = this.limits.slowConsumerMs;
     if (limitMs === undefined || this.stalls.has(session)) return;
     const timer = setTimeout(() => {
       this.stalls.delete(session);
-      if (!session.closed && session.waiting) this.end(session, 'slow_consumer');
+      if (!session.closed && session.full) this.end(session, 'slow_consumer');
     }, limitMs);
     timer.unref();
     this.stalls.set(session, timer);
@@ -266,84 +317,18 @@ export class Delivery {
     this.stalls.delete(session);
   }
 
-  private queue(name: string): UserQueue {
-    let q = this.queues.get(name);
-    if (!q) {
-      q = new UserQueue(name);
-      this.queues.set(name, q);
+  private end(session: StreamSession, reason: EndReason): void {
+    this.close(session);
+    session.sink.end(reason);
+  }
+
+  private reader(name: string): Reader {
+    let r = this.readers.get(name);
+    if (!r) {
+      r = new Reader(name);
+      this.readers.set(name, r);
     }
-    return q;
-  }
-
-  private materialise(q: UserQueue): Promise<void> {
-    if (q.entries) return Promise.resolve();
-    q.loading ??= this.load(q).finally(() => {
-      q.loading = undefined;
-    });
-    return q.loading;
-  }
-
-  private async load(q: UserQueue): Promise<void> {
-    q.arrivals = [];
-    const entries: QueuedMsgform[] = [];
-    try {
-      // Everything retained: the delivered window (for resume) and the pending backlog.
-      let after = 0;
-      for (;;) {
-        const rows = await this.store.readQueue(q.name, after, loadPage);
-        for (const row of rows) entries.push(toQueued(row));
-        if (rows.length < loadPage) break;
-        after = rows[rows.length - 1]!.id;
-      }
-      const last = entries.length > 0 ? entries[entries.length - 1]!.id : 0;
-      for (const entry of q.arrivals) if (entry.id > last) entries.push(entry);
-      // What this process already pruned stays pruned, even where the store's pruner has not caught up.
-      entries.splice(0, firstAfter(entries, q.prunedId));
-      q.entries = q.streams.size > 0 ? entries : undefined;
-    } finally {
-      q.arrivals = undefined;
-    }
-  }
-
-  private append(q: UserQueue, entry: QueuedMsgform): void {
-    q.entries!.push(entry);
-    for (const session of q.streams) this.pump(q, session);
-  }
-
-  /** Writes every entry after the stream's cursor until caught up or the transport asks to wait. */
-  private pump(q: UserQueue, session: StreamSession): void {
-    const entries = q.entries;
-    if (!entries || session.closed || session.waiting) return;
-    for (let i = firstAfter(entries, session.cursor); i < entries.length; i++) {
-      const entry = entries[i]!;
-      const more = session.sink.message(entry);
-      session.cursor = entry.id;
-      if (entry.id > q.deliveredId) this.markDelivered(q, entry.id, 1);
-      if (!more) {
-        session.waiting = true;
-        this.stall(session);
-        break;
-      }
-    }
-    this.trim(q);
-  }
-
-  private markDelivered(q: UserQueue, id: number, count?: number): void {
-    const entries = q.entries;
-    if (count !== undefined) q.pending = Math.max(0, q.pending - count);
-    else if (entries) q.pending = entries.length - firstAfter(entries, id);
-    q.deliveredId = id;
-    this.store.markDelivered(q.name, id);
-  }
-
-  /** Drops the oldest delivered entries past the retention count, in slices so the cost is amortised. */
-  private trim(q: UserQueue): void {
-    const entries = q.entries;
-    if (!entries) return;
-    const excess = firstAfter(entries, q.deliveredId) - this.limits.keepDelivered;
-    if (excess <= 0 || excess < Math.min(64, this.limits.keepDelivered >> 4)) return;
-    q.prunedId = entries[excess - 1]!.id;
-    entries.splice(0, excess);
+    return r;
   }
 }
 

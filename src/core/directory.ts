@@ -34,6 +34,10 @@ export class Directory {
     return this.groups.get(name);
   }
 
+  userCount(): number {
+    return this.users.size;
+  }
+
   /** Every user, sorted by name. */
   userNames(): readonly string[] {
     this.sortedUsers ??= [...this.users].sort();

@@ -1,26 +1,27 @@
 import type { RetentionPolicy, Store } from '../store/store.js';
-import type { Delivery } from './delivery.js';
 
 export interface RetentionOptions {
-  /** Delivered messages kept per user for resume. @default 1_000 */
-  readonly keepDelivered: number;
-  /** Delivered messages older than this are pruned. @default 86_400_000 (24 h) */
+  /** Delivered messages older than this are pruned; resume and history reach this far back. @default 2_592_000_000 (30 days) */
   readonly retainMs: number;
   /** How often the pruner runs. @default 60_000 (1 min) */
   readonly intervalMs: number;
-  /** Queue rows removed per step; steps repeat, yielding between them, until the store is within the policy. */
+  /** Messages removed per step; steps repeat, yielding between them, until the store is within the policy. */
   readonly batch: number;
   readonly now: () => number;
+  /** Told how many messages a pass removed, when it removed any. */
+  readonly onPruned?: (removed: number) => void;
 }
 
-/** Prunes delivered messages past the window in the background, in bounded batches, yielding between them. */
+/**
+ * Prunes delivered messages past the window in the background, in bounded batches, yielding between them.
+ * Streams learn of it from the store itself (each page says how far it pruned), so nothing here tells them.
+ */
 export class Retention {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
-    private readonly delivery: Delivery,
     private readonly options: RetentionOptions,
   ) {}
 
@@ -43,13 +44,15 @@ export class Retention {
   }
 
   private async pass(): Promise<void> {
-    const { keepDelivered, retainMs, batch, now } = this.options;
-    const policy: RetentionPolicy = { keepDelivered, olderThan: now() - retainMs, batch };
+    const { retainMs, batch, now, onPruned } = this.options;
+    const policy: RetentionPolicy = { olderThan: now() - retainMs, batch };
+    let removed = 0;
     for (;;) {
       const result = await this.store.prune(policy);
-      this.delivery.pruned(result.cursors);
-      if (result.removed < batch) return;
+      removed += result.removed;
+      if (result.removed < batch) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
+    if (removed > 0) onPruned?.(removed);
   }
 }

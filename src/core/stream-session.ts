@@ -11,7 +11,8 @@ export interface SharedEvent {
   wire?: string;
 }
 
-export type EndReason = 'exit' | 'shutdown' | 'slow_consumer';
+/** Why the server ended a stream; `unavailable`: the store could not be read, so the client should come back. */
+export type EndReason = 'exit' | 'shutdown' | 'slow_consumer' | 'unavailable';
 
 /**
  * The transport side of a stream, implemented by the HTTP layer (an SSE response). The core decides what to
@@ -31,17 +32,23 @@ export interface StreamSink {
   end(reason: EndReason): void;
 }
 
-/** One open stream of one user: where it stands in the user's queue, and whether it may be written to. */
+/** One open stream of one user: its position in the user's messages and how it is being fed. */
 export class StreamSession {
-  /** The id of the last message written to this stream. */
+  /** The id of the last message written to this stream (or the position it opened at). */
   cursor = 0;
-  /** True until attached to the queue and while the transport is full. */
-  waiting = true;
+  /** Caught up and taking writes: new messages are written to it as they are accepted. */
+  live = false;
+  /** Its transport is full: nothing is written until drain, then it reads on from the store. */
+  full = false;
+  /** A read from the store is in progress for it. */
+  reading = false;
   closed = false;
 
   constructor(
     readonly user: string,
     readonly sessionId: string,
     readonly sink: StreamSink,
+    /** Whether the client asked for presence events. */
+    readonly presence: boolean,
   ) {}
 }

@@ -96,15 +96,20 @@ export interface paths {
          *     (oldest first), then live messages as they come. Events:
          *
          *     - `message` with `id: <msgform id>` and `data: <Msgform as JSON on one line>`.
-         *     - `presence` with `data: <PresenceEvent>` when users come online, go offline or register.
-         *     - `lost` with `data: <LostEvent>` when the requested resume position is older than what the server
-         *       retains, or unknown to it; the stream then continues from the oldest message it still has.
+         *     - `presence` with `data: <PresenceEvent>` when users come online, go offline or register; only on a
+         *       stream opened with `presence=true`. Changes are gathered and sent together, so a burst of
+         *       connections costs each presence stream a few events, not one per connection.
+         *     - `lost` with `data: <LostEvent>` when messages after the stream's position were removed by retention
+         *       before it could send them (a resume older than the retention window, or a device so far behind
+         *       that retention overtook it), or when the resume position is unknown; the stream then continues
+         *       with the oldest message still retained. A stream never skips a message silently.
          *
          *     Comments (`: heartbeat`) keep the connection alive; a `retry:` field suggests the reconnect delay.
          *
          *     Without a resume position the stream sends what was never written to any stream of this user. With
          *     `Last-Event-ID` (header) or `lastEventId` (query) it sends exactly every message after that id that
-         *     is still retained.
+         *     is still retained (`--retain-ms`, 30 days by default). Each stream reads the store from its own
+         *     position: a device that falls behind, or is slow to read, still gets every message in order.
          */
         get: operations["streamMessages"];
         put?: never;
@@ -148,8 +153,9 @@ export interface paths {
         put?: never;
         /**
          * `broad: <message>` - to every registered user
-         * @description One msgform to every registered user except the sender, online or offline. Users whose pending
-         *     queue is full are skipped and named in `skipped`.
+         * @description One msgform to every registered user except the sender, online or offline. The message is stored
+         *     once, in a shared log that each user's stream reads by id, so it never fills anyone's pending
+         *     queue and nobody is skipped.
          */
         post: operations["broadcast"];
         delete?: never;
@@ -264,10 +270,8 @@ export interface components {
         };
         BroadcastAccepted: {
             id: components["schemas"]["MessageId"];
-            /** @description How many queues the message was put on. */
+            /** @description How many users the message reaches (every registered user but the sender). */
             recipients: number;
-            /** @description Users whose pending queue was full; they did not get the message. */
-            skipped: components["schemas"]["Name"][];
         };
         CreateGroup: {
             name: components["schemas"]["Name"];
@@ -579,6 +583,8 @@ export interface operations {
             query?: {
                 /** @description The same as the `Last-Event-ID` header, for clients that cannot set headers. */
                 lastEventId?: components["schemas"]["MessageId"];
+                /** @description `true`: the stream also carries `presence` events. Default `false`. */
+                presence?: "true" | "false";
             };
             header?: {
                 /** @description The id of the last message the client received. */
@@ -652,7 +658,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Accepted and queued for every recipient not skipped. */
+            /** @description Accepted and stored for every registered user but the sender. */
             202: {
                 headers: {
                     [name: string]: unknown;

@@ -32,7 +32,7 @@ export function sendResult(req: Request, res: Response, result: CommandResult): 
       return;
     }
     case 'broadcast': {
-      const body: Schemas['BroadcastAccepted'] = { id: String(result.id), recipients: result.recipients, skipped: [...result.skipped] };
+      const body: Schemas['BroadcastAccepted'] = { id: String(result.id), recipients: result.recipients };
       res.status(202).json(body);
       return;
     }

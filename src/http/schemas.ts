@@ -16,10 +16,12 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     .refine((t) => t.trim() !== '', 'must not be empty');
   const password = z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters');
   const messageId = z.string().regex(/^[0-9]{1,15}$/, 'must be a message id (digits)');
+  const flag = z.enum(['true', 'false'], 'must be true or false');
 
   return {
     name,
     messageId,
+    flag,
     credentials: z.strictObject({ username: newName, password }),
     sendMessage: z.strictObject({ to: name, text }),
     broadcast: z.strictObject({ text }),

@@ -32,13 +32,23 @@ export interface NewMessage {
   readonly group?: string;
   readonly text: string;
   readonly sentAt: number;
-  /** Canonical names, no duplicates; may be empty (a broadcast on a server of one user). */
+  /**
+   * Canonical names, no duplicates, for direct and group messages: one queue row each. Ignored for a broadcast,
+   * which is written once to the shared broadcast log (see `Store`).
+   */
   readonly recipients: readonly string[];
 }
 
-/** One row of a recipient's queue. */
+/** One message as one recipient reads it. */
 export interface QueueRow extends Message {
   readonly to: string;
+}
+
+/** What `readQueue` returns: the rows, and how far retention had removed this recipient's messages when they were read. */
+export interface QueuePage {
+  readonly rows: readonly QueueRow[];
+  /** The recipient's `prunedId` at the moment of the read; a reader positioned below it has lost messages. */
+  readonly prunedId: number;
 }
 
 /** Where a recipient's queue stands. */
@@ -46,40 +56,43 @@ export interface QueueCursor {
   readonly name: string;
   /** The highest id written to a stream of this user (0: none). */
   readonly deliveredId: number;
-  /** The highest id removed by retention (0: none); a resume from below it has lost messages. */
+  /** The highest id retention removed from what this user reads (0: none); a resume from below it has lost messages. */
   readonly prunedId: number;
-  /** How many messages with an id above deliveredId are waiting. */
+  /** How many direct and group messages with an id above deliveredId wait (broadcasts do not count). */
   readonly pending: number;
 }
 
 export interface RetentionPolicy {
-  /** Delivered messages kept per recipient beyond which the oldest are pruned. */
-  readonly keepDelivered: number;
-  /** Delivered messages sent before this instant (epoch ms) are pruned. */
+  /** Delivered messages sent before this instant (epoch ms) are pruned; undelivered ones never are. */
   readonly olderThan: number;
-  /** At most this many queue rows are removed by one call, so pruning never stalls a request. */
+  /** At most this many messages are removed by one call, so pruning never stalls a request. */
   readonly batch: number;
 }
 
 export interface PruneResult {
-  /** How many queue rows went; fewer than the batch means the store is within the policy. */
+  /** How many queue rows and broadcasts went; fewer than the batch means the store is within the policy. */
   readonly removed: number;
-  /** The new `prunedId` of every recipient that lost rows. */
-  readonly cursors: readonly { readonly name: string; readonly prunedId: number }[];
 }
 
 /**
- * The durable journal behind the in-memory queues. Every backend passes test/store/store.contract.ts.
+ * The durable journal of the chat, and the only copy of every message: streams read it by position. Every
+ * backend passes test/store/store.contract.ts.
  *
+ * What a user reads: their own queue (one row per direct or group message addressed to them) merged by id with
+ *   the shared broadcast log (every broadcast appended after the user was registered, except their own). A
+ *   broadcast costs one entry, whatever the number of users.
  * Ordering: `appendMessage` assigns ids that strictly increase across the store (hence per recipient), in the
  *   order of the calls, and its promises resolve in that order.
  * Atomicity: a message is stored for all its recipients or for none.
  * Durability: once a promise from `insert*` or `appendMessage` resolves, the write survives a crash of the
  *   process (for a durable backend) and the caller may answer 201/202. Backends may batch concurrent writes
- *   into one commit (group commit). `markDelivered` is batched with the next commit and may be lost by a crash:
- *   a recipient then receives those messages again on a stream opened without a resume position, never fewer.
- * Resume: `readQueue` returns what is retained after a position; positions older than the recipient's
- *   `prunedId` have lost messages, and the caller says so to the client.
+ *   into one commit (group commit). `markDelivered` is coalesced and written within about a second; a crash may
+ *   lose it, and a stream opened without a resume position then receives those messages again, never fewer.
+ * Retention: a message is removed only once delivered and older than the policy. A broadcast goes once every user
+ *   it reaches has had it delivered. What went raises the `prunedId` of those who read it.
+ * Resume: `readQueue` returns what is retained after any position, in pages, at a cost that depends on what it
+ *   returns, not on what is retained before the position. A position below the page's `prunedId` has lost
+ *   messages, and the caller says so to the client.
  */
 export interface Store {
   /** The last id `appendMessage` assigned (0 for an empty store). */
@@ -89,7 +102,10 @@ export interface Store {
   /** Every user with a queue cursor or queued messages. */
   loadCursors(): Promise<QueueCursor[]>;
 
-  /** Resolves false, writing nothing, when a user or group of that name exists. */
+  /**
+   * Resolves false, writing nothing, when a user or group of that name exists. A new user reads the broadcasts
+   * appended after this call.
+   */
   insertUser(user: StoredUser): Promise<boolean>;
   /** Resolves false, writing nothing, when a user or group of that name exists. */
   insertGroup(group: StoredGroup): Promise<boolean>;
@@ -100,13 +116,13 @@ export interface Store {
   touchSession(tokenHash: string, expiresAt: number): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
 
-  /** Stores the message for every recipient and resolves with its id once durable. */
+  /** Stores the message (on every recipient's queue, or in the broadcast log) and resolves with its id once durable. */
   appendMessage(message: NewMessage): Promise<number>;
-  /** Up to `limit` retained rows of `recipient`'s queue with an id above `afterId`, oldest first. */
-  readQueue(recipient: string, afterId: number, limit: number): Promise<QueueRow[]>;
+  /** Up to `limit` retained messages that `recipient` reads with an id above `afterId`, oldest first. */
+  readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage>;
   /** Records that every message up to `id` was written to a stream of `recipient`. Never moves backwards. */
   markDelivered(recipient: string, id: number): void;
-  /** Removes delivered rows past the policy, at most `policy.batch` of them. */
+  /** Removes delivered messages past the policy, at most `policy.batch` of them. */
   prune(policy: RetentionPolicy): Promise<PruneResult>;
 
   close(): Promise<void>;

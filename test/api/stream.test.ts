@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
+import { captureLog } from '../support/log-capture.js';
 import { expectProblem } from '../support/problems.js';
 import { messageCount, openSse } from '../support/sse.js';
 import { startTestServer } from '../support/server.js';
@@ -108,7 +109,8 @@ describe('GET /users/{name}/stream', () => {
   });
 
   it('says explicitly what was lost when Last-Event-ID is older than the retention window', async () => {
-    const small = await startTestServer({ keepDelivered: 0 });
+    const captured = captureLog();
+    const small = await startTestServer({ retainMs: 0, pruneIntervalMs: 20 }, { log: captured.log });
     try {
       const [a, b] = [await register(small.url, 'a'), await register(small.url, 'b')];
       const ids: string[] = [];
@@ -116,6 +118,8 @@ describe('GET /users/{name}/stream', () => {
       const reader = await openSse(`${small.url}/users/b/stream`, { authorization: `Bearer ${b.token}` });
       await reader.until(messageCount(70));
       reader.close();
+      const seen = captured.entries.length;
+      await captured.until((e) => e.msg === 'pruned delivered messages past the retention window' && captured.entries.indexOf(e) >= seen);
       const late = await openSse(`${small.url}/users/b/stream`, { authorization: `Bearer ${b.token}`, 'last-event-id': ids[0]! });
       await late.until((events) => events.some((e) => e.event === 'lost'));
       const lost = JSON.parse(late.events.find((e) => e.event === 'lost')!.data);
@@ -128,6 +132,24 @@ describe('GET /users/{name}/stream', () => {
     }
   });
 
+  it('sends no presence event to a stream that did not ask for them while others come and go', async () => {
+    const quiet = await register(server.url);
+    const [quietStream, watcher] = [await open(quiet), await open(alice, {}, '?presence=true')];
+    const visitor = await register(server.url);
+    const visit = await open(visitor);
+    const online = `{"name":"${visitor.name}","online":true}`;
+    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(online)));
+    visit.close();
+    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(`{"name":"${visitor.name}","online":false}`)));
+    // A message sent after the last presence event arrives after anything that event could have put on the quiet stream.
+    const [marker] = await sendMany(alice, quiet, ['after the visit']);
+    await quietStream.until((events) => events.some((e) => e.id === marker));
+    expect(quietStream.events.map((e) => e.event)).toEqual(['message']);
+    expectProblem(await api(server.url, 'GET', `${streamPath(quiet)}?presence=yes`, { token: quiet.token }), 400, 'invalid_request', 'query.presence');
+    quietStream.close();
+    watcher.close();
+  });
+
   it('says the position is unknown when Last-Event-ID is ahead of every id the server issued', async () => {
     const user = await register(server.url);
     const stream = await open(user, { 'last-event-id': '999999999' });
@@ -136,8 +158,8 @@ describe('GET /users/{name}/stream', () => {
     stream.close();
   });
 
-  it('announces presence changes to every open stream', async () => {
-    const watcher = await open(alice);
+  it('announces presence changes to every stream that asks for them', async () => {
+    const watcher = await open(alice, {}, '?presence=true');
     const user = await register(server.url);
     await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(`"${user.name}"`)));
     const other = await open(user);
@@ -148,7 +170,7 @@ describe('GET /users/{name}/stream', () => {
   });
 
   it('announces a user online once when two of their streams open at the same moment', async () => {
-    const watcher = await open(alice);
+    const watcher = await open(alice, {}, '?presence=true');
     const user = await register(server.url);
     const [one, two] = await Promise.all([open(user), open(user)]);
     const online = `{"name":"${user.name}","online":true}`;

@@ -22,7 +22,7 @@ describe('GET /users (get_users)', () => {
   });
 
   it('shows a user online while a stream of theirs is open and offline once it closes', async () => {
-    const watcher = await openSse(server.url + streamPath(alice), { authorization: `Bearer ${alice.token}` });
+    const watcher = await openSse(`${server.url}${streamPath(alice)}?presence=true`, { authorization: `Bearer ${alice.token}` });
     const stream = await openSse(server.url + streamPath(bob), { authorization: `Bearer ${bob.token}` });
     const online = await api(server.url, 'GET', '/users', { token: alice.token });
     expect(online.body.users).toContainEqual({ name: 'bob', online: true });

@@ -96,7 +96,7 @@ describe('resource limits', () => {
     const running = (server = await startTestServer({ maxStreamsPerUser: 2 }));
     const alice = await join(running.url, 'alice');
     const bob = await join(running.url, 'bob');
-    const watcher = await openSse(`${running.url}/users/bob/stream`, { authorization: `Bearer ${bob.token}` });
+    const watcher = await openSse(`${running.url}/users/bob/stream?presence=true`, { authorization: `Bearer ${bob.token}` });
     streams.push(watcher);
     const open = () => openSse(`${running.url}/users/alice/stream`, { authorization: `Bearer ${alice.token}` });
     const [first, second] = [await open(), await open()];

@@ -16,11 +16,14 @@ let others: Joined[];
 let slow: Joined;
 let streams: SseReader[];
 beforeAll(async () => {
-  server = await startTestServer({ slowConsumerMs: 500, maxTextLength: 10_000, keepDelivered: 10_000 });
+  server = await startTestServer({ slowConsumerMs: 500, maxTextLength: 10_000 });
   slow = await join(server.url, 'slow');
   others = [];
   for (let i = 0; i < peers; i++) others.push(await join(server.url, `peer${i}`));
-  streams = await Promise.all(others.map((p) => openSse(`${server.url}/users/${p.name}/stream`, { authorization: `Bearer ${p.token}` })));
+  // The first peer watches presence; the others only chat.
+  streams = await Promise.all(
+    others.map((p, i) => openSse(`${server.url}/users/${p.name}/stream${i === 0 ? '?presence=true' : ''}`, { authorization: `Bearer ${p.token}` })),
+  );
 });
 afterAll(async () => {
   for (const stream of streams) stream.close();

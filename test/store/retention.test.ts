@@ -44,11 +44,11 @@ describe('background retention on the SQLite store', () => {
     let now = Date.UTC(2026, 10, 24);
     store = await createStore({ kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) }, createLogger('silent'));
     const presence = new Presence(0, () => {});
-    const delivery = new Delivery(store, presence, { queueLimit: 100, keepDelivered: 1_000 });
-    const retention = new Retention(store, delivery, { keepDelivered: 1_000, retainMs: day, intervalMs: 60_000, batch: 3, now: () => now });
+    const delivery = new Delivery(store, presence, { queueLimit: 100 });
+    const retention = new Retention(store, { retainMs: day, intervalMs: 60_000, batch: 3, now: () => now });
 
     const ids: number[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await delivery.send({ from: 'alice', kind: 'direct', text: `m${i}`, sentAt: now }, ['bob'], false)).id);
+    for (let i = 0; i < 10; i++) ids.push(await delivery.send({ from: 'alice', kind: 'direct', text: `m${i}`, sentAt: now }, ['bob']));
     const reader = new Recorder();
     delivery.close(await delivery.open('bob', 's1', reader));
     expect(reader.messages).toEqual(ids);
@@ -56,14 +56,14 @@ describe('background retention on the SQLite store', () => {
     // Two more that nobody has read yet: retention never touches them.
     now += 1_000;
     const waiting = [];
-    for (let i = 0; i < 2; i++) waiting.push((await delivery.send({ from: 'alice', kind: 'direct', text: `w${i}`, sentAt: now }, ['bob'], false)).id);
+    for (let i = 0; i < 2; i++) waiting.push(await delivery.send({ from: 'alice', kind: 'direct', text: `w${i}`, sentAt: now }, ['bob']));
 
     now += day + 1;
     await retention.run();
-    expect((await store.readQueue('bob', 0, 100)).map((row) => row.id)).toEqual(waiting);
+    expect((await store.readQueue('bob', 0, 100)).rows.map((row) => row.id)).toEqual(waiting);
 
     const late = new Recorder();
-    await delivery.open('bob', 's2', late, ids[0]);
+    await delivery.open('bob', 's2', late, { resumeAfter: ids[0] });
     expect(late.notices).toEqual([{ reason: 'retention', after: ids[0], through: ids[9] }]);
     expect(late.messages).toEqual(waiting);
     presence.stop();

@@ -47,10 +47,11 @@ describe('the SQLite store across restarts', () => {
     expect(await reopened.findSession('a'.repeat(64))).toEqual({ tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4 });
     expect(await reopened.lastMessageId()).toBe(second);
     expect((await reopened.loadCursors()).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'alice', deliveredId: 0, prunedId: 0, pending: 0 },
       { name: 'bob', deliveredId: first, prunedId: 0, pending: 1 },
       { name: 'carol', deliveredId: 0, prunedId: 0, pending: 1 },
     ]);
-    expect((await reopened.readQueue('bob', 0, 10)).map((r) => r.text)).toEqual(['one', 'two']);
+    expect((await reopened.readQueue('bob', 0, 10)).rows.map((r) => r.text)).toEqual(['one', 'two']);
     await reopened.close();
   });
 
@@ -59,7 +60,7 @@ describe('the SQLite store across restarts', () => {
     const store = await open(dir);
     const id = await store.appendMessage(draft(['bob']));
     store.markDelivered('bob', id);
-    await store.prune({ keepDelivered: 0, olderThan: 0, batch: 10 });
+    await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 });
     await store.close();
     expect(inspect(dir, (db) => db.prepare('SELECT count(*) AS n FROM messages').get())).toEqual({ n: 0 });
 
@@ -85,7 +86,7 @@ describe('the SQLite store across restarts', () => {
     const store = await open(dir);
     expect((await store.loadUsers()).map((u) => u.name)).toEqual(['bob']);
     expect(await store.findSession('f'.repeat(64))).toMatchObject({ username: 'bob' });
-    const rows = await store.readQueue('bob', 0, 1_000);
+    const { rows } = await store.readQueue('bob', 0, 1_000);
     const texts = rows.map((r) => r.text);
     expect(rows.map((r) => r.id).slice(0, 200)).toEqual(ids);
     expect(texts.slice(0, 200)).toEqual(ids.map((_, i) => `burst ${i}`));
@@ -100,20 +101,20 @@ describe('the SQLite store on disk', () => {
   it('stores the text of a message once, whatever the number of recipients, and drops it once nobody holds it', async () => {
     const dir = freshDir();
     const store = await open(dir);
-    const id = await store.appendMessage(draft(['bob', 'carol', 'dave'], { kind: 'broadcast', text: 'to all' }));
+    const id = await store.appendMessage(draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }));
     await store.close();
     expect(inspect(dir, (db) => db.prepare('SELECT count(*) AS n FROM messages').get())).toEqual({ n: 1 });
     expect(inspect(dir, (db) => db.prepare('SELECT count(*) AS n FROM queue').get())).toEqual({ n: 3 });
 
     const again = await open(dir);
     for (const name of ['bob', 'carol']) again.markDelivered(name, id);
-    await again.prune({ keepDelivered: 0, olderThan: 0, batch: 10 });
+    await again.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 });
     await again.close();
     expect(inspect(dir, (db) => db.prepare('SELECT count(*) AS n FROM messages').get())).toEqual({ n: 1 });
 
     const last = await open(dir);
     last.markDelivered('dave', id);
-    await last.prune({ keepDelivered: 0, olderThan: 0, batch: 10 });
+    await last.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 });
     await last.close();
     expect(inspect(dir, (db) => db.prepare('SELECT count(*) AS n FROM messages').get())).toEqual({ n: 0 });
   });
@@ -163,6 +164,8 @@ describe('opening a SQLite data directory', () => {
       INSERT INTO users VALUES ('alice', 'scrypt$a', 1);
       INSERT INTO chat_groups VALUES ('team', '["alice","bob"]', 'alice', 2);
       INSERT INTO sessions VALUES ('${'c'.repeat(64)}', 'alice', 3, 4);
+      INSERT INTO messages VALUES (6, 'alice', 'broadcast', NULL, 'old broadcast', 4);
+      INSERT INTO queue VALUES ('bob', 6);
       INSERT INTO messages VALUES (7, 'alice', 'direct', NULL, 'from v1', 5);
       INSERT INTO queue VALUES ('bob', 7);
       INSERT INTO cursors (name) VALUES ('bob');
@@ -175,9 +178,17 @@ describe('opening a SQLite data directory', () => {
     expect((await store.loadUsers()).map((u) => u.name)).toEqual(['alice']);
     expect((await store.loadGroups()).map((g) => g.members)).toEqual([['alice', 'bob']]);
     expect(await store.findSession('c'.repeat(64))).toMatchObject({ username: 'alice' });
-    expect(await store.readQueue('bob', 0, 10)).toEqual([{ id: 7, from: 'alice', to: 'bob', kind: 'direct', text: 'from v1', sentAt: 5 }]);
-    expect(await store.loadCursors()).toEqual([{ name: 'bob', deliveredId: 0, prunedId: 0, pending: 1 }]);
-    expect(await store.appendMessage(draft(['bob']))).toBe(8);
+    expect((await store.readQueue('bob', 0, 10)).rows).toEqual([
+      { id: 6, from: 'alice', to: 'bob', kind: 'broadcast', text: 'old broadcast', sentAt: 4 },
+      { id: 7, from: 'alice', to: 'bob', kind: 'direct', text: 'from v1', sentAt: 5 },
+    ]);
+    expect((await store.loadCursors()).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'alice', deliveredId: 0, prunedId: 0, pending: 0 },
+      { name: 'bob', deliveredId: 0, prunedId: 0, pending: 2 },
+    ]);
+    // Broadcasts before the upgrade stay on the queues they were written to; later ones go to the shared log, once.
+    expect(await store.appendMessage(draft([], { kind: 'broadcast', from: 'carol', text: 'new broadcast' }))).toBe(8);
+    expect((await store.readQueue('bob', 0, 10)).rows.map((r) => r.id)).toEqual([6, 7, 8]);
     await store.close();
     expect(inspect(dir, (db) => db.pragma('user_version', { simple: true }))).toBe(latestVersion);
     expect(inspect(dir, (db) => db.prepare(`SELECT name FROM sqlite_master WHERE name = 'queue_by_message'`).get())).toEqual({ name: 'queue_by_message' });

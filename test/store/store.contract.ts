@@ -9,6 +9,15 @@ export function draft(recipients: readonly string[], overrides: Partial<NewMessa
 const user = (name: string) => ({ name, passwordHash: `scrypt$${name}`, createdAt: 1 });
 const group = (name: string, members: string[]) => ({ name, members, createdBy: members[0]!, createdAt: 2 });
 
+/** The rows `name` reads after `after`, without the page's pruned position. */
+async function rowsOf(store: Store, name: string, after = 0, limit = 100) {
+  return (await store.readQueue(name, after, limit)).rows;
+}
+
+async function idsOf(store: Store, name: string, after = 0, limit = 100) {
+  return (await rowsOf(store, name, after, limit)).map((r) => r.id);
+}
+
 async function cursorOf(store: Store, name: string) {
   return (await store.loadCursors()).find((c) => c.name === name);
 }
@@ -40,7 +49,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.loadGroups()).toEqual([]);
         expect(await store.loadCursors()).toEqual([]);
         expect(await store.lastMessageId()).toBe(0);
-        expect(await store.readQueue('bob', 0, 10)).toEqual([]);
+        expect(await rowsOf(store, 'bob', 0, 10)).toEqual([]);
       });
     });
 
@@ -119,17 +128,17 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
       it('stores a message for every recipient with all its fields', async () => {
         const id = await store.appendMessage(draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'hi all', sentAt: 42 }));
         for (const to of ['bob', 'carol', 'dave']) {
-          expect(await store.readQueue(to, 0, 10)).toEqual([
+          expect(await rowsOf(store, to, 0, 10)).toEqual([
             { id, from: 'alice', to, kind: 'group', group: 'team', text: 'hi all', sentAt: 42 },
           ]);
         }
-        expect(await store.readQueue('alice', 0, 10)).toEqual([]);
+        expect(await rowsOf(store, 'alice', 0, 10)).toEqual([]);
       });
 
       it('keeps text exactly, including newlines, quotes and non-ASCII characters', async () => {
         const text = 'line one\nline "two"\r\n\u00e9\u4e2d\ud83d\ude00 \\ end';
         await store.appendMessage(draft(['bob'], { text }));
-        expect((await store.readQueue('bob', 0, 1))[0]!.text).toBe(text);
+        expect((await rowsOf(store, 'bob', 0, 1))[0]!.text).toBe(text);
       });
 
       it('gives a message with no recipients an id all the same', async () => {
@@ -142,10 +151,10 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
       it('pages through a queue after a position, oldest first', async () => {
         const ids = await fill(store, 'bob', 7);
         await store.appendMessage(draft(['carol']));
-        expect((await store.readQueue('bob', 0, 3)).map((r) => r.id)).toEqual(ids.slice(0, 3));
-        expect((await store.readQueue('bob', ids[2]!, 3)).map((r) => r.id)).toEqual(ids.slice(3, 6));
-        expect((await store.readQueue('bob', ids[5]!, 3)).map((r) => r.id)).toEqual(ids.slice(6));
-        expect(await store.readQueue('bob', ids[6]!, 3)).toEqual([]);
+        expect((await idsOf(store, 'bob', 0, 3))).toEqual(ids.slice(0, 3));
+        expect((await idsOf(store, 'bob', ids[2]!, 3))).toEqual(ids.slice(3, 6));
+        expect((await idsOf(store, 'bob', ids[5]!, 3))).toEqual(ids.slice(6));
+        expect(await rowsOf(store, 'bob', ids[6]!, 3)).toEqual([]);
       });
     });
 
@@ -168,33 +177,73 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
       });
     });
 
-    describe('retention', () => {
-      const keepAll = { keepDelivered: 1_000_000, olderThan: 0, batch: 1_000 };
-
-      it('prunes the oldest delivered messages past the count to keep', async () => {
-        const ids = await fill(store, 'bob', 10);
-        store.markDelivered('bob', ids[7]!);
-        const result = await store.prune({ ...keepAll, keepDelivered: 3 });
-        expect(result).toEqual({ removed: 5, cursors: [{ name: 'bob', prunedId: ids[4] }] });
-        expect((await store.readQueue('bob', 0, 100)).map((r) => r.id)).toEqual(ids.slice(5));
-        expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: ids[7], prunedId: ids[4], pending: 2 });
+    describe('the broadcast log', () => {
+      it('gives every registered user a broadcast once, merged by id with their own queue, but not its sender', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        const d1 = await store.appendMessage(draft(['bob']));
+        const b1 = await store.appendMessage(draft([], { kind: 'broadcast', text: 'to all', sentAt: 7 }));
+        const d2 = await store.appendMessage(draft(['bob'], { from: 'carol' }));
+        expect(await idsOf(store, 'bob')).toEqual([d1, b1, d2]);
+        expect(await rowsOf(store, 'carol')).toEqual([{ id: b1, from: 'alice', to: 'carol', kind: 'broadcast', text: 'to all', sentAt: 7 }]);
+        expect(await rowsOf(store, 'alice')).toEqual([]);
       });
 
-      it('prunes delivered messages sent before the age limit', async () => {
+      it('gives a user registered after a broadcast only the later ones', async () => {
+        await store.insertUser(user('alice'));
+        await store.insertUser(user('bob'));
+        await store.appendMessage(draft([], { kind: 'broadcast', text: 'before' }));
+        await store.insertUser(user('dora'));
+        const later = await store.appendMessage(draft([], { kind: 'broadcast', text: 'after' }));
+        expect(await idsOf(store, 'dora')).toEqual([later]);
+        expect((await rowsOf(store, 'bob')).map((r) => r.text)).toEqual(['before', 'after']);
+      });
+
+      it('pages through queue and log together, a page at a time, from any position', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const ids: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          ids.push(await store.appendMessage(draft(i % 3 === 0 ? [] : ['bob'], { kind: i % 3 === 0 ? 'broadcast' : 'direct', text: `m${i}` })));
+        }
+        const read: number[] = [];
+        let after = 0;
+        for (;;) {
+          const page = await idsOf(store, 'bob', after, 5);
+          read.push(...page);
+          if (page.length < 5) break;
+          after = page[page.length - 1]!;
+        }
+        expect(read).toEqual(ids);
+        expect(await idsOf(store, 'bob', ids[6]!, 3)).toEqual(ids.slice(7, 10));
+      });
+
+      it('counts only direct and group messages as pending', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        await store.appendMessage(draft([], { kind: 'broadcast' }));
+        await store.appendMessage(draft(['bob']));
+        expect(await cursorOf(store, 'bob')).toMatchObject({ deliveredId: 0, pending: 1 });
+      });
+    });
+
+    describe('retention', () => {
+      const keepAll = { olderThan: 0, batch: 1_000 };
+
+      it('prunes delivered messages sent before the age limit and says how far on the page', async () => {
         const ids = await fill(store, 'bob', 6, (i) => 100 * (i + 1));
         store.markDelivered('bob', ids[5]!);
         const result = await store.prune({ ...keepAll, olderThan: 350 });
-        expect(result).toEqual({ removed: 3, cursors: [{ name: 'bob', prunedId: ids[2] }] });
-        expect((await store.readQueue('bob', 0, 100)).map((r) => r.id)).toEqual(ids.slice(3));
+        expect(result).toEqual({ removed: 3 });
+        expect(await store.readQueue('bob', 0, 100)).toEqual({ rows: (await rowsOf(store, 'bob', ids[2]!)), prunedId: ids[2] });
+        expect(await idsOf(store, 'bob')).toEqual(ids.slice(3));
+        expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: ids[5], prunedId: ids[2], pending: 0 });
       });
 
-      it('never prunes undelivered messages, however old or many', async () => {
+      it('never prunes undelivered messages, however old', async () => {
         const ids = await fill(store, 'bob', 5);
         store.markDelivered('bob', ids[1]!);
-        const result = await store.prune({ keepDelivered: 0, olderThan: Number.MAX_SAFE_INTEGER, batch: 1_000 });
-        expect(result).toEqual({ removed: 2, cursors: [{ name: 'bob', prunedId: ids[1] }] });
-        expect((await store.readQueue('bob', 0, 100)).map((r) => r.id)).toEqual(ids.slice(2));
-        expect(await store.prune({ keepDelivered: 0, olderThan: Number.MAX_SAFE_INTEGER, batch: 1_000 })).toEqual({ removed: 0, cursors: [] });
+        const result = await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 1_000 });
+        expect(result).toEqual({ removed: 2 });
+        expect(await idsOf(store, 'bob')).toEqual(ids.slice(2));
+        expect(await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 1_000 })).toEqual({ removed: 0 });
       });
 
       it('removes at most a batch per call, and fewer than a batch once within the policy', async () => {
@@ -202,28 +251,54 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         const carol = await fill(store, 'carol', 6);
         store.markDelivered('bob', bob[5]!);
         store.markDelivered('carol', carol[5]!);
-        const policy = { keepDelivered: 0, olderThan: 0, batch: 4 };
+        const policy = { olderThan: Number.MAX_SAFE_INTEGER, batch: 4 };
         const results = [await store.prune(policy), await store.prune(policy), await store.prune(policy), await store.prune(policy)];
         expect(results.map((r) => r.removed)).toEqual([4, 4, 4, 0]);
-        expect(results.flatMap((r) => r.cursors.map((c) => c.name)).sort()).toEqual(['bob', 'bob', 'carol', 'carol']);
-        const final = Object.fromEntries(results.flatMap((r) => r.cursors).map((c) => [c.name, c.prunedId]));
-        expect(final).toEqual({ bob: bob[5], carol: carol[5] });
-        expect(await store.readQueue('bob', 0, 100)).toEqual([]);
-        expect(await store.readQueue('carol', 0, 100)).toEqual([]);
+        expect(await cursorOf(store, 'bob')).toMatchObject({ prunedId: bob[5] });
+        expect(await cursorOf(store, 'carol')).toMatchObject({ prunedId: carol[5] });
+        expect(await rowsOf(store, 'bob')).toEqual([]);
+        expect(await rowsOf(store, 'carol')).toEqual([]);
       });
 
-      it('keeps a message for the recipients who still hold it when others pruned it', async () => {
-        const id = await store.appendMessage(draft(['bob', 'carol'], { kind: 'broadcast', text: 'shared' }));
+      it('keeps a group message for the members who still hold it when others pruned it', async () => {
+        const id = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'shared' }));
         store.markDelivered('bob', id);
-        await store.prune({ keepDelivered: 0, olderThan: 0, batch: 100 });
-        expect(await store.readQueue('bob', 0, 10)).toEqual([]);
-        expect((await store.readQueue('carol', 0, 10)).map((r) => r.text)).toEqual(['shared']);
+        await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
+        expect(await rowsOf(store, 'bob')).toEqual([]);
+        expect((await rowsOf(store, 'carol')).map((r) => r.text)).toEqual(['shared']);
+      });
+
+      it('prunes a broadcast only once every user it reaches has had it, and raises their pruned position', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        const b1 = await store.appendMessage(draft([], { kind: 'broadcast', text: 'one' }));
+        const b2 = await store.appendMessage(draft([], { kind: 'broadcast', text: 'two', from: 'bob' }));
+        const old = { olderThan: Number.MAX_SAFE_INTEGER, batch: 100 };
+        store.markDelivered('bob', b1);
+        expect(await store.prune(old)).toEqual({ removed: 0 });
+        store.markDelivered('carol', b2);
+        // alice sent b1, so bob and carol decide it; b2 still waits for alice.
+        expect(await store.prune(old)).toEqual({ removed: 1 });
+        expect(await idsOf(store, 'alice')).toEqual([b2]);
+        expect(await idsOf(store, 'carol')).toEqual([b2]);
+        expect((await store.readQueue('carol', 0, 10)).prunedId).toBe(b1);
+        store.markDelivered('alice', b2);
+        expect(await store.prune(old)).toEqual({ removed: 1 });
+        expect(await idsOf(store, 'carol')).toEqual([]);
+        expect((await store.readQueue('bob', 0, 10)).prunedId).toBe(b2);
+      });
+
+      it('keeps a delivered broadcast younger than the age limit', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const b = await store.appendMessage(draft([], { kind: 'broadcast', sentAt: 500 }));
+        store.markDelivered('bob', b);
+        expect(await store.prune({ olderThan: 500, batch: 100 })).toEqual({ removed: 0 });
+        expect(await idsOf(store, 'bob')).toEqual([b]);
       });
 
       it('never reuses an id, even after every message was pruned', async () => {
         const ids = await fill(store, 'bob', 3);
         store.markDelivered('bob', ids[2]!);
-        await store.prune({ keepDelivered: 0, olderThan: 0, batch: 100 });
+        await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
         expect(await store.lastMessageId()).toBe(ids[2]);
         expect(await store.appendMessage(draft(['bob']))).toBeGreaterThan(ids[2]!);
       });

@@ -34,12 +34,12 @@ class FullSink implements StreamSink {
 describe('control traffic and backpressure', () => {
   it('stops writing presence and heartbeats to a full stream and closes it as a slow consumer', async () => {
     const presence = new Presence(0, () => {});
-    const delivery = new Delivery(new MemoryStore(), presence, { queueLimit: 10, keepDelivered: 10, slowConsumerMs: 20 });
+    const delivery = new Delivery(new MemoryStore(), presence, { queueLimit: 10, slowConsumerMs: 20 });
     const sink = new FullSink();
-    await delivery.open('carol', 'session', sink);
+    await delivery.open('carol', 'session', sink, { presence: true });
     expect(delivery.isOnline('carol')).toBe(true);
 
-    for (let i = 0; i < 100; i++) delivery.broadcastControl((s) => s.presence({ json: `{"users":[]}` }));
+    for (let i = 0; i < 100; i++) delivery.broadcastControl((s) => s.presence({ json: `{"users":[]}` }), true);
     delivery.broadcastControl((s) => s.heartbeat());
     // One write found the buffer full; nothing more is piled on until the transport drains.
     expect(sink.writes).toBe(1);

@@ -12,7 +12,8 @@ export function streamRoutes({ accounts, delivery, schemas, limits, draining, lo
     const actor = actorOf(res);
     const name = validate(schemas.name, req.params.name, 'path.name').toLowerCase();
     if (name !== actor.name) throw new ChatError('forbidden', `you may open only your own stream, /users/${actor.name}/stream`, 'path.name');
-    const resume = resumePosition(schemas.messageId, req.get('last-event-id'), req.query.lastEventId);
+    const resumeAfter = resumePosition(schemas.messageId, req.get('last-event-id'), req.query.lastEventId);
+    const presence = req.query.presence === undefined ? false : validate(schemas.flag, req.query.presence, 'query.presence') === 'true';
     if (draining()) throw new ChatError('unavailable', 'the server is shutting down; reconnect shortly');
     delivery.admit(actor.name);
 
@@ -24,7 +25,7 @@ export function streamRoutes({ accounts, delivery, schemas, limits, draining, lo
       if (session) delivery.close(session);
     });
     try {
-      session = await delivery.open(actor.name, actor.sessionId, sink, resume);
+      session = await delivery.open(actor.name, actor.sessionId, sink, { resumeAfter, presence });
     } catch (err) {
       log.error({ err, user: actor.name }, 'stream failed to open');
       res.destroy();

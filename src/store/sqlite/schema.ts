@@ -64,4 +64,17 @@ export const migrations: readonly Migration[] = [
     description: 'queue rows by message, so that pruning finds a message text no longer referenced without a scan',
     sql: `CREATE INDEX queue_by_message ON queue (message_id);`,
   },
+  {
+    version: 3,
+    description: 'broadcasts written once to a shared log that every user reads from the position they registered at',
+    sql: `
+      CREATE TABLE broadcasts (
+        message_id INTEGER PRIMARY KEY,
+        sender TEXT NOT NULL
+      );
+      -- Broadcasts appended after joined_id reach the user; every user has a cursor from now on.
+      ALTER TABLE cursors ADD COLUMN joined_id INTEGER NOT NULL DEFAULT 0;
+      INSERT OR IGNORE INTO cursors (name) SELECT name FROM users;
+    `,
+  },
 ];

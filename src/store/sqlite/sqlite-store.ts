@@ -5,6 +5,7 @@ import type {
   NewMessage,
   PruneResult,
   QueueCursor,
+  QueuePage,
   QueueRow,
   RetentionPolicy,
   Store,
@@ -12,6 +13,7 @@ import type {
   StoredSession,
   StoredUser,
 } from '../store.js';
+import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { explainOpenFailure, prepareDatabase } from './prepare-database.js';
@@ -22,6 +24,16 @@ export interface SqliteDeps {
   readonly log: Logger;
 }
 
+export interface SqliteOptions extends GroupCommitOptions {
+  /**
+   * Delivered positions are gathered this long and written in one commit (ms): a broadcast to thousands of
+   * online users moves thousands of positions, and writing them with every message would cost a row per
+   * recipient again. A crash loses at most this much of them (streams opened without a resume position then
+   * repeat those messages). @default 1_000
+   */
+  readonly markDelayMs: number;
+}
+
 interface MessageRow {
   id: number;
   sender: string;
@@ -29,7 +41,6 @@ interface MessageRow {
   group_name: string | null;
   text: string;
   sent_at: number;
-  recipient: string;
 }
 
 /**
@@ -49,14 +60,17 @@ export class SqliteStore implements Store {
   private durableLastId: number;
   /** Names with a `cursors` row, so that an append inserts one only for a first-time recipient. */
   private readonly cursorNames = new Set<string>();
-  /** Delivered positions waiting for the next commit, coalesced per user. */
+  /** Delivered positions waiting to be written, coalesced per user. */
   private marks = new Map<string, number>();
+  private marksDue = false;
+  private markTimer: NodeJS.Timeout | undefined;
+  private readonly markDelayMs: number;
   private writingMarks = new Map<string, number>();
   /** Recipients given a `cursors` row by the transaction being written; known once it commits. */
   private newCursorNames: string[] = [];
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
-  static open(deps: SqliteDeps, options: Partial<GroupCommitOptions> = {}): SqliteStore {
+  static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
     try {
       prepareDatabase(deps.db);
       migrate(deps.db, deps.log);
@@ -66,8 +80,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  private constructor({ db, log }: SqliteDeps, options: Partial<GroupCommitOptions>) {
+  private constructor({ db, log }: SqliteDeps, options: Partial<SqliteOptions>) {
     this.db = db;
+    this.markDelayMs = options.markDelayMs ?? 1_000;
     this.log = log;
     this.statements = prepareStatements(db);
     this.lastId = this.durableLastId = (this.statements.lastId.get() as { value: number }).value;
@@ -114,14 +129,18 @@ export class SqliteStore implements Store {
   }
 
   async loadCursors(): Promise<QueueCursor[]> {
-    this.commits.flush();
+    this.flushMarks();
     return this.statements.cursors.all() as QueueCursor[];
   }
 
   insertUser(user: StoredUser): Promise<boolean> {
+    // Broadcasts submitted after this call reach the new user; those before do not.
+    const joinedId = this.lastId;
     return this.commits.submit(() => {
       if (this.taken(user.name)) return false;
       this.statements.insertUser.run(user.name, user.passwordHash, user.createdAt);
+      this.statements.joinCursor.run(user.name, joinedId);
+      this.newCursorNames.push(user.name);
       return true;
     });
   }
@@ -164,9 +183,14 @@ export class SqliteStore implements Store {
   appendMessage(message: NewMessage): Promise<number> {
     const id = ++this.lastId;
     return this.commits.submit(() => {
+      const s = this.statements;
+      if (message.kind === 'broadcast') {
+        s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt);
+        s.insertBroadcast.run(id, message.from);
+        return id;
+      }
       const { recipients } = message;
       if (recipients.length === 0) return id;
-      const s = this.statements;
       s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt);
       let first: string[] | undefined;
       for (const to of recipients) {
@@ -181,32 +205,37 @@ export class SqliteStore implements Store {
     });
   }
 
-  async readQueue(recipient: string, afterId: number, limit: number): Promise<QueueRow[]> {
-    return (this.statements.readQueue.all(recipient, afterId, limit) as MessageRow[]).map(toQueueRow);
+  async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
+    const s = this.statements;
+    const cursor = s.readerCursor.get(recipient) as { joined_id: number; pruned_id: number } | undefined;
+    if (!cursor) return { rows: [], prunedId: 0 };
+    const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, limit }) as MessageRow[];
+    return { rows: rows.map((row) => toQueueRow(row, recipient)), prunedId: cursor.pruned_id };
   }
 
   markDelivered(recipient: string, id: number): void {
     if (id <= (this.marks.get(recipient) ?? 0)) return;
     this.marks.set(recipient, id);
-    this.commits.soon();
+    this.markTimer ??= setTimeout(() => {
+      this.markTimer = undefined;
+      this.marksDue = true;
+      this.commits.soon();
+    }, this.markDelayMs);
+    this.markTimer.unref();
   }
 
   async prune(policy: RetentionPolicy): Promise<PruneResult> {
-    // Pending delivered positions decide what may go: write them first.
-    this.commits.flush();
+    // What was delivered decides what may go: write the positions first.
+    this.flushMarks();
     const s = this.statements;
     let removed = 0;
-    const cursors: { name: string; prunedId: number }[] = [];
     this.db.transaction(() => {
-      const candidates = s.pruneCandidates.all() as { name: string; delivered_id: number }[];
-      for (const { name, delivered_id: deliveredId } of candidates) {
+      for (const { name, delivered_id: deliveredId } of s.pruneCandidates.all() as { name: string; delivered_id: number }[]) {
         const room = policy.batch - removed;
         if (room <= 0) break;
-        const { n: delivered } = s.countDelivered.get(name, deliveredId) as { n: number };
-        const excess = delivered - policy.keepDelivered;
         const cut: number[] = [];
         for (const row of s.oldestDelivered.iterate(name, deliveredId, room) as Iterable<{ id: number; sent_at: number }>) {
-          if (cut.length >= excess && row.sent_at >= policy.olderThan) break;
+          if (row.sent_at >= policy.olderThan) break;
           cut.push(row.id);
         }
         if (cut.length === 0) continue;
@@ -215,26 +244,57 @@ export class SqliteStore implements Store {
         s.setPruned.run(prunedId, name);
         for (const id of cut) s.deleteUnreferencedMessage.run(id, id);
         removed += cut.length;
-        cursors.push({ name, prunedId });
       }
+      removed += this.pruneBroadcasts(policy, policy.batch - removed);
     })();
-    return { removed, cursors };
+    return { removed };
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.marksDue = true;
     this.commits.close();
     this.db.close();
     this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
+  }
+
+  /** The oldest broadcasts that every user they reach has had delivered, up to `room` of them. */
+  private pruneBroadcasts(policy: RetentionPolicy, room: number): number {
+    if (room <= 0) return 0;
+    const s = this.statements;
+    const floors = s.lowestFloors.all() as Floor[];
+    let through = 0;
+    let cut = 0;
+    for (const row of s.oldestBroadcasts.iterate(room) as Iterable<{ id: number; sender: string; sent_at: number }>) {
+      if (row.sent_at >= policy.olderThan || !deliveredToAll({ id: row.id, from: row.sender }, floors)) break;
+      through = row.id;
+      cut++;
+    }
+    if (cut === 0) return 0;
+    s.deleteBroadcastMessages.run(through);
+    s.deleteBroadcasts.run(through);
+    s.raisePrunedOfReaders.run(through, through);
+    return cut;
+  }
+
+  /** Writes the delivered positions now, in a commit of their own if nothing else is waiting. */
+  private flushMarks(): void {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    this.marksDue = true;
+    this.commits.flush();
   }
 
   private taken(name: string): boolean {
     return this.statements.nameTaken.get(name, name) !== undefined;
   }
 
-  /** Rides on every commit: the id counter and the coalesced delivered positions. */
+  /** Rides on every commit: the id counter, and the coalesced delivered positions once they are due. */
   private writeSideEffects(): void {
     if (this.lastId > this.durableLastId) this.statements.setLastId.run(this.lastId);
+    if (!this.marksDue) return;
+    this.marksDue = false;
     this.writingMarks = this.marks;
     this.marks = new Map();
     for (const [name, id] of this.writingMarks) this.statements.markDelivered.run(name, id);
@@ -249,14 +309,15 @@ export class SqliteStore implements Store {
   }
 
   private sideEffectsRolledBack(): void {
+    if (this.writingMarks.size > 0) this.marksDue = true;
     for (const [name, id] of this.writingMarks) if (id > (this.marks.get(name) ?? 0)) this.marks.set(name, id);
     this.newCursorNames = [];
     this.writingMarks = new Map();
   }
 }
 
-function toQueueRow(row: MessageRow): QueueRow {
-  const base = { id: row.id, from: row.sender, to: row.recipient, kind: row.kind, text: row.text, sentAt: row.sent_at };
+function toQueueRow(row: MessageRow, to: string): QueueRow {
+  const base = { id: row.id, from: row.sender, to, kind: row.kind, text: row.text, sentAt: row.sent_at };
   return row.group_name === null ? base : { ...base, group: row.group_name };
 }
 
@@ -283,16 +344,26 @@ function prepareStatements(db: Database) {
     insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at) VALUES (?, ?, ?, ?, ?, ?)'),
     insertQueueRow: st('INSERT INTO queue (recipient, message_id) VALUES (?, ?)'),
     ensureCursor: st('INSERT OR IGNORE INTO cursors (name) VALUES (?)'),
+    joinCursor: st(`
+      INSERT INTO cursors (name, joined_id) VALUES (?, ?)
+      ON CONFLICT (name) DO UPDATE SET joined_id = excluded.joined_id`),
+    insertBroadcast: st('INSERT INTO broadcasts (message_id, sender) VALUES (?, ?)'),
+    readerCursor: st('SELECT joined_id, pruned_id FROM cursors WHERE name = ?'),
+    // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
     readQueue: st(`
-      SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at, q.recipient
-      FROM queue q JOIN messages m ON m.id = q.message_id
-      WHERE q.recipient = ? AND q.message_id > ?
-      ORDER BY q.message_id LIMIT ?`),
+      SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at
+      FROM (
+        SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after
+        UNION ALL
+        SELECT message_id AS id FROM broadcasts
+        WHERE message_id > max(@after, @joined) AND sender <> @recipient
+        ORDER BY id LIMIT @limit
+      ) AS ids JOIN messages m ON m.id = ids.id
+      ORDER BY m.id`),
     markDelivered: st(`
       INSERT INTO cursors (name, delivered_id) VALUES (?, ?)
       ON CONFLICT (name) DO UPDATE SET delivered_id = max(delivered_id, excluded.delivered_id)`),
     pruneCandidates: st('SELECT name, delivered_id FROM cursors WHERE delivered_id > pruned_id ORDER BY name'),
-    countDelivered: st('SELECT count(*) AS n FROM queue WHERE recipient = ? AND message_id <= ?'),
     oldestDelivered: st(`
       SELECT q.message_id AS id, m.sent_at
       FROM queue q JOIN messages m ON m.id = q.message_id
@@ -301,5 +372,16 @@ function prepareStatements(db: Database) {
     deleteQueueRows: st('DELETE FROM queue WHERE recipient = ? AND message_id <= ?'),
     setPruned: st('UPDATE cursors SET pruned_id = max(pruned_id, ?) WHERE name = ?'),
     deleteUnreferencedMessage: st('DELETE FROM messages WHERE id = ? AND NOT EXISTS (SELECT 1 FROM queue WHERE message_id = ?)'),
+    lowestFloors: st(`
+      SELECT c.name, max(c.delivered_id, c.joined_id) AS floor
+      FROM cursors c JOIN users u ON u.name = c.name
+      ORDER BY floor LIMIT 2`),
+    oldestBroadcasts: st(`
+      SELECT b.message_id AS id, b.sender, m.sent_at
+      FROM broadcasts b JOIN messages m ON m.id = b.message_id
+      ORDER BY b.message_id LIMIT ?`),
+    deleteBroadcastMessages: st('DELETE FROM messages WHERE id IN (SELECT message_id FROM broadcasts WHERE message_id <= ?)'),
+    deleteBroadcasts: st('DELETE FROM broadcasts WHERE message_id <= ?'),
+    raisePrunedOfReaders: st('UPDATE cursors SET pruned_id = max(pruned_id, ?) WHERE joined_id < ?'),
   };
 }
