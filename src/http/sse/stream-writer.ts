@@ -11,6 +11,10 @@ export class SseStreamWriter implements StreamSink {
     private readonly res: ServerResponse,
     private readonly retryMs: number,
   ) {
+    // The body ends with the connection, so it needs no chunked framing: each event is one plain write, with no
+    // chunk header and trailer around it (a stream's connection is never reused anyway).
+    res.useChunkedEncodingByDefault = false;
+    res.shouldKeepAlive = false;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
