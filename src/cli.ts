@@ -40,3 +40,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+// Reload, as daemons do: reread the TLS certificate and key (an ACME client's deploy hook sends this).
+process.on('SIGHUP', () => {
+  void server.reloadTls('SIGHUP').then((outcome) => {
+    if (outcome === 'plain-http') log.info({ signal: 'SIGHUP' }, 'nothing to reload: not serving TLS');
+    else log.info({ signal: 'SIGHUP', outcome }, 'TLS files reread');
+  });
+});

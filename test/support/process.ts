@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Watched } from './watched.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,6 +15,11 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Every log line the server printed, parsed. */
   readonly logs: Record<string, unknown>[];
+  /**
+   * Resolves with the first log line, printed before or after the call, that `predicate` accepts among those
+   * after the first `skip`; rejects when the process exits first or after `timeoutMs`.
+   */
+  waitForLog(predicate: (entry: Record<string, unknown>) => boolean, options?: { skip?: number; timeoutMs?: number }): Promise<Record<string, unknown>>;
   /** SIGTERM, then waits for the exit; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL: a crash. */
@@ -37,8 +43,10 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
+  const logged = new Watched();
   const output: string[] = [];
   const exited = once(child, 'exit');
+  child.once('close', () => logged.end());
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -46,6 +54,7 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
+        logged.changed();
         if (entry.msg === 'parley is listening') resolve(String(entry.url));
       } catch {
         // not a log line
@@ -58,6 +67,13 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
     port: Number(new URL(url).port),
     child,
     logs,
+    waitForLog(predicate, { skip = 0, timeoutMs = 10_000 } = {}) {
+      return logged.until(
+        () => logs.slice(skip).find(predicate),
+        timeoutMs,
+        (why) => `no such log line ${why === 'ended' ? 'before the server exited' : `within ${timeoutMs} ms`}; logged:\n${output.join('\n')}`,
+      );
+    },
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
