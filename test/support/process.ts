@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Watched } from './watched.js';
+import { LogLines } from './log-lines.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -42,8 +42,8 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: Record<string, unknown>[] = [];
-  const logged = new Watched();
+  const logged = new LogLines();
+  const logs = logged.entries;
   const output: string[] = [];
   const exited = once(child, 'exit');
   child.once('close', () => logged.end());
@@ -53,8 +53,7 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
       output.push(line);
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        logged.changed();
+        logged.add(entry);
         if (entry.msg === 'parley is listening') resolve(String(entry.url));
       } catch {
         // not a log line
@@ -67,13 +66,7 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
     port: Number(new URL(url).port),
     child,
     logs,
-    waitForLog(predicate, { skip = 0, timeoutMs = 10_000 } = {}) {
-      return logged.until(
-        () => logs.slice(skip).find(predicate),
-        timeoutMs,
-        (why) => `no such log line ${why === 'ended' ? 'before the server exited' : `within ${timeoutMs} ms`}; logged:\n${output.join('\n')}`,
-      );
-    },
+    waitForLog: (predicate, options) => logged.waitFor(predicate, options),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
+import { realpathSync, watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from '../../log.js';
@@ -51,12 +51,15 @@ export class CertificateReloader {
     return this.current;
   }
 
-  /** Watches the directories of both files. A directory that cannot be watched is logged; SIGHUP still works. */
+  /**
+   * Watches the directories of both files and, where a file is a symlink, the directory of what it points to (a
+   * file rewritten in place there). A directory that cannot be watched is logged; SIGHUP still works.
+   */
   watch(): void {
     this.watching = true;
     const previous = this.watchers;
     this.watchers = [];
-    for (const dir of new Set([dirname(this.options.files.cert), dirname(this.options.files.key)])) {
+    for (const dir of watchedDirectories(this.options.files)) {
       try {
         const watcher = watch(dir, { persistent: false }, () => this.changed());
         watcher.on('error', (err) => {
@@ -121,6 +124,19 @@ export class CertificateReloader {
     if (this.watching && !this.closed) this.watch();
     return 'reloaded';
   }
+}
+
+function watchedDirectories(files: CertificateFiles): Set<string> {
+  const dirs = new Set<string>();
+  for (const file of [files.cert, files.key]) {
+    dirs.add(dirname(file));
+    try {
+      dirs.add(dirname(realpathSync(file)));
+    } catch {
+      // A missing file: its own directory is watched, for when it appears.
+    }
+  }
+  return dirs;
 }
 
 function sameBytes(a: PairBytes, b: PairBytes): boolean {
