@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { helpText } from './config/help.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './log.js';
@@ -28,22 +29,35 @@ try {
 }
 
 const server = running;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
+function shutDown(signal: NodeJS.Signals): void {
+  log.info({ signal }, 'shutting down');
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
 }
-// Reload, as daemons do: reread the TLS certificate and key (an ACME client's deploy hook sends this).
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => shutDown(signal));
+
+// SIGHUP rereads the TLS certificate and key, as daemons reload (an ACME client's deploy hook sends it). A
+// terminal that closes sends SIGHUP too, after taking itself away from the process: that one still stops Parley.
+const startedInTerminal = hasTerminal();
 process.on('SIGHUP', () => {
+  if (startedInTerminal && !hasTerminal()) return shutDown('SIGHUP');
   void server.reloadTls('SIGHUP').then((outcome) => {
     if (outcome === 'plain-http') log.info({ signal: 'SIGHUP' }, 'nothing to reload: not serving TLS');
     else log.info({ signal: 'SIGHUP', outcome }, 'TLS files reread');
   });
 });
+
+/** Whether the process has a controlling terminal (a hangup takes it away). */
+function hasTerminal(): boolean {
+  try {
+    closeSync(openSync('/dev/tty', 'r'));
+    return true;
+  } catch {
+    return false;
+  }
+}

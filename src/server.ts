@@ -134,7 +134,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   const served = tls && { profile: `${config.tlsProfile} (Mozilla guidelines ${guidelineVersion})`, fingerprint256: tls.pair.fingerprint256, validTo: tls.pair.validTo };
-  log.info({ url, store: config.store, ...(served ? { tls: served } : {}) }, 'parley is listening');
+  log.info({ url, pid: process.pid, store: config.store, ...(served ? { tls: served } : {}) }, 'parley is listening');
 
   let closing: Promise<void> | undefined;
   return {
