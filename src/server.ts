@@ -127,7 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   retention.start();
   // Given TLS options above, the server is a node:https one.
   const certificates =
-    tls && new CertificateReloader({ server: server as TlsServer, ...tls, profile: tlsProfile, current: tls.pair, log: log.child({ module: 'tls' }), debounceMs: 300 });
+    tls && new CertificateReloader({ server: server as TlsServer, files: tls.files, profile: tlsProfile, current: tls.pair, log: log.child({ module: 'tls' }), debounceMs: 300 });
   certificates?.watch();
 
   const address = server.address() as AddressInfo;

@@ -46,11 +46,6 @@ export class CertificateReloader {
     this.current = options.current;
   }
 
-  /** The pair new connections get. */
-  get pair(): CertificatePair {
-    return this.current;
-  }
-
   /**
    * Watches the directories of both files and, where a file is a symlink, the directory of what it points to (a
    * file rewritten in place there). A directory that cannot be watched is logged; SIGHUP still works.
@@ -76,7 +71,12 @@ export class CertificateReloader {
 
   /** Rereads both files now; `trigger` goes into the log line. Never rejects. */
   reload(trigger: string): Promise<ReloadOutcome> {
-    const next = this.queue.then(() => this.attempt(trigger));
+    const next = this.queue
+      .then(() => this.attempt(trigger))
+      .catch((err: unknown): ReloadOutcome => {
+        this.options.log.error({ err, trigger }, 'TLS reload failed');
+        return 'failed';
+      });
     this.queue = next;
     return next;
   }
