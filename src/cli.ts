@@ -42,15 +42,21 @@ function shutDown(signal: NodeJS.Signals): void {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => shutDown(signal));
 
 // SIGHUP rereads the TLS certificate and key, as daemons reload (an ACME client's deploy hook sends it). A
-// terminal that closes sends SIGHUP too, after taking itself away from the process: that one still stops Parley.
+// terminal that closes sends SIGHUP too, after taking itself away from the process: that one still ends Parley at
+// once, as it always did (its output is gone with the terminal, so there is nothing to log a shutdown to).
 const startedInTerminal = hasTerminal();
-process.on('SIGHUP', () => {
-  if (startedInTerminal && !hasTerminal()) return shutDown('SIGHUP');
+function onHangUp(): void {
+  if (startedInTerminal && !hasTerminal()) {
+    process.off('SIGHUP', onHangUp);
+    process.kill(process.pid, 'SIGHUP');
+    return;
+  }
   void server.reloadTls('SIGHUP').then((outcome) => {
     if (outcome === 'plain-http') log.info({ signal: 'SIGHUP' }, 'nothing to reload: not serving TLS');
     else log.info({ signal: 'SIGHUP', outcome }, 'TLS files reread');
   });
-});
+}
+process.on('SIGHUP', onHangUp);
 
 /** Whether the process has a controlling terminal (a hangup takes it away). */
 function hasTerminal(): boolean {

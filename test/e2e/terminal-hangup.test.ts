@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogLines } from '../support/log-lines.js';
 import { fastArgs, repoRoot, tempDir } from '../support/process.js';
-import { makeCertificate } from '../support/tls.js';
+import { openSse } from '../support/sse.js';
+import { makeCertificate, servedFingerprint } from '../support/tls.js';
+import { join as joinAs } from '../security/client.js';
 
 /** The lines of a JSON log file as they are written, read on each change the file's watcher reports. */
 function followLog(file: string): { lines: LogLines; stop(): void } {
@@ -46,7 +48,7 @@ afterEach(() => {
 });
 
 describe('SIGHUP and the terminal', () => {
-  it('reloads the certificate on a SIGHUP sent to it, and stops when the terminal it runs in closes', async () => {
+  it('reloads the certificate on a SIGHUP sent to it, and ends at once when the terminal it runs in closes', async () => {
     const dir = tempDir('parley-hangup-');
     const pair = await makeCertificate(dir);
     log = followLog(join(dir, 'log'));
@@ -60,8 +62,17 @@ describe('SIGHUP and the terminal', () => {
     process.kill(serverPid, 'SIGHUP');
     expect(await log.lines.waitFor((entry) => entry.msg === 'TLS files reread')).toMatchObject({ outcome: 'unchanged' });
 
+    // A stream is open when the terminal closes: the process ending closes its connection.
+    const url = String(listening.url);
+    const bob = await joinAs(url, 'bob', { ca: pair.pem });
+    const stream = await openSse(`${url}/users/bob/stream`, { authorization: `Bearer ${bob.token}` }, { ca: pair.pem });
+    expect(stream.status).toBe(200);
+
     terminal.kill('SIGKILL');
-    expect(await log.lines.waitFor((entry) => entry.msg === 'shutting down')).toMatchObject({ signal: 'SIGHUP' });
-    await log.lines.waitFor((entry) => entry.msg === 'parley stopped');
+    await stream.ended;
+    // Nobody serves the port any more (a connection the dying process had not accepted yet is reset).
+    const failure = await servedFingerprint(url).then(() => 'a certificate was served', (err: NodeJS.ErrnoException) => err.code);
+    expect(['ECONNREFUSED', 'ECONNRESET']).toContain(failure);
+    expect(log.lines.entries.map((entry) => entry.msg)).not.toContain('shutting down');
   });
 });
