@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { helpText } from './config/help.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './log.js';
@@ -28,15 +29,41 @@ try {
 }
 
 const server = running;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+function shutDown(signal: NodeJS.Signals): void {
+  log.info({ signal }, 'shutting down');
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => shutDown(signal));
+
+// SIGHUP rereads the TLS certificate and key, as daemons reload (an ACME client's deploy hook sends it). A
+// terminal that closes sends SIGHUP too, after taking itself away from the process: that one still ends Parley at
+// once, as it always did (its output is gone with the terminal, so there is nothing to log a shutdown to).
+const startedInTerminal = hasTerminal();
+function onHangUp(): void {
+  if (startedInTerminal && !hasTerminal()) {
+    process.off('SIGHUP', onHangUp);
+    process.kill(process.pid, 'SIGHUP');
+    return;
+  }
+  void server.reloadTls('SIGHUP').then((outcome) => {
+    if (outcome === 'plain-http') log.info({ signal: 'SIGHUP' }, 'nothing to reload: not serving TLS');
+    else log.info({ signal: 'SIGHUP', outcome }, 'TLS files reread');
   });
+}
+process.on('SIGHUP', onHangUp);
+
+/** Whether the process has a controlling terminal (a hangup takes it away). */
+function hasTerminal(): boolean {
+  try {
+    closeSync(openSync('/dev/tty', 'r'));
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +13,9 @@ import { Retention } from './core/retention.js';
 import { StreamUpkeep } from './core/stream-upkeep.js';
 import { createApp } from './http/app.js';
 import { createNodeServer } from './http/node-server.js';
+import { CertificateError, loadPair, type CertificateFiles, type CertificatePair } from './http/tls/certificate-pair.js';
+import { CertificateReloader, type ReloadOutcome } from './http/tls/certificate-reloader.js';
+import { guidelineVersion, tlsProfiles, type TlsProfile } from './http/tls/profile.js';
 import { requestSchemas } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/create-store.js';
@@ -23,6 +25,11 @@ export interface RunningServer {
   /** The base URL, e.g. http://127.0.0.1:8080 (https: with --tls-cert) */
   readonly url: string;
   readonly server: Server | TlsServer;
+  /**
+   * Rereads --tls-cert and --tls-key and serves them to new connections if they load; open connections keep
+   * theirs. Never rejects: a pair that does not load is logged and the last good one stays. `trigger` is logged.
+   */
+  reloadTls(trigger?: string): Promise<ReloadOutcome | 'plain-http'>;
   /** Stops accepting, ends every stream with a retry hint, flushes the store and closes it. */
   close(): Promise<void>;
 }
@@ -40,7 +47,9 @@ const webRoot = fileURLToPath(new URL('../clients/web/', import.meta.url));
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const tls = await readTls(config);
+  const tlsProfile = tlsProfiles[config.tlsProfile];
+  const tlsFiles = tlsFilesOf(config);
+  const tls = tlsFiles && { files: tlsFiles, pair: await loadTls(tlsFiles, tlsProfile) };
   const store = options.store ?? (await createStore({ kind: config.store, dataDir: config.data }, log.child({ module: 'store' })));
 
   const directory = new Directory();
@@ -109,7 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     draining: () => draining,
   });
 
-  const { server, settled } = createNodeServer(app, tls);
+  const { server, settled } = createNodeServer(app, tls?.pair.options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -121,21 +130,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => log.error({ err }, 'session expiry check failed'));
   upkeep.start();
   retention.start();
+  // Given TLS options above, the server is a node:https one.
+  const certificates =
+    tls && new CertificateReloader({ server: server as TlsServer, files: tls.files, profile: tlsProfile, current: tls.pair, log: log.child({ module: 'tls' }), debounceMs: 300 });
+  certificates?.watch();
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
-  log.info({ url, store: config.store }, 'parley is listening');
+  const served = tls && { profile: `${config.tlsProfile} (Mozilla guidelines ${guidelineVersion})`, fingerprint256: tls.pair.fingerprint256, validTo: tls.pair.validTo };
+  log.info({ url, pid: process.pid, store: config.store, ...(served ? { tls: served } : {}) }, 'parley is listening');
 
   let closing: Promise<void> | undefined;
   return {
     url,
     server,
+    reloadTls: async (trigger = 'request') => (certificates ? certificates.reload(trigger) : 'plain-http'),
     close: () =>
       (closing ??= (async () => {
         draining = true;
         upkeep.stop();
         presence.stop();
+        await certificates?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         delivery.endAll();
         // Let requests in flight finish (5 s at most), then cut the keep-alive connections that remain.
@@ -149,13 +165,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
 }
 
-/** The certificate and key of --tls-cert/--tls-key, or undefined for plain HTTP. */
-async function readTls(config: Config): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+/** The files of --tls-cert/--tls-key, or undefined for plain HTTP. */
+function tlsFilesOf(config: Config): CertificateFiles | undefined {
   if (config.tlsCert === '' && config.tlsKey === '') return undefined;
   if (config.tlsCert === '' || config.tlsKey === '') {
     throw new Error('--tls-cert (PARLEY_TLS_CERT) and --tls-key (PARLEY_TLS_KEY) go together: set both or neither');
   }
-  return { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) };
+  return { cert: config.tlsCert, key: config.tlsKey };
+}
+
+/** The pair served at start; one that does not load stops the start with the file and the reason. */
+async function loadTls(files: CertificateFiles, profile: TlsProfile): Promise<CertificatePair> {
+  try {
+    return await loadPair(files, profile);
+  } catch (err) {
+    if (err instanceof CertificateError) throw new Error(`TLS certificate not loaded: ${err.message}`);
+    throw err;
+  }
 }
 
 /** --trust-proxy as express reads it: empty trusts no one, digits are a hop count, anything else addresses. */

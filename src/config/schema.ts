@@ -52,6 +52,7 @@ export const optionSpecs = {
   slowConsumerMs: option({ flag: 'slow-consumer-ms', env: 'PARLEY_SLOW_CONSUMER_MS', schema: ms(1, 3_600_000), default: 30_000, help: 'A stream whose client reads nothing for this long while data waits is closed; it resumes with Last-Event-ID (ms)' }),
   tlsCert: option({ flag: 'tls-cert', env: 'PARLEY_TLS_CERT', schema: z.string(), default: '', help: 'PEM certificate file: serve HTTPS (with --tls-key); empty: plain HTTP' }),
   tlsKey: option({ flag: 'tls-key', env: 'PARLEY_TLS_KEY', schema: z.string(), default: '', help: 'PEM private key file of --tls-cert' }),
+  tlsProfile: option({ flag: 'tls-profile', env: 'PARLEY_TLS_PROFILE', schema: z.enum(['intermediate', 'modern']), default: 'intermediate', help: "Mozilla server-side TLS profile (guidelines 5.7): intermediate (TLS 1.2 with ECDHE and AEAD ciphers, and TLS 1.3) or modern (TLS 1.3 only)" }),
   corsOrigins: option({ flag: 'cors-origins', env: 'PARLEY_CORS_ORIGINS', schema: z.string(), default: '', help: 'Comma-separated origins allowed to call the API cross-origin with a bearer token; empty: CORS off' }),
   trustProxy: option({ flag: 'trust-proxy', env: 'PARLEY_TRUST_PROXY', schema: z.string(), default: '', help: 'Proxies whose X-Forwarded-For is believed (express trust proxy: loopback, an address or CIDR list); empty: none' }),
 } as const;

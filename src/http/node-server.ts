@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
+import { createServer as createTlsServer, type Server as TlsServer, type ServerOptions as TlsOptions } from 'node:https';
 import type { Express } from 'express';
 import { problem } from './problem.js';
 
@@ -9,8 +9,11 @@ export interface NodeServer {
   settled(timeoutMs: number): Promise<void>;
 }
 
-/** The node:http (or node:https, given a certificate) server around the app, set up for long-lived streams. */
-export function createNodeServer(app: Express, tls: { cert: Buffer; key: Buffer } | undefined): NodeServer {
+/**
+ * The node:http server around the app (node:https given TLS options: a certificate, its key and the profile),
+ * set up for long-lived streams.
+ */
+export function createNodeServer(app: Express, tls: TlsOptions | undefined): NodeServer {
   const server = tls ? createTlsServer(tls, app) : createServer(app);
   // Requests Node cannot parse (CR/LF in a header, a bad request line) still get a problem document.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

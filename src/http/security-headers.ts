@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { hstsMaxAgeSeconds } from './tls/profile.js';
 
 /**
  * Headers on every response. An API answers JSON and events, never pages, so its policy forbids everything;
@@ -18,7 +19,7 @@ export function securityHeaders({ tls }: { tls: boolean }): RequestHandler {
     'X-Permitted-Cross-Domain-Policies': 'none',
     // Tokens travel in bodies and cookies: nothing may be kept by a shared cache. Static files set their own.
     'Cache-Control': 'no-store',
-    ...(tls ? { 'Strict-Transport-Security': 'max-age=31536000' } : {}),
+    ...(tls ? { 'Strict-Transport-Security': `max-age=${hstsMaxAgeSeconds}` } : {}),
   };
   return (_req, res, next) => {
     res.set(headers);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { LogLines } from './log-lines.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,6 +15,11 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Every log line the server printed, parsed. */
   readonly logs: Record<string, unknown>[];
+  /**
+   * Resolves with the first log line, printed before or after the call, that `predicate` accepts among those
+   * after the first `skip`; rejects when the process exits first or after `timeoutMs`.
+   */
+  waitForLog(predicate: (entry: Record<string, unknown>) => boolean, options?: { skip?: number; timeoutMs?: number }): Promise<Record<string, unknown>>;
   /** SIGTERM, then waits for the exit; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL: a crash. */
@@ -36,16 +42,18 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: Record<string, unknown>[] = [];
+  const logged = new LogLines();
+  const logs = logged.entries;
   const output: string[] = [];
   const exited = once(child, 'exit');
+  child.once('close', () => logged.end());
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
+        logged.add(entry);
         if (entry.msg === 'parley is listening') resolve(String(entry.url));
       } catch {
         // not a log line
@@ -58,6 +66,7 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
     port: Number(new URL(url).port),
     child,
     logs,
+    waitForLog: (predicate, options) => logged.waitFor(predicate, options),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

@@ -1,3 +1,5 @@
+import { request } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Watched } from './watched.js';
 
@@ -22,16 +24,27 @@ export interface SseReader {
   messages<T = Record<string, unknown>>(): T[];
   /** Resolves when the server ends the stream. */
   readonly ended: Promise<void>;
+  /** Over HTTPS with `ca`: the SHA-256 fingerprint of the certificate this stream's connection was served. */
+  readonly fingerprint256: string | undefined;
   close(): void;
 }
 
+/** Where a stream's bytes come from: fetch, or node:https when the test trusts its own CA. */
+interface Source {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly chunks: AsyncIterable<Uint8Array>;
+  readonly fingerprint256: string | undefined;
+  abort(): void;
+}
+
 /**
- * Opens a stream with fetch and parses it with a real SSE parser (eventsource-parser), never by substring.
- * Resolves once the response headers arrived, which is when the server has attached the stream.
+ * Opens a stream and parses it with a real SSE parser (eventsource-parser), never by substring. Resolves once
+ * the response headers arrived, which is when the server has attached the stream. With `ca`, the request goes
+ * over node:https trusting that certificate (fetch cannot be given one).
  */
-export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+export async function openSse(url: string, headers: Record<string, string> = {}, options: { ca?: string | Buffer } = {}): Promise<SseReader> {
+  const source = options.ca === undefined ? await fromFetch(url, headers) : await fromHttps(url, headers, options.ca);
   const events: SseEvent[] = [];
   const retries: number[] = [];
   const comments: string[] = [];
@@ -49,15 +62,9 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     },
   });
   const ended = (async () => {
-    if (!res.body) return;
     const decoder = new TextDecoder();
     try {
-      const reader = res.body.getReader();
-      for (;;) {
-        const { done: finished, value } = await reader.read();
-        if (finished) break;
-        parser.feed(decoder.decode(value, { stream: true }));
-      }
+      for await (const chunk of source.chunks) parser.feed(decoder.decode(chunk, { stream: true }));
     } catch {
       // aborted by close()
     } finally {
@@ -66,8 +73,9 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   })();
 
   return {
-    status: res.status,
-    headers: res.headers,
+    status: source.status,
+    headers: source.headers,
+    fingerprint256: source.fingerprint256,
     events,
     retries,
     comments,
@@ -84,9 +92,37 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       );
     },
     close() {
-      controller.abort();
+      source.abort();
     },
   };
+}
+
+async function fromFetch(url: string, headers: Record<string, string>): Promise<Source> {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  async function* chunks(): AsyncIterable<Uint8Array> {
+    if (!res.body) return;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  }
+  return { status: res.status, headers: res.headers, chunks: chunks(), fingerprint256: undefined, abort: () => controller.abort() };
+}
+
+function fromHttps(url: string, headers: Record<string, string>, ca: string | Buffer): Promise<Source> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { accept: 'text/event-stream', ...headers }, ca, agent: false }, (res) => {
+      const fields = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) fields.set(name, Array.isArray(value) ? value.join(', ') : value);
+      const fingerprint256 = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+      resolve({ status: res.statusCode!, headers: fields, chunks: res, fingerprint256, abort: () => req.destroy() });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** Counts `message` events. */
