@@ -96,6 +96,9 @@ export interface paths {
          *     (oldest first), then live messages as they come. Events:
          *
          *     - `message` with `id: <msgform id>` and `data: <Msgform as JSON on one line>`.
+         *     - `sent` with `data: <Msgform>`, only on a stream opened with `sent=true`: a message this user has
+         *       just sent, from any device, so that their other devices show it at once. It has no `id:` line and is
+         *       not part of the resumable sequence: a device that was away reads its own messages from history.
          *     - `presence` with `data: <PresenceEvent>` when users come online, go offline or register; only on a
          *       stream opened with `presence=true`. Changes are gathered and sent together, so a burst of
          *       connections costs each presence stream a few events, not one per connection.
@@ -127,7 +130,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A conversation's history, as the caller sees it
+         * @description With a user: the direct messages both ways between the caller and that user. With a group the caller
+         *     belongs to: every message to that group, the caller's own included (403 for a non-member, as for
+         *     sending). With `broad`: the broadcasts the caller received or sent. Oldest first, as msgforms with
+         *     the same ids and fields their recipients' streams carry; `to` is the recipient for a direct message,
+         *     the caller for a group message or broadcast they received, and the group's name or `broad` for one
+         *     they sent. Paged backwards: pass the first id of a page as `before` to get the one before it.
+         *     History reaches as far back as retention (`--retain-ms`, 30 days by default).
+         */
+        get: operations["listMessages"];
         put?: never;
         /**
          * `<username>: <message>` or `<group>: <message>`
@@ -180,6 +193,51 @@ export interface paths {
          *     registered user. Users and groups share one namespace.
          */
         post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's conversations, most recent first
+         * @description One entry per person the caller has exchanged direct messages with, per group the caller belongs to,
+         *     and one for the broadcasts (`with: broad`, always present). Each has its last retained message (absent
+         *     for a conversation with none yet), and how many messages from others came after the position the
+         *     caller marked read. Sorted by the last message's id, most recent first; conversations without a
+         *     message last, by name.
+         */
+        get: operations["listConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{with}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Marks a conversation read up to a message
+         * @description The caller has seen the conversation up to `upTo`: its unread count drops to the messages after it, on
+         *     every device. The position never moves backwards.
+         */
+        put: operations["markRead"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -286,7 +344,11 @@ export interface components {
         GroupList: {
             groups: components["schemas"]["Group"][];
         };
-        /** @description One message on one recipient's queue; the `data` of a `message` event. */
+        /**
+         * @description One message as one user sees it: the `data` of a `message` event, and an entry of a history. `to` is
+         *     the recipient (the reader, for a group message or broadcast received), or, in the sender's own view of
+         *     a group message or broadcast, the group's name or `broad`.
+         */
         Msgform: {
             id: components["schemas"]["MessageId"];
             from: components["schemas"]["Name"];
@@ -297,6 +359,26 @@ export interface components {
             text: string;
             /** Format: date-time */
             sentAt: string;
+        };
+        History: {
+            messages: components["schemas"]["Msgform"][];
+            /** @description Whether older messages are retained (ask again with `before` set to the first id here). */
+            more: boolean;
+        };
+        Conversation: {
+            with: components["schemas"]["Name"];
+            /** @enum {string} */
+            kind: "direct" | "group" | "broadcast";
+            last?: components["schemas"]["Msgform"];
+            /** @description Messages from others after `readUpTo`. */
+            unread: number;
+            readUpTo: components["schemas"]["MessageId"];
+        };
+        ConversationList: {
+            conversations: components["schemas"]["Conversation"][];
+        };
+        ReadMark: {
+            upTo: components["schemas"]["MessageId"];
         };
         /** @description The `data` of a `presence` event; only the users whose state changed. */
         PresenceEvent: {
@@ -585,6 +667,8 @@ export interface operations {
                 lastEventId?: components["schemas"]["MessageId"];
                 /** @description `true`: the stream also carries `presence` events. Default `false`. */
                 presence?: "true" | "false";
+                /** @description `true`: the stream also carries `sent` events, the user's own messages sent from any device. Default `false`. */
+                sent?: "true" | "false";
             };
             header?: {
                 /** @description The id of the last message the client received. */
@@ -611,6 +695,37 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    listMessages: {
+        parameters: {
+            query: {
+                /** @description A user, a group the caller belongs to, or `broad` for the broadcasts. */
+                with: components["schemas"]["Name"];
+                /** @description Only messages with an id below this one (the first id of the page already shown). */
+                before?: components["schemas"]["MessageId"];
+                /** @description At most this many messages (default 50). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to `limit` messages, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     sendMessage: {
@@ -726,6 +841,58 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's conversations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    markRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user, a group the caller belongs to, or `broad`. */
+                with: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadMark"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     runCommand: {
