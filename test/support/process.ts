@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopAtEnd } from './stop-at-end.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -36,9 +37,12 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = once(child, 'exit');
+  // Stopped at the end of the test file even if nobody gets to call stop(): a setup may throw before it can.
+  const release = stopAtEnd(() => stopProcess(child, exited));
+  exited.then(release, release);
   const logs: Record<string, unknown>[] = [];
   const output: string[] = [];
-  const exited = once(child, 'exit');
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -98,12 +102,27 @@ export async function runCli(args: readonly string[], env: Record<string, string
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = once(child, 'exit');
+  const release = stopAtEnd(() => stopProcess(child, exited));
+  exited.then(release, release);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const [code] = (await exited) as [number | null];
   return { code, stdout, stderr };
+}
+
+/**
+ * SIGTERM, and SIGKILL if the process is still running `graceMs` later; resolves once it has exited. For the end
+ * of a test file: a graceful stop is the test's own business.
+ */
+export async function stopProcess(child: ChildProcess, exited: Promise<unknown>, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** A fresh temporary directory for one test file's data. */
