@@ -16,7 +16,7 @@ if (parsed.help) {
   process.exit(0);
 }
 
-const log = createLogger(parsed.config.logLevel);
+const log = createLogger(parsed.config.logLevel, { format: parsed.config.logFormat });
 let running;
 try {
   running = await startServer(parsed.config, { log });
@@ -28,6 +28,7 @@ try {
 }
 
 const server = running;
+log.info({ pid: process.pid }, `to stop it: Ctrl-C here, or kill -TERM ${process.pid}`);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');

@@ -1,9 +1,36 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
+/** `auto`: readable lines on a terminal, JSON lines otherwise (a file, a pipe, a log collector). */
+export type LogFormat = 'auto' | 'pretty' | 'json';
+
+export interface LoggerOptions {
+  /** @default 'json' */
+  readonly format?: LogFormat;
+  /** Where lines go. @default standard output */
+  readonly destination?: DestinationStream;
+}
+
+/** `auto` decided: pretty when the output is a terminal. */
+export function resolveLogFormat(format: LogFormat, isTerminal: boolean): 'pretty' | 'json' {
+  return format === 'auto' ? (isTerminal ? 'pretty' : 'json') : format;
+}
+
+/**
+ * One readable line per event (errors add their stack below), written synchronously like pino's own
+ * destination, so that nothing is lost when the process exits right after logging.
+ */
+function prettyLines(out: NodeJS.WriteStream | DestinationStream, colors: boolean): DestinationStream {
+  const prettify = prettyFactory({ colorize: colors, singleLine: true, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' });
+  return { write: (line: string) => void out.write(prettify(line)) };
+}
+
 /** The one root logger; modules take a child. Credentials are redacted wherever they appear. */
-export function createLogger(level: LevelWithSilent, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: LevelWithSilent, { format = 'json', destination }: LoggerOptions = {}): Logger {
+  const out = destination ?? process.stdout;
+  const pretty = resolveLogFormat(format, destination === undefined && process.stdout.isTTY) === 'pretty';
   return pino(
     {
       level,
@@ -13,6 +40,6 @@ export function createLogger(level: LevelWithSilent, destination?: pino.Destinat
         censor: '[redacted]',
       },
     },
-    destination,
+    pretty ? prettyLines(out, destination === undefined && process.stdout.hasColors?.() === true) : destination,
   );
 }

@@ -16,7 +16,7 @@ import { createApp } from './http/app.js';
 import { createNodeServer } from './http/node-server.js';
 import { requestSchemas } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
-import { createStore } from './store/create-store.js';
+import { createStore, storeFile } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
@@ -38,7 +38,7 @@ const webRoot = fileURLToPath(new URL('../clients/web/', import.meta.url));
 
 /** The composition root: store -> core -> HTTP -> listen. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, { format: config.logFormat });
   const now = options.now ?? Date.now;
   const tls = await readTls(config);
   const store = options.store ?? (await createStore({ kind: config.store, dataDir: config.data }, log.child({ module: 'store' })));
@@ -120,7 +120,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
-  log.info({ url, store: config.store }, 'parley is listening');
+  const file = storeFile({ kind: config.store, dataDir: config.data });
+  log.info({ url, store: config.store, ...(file === undefined ? {} : { file }) }, 'parley is listening');
 
   let closing: Promise<void> | undefined;
   return {

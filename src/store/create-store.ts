@@ -13,6 +13,11 @@ export interface StoreSettings {
   readonly dataDir: string;
 }
 
+/** The file a durable backend keeps its data in; undefined for the memory store. */
+export function storeFile(settings: StoreSettings): string | undefined {
+  return settings.kind === 'sqlite' ? join(resolve(settings.dataDir), 'parley.db') : undefined;
+}
+
 /** The one place that switches on the configured store kind. */
 export async function createStore(settings: StoreSettings, log: Logger): Promise<Store> {
   switch (settings.kind) {
