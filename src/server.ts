@@ -16,12 +16,16 @@ import { createApp } from './http/app.js';
 import { createNodeServer } from './http/node-server.js';
 import { requestSchemas } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
+import { listenMetrics, type MetricsServer } from './metrics/metrics-server.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createStore, storeFile } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
   /** The base URL, e.g. http://127.0.0.1:8080 (https: with --tls-cert) */
   readonly url: string;
+  /** Where Prometheus scrapes, e.g. http://127.0.0.1:9464/metrics; undefined without --metrics-port. */
+  readonly metricsUrl: string | undefined;
   readonly server: Server | TlsServer;
   /** Stops accepting, ends every stream with a retry hint, flushes the store and closes it. */
   close(): Promise<void>;
@@ -41,7 +45,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel, { format: config.logFormat });
   const now = options.now ?? Date.now;
   const tls = await readTls(config);
-  const store = options.store ?? (await createStore({ kind: config.store, dataDir: config.data }, log.child({ module: 'store' })));
+  // The gauges read the delivery core when scraped, by then long built.
+  const metrics: Metrics | undefined = config.metricsPort === '' ? undefined : createMetrics((): ReturnType<Delivery['stats']> => delivery.stats());
+  const storeSettings = { kind: config.store, dataDir: config.data, onCommit: metrics?.storeCommit };
+  const store = options.store ?? (await createStore(storeSettings, log.child({ module: 'store' })));
 
   const directory = new Directory();
   const accounts = new Accounts(store, directory, {
@@ -73,7 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       group: perMinute(config.groupRate, config.groupBurst),
     },
   };
-  const chat = new Chat(store, directory, accounts, delivery, chatLimits, now);
+  const chat = new Chat(store, directory, accounts, delivery, chatLimits, now, metrics?.chat);
   const retention = new Retention(store, delivery, {
     keepDelivered: config.keepDelivered,
     retainMs: config.retainMs,
@@ -102,6 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     webRoot,
     draining: () => draining,
+    observer: metrics?.http,
   });
 
   const { server, settled } = createNodeServer(app, tls);
@@ -112,6 +120,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       resolve();
     });
   });
+  let metricsServer: MetricsServer | undefined;
+  if (metrics && config.metricsPort !== '') {
+    try {
+      metricsServer = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort);
+    } catch (err) {
+      server.close();
+      await store.close();
+      throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${(err as Error).message}`);
+    }
+  }
 
   const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => log.error({ err }, 'session expiry check failed'));
   upkeep.start();
@@ -120,12 +138,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
-  const file = storeFile({ kind: config.store, dataDir: config.data });
+  const file = storeFile(storeSettings);
+  if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
+  // The last line of start-up: once it is out, everything listens.
   log.info({ url, store: config.store, ...(file === undefined ? {} : { file }) }, 'parley is listening');
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    metricsUrl: metricsServer?.url,
     server,
     close: () =>
       (closing ??= (async () => {
@@ -138,6 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await settled(5_000);
         server.closeAllConnections();
         await closed;
+        await metricsServer?.close();
         await retention.stop();
         await store.close();
         log.info('parley stopped');

@@ -55,6 +55,8 @@ export const optionSpecs = {
   tlsCert: option({ flag: 'tls-cert', env: 'PARLEY_TLS_CERT', schema: z.string(), default: '', help: 'PEM certificate file: serve HTTPS (with --tls-key); empty: plain HTTP' }),
   tlsKey: option({ flag: 'tls-key', env: 'PARLEY_TLS_KEY', schema: z.string(), default: '', help: 'PEM private key file of --tls-cert' }),
   corsOrigins: option({ flag: 'cors-origins', env: 'PARLEY_CORS_ORIGINS', schema: z.string(), default: '', help: 'Comma-separated origins allowed to call the API cross-origin with a bearer token; empty: CORS off' }),
+  metricsPort: option({ flag: 'metrics-port', env: 'PARLEY_METRICS_PORT', schema: z.union([z.literal(''), int(0, 65_535)]), default: '', help: 'Port of a separate listener for Prometheus metrics, GET /metrics (0: any free port); empty: no metrics' }),
+  metricsHost: option({ flag: 'metrics-host', env: 'PARLEY_METRICS_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address of the metrics listener of --metrics-port' }),
   trustProxy: option({ flag: 'trust-proxy', env: 'PARLEY_TRUST_PROXY', schema: z.string(), default: '', help: 'Proxies whose X-Forwarded-For is believed (express trust proxy: loopback, an address or CIDR list); empty: none' }),
 } as const;
 

@@ -4,6 +4,7 @@ import type { Actor, Command, CommandResult } from './commands.js';
 import type { Delivery } from './delivery.js';
 import type { Directory, Group } from './directory.js';
 import { ChatError } from './errors.js';
+import type { MessageKind } from './msgform.js';
 import { canonicalName, claimableName } from './names.js';
 import { RateLimiter, type RateLimit } from './rate-limiter.js';
 
@@ -31,6 +32,11 @@ export interface ChatLimits {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const forbiddenCharacter = /[\x00-\x08\x0B\x0C\x0E-\x1F]|\p{Cs}/u;
 
+/** Told of every message once it is stored, right before its 202; for monitoring. Must be cheap. */
+export interface ChatObserver {
+  accepted(kind: MessageKind): void;
+}
+
 const unlimited: RateLimit = { burst: 0, intervalMs: 0 };
 
 type SendKind = 'message' | 'broadcast' | 'group';
@@ -49,6 +55,7 @@ export class Chat {
     private readonly delivery: Delivery,
     private readonly limits: ChatLimits,
     private readonly now: () => number,
+    private readonly observer?: ChatObserver,
   ) {
     this.rates = {
       message: new RateLimiter(limits.rates?.message ?? unlimited, now),
@@ -94,6 +101,7 @@ export class Chat {
     }
     if (!group) {
       const sent = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to], false);
+      this.observer?.accepted('direct');
       return { kind: 'sent', id: sent.id, to, recipients: sent.recipients.length };
     }
     if (!group.members.includes(actor.name)) {
@@ -102,6 +110,7 @@ export class Chat {
     const recipients = group.members.filter((m) => m !== actor.name);
     const draft = { from: actor.name, kind: 'group' as const, group: group.name, text, sentAt: this.now() };
     const sent = await this.delivery.send(draft, recipients, false);
+    this.observer?.accepted('group');
     return { kind: 'sent', id: sent.id, to, recipients: sent.recipients.length };
   }
 
@@ -109,6 +118,7 @@ export class Chat {
     this.checkText(text);
     const recipients = this.directory.userNames().filter((name) => name !== actor.name);
     const sent = await this.delivery.send({ from: actor.name, kind: 'broadcast', text, sentAt: this.now() }, recipients, true);
+    this.observer?.accepted('broadcast');
     return { kind: 'broadcast', id: sent.id, recipients: sent.recipients.length, skipped: sent.skipped };
   }
 

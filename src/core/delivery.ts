@@ -317,6 +317,7 @@ export class Delivery {
     for (let i = firstAfter(entries, session.cursor); i < entries.length; i++) {
       const entry = entries[i]!;
       const more = session.sink.message(entry);
+      this.deliveryCount++;
       session.cursor = entry.id;
       if (entry.id > q.deliveredId) this.markDelivered(q, entry.id, 1);
       if (!more) {
@@ -344,6 +345,20 @@ export class Delivery {
     if (excess <= 0 || excess < Math.min(64, this.limits.keepDelivered >> 4)) return;
     q.prunedId = entries[excess - 1]!.id;
     entries.splice(0, excess);
+  }
+
+  /** Messages written to streams since start. */
+  private deliveryCount = 0;
+
+  /** Counts for monitoring, read when asked (a scrape), never kept up on the hot path but for `deliveries`. */
+  stats(): { streamsOpen: number; usersOnline: number; deliveries: number; pending: number } {
+    let usersOnline = 0;
+    let pending = 0;
+    for (const q of this.queues.values()) {
+      if (q.streams.size > 0) usersOnline++;
+      pending += q.pending;
+    }
+    return { streamsOpen: this.openStreams, usersOnline, deliveries: this.deliveryCount, pending };
   }
 }
 

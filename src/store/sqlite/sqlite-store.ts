@@ -81,7 +81,7 @@ export class SqliteStore implements Store {
         afterCommit: () => this.sideEffectsCommitted(),
         afterRollback: () => this.sideEffectsRolledBack(),
       },
-      { maxBatch: options.maxBatch ?? 1_000, idleDelayMs: options.idleDelayMs ?? 50 },
+      { maxBatch: options.maxBatch ?? 1_000, idleDelayMs: options.idleDelayMs ?? 50, onCommit: options.onCommit },
     );
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
