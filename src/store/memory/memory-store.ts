@@ -115,6 +115,35 @@ export class MemoryStore implements Store {
     return { removed, cursors };
   }
 
+  async sessionsOf(username: string): Promise<StoredSession[]> {
+    return [...this.sessions.values()].filter((s) => s.username === username).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async deleteSessionsOf(username: string): Promise<number> {
+    const mine = await this.sessionsOf(username);
+    for (const session of mine) this.sessions.delete(session.tokenHash);
+    return mine.length;
+  }
+
+  async setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
+    const user = this.users.get(name);
+    if (user) this.users.set(name, { ...user, passwordHash });
+    return user !== undefined;
+  }
+
+  async deleteUser(name: string): Promise<boolean> {
+    if (!this.users.delete(name)) return false;
+    await this.deleteSessionsOf(name);
+    this.queues.delete(name);
+    for (const [groupName, group] of this.groups) {
+      if (!group.members.includes(name)) continue;
+      const members = group.members.filter((m) => m !== name);
+      if (members.length === 0) this.groups.delete(groupName);
+      else this.groups.set(groupName, { ...group, members });
+    }
+    return true;
+  }
+
   async close(): Promise<void> {}
 
   private taken(name: string): boolean {
