@@ -3,11 +3,15 @@ import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { runAdminCommand } from './admin/admin-commands.js';
+import { adminRequestSchema, parseAdminRequest } from './admin/admin-protocol.js';
+import { listenAdmin, socketPath, type AdminSocket } from './admin/admin-socket.js';
 import type { Config } from './config/schema.js';
 import { Accounts } from './core/accounts.js';
 import { Chat } from './core/chat.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
+import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
 import { perMinute } from './core/rate-limiter.js';
 import { Retention } from './core/retention.js';
@@ -89,7 +93,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     now,
   });
 
-  for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash);
+  for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash, user.createdAt);
   for (const group of await store.loadGroups()) directory.addGroup(group);
   delivery.restore(await store.loadCursors(), await store.lastMessageId());
 
@@ -112,23 +116,45 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     observer: metrics?.http,
   });
 
-  const { server, settled } = createNodeServer(app, tls);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // The listeners, the API last; when one fails, those already open are closed again, and so is the store.
+  const file = storeFile(storeSettings);
+  const opened: (() => Promise<void>)[] = [];
+  let admin: AdminSocket | undefined;
   let metricsServer: MetricsServer | undefined;
-  if (metrics && config.metricsPort !== '') {
-    try {
-      metricsServer = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort);
-    } catch (err) {
-      server.close();
-      await store.close();
-      throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${(err as Error).message}`);
+  const { server, settled } = createNodeServer(app, tls);
+  try {
+    // The operator socket lives in the data directory this process has locked (one server per directory).
+    if (file !== undefined && options.store === undefined) {
+      const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
+      const schema = adminRequestSchema(requestSchemas({ maxTextLength: config.maxTextLength }).credentials.shape.password);
+      const backup = store.backup && ((target: string) => store.backup!(target));
+      const socket = await listenAdmin(
+        socketPath(config.data),
+        (line) => parseAdminRequest(line, schema),
+        (request) => runAdminCommand({ operator, backup }, request),
+        log.child({ module: 'admin' }),
+      );
+      opened.push(() => socket.close());
+      admin = socket;
     }
+    if (metrics && config.metricsPort !== '') {
+      const listening = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort).catch((err: Error) => {
+        throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`);
+      });
+      opened.push(() => listening.close());
+      metricsServer = listening;
+    }
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    for (const close of opened.reverse()) await close();
+    if (options.store === undefined) await store.close();
+    throw err;
   }
 
   const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => log.error({ err }, 'session expiry check failed'));
@@ -138,7 +164,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
-  const file = storeFile(storeSettings);
+  if (admin) log.info({ socket: admin.path }, `operator commands (npx parley --help) answer on ${admin.path}`);
   if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
   // The last line of start-up: once it is out, everything listens.
   log.info({ url, store: config.store, ...(file === undefined ? {} : { file }) }, 'parley is listening');
@@ -151,6 +177,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     close: () =>
       (closing ??= (async () => {
         draining = true;
+        // Commands under way (a backup) finish before the store closes.
+        const adminClosed = admin?.close();
         upkeep.stop();
         presence.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -160,6 +188,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         server.closeAllConnections();
         await closed;
         await metricsServer?.close();
+        await adminClosed;
         await retention.stop();
         await store.close();
         log.info('parley stopped');

@@ -95,22 +95,42 @@ export function serverFleet(): { start(args: readonly string[], env?: Record<str
   };
 }
 
-/** Runs the CLI to completion (for --help and start-up failures). */
-export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a program to completion with `input` on its standard input (nothing: none), collecting its output. */
+export async function runToEnd(
+  command: string,
+  args: readonly string[],
+  { env = {}, input, cwd = repoRoot }: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<Finished> {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   const exited = once(child, 'exit');
   const release = stopAtEnd(() => stopProcess(child, exited));
   exited.then(release, release);
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code] = (await exited) as [number | null];
   return { code, stdout, stderr };
+}
+
+/** Runs the server's CLI to completion (for --help and start-up failures). */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
+  return runToEnd(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...args], { env });
+}
+
+/** The operator commands' entry point (package.json `bin`), as `npx parley` runs it. */
+export const parleyBin = join(repoRoot, 'bin/parley.js');
+
+/** `npx parley <args>`, run to completion. */
+export function runParley(args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Finished> {
+  return runToEnd(process.execPath, [parleyBin, ...args], options);
 }
 
 /**
