@@ -18,12 +18,22 @@ export function resolveLogFormat(format: LogFormat, isTerminal: boolean): 'prett
   return format === 'auto' ? (isTerminal ? 'pretty' : 'json') : format;
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const controlCharacters = /[\u0000-\u001f\u007f]/g;
+
 /**
  * One readable line per event (errors add their stack below), written synchronously like pino's own
  * destination, so that nothing is lost when the process exits right after logging.
  */
 function prettyLines(out: NodeJS.WriteStream | DestinationStream, colors: boolean): DestinationStream {
-  const prettify = prettyFactory({ colorize: colors, singleLine: true, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' });
+  const prettify = prettyFactory({
+    colorize: colors,
+    singleLine: true,
+    ignore: 'pid,hostname,service',
+    translateTime: 'SYS:HH:MM:ss.l',
+    // Messages may quote what a client sent: control characters are shown escaped, so no line can be forged.
+    messageFormat: (entry, key) => String(entry[key] ?? '').replace(controlCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  });
   return { write: (line: string) => void out.write(prettify(line)) };
 }
 
