@@ -164,7 +164,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
-  if (admin) log.info({ socket: admin.path }, `operator commands (npx parley --help) answer on ${admin.path}`);
+  if (admin) log.info({ socket: admin.path }, 'operator commands: npx parley --help');
   if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
   // The last line of start-up: once it is out, everything listens.
   log.info({ url, store: config.store, ...(file === undefined ? {} : { file }) }, 'parley is listening');
