@@ -1,6 +1,7 @@
-import { lstatSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { ChatError } from '../core/errors.js';
 import { maxRequestBytes, type AdminRequest, type AdminResponse } from './admin-protocol.js';
@@ -74,13 +75,15 @@ export async function listenAdmin(
         answer({ ok: false, error: err instanceof Error ? err.message : String(err) });
       });
   });
-  // Created 0600 from the start: listen() binds at once, so the mask is back before anything else runs.
-  const mask = process.umask(0o177);
+  // Created 0600 from the start: listen() binds at once, so the mask is back before anything else runs. A worker
+  // thread may not change the mask; there the chmod below, right after the bind, is all there is.
+  const mask = isMainThread ? process.umask(0o177) : undefined;
   try {
     server.listen(path);
   } finally {
-    process.umask(mask);
+    if (mask !== undefined) process.umask(mask);
   }
+  chmodSync(path, 0o600);
   await new Promise<void>((resolveListening, reject) => {
     server.once('error', reject);
     server.once('listening', () => {

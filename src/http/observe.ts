@@ -13,10 +13,15 @@ export const refusalCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'unavailable',
 ]);
 
+/** The label of a request no route took: the page's files, an unknown path, or one stopped before routing. */
+function unrouted(method: string, status: number): string {
+  if (status === 404) return 'unmatched';
+  return (method === 'GET' || method === 'HEAD') && status < 400 ? 'static' : 'other';
+}
+
 /**
  * Times every request from its arrival until its response ended (for a stream: how long it stayed open) and
- * tells the observer, labelled by the matched route's pattern. Requests no route matched are `unmatched` when
- * they failed and `static` (the web page's files) otherwise.
+ * tells the observer, labelled by the matched route's pattern, never by the raw path, so that labels stay few.
  */
 export function observeRequests(observer: HttpObserver): RequestHandler {
   return (req, res, next) => {
@@ -28,7 +33,7 @@ export function observeRequests(observer: HttpObserver): RequestHandler {
       if (observed) return;
       observed = true;
       const pattern = (req.route as { path?: unknown } | undefined)?.path;
-      const route = typeof pattern === 'string' ? req.baseUrl + pattern : res.statusCode < 400 ? 'static' : 'unmatched';
+      const route = typeof pattern === 'string' ? req.baseUrl + pattern : unrouted(req.method, res.statusCode);
       observer.request(req.method, route, res.statusCode, (performance.now() - started) / 1000);
       if (endReasonOf(res) === 'slow_consumer') observer.refused('slow_consumer');
     };

@@ -108,9 +108,11 @@ describe('GET /metrics on the metrics listener', () => {
 
   it('labels requests by route pattern, never by raw path', async () => {
     expect((await fetch(new URL('/no/such/path/12345', server.url))).status).toBe(404);
+    expect((await fetch(new URL('/', server.url))).status).toBe(200);
     const s = await scrape(metricsUrl);
     const routes = new Set(s.samples.filter((m) => m.name === 'parley_http_request_duration_seconds_count').map((m) => m.labels.route));
     expect(routes).toContain('unmatched');
+    expect(routes).toContain('static');
     expect(routes).toContain('/users/:name/stream');
     expect([...routes].filter((r) => r?.includes('12345') || r?.includes('/users/bob'))).toEqual([]);
   });
