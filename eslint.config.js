@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli.ts', 'src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'clients/**/*.ts'],
+    files: ['src/cli.ts', 'src/admin-cli.ts', 'src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'clients/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

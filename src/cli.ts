@@ -17,7 +17,7 @@ if (parsed.help) {
   process.exit(0);
 }
 
-const log = createLogger(parsed.config.logLevel);
+const log = createLogger(parsed.config.logLevel, { format: parsed.config.logFormat });
 let running;
 try {
   running = await startServer(parsed.config, { log });
@@ -29,6 +29,7 @@ try {
 }
 
 const server = running;
+log.info({ pid: process.pid }, `to stop it: Ctrl-C here, or kill -TERM ${process.pid}`);
 function shutDown(signal: NodeJS.Signals): void {
   log.info({ signal }, 'shutting down');
   server.close().then(

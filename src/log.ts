@@ -1,9 +1,46 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
+/** `auto`: readable lines on a terminal, JSON lines otherwise (a file, a pipe, a log collector). */
+export type LogFormat = 'auto' | 'pretty' | 'json';
+
+export interface LoggerOptions {
+  /** @default 'json' */
+  readonly format?: LogFormat;
+  /** Where lines go. @default standard output */
+  readonly destination?: DestinationStream;
+}
+
+/** `auto` decided: pretty when the output is a terminal. */
+export function resolveLogFormat(format: LogFormat, isTerminal: boolean): 'pretty' | 'json' {
+  return format === 'auto' ? (isTerminal ? 'pretty' : 'json') : format;
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const controlCharacters = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * One readable line per event (errors add their stack below), written synchronously like pino's own
+ * destination, so that nothing is lost when the process exits right after logging.
+ */
+function prettyLines(out: NodeJS.WriteStream | DestinationStream, colors: boolean): DestinationStream {
+  const prettify = prettyFactory({
+    colorize: colors,
+    singleLine: true,
+    ignore: 'pid,hostname,service',
+    translateTime: 'SYS:HH:MM:ss.l',
+    // Messages may quote what a client sent: control characters are shown escaped, so no line can be forged.
+    messageFormat: (entry, key) => String(entry[key] ?? '').replace(controlCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  });
+  return { write: (line: string) => void out.write(prettify(line)) };
+}
+
 /** The one root logger; modules take a child. Credentials are redacted wherever they appear. */
-export function createLogger(level: LevelWithSilent, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: LevelWithSilent, { format = 'json', destination }: LoggerOptions = {}): Logger {
+  const out = destination ?? process.stdout;
+  const pretty = resolveLogFormat(format, destination === undefined && process.stdout.isTTY) === 'pretty';
   return pino(
     {
       level,
@@ -13,6 +50,6 @@ export function createLogger(level: LevelWithSilent, destination?: pino.Destinat
         censor: '[redacted]',
       },
     },
-    destination,
+    pretty ? prettyLines(out, destination === undefined && process.stdout.hasColors?.() === true) : destination,
   );
 }

@@ -2,12 +2,16 @@ import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { runAdminCommand } from './admin/admin-commands.js';
+import { adminRequestSchema, parseAdminRequest } from './admin/admin-protocol.js';
+import { listenAdmin, socketPath, type AdminSocket } from './admin/admin-socket.js';
 import type { Config } from './config/schema.js';
 import { Accounts } from './core/accounts.js';
 import { Chat } from './core/chat.js';
 import { Conversations } from './core/conversations.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
+import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
 import { perMinute } from './core/rate-limiter.js';
 import { Retention } from './core/retention.js';
@@ -19,12 +23,16 @@ import { CertificateReloader, type ReloadOutcome } from './http/tls/certificate-
 import { guidelineVersion, tlsProfiles, type TlsProfile } from './http/tls/profile.js';
 import { requestSchemas } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
-import { createStore } from './store/create-store.js';
+import { listenMetrics, type MetricsServer } from './metrics/metrics-server.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createStore, storeFile } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
   /** The base URL, e.g. http://127.0.0.1:8080 (https: with --tls-cert) */
   readonly url: string;
+  /** Where Prometheus scrapes, e.g. http://127.0.0.1:9464/metrics; undefined without --metrics-port. */
+  readonly metricsUrl: string | undefined;
   readonly server: Server | TlsServer;
   /**
    * Rereads --tls-cert and --tls-key and serves them to new connections if they load; open connections keep
@@ -46,12 +54,15 @@ const webRoot = fileURLToPath(new URL('../clients/web/', import.meta.url));
 
 /** The composition root: store -> core -> HTTP -> listen. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, { format: config.logFormat });
   const now = options.now ?? Date.now;
   const tlsProfile = tlsProfiles[config.tlsProfile];
   const tlsFiles = tlsFilesOf(config);
   const tls = tlsFiles && { files: tlsFiles, pair: await loadTls(tlsFiles, tlsProfile) };
-  const store = options.store ?? (await createStore({ kind: config.store, dataDir: config.data }, log.child({ module: 'store' })));
+  // The gauges read the delivery core when scraped, by then long built.
+  const metrics: Metrics | undefined = config.metricsPort === '' ? undefined : createMetrics((): ReturnType<Delivery['stats']> => delivery.stats());
+  const storeSettings = { kind: config.store, dataDir: config.data, onCommit: metrics?.storeCommit };
+  const store = options.store ?? (await createStore(storeSettings, log.child({ module: 'store' })));
 
   const directory = new Directory();
   const accounts = new Accounts(store, directory, {
@@ -88,7 +99,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       group: perMinute(config.groupRate, config.groupBurst),
     },
   };
-  const chat = new Chat(store, directory, accounts, delivery, chatLimits, now);
+  const chat = new Chat(store, directory, accounts, delivery, chatLimits, now, metrics?.chat);
   const retention = new Retention(store, {
     retainMs: config.retainMs,
     intervalMs: config.pruneIntervalMs,
@@ -97,7 +108,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onPruned: (removed) => log.info({ module: 'retention', removed, retainMs: config.retainMs }, 'pruned delivered messages past the retention window'),
   });
 
-  for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash);
+  for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash, user.createdAt);
   for (const group of await store.loadGroups()) directory.addGroup(group);
   delivery.restore(await store.loadCursors(), await store.lastMessageId());
 
@@ -118,16 +129,49 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     webRoot,
     draining: () => draining,
+    observer: metrics?.http,
   });
 
+  // The listeners, the API last; when one fails, those already open are closed again, and so is the store.
+  const file = storeFile(storeSettings);
+  const opened: (() => Promise<void>)[] = [];
+  let admin: AdminSocket | undefined;
+  let metricsServer: MetricsServer | undefined;
   const { server, settled } = createNodeServer(app, tls?.pair.options);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    // The operator socket lives in the data directory this process has locked (one server per directory).
+    if (file !== undefined && options.store === undefined) {
+      const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
+      const schema = adminRequestSchema(requestSchemas({ maxTextLength: config.maxTextLength }).credentials.shape.password);
+      const backup = store.backup && ((target: string) => store.backup!(target));
+      const socket = await listenAdmin(
+        socketPath(config.data),
+        (line) => parseAdminRequest(line, schema),
+        (request) => runAdminCommand({ operator, backup }, request),
+        log.child({ module: 'admin' }),
+      );
+      opened.push(() => socket.close());
+      admin = socket;
+    }
+    if (metrics && config.metricsPort !== '') {
+      const listening = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort).catch((err: Error) => {
+        throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`);
+      });
+      opened.push(() => listening.close());
+      metricsServer = listening;
+    }
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    for (const close of opened.reverse()) await close();
+    if (options.store === undefined) await store.close();
+    throw err;
+  }
 
   const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => log.error({ err }, 'session expiry check failed'));
   upkeep.start();
@@ -141,16 +185,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   const served = tls && { profile: `${config.tlsProfile} (Mozilla guidelines ${guidelineVersion})`, fingerprint256: tls.pair.fingerprint256, validTo: tls.pair.validTo };
-  log.info({ url, pid: process.pid, store: config.store, ...(served ? { tls: served } : {}) }, 'parley is listening');
+  if (admin) log.info({ socket: admin.path }, 'operator commands: npx parley --help');
+  if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
+  // The last line of start-up: once it is out, everything listens.
+  log.info({ url, pid: process.pid, store: config.store, ...(file === undefined ? {} : { file }), ...(served ? { tls: served } : {}) }, 'parley is listening');
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    metricsUrl: metricsServer?.url,
     server,
     reloadTls: async (trigger = 'request') => (certificates ? certificates.reload(trigger) : 'plain-http'),
     close: () =>
       (closing ??= (async () => {
         draining = true;
+        // Commands under way (a backup) finish before the store closes.
+        const adminClosed = admin?.close();
         upkeep.stop();
         presence.stop();
         await certificates?.close();
@@ -160,6 +210,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await settled(5_000);
         server.closeAllConnections();
         await closed;
+        await metricsServer?.close();
+        await adminClosed;
         await retention.stop();
         await store.close();
         log.info('parley stopped');

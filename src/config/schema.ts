@@ -25,7 +25,8 @@ export const optionSpecs = {
   host: option({ flag: 'host', env: 'PARLEY_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address to listen on (0.0.0.0 or :: for every interface)' }),
   store: option({ flag: 'store', env: 'PARLEY_STORE', schema: z.enum(['sqlite', 'memory']), default: 'sqlite', help: 'Storage backend: sqlite (one file under --data, fsynced before every 202) or memory (nothing survives a restart)' }),
   data: option({ flag: 'data', env: 'PARLEY_DATA', schema: z.string().min(1), default: './data', help: 'Directory for the data files of durable stores; created on first start' }),
-  logLevel: option({ flag: 'log-level', env: 'PARLEY_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', help: 'Log level (logs are JSON lines on stdout)' }),
+  logLevel: option({ flag: 'log-level', env: 'PARLEY_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', help: 'Log level' }),
+  logFormat: option({ flag: 'log-format', env: 'PARLEY_LOG_FORMAT', schema: z.enum(['auto', 'pretty', 'json']), default: 'auto', help: 'Logs on stdout: pretty (one readable line per event), json (JSON lines), auto (pretty on a terminal, json otherwise)' }),
   heartbeatMs: option({ flag: 'heartbeat-ms', env: 'PARLEY_HEARTBEAT_MS', schema: ms(10, 3_600_000), default: 15_000, help: 'Milliseconds between heartbeat comments on every stream' }),
   retryMs: option({ flag: 'retry-ms', env: 'PARLEY_RETRY_MS', schema: ms(0, 3_600_000), default: 2_000, help: 'Reconnect delay suggested to clients in the stream\'s retry: field (ms)' }),
   queueLimit: option({ flag: 'queue-limit', env: 'PARLEY_QUEUE_LIMIT', schema: int(1, 10_000_000), default: 10_000, help: 'Undelivered direct and group messages a user may have waiting; past it sends to them are refused (broadcasts do not count)' }),
@@ -54,6 +55,8 @@ export const optionSpecs = {
   tlsKey: option({ flag: 'tls-key', env: 'PARLEY_TLS_KEY', schema: z.string(), default: '', help: 'PEM private key file of --tls-cert' }),
   tlsProfile: option({ flag: 'tls-profile', env: 'PARLEY_TLS_PROFILE', schema: z.enum(['intermediate', 'modern']), default: 'intermediate', help: "Mozilla server-side TLS profile (guidelines 5.7): intermediate (TLS 1.2 with ECDHE and AEAD ciphers, and TLS 1.3) or modern (TLS 1.3 only)" }),
   corsOrigins: option({ flag: 'cors-origins', env: 'PARLEY_CORS_ORIGINS', schema: z.string(), default: '', help: 'Comma-separated origins allowed to call the API cross-origin with a bearer token; empty: CORS off' }),
+  metricsPort: option({ flag: 'metrics-port', env: 'PARLEY_METRICS_PORT', schema: z.union([z.literal(''), int(0, 65_535)]), default: '', help: 'Port of a separate listener for Prometheus metrics, GET /metrics (0: any free port); empty: no metrics' }),
+  metricsHost: option({ flag: 'metrics-host', env: 'PARLEY_METRICS_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address of the metrics listener of --metrics-port' }),
   trustProxy: option({ flag: 'trust-proxy', env: 'PARLEY_TRUST_PROXY', schema: z.string(), default: '', help: 'Proxies whose X-Forwarded-For is believed (express trust proxy: loopback, an address or CIDR list); empty: none' }),
 } as const;
 

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.js';
+import type { Store, StoredSession } from '../store/store.js';
 import type { Actor } from './commands.js';
 import type { Directory } from './directory.js';
 import { ChatError } from './errors.js';
 import { LoginGuard, type LoginLimits } from './login-guard.js';
-import { claimableName } from './names.js';
+import { canonicalName, claimableName } from './names.js';
 import { hashPassword, verifyPassword, type ScryptCost } from './passwords.js';
 
 export interface AccountsOptions {
@@ -24,6 +24,10 @@ export interface JoinResult {
   readonly created: boolean;
 }
 
+function noSuchUser(rawName: string): ChatError {
+  return new ChatError('not_found', `no user is called "${rawName.slice(0, 40)}"`, 'name');
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -31,6 +35,8 @@ export function hashToken(token: string): string {
 /** Registration, login and bearer tokens. Passwords live only as scrypt hashes; tokens only as SHA-256. */
 export class Accounts {
   private readonly hashes = new Map<string, string>();
+  /** Epoch ms of each account's registration. */
+  private readonly created = new Map<string, number>();
   private readonly guard: LoginGuard | undefined;
 
   constructor(
@@ -42,8 +48,9 @@ export class Accounts {
   }
 
   /** Makes a stored user known (on start). */
-  remember(name: string, passwordHash: string): void {
+  remember(name: string, passwordHash: string, createdAt = 0): void {
     this.hashes.set(name, passwordHash);
+    this.created.set(name, createdAt);
     this.directory.addUser(name);
   }
 
@@ -68,7 +75,7 @@ export class Accounts {
       if (!(await this.store.insertUser({ name: username, passwordHash, createdAt }))) {
         throw new ChatError('name_taken', `the name "${username}" is taken`, 'body.username');
       }
-      this.remember(username, passwordHash);
+      this.remember(username, passwordHash, createdAt);
     });
     this.options.onRegistered?.(username);
     return { username, token: await this.openSession(username), created: true };
@@ -97,6 +104,47 @@ export class Accounts {
 
   async logout(actor: Actor): Promise<void> {
     await this.store.deleteSession(actor.sessionId);
+  }
+
+  /** Every account, sorted by name, with when it was registered (epoch ms). */
+  accounts(): { name: string; createdAt: number }[] {
+    return [...this.created].map(([name, createdAt]) => ({ name, createdAt })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** The canonical name of a registered user, or not_found. */
+  known(rawName: string): string {
+    const name = canonicalName(rawName);
+    if (name === undefined || !this.hashes.has(name)) throw noSuchUser(rawName);
+    return name;
+  }
+
+  /** The user's sessions that still work (neither revoked nor expired). */
+  async liveSessionsOf(rawName: string): Promise<StoredSession[]> {
+    const now = this.options.now();
+    return (await this.store.sessionsOf(this.known(rawName))).filter((session) => session.expiresAt > now);
+  }
+
+  /** Revokes every session of a user, so that each of their tokens stops working; resolves with how many there were. */
+  async endSessionsOf(rawName: string): Promise<number> {
+    return this.store.deleteSessionsOf(this.known(rawName));
+  }
+
+  /** Sets a new password and revokes every session: whoever knew the old one is out. */
+  async resetPassword(rawName: string, password: string): Promise<number> {
+    const name = this.known(rawName);
+    const passwordHash = await hashPassword(password, this.options.scrypt);
+    if (!(await this.store.setPasswordHash(name, passwordHash))) throw noSuchUser(name);
+    this.hashes.set(name, passwordHash);
+    return this.store.deleteSessionsOf(name);
+  }
+
+  /** Deletes an account: its sessions, its queue, its place in groups (see Store.deleteUser). */
+  async deleteUser(rawName: string): Promise<void> {
+    const name = this.known(rawName);
+    await this.store.deleteUser(name);
+    this.hashes.delete(name);
+    this.created.delete(name);
+    this.directory.removeUser(name);
   }
 
   private async openSession(username: string): Promise<string> {

@@ -4,6 +4,7 @@ import type { Actor, Command, CommandResult } from './commands.js';
 import type { Delivery } from './delivery.js';
 import type { Directory, Group } from './directory.js';
 import { ChatError } from './errors.js';
+import type { MessageKind } from './msgform.js';
 import { canonicalName, claimableName } from './names.js';
 import { RateLimiter, type RateLimit } from './rate-limiter.js';
 
@@ -31,6 +32,11 @@ export interface ChatLimits {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const forbiddenCharacter = /[\x00-\x08\x0B\x0C\x0E-\x1F]|\p{Cs}/u;
 
+/** Told of every message once it is stored, right before its 202; for monitoring. Must be cheap. */
+export interface ChatObserver {
+  accepted(kind: MessageKind): void;
+}
+
 const unlimited: RateLimit = { burst: 0, intervalMs: 0 };
 
 type SendKind = 'message' | 'broadcast' | 'group';
@@ -49,6 +55,7 @@ export class Chat {
     private readonly delivery: Delivery,
     private readonly limits: ChatLimits,
     private readonly now: () => number,
+    private readonly observer?: ChatObserver,
   ) {
     this.rates = {
       message: new RateLimiter(limits.rates?.message ?? unlimited, now),
@@ -94,6 +101,7 @@ export class Chat {
     }
     if (!group) {
       const id = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to]);
+      this.observer?.accepted('direct');
       return { kind: 'sent', id, to, recipients: 1 };
     }
     if (!group.members.includes(actor.name)) {
@@ -102,12 +110,14 @@ export class Chat {
     const recipients = group.members.filter((m) => m !== actor.name);
     const draft = { from: actor.name, kind: 'group' as const, group: group.name, text, sentAt: this.now() };
     const id = await this.delivery.send(draft, recipients);
+    this.observer?.accepted('group');
     return { kind: 'sent', id, to, recipients: recipients.length };
   }
 
   private async broadcast(actor: Actor, text: string): Promise<CommandResult> {
     this.checkText(text);
     const id = await this.delivery.broadcast({ from: actor.name, text, sentAt: this.now() });
+    this.observer?.accepted('broadcast');
     // Every registered user but the sender reads it from the broadcast log, online or not.
     return { kind: 'broadcast', id, recipients: this.directory.userCount() - 1 };
   }

@@ -39,7 +39,7 @@ export class Conversations {
   async list(actor: Actor): Promise<ConversationView[]> {
     const me = actor.name;
     const refs: ConversationRef[] = [
-      ...(await this.store.directPeers(me)).map((peer) => ({ kind: 'direct' as const, with: peer })),
+      ...(await this.store.directPeers(me)).filter((peer) => this.directory.hasUser(peer)).map((peer) => ({ kind: 'direct' as const, with: peer })),
       ...this.directory.groupsOf(me).map((g) => ({ kind: 'group' as const, with: g.name })),
       { kind: 'broadcast', with: 'broad' },
     ];

@@ -26,6 +26,18 @@ export class Directory {
     this.groups.set(group.name, group);
   }
 
+  /** Forgets a deleted user, who leaves every group; a group left with no member goes (as in the store). */
+  removeUser(name: string): void {
+    if (!this.users.delete(name)) return;
+    this.sortedUsers = undefined;
+    for (const group of this.groups.values()) {
+      if (!group.members.includes(name)) continue;
+      const members = group.members.filter((m) => m !== name);
+      if (members.length === 0) this.groups.delete(group.name);
+      else this.groups.set(group.name, { ...group, members });
+    }
+  }
+
   hasUser(name: string): boolean {
     return this.users.has(name);
   }

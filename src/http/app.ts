@@ -3,6 +3,7 @@ import { ChatError } from '../core/errors.js';
 import { cors } from './cors.js';
 import { crossSiteGuard } from './csrf.js';
 import type { HttpDeps } from './deps.js';
+import { observeRequests, refusalCodes } from './observe.js';
 import { problem, sendProblem, type Problem } from './problem.js';
 import { commandRoutes } from './routes/commands.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -22,6 +23,7 @@ export function createApp(deps: HttpDeps): Express {
   app.set('etag', false);
   // The client address keys the login limits: X-Forwarded-For counts only from proxies the operator named.
   app.set('trust proxy', deps.security?.trustProxy ?? false);
+  if (deps.observer) app.use(observeRequests(deps.observer));
   app.use(securityHeaders({ tls: deps.security?.tls ?? false }));
   const origins = deps.security?.corsOrigins ?? [];
   if (origins.length > 0) app.use(cors(origins));
@@ -57,7 +59,7 @@ function fromBodyParser(err: { type?: unknown; message?: unknown }): Problem | u
   }
 }
 
-function errorHandler({ log }: HttpDeps): ErrorRequestHandler {
+function errorHandler({ log, observer }: HttpDeps): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let body: Problem | undefined;
     if (err instanceof ChatError) body = problem(err.code, err.message, err.field);
@@ -67,6 +69,7 @@ function errorHandler({ log }: HttpDeps): ErrorRequestHandler {
       body = problem('internal', 'the server failed to handle the request; it has been logged');
     } else {
       log.info({ code: body.code, status: body.status, method: req.method, path: req.path }, body.detail);
+      if (refusalCodes.has(body.code)) observer?.refused(body.code);
     }
     if (res.headersSent) {
       res.destroy();

@@ -5,6 +5,14 @@ import type { Conversations } from '../core/conversations.js';
 import type { Delivery } from '../core/delivery.js';
 import type { RequestSchemas } from './schemas.js';
 
+/** Told of every request once its response closed, and of every refusal; for monitoring. Must be cheap. */
+export interface HttpObserver {
+  /** `route` is the route's pattern (`/users/:name/stream`), never the raw path, so that labels stay few. */
+  request(method: string, route: string, status: number, seconds: number): void;
+  /** A request refused by a limit (`rate_limited`, `queue_full`, ...), or a stream closed as a slow consumer. */
+  refused(code: string): void;
+}
+
 /** What the HTTP layer needs, and nothing more. */
 export interface HttpDeps {
   readonly accounts: Accounts;
@@ -33,4 +41,6 @@ export interface HttpDeps {
   };
   /** True once shutdown has begun: new streams and health checks get 503. */
   readonly draining: () => boolean;
+  /** Absent: nothing is measured. */
+  readonly observer?: HttpObserver;
 }

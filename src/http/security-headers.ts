@@ -1,29 +1,34 @@
 import type { RequestHandler } from 'express';
+import helmet from 'helmet';
 import { hstsMaxAgeSeconds } from './tls/profile.js';
 
 /**
- * Headers on every response. An API answers JSON and events, never pages, so its policy forbids everything;
- * the web client's routes replace the Content-Security-Policy with the one its page needs. Written out rather
- * than taken from a package: it is this short list and nothing else.
+ * Headers on every response, from helmet. An API answers JSON and events, never pages, so its policy forbids
+ * everything; the web client's routes (routes/web.ts) replace the Content-Security-Policy with the one its page
+ * needs. HSTS only over TLS: on plain HTTP it would tell browsers nothing true.
+ *
+ * Built once per app: helmet prepares its headers when configured, and each request only sets them.
  */
 export function securityHeaders({ tls }: { tls: boolean }): RequestHandler {
-  const headers: Record<string, string> = {
-    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Origin-Agent-Cluster': '?1',
-    'X-DNS-Prefetch-Control': 'off',
-    'X-Permitted-Cross-Domain-Policies': 'none',
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+    },
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    originAgentCluster: true,
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: tls ? { maxAge: hstsMaxAgeSeconds, includeSubDomains: false } : false,
+    xContentTypeOptions: true,
+    xDnsPrefetchControl: { allow: false },
+    xFrameOptions: { action: 'deny' },
+    xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
+    xPoweredBy: true,
+  });
+  return (req, res, next) => {
     // Tokens travel in bodies and cookies: nothing may be kept by a shared cache. Static files set their own.
-    'Cache-Control': 'no-store',
-    ...(tls ? { 'Strict-Transport-Security': `max-age=${hstsMaxAgeSeconds}` } : {}),
-  };
-  const entries = Object.entries(headers);
-  return (_req, res, next) => {
-    for (const [name, value] of entries) res.setHeader(name, value);
-    next();
+    res.setHeader('Cache-Control', 'no-store');
+    headers(req, res, next);
   };
 }

@@ -11,6 +11,13 @@ export interface StoreSettings {
   readonly kind: 'sqlite' | 'memory';
   /** Directory for durable backends' files. */
   readonly dataDir: string;
+  /** Told of every commit of a durable backend (monitoring): its duration (ms) and the writes it carried. */
+  readonly onCommit?: (durationMs: number, batchSize: number) => void;
+}
+
+/** The file a durable backend keeps its data in; undefined for the memory store. */
+export function storeFile(settings: StoreSettings): string | undefined {
+  return settings.kind === 'sqlite' ? join(resolve(settings.dataDir), 'parley.db') : undefined;
 }
 
 /** The one place that switches on the configured store kind. */
@@ -33,7 +40,7 @@ export async function createStore(settings: StoreSettings, log: Logger): Promise
         throw new StoreOpenError(`cannot open ${join(dir, 'parley.db')}: ${(err as Error).message}`);
       }
       try {
-        return SqliteStore.open({ db, log });
+        return SqliteStore.open({ db, log }, { onCommit: settings.onCommit });
       } catch (err) {
         db.close();
         throw err;

@@ -159,5 +159,21 @@ export interface Store {
   /** Removes delivered messages past the policy, at most `policy.batch` of them. */
   prune(policy: RetentionPolicy): Promise<PruneResult>;
 
+  // Operator commands (durable like the writes above).
+  /** Every session of a user, expired ones included, oldest first. */
+  sessionsOf(username: string): Promise<StoredSession[]>;
+  /** Deletes every session of a user; resolves with how many there were. */
+  deleteSessionsOf(username: string): Promise<number>;
+  /** Replaces a user's password hash; resolves false, writing nothing, for an unknown user. */
+  setPasswordHash(name: string, passwordHash: string): Promise<boolean>;
+  /**
+   * Deletes a user: the account, its sessions, its queue and position, and its place in every group (a group
+   * left with no member goes too). What it sent stays with its recipients. Resolves false for an unknown user.
+   * A user registered later under the same name starts with an empty queue.
+   */
+  deleteUser(name: string): Promise<boolean>;
+  /** Durable backends only: a consistent copy of everything, taken while serving, into a new file. */
+  backup?(destination: string): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { api, register, streamPath } from '../support/api.js';
+import { scrape } from '../support/metrics.js';
 import { runCli, spawnServer, tempDir } from '../support/process.js';
 import { openSse } from '../support/sse.js';
 
@@ -29,6 +30,15 @@ describe('the server process', () => {
     await stream.ended;
     expect(stream.comments).toContain('end: shutdown');
     expect(stream.retries.length).toBe(2);
+  });
+
+  it('serves metrics on a listener of its own with --metrics-port, and says where', async () => {
+    const server = await spawnServer(['--store', 'memory', '--metrics-port', '0']);
+    const url = String(server.logs.find((entry) => entry.msg === 'metrics are served')?.url);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    await register(server.url, 'counted');
+    expect((await scrape(url)).histogram('parley_http_request_duration_seconds', { route: '/sessions', status: '201' }).count).toBe(1);
+    expect(await server.stop()).toBe(0);
   });
 
   it('logs JSON lines that never contain a password or a token', async () => {

@@ -11,7 +11,7 @@ let alice: Joined;
 let bob: Joined;
 const logLines: string[] = [];
 beforeAll(async () => {
-  server = await startTestServer({ logLevel: 'info' }, { log: createLogger('info', { write: (line: string) => void logLines.push(line) }) });
+  server = await startTestServer({ logLevel: 'info' }, { log: createLogger('info', { destination: { write: (line: string) => void logLines.push(line) } }) });
   alice = await join(server.url, 'alice');
   bob = await join(server.url, 'bob');
 });

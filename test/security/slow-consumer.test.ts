@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import { scrape } from '../support/metrics.js';
 import { messageCount, openSse, type SseReader } from '../support/sse.js';
 import { startTestServer } from '../support/server.js';
 import { call, join, type Joined } from './client.js';
@@ -16,7 +17,7 @@ let others: Joined[];
 let slow: Joined;
 let streams: SseReader[];
 beforeAll(async () => {
-  server = await startTestServer({ slowConsumerMs: 500, maxTextLength: 10_000 });
+  server = await startTestServer({ slowConsumerMs: 500, maxTextLength: 10_000, metricsPort: 0 });
   slow = await join(server.url, 'slow');
   others = [];
   for (let i = 0; i < peers; i++) others.push(await join(server.url, `peer${i}`));
@@ -115,5 +116,6 @@ describe('a client that stops reading its stream', () => {
     resumed.close();
     expect([...seen, ...resumed.events.filter((e) => e.event === 'message').map((e) => e.id)]).toEqual(sentToSlow);
     expect(resumed.events.some((e) => e.event === 'lost')).toBe(false);
+    expect((await scrape(server.metricsUrl!)).value('parley_refusals_total', { code: 'slow_consumer' })).toBe(1);
   });
 });

@@ -376,5 +376,67 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.appendMessage(draft(['bob']))).toBeGreaterThan(ids[2]!);
       });
     });
+
+    describe('operator commands', () => {
+      const sessionOf = (username: string, n: number, createdAt = n) => ({ tokenHash: `${username}-${n}`.padEnd(64, '0'), username, createdAt, expiresAt: 1_000 });
+
+      it('lists and deletes every session of one user and no other', async () => {
+        for (const s of [sessionOf('bob', 2), sessionOf('alice', 1), sessionOf('bob', 1)]) await store.insertSession(s);
+        expect(await store.sessionsOf('bob')).toEqual([sessionOf('bob', 1), sessionOf('bob', 2)]);
+        expect(await store.deleteSessionsOf('bob')).toBe(2);
+        expect(await store.sessionsOf('bob')).toEqual([]);
+        expect(await store.findSession(sessionOf('bob', 1).tokenHash)).toBeUndefined();
+        expect(await store.findSession(sessionOf('alice', 1).tokenHash)).toEqual(sessionOf('alice', 1));
+        expect(await store.deleteSessionsOf('nobody')).toBe(0);
+      });
+
+      it('replaces the password hash of a known user only', async () => {
+        await store.insertUser(user('alice'));
+        expect(await store.setPasswordHash('alice', 'scrypt$new')).toBe(true);
+        expect(await store.setPasswordHash('nobody', 'scrypt$new')).toBe(false);
+        expect(await store.loadUsers()).toEqual([{ ...user('alice'), passwordHash: 'scrypt$new' }]);
+      });
+
+      it('deletes a user with its sessions, queue and position, and takes it out of its groups', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        await store.insertGroup(group('trio', ['alice', 'bob', 'carol']));
+        await store.insertGroup(group('pair', ['bob', 'carol']));
+        await store.insertSession(sessionOf('bob', 1));
+        const shared = await store.appendMessage(draft(['bob', 'carol'], { kind: 'broadcast', text: 'to both' }));
+        await fill(store, 'bob', 2);
+        store.markDelivered('bob', shared);
+
+        expect(await store.deleteUser('bob')).toBe(true);
+        expect((await store.loadUsers()).map((u) => u.name)).toEqual(['alice', 'carol']);
+        expect(await store.sessionsOf('bob')).toEqual([]);
+        expect((await store.readQueue('bob', 0, 10)).rows).toEqual([]);
+        expect(await cursorOf(store, 'bob')).toBeUndefined();
+        expect((await store.loadGroups()).sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+          { ...group('pair', ['bob', 'carol']), members: ['carol'] },
+          { ...group('trio', ['alice', 'bob', 'carol']), members: ['alice', 'carol'] },
+        ]);
+        // What others hold stays.
+        expect((await store.readQueue('carol', 0, 10)).rows.map((r) => r.text)).toEqual(['to both']);
+        expect(await store.deleteUser('bob')).toBe(false);
+      });
+
+      it('deletes a group once its last member is deleted', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        await store.insertGroup(group('pair', ['alice', 'bob']));
+        await store.deleteUser('alice');
+        await store.deleteUser('bob');
+        expect(await store.loadGroups()).toEqual([]);
+      });
+
+      it('gives a new user of a deleted name an empty queue that counts from there', async () => {
+        await store.insertUser(user('bob'));
+        await fill(store, 'bob', 3);
+        await store.deleteUser('bob');
+        expect(await store.insertUser(user('bob'))).toBe(true);
+        const [id] = await fill(store, 'bob', 1);
+        expect((await store.readQueue('bob', 0, 10)).rows.map((r) => r.id)).toEqual([id]);
+        expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: 0, prunedId: 0, pending: 1 });
+      });
+    });
   });
 }

@@ -1,12 +1,16 @@
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { stopAtEnd } from './stop-at-end.js';
 
 /** The system's Chromium (Debian's `chromium` package). */
 export const chromiumPath = '/usr/bin/chromium';
 
-/** A headless Chromium that talks to loopback only and phones nowhere. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
+/**
+ * A headless Chromium that talks to loopback only and phones nowhere; closed at the end of the test file at the
+ * latest. `executablePath` is for the test that makes the launch fail.
+ */
+export async function launchBrowser({ executablePath = chromiumPath }: { executablePath?: string } = {}): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',
@@ -18,6 +22,9 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+  const release = stopAtEnd(() => browser.close());
+  browser.once('disconnected', release);
+  return browser;
 }
 
 export interface WatchedPage {

@@ -25,7 +25,7 @@ export function captureLog(level: 'info' | 'debug' = 'info'): CapturedLog {
     },
   });
   return {
-    log: createLogger(level, sink),
+    log: createLogger(level, { destination: sink }),
     entries,
     until(match, timeoutMs = 10_000) {
       return watched.until(

@@ -34,5 +34,5 @@ export class LogLines {
 /** A logger for an in-process server whose lines a test can read and wait for. */
 export function capturedLogger(level: 'info' | 'debug' = 'info'): { log: Logger; lines: LogLines } {
   const lines = new LogLines();
-  return { log: createLogger(level, { write: (line: string) => lines.add(JSON.parse(line) as LogEntry) }), lines };
+  return { log: createLogger(level, { destination: { write: (line: string) => lines.add(JSON.parse(line) as LogEntry) } }), lines };
 }

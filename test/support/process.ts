@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { LogLines } from './log-lines.js';
+import { stopAtEnd } from './stop-at-end.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -47,6 +48,9 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
   const output: string[] = [];
   const exited = once(child, 'exit');
   child.once('close', () => logged.end());
+  // Stopped at the end of the test file even if nobody gets to call stop(): a setup may throw before it can.
+  const release = stopAtEnd(() => stopProcess(child, exited));
+  exited.then(release, release);
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -100,19 +104,54 @@ export function serverFleet(): { start(args: readonly string[], env?: Record<str
   };
 }
 
-/** Runs the CLI to completion (for --help and start-up failures). */
-export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a program to completion with `input` on its standard input (nothing: none), collecting its output. */
+export async function runToEnd(
+  command: string,
+  args: readonly string[],
+  { env = {}, input, cwd = repoRoot }: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<Finished> {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit');
+  const release = stopAtEnd(() => stopProcess(child, exited));
+  exited.then(release, release);
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await exited) as [number | null];
   return { code, stdout, stderr };
+}
+
+/** Runs the server's CLI to completion (for --help and start-up failures). */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
+  return runToEnd(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...args], { env });
+}
+
+/** The operator commands' entry point (package.json `bin`), as `npx parley` runs it. */
+export const parleyBin = join(repoRoot, 'bin/parley.js');
+
+/** `npx parley <args>`, run to completion. */
+export function runParley(args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Finished> {
+  return runToEnd(process.execPath, [parleyBin, ...args], options);
+}
+
+/**
+ * SIGTERM, and SIGKILL if the process is still running `graceMs` later; resolves once it has exited. For the end
+ * of a test file: a graceful stop is the test's own business.
+ */
+export async function stopProcess(child: ChildProcess, exited: Promise<unknown>, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** A fresh temporary directory for one test file's data. */

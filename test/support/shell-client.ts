@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './process.js';
+import { stopAtEnd } from './stop-at-end.js';
 import { Watched } from './watched.js';
 
 export const shellClientPath = join(repoRoot, 'clients/shell/parley');
@@ -71,6 +72,11 @@ export function startShellClient(args: readonly string[], input: readonly string
     });
   }
   const transcript = () => merged.join('\n');
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  void exited.then(stopAtEnd(kill));
   child.stdin!.on('error', () => {
     // The client may have exited; what it printed tells the story.
   });
@@ -102,10 +108,7 @@ export function startShellClient(args: readonly string[], input: readonly string
       const code = await exited;
       return typeof code === 'number' ? code : null;
     },
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+    kill,
   };
 }
 
@@ -173,7 +176,14 @@ export function startTerminal(command: string, env: Record<string, string>): Ter
     return { status: res.status, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
   };
   const started = tmux('new-session', '-d', '-x', '160', '-y', '40', '-s', 'client', '-c', repoRoot, `exec ${command}`);
-  if (started.status !== 0) throw new Error(`tmux could not start: ${started.stderr}`);
+  // kill-server ends the program in the pane too; harmless when the server is gone already.
+  const close = () => void tmux('kill-server');
+  const release = stopAtEnd(close);
+  if (started.status !== 0) {
+    close();
+    release();
+    throw new Error(`tmux could not start: ${started.stderr}`);
+  }
   const panePid = Number(tmux('display-message', '-p', '-t', 'client', '#{pane_pid}').stdout.trim());
   const screen = () => tmux('capture-pane', '-p', '-t', 'client').stdout.split('\n');
   // The screen has no change events to listen to, so it is sampled until the condition holds.
@@ -208,7 +218,8 @@ export function startTerminal(command: string, env: Record<string, string>): Ter
       return poll(() => !isAlive({ pid: panePid, comm: 'bash' }), timeoutMs, () => `the client did not exit:\n${screen().join('\n')}`);
     },
     close() {
-      tmux('kill-server');
+      close();
+      release();
     },
   };
 }

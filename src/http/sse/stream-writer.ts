@@ -5,6 +5,13 @@ import { commentFrame, eventFrame, retryFrame } from './frame.js';
 
 const heartbeat = commentFrame('heartbeat');
 
+const endReasons = new WeakMap<ServerResponse, EndReason>();
+
+/** Why the server ended the stream on `res`, if it did (monitoring reads it once the response closed). */
+export function endReasonOf(res: ServerResponse): EndReason | undefined {
+  return endReasons.get(res);
+}
+
 /** A StreamSink over an HTTP response. Frames shared by several streams are encoded once, on the event. */
 export class SseStreamWriter implements StreamSink {
   constructor(
@@ -57,6 +64,7 @@ export class SseStreamWriter implements StreamSink {
 
   end(reason: EndReason): void {
     if (this.res.writableEnded) return;
+    endReasons.set(this.res, reason);
     // A stream's connection is not worth keeping alive: close it with the response.
     this.res.shouldKeepAlive = false;
     // After an exit the client should stay away; otherwise come back soon.

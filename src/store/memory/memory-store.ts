@@ -190,6 +190,40 @@ export class MemoryStore implements Store {
     return { removed };
   }
 
+  async sessionsOf(username: string): Promise<StoredSession[]> {
+    return [...this.sessions.values()].filter((s) => s.username === username).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async deleteSessionsOf(username: string): Promise<number> {
+    const mine = await this.sessionsOf(username);
+    for (const session of mine) this.sessions.delete(session.tokenHash);
+    return mine.length;
+  }
+
+  async setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
+    const user = this.users.get(name);
+    if (user) this.users.set(name, { ...user, passwordHash });
+    return user !== undefined;
+  }
+
+  async deleteUser(name: string): Promise<boolean> {
+    if (!this.users.delete(name)) return false;
+    await this.deleteSessionsOf(name);
+    const cursor = this.cursors.get(name);
+    for (const id of cursor?.queue ?? []) this.release(id);
+    this.cursors.delete(name);
+    for (const peer of this.peers.get(name) ?? []) this.peers.get(peer)?.delete(name);
+    this.peers.delete(name);
+    for (const key of [...this.reads.keys()]) if (key.startsWith(`${name}\n`) || key.endsWith(`\n${name}`)) this.reads.delete(key);
+    for (const [groupName, group] of this.groups) {
+      if (!group.members.includes(name)) continue;
+      const members = group.members.filter((m) => m !== name);
+      if (members.length === 0) this.groups.delete(groupName);
+      else this.groups.set(groupName, { ...group, members });
+    }
+    return true;
+  }
+
   async close(): Promise<void> {}
 
   /** Removes the oldest broadcasts that every user they reach has had delivered, up to `room` of them. */

@@ -16,6 +16,8 @@ export interface GroupCommitOptions {
   readonly maxBatch: number;
   /** Side writes with no operation to ride on are committed after this long (ms). @default 50 */
   readonly idleDelayMs: number;
+  /** Told of every commit: how long it took, fsync included (ms), and how many operations it carried. */
+  readonly onCommit?: (durationMs: number, batchSize: number) => void;
 }
 
 interface Pending {
@@ -71,6 +73,7 @@ export class GroupCommit {
     this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
+    const started = this.options.onCommit && performance.now();
     try {
       this.hooks.transact(() => {
         for (const op of batch) {
@@ -89,6 +92,7 @@ export class GroupCommit {
       return;
     }
     this.commits++;
+    if (started !== undefined) this.options.onCommit!(performance.now() - started, batch.length);
     this.hooks.afterCommit?.();
     for (const op of batch) {
       if (op.failed) op.reject(op.error);

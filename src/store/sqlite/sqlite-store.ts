@@ -18,8 +18,10 @@ import type {
 import type { Message } from '../../core/msgform.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
+import { backupDatabase } from './backup.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
+import { prepareOperatorStatements } from './operator-statements.js';
 import { explainOpenFailure, prepareDatabase } from './prepare-database.js';
 
 /** What the SQLite backend needs: an open connection (the composition root opened the file) and a logger. */
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
   private readonly log: Logger;
   private readonly commits: GroupCommit;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly operatorStatements: ReturnType<typeof prepareOperatorStatements>;
   private lastId: number;
   private durableLastId: number;
   /** Names with a `cursors` row, so that an append inserts one only for a first-time recipient. */
@@ -89,6 +92,7 @@ export class SqliteStore implements Store {
     this.markDelayMs = options.markDelayMs ?? 1_000;
     this.log = log;
     this.statements = prepareStatements(db);
+    this.operatorStatements = prepareOperatorStatements(db);
     this.lastId = this.durableLastId = (this.statements.lastId.get() as { value: number }).value;
     for (const row of this.statements.cursorNames.all() as { name: string }[]) this.cursorNames.add(row.name);
     const savepoint = db.transaction((op: () => unknown) => op());
@@ -100,7 +104,7 @@ export class SqliteStore implements Store {
         afterCommit: () => this.sideEffectsCommitted(),
         afterRollback: () => this.sideEffectsRolledBack(),
       },
-      { maxBatch: options.maxBatch ?? 1_000, idleDelayMs: options.idleDelayMs ?? 50 },
+      { maxBatch: options.maxBatch ?? 1_000, idleDelayMs: options.idleDelayMs ?? 50, onCommit: options.onCommit },
     );
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
@@ -283,6 +287,45 @@ export class SqliteStore implements Store {
       removed += this.pruneBroadcasts(policy, policy.batch - removed);
     })();
     return { removed };
+  }
+
+  async sessionsOf(username: string): Promise<StoredSession[]> {
+    const rows = this.operatorStatements.sessionsOf.all(username) as { token_hash: string; created_at: number; expires_at: number }[];
+    return rows.map((row) => ({ tokenHash: row.token_hash, username, createdAt: row.created_at, expiresAt: row.expires_at }));
+  }
+
+  deleteSessionsOf(username: string): Promise<number> {
+    return this.commits.submit(() => this.operatorStatements.deleteSessionsOf.run(username).changes);
+  }
+
+  setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
+    return this.commits.submit(() => this.operatorStatements.setPasswordHash.run(passwordHash, name).changes > 0);
+  }
+
+  deleteUser(name: string): Promise<boolean> {
+    return this.commits.submit(() => {
+      const s = this.operatorStatements;
+      if (s.deleteUser.run(name).changes === 0) return false;
+      s.deleteSessionsOf.run(name);
+      s.deleteOwnMessages.run({ name });
+      s.deleteQueue.run(name);
+      s.deleteCursor.run(name);
+      s.deleteConversations.run(name, name);
+      for (const group of s.groupsWith.all(name) as { name: string; members: string }[]) {
+        const members = (JSON.parse(group.members) as string[]).filter((m) => m !== name);
+        if (members.length === 0) s.deleteGroup.run(group.name);
+        else s.setMembers.run(JSON.stringify(members), group.name);
+      }
+      // Its position is gone with its row; a later user of the name starts afresh.
+      this.cursorNames.delete(name);
+      this.marks.delete(name);
+      this.newCursorNames = this.newCursorNames.filter((n) => n !== name);
+      return true;
+    });
+  }
+
+  backup(destination: string): Promise<void> {
+    return backupDatabase(this.db, destination);
   }
 
   async close(): Promise<void> {

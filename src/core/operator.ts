@@ -1,0 +1,82 @@
+import type { Accounts } from './accounts.js';
+import type { Delivery } from './delivery.js';
+import type { Directory } from './directory.js';
+
+export interface UserSummary {
+  readonly name: string;
+  /** At least one stream open. */
+  readonly online: boolean;
+  /** Epoch ms of registration. */
+  readonly createdAt: number;
+  /** Sessions whose token still works. */
+  readonly sessions: number;
+}
+
+export interface Ended {
+  /** Sessions revoked: their tokens stop working at once. */
+  readonly sessions: number;
+  /** Streams closed (with `end: exit`, so that clients do not reconnect). */
+  readonly streams: number;
+}
+
+/**
+ * What the operator of a server may do to its accounts while it runs (the `npx parley` commands). Every change
+ * that revokes sessions also closes the streams they opened: a revoked token must not keep reading.
+ */
+export class Operator {
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly directory: Directory,
+    private readonly delivery: Delivery,
+    private readonly lastMessageId: () => Promise<number>,
+  ) {}
+
+  async users(): Promise<UserSummary[]> {
+    const summaries: UserSummary[] = [];
+    for (const { name, createdAt } of this.accounts.accounts()) {
+      const sessions = (await this.accounts.liveSessionsOf(name)).length;
+      summaries.push({ name, online: this.delivery.isOnline(name), createdAt, sessions });
+    }
+    return summaries;
+  }
+
+  /** Ends every session and every stream of a user. */
+  async logout(rawName: string): Promise<Ended> {
+    const name = this.accounts.known(rawName);
+    const sessions = await this.accounts.endSessionsOf(name);
+    return { sessions, streams: this.endStreams(name) };
+  }
+
+  async resetPassword(rawName: string, password: string): Promise<Ended> {
+    const name = this.accounts.known(rawName);
+    const sessions = await this.accounts.resetPassword(name, password);
+    return { sessions, streams: this.endStreams(name) };
+  }
+
+  /** Deletes an account with its sessions and queue; its groups lose it. Resolves with what it ended and left. */
+  async deleteUser(rawName: string): Promise<Ended & { groups: number }> {
+    const name = this.accounts.known(rawName);
+    const groups = this.directory.groupsOf(name).length;
+    const sessions = (await this.accounts.liveSessionsOf(name)).length;
+    await this.accounts.deleteUser(name);
+    const streams = this.endStreams(name);
+    // The queue is gone from the store: its counters start again as those of a queue wiped up to now, so that
+    // a user who takes the name later is not charged for the old backlog.
+    const last = await this.lastMessageId();
+    this.delivery.restore([{ name, deliveredId: last, prunedId: last, pending: 0 }], last);
+    return { sessions, streams, groups };
+  }
+
+  /** Closes every open stream of a user, whatever session opened it; resolves with how many. */
+  private endStreams(name: string): number {
+    const sessionIds = new Set<string>();
+    let streams = 0;
+    this.delivery.forEachStream((session) => {
+      if (session.user !== name) return;
+      sessionIds.add(session.sessionId);
+      streams++;
+    });
+    for (const sessionId of sessionIds) this.delivery.endSession(name, sessionId);
+    return streams;
+  }
+}
