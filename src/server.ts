@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.js';
 import { Accounts } from './core/accounts.js';
 import { Chat } from './core/chat.js';
+import { Conversations } from './core/conversations.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
 import { Presence } from './core/presence.js';
@@ -104,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = createApp({
     accounts,
     chat,
+    conversations: new Conversations(store, directory),
     delivery,
     schemas: requestSchemas({ maxTextLength: config.maxTextLength }),
     log: log.child({ module: 'http' }),

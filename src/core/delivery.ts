@@ -25,6 +25,8 @@ export interface StreamOptions {
   readonly resumeAfter?: number;
   /** Whether the stream carries presence events. @default false */
   readonly presence?: boolean;
+  /** Whether the stream carries the user's own messages as `sent` events. @default false */
+  readonly sent?: boolean;
 }
 
 /**
@@ -113,6 +115,7 @@ export class Delivery {
     this.lastAssignedId = id;
     const encoder = new MsgformEncoder({ ...draft, id });
     for (const r of readers) if (r.streams.size > 0) this.fanOut(r, encoder, true);
+    this.echo(draft.from, encoder, draft.kind === 'group' ? draft.group! : recipients[0]!);
     return id;
   }
 
@@ -125,6 +128,7 @@ export class Delivery {
     this.lastAssignedId = id;
     const encoder = new MsgformEncoder({ ...draft, kind: 'broadcast', id });
     for (const r of this.online.values()) if (r.name !== draft.from) this.fanOut(r, encoder, false);
+    this.echo(draft.from, encoder, 'broad');
     return id;
   }
 
@@ -148,7 +152,7 @@ export class Delivery {
    */
   async open(name: string, sessionId: string, sink: StreamSink, options: StreamOptions = {}): Promise<StreamSession> {
     const r = this.reader(name);
-    const session = new StreamSession(name, sessionId, sink, options.presence ?? false);
+    const session = new StreamSession(name, sessionId, sink, options.presence ?? false, options.sent ?? false);
     r.streams.add(session);
     this.online.set(name, r);
     this.openStreams++;
@@ -239,6 +243,20 @@ export class Delivery {
     let entry: QueuedMsgform | undefined;
     for (const session of r.streams) {
       if (session.live && id > session.cursor) this.write(r, session, (entry ??= encoder.forRecipient(r.name)), queued);
+    }
+  }
+
+  /**
+   * Shows a message to its sender's streams that asked for it, as the sender sees it (`to` is what they
+   * addressed). Like presence it is not part of the resumable sequence: a full stream misses it, and history has it.
+   */
+  private echo(sender: string, encoder: MsgformEncoder, addressed: string): void {
+    const r = this.online.get(sender);
+    if (!r) return;
+    let entry: QueuedMsgform | undefined;
+    for (const session of r.streams) {
+      if (!session.sent || session.full) continue;
+      if (!session.sink.sent((entry ??= encoder.forRecipient(addressed)))) this.fill(session);
     }
   }
 

@@ -46,3 +46,20 @@ export class MsgformEncoder {
     return { id: this.message.id, sentAt: this.message.sentAt, json: `${this.head}"${to}",${this.tail}` };
   }
 }
+
+/** A message as one user sees it, as an object: the same fields, in the same order, as `MsgformEncoder` writes. */
+export function msgformOf(message: Message, to: string): Msgform {
+  const head = { id: String(message.id), from: message.from, to };
+  const tail = { kind: message.kind, text: message.text, sentAt: new Date(message.sentAt).toISOString() };
+  return message.group === undefined ? { ...head, ...tail } : { ...head, group: message.group, ...tail };
+}
+
+/**
+ * Who a message is addressed to in `reader`'s view: the recipient of a direct message; the reader for a group
+ * message or broadcast they received; the group, or `broad`, for one they sent.
+ */
+export function addressedTo(message: Message, reader: string, directRecipient: string): string {
+  if (message.kind === 'direct') return directRecipient;
+  if (message.from !== reader) return reader;
+  return message.kind === 'group' ? message.group! : 'broad';
+}

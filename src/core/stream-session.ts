@@ -22,6 +22,8 @@ export interface StreamSink {
   /** Writes one message; false when the transport's buffer is full and nothing more should be written until drain. */
   message(entry: QueuedMsgform): boolean;
   lost(notice: LostNotice): void;
+  /** Writes a message the user sent (shown by their other devices); false when the transport is full. */
+  sent(entry: QueuedMsgform): boolean;
   /** Like `message`: false when the transport is full. */
   presence(event: SharedEvent): boolean;
   /** Like `message`: false when the transport is full. */
@@ -50,5 +52,7 @@ export class StreamSession {
     readonly sink: StreamSink,
     /** Whether the client asked for presence events. */
     readonly presence: boolean,
+    /** Whether the client asked for the user's own sent messages. */
+    readonly sent: boolean,
   ) {}
 }

@@ -5,6 +5,7 @@ import { crossSiteGuard } from './csrf.js';
 import type { HttpDeps } from './deps.js';
 import { problem, sendProblem, type Problem } from './problem.js';
 import { commandRoutes } from './routes/commands.js';
+import { conversationRoutes } from './routes/conversations.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -30,6 +31,7 @@ export function createApp(deps: HttpDeps): Express {
     streamRoutes(deps),
     messageRoutes(deps),
     groupRoutes(deps),
+    conversationRoutes(deps),
     commandRoutes(deps),
     webRoutes(deps),
   );

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Accounts } from '../core/accounts.js';
 import type { Chat } from '../core/chat.js';
+import type { Conversations } from '../core/conversations.js';
 import type { Delivery } from '../core/delivery.js';
 import type { RequestSchemas } from './schemas.js';
 
@@ -8,6 +9,7 @@ import type { RequestSchemas } from './schemas.js';
 export interface HttpDeps {
   readonly accounts: Accounts;
   readonly chat: Chat;
+  readonly conversations: Conversations;
   readonly delivery: Delivery;
   readonly schemas: RequestSchemas;
   readonly log: Logger;

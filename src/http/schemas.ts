@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { historyPage } from '../core/conversations.js';
 import { reservedNames } from '../core/names.js';
 
 /** Request schemas, shaped after openapi.yaml; test/unit/schemas.test.ts pins them to the generated types. */
@@ -25,6 +26,17 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     credentials: z.strictObject({ username: newName, password }),
     sendMessage: z.strictObject({ to: name, text }),
     broadcast: z.strictObject({ text }),
+    history: z.object({
+      with: name,
+      before: messageId.optional(),
+      limit: z
+        .string()
+        .regex(/^[0-9]{1,3}$/, 'must be a whole number')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= historyPage.max, `must be from 1 to ${historyPage.max}`)
+        .optional(),
+    }),
+    readMark: z.strictObject({ upTo: messageId }),
     createGroup: z.strictObject({ name: newName, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
   };
 }

@@ -44,6 +44,25 @@ export interface QueueRow extends Message {
   readonly to: string;
 }
 
+/**
+ * One conversation: the direct messages between two users (`with` is the other one), every message to a group,
+ * or the broadcasts (`with` is `broad`).
+ */
+export type ConversationRef =
+  | { readonly kind: 'direct'; readonly with: string }
+  | { readonly kind: 'group'; readonly with: string }
+  | { readonly kind: 'broadcast'; readonly with: 'broad' };
+
+/** Where a user stands in one conversation. */
+export interface ConversationSummary {
+  /** Its newest retained message, if any. */
+  readonly last?: Message;
+  /** Messages from others with an id above `readId`. */
+  readonly unread: number;
+  /** The position the user marked read (0: none). */
+  readonly readId: number;
+}
+
 /** What `readQueue` returns: the rows, and how far retention had removed this recipient's messages when they were read. */
 export interface QueuePage {
   readonly rows: readonly QueueRow[];
@@ -90,6 +109,9 @@ export interface PruneResult {
  *   lose it, and a stream opened without a resume position then receives those messages again, never fewer.
  * Retention: a message is removed only once delivered and older than the policy. A broadcast goes once every user
  *   it reaches has had it delivered. What went raises the `prunedId` of those who read it.
+ * History: every retained message belongs to one conversation (a pair of users, a group, or the broadcasts) and
+ *   is read back by conversation, newest first, by position; a sender's own messages are part of it at no extra
+ *   cost, since a message is stored once.
  * Resume: `readQueue` returns what is retained after any position, in pages, at a cost that depends on what it
  *   returns, not on what is retained before the position. A position below the page's `prunedId` has lost
  *   messages, and the caller says so to the client.
@@ -122,6 +144,18 @@ export interface Store {
   readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage>;
   /** Records that every message up to `id` was written to a stream of `recipient`. Never moves backwards. */
   markDelivered(recipient: string, id: number): void;
+  /**
+   * Up to `limit` retained messages of a conversation `reader` is part of, with an id below `beforeId`, newest
+   * first. For the broadcasts, those `reader` sent or could read (sent after they registered). The caller checks
+   * that the reader may see the conversation.
+   */
+  readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]>;
+  /** The users `reader` has exchanged direct messages with (whether or not any is still retained). */
+  directPeers(reader: string): Promise<string[]>;
+  summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary>;
+  /** Records that `reader` has seen the conversation up to `upTo`; never moves backwards. Durable once resolved. */
+  markRead(reader: string, conversation: ConversationRef, upTo: number): Promise<void>;
+
   /** Removes delivered messages past the policy, at most `policy.batch` of them. */
   prune(policy: RetentionPolicy): Promise<PruneResult>;
 

@@ -36,6 +36,12 @@ describe('the README curl tour', () => {
     expect(stdout).toContain('{"name":"crew","members":["alice","bob"],"createdBy":"alice"}');
     expect(stdout).toMatch(/\n204\n/);
     expect(stdout.trimEnd().split('\n').filter((l) => /^[ox] /.test(l)).slice(-2)).toEqual(['x alice', 'x bob']);
+    // alice's history with bob: her last two messages to him; her conversations, the broadcasts most recent.
+    const history = JSON.parse(lines.find((l) => l.startsWith('{"messages":'))!);
+    expect(history.messages.map((m: { text: string }) => m.text)).toEqual(['hi bob, this waited for you', 'hello again']);
+    expect(history.more).toBe(false);
+    const conversations = JSON.parse(lines.find((l) => l.startsWith('{"conversations":'))!).conversations;
+    expect(conversations.map((c: { with: string }) => c.with)).toEqual(['crew', 'broad', 'bob', 'team']);
 
     const events: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (e) => events.push(e) });

@@ -33,6 +33,9 @@ class Device implements StreamSink {
   lost(notice: LostNotice): void {
     this.notices.push(notice);
   }
+  sent(): boolean {
+    return true;
+  }
   presence(): boolean {
     return true;
   }

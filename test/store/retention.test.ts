@@ -22,6 +22,9 @@ class Recorder implements StreamSink {
   lost(notice: LostNotice): void {
     this.notices.push(notice);
   }
+  sent(): boolean {
+    return true;
+  }
   presence(): boolean {
     return true;
   }

@@ -189,6 +189,10 @@ describe('opening a SQLite data directory', () => {
     // Broadcasts before the upgrade stay on the queues they were written to; later ones go to the shared log, once.
     expect(await store.appendMessage(draft([], { kind: 'broadcast', from: 'carol', text: 'new broadcast' }))).toBe(8);
     expect((await store.readQueue('bob', 0, 10)).rows.map((r) => r.id)).toEqual([6, 7, 8]);
+    // And history finds what was written before conversations existed.
+    expect((await store.readConversation('bob', { kind: 'direct', with: 'alice' }, 100, 10)).map((m) => m.text)).toEqual(['from v1']);
+    expect(await store.directPeers('alice')).toEqual(['bob']);
+    expect((await store.readConversation('bob', { kind: 'broadcast', with: 'broad' }, 100, 10)).map((m) => m.id)).toEqual([8, 6]);
     await store.close();
     expect(inspect(dir, (db) => db.pragma('user_version', { simple: true }))).toBe(latestVersion);
     expect(inspect(dir, (db) => db.prepare(`SELECT name FROM sqlite_master WHERE name = 'queue_by_message'`).get())).toEqual({ name: 'queue_by_message' });

@@ -17,6 +17,10 @@ class FullSink implements StreamSink {
     return false;
   }
   lost(): void {}
+  sent(): boolean {
+    this.writes++;
+    return false;
+  }
   presence(): boolean {
     this.writes++;
     return false;

@@ -1,12 +1,21 @@
 import { Router } from 'express';
+import { historyPage } from '../../core/conversations.js';
+import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
 
-/** `<user or group>: <text>` and `broad: <text>`. */
-export function messageRoutes({ accounts, chat, schemas }: HttpDeps): Router {
+/** `<user or group>: <text>`, `broad: <text>`, and the history of a conversation. */
+export function messageRoutes({ accounts, chat, conversations, schemas }: HttpDeps): Router {
   return Router()
+    .get('/messages', requireActor(accounts), async (req, res) => {
+      const query = validate(schemas.history, req.query, 'query');
+      const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : Number(query.before);
+      const page = await conversations.history(actorOf(res), query.with, before, query.limit ?? historyPage.default);
+      const body: components['schemas']['History'] = page;
+      res.json(body);
+    })
     .post('/messages', requireActor(accounts), async (req, res) => {
       const { to, text } = validate(schemas.sendMessage, jsonBody(req), 'body');
       sendResult(req, res, await chat.execute(actorOf(res), { kind: 'send', to, text }));

@@ -13,7 +13,8 @@ export function streamRoutes({ accounts, delivery, schemas, limits, draining, lo
     const name = validate(schemas.name, req.params.name, 'path.name').toLowerCase();
     if (name !== actor.name) throw new ChatError('forbidden', `you may open only your own stream, /users/${actor.name}/stream`, 'path.name');
     const resumeAfter = resumePosition(schemas.messageId, req.get('last-event-id'), req.query.lastEventId);
-    const presence = req.query.presence === undefined ? false : validate(schemas.flag, req.query.presence, 'query.presence') === 'true';
+    const presence = flag(schemas.flag, req.query.presence, 'query.presence');
+    const sent = flag(schemas.flag, req.query.sent, 'query.sent');
     if (draining()) throw new ChatError('unavailable', 'the server is shutting down; reconnect shortly');
     delivery.admit(actor.name);
 
@@ -25,7 +26,7 @@ export function streamRoutes({ accounts, delivery, schemas, limits, draining, lo
       if (session) delivery.close(session);
     });
     try {
-      session = await delivery.open(actor.name, actor.sessionId, sink, { resumeAfter, presence });
+      session = await delivery.open(actor.name, actor.sessionId, sink, { resumeAfter, presence, sent });
     } catch (err) {
       log.error({ err, user: actor.name }, 'stream failed to open');
       res.destroy();
@@ -43,6 +44,7 @@ function dropWhenSlow(writer: SseStreamWriter, res: { destroy(): void }): Stream
   return {
     message: (entry) => writer.message(entry),
     lost: (notice) => writer.lost(notice),
+    sent: (entry) => writer.sent(entry),
     presence: (event) => writer.presence(event),
     heartbeat: () => writer.heartbeat(),
     onDrain: (listener) => writer.onDrain(listener),
@@ -51,6 +53,11 @@ function dropWhenSlow(writer: SseStreamWriter, res: { destroy(): void }): Stream
       if (reason === 'slow_consumer') res.destroy();
     },
   };
+}
+
+/** An optional `true`/`false` query parameter. */
+function flag(schema: HttpDeps['schemas']['flag'], value: unknown, field: string): boolean {
+  return value !== undefined && validate(schema, value, field) === 'true';
 }
 
 function resumePosition(

@@ -38,6 +38,10 @@ export class SseStreamWriter implements StreamSink {
     this.res.write(eventFrame('lost', JSON.stringify(data)));
   }
 
+  sent(entry: QueuedMsgform): boolean {
+    return this.res.write(eventFrame('sent', entry.json));
+  }
+
   presence(event: SharedEvent): boolean {
     event.wire ??= eventFrame('presence', event.json);
     return this.res.write(event.wire);

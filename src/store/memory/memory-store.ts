@@ -1,5 +1,7 @@
 import type { Message } from '../../core/msgform.js';
 import type {
+  ConversationRef,
+  ConversationSummary,
   NewMessage,
   PruneResult,
   QueueCursor,
@@ -12,6 +14,7 @@ import type {
   StoredUser,
 } from '../store.js';
 import { deliveredToAll } from '../broadcast-floor.js';
+import { conversationKey, keyOfMessage } from '../conversation-key.js';
 
 interface Cursor {
   deliveredId: number;
@@ -34,6 +37,12 @@ export class MemoryStore implements Store {
   private readonly references = new Map<number, number>();
   /** The broadcast log, ascending ids. */
   private readonly broadcasts: number[] = [];
+  /** Retained ids of each conversation, ascending, and the key of each message. */
+  private readonly conversations = new Map<string, number[]>();
+  private readonly keyOf = new Map<number, string>();
+  /** Each user's direct peers, and read marks by user and conversation name. */
+  private readonly peers = new Map<string, Set<string>>();
+  private readonly reads = new Map<string, number>();
   private lastId = 0;
 
   async lastMessageId(): Promise<number> {
@@ -91,12 +100,16 @@ export class MemoryStore implements Store {
     const id = ++this.lastId;
     const { recipients, ...rest } = message;
     if (message.kind === 'broadcast') {
-      this.messages.set(id, { ...rest, id });
+      this.keep({ ...rest, id }, 'b');
       this.broadcasts.push(id);
       return id;
     }
     if (recipients.length === 0) return id;
-    this.messages.set(id, { ...rest, id });
+    this.keep({ ...rest, id }, keyOfMessage(message));
+    if (message.kind === 'direct') {
+      this.peersOf(message.from).add(recipients[0]!);
+      this.peersOf(recipients[0]!).add(message.from);
+    }
     this.references.set(id, recipients.length);
     for (const to of recipients) this.cursor(to).queue.push(id);
     return id;
@@ -122,6 +135,36 @@ export class MemoryStore implements Store {
       }
     }
     return { rows, prunedId: c.prunedId };
+  }
+
+  async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
+    const ids = this.conversations.get(conversationKey(reader, conversation)) ?? [];
+    const joined = this.cursors.get(reader)?.joinedId ?? 0;
+    const out: Message[] = [];
+    for (let i = firstAfter(ids, beforeId - 1) - 1; i >= 0 && out.length < limit; i--) {
+      const message = this.messages.get(ids[i]!)!;
+      if (conversation.kind !== 'broadcast' || message.id > joined || message.from === reader) out.push(message);
+    }
+    return out;
+  }
+
+  async directPeers(reader: string): Promise<string[]> {
+    return [...(this.peers.get(reader) ?? [])];
+  }
+
+  async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
+    const readId = this.reads.get(`${reader}\n${conversation.with}`) ?? 0;
+    const ids = this.conversations.get(conversationKey(reader, conversation)) ?? [];
+    const floor = conversation.kind === 'broadcast' ? Math.max(readId, this.cursors.get(reader)?.joinedId ?? 0) : readId;
+    let unread = 0;
+    for (let i = firstAfter(ids, floor); i < ids.length; i++) if (this.messages.get(ids[i]!)!.from !== reader) unread++;
+    const [last] = await this.readConversation(reader, conversation, Number.MAX_SAFE_INTEGER, 1);
+    return last ? { last, unread, readId } : { unread, readId };
+  }
+
+  async markRead(reader: string, conversation: ConversationRef, upTo: number): Promise<void> {
+    const key = `${reader}\n${conversation.with}`;
+    this.reads.set(key, Math.max(this.reads.get(key) ?? 0, upTo));
   }
 
   markDelivered(recipient: string, id: number): void {
@@ -164,7 +207,7 @@ export class MemoryStore implements Store {
     }
     if (cut === 0) return 0;
     const through = this.broadcasts[cut - 1]!;
-    for (const id of this.broadcasts.splice(0, cut)) this.messages.delete(id);
+    for (const id of this.broadcasts.splice(0, cut)) this.forget(id);
     for (const c of this.cursors.values()) if (c.joinedId < through) c.prunedId = Math.max(c.prunedId, through);
     return cut;
   }
@@ -176,7 +219,30 @@ export class MemoryStore implements Store {
       return;
     }
     this.references.delete(id);
+    this.forget(id);
+  }
+
+  private keep(message: Message, key: string): void {
+    this.messages.set(message.id, message);
+    this.keyOf.set(message.id, key);
+    let ids = this.conversations.get(key);
+    if (!ids) this.conversations.set(key, (ids = []));
+    ids.push(message.id);
+  }
+
+  private forget(id: number): void {
     this.messages.delete(id);
+    const key = this.keyOf.get(id)!;
+    this.keyOf.delete(id);
+    const ids = this.conversations.get(key)!;
+    // Retention removes the oldest first, so this is nearly always the head.
+    ids.splice(firstAfter(ids, id) - 1, 1);
+  }
+
+  private peersOf(name: string): Set<string> {
+    let set = this.peers.get(name);
+    if (!set) this.peers.set(name, (set = new Set()));
+    return set;
   }
 
   private taken(name: string): boolean {

@@ -77,4 +77,30 @@ export const migrations: readonly Migration[] = [
       INSERT OR IGNORE INTO cursors (name) SELECT name FROM users;
     `,
   },
+  {
+    version: 4,
+    description: 'messages filed by conversation for history; who talks with whom, and read marks',
+    sql: `
+      ALTER TABLE messages ADD COLUMN conversation TEXT;
+      UPDATE messages SET conversation = 'b' WHERE kind = 'broadcast';
+      UPDATE messages SET conversation = 'g:' || group_name WHERE kind = 'group';
+      UPDATE messages SET conversation = (
+        SELECT 'd:' || min(messages.sender, q.recipient) || ':' || max(messages.sender, q.recipient)
+        FROM queue q WHERE q.message_id = messages.id LIMIT 1
+      ) WHERE kind = 'direct';
+      CREATE INDEX messages_by_conversation ON messages (conversation, id);
+      -- One row per user and conversation they have: a direct peer, or a read mark.
+      CREATE TABLE conversations (
+        reader TEXT NOT NULL,
+        with_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        read_id INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (reader, with_name)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO conversations (reader, with_name, kind)
+        SELECT DISTINCT q.recipient, m.sender, 'direct' FROM queue q JOIN messages m ON m.id = q.message_id WHERE m.kind = 'direct';
+      INSERT OR IGNORE INTO conversations (reader, with_name, kind)
+        SELECT DISTINCT m.sender, q.recipient, 'direct' FROM queue q JOIN messages m ON m.id = q.message_id WHERE m.kind = 'direct';
+    `,
+  },
 ];

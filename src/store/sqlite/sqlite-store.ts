@@ -2,6 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { MessageKind } from '../../core/msgform.js';
 import type {
+  ConversationRef,
+  ConversationSummary,
   NewMessage,
   PruneResult,
   QueueCursor,
@@ -13,7 +15,9 @@ import type {
   StoredSession,
   StoredUser,
 } from '../store.js';
+import type { Message } from '../../core/msgform.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
+import { conversationKey, keyOfMessage } from '../conversation-key.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { explainOpenFailure, prepareDatabase } from './prepare-database.js';
@@ -185,13 +189,14 @@ export class SqliteStore implements Store {
     return this.commits.submit(() => {
       const s = this.statements;
       if (message.kind === 'broadcast') {
-        s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt);
+        s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt, 'b');
         s.insertBroadcast.run(id, message.from);
         return id;
       }
       const { recipients } = message;
       if (recipients.length === 0) return id;
-      s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt);
+      s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt, keyOfMessage(message));
+      if (message.kind === 'direct') s.notePeers.run(message.from, recipients[0], recipients[0], message.from);
       let first: string[] | undefined;
       for (const to of recipients) {
         s.insertQueueRow.run(to, id);
@@ -211,6 +216,36 @@ export class SqliteStore implements Store {
     if (!cursor) return { rows: [], prunedId: 0 };
     const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, limit }) as MessageRow[];
     return { rows: rows.map((row) => toQueueRow(row, recipient)), prunedId: cursor.pruned_id };
+  }
+
+  async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
+    const s = this.statements;
+    const key = conversationKey(reader, conversation);
+    const rows =
+      conversation.kind === 'broadcast'
+        ? (s.readBroadcasts.all({ reader, before: beforeId, joined: this.joinedId(reader), limit }) as MessageRow[])
+        : (s.readConversation.all(key, beforeId, limit) as MessageRow[]);
+    return rows.map(toMessage);
+  }
+
+  async directPeers(reader: string): Promise<string[]> {
+    return (this.statements.directPeers.all(reader) as { with_name: string }[]).map((row) => row.with_name);
+  }
+
+  async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
+    const s = this.statements;
+    const readId = (s.readMark.get(reader, conversation.with) as { read_id: number } | undefined)?.read_id ?? 0;
+    const key = conversationKey(reader, conversation);
+    const floor = conversation.kind === 'broadcast' ? Math.max(readId, this.joinedId(reader)) : readId;
+    const { n: unread } = s.countUnread.get(key, floor, reader) as { n: number };
+    const [last] = await this.readConversation(reader, conversation, Number.MAX_SAFE_INTEGER, 1);
+    return last ? { last, unread, readId } : { unread, readId };
+  }
+
+  markRead(reader: string, conversation: ConversationRef, upTo: number): Promise<void> {
+    return this.commits.submit(() => {
+      this.statements.markRead.run(reader, conversation.with, conversation.kind, upTo);
+    });
   }
 
   markDelivered(recipient: string, id: number): void {
@@ -286,6 +321,10 @@ export class SqliteStore implements Store {
     this.commits.flush();
   }
 
+  private joinedId(reader: string): number {
+    return (this.statements.readerCursor.get(reader) as { joined_id: number } | undefined)?.joined_id ?? 0;
+  }
+
   private taken(name: string): boolean {
     return this.statements.nameTaken.get(name, name) !== undefined;
   }
@@ -316,6 +355,11 @@ export class SqliteStore implements Store {
   }
 }
 
+function toMessage(row: MessageRow): Message {
+  const base = { id: row.id, from: row.sender, kind: row.kind, text: row.text, sentAt: row.sent_at };
+  return row.group_name === null ? base : { ...base, group: row.group_name };
+}
+
 function toQueueRow(row: MessageRow, to: string): QueueRow {
   const base = { id: row.id, from: row.sender, to, kind: row.kind, text: row.text, sentAt: row.sent_at };
   return row.group_name === null ? base : { ...base, group: row.group_name };
@@ -341,7 +385,20 @@ function prepareStatements(db: Database) {
     findSession: st('SELECT username, created_at, expires_at FROM sessions WHERE token_hash = ?'),
     touchSession: st('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
     deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
-    insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    notePeers: st(`INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`),
+    readConversation: st(`
+      SELECT id, sender, kind, group_name, text, sent_at FROM messages
+      WHERE conversation = ? AND id < ? ORDER BY id DESC LIMIT ?`),
+    readBroadcasts: st(`
+      SELECT id, sender, kind, group_name, text, sent_at FROM messages
+      WHERE conversation = 'b' AND id < @before AND (id > @joined OR sender = @reader) ORDER BY id DESC LIMIT @limit`),
+    directPeers: st(`SELECT with_name FROM conversations WHERE reader = ? AND kind = 'direct' ORDER BY with_name`),
+    readMark: st('SELECT read_id FROM conversations WHERE reader = ? AND with_name = ?'),
+    countUnread: st('SELECT count(*) AS n FROM messages WHERE conversation = ? AND id > ? AND sender <> ?'),
+    markRead: st(`
+      INSERT INTO conversations (reader, with_name, kind, read_id) VALUES (?, ?, ?, ?)
+      ON CONFLICT (reader, with_name) DO UPDATE SET read_id = max(read_id, excluded.read_id)`),
     insertQueueRow: st('INSERT INTO queue (recipient, message_id) VALUES (?, ?)'),
     ensureCursor: st('INSERT OR IGNORE INTO cursors (name) VALUES (?)'),
     joinCursor: st(`
