@@ -2,20 +2,23 @@
 // server, who is online, and a composer with a command-line mode. Every text that comes from the server is put
 // into the page as text (textContent), never parsed as HTML.
 //
-// Messages live on the server. This browser keeps only who is signed in, the conversation last open and the
-// composer's mode.
+// Messages live on the server. Local storage keeps only the conversation last open and the composer's mode; the
+// signed-in name is in a cookie of the page's own (the session cookie is HttpOnly and the API has no call that
+// names a session's user), so that clearing local storage keeps the user signed in.
 
 import { api, ApiError } from './api.js';
 import { readCommand } from './command.js';
-import { Conversations, everyone, readerOf } from './conversations.js';
+import { Conversations, everyone } from './conversations.js';
 import { DesktopNotifier } from './notify.js';
 import { Stream } from './stream.js';
 
 const keys = {
-  user: 'parley.user',
   mode: 'parley.mode',
   open: (name) => `parley.open.${name}`,
 };
+const nameCookie = 'parley_user';
+/** As long as a session can last at most; the server's answer decides whether it still works. */
+const nameCookieSeconds = 400 * 24 * 3600;
 /** Messages read per page of history. */
 const pageSize = 50;
 /** How close to the top of the log (px) scrolling asks for the page before. */
@@ -102,10 +105,28 @@ function store(key, value) {
   }
 }
 
-/** Earlier versions of the page kept messages in this browser; the server has them now. */
-function dropOldHistory() {
+function rememberName(name) {
+  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+  const age = name === undefined ? 0 : nameCookieSeconds;
+  document.cookie = `${nameCookie}=${encodeURIComponent(name ?? '')}; Path=/; SameSite=Strict; Max-Age=${age}${secure}`;
+}
+
+function rememberedName() {
+  for (const pair of document.cookie.split(';')) {
+    const [key, value = ''] = pair.trim().split('=');
+    if (key === nameCookie && value !== '') return decodeURIComponent(value);
+  }
+  return undefined;
+}
+
+/** Earlier versions of the page kept the name and the messages in local storage; the server has the messages now. */
+function dropOldStorage() {
   try {
-    for (const key of Object.keys(window.localStorage)) if (key.startsWith('parley.history.')) window.localStorage.removeItem(key);
+    const name = window.localStorage.getItem('parley.user');
+    if (name && !rememberedName()) rememberName(name);
+    for (const key of Object.keys(window.localStorage)) {
+      if (key === 'parley.user' || key.startsWith('parley.history.')) window.localStorage.removeItem(key);
+    }
   } catch {
     // nothing kept, nothing to drop
   }
@@ -140,7 +161,7 @@ view.signInForm.addEventListener('submit', async (event) => {
   view.signInSubmit.disabled = true;
   try {
     const { body } = await api.join(username, password);
-    store(keys.user, body.username);
+    rememberName(body.username);
     await enterChat(body.username);
     notify(body.created ? `Welcome, ${body.username}: your account is ready.` : `Welcome back, ${body.username}.`);
   } catch (err) {
@@ -163,7 +184,7 @@ async function signOut() {
 /** Forgets the session in this page: closes the stream, clears what this browser kept, shows the form. */
 function leave(error) {
   if (state.me) store(keys.open(state.me), undefined);
-  store(keys.user, undefined);
+  rememberName(undefined);
   showSignIn(error);
 }
 
@@ -171,8 +192,7 @@ view.signOut.addEventListener('click', () => void signOut());
 
 // ---------------------------------------------------------------------------------------------- chat
 
-/** Shows the chat for `name`; `listed` is the server's conversation list when the caller has it already. */
-async function enterChat(name, listed) {
+async function enterChat(name) {
   state.me = name;
   state.users = new Map();
   state.groups = new Map();
@@ -187,7 +207,7 @@ async function enterChat(name, listed) {
   notifier.render();
   setMode(stored(keys.mode) === 'command' ? 'command' : 'message');
   renderAll();
-  const [conversations] = await Promise.all([listed ? Promise.resolve({ body: listed }) : api.conversations(), refreshUsers(), refreshGroups()]);
+  const [conversations] = await Promise.all([api.conversations(), refreshUsers(), refreshGroups()]);
   state.convs.applyList(conversations.body.conversations);
   renderConversations();
   startStream();
@@ -352,11 +372,11 @@ function titleOf(conv) {
   return conv.kind === 'broadcast' ? 'Everyone' : conv.name;
 }
 
-const palette = 8;
+/** One of the stylesheet's eight avatar colours, the same for a name on every device (FNV-1a). */
 function hueOf(name) {
-  let h = 0;
-  for (const c of name) h = (h * 31 + c.codePointAt(0)) % 997;
-  return String(h % palette);
+  let h = 2166136261;
+  for (const c of name) h = Math.imul(h ^ c.codePointAt(0), 16777619) >>> 0;
+  return String(h % 8);
 }
 
 function avatar(conv, node = el('span', 'avatar')) {
@@ -565,9 +585,7 @@ function renderMessage(msg) {
   li.dataset.id = msg.id;
   li.dataset.kind = msg.kind;
   li.dataset.from = msg.from;
-  const meta = el('div', 'meta');
-  meta.append(el('span', 'from', mine ? 'you' : msg.from), timeElement(msg.sentAt, 'when', logTime));
-  li.append(meta, el('p', 'text', msg.text));
+  li.append(el('span', 'from', mine ? 'you' : msg.from), el('p', 'text', msg.text), timeElement(msg.sentAt, 'when', logTime));
   return li;
 }
 
@@ -796,23 +814,15 @@ function renderAll() {
 // ---------------------------------------------------------------------------------------------- start
 
 async function resume() {
-  dropOldHistory();
-  let name = stored(keys.user);
-  let listed;
+  dropOldStorage();
+  const name = rememberedName();
+  if (!name) return showSignIn();
   try {
-    if (name) {
-      await api.users();
-    } else {
-      // No name kept here: the session cookie may still work, and the conversations name their reader.
-      ({ body: listed } = await api.conversations());
-      name = readerOf(listed.conversations);
-      if (!name) return showSignIn();
-      store(keys.user, name);
-    }
-    await enterChat(name, listed);
+    await api.users();
+    await enterChat(name);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
-      store(keys.user, undefined);
+      rememberName(undefined);
       return showSignIn();
     }
     showSignIn(messageOf(err));

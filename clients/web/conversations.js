@@ -7,6 +7,9 @@
 /** The conversation of the broadcasts, `with: broad` on the server. */
 export const everyone = 'broad';
 
+/** How many messages a conversation never opened holds (the largest page the server gives). */
+const heldBeforeLoad = 200;
+
 /** Ids have at most 15 digits: exact as numbers. */
 const num = (id) => Number(id);
 
@@ -15,21 +18,6 @@ export function conversationOf(msg, me) {
   if (msg.kind === 'broadcast') return everyone;
   if (msg.kind === 'group') return msg.group ?? msg.to;
   return msg.from === me ? msg.to : msg.from;
-}
-
-/**
- * Who `me` is, read from the server's list: every msgform names its reader or its sender. For a page whose
- * storage was cleared while its session cookie still works; undefined when no conversation has a message.
- */
-export function readerOf(entries) {
-  for (const { with: name, last } of entries) {
-    if (!last) continue;
-    // Direct: the party that is not `with`. Group or broadcast: the reader, or the sender when `to` names the
-    // conversation itself (the sender's own view).
-    if (last.kind === 'direct') return last.from === name ? last.to : last.from;
-    return last.to === name ? last.from : last.to;
-  }
-  return undefined;
 }
 
 /**
@@ -116,10 +104,13 @@ export class Conversations {
     const conv = this.ensure(conversationOf(msg, this.me), msg.kind);
     const id = num(msg.id);
     const fresh = id > conv.lastId;
-    // An older message the page has no run of history around would leave a gap: history brings it instead.
-    const fits = fresh || (conv.loaded && id > this.oldestId(conv));
+    // Below the oldest message of a loaded run it would leave a gap: the page before brings it instead. Before
+    // the first page is read anything goes; addNewest keeps what that page reaches back to.
+    const fits = fresh || !conv.loaded || id > this.oldestId(conv);
     if (conv.messages.has(msg.id) || !fits) return { conv, added: false, fresh: false };
     conv.messages.set(msg.id, msg);
+    // Never opened: the newest page of history will have what matters, so hold no more than a page could.
+    if (!conv.loaded && conv.messages.size > heldBeforeLoad) conv.messages.delete(String(this.oldestId(conv)));
     if (fresh) {
       conv.last = msg;
       conv.lastId = id;
@@ -129,16 +120,21 @@ export class Conversations {
   }
 
   /**
-   * Takes the newest page of a conversation's history. When the page does not reach back to what the page
-   * already holds, what it held is dropped, so that the run of messages stays unbroken.
+   * Takes the newest page of a conversation's history. On the first page, or when the page does not reach back
+   * to what is held (a gap), what is held older than the page goes, so that what stays is an unbroken run.
    * @returns {object[]} the messages new to the page, oldest first
    */
   addNewest(conv, page) {
     const first = page.messages[0];
     const gap = conv.loaded && first !== undefined && page.more && num(first.id) > this.newestId(conv);
-    if (gap) conv.messages = new Map();
-    // Otherwise the page overlaps what was held, whose own oldest page said whether more is kept.
-    if (!conv.loaded || gap) conv.more = page.more;
+    if (!conv.loaded || gap) {
+      // What was held is not yet (or no longer) an unbroken run: keep only what the page reaches back to.
+      if (first !== undefined && page.more) {
+        for (const id of [...conv.messages.keys()]) if (num(id) < num(first.id)) conv.messages.delete(id);
+      }
+      conv.more = page.more;
+    }
+    // Otherwise the page overlaps the run held, whose own oldest page said whether more is kept.
     conv.loaded = true;
     const added = this.merge(conv, page.messages);
     const newest = page.messages.at(-1);
