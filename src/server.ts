@@ -77,7 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       maxStreams: config.maxStreams,
       slowConsumerMs: config.slowConsumerMs,
     },
-    (err, user) => deliveryLog.error({ err, user }, 'a stream could not read on from the store'),
+    (err, user) => deliveryLog.error({ err, user }, 'delivery failed'),
   );
   const chatLimits = {
     maxTextLength: config.maxTextLength,

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { Router, type ErrorRequestHandler, type Express } from 'express';
 import { ChatError } from '../core/errors.js';
 import { cors } from './cors.js';
 import { crossSiteGuard } from './csrf.js';
@@ -22,19 +22,16 @@ export function createApp(deps: HttpDeps): Express {
   app.set('etag', false);
   // The client address keys the login limits: X-Forwarded-For counts only from proxies the operator named.
   app.set('trust proxy', deps.security?.trustProxy ?? false);
-  app.use(securityHeaders({ tls: deps.security?.tls ?? false }), cors(deps.security?.corsOrigins ?? []), crossSiteGuard());
-  app.use(express.json({ limit: deps.limits.maxBodyBytes, type: 'application/json', strict: true }));
-  app.use(
-    healthRoutes(deps),
-    sessionRoutes(deps),
-    userRoutes(deps),
-    streamRoutes(deps),
-    messageRoutes(deps),
-    groupRoutes(deps),
-    conversationRoutes(deps),
-    commandRoutes(deps),
-    webRoutes(deps),
-  );
+  app.use(securityHeaders({ tls: deps.security?.tls ?? false }));
+  const origins = deps.security?.corsOrigins ?? [];
+  if (origins.length > 0) app.use(cors(origins));
+  app.use(crossSiteGuard(), express.json({ limit: deps.limits.maxBodyBytes, type: 'application/json', strict: true }));
+  // Every route on one router: each router a request passes through costs a match of its own.
+  const router = Router();
+  for (const routes of [healthRoutes, sessionRoutes, userRoutes, streamRoutes, messageRoutes, groupRoutes, conversationRoutes, commandRoutes, webRoutes]) {
+    routes(router, deps);
+  }
+  app.use(router);
   app.use((req) => {
     throw new ChatError('not_found', `no such endpoint: ${req.method} ${req.path.slice(0, 100)}`);
   });

@@ -21,8 +21,9 @@ export function securityHeaders({ tls }: { tls: boolean }): RequestHandler {
     'Cache-Control': 'no-store',
     ...(tls ? { 'Strict-Transport-Security': `max-age=${hstsMaxAgeSeconds}` } : {}),
   };
+  const entries = Object.entries(headers);
   return (_req, res, next) => {
-    res.set(headers);
+    for (const [name, value] of entries) res.setHeader(name, value);
     next();
   };
 }

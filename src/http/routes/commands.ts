@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import { parseCommandLine } from '../../core/command-parser.js';
 import type { Command } from '../../core/commands.js';
 import { ChatError } from '../../core/errors.js';
@@ -23,10 +23,10 @@ function validated(schemas: RequestSchemas, command: Command): Command {
 }
 
 /** One line of the original command language, as `curl -d 'bob: hi'` sends it. */
-export function commandRoutes({ accounts, chat, schemas, limits }: HttpDeps): Router {
+export function commandRoutes(router: Router, { accounts, chat, schemas, limits }: HttpDeps): void {
   // curl -d sends application/x-www-form-urlencoded; the line is read raw either way, never form-decoded.
   const readLine = express.text({ type: ['text/plain', 'application/x-www-form-urlencoded'], limit: limits.maxBodyBytes });
-  return Router().post('/commands', requireActor(accounts), readLine, async (req, res) => {
+  router.post('/commands', requireActor(accounts), readLine, async (req, res) => {
     if (typeof req.body !== 'string') {
       throw new ChatError('unsupported_media_type', 'send the command line as text/plain', 'header.content-type');
     }

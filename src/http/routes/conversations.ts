@@ -1,12 +1,12 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { jsonBody, validate } from '../validate.js';
 
 /** The caller's conversations with unread counts, and read marks. */
-export function conversationRoutes({ accounts, conversations, schemas }: HttpDeps): Router {
-  return Router()
+export function conversationRoutes(router: Router, { accounts, conversations, schemas }: HttpDeps): void {
+  router
     .get('/conversations', requireActor(accounts), async (_req, res) => {
       const views = await conversations.list(actorOf(res));
       const body: components['schemas']['ConversationList'] = {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
@@ -6,8 +6,8 @@ import { sendResult } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
 
 /** mk_grp, and the caller's groups. */
-export function groupRoutes({ accounts, chat, schemas }: HttpDeps): Router {
-  return Router()
+export function groupRoutes(router: Router, { accounts, chat, schemas }: HttpDeps): void {
+  router
     .get('/groups', requireActor(accounts), (_req, res) => {
       const body: components['schemas']['GroupList'] = {
         groups: chat.groupsOf(actorOf(res).name).map(({ name, members, createdBy }) => ({ name, members: [...members], createdBy })),

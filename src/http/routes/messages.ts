@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { historyPage } from '../../core/conversations.js';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
@@ -7,8 +7,8 @@ import { sendResult } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
 
 /** `<user or group>: <text>`, `broad: <text>`, and the history of a conversation. */
-export function messageRoutes({ accounts, chat, conversations, schemas }: HttpDeps): Router {
-  return Router()
+export function messageRoutes(router: Router, { accounts, chat, conversations, schemas }: HttpDeps): void {
+  router
     .get('/messages', requireActor(accounts), async (req, res) => {
       const query = validate(schemas.history, req.query, 'query');
       const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : Number(query.before);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { requireActor, actorOf, sessionCookie } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
@@ -6,8 +6,8 @@ import { jsonBody, validate } from '../validate.js';
 import type { components } from '../../generated/openapi.js';
 
 /** join (register or log in) and exit. */
-export function sessionRoutes({ accounts, chat, schemas, limits, secureCookies }: HttpDeps): Router {
-  return Router()
+export function sessionRoutes(router: Router, { accounts, chat, schemas, limits, secureCookies }: HttpDeps): void {
+  router
     .post('/sessions', async (req, res) => {
       const { username, password } = validate(schemas.credentials, jsonBody(req), 'body');
       const joined = await accounts.join(username, password, req.ip ?? req.socket.remoteAddress ?? '');

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { ChatError } from '../../core/errors.js';
 import type { StreamSession, StreamSink } from '../../core/stream-session.js';
 import { actorOf, requireActor } from '../auth.js';
@@ -7,8 +7,8 @@ import { SseStreamWriter } from '../sse/stream-writer.js';
 import { validate } from '../validate.js';
 
 /** GET /users/{name}/stream: the user's queue as Server-Sent Events. */
-export function streamRoutes({ accounts, delivery, schemas, limits, draining, log }: HttpDeps): Router {
-  return Router().get('/users/:name/stream', requireActor(accounts), async (req, res) => {
+export function streamRoutes(router: Router, { accounts, delivery, schemas, limits, draining, log }: HttpDeps): void {
+  router.get('/users/:name/stream', requireActor(accounts), async (req, res) => {
     const actor = actorOf(res);
     const name = validate(schemas.name, req.params.name, 'path.name').toLowerCase();
     if (name !== actor.name) throw new ChatError('forbidden', `you may open only your own stream, /users/${actor.name}/stream`, 'path.name');

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import type { HttpDeps } from '../deps.js';
 
 /** The page may run its own scripts and styles and talk to this server, nothing else. */
@@ -10,8 +10,8 @@ const pagePolicy =
  * The browser client: static files only. The page's policy replaces the API's deny-all one on the files served
  * from here and nowhere else, so an unknown path keeps the strict policy.
  */
-export function webRoutes({ webRoot }: HttpDeps): Router {
-  return Router().use(
+export function webRoutes(router: Router, { webRoot }: HttpDeps): void {
+  router.use(
     '/',
     express.static(webRoot, {
       index: 'index.html',
