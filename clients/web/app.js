@@ -381,6 +381,7 @@ function hueOf(name) {
 
 function avatar(conv, node = el('span', 'avatar')) {
   node.className = `avatar ${conv.kind}`;
+  node.setAttribute('aria-hidden', 'true');
   node.dataset.hue = hueOf(conv.name);
   node.textContent = conv.kind === 'broadcast' ? 'All' : conv.name.slice(0, 1).toUpperCase();
   if (conv.kind === 'direct') {
