@@ -179,6 +179,7 @@ describe('the web page', () => {
     expect(await shown.getAttribute('data-kind')).toBe('group');
     expect(await shown.locator('.from').textContent()).toBe('carol');
     expect(await shownTexts(page)).toEqual(['hello crew', 'carol to the crew']);
+    await page.screenshot({ path: join(shots, 'laptop-group.png') });
   });
 
   it('shows a hostile text as plain text that runs nothing, in the list and in the conversation', async () => {
