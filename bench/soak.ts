@@ -106,6 +106,12 @@ for (const user of users) openStream(user);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 let sent = 0;
 let refused = 0;
+/** Refusals by status: a 401 is a send racing its own user's exit, which revokes the token it used. */
+const refusals = new Map<string, number>();
+const refuse = (why: string) => {
+  refused++;
+  refusals.set(why, (refusals.get(why) ?? 0) + 1);
+};
 let inFlight = 0;
 
 async function send(kind: 'direct' | 'group' | 'broadcast'): Promise<void> {
@@ -130,13 +136,13 @@ async function send(kind: 'direct' | 'group' | 'broadcast'): Promise<void> {
   try {
     const res = await post(path, from.token, body);
     if (res.status !== 202) {
-      refused++;
+      refuse(String(res.status));
       return;
     }
     sent++;
     for (const r of recipients) r.expected.add(Number(res.json.id));
   } catch {
-    refused++;
+    refuse('network');
   } finally {
     inFlight--;
   }
@@ -168,7 +174,7 @@ every(exitEveryMs, () => {
     cut(user);
     user.token = await login(user.name);
     openStream(user);
-  })().catch(() => refused++);
+  })().catch(() => refuse('relogin'));
 });
 
 const rss: { at: number; mb: number }[] = [];
@@ -205,7 +211,7 @@ const minute1 = rss.find((s) => s.at >= 60) ?? rss[0]!;
 const end = rss[rss.length - 1]!;
 const out = [
   `Soak ${new Date().toISOString().slice(0, 10)}: ${store}, default flags, ${userCount} users, ${seconds} s, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
-  `accepted ${sent} messages (${refused} refused or failed), ${delivered} deliveries`,
+  `accepted ${sent} messages (${refused} refused or failed: ${[...refusals].map(([k, n]) => `${k} x${n}`).join(', ') || 'none'}), ${delivered} deliveries`,
   `missing ${missing}, duplicated ${duplicated}, out of order ${outOfOrder}`,
   `RSS MB by second: ${rss.map((s) => `${s.at}s ${s.mb.toFixed(0)}`).join(', ')}`,
   `RSS at ${minute1.at} s ${minute1.mb.toFixed(0)} MB, at the end ${end.mb.toFixed(0)} MB: ${(((end.mb - minute1.mb) / minute1.mb) * 100).toFixed(1)} %`,
