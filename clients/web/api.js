@@ -38,6 +38,17 @@ export const api = {
   exit: () => call('DELETE', '/sessions/current'),
   users: () => call('GET', '/users'),
   groups: () => call('GET', '/groups'),
+  /** The caller's conversations, most recent first, each with its last message and unread count. */
+  conversations: () => call('GET', '/conversations'),
+  /** One page of a conversation, oldest first: the newest page, or the one before the id `before`. */
+  history: (withName, { before, limit } = {}) => {
+    const query = new URLSearchParams({ with: withName });
+    if (before !== undefined) query.set('before', before);
+    if (limit !== undefined) query.set('limit', String(limit));
+    return call('GET', `/messages?${query}`);
+  },
+  /** Marks a conversation read up to a message id, for every device of the user. */
+  markRead: (withName, upTo) => call('PUT', `/conversations/${encodeURIComponent(withName)}/read`, { upTo }),
   send: (to, text) => call('POST', '/messages', { to, text }),
   broadcast: (text) => call('POST', '/broadcast', { text }),
   createGroup: (name, members) => call('POST', '/groups', { name, members }),

@@ -1,16 +1,29 @@
-// The Parley page: sign-in, people and groups with live presence, the conversation, and the composer.
-// Every text that comes from the server is put into the page as text (textContent), never parsed as HTML.
+// The Parley page: sign-in, the list of conversations, one conversation at a time with its history from the
+// server, who is online, and a composer with a command-line mode. Every text that comes from the server is put
+// into the page as text (textContent), never parsed as HTML.
+//
+// Messages live on the server. Local storage keeps only the conversation last open and the composer's mode; the
+// signed-in name is in a cookie of the page's own (the session cookie is HttpOnly and the API has no call that
+// names a session's user), so that clearing local storage keeps the user signed in.
 
 import { api, ApiError } from './api.js';
 import { readCommand } from './command.js';
+import { Conversations, everyone } from './conversations.js';
+import { DesktopNotifier } from './notify.js';
 import { Stream } from './stream.js';
 
-const userKey = 'parley.user';
-const historyKey = (name) => `parley.history.${name}`;
-/** Messages kept in this browser so that a reload still shows the recent conversation. */
-const historyLimit = 300;
-const broadcastTarget = '*broadcast';
-const commandPlaceholder = 'bob: hi · broad: hi · g1: hi';
+const keys = {
+  mode: 'parley.mode',
+  open: (name) => `parley.open.${name}`,
+};
+const nameCookie = 'parley_user';
+/** As long as a session can last at most; the server's answer decides whether it still works. */
+const nameCookieSeconds = 400 * 24 * 3600;
+/** Messages read per page of history. */
+const pageSize = 50;
+/** How close to the top of the log (px) scrolling asks for the page before. */
+const olderThreshold = 120;
+const commandPlaceholder = 'bob: hi · broad: hi · mk_grp:team:bob:carol · get_users · exit';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, className, text) => {
@@ -32,24 +45,27 @@ const view = {
   signInError: $('sign-in-error'),
   signInSubmit: $('sign-in-submit'),
   chatView: $('chat-view'),
-  sidebar: $('sidebar'),
-  sidebarToggle: $('sidebar-toggle'),
+  conversations: $('conversations'),
+  openCommand: $('open-command'),
   onlineCount: $('online-count'),
   users: $('users'),
-  groups: $('groups'),
-  groupsEmpty: $('groups-empty'),
   groupForm: $('group-form'),
   groupName: $('group-name'),
-  pickBroadcast: $('pick-broadcast'),
+  conversation: $('conversation'),
+  back: $('back'),
+  convAvatar: $('conv-avatar'),
+  convTitle: $('conv-title'),
+  convSub: $('conv-sub'),
   messages: $('messages'),
   messagesEmpty: $('messages-empty'),
   notice: $('notice'),
   composer: $('composer'),
-  to: $('to'),
-  toUsers: $('to-users'),
-  toGroups: $('to-groups'),
+  modeMessage: $('mode-message'),
+  modeCommand: $('mode-command'),
   text: $('text'),
 };
+
+const notifier = new DesktopNotifier($('notify'));
 
 const state = {
   /** The signed-in user's name, or undefined on the sign-in form. */
@@ -60,13 +76,61 @@ const state = {
   groups: new Map(),
   /** Names ticked for a new group. */
   ticked: new Set(),
-  /** id -> msgform; the page shows each message once, whatever path it came by. */
-  messages: new Map(),
-  /** The last message id the stream delivered (never an id of a message this user sent). */
-  lastId: undefined,
+  /** @type {Conversations} */
+  convs: new Conversations(''),
+  /** The name of the conversation shown, if any. */
+  open: undefined,
+  /** 'message': the text goes to the open conversation; 'command': it is a line of the command language. */
+  mode: 'message',
   stream: undefined,
   noticeTimer: undefined,
 };
+
+// ---------------------------------------------------------------------------------------------- storage
+
+function stored(key) {
+  try {
+    return window.localStorage.getItem(key) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function store(key, value) {
+  try {
+    if (value === undefined) window.localStorage.removeItem(key);
+    else window.localStorage.setItem(key, value);
+  } catch {
+    // Storage full or disabled: the page works without it.
+  }
+}
+
+function rememberName(name) {
+  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+  const age = name === undefined ? 0 : nameCookieSeconds;
+  document.cookie = `${nameCookie}=${encodeURIComponent(name ?? '')}; Path=/; SameSite=Strict; Max-Age=${age}${secure}`;
+}
+
+function rememberedName() {
+  for (const pair of document.cookie.split(';')) {
+    const [key, value = ''] = pair.trim().split('=');
+    if (key === nameCookie && value !== '') return decodeURIComponent(value);
+  }
+  return undefined;
+}
+
+/** Earlier versions of the page kept the name and the messages in local storage; the server has the messages now. */
+function dropOldStorage() {
+  try {
+    const name = window.localStorage.getItem('parley.user');
+    if (name && !rememberedName()) rememberName(name);
+    for (const key of Object.keys(window.localStorage)) {
+      if (key === 'parley.user' || key.startsWith('parley.history.')) window.localStorage.removeItem(key);
+    }
+  } catch {
+    // nothing kept, nothing to drop
+  }
+}
 
 // ---------------------------------------------------------------------------------------------- sign-in
 
@@ -74,12 +138,14 @@ function showSignIn(error) {
   state.stream?.stop();
   state.stream = undefined;
   state.me = undefined;
+  state.open = undefined;
   view.chatView.hidden = true;
   view.session.hidden = true;
   view.signInView.hidden = false;
   view.signInError.hidden = !error;
   view.signInError.textContent = error ?? '';
   view.password.value = '';
+  document.title = 'Parley';
   view.username.focus();
 }
 
@@ -95,7 +161,7 @@ view.signInForm.addEventListener('submit', async (event) => {
   view.signInSubmit.disabled = true;
   try {
     const { body } = await api.join(username, password);
-    window.localStorage.setItem(userKey, body.username);
+    rememberName(body.username);
     await enterChat(body.username);
     notify(body.created ? `Welcome, ${body.username}: your account is ready.` : `Welcome back, ${body.username}.`);
   } catch (err) {
@@ -117,8 +183,8 @@ async function signOut() {
 
 /** Forgets the session in this page: closes the stream, clears what this browser kept, shows the form. */
 function leave(error) {
-  if (state.me) window.localStorage.removeItem(historyKey(state.me));
-  window.localStorage.removeItem(userKey);
+  if (state.me) store(keys.open(state.me), undefined);
+  rememberName(undefined);
   showSignIn(error);
 }
 
@@ -131,33 +197,39 @@ async function enterChat(name) {
   state.users = new Map();
   state.groups = new Map();
   state.ticked = new Set();
-  state.messages = new Map();
-  state.lastId = undefined;
-  view.messages.replaceChildren();
+  state.convs = new Conversations(name);
+  state.open = undefined;
+  state.convs.ensure(everyone, 'broadcast');
   view.meName.textContent = name;
   view.signInView.hidden = true;
   view.session.hidden = false;
   view.chatView.hidden = false;
-  restoreHistory();
-  renderPeople();
-  renderGroups();
-  renderMessagesEmpty();
-  await Promise.all([refreshUsers(), refreshGroups()]);
+  notifier.render();
+  setMode(stored(keys.mode) === 'command' ? 'command' : 'message');
+  renderAll();
+  const [conversations] = await Promise.all([api.conversations(), refreshUsers(), refreshGroups()]);
+  state.convs.applyList(conversations.body.conversations);
+  renderConversations();
   startStream();
-  view.text.focus();
+  const last = stored(keys.open(name));
+  if (last && (state.convs.get(last) || state.users.has(last) || state.groups.has(last))) await openConversation(last);
+  else view.text.focus();
 }
 
 function startStream() {
   state.stream?.stop();
-  state.stream = new Stream(state.me, state.lastId, {
+  // From the newest message the list accounts for: whatever came after it comes on the stream.
+  state.stream = new Stream(state.me, String(state.convs.lastId()), {
     message: (msg) => {
-      if (state.lastId === undefined || Number(msg.id) > Number(state.lastId)) state.lastId = msg.id;
-      addMessage(msg);
+      receive(msg);
       if (msg.kind === 'group' && msg.group && !state.groups.has(msg.group)) void refreshGroups();
     },
+    sent: (msg) => receive(msg),
     presence: (users) => {
       for (const u of users) state.users.set(u.name, Boolean(u.online));
       renderPeople();
+      renderConversations();
+      renderHeader();
     },
     lost: (info) => {
       notify(info.reason === 'retention'
@@ -168,8 +240,8 @@ function startStream() {
       view.conn.dataset.state = s;
       view.conn.textContent = s === 'connected' ? 'connected' : s === 'connecting' ? 'connecting…' : 'reconnecting…';
     },
-    // Presence may have changed while the stream was away.
-    opened: () => void Promise.all([refreshUsers(), refreshGroups()]).catch(() => undefined),
+    // Presence, groups and messages sent from other devices may have changed while the stream was away.
+    opened: () => void Promise.all([refreshUsers(), refreshGroups(), refreshConversations()]).catch(() => undefined),
     mayReopen: async () => {
       try {
         await api.users();
@@ -199,16 +271,40 @@ function applyUsers(users) {
   state.users = new Map(users.map((u) => [u.name, Boolean(u.online)]));
   for (const name of state.ticked) if (!state.users.has(name)) state.ticked.delete(name);
   renderPeople();
+  renderConversations();
+  renderHeader();
 }
 
 async function refreshGroups() {
   try {
     const { body } = await api.groups();
     state.groups = new Map(body.groups.map((g) => [g.name, g]));
-    renderGroups();
+    for (const name of state.groups.keys()) state.convs.ensure(name, 'group');
+    renderConversations();
+    renderHeader();
   } catch (err) {
     handleError(err);
   }
+}
+
+/** Reads the server's list again: read marks from other devices, and anything the stream could not carry. */
+async function refreshConversations() {
+  if (!state.me) return;
+  const me = state.me;
+  let body;
+  try {
+    ({ body } = await api.conversations());
+  } catch (err) {
+    handleError(err);
+    return;
+  }
+  if (state.me !== me) return;
+  for (const conv of state.convs.applyList(body.conversations)) {
+    if (conv.name === state.open) void loadNewest(conv);
+    else state.convs.unload(conv);
+  }
+  renderConversations();
+  markOpenRead();
 }
 
 function handleError(err) {
@@ -221,6 +317,329 @@ function handleError(err) {
 
 function messageOf(err) {
   return err instanceof Error ? err.message : String(err);
+}
+
+// ---------------------------------------------------------------------------------------------- messages in
+
+/** A message from the stream, a `sent` event or a send's answer: each id is shown once, whatever its path. */
+function receive(msg) {
+  if (!state.me) return;
+  const { conv, added, fresh } = state.convs.add(msg);
+  if (!added) return;
+  if (conv.name === state.open) {
+    insertMessage(msg);
+    markOpenRead();
+  }
+  renderConversations();
+  if (fresh && msg.from !== state.me) {
+    notifier.show(titleOf(conv), conv.kind === 'direct' ? msg.text : `${msg.from}: ${msg.text}`, conv.name, () => void openConversation(conv.name));
+  }
+}
+
+/** Builds the msgform of a message this page sent, from the server's answer. */
+function sentByMe(id, to, kind, text) {
+  const msg = { id, from: state.me, to, kind, text, sentAt: new Date().toISOString() };
+  if (kind === 'group') msg.group = to;
+  receive(msg);
+}
+
+function markOpenRead() {
+  const conv = state.open === undefined ? undefined : state.convs.get(state.open);
+  if (!conv || document.visibilityState === 'hidden') return;
+  const upTo = state.convs.markRead(conv);
+  if (upTo === undefined) return;
+  renderConversations();
+  api.markRead(conv.name, upTo).catch((err) => {
+    if (err instanceof ApiError && err.status === 401) handleError(err);
+    // Otherwise the mark is made again the next time the conversation is read.
+  });
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState !== 'visible' || !state.me) return;
+  markOpenRead();
+  void refreshConversations();
+});
+
+// ---------------------------------------------------------------------------------------------- conversations
+
+function kindOf(name) {
+  if (name === everyone) return 'broadcast';
+  return state.groups.has(name) ? 'group' : 'direct';
+}
+
+function titleOf(conv) {
+  return conv.kind === 'broadcast' ? 'Everyone' : conv.name;
+}
+
+/** One of the stylesheet's eight avatar colours, the same for a name on every device (FNV-1a). */
+function hueOf(name) {
+  let h = 2166136261;
+  for (const c of name) h = Math.imul(h ^ c.codePointAt(0), 16777619) >>> 0;
+  return String(h % 8);
+}
+
+function avatar(conv, node = el('span', 'avatar')) {
+  node.className = `avatar ${conv.kind}`;
+  node.setAttribute('aria-hidden', 'true');
+  node.dataset.hue = hueOf(conv.name);
+  node.textContent = conv.kind === 'broadcast' ? 'All' : conv.name.slice(0, 1).toUpperCase();
+  if (conv.kind === 'direct') {
+    node.dataset.online = String(Boolean(state.users.get(conv.name)));
+    const dot = el('span', 'presence-dot');
+    dot.setAttribute('aria-hidden', 'true');
+    node.append(dot);
+  } else {
+    delete node.dataset.online;
+  }
+  return node;
+}
+
+function preview(conv) {
+  const last = conv.last;
+  if (!last) return conv.kind === 'broadcast' ? 'Messages to everyone' : 'No messages yet';
+  if (last.from === state.me) return `You: ${last.text}`;
+  return conv.kind === 'direct' ? last.text : `${last.from}: ${last.text}`;
+}
+
+function renderConversations() {
+  if (!state.me) return;
+  const items = state.convs.sorted().map((conv) => {
+    const li = el('li', `conv ${conv.kind}`);
+    li.dataset.with = conv.name;
+    li.dataset.kind = conv.kind;
+    li.dataset.unread = String(conv.unread);
+    const button = el('button', 'conv-open');
+    button.type = 'button';
+    if (conv.name === state.open) button.setAttribute('aria-current', 'true');
+    const top = el('span', 'conv-top');
+    top.append(el('span', 'conv-name', titleOf(conv)));
+    if (conv.last) top.append(timeElement(conv.last.sentAt, 'conv-time', listTime));
+    const bottom = el('span', 'conv-bottom');
+    bottom.append(el('span', 'conv-last', preview(conv)));
+    if (conv.unread > 0) {
+      const badge = el('span', 'unread', String(conv.unread));
+      badge.setAttribute('aria-label', `${conv.unread} unread`);
+      bottom.append(badge);
+    }
+    const body = el('span', 'conv-body');
+    body.append(top, bottom);
+    button.append(avatar(conv), body);
+    button.addEventListener('click', () => void openConversation(conv.name));
+    li.append(button);
+    return li;
+  });
+  view.conversations.replaceChildren(...items);
+  const unread = state.convs.totalUnread();
+  document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+}
+
+function renderHeader() {
+  const conv = state.open === undefined ? undefined : state.convs.get(state.open);
+  view.convAvatar.hidden = !conv;
+  view.conversation.dataset.kind = conv?.kind ?? '';
+  delete view.convSub.dataset.online;
+  if (!conv) {
+    view.convTitle.textContent = state.mode === 'command' ? 'Command line' : 'No conversation open';
+    view.convSub.textContent = state.mode === 'command' ? commandPlaceholder : '';
+    return;
+  }
+  avatar(conv, view.convAvatar);
+  view.convTitle.textContent = titleOf(conv);
+  if (conv.kind === 'broadcast') {
+    view.convSub.textContent = `Broadcasts to all ${state.users.size} people`;
+  } else if (conv.kind === 'group') {
+    const members = state.groups.get(conv.name)?.members;
+    view.convSub.textContent = members ? `Group: ${members.join(', ')}` : 'Group';
+  } else {
+    const online = state.users.get(conv.name);
+    view.convSub.textContent = online === undefined ? '' : online ? 'online' : 'offline';
+    view.convSub.dataset.online = String(Boolean(online));
+  }
+}
+
+async function openConversation(name) {
+  if (!state.me) return;
+  const conv = state.convs.ensure(name, kindOf(name));
+  state.open = name;
+  store(keys.open(state.me), name);
+  view.chatView.dataset.pane = 'conversation';
+  renderConversations();
+  renderHeader();
+  renderComposer();
+  renderLog();
+  view.messages.scrollTop = view.messages.scrollHeight;
+  markOpenRead();
+  view.text.focus();
+  if (!conv.loaded) await loadNewest(conv);
+}
+
+function closeConversation() {
+  state.open = undefined;
+  if (state.me) store(keys.open(state.me), undefined);
+  view.chatView.dataset.pane = 'list';
+  renderConversations();
+  renderHeader();
+  renderComposer();
+  renderLog();
+}
+
+view.back.addEventListener('click', closeConversation);
+
+/** Reads the newest page of the conversation's history and shows it if the conversation is still open. */
+async function loadNewest(conv) {
+  if (conv.loading) return;
+  conv.loading = true;
+  if (conv.name === state.open) renderHistoryState();
+  const me = state.me;
+  try {
+    const { body } = await api.history(conv.name, { limit: pageSize });
+    if (state.me !== me) return;
+    state.convs.addNewest(conv, body);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && conv.name === state.open) notify(err.message, 'error');
+    else handleError(err);
+  } finally {
+    conv.loading = false;
+  }
+  if (conv.name !== state.open) return;
+  const log = view.messages;
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+  renderLog();
+  if (nearBottom) log.scrollTop = log.scrollHeight;
+  renderConversations();
+  markOpenRead();
+  fillLog(conv);
+}
+
+/** Reads the page before the oldest message shown, and keeps what the reader is looking at where it is. */
+async function loadOlder(conv) {
+  if (conv.loading || !conv.loaded || !conv.more) return;
+  conv.loading = true;
+  renderHistoryState();
+  const me = state.me;
+  let added = [];
+  try {
+    const { body } = await api.history(conv.name, { before: String(state.convs.oldestId(conv)), limit: pageSize });
+    if (state.me !== me) return;
+    added = state.convs.addOlder(conv, body);
+  } catch (err) {
+    handleError(err);
+  } finally {
+    conv.loading = false;
+  }
+  if (conv.name !== state.open) return;
+  const log = view.messages;
+  const fromBottom = log.scrollHeight - log.scrollTop;
+  const first = log.querySelector('li.msg');
+  for (const msg of added) log.insertBefore(renderMessage(msg), first);
+  log.scrollTop = log.scrollHeight - fromBottom;
+  renderHistoryState();
+  fillLog(conv);
+}
+
+/** A log shorter than its box cannot be scrolled up: read on until it fills or the history ends. */
+function fillLog(conv) {
+  const log = view.messages;
+  if (conv.name === state.open && conv.more && log.scrollHeight <= log.clientHeight + olderThreshold) void loadOlder(conv);
+}
+
+view.messages.addEventListener('scroll', () => {
+  const conv = state.open === undefined ? undefined : state.convs.get(state.open);
+  if (conv && view.messages.scrollTop < olderThreshold) void loadOlder(conv);
+});
+
+// ---------------------------------------------------------------------------------------------- the log
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+const sameDay = (a, b) => a.toDateString() === b.toDateString();
+
+function timeElement(sentAt, className, format) {
+  const when = new Date(sentAt);
+  const time = el('time', className);
+  if (Number.isNaN(when.getTime())) return time;
+  time.textContent = format(when);
+  time.dateTime = when.toISOString();
+  time.title = fullFormat.format(when);
+  return time;
+}
+
+/** In a message: the time today, the day and time before. */
+function logTime(date) {
+  return (sameDay(date, new Date()) ? timeFormat : dayFormat).format(date);
+}
+
+/** In the list: the time today, the weekday this week, the date before. */
+function listTime(date) {
+  const now = new Date();
+  if (sameDay(date, now)) return timeFormat.format(date);
+  return (now.getTime() - date.getTime() < 6 * 24 * 3600 * 1000 ? weekdayFormat : dateFormat).format(date);
+}
+
+function renderMessage(msg) {
+  const mine = msg.from === state.me;
+  const li = el('li', `msg ${msg.kind}${mine ? ' mine' : ''}`);
+  li.dataset.id = msg.id;
+  li.dataset.kind = msg.kind;
+  li.dataset.from = msg.from;
+  li.append(el('span', 'from', mine ? 'you' : msg.from), el('p', 'text', msg.text), timeElement(msg.sentAt, 'when', logTime));
+  return li;
+}
+
+/** The first entry of the log: whether older messages are being read, can be, or there are none. */
+function historyState() {
+  let node = view.messages.querySelector('li.history-state');
+  if (!node) {
+    node = el('li', 'history-state');
+    view.messages.prepend(node);
+  }
+  return node;
+}
+
+function renderHistoryState() {
+  const conv = state.open === undefined ? undefined : state.convs.get(state.open);
+  const node = historyState();
+  node.hidden = !conv || (conv.messages.size === 0 && !conv.loading);
+  if (!conv) return;
+  node.dataset.state = conv.loading ? 'loading' : conv.more ? 'more' : 'start';
+  node.textContent = conv.loading
+    ? 'Loading messages…'
+    : conv.more ? 'Scroll up for older messages' : `The beginning of ${conv.kind === 'direct' ? `your conversation with ${conv.name}` : titleOf(conv)}.`;
+}
+
+function renderLog() {
+  const conv = state.open === undefined ? undefined : state.convs.get(state.open);
+  const messages = conv ? state.convs.messagesOf(conv) : [];
+  view.messages.replaceChildren(...messages.map(renderMessage));
+  renderHistoryState();
+  renderMessagesEmpty();
+}
+
+function insertMessage(msg) {
+  const log = view.messages;
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+  // In id order: a message sent from here may be numbered before one still on its way.
+  const later = [...log.querySelectorAll('li.msg')].find((li) => Number(li.dataset.id) > Number(msg.id));
+  log.insertBefore(renderMessage(msg), later ?? null);
+  renderHistoryState();
+  renderMessagesEmpty();
+  if (nearBottom || msg.from === state.me) log.scrollTop = log.scrollHeight;
+}
+
+function renderMessagesEmpty() {
+  const conv = state.open === undefined ? undefined : state.convs.get(state.open);
+  view.messagesEmpty.hidden = Boolean(conv && (conv.messages.size > 0 || conv.loading));
+  view.messagesEmpty.textContent = !conv
+    ? state.mode === 'command'
+      ? 'Type a line of the command language below.'
+      : 'Pick a conversation or a person, or use the command line.'
+    : conv.kind === 'broadcast'
+      ? 'No broadcasts yet. What you send here reaches everyone.'
+      : `No messages yet. Say hello to ${conv.name}.`;
 }
 
 // ---------------------------------------------------------------------------------------------- people and groups
@@ -245,78 +664,18 @@ function renderPeople() {
     const target = el('button', 'target');
     target.type = 'button';
     target.disabled = isMe;
-    target.setAttribute('aria-pressed', String(view.to.value === name));
+    target.title = isMe ? 'You' : `Open the conversation with ${name}`;
     target.append(el('span', 'dot', ''), el('span', 'name', name));
     if (isMe) target.append(el('span', 'you', 'you'));
     target.append(el('span', 'presence', online ? 'online' : 'offline'));
-    target.addEventListener('click', () => pickTarget(name));
+    target.addEventListener('click', () => void openConversation(name));
     li.append(box, target);
     return li;
   });
   view.users.replaceChildren(...items);
   const online = names.filter((n) => n !== state.me && state.users.get(n)).length;
   view.onlineCount.textContent = `${online} online`;
-  renderTargets();
 }
-
-function renderGroups() {
-  const groups = [...state.groups.values()].sort((a, b) => a.name.localeCompare(b.name));
-  view.groups.replaceChildren(
-    ...groups.map((g) => {
-      const li = el('li', 'group-item');
-      li.dataset.name = g.name;
-      const target = el('button', 'target');
-      target.type = 'button';
-      target.setAttribute('aria-pressed', String(view.to.value === g.name));
-      target.title = g.members.join(', ');
-      target.append(el('span', 'kind-dot group', ''), el('span', 'name', g.name), el('span', 'members', `${g.members.length} members`));
-      target.addEventListener('click', () => pickTarget(g.name));
-      li.append(target);
-      return li;
-    }),
-  );
-  view.groupsEmpty.hidden = groups.length > 0;
-  renderTargets();
-}
-
-/** Keeps the composer's recipient list in step with the people and groups. */
-function renderTargets() {
-  const chosen = view.to.value;
-  const option = (name) => {
-    const o = el('option', '', name);
-    o.value = name;
-    return o;
-  };
-  view.toUsers.replaceChildren(...[...state.users.keys()].filter((n) => n !== state.me).sort().map(option));
-  view.toGroups.replaceChildren(...[...state.groups.keys()].sort().map(option));
-  view.to.value = [...view.to.options].some((o) => o.value === chosen) ? chosen : '';
-  markTarget();
-}
-
-function pickTarget(value) {
-  view.to.value = value;
-  markTarget();
-  closeSidebar();
-  view.text.focus();
-}
-
-function markTarget() {
-  const chosen = view.to.value;
-  for (const button of view.sidebar.querySelectorAll('li .target')) {
-    button.setAttribute('aria-pressed', String(button.closest('li').dataset.name === chosen));
-  }
-  view.pickBroadcast.setAttribute('aria-pressed', String(chosen === broadcastTarget));
-  view.text.placeholder = chosen === ''
-    ? commandPlaceholder
-    : chosen === broadcastTarget ? 'Message everyone' : `Message ${chosen}`;
-}
-
-view.to.addEventListener('change', markTarget);
-// A notice belongs to the last send; typing the next one puts it away.
-view.text.addEventListener('input', () => {
-  view.notice.hidden = true;
-});
-view.pickBroadcast.addEventListener('click', () => pickTarget(broadcastTarget));
 
 view.groupForm.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -326,44 +685,78 @@ view.groupForm.addEventListener('submit', async (event) => {
   if (members.length === 0) return notify('Tick at least one person for the group.', 'error');
   try {
     const { body } = await api.createGroup(name, members);
-    groupCreated(body);
     view.groupName.value = '';
     state.ticked.clear();
     renderPeople();
-    pickTarget(body.name);
+    await groupCreated(body);
   } catch (err) {
     handleError(err);
   }
 });
 
-function groupCreated(group) {
+async function groupCreated(group) {
   state.groups.set(group.name, group);
-  renderGroups();
+  state.convs.ensure(group.name, 'group');
   notify(`Group ${group.name} created with ${group.members.join(', ')}.`);
+  await openConversation(group.name);
 }
-
-function closeSidebar() {
-  view.sidebar.classList.remove('open');
-  view.sidebarToggle.setAttribute('aria-expanded', 'false');
-}
-
-view.sidebarToggle.addEventListener('click', () => {
-  const open = view.sidebar.classList.toggle('open');
-  view.sidebarToggle.setAttribute('aria-expanded', String(open));
-});
 
 // ---------------------------------------------------------------------------------------------- composer
+
+function setMode(mode) {
+  state.mode = mode;
+  store(keys.mode, mode);
+  view.modeMessage.setAttribute('aria-pressed', String(mode === 'message'));
+  view.modeCommand.setAttribute('aria-pressed', String(mode === 'command'));
+  renderComposer();
+  renderHeader();
+  renderMessagesEmpty();
+}
+
+function renderComposer() {
+  const conv = state.open === undefined ? undefined : state.convs.get(state.open);
+  view.composer.dataset.mode = state.mode;
+  view.text.setAttribute('aria-label', state.mode === 'command' ? 'Command line' : 'Message');
+  view.text.placeholder = state.mode === 'command'
+    ? commandPlaceholder
+    : conv ? `Message ${titleOf(conv)}` : 'Open a conversation to write';
+}
+
+view.modeMessage.addEventListener('click', () => {
+  setMode('message');
+  view.text.focus();
+});
+view.modeCommand.addEventListener('click', () => {
+  setMode('command');
+  view.text.focus();
+});
+view.openCommand.addEventListener('click', () => {
+  setMode('command');
+  view.chatView.dataset.pane = 'conversation';
+  view.text.focus();
+});
+// A notice belongs to the last send; typing the next one puts it away.
+view.text.addEventListener('input', () => {
+  view.notice.hidden = true;
+});
 
 view.composer.addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = view.text.value;
-  const to = view.to.value;
   if (text.trim() === '') return;
+  const conv = state.open === undefined ? undefined : state.convs.get(state.open);
+  if (state.mode === 'message' && !conv) {
+    notify('Open a conversation first, or switch to the command line.', 'error');
+    return;
+  }
   view.text.disabled = true;
   try {
-    if (to === '') await runCommand(text);
-    else if (to === broadcastTarget) sent(await api.broadcast(text), { kind: 'broadcast', text });
-    else sent(await api.send(to, text), { kind: 'send', to, text });
+    if (state.mode === 'command') await runCommand(text);
+    else if (conv.kind === 'broadcast') sentByMe((await api.broadcast(text)).body.id, everyone, 'broadcast', text);
+    else {
+      const { body } = await api.send(conv.name, text);
+      sentByMe(body.id, body.to, conv.kind, text);
+    }
     if (state.me) view.text.value = '';
   } catch (err) {
     handleError(err);
@@ -380,117 +773,22 @@ async function runCommand(line) {
     leave();
     return;
   }
-  const result = await api.command(line);
-  const body = result.body ?? {};
+  const { body = {} } = await api.command(line);
   if (Array.isArray(body.users)) {
     applyUsers(body.users);
     const online = body.users.filter((u) => u.online).map((u) => u.name);
     notify(`${body.users.length} people, ${online.length} online: ${online.join(', ') || 'nobody'}.`);
   } else if (Array.isArray(body.members)) {
-    groupCreated(body);
-  } else if (command.kind === 'send' || command.kind === 'broadcast') {
-    sent(result, command);
-  }
-}
-
-/** Shows a message this user sent: the server does not echo it back on the sender's stream. */
-function sent({ body }, command) {
-  const base = { id: body.id, from: state.me, text: command.text, sentAt: new Date().toISOString() };
-  if (command.kind === 'broadcast') {
-    addMessage({ ...base, to: '', kind: 'broadcast' });
-    return;
-  }
-  const to = body.to ?? command.to;
-  // Users and groups share one namespace: a name that is no user is a group, perhaps one not listed here yet.
-  const group = state.groups.has(to) || !state.users.has(to);
-  addMessage(group ? { ...base, to, group: to, kind: 'group' } : { ...base, to, kind: 'direct' });
-  if (group && !state.groups.has(to)) void refreshGroups();
-}
-
-// ---------------------------------------------------------------------------------------------- messages
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
-
-function addMessage(msg, { save = true } = {}) {
-  if (state.messages.has(msg.id)) return;
-  state.messages.set(msg.id, msg);
-  const list = view.messages;
-  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  const node = renderMessage(msg);
-  // Keep the log in id order: a reply of ours may be numbered before messages still on their way to us.
-  const later = [...list.children].find((li) => Number(li.dataset.id) > Number(msg.id));
-  list.insertBefore(node, later ?? null);
-  renderMessagesEmpty();
-  if (nearBottom || msg.from === state.me) list.scrollTop = list.scrollHeight;
-  if (save) saveHistory();
-}
-
-function renderMessage(msg) {
-  const mine = msg.from === state.me;
-  const li = el('li', `msg ${msg.kind}${mine ? ' mine' : ''}`);
-  li.dataset.id = msg.id;
-  li.dataset.kind = msg.kind;
-  li.dataset.from = msg.from;
-
-  const meta = el('div', 'meta');
-  const label = { direct: 'Direct', group: 'Group', broadcast: 'Broadcast' }[msg.kind] ?? msg.kind;
-  meta.append(el('span', 'badge', label));
-  meta.append(el('span', 'from', mine ? 'you' : msg.from));
-  meta.append(el('span', 'arrow', '→'));
-  const target = msg.kind === 'broadcast' ? 'everyone' : msg.kind === 'group' ? msg.group ?? msg.to : msg.to === state.me ? 'you' : msg.to;
-  meta.append(el('span', `to${msg.kind === 'group' ? ' group-name' : ''}`, target));
-  const when = new Date(msg.sentAt);
-  const time = el('time', 'when', formatTime(when));
-  if (!Number.isNaN(when.getTime())) {
-    time.dateTime = when.toISOString();
-    time.title = fullFormat.format(when);
-  }
-  meta.append(time);
-
-  const reply = el('button', 'reply', 'Reply');
-  reply.type = 'button';
-  reply.hidden = mine || msg.kind === 'broadcast';
-  reply.setAttribute('aria-label', msg.kind === 'group' ? `Reply in ${msg.group ?? msg.to}` : `Reply to ${msg.from}`);
-  reply.addEventListener('click', () => pickTarget(msg.kind === 'group' ? msg.group ?? msg.to : msg.from));
-  meta.append(reply);
-
-  li.append(meta, el('p', 'text', msg.text));
-  return li;
-}
-
-function formatTime(date) {
-  if (Number.isNaN(date.getTime())) return '';
-  const today = new Date();
-  const sameDay = date.toDateString() === today.toDateString();
-  return (sameDay ? timeFormat : dayFormat).format(date);
-}
-
-function renderMessagesEmpty() {
-  view.messagesEmpty.hidden = state.messages.size > 0;
-}
-
-function saveHistory() {
-  if (!state.me) return;
-  const messages = [...state.messages.values()].sort((a, b) => Number(a.id) - Number(b.id)).slice(-historyLimit);
-  try {
-    window.localStorage.setItem(historyKey(state.me), JSON.stringify({ lastId: state.lastId, messages }));
-  } catch {
-    // Storage full or disabled: the page works without it.
-  }
-}
-
-function restoreHistory() {
-  try {
-    const saved = JSON.parse(window.localStorage.getItem(historyKey(state.me)) ?? 'null');
-    if (!saved || !Array.isArray(saved.messages)) return;
-    for (const msg of saved.messages) {
-      if (msg && typeof msg.id === 'string' && typeof msg.text === 'string') addMessage(msg, { save: false });
-    }
-    if (typeof saved.lastId === 'string') state.lastId = saved.lastId;
-  } catch {
-    window.localStorage.removeItem(historyKey(state.me));
+    await groupCreated(body);
+  } else if (command.kind === 'broadcast') {
+    sentByMe(body.id, everyone, 'broadcast', command.text);
+    await openConversation(everyone);
+  } else if (command.kind === 'send') {
+    const to = body.to ?? command.to;
+    // Users and groups share one namespace: a name that is no user is a group, perhaps one not listed here yet.
+    if (!state.groups.has(to) && !state.users.has(to)) await refreshGroups();
+    sentByMe(body.id, to, state.groups.has(to) || !state.users.has(to) ? 'group' : 'direct', command.text);
+    await openConversation(to);
   }
 }
 
@@ -506,18 +804,26 @@ function notify(text, tone = 'info') {
   }, tone === 'info' ? 5000 : 10_000);
 }
 
+function renderAll() {
+  renderPeople();
+  renderConversations();
+  renderHeader();
+  renderComposer();
+  renderLog();
+}
+
 // ---------------------------------------------------------------------------------------------- start
 
 async function resume() {
-  const name = window.localStorage.getItem(userKey);
+  dropOldStorage();
+  const name = rememberedName();
   if (!name) return showSignIn();
   try {
     await api.users();
     await enterChat(name);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
-      window.localStorage.removeItem(userKey);
-      window.localStorage.removeItem(historyKey(name));
+      rememberName(undefined);
       return showSignIn();
     }
     showSignIn(messageOf(err));

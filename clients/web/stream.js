@@ -11,6 +11,7 @@ export class Stream {
    * @param {string|undefined} lastId the last message id already shown, if any
    * @param {{
    *   message(msg: object): void,
+   *   sent(msg: object): void,
    *   presence(users: {name:string, online:boolean}[]): void,
    *   lost(info: {reason:string, after:string, through?:string}): void,
    *   state(state: 'connecting'|'connected'|'reconnecting'): void,
@@ -41,8 +42,8 @@ export class Stream {
   }
 
   open() {
-    // The page shows who is online, so it asks for presence events.
-    const query = new URLSearchParams({ presence: 'true' });
+    // The page shows who is online, and what this user sends from their other devices.
+    const query = new URLSearchParams({ presence: 'true', sent: 'true' });
     if (this.lastId !== undefined) query.set('lastEventId', this.lastId);
     const source = new EventSource(`/users/${encodeURIComponent(this.name)}/stream?${query}`);
     this.source = source;
@@ -57,6 +58,11 @@ export class Stream {
       if (!msg || typeof msg.id !== 'string') return;
       if (this.lastId === undefined || Number(msg.id) > Number(this.lastId)) this.lastId = msg.id;
       this.on.message(msg);
+    });
+    // The user's own messages, from any device: no id, not part of the resumable sequence.
+    source.addEventListener('sent', (e) => {
+      const msg = parse(e.data);
+      if (msg && typeof msg.id === 'string') this.on.sent(msg);
     });
     source.addEventListener('presence', (e) => {
       const data = parse(e.data);

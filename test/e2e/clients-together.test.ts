@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
 import { startShellClient, type ShellClient } from '../support/shell-client.js';
-
-const guard = { timeout: 15_000 };
+import { composerMode, guard, message, openConversation, send, signIn } from '../support/web-page.js';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -33,10 +32,7 @@ describe('the clients together', () => {
   it('lets two shell users and a web user exchange direct, group and broadcast messages', async () => {
     const { page } = web;
     await page.goto(server.url);
-    await page.locator('#username').fill('wendy');
-    await page.locator('#password').fill('wendy-password');
-    await page.locator('#sign-in-submit').click();
-    await page.locator('#conn[data-state="connected"]').waitFor(guard);
+    await signIn(page, 'wendy', 'wendy-password');
 
     const sam = await shell('sam');
     const tess = await shell('tess');
@@ -48,24 +44,27 @@ describe('the clients together', () => {
 
     // shell -> web, web -> shell
     sam.send('wendy: hello from the terminal');
-    await page.locator('#messages li.msg', { hasText: 'hello from the terminal' }).waitFor(guard);
-    await page.locator('#to').selectOption('');
-    await page.locator('#text').fill('sam: hello from the browser');
-    await page.locator('#text').press('Enter');
+    await page.locator('#conversations li[data-with="sam"][data-unread="1"]').waitFor(guard);
+    await openConversation(page, 'sam');
+    await message(page, 'hello from the terminal').waitFor(guard);
+    await send(page, 'hello from the browser');
     await sam.waitFor('stdout', /^\[\d\d:\d\d\] wendy: hello from the browser$/);
 
     // a group made in a shell, spoken to from the web page
     tess.send('mk_grp:trio:sam:wendy');
     await tess.waitFor('stdout', /^-- group trio created: tess, sam, wendy --$/);
-    await page.locator('#text').fill('trio: hello trio');
-    await page.locator('#text').press('Enter');
+    await composerMode(page, 'command');
+    await send(page, 'trio: hello trio');
+    await message(page, 'hello trio').waitFor(guard);
     await sam.waitFor('stdout', /^\[\d\d:\d\d\] wendy @trio: hello trio$/);
     await tess.waitFor('stdout', /^\[\d\d:\d\d\] wendy @trio: hello trio$/);
 
     // a broadcast from a shell reaches the other shell and the page
     tess.send('broad: hello everyone');
     await sam.waitFor('stdout', /^\[\d\d:\d\d\] tess \(broadcast\): hello everyone$/);
-    await page.locator('#messages li.msg', { hasText: 'hello everyone' }).waitFor(guard);
+    await page.locator('#conversations li[data-with="broad"][data-unread="1"]').waitFor(guard);
+    await openConversation(page, 'broad');
+    await message(page, 'hello everyone').waitFor(guard);
 
     // exit turns the shell user offline for everyone
     sam.send('exit');

@@ -2,18 +2,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, register, streamPath, type TestUser } from '../support/api.js';
 import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
 import { openSse, type SseReader } from '../support/sse.js';
+import { composerMode, conversation, guard, message, openConversation, person, send, shownTexts, signIn } from '../support/web-page.js';
 
-/** Waits on page state, never on the clock; this is only the guard against a page that never gets there. */
-const guard = { timeout: 15_000 };
 const shots = join(repoRoot, 'test-output/web');
-
-interface Peer {
-  readonly name: string;
-  readonly token: string;
-}
 
 interface Msgform {
   id: string;
@@ -24,47 +19,25 @@ interface Msgform {
   text: string;
 }
 
-async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(new URL(path, base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
-}
-
-async function join_(base: string, name: string): Promise<Peer> {
-  const res = await call(base, 'POST', '/sessions', undefined, { username: name, password: `${name}-secret` });
-  expect(res.status).toBe(201);
-  return { name, token: String(res.body!.token) };
-}
-
-const stream = (base: string, peer: Peer) => openSse(new URL(`/users/${peer.name}/stream`, base).href, { authorization: `Bearer ${peer.token}` });
+const stream = (base: string, user: TestUser) => openSse(new URL(streamPath(user), base).href, { authorization: `Bearer ${user.token}` });
 const received = (reader: SseReader, match: (m: Msgform) => boolean) =>
   reader.until(() => reader.messages<Msgform>().some(match)).then(() => reader.messages<Msgform>().filter(match));
 
-const user = (page: Page, name: string) => page.locator(`#users li[data-name="${name}"]`);
-const message = (page: Page, text: string) => page.locator('#messages li.msg', { has: page.locator('p.text', { hasText: text }) });
-
-async function send(page: Page, text: string) {
-  await page.locator('#text').fill(text);
-  await page.locator('#text').press('Enter');
-}
-
 describe('the web page', () => {
   const dataDir = tempDir('parley-web-');
-  // A durable store, so that accounts, sessions and queues outlive the restart below.
+  // A durable store, so that accounts, sessions and history outlive the restart below.
   const storeArgs = ['--store', 'sqlite', '--data', dataDir];
   let server: ServerProcess;
   let browser: Browser;
   let watched: WatchedPage;
   let page: Page;
-  let bob: Peer;
-  let carol: Peer;
+  let bob: TestUser;
+  let carol: TestUser;
   let bobStream: SseReader;
   /** The id of the last message the page received on its stream. */
   let lastIncomingId: string;
   const me = 'webuser';
+  const post = (from: TestUser, to: string, text: string) => api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
@@ -89,75 +62,91 @@ describe('the web page', () => {
     await page.locator('#sign-in-form').waitFor(guard);
   });
 
-  it('registers a new user from the sign-in form and lists the users', async () => {
-    await page.locator('#username').fill(me);
-    await page.locator('#password').fill('correct horse');
-    await page.locator('#sign-in-submit').click();
-    await page.locator('#conn[data-state="connected"]').waitFor(guard);
+  it('registers a new user from the sign-in form, lists the users and Everyone, and opens no conversation', async () => {
+    await signIn(page, me, 'correct horse');
     expect(await page.locator('#me-name').textContent()).toBe(me);
-    await user(page, me).waitFor(guard);
+    await person(page, me).waitFor(guard);
+    await conversation(page, 'broad').waitFor(guard);
+    expect(await conversation(page, 'broad').locator('.conv-name').textContent()).toBe('Everyone');
     expect(await page.locator('#sign-in-view').isHidden()).toBe(true);
     await page.locator('#messages-empty').waitFor(guard);
+    expect(await page.locator('#conv-title').textContent()).toBe('No conversation open');
     await page.screenshot({ path: join(shots, 'laptop-empty.png') });
   });
 
   it('shows another user as they register and then as online when they open their stream', async () => {
-    bob = await join_(server.url, 'bob');
+    bob = await register(server.url, 'bob');
     await page.locator('#users li[data-name="bob"][data-online="false"]').waitFor(guard);
     bobStream = await stream(server.url, bob);
     await page.locator('#users li[data-name="bob"][data-online="true"]').waitFor(guard);
   });
 
-  it('shows a direct message from another user with its sender, kind and time', async () => {
-    const res = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'hello from bob' });
+  it('puts a direct message from another user in their conversation with an unread count, shown with its sender and time', async () => {
+    const res = await post(bob, me, 'hello from bob');
     expect(res.status).toBe(202);
+    await page.locator('#conversations li[data-with="bob"][data-unread="1"]').waitFor(guard);
+    expect(await conversation(page, 'bob').locator('.conv-last').textContent()).toBe('hello from bob');
+    expect(await page.title()).toBe('(1) Parley');
+    await openConversation(page, 'bob');
     const shown = message(page, 'hello from bob');
     await shown.waitFor(guard);
     expect(await shown.getAttribute('data-kind')).toBe('direct');
-    expect(await shown.getAttribute('data-id')).toBe(res.body!.id);
+    expect(await shown.getAttribute('data-id')).toBe(res.body.id);
     expect(await shown.locator('.from').textContent()).toBe('bob');
     expect(await shown.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await page.locator('#conv-sub').textContent()).toBe('online');
+    // Opening it marks it read, on the server too.
+    await page.locator('#conversations li[data-with="bob"][data-unread="0"]').waitFor(guard);
+    expect(await page.title()).toBe('Parley');
   });
 
-  it('sends a direct message written in the command syntax, shows it, and the recipient receives it', async () => {
+  it('sends a direct message written in the command syntax, shows it once in its conversation, and the recipient receives it', async () => {
+    await composerMode(page, 'command');
     await send(page, 'bob: hi bob, by command');
     await message(page, 'hi bob, by command').and(page.locator('.mine')).waitFor(guard);
     const got = await received(bobStream, (m) => m.text === 'hi bob, by command');
     expect(got).toMatchObject([{ from: me, to: 'bob', kind: 'direct' }]);
+    expect(await message(page, 'hi bob, by command').count()).toBe(1);
+    expect(await conversation(page, 'bob').locator('.conv-last').textContent()).toBe('You: hi bob, by command');
   });
 
-  it('sends a direct message to a user picked in the list', async () => {
-    await user(page, 'bob').locator('button.target').click();
-    expect(await page.locator('#to').inputValue()).toBe('bob');
+  it('opens the conversation with a person picked in the list and sends to them', async () => {
+    await composerMode(page, 'message');
+    await openConversation(page, 'broad');
+    await person(page, 'bob').locator('button.target').click();
+    await page.locator('#conv-title').getByText('bob', { exact: true }).waitFor(guard);
     await send(page, 'hi bob, by picking you');
     await message(page, 'hi bob, by picking you').waitFor(guard);
     const got = await received(bobStream, (m) => m.text === 'hi bob, by picking you');
     expect(got).toMatchObject([{ from: me, to: 'bob', kind: 'direct' }]);
+    expect(await shownTexts(page)).toEqual(['hello from bob', 'hi bob, by command', 'hi bob, by picking you']);
   });
 
-  it('broadcasts with the broadcast choice and with broad:', async () => {
-    await page.locator('#pick-broadcast').click();
-    await send(page, 'to everyone, by button');
-    await page.locator('#to').selectOption('');
+  it('broadcasts in the Everyone conversation and with broad:', async () => {
+    await openConversation(page, 'broad');
+    await send(page, 'to everyone, by the conversation');
+    await message(page, 'to everyone, by the conversation').waitFor(guard);
+    await composerMode(page, 'command');
     await send(page, 'broad: to everyone, by command');
     await message(page, 'to everyone, by command').waitFor(guard);
-    expect(await message(page, 'to everyone, by button').getAttribute('data-kind')).toBe('broadcast');
+    expect(await message(page, 'to everyone, by the conversation').getAttribute('data-kind')).toBe('broadcast');
     const got = await received(bobStream, (m) => m.text === 'to everyone, by command');
     expect(got).toMatchObject([{ from: me, kind: 'broadcast' }]);
-    expect(bobStream.messages<Msgform>().filter((m) => m.text === 'to everyone, by button')).toMatchObject([{ from: me, kind: 'broadcast' }]);
+    expect(bobStream.messages<Msgform>().filter((m) => m.text === 'to everyone, by the conversation')).toMatchObject([{ from: me, kind: 'broadcast' }]);
+    await composerMode(page, 'message');
   });
 
-  it('creates a group from the ticked users and sends to it', async () => {
-    carol = await join_(server.url, 'carol');
-    await user(page, 'carol').waitFor(guard);
-    await user(page, 'bob').locator('input.tick').check();
-    await user(page, 'carol').locator('input.tick').check();
+  it('creates a group from the ticked users, opens its conversation and sends to it', async () => {
+    carol = await register(server.url, 'carol');
+    await person(page, 'carol').waitFor(guard);
+    await person(page, 'bob').locator('input.tick').check();
+    await person(page, 'carol').locator('input.tick').check();
     await page.locator('#group-name').fill('crew');
     await page.locator('#group-create').click();
-    await page.locator('#groups li[data-name="crew"]').waitFor(guard);
-    expect(await page.locator('#to').inputValue()).toBe('crew');
-    const groups = await call(server.url, 'GET', '/groups', carol.token);
-    expect(groups.body!.groups).toMatchObject([{ name: 'crew', members: expect.arrayContaining(['bob', 'carol', me]), createdBy: me }]);
+    await conversation(page, 'crew').waitFor(guard);
+    await page.locator('#conv-title').getByText('crew', { exact: true }).waitFor(guard);
+    const groups = await api(server.url, 'GET', '/groups', { token: carol.token });
+    expect(groups.body.groups).toMatchObject([{ name: 'crew', members: expect.arrayContaining(['bob', 'carol', me]), createdBy: me }]);
 
     await send(page, 'hello crew');
     await message(page, 'hello crew').waitFor(guard);
@@ -166,71 +155,86 @@ describe('the web page', () => {
   });
 
   it('creates a group and sends to it with the command syntax', async () => {
-    await page.locator('#to').selectOption('');
+    await composerMode(page, 'command');
     await send(page, 'mk_grp:duo:bob');
-    await page.locator('#groups li[data-name="duo"]').waitFor(guard);
+    await conversation(page, 'duo').waitFor(guard);
     await send(page, 'duo: hello duo');
     await message(page, 'hello duo').waitFor(guard);
     expect(await message(page, 'hello duo').getAttribute('data-kind')).toBe('group');
     const got = await received(bobStream, (m) => m.text === 'hello duo');
     expect(got).toMatchObject([{ from: me, group: 'duo', kind: 'group' }]);
+    await composerMode(page, 'message');
   });
 
-  it('shows group messages from others with the group name', async () => {
-    const res = await call(server.url, 'POST', '/messages', carol.token, { to: 'crew', text: 'carol to the crew' });
+  it('counts group messages from others as unread in the group and shows them with their sender', async () => {
+    const res = await post(carol, 'crew', 'carol to the crew');
     expect(res.status).toBe(202);
+    await page.locator('#conversations li[data-with="crew"][data-unread="1"]').waitFor(guard);
+    expect(await conversation(page, 'crew').locator('.conv-last').textContent()).toBe('carol: carol to the crew');
+    // The list is most recent first.
+    expect(await page.locator('#conversations li').first().getAttribute('data-with')).toBe('crew');
+    await openConversation(page, 'crew');
     const shown = message(page, 'carol to the crew');
     await shown.waitFor(guard);
     expect(await shown.getAttribute('data-kind')).toBe('group');
-    expect(await shown.locator('.to').textContent()).toBe('crew');
     expect(await shown.locator('.from').textContent()).toBe('carol');
+    expect(await shownTexts(page)).toEqual(['hello crew', 'carol to the crew']);
+    await page.screenshot({ path: join(shots, 'laptop-group.png') });
   });
 
-  it('shows a hostile text as plain text that runs nothing', async () => {
+  it('shows a hostile text as plain text that runs nothing, in the list and in the conversation', async () => {
     const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>bold?</b>';
-    await call(server.url, 'POST', '/messages', bob.token, { to: me, text: hostile });
-    const shown = message(page, '<img src=x');
+    await post(bob, me, hostile);
+    await page.locator('#conversations li[data-with="bob"][data-unread="1"]').waitFor(guard);
+    expect(await conversation(page, 'bob').locator('.conv-last').textContent()).toBe(hostile);
+    await openConversation(page, 'bob');
+    const shown = message(page, hostile);
     await shown.waitFor(guard);
     expect(await shown.locator('p.text').textContent()).toBe(hostile);
-    expect(await page.locator('#messages img, #messages script, #messages b').count()).toBe(0);
+    expect(await page.locator('#chat-view img, #chat-view script, #chat-view b').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   });
 
   it('shows the server error detail when a send is refused', async () => {
-    await page.locator('#to').selectOption('');
+    await composerMode(page, 'command');
     await send(page, 'nobody-here: hello?');
     await page.locator('#notice[data-tone="error"]', { hasText: 'nobody-here' }).waitFor(guard);
     expect(await page.locator('#text').inputValue()).toBe('nobody-here: hello?');
     await page.locator('#text').fill('');
+    await composerMode(page, 'message');
   });
 
-  it('looks clean on a laptop and on a phone', async () => {
+  it('looks clean on a laptop and on a phone: the list, then the conversation with a back button', async () => {
     await page.locator('#notice').waitFor({ state: 'hidden', ...guard });
     await page.screenshot({ path: join(shots, 'laptop-chat.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(shots, 'laptop-chat-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.locator('#sidebar-toggle').waitFor(guard);
+    // The open conversation fills the screen; the back button leads to the list.
     expect(await page.locator('#sidebar').isHidden()).toBe(true);
+    await page.locator('#back').waitFor(guard);
     await page.screenshot({ path: join(shots, 'phone-chat.png') });
-    await page.locator('#sidebar-toggle').click();
-    await user(page, 'bob').waitFor(guard);
-    await page.screenshot({ path: join(shots, 'phone-people.png') });
-    await user(page, 'carol').locator('button.target').click();
-    await page.locator('#sidebar').waitFor({ state: 'hidden', ...guard });
-    expect(await page.locator('#to').inputValue()).toBe('carol');
+    await page.locator('#back').click();
+    await conversation(page, 'bob').waitFor(guard);
+    expect(await page.locator('#conversation').isHidden()).toBe(true);
+    await page.screenshot({ path: join(shots, 'phone-list.png') });
+    await person(page, 'carol').locator('button.target').click();
+    await page.locator('#conv-title').getByText('carol', { exact: true }).waitFor(guard);
+    expect(await page.locator('#sidebar').isHidden()).toBe(true);
     // Nothing may stick out sideways on a narrow screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 800 });
+    await openConversation(page, 'bob');
   });
 
-  it('keeps the session and the conversation across a reload', async () => {
+  it('keeps the session and the open conversation across a reload, reading it from the server', async () => {
     await page.reload();
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
     expect(await page.locator('#me-name').textContent()).toBe(me);
     await message(page, 'hello from bob').waitFor(guard);
     expect(await message(page, 'hello from bob').count()).toBe(1);
+    expect(await page.evaluate(() => Object.keys(window.localStorage).sort())).toEqual(['parley.mode', `parley.open.${me}`]);
   });
 
   it('reconnects after a server restart and shows a message sent during the gap exactly once', async () => {
@@ -241,21 +245,23 @@ describe('the web page', () => {
     await page.screenshot({ path: join(shots, 'laptop-reconnecting.png') });
     server = await spawnServer([...storeArgs, '--port', String(port)]);
 
-    const gap = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'sent while you were away' });
+    const gap = await post(bob, me, 'sent while you were away');
     expect(gap.status).toBe(202);
     await message(page, 'sent while you were away').waitFor(guard);
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
     // Messages come in order: once a later one is shown, a repeat of the earlier one would have been too.
-    const after = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'and one after' });
-    lastIncomingId = String(after.body!.id);
+    const after = await post(bob, me, 'and one after');
+    lastIncomingId = String(after.body.id);
     await message(page, 'and one after').waitFor(guard);
     expect(await message(page, 'sent while you were away').count()).toBe(1);
-    expect(await page.locator(`#messages li[data-id="${String(gap.body!.id)}"]`).count()).toBe(1);
+    expect(await page.locator(`#messages li[data-id="${String(gap.body.id)}"]`).count()).toBe(1);
 
     bobStream = await stream(server.url, bob);
-    await send(page, 'bob: back again');
+    await send(page, 'back again');
     const got = await received(bobStream, (m) => m.text === 'back again');
     expect(got).toHaveLength(1);
+    await message(page, 'back again').waitFor(guard);
+    expect(await message(page, 'back again').count()).toBe(1);
   });
 
   it('opens a new stream from the last message it saw when the server answers the stream with an error status', async () => {
@@ -276,21 +282,23 @@ describe('the web page', () => {
     await page.locator('#conn[data-state="reconnecting"]').waitFor(guard);
     server = await spawnServer([...storeArgs, '--port', String(port)]);
 
-    const gap = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'sent while the stream was refused' });
+    const gap = await post(bob, me, 'sent while the stream was refused');
     expect(gap.status).toBe(202);
     await message(page, 'sent while the stream was refused').waitFor(guard);
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
-    expect(streams.at(-1)).toBe(`${server.url}/users/${me}/stream?presence=true&lastEventId=${lastIncomingId}`);
-    const marker = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'one more after' });
+    const reopened = new URL(streams.at(-1)!);
+    expect(`${reopened.origin}${reopened.pathname}`).toBe(`${server.url}/users/${me}/stream`);
+    expect(Object.fromEntries(reopened.searchParams)).toEqual({ presence: 'true', sent: 'true', lastEventId: lastIncomingId });
+    const marker = await post(bob, me, 'one more after');
     await message(page, 'one more after').waitFor(guard);
-    lastIncomingId = String(marker.body!.id);
+    lastIncomingId = String(marker.body.id);
     expect(await message(page, 'sent while the stream was refused').count()).toBe(1);
     expect(await message(page, 'sent while you were away').count()).toBe(1);
     bobStream = await stream(server.url, bob);
   });
 
   it('signs out with exit and shows the server error detail for a wrong password', async () => {
-    await page.locator('#to').selectOption('');
+    await composerMode(page, 'command');
     await send(page, 'exit');
     await page.locator('#sign-in-form').waitFor(guard);
     expect(await page.locator('#session').isHidden()).toBe(true);
@@ -307,21 +315,16 @@ describe('the web page', () => {
     await page.screenshot({ path: join(shots, 'phone-sign-in-error.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    await page.locator('#password').fill('correct horse');
-    await page.locator('#sign-in-submit').click();
-    await page.locator('#conn[data-state="connected"]').waitFor(guard);
+    await signIn(page, me, 'correct horse');
     await page.locator('#sign-out').click();
     await page.locator('#sign-in-form').waitFor(guard);
     expect((await page.context().cookies()).filter((c) => c.name === 'parley_session')).toEqual([]);
   });
 
   it('asks to sign in again when the session is ended elsewhere', async () => {
-    await page.locator('#username').fill(me);
-    await page.locator('#password').fill('correct horse');
-    await page.locator('#sign-in-submit').click();
-    await page.locator('#conn[data-state="connected"]').waitFor(guard);
+    await signIn(page, me, 'correct horse');
     const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'parley_session');
-    expect((await call(server.url, 'DELETE', '/sessions/current', cookie!.value)).status).toBe(204);
+    expect((await api(server.url, 'DELETE', '/sessions/current', { token: cookie!.value })).status).toBe(204);
     await page.locator('#sign-in-error', { hasText: 'session has ended' }).waitFor(guard);
     expect(await page.locator('#chat-view').isHidden()).toBe(true);
   });

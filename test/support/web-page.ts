@@ -1,0 +1,46 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** Waits on page state, never on the clock; this is only the guard against a page that never gets there. */
+export const guard = { timeout: 15_000 };
+
+/** An entry of the conversation list (`broad` for Everyone). */
+export const conversation = (page: Page, name: string): Locator => page.locator(`#conversations li[data-with="${name}"]`);
+
+/** A person in the People list. */
+export const person = (page: Page, name: string): Locator => page.locator(`#users li[data-name="${name}"]`);
+
+/** The messages of the open conversation whose text is exactly `text`. */
+export const message = (page: Page, text: string): Locator =>
+  page.locator('#messages li.msg').filter({ has: page.locator('p.text').getByText(text, { exact: true }) });
+
+/** The texts of the open conversation, top to bottom. */
+export const shownTexts = (page: Page): Promise<string[]> => page.locator('#messages li.msg p.text').allTextContents();
+
+/** The ids of the open conversation, top to bottom. */
+export const shownIds = (page: Page): Promise<string[]> =>
+  page.locator('#messages li.msg').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.id ?? ''));
+
+/** Fills the sign-in form and waits until the stream is connected. */
+export async function signIn(page: Page, name: string, password: string): Promise<void> {
+  await page.locator('#username').fill(name);
+  await page.locator('#password').fill(password);
+  await page.locator('#sign-in-submit').click();
+  await page.locator('#conn[data-state="connected"]').waitFor(guard);
+}
+
+/** Opens a conversation from the list and waits until it is shown. */
+export async function openConversation(page: Page, name: string): Promise<void> {
+  await conversation(page, name).locator('button.conv-open').click();
+  await page.locator('#conv-title').getByText(name === 'broad' ? 'Everyone' : name, { exact: true }).waitFor(guard);
+}
+
+export async function composerMode(page: Page, mode: 'message' | 'command'): Promise<void> {
+  await page.locator(`#mode-${mode}`).click();
+  await page.locator(`#mode-${mode}[aria-pressed="true"]`).waitFor(guard);
+}
+
+/** Types a line into the composer and sends it with Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  await page.locator('#text').fill(text);
+  await page.locator('#text').press('Enter');
+}
