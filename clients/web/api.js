@@ -35,6 +35,8 @@ async function call(method, path, body, contentType = 'application/json') {
 export const api = {
   /** Registers a new name or logs in; the server sets the session cookie. */
   join: (username, password) => call('POST', '/sessions', { username, password }),
+  /** Whose session the cookie holds, if any: the page keeps no identity of its own. */
+  whoami: () => call('GET', '/sessions/current'),
   exit: () => call('DELETE', '/sessions/current'),
   users: () => call('GET', '/users'),
   groups: () => call('GET', '/groups'),

@@ -16,9 +16,6 @@ const keys = {
   mode: 'parley.mode',
   open: (name) => `parley.open.${name}`,
 };
-const nameCookie = 'parley_user';
-/** As long as a session can last at most; the server's answer decides whether it still works. */
-const nameCookieSeconds = 400 * 24 * 3600;
 /** Messages read per page of history. */
 const pageSize = 50;
 /** How close to the top of the log (px) scrolling asks for the page before. */
@@ -105,25 +102,13 @@ function store(key, value) {
   }
 }
 
-function rememberName(name) {
-  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
-  const age = name === undefined ? 0 : nameCookieSeconds;
-  document.cookie = `${nameCookie}=${encodeURIComponent(name ?? '')}; Path=/; SameSite=Strict; Max-Age=${age}${secure}`;
-}
-
-function rememberedName() {
-  for (const pair of document.cookie.split(';')) {
-    const [key, value = ''] = pair.trim().split('=');
-    if (key === nameCookie && value !== '') return decodeURIComponent(value);
-  }
-  return undefined;
-}
-
-/** Earlier versions of the page kept the name and the messages in local storage; the server has the messages now. */
+/**
+ * Earlier versions of the page kept the name and the messages in local storage, and then the name in a cookie of
+ * its own; the server has both now.
+ */
 function dropOldStorage() {
+  document.cookie = 'parley_user=; Path=/; SameSite=Strict; Max-Age=0';
   try {
-    const name = window.localStorage.getItem('parley.user');
-    if (name && !rememberedName()) rememberName(name);
     for (const key of Object.keys(window.localStorage)) {
       if (key === 'parley.user' || key.startsWith('parley.history.')) window.localStorage.removeItem(key);
     }
@@ -161,7 +146,6 @@ view.signInForm.addEventListener('submit', async (event) => {
   view.signInSubmit.disabled = true;
   try {
     const { body } = await api.join(username, password);
-    rememberName(body.username);
     await enterChat(body.username);
     notify(body.created ? `Welcome, ${body.username}: your account is ready.` : `Welcome back, ${body.username}.`);
   } catch (err) {
@@ -184,7 +168,6 @@ async function signOut() {
 /** Forgets the session in this page: closes the stream, clears what this browser kept, shows the form. */
 function leave(error) {
   if (state.me) store(keys.open(state.me), undefined);
-  rememberName(undefined);
   showSignIn(error);
 }
 
@@ -816,16 +799,11 @@ function renderAll() {
 
 async function resume() {
   dropOldStorage();
-  const name = rememberedName();
-  if (!name) return showSignIn();
   try {
-    await api.users();
-    await enterChat(name);
+    const { body } = await api.whoami();
+    if (!body.signedIn) return showSignIn();
+    await enterChat(body.username);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) {
-      rememberName(undefined);
-      return showSignIn();
-    }
     showSignIn(messageOf(err));
   }
 }

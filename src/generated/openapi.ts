@@ -48,7 +48,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Who this token (or session cookie) belongs to
+         * @description Lets a client that holds only the HttpOnly session cookie (the web page) learn whose session it is,
+         *     so that it keeps no identity of its own. Asking is not an error: without a working token or cookie
+         *     the answer is `{"signedIn": false}`.
+         */
+        get: operations["getSession"];
         put?: never;
         post?: never;
         /**
@@ -305,6 +311,10 @@ export interface components {
             token: string;
             /** @description True when this request registered the account. */
             created: boolean;
+        };
+        CurrentSession: {
+            signedIn: boolean;
+            username?: components["schemas"]["Name"];
         };
         User: {
             name: components["schemas"]["Name"];
@@ -616,6 +626,26 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the request carries a working session, and whose. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentSession"];
+                };
+            };
         };
     };
     deleteSession: {

@@ -30,6 +30,17 @@ export function requireActor(accounts: Accounts) {
   };
 }
 
+/** The actor of a request that may carry no credential, or one that no longer works: undefined then. */
+export async function currentActor(accounts: Accounts, req: Request): Promise<Actor | undefined> {
+  try {
+    const token = tokenOf(req);
+    return token === undefined ? undefined : await accounts.authenticate(token);
+  } catch (err) {
+    if (err instanceof ChatError && err.code === 'unauthorized') return undefined;
+    throw err;
+  }
+}
+
 export function actorOf(res: Response): Actor {
   return res.locals.actor as Actor;
 }

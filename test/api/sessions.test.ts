@@ -107,3 +107,15 @@ describe('authentication', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('GET /sessions/current', () => {
+  it('names the user a token or session cookie belongs to, and says so when there is none', async () => {
+    const user = await register(server.url, 'Whoami');
+    const signedIn = { signedIn: true, username: 'whoami' };
+    expect((await api(server.url, 'GET', '/sessions/current', { token: user.token })).body).toEqual(signedIn);
+    expect((await api(server.url, 'GET', '/sessions/current', { headers: { cookie: `parley_session=${user.token}` } })).body).toEqual(signedIn);
+    expect((await api(server.url, 'GET', '/sessions/current')).body).toEqual({ signedIn: false });
+    expect((await api(server.url, 'GET', '/sessions/current', { token: 'revoked-or-made-up' })).body).toEqual({ signedIn: false });
+    expect((await api(server.url, 'GET', '/sessions/current', { headers: { authorization: 'Basic abc' } })).body).toEqual({ signedIn: false });
+  });
+});

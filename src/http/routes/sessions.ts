@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { requireActor, actorOf, sessionCookie } from '../auth.js';
+import { currentActor, requireActor, actorOf, sessionCookie } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
@@ -20,6 +20,11 @@ export function sessionRoutes(router: Router, { accounts, chat, schemas, limits,
       });
       const body: components['schemas']['Session'] = joined;
       res.status(joined.created ? 201 : 200).json(body);
+    })
+    .get('/sessions/current', async (req, res) => {
+      const actor = await currentActor(accounts, req);
+      const body: components['schemas']['CurrentSession'] = actor ? { signedIn: true, username: actor.name } : { signedIn: false };
+      res.json(body);
     })
     .delete('/sessions/current', requireActor(accounts), async (req, res) => {
       sendResult(req, res, await chat.execute(actorOf(res), { kind: 'exit' }));
