@@ -1,8 +1,7 @@
-import { connect, type Socket } from 'node:net';
-import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { scrape } from '../support/metrics.js';
+import { openRawStream } from '../support/raw-stream.js';
 import { messageCount, openSse, type SseReader } from '../support/sse.js';
 import { startTestServer } from '../support/server.js';
 import { call, join, type Joined } from './client.js';
@@ -31,44 +30,9 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Opens the stream on a raw socket (HTTP/1.0: no chunked framing), sends the request and then reads nothing. */
-function stalledStream(user: Joined): Promise<Socket> {
-  const { port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => {
-      socket.write(`GET /users/${user.name}/stream HTTP/1.0\r\nHost: x\r\nAuthorization: Bearer ${user.token}\r\nAccept: text/event-stream\r\n\r\n`);
-      resolve(socket);
-    });
-    socket.on('error', reject);
-    socket.pause();
-  });
-}
-
-/** Everything the socket holds and will receive until the server closes it, parsed as SSE message ids. */
-function drain(socket: Socket): Promise<string[]> {
-  const ids: string[] = [];
-  const parser = createParser({ onEvent: (e) => e.event === 'message' && e.id !== undefined && ids.push(e.id) });
-  let headerDone = false;
-  let pending = '';
-  const decoder = new TextDecoder();
-  return new Promise((resolve) => {
-    socket.on('data', (chunk: Buffer) => {
-      const text = decoder.decode(chunk, { stream: true });
-      if (headerDone) return parser.feed(text);
-      pending += text;
-      const end = pending.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      headerDone = true;
-      parser.feed(pending.slice(end + 4));
-    });
-    socket.on('close', () => resolve(ids));
-    socket.resume();
-  });
-}
-
 describe('a client that stops reading its stream', () => {
   it('does not hold up the others, is closed past the bound with memory bounded, and resumes with nothing lost', async () => {
-    const socket = await stalledStream(slow);
+    const stalled = await openRawStream(server.url, slow, { paused: true });
     const watcher = streams[0]!;
     await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes('{"name":"slow","online":true}')));
     const baseline = process.memoryUsage().rss;
@@ -107,7 +71,10 @@ describe('a client that stops reading its stream', () => {
     // 10 MB went to the slow client; its queue keeps them for the resume, and nothing is buffered past the bound.
     expect(growthMb).toBeLessThan(200);
 
-    const seen = await drain(socket);
+    // Everything the socket holds and received until the server closed it.
+    stalled.resume();
+    await stalled.ended;
+    const seen = stalled.ids().map(String);
     expect(seen.length).toBeLessThan(sentToSlow.length);
     expect(seen).toEqual(sentToSlow.sort((a, b) => Number(a) - Number(b)).slice(0, seen.length));
 
