@@ -51,7 +51,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tlsProfile = tlsProfiles[config.tlsProfile];
   const tlsFiles = tlsFilesOf(config);
   const tls = tlsFiles && { files: tlsFiles, pair: await loadTls(tlsFiles, tlsProfile) };
-  const store = options.store ?? (await createStore({ kind: config.store, dataDir: config.data }, log.child({ module: 'store' })));
+  const store = options.store ?? (await createStore({ kind: config.store, dataDir: config.data, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix }, log.child({ module: 'store' })));
 
   const directory = new Directory();
   const accounts = new Accounts(store, directory, {
