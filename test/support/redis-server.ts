@@ -105,7 +105,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 }
 
 /** A loopback port nothing listened on a moment ago. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

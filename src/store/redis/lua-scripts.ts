@@ -22,6 +22,9 @@ local function num(s) return tonumber(s) or 0 end
 local function higher(a, b) if num(a) >= num(b) then return a end return b end
 local function sender(id) return redis.call('HGET', P .. 'm:' .. id, 'f') end
 local function joined_of(name) return redis.call('HGET', P .. 'joined', name) or '0' end
+local function taken(name)
+  return redis.call('HEXISTS', P .. 'users', name) == 1 or redis.call('HEXISTS', P .. 'groups', name) == 1
+end
 
 -- How far retention removed what a user reads: their own queue, and the broadcast log once it reached past
 -- the position they registered at.
@@ -98,7 +101,7 @@ export const insertUser = script(
   'writes',
   `
 local name = ARGV[2]
-if redis.call('HEXISTS', P .. 'users', name) == 1 or redis.call('HEXISTS', P .. 'groups', name) == 1 then return 0 end
+if taken(name) then return 0 end
 redis.call('HSET', P .. 'users', name, ARGV[3])
 -- Broadcasts appended after this one reach the new user.
 local joined = redis.call('GET', P .. 'id') or '0'
@@ -115,7 +118,7 @@ export const insertGroup = script(
   'writes',
   `
 local name = ARGV[2]
-if redis.call('HEXISTS', P .. 'users', name) == 1 or redis.call('HEXISTS', P .. 'groups', name) == 1 then return 0 end
+if taken(name) then return 0 end
 redis.call('HSET', P .. 'groups', name, ARGV[3])
 return 1
 `,

@@ -52,8 +52,6 @@ export interface RedisOptions {
 const retryAfterMs = 1_000;
 /** Names or positions sent to one script at most, so that none holds Redis for long. */
 const chunk = 500;
-/** How long closing waits for the replies in flight (ms); the client's own command timeout is 5 s. */
-const closeTimeoutMs = 6_000;
 
 /**
  * The shared store: everything lives in one Redis, under `keyPrefix` (P below), and any number of Parley
@@ -90,6 +88,8 @@ export class RedisStore implements Store {
   /** Delivered positions waiting to be written, coalesced per user. */
   private marks = new Map<string, number>();
   private markTimer: NodeJS.Timeout | undefined;
+  /** Commands sent and not yet answered, for close to wait for. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor({ redis, keyPrefix, log }: RedisDeps, options: Partial<RedisOptions> = {}) {
@@ -223,14 +223,10 @@ export class RedisStore implements Store {
     this.closed = true;
     this.flushMarks();
     this.scripts.detach();
-    // close() lets the replies in flight arrive; a Redis that stopped answering gets a bound, then the socket goes.
-    let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      this.redis.close().then(() => true, () => false),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), closeTimeoutMs))),
-    ]);
-    clearTimeout(timer);
-    if (!closed) this.redis.destroy();
+    // The replies in flight arrive first, while the connection still fails them if its socket dies (the
+    // client's own graceful close would wait for ever then); what is left to cut is the socket.
+    await Promise.allSettled(this.inFlight);
+    this.redis.destroy();
   }
 
   /** The oldest broadcasts that every user they reach has had delivered, up to `room` of them. */
@@ -274,9 +270,13 @@ export class RedisStore implements Store {
 
   /** Failures to reach Redis become `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
   private guard<T>(pending: Promise<T>): Promise<T> {
-    return pending.catch((err: unknown) => {
+    const guarded = pending.catch((err: unknown) => {
       throw unreachable(err) ? new ChatError('unavailable', 'the store is unreachable; try again shortly', undefined, retryAfterMs) : err;
     });
+    this.inFlight.add(guarded);
+    const settled = () => this.inFlight.delete(guarded);
+    guarded.then(settled, settled);
+    return guarded;
   }
 
   private key(name: string): string {
