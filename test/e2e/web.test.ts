@@ -280,7 +280,7 @@ describe('the web page', () => {
     expect(gap.status).toBe(202);
     await message(page, 'sent while the stream was refused').waitFor(guard);
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
-    expect(streams.at(-1)).toBe(`${server.url}/users/${me}/stream?lastEventId=${lastIncomingId}`);
+    expect(streams.at(-1)).toBe(`${server.url}/users/${me}/stream?presence=true&lastEventId=${lastIncomingId}`);
     const marker = await call(server.url, 'POST', '/messages', bob.token, { to: me, text: 'one more after' });
     await message(page, 'one more after').waitFor(guard);
     lastIncomingId = String(marker.body!.id);
