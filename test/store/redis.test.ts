@@ -55,7 +55,7 @@ describe('the Redis store across reopens', () => {
     expect(await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).toEqual({ removed: 1 });
     await store.close();
     // What is left is bookkeeping: the id counter, the cursors and their positions.
-    expect((await keysOf(prefix)).filter((key) => /:(m|q|v):/.test(key))).toEqual([]);
+    expect((await keysOf(prefix)).filter((key) => /:(m|q|v|o):/.test(key))).toEqual([]);
   });
 });
 

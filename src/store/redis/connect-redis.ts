@@ -31,8 +31,21 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisConne
   });
   await redis.connect();
   ready = true;
-  log.info({ url: redacted(url) }, 'connected to Redis');
+  log.info({ url: redacted(url), ...(await durability(redis)) }, 'connected to Redis');
   return redis;
+}
+
+/**
+ * What a resolved write means on this Redis, for the log: its append-only file setting. A Redis that does not let
+ * clients read its configuration (some hosted ones) just goes unreported.
+ */
+async function durability(redis: RedisConnection): Promise<{ appendonly?: string; appendfsync?: string }> {
+  try {
+    const { appendonly, appendfsync } = await redis.configGet(['appendonly', 'appendfsync']);
+    return { appendonly, appendfsync };
+  } catch {
+    return {};
+  }
 }
 
 function newClient(url: string, connectedOnce: () => boolean) {

@@ -67,12 +67,14 @@ local function push_row(out, id)
   out[#out + 1] = m[5]
 end
 
--- Removes a message and its place in its conversation.
+-- Removes a message and its places in its conversation.
 local function forget(id)
   local m = P .. 'm:' .. id
-  local conversation = redis.call('HGET', m, 'c')
+  local filed = redis.call('HMGET', m, 'c', 'f')
   redis.call('DEL', m)
-  if conversation then redis.call('ZREM', P .. 'v:' .. conversation, id) end
+  if not filed[1] then return end
+  redis.call('ZREM', P .. 'v:' .. filed[1], id)
+  redis.call('ZREM', P .. 'o:' .. filed[1] .. ':' .. filed[2], id)
 end
 
 -- Files a user under retention's due list, scored by when the oldest message on their queue was sent, while
@@ -152,6 +154,7 @@ local m = P .. 'm:' .. id
 redis.call('HSET', m, 'f', from, 'k', kind, 't', ARGV[5], 's', ARGV[6], 'c', conversation)
 if group ~= '' then redis.call('HSET', m, 'g', group) end
 redis.call('ZADD', P .. 'v:' .. conversation, id, id)
+redis.call('ZADD', P .. 'o:' .. conversation .. ':' .. from, id, id)
 if kind == 'broadcast' then return id end
 -- Queue entries still referring to the message: the last one retention removes takes the message with it.
 redis.call('HSET', m, 'r', recipients)
@@ -217,25 +220,28 @@ return out
 
 /**
  * ARGV: prefix, conversation key, before, limit, reader, '1' for the broadcasts. Resolves with up to `limit`
- * rows, newest first; of the broadcasts, those the reader sent or registered before.
+ * rows, newest first; of the broadcasts, those appended after the reader registered, which include every one
+ * they sent.
  */
 export const readConversation = script(
   'readConversation',
   'reads',
   `
 local key, before, limit, reader = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local keep
-if ARGV[6] == '1' then
-  local joined = num(joined_of(reader))
-  keep = function(id) return num(id) > joined or sender(id) == reader end
-end
+local floor = '-inf'
+if ARGV[6] == '1' then floor = '(' .. joined_of(reader) end
 local out = {}
-for _, id in ipairs(walk(P .. 'v:' .. key, '(' .. before, '-inf', true, limit, keep)) do push_row(out, id) end
+for _, id in ipairs(redis.call('ZRANGE', P .. 'v:' .. key, '(' .. before, floor, 'BYSCORE', 'REV', 'LIMIT', 0, limit)) do
+  push_row(out, id)
+end
 return out
 `,
 );
 
-/** ARGV: prefix, conversation key, reader, the conversation's name, '1' for the broadcasts. Resolves with {readId, unread}. */
+/**
+ * ARGV: prefix, conversation key, reader, the conversation's name, '1' for the broadcasts. Resolves with
+ * {readId, unread}: two counts by position, whatever the number of unread messages.
+ */
 export const summarize = script(
   'summarize',
   'reads',
@@ -244,13 +250,9 @@ local key, reader = ARGV[2], ARGV[3]
 local read = redis.call('ZSCORE', P .. 'read:' .. reader, ARGV[4]) or '0'
 local floor = read
 if ARGV[5] == '1' then floor = higher(read, joined_of(reader)) end
-local unread = 0
--- Counts as it walks, keeping nothing, so the walk reads the whole range a page at a time.
-walk(P .. 'v:' .. key, '(' .. floor, '+inf', false, 1000, function(id)
-  if sender(id) ~= reader then unread = unread + 1 end
-  return false
-end)
-return {read, unread}
+local all = redis.call('ZCOUNT', P .. 'v:' .. key, '(' .. floor, '+inf')
+local own = redis.call('ZCOUNT', P .. 'o:' .. key .. ':' .. reader, '(' .. floor, '+inf')
+return {read, all - own}
 `,
 );
 
@@ -332,8 +334,7 @@ export const forgetBroadcasts = script(
   `
 local through = ARGV[2]
 local ids = redis.call('ZRANGE', P .. 'v:b', '-inf', through, 'BYSCORE')
-for _, id in ipairs(ids) do redis.call('DEL', P .. 'm:' .. id) end
-redis.call('ZREMRANGEBYSCORE', P .. 'v:b', '-inf', through)
+for _, id in ipairs(ids) do forget(id) end
 if num(through) > num(redis.call('GET', P .. 'bpruned')) then redis.call('SET', P .. 'bpruned', through) end
 return #ids
 `,

@@ -65,6 +65,7 @@ const chunk = 500;
  *   P q:<name>            a user's queue: sorted set of message ids, scored by id
  *   P v:<conversation>    a conversation (src/store/conversation-key.ts), ids scored by id; P v:b, the
  *                         broadcasts, is also the shared broadcast log
+ *   P o:<conversation>:<sender>  the same, of one sender's messages only: unread counts are two ZCOUNTs
  *   P peers:<name>        set of direct peers;  P read:<name>  sorted set, conversation name -> read mark
  *   P cursors             set of every name with a cursor
  *   P delivered, P pruned sorted sets, name -> position (ZADD GT: they never move back)
