@@ -35,14 +35,12 @@ local function pruned_of(name, joined)
   return own
 end
 
--- Up to limit members of the sorted set key that keep (if any) accepts, from start towards stop by score
--- (descending when rev), read limit at a time.
-local function walk(key, start, stop, rev, limit, keep)
+-- Up to limit members of the sorted set key, by score from start on, that keep (if any) accepts, read limit
+-- at a time.
+local function walk(key, start, limit, keep)
   local out = {}
   while limit > 0 do
-    local ids
-    if rev then ids = redis.call('ZRANGE', key, start, stop, 'BYSCORE', 'REV', 'LIMIT', 0, limit)
-    else ids = redis.call('ZRANGE', key, start, stop, 'BYSCORE', 'LIMIT', 0, limit) end
+    local ids = redis.call('ZRANGE', key, start, '+inf', 'BYSCORE', 'LIMIT', 0, limit)
     for _, id in ipairs(ids) do
       if keep == nil or keep(id) then
         out[#out + 1] = id
@@ -183,8 +181,8 @@ local name, after, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
 if redis.call('SISMEMBER', P .. 'cursors', name) == 0 then return {'0'} end
 local joined = joined_of(name)
 local out = {pruned_of(name, joined)}
-local queued = walk(P .. 'q:' .. name, '(' .. after, '+inf', false, limit)
-local logged = walk(P .. 'v:b', '(' .. higher(after, joined), '+inf', false, limit, function(id) return sender(id) ~= name end)
+local queued = walk(P .. 'q:' .. name, '(' .. after, limit)
+local logged = walk(P .. 'v:b', '(' .. higher(after, joined), limit, function(id) return sender(id) ~= name end)
 local i, j = 1, 1
 for _ = 1, limit do
   local a, b = queued[i], logged[j]
