@@ -61,7 +61,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tls = tlsFiles && { files: tlsFiles, pair: await loadTls(tlsFiles, tlsProfile) };
   // The gauges read the delivery core when scraped, by then long built.
   const metrics: Metrics | undefined = config.metricsPort === '' ? undefined : createMetrics((): ReturnType<Delivery['stats']> => delivery.stats());
-  const storeSettings = { kind: config.store, dataDir: config.data, onCommit: metrics?.storeCommit };
+  const storeSettings = { kind: config.store, dataDir: config.data, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, onCommit: metrics?.storeCommit };
   const store = options.store ?? (await createStore(storeSettings, log.child({ module: 'store' })));
 
   const directory = new Directory();

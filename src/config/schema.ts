@@ -23,7 +23,9 @@ const ms = (min: number, max: number) => int(min, max);
 export const optionSpecs = {
   port: option({ flag: 'port', env: 'PARLEY_PORT', schema: int(0, 65_535), default: 8080, help: 'TCP port to listen on (0: any free port)' }),
   host: option({ flag: 'host', env: 'PARLEY_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address to listen on (0.0.0.0 or :: for every interface)' }),
-  store: option({ flag: 'store', env: 'PARLEY_STORE', schema: z.enum(['sqlite', 'memory']), default: 'sqlite', help: 'Storage backend: sqlite (one file under --data, fsynced before every 202) or memory (nothing survives a restart)' }),
+  store: option({ flag: 'store', env: 'PARLEY_STORE', schema: z.enum(['sqlite', 'memory', 'redis']), default: 'sqlite', help: 'Storage backend: sqlite (one file under --data, fsynced before every 202), memory (nothing survives a restart) or redis (the Redis at --redis-url, which several Parley processes can share)' }),
+  redisUrl: option({ flag: 'redis-url', env: 'PARLEY_REDIS_URL', schema: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }), default: 'redis://127.0.0.1:6379', help: 'The Redis of --store redis: redis://[user:password@]host:port[/db], or rediss:// for TLS' }),
+  redisPrefix: option({ flag: 'redis-prefix', env: 'PARLEY_REDIS_PREFIX', schema: z.string().min(1).max(100), default: 'parley:', help: 'Every key --store redis writes starts with this, so that other data or another Parley can share the Redis' }),
   data: option({ flag: 'data', env: 'PARLEY_DATA', schema: z.string().min(1), default: './data', help: 'Directory for the data files of durable stores; created on first start' }),
   logLevel: option({ flag: 'log-level', env: 'PARLEY_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', help: 'Log level' }),
   logFormat: option({ flag: 'log-format', env: 'PARLEY_LOG_FORMAT', schema: z.enum(['auto', 'pretty', 'json']), default: 'auto', help: 'Logs on stdout: pretty (one readable line per event), json (JSON lines), auto (pretty on a terminal, json otherwise)' }),

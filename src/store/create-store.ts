@@ -3,14 +3,20 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { MemoryStore } from './memory/memory-store.js';
+import { connectRedis, redacted } from './redis/connect-redis.js';
+import { RedisStore } from './redis/redis-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { StoreOpenError } from './sqlite/store-open-error.js';
 import type { Store } from './store.js';
 
 export interface StoreSettings {
-  readonly kind: 'sqlite' | 'memory';
-  /** Directory for durable backends' files. */
+  readonly kind: 'sqlite' | 'memory' | 'redis';
+  /** Directory for the SQLite file. */
   readonly dataDir: string;
+  /** The Redis of the redis store. @default 'redis://127.0.0.1:6379' */
+  readonly redisUrl?: string;
+  /** Every key of the redis store starts with it. @default 'parley:' */
+  readonly redisPrefix?: string;
   /** Told of every commit of a durable backend (monitoring): its duration (ms) and the writes it carried. */
   readonly onCommit?: (durationMs: number, batchSize: number) => void;
 }
@@ -45,6 +51,19 @@ export async function createStore(settings: StoreSettings, log: Logger): Promise
         db.close();
         throw err;
       }
+    }
+    case 'redis': {
+      // node-redis (@redis/client, the core of the `redis` package without its module commands): the client
+      // Redis itself maintains, typed, with auto-pipelining on one connection (calls go out, run and resolve in
+      // call order) and an offline queue that can be turned off, so that writes fail at once while Redis is away.
+      const url = settings.redisUrl ?? 'redis://127.0.0.1:6379';
+      let redis;
+      try {
+        redis = await connectRedis(url, log);
+      } catch (err) {
+        throw new StoreOpenError(`cannot reach Redis at ${redacted(url)}: ${(err as Error).message}; start it, or pass another --redis-url.`);
+      }
+      return new RedisStore({ redis, keyPrefix: settings.redisPrefix ?? 'parley:', log });
     }
   }
 }

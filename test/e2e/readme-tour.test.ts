@@ -5,18 +5,24 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 const run = promisify(execFile);
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const tour = /<!-- tour:start -->\n```sh\n([\s\S]*?)```\n<!-- tour:end -->/.exec(readme)![1]!;
 
-let server: ServerProcess;
-beforeAll(async () => {
-  server = await spawnServer(['--store', 'sqlite', '--data', tempDir()]);
-});
-afterAll(() => server.stop());
+describe.each(['sqlite', 'redis'])('the README curl tour, on %s', (store) => {
+  let server: ServerProcess;
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    if (store === 'redis') redis = await startRedisServer();
+    server = await spawnServer(['--store', store, '--data', tempDir(), ...(redis ? ['--redis-url', redis.url] : [])]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await redis?.stop();
+  });
 
-describe('the README curl tour', () => {
   it('works pasted in order into bash against a fresh server', async () => {
     expect(tour).toMatch(/^P=http:\/\/127\.0\.0\.1:8080$/m);
     const script = tour.replace(/^P=.*$/m, `P=${server.url}`);

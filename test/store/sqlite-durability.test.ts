@@ -12,7 +12,7 @@ import { migrations } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { StoreOpenError } from '../../src/store/sqlite/store-open-error.js';
 import { repoRoot, tempDir } from '../support/process.js';
-import { draft } from './store.contract.js';
+import { draft, expectKeptAcrossReopen } from './store.contract.js';
 
 const root = tempDir('parley-sqlite-');
 const log = createLogger('silent');
@@ -30,29 +30,9 @@ function inspect<T>(dataDir: string, read: (db: Database.Database) => T): T {
 }
 
 describe('the SQLite store across restarts', () => {
-  it('keeps users, groups, sessions, queues and cursors after a close and reopen', async () => {
+  it('keeps users, groups, sessions, queues, cursors and read marks after a close and reopen, and continues the ids', async () => {
     const dir = freshDir();
-    const store = await open(dir);
-    await store.insertUser({ name: 'alice', passwordHash: 'scrypt$a', createdAt: 1 });
-    await store.insertGroup({ name: 'team', members: ['alice', 'bob'], createdBy: 'alice', createdAt: 2 });
-    await store.insertSession({ tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4 });
-    const first = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
-    const second = await store.appendMessage(draft(['bob'], { text: 'two' }));
-    store.markDelivered('bob', first);
-    await store.close();
-
-    const reopened = await open(dir);
-    expect(await reopened.loadUsers()).toEqual([{ name: 'alice', passwordHash: 'scrypt$a', createdAt: 1 }]);
-    expect(await reopened.loadGroups()).toEqual([{ name: 'team', members: ['alice', 'bob'], createdBy: 'alice', createdAt: 2 }]);
-    expect(await reopened.findSession('a'.repeat(64))).toEqual({ tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4 });
-    expect(await reopened.lastMessageId()).toBe(second);
-    expect((await reopened.loadCursors()).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
-      { name: 'alice', deliveredId: 0, prunedId: 0, pending: 0 },
-      { name: 'bob', deliveredId: first, prunedId: 0, pending: 1 },
-      { name: 'carol', deliveredId: 0, prunedId: 0, pending: 1 },
-    ]);
-    expect((await reopened.readQueue('bob', 0, 10)).rows.map((r) => r.text)).toEqual(['one', 'two']);
-    await reopened.close();
+    await expectKeptAcrossReopen(() => open(dir));
   });
 
   it('continues the ids after a reopen even when every message was pruned', async () => {

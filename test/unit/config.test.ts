@@ -27,6 +27,15 @@ describe('configuration', () => {
     expect(() => config([], { PARLEY_HEARTBEAT_MS: '-5' })).toThrow(/--heartbeat-ms \/ PARLEY_HEARTBEAT_MS/);
     expect(() => config(['--scrypt-cost', '1000'])).toThrow(/power of two/);
     expect(() => config(['--no-such-flag'])).toThrow(ConfigError);
+    expect(() => config(['--store', 'redis', '--redis-url', 'http://127.0.0.1:6379'])).toThrow(/--redis-url \/ PARLEY_REDIS_URL: .*redis:\/\/ or rediss:\/\//);
+  });
+
+  it('takes a Redis URL with credentials and a database, or a TLS one', () => {
+    expect(config(['--store', 'redis'], { PARLEY_REDIS_URL: 'rediss://user:secret@redis.internal:6380/2' })).toMatchObject({
+      store: 'redis',
+      redisUrl: 'rediss://user:secret@redis.internal:6380/2',
+      redisPrefix: 'parley:',
+    });
   });
 
   it('freezes the result', () => {

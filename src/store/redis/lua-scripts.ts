@@ -1,0 +1,446 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The Lua scripts of the Redis store: each runs as one atomic step on the server. ARGV[1] is always the key
+ * prefix; the keys under it (see src/store/redis/redis-store.ts) are built inside the scripts, since a message's
+ * keys depend on the id the script assigns and on its recipients. That is fine on one Redis (with or without
+ * replicas) and impossible on Redis Cluster, which the `no-cluster` flag makes explicit.
+ */
+export interface LuaScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+/**
+ * Helpers every script starts with. Positions and scores stay strings where they are passed back to Redis:
+ * Lua prints a number of more than 14 digits as `1e+15`.
+ */
+const helpers = `
+local P = ARGV[1]
+local function num(s) return tonumber(s) or 0 end
+local function higher(a, b) if num(a) >= num(b) then return a end return b end
+local function sender(id) return redis.call('HGET', P .. 'm:' .. id, 'f') end
+local function joined_of(name) return redis.call('HGET', P .. 'joined', name) or '0' end
+local function taken(name)
+  return redis.call('HEXISTS', P .. 'users', name) == 1 or redis.call('HEXISTS', P .. 'groups', name) == 1
+end
+
+-- How far retention removed what a user reads: their own queue, and the broadcast log once it reached past
+-- the position they registered at.
+local function pruned_of(name, joined)
+  local own = redis.call('ZSCORE', P .. 'pruned', name) or '0'
+  local log = redis.call('GET', P .. 'bpruned') or '0'
+  if num(joined) < num(log) then return higher(own, log) end
+  return own
+end
+
+-- Up to limit members of the sorted set key, by score from start on, that keep (if any) accepts, read limit
+-- at a time.
+local function walk(key, start, limit, keep)
+  local out = {}
+  while limit > 0 do
+    local ids = redis.call('ZRANGE', key, start, '+inf', 'BYSCORE', 'LIMIT', 0, limit)
+    for _, id in ipairs(ids) do
+      if keep == nil or keep(id) then
+        out[#out + 1] = id
+        if #out == limit then return out end
+      end
+    end
+    if #ids < limit then break end
+    start = '(' .. ids[#ids]
+  end
+  return out
+end
+
+-- Appends a message as six fields: id, from, kind, group ('' for none), text, sentAt.
+local function push_row(out, id)
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's')
+  if not m[1] then return end
+  out[#out + 1] = id
+  out[#out + 1] = m[1]
+  out[#out + 1] = m[2]
+  out[#out + 1] = m[3] or ''
+  out[#out + 1] = m[4]
+  out[#out + 1] = m[5]
+end
+
+-- Removes a message and its places in its conversation.
+local function forget(id)
+  local m = P .. 'm:' .. id
+  local filed = redis.call('HMGET', m, 'c', 'f')
+  redis.call('DEL', m)
+  if not filed[1] then return end
+  redis.call('ZREM', P .. 'v:' .. filed[1], id)
+  redis.call('ZREM', P .. 'o:' .. filed[1] .. ':' .. filed[2], id)
+end
+
+-- Files a user under retention's due list, scored by when the oldest message on their queue was sent, while
+-- that one is delivered; takes them off it otherwise.
+local function note_due(name)
+  local head = redis.call('ZRANGE', P .. 'q:' .. name, 0, 0)[1]
+  local delivered = redis.call('ZSCORE', P .. 'delivered', name)
+  if head and delivered and num(head) <= num(delivered) then
+    redis.call('ZADD', P .. 'due', redis.call('HGET', P .. 'm:' .. head, 's') or '0', name)
+  else
+    redis.call('ZREM', P .. 'due', name)
+  end
+end
+`;
+
+function script(name: string, access: 'reads' | 'writes', body: string): LuaScript {
+  // A script that may write is refused as a whole when Redis is out of memory, never cut halfway.
+  const flags = access === 'reads' ? 'no-writes,no-cluster' : 'no-cluster';
+  const source = `#!lua flags=${flags}\n${helpers}\n${body}`;
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/** ARGV: prefix, name, user JSON. Resolves 1, or 0 writing nothing when a user or group has the name. */
+export const insertUser = script(
+  'insertUser',
+  'writes',
+  `
+local name = ARGV[2]
+if taken(name) then return 0 end
+redis.call('HSET', P .. 'users', name, ARGV[3])
+-- Broadcasts appended after this one reach the new user.
+local joined = redis.call('GET', P .. 'id') or '0'
+redis.call('HSET', P .. 'joined', name, joined)
+redis.call('SADD', P .. 'cursors', name)
+redis.call('ZADD', P .. 'floors', higher(joined, redis.call('ZSCORE', P .. 'delivered', name) or '0'), name)
+return 1
+`,
+);
+
+/** ARGV: prefix, name, group JSON. Resolves 1, or 0 writing nothing when a user or group has the name. */
+export const insertGroup = script(
+  'insertGroup',
+  'writes',
+  `
+local name = ARGV[2]
+if taken(name) then return 0 end
+redis.call('HSET', P .. 'groups', name, ARGV[3])
+return 1
+`,
+);
+
+/** ARGV: prefix, token hash, expiresAt. An unknown session stays unknown. */
+export const touchSession = script(
+  'touchSession',
+  'writes',
+  `
+local key = P .. 's:' .. ARGV[2]
+if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'e', ARGV[3]) end
+return 0
+`,
+);
+
+/**
+ * ARGV: prefix, kind, from, group ('' for none), text, sentAt, conversation key, recipients... Assigns the next
+ * id and stores the message, its place in its conversation and on every recipient's queue (or in the broadcast
+ * log, which is the broadcasts' conversation), all in one step. Resolves with the id.
+ */
+export const appendMessage = script(
+  'appendMessage',
+  'writes',
+  `
+local kind, from, group, conversation = ARGV[2], ARGV[3], ARGV[4], ARGV[7]
+local id = string.format('%d', redis.call('INCR', P .. 'id'))
+local recipients = #ARGV - 7
+if kind ~= 'broadcast' and recipients == 0 then return id end
+local m = P .. 'm:' .. id
+redis.call('HSET', m, 'f', from, 'k', kind, 't', ARGV[5], 's', ARGV[6], 'c', conversation)
+if group ~= '' then redis.call('HSET', m, 'g', group) end
+redis.call('ZADD', P .. 'v:' .. conversation, id, id)
+redis.call('ZADD', P .. 'o:' .. conversation .. ':' .. from, id, id)
+if kind == 'broadcast' then return id end
+-- Queue entries still referring to the message: the last one retention removes takes the message with it.
+redis.call('HSET', m, 'r', recipients)
+if kind == 'direct' then
+  redis.call('SADD', P .. 'peers:' .. from, ARGV[8])
+  redis.call('SADD', P .. 'peers:' .. ARGV[8], from)
+end
+for i = 8, #ARGV do
+  redis.call('ZADD', P .. 'q:' .. ARGV[i], id, id)
+  redis.call('SADD', P .. 'cursors', ARGV[i])
+end
+return id
+`,
+);
+
+/**
+ * ARGV: prefix, recipient, after, limit. Resolves with the recipient's pruned position, then up to `limit` rows
+ * (see push_row): their queue merged by id with the broadcasts after the position they registered at, less
+ * their own.
+ */
+export const readQueue = script(
+  'readQueue',
+  'reads',
+  `
+local name, after, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+if redis.call('SISMEMBER', P .. 'cursors', name) == 0 then return {'0'} end
+local joined = joined_of(name)
+local out = {pruned_of(name, joined)}
+local queued = walk(P .. 'q:' .. name, '(' .. after, limit)
+local logged = walk(P .. 'v:b', '(' .. higher(after, joined), limit, function(id) return sender(id) ~= name end)
+local i, j = 1, 1
+for _ = 1, limit do
+  local a, b = queued[i], logged[j]
+  if a == nil and b == nil then break end
+  if b == nil or (a ~= nil and num(a) < num(b)) then
+    push_row(out, a)
+    i = i + 1
+  else
+    push_row(out, b)
+    j = j + 1
+  end
+end
+return out
+`,
+);
+
+/** ARGV: prefix, names... Resolves with delivered, pruned and pending for each name, in order. */
+export const readCursors = script(
+  'readCursors',
+  'reads',
+  `
+local out = {}
+for i = 2, #ARGV do
+  local name = ARGV[i]
+  local delivered = redis.call('ZSCORE', P .. 'delivered', name) or '0'
+  out[#out + 1] = delivered
+  out[#out + 1] = pruned_of(name, joined_of(name))
+  out[#out + 1] = redis.call('ZCOUNT', P .. 'q:' .. name, '(' .. delivered, '+inf')
+end
+return out
+`,
+);
+
+/**
+ * ARGV: prefix, conversation key, before, limit, reader, '1' for the broadcasts. Resolves with up to `limit`
+ * rows, newest first; of the broadcasts, those appended after the reader registered, which include every one
+ * they sent.
+ */
+export const readConversation = script(
+  'readConversation',
+  'reads',
+  `
+local key, before, limit, reader = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local floor = '-inf'
+if ARGV[6] == '1' then floor = '(' .. joined_of(reader) end
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', P .. 'v:' .. key, '(' .. before, floor, 'BYSCORE', 'REV', 'LIMIT', 0, limit)) do
+  push_row(out, id)
+end
+return out
+`,
+);
+
+/**
+ * ARGV: prefix, conversation key, reader, the conversation's name, '1' for the broadcasts. Resolves with
+ * {readId, unread}: two counts by position, whatever the number of unread messages.
+ */
+export const summarize = script(
+  'summarize',
+  'reads',
+  `
+local key, reader = ARGV[2], ARGV[3]
+local read = redis.call('ZSCORE', P .. 'read:' .. reader, ARGV[4]) or '0'
+local floor = read
+if ARGV[5] == '1' then floor = higher(read, joined_of(reader)) end
+local all = redis.call('ZCOUNT', P .. 'v:' .. key, '(' .. floor, '+inf')
+local own = redis.call('ZCOUNT', P .. 'o:' .. key .. ':' .. reader, '(' .. floor, '+inf')
+return {read, all - own}
+`,
+);
+
+/** ARGV: prefix, then name and id pairs. Moves each delivered position forward, never back. */
+export const markDelivered = script(
+  'markDelivered',
+  'writes',
+  `
+for i = 2, #ARGV, 2 do
+  local name, id = ARGV[i], ARGV[i + 1]
+  redis.call('SADD', P .. 'cursors', name)
+  redis.call('ZADD', P .. 'delivered', 'GT', id, name)
+  redis.call('ZADD', P .. 'floors', 'XX', 'GT', id, name)
+  note_due(name)
+end
+return 0
+`,
+);
+
+/**
+ * ARGV: prefix, olderThan, batch. Removes up to `batch` delivered queue entries sent before `olderThan`, oldest
+ * first, user by user from the due list, raising each user's pruned position. Resolves with how many went.
+ */
+export const pruneQueues = script(
+  'pruneQueues',
+  'writes',
+  `
+local older, batch = ARGV[2], tonumber(ARGV[3])
+local removed = 0
+while removed < batch do
+  local name = redis.call('ZRANGE', P .. 'due', '-inf', '(' .. older, 'BYSCORE', 'LIMIT', 0, 1)[1]
+  if not name then break end
+  local q = P .. 'q:' .. name
+  local delivered = redis.call('ZSCORE', P .. 'delivered', name) or '0'
+  local through
+  for _, id in ipairs(redis.call('ZRANGE', q, '-inf', delivered, 'BYSCORE', 'LIMIT', 0, batch - removed)) do
+    local m = P .. 'm:' .. id
+    if num(redis.call('HGET', m, 's')) >= num(older) then break end
+    through = id
+    removed = removed + 1
+    if redis.call('HINCRBY', m, 'r', -1) <= 0 then forget(id) end
+  end
+  if through then
+    redis.call('ZREMRANGEBYSCORE', q, '-inf', through)
+    redis.call('ZADD', P .. 'pruned', 'GT', through, name)
+  end
+  -- Its new head: due again, later, or not at all. Either way this user is not picked again for the same head.
+  note_due(name)
+end
+return removed
+`,
+);
+
+/**
+ * ARGV: prefix, room. Resolves with the number of floors (0 to 2), the two lowest user floors as name and
+ * floor, then the oldest `room` broadcasts as id, from and sentAt.
+ */
+export const broadcastCandidates = script(
+  'broadcastCandidates',
+  'reads',
+  `
+local floors = redis.call('ZRANGE', P .. 'floors', 0, 1, 'WITHSCORES')
+local out = {#floors / 2}
+for _, v in ipairs(floors) do out[#out + 1] = v end
+for _, id in ipairs(redis.call('ZRANGE', P .. 'v:b', 0, tonumber(ARGV[2]) - 1)) do
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 's')
+  out[#out + 1] = id
+  out[#out + 1] = m[1] or ''
+  out[#out + 1] = m[2] or '0'
+end
+return out
+`,
+);
+
+/** ARGV: prefix, through. Removes the broadcasts up to `through` and records how far; resolves with how many went. */
+export const forgetBroadcasts = script(
+  'forgetBroadcasts',
+  'writes',
+  `
+local through = ARGV[2]
+local ids = redis.call('ZRANGE', P .. 'v:b', '-inf', through, 'BYSCORE')
+for _, id in ipairs(ids) do forget(id) end
+if num(through) > num(redis.call('GET', P .. 'bpruned')) then redis.call('SET', P .. 'bpruned', through) end
+return #ids
+`,
+);
+
+
+/** ARGV: prefix, token hash, user, created, expires. Files the session under its user too, for the operator commands. */
+export const insertSession = script(
+  'insertSession',
+  'writes',
+  `
+redis.call('HSET', P .. 's:' .. ARGV[2], 'u', ARGV[3], 'c', ARGV[4], 'e', ARGV[5])
+redis.call('SADD', P .. 'us:' .. ARGV[3], ARGV[2])
+return 1
+`,
+);
+
+/** ARGV: prefix, token hash. */
+export const deleteSession = script(
+  'deleteSession',
+  'writes',
+  `
+local user = redis.call('HGET', P .. 's:' .. ARGV[2], 'u')
+redis.call('DEL', P .. 's:' .. ARGV[2])
+if user then redis.call('SREM', P .. 'us:' .. user, ARGV[2]) end
+return 1
+`,
+);
+
+/** ARGV: prefix, user. Resolves with how many sessions went. */
+export const deleteSessionsOf = script(
+  'deleteSessionsOf',
+  'writes',
+  `
+local tokens = redis.call('SMEMBERS', P .. 'us:' .. ARGV[2])
+for _, token in ipairs(tokens) do redis.call('DEL', P .. 's:' .. token) end
+redis.call('DEL', P .. 'us:' .. ARGV[2])
+return #tokens
+`,
+);
+
+/** ARGV: prefix, name, password hash. Resolves 1, or 0 for an unknown user. */
+export const setPasswordHash = script(
+  'setPasswordHash',
+  'writes',
+  `
+local json = redis.call('HGET', P .. 'users', ARGV[2])
+if not json then return 0 end
+local user = cjson.decode(json)
+user.passwordHash = ARGV[3]
+redis.call('HSET', P .. 'users', ARGV[2], cjson.encode(user))
+return 1
+`,
+);
+
+/**
+ * ARGV: prefix, name. Deletes a user: account, sessions, queue (a text only they held goes with it), positions,
+ * peers and read marks, and their place in every group (a group left empty goes). Resolves 1, or 0 if unknown.
+ */
+export const deleteUser = script(
+  'deleteUser',
+  'writes',
+  `
+local name = ARGV[2]
+if redis.call('HDEL', P .. 'users', name) == 0 then return 0 end
+for _, token in ipairs(redis.call('SMEMBERS', P .. 'us:' .. name)) do redis.call('DEL', P .. 's:' .. token) end
+for _, id in ipairs(redis.call('ZRANGE', P .. 'q:' .. name, 0, -1)) do
+  if redis.call('HINCRBY', P .. 'm:' .. id, 'r', -1) <= 0 then forget(id) end
+end
+for _, peer in ipairs(redis.call('SMEMBERS', P .. 'peers:' .. name)) do redis.call('SREM', P .. 'peers:' .. peer, name) end
+redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'peers:' .. name, P .. 'read:' .. name)
+for _, set in ipairs({ 'delivered', 'pruned', 'floors', 'due' }) do redis.call('ZREM', P .. set, name) end
+redis.call('HDEL', P .. 'joined', name)
+redis.call('SREM', P .. 'cursors', name)
+local groups = redis.call('HGETALL', P .. 'groups')
+for i = 1, #groups, 2 do
+  local group = cjson.decode(groups[i + 1])
+  local members, found = {}, false
+  for _, member in ipairs(group.members) do
+    if member == name then found = true else members[#members + 1] = member end
+  end
+  if found and #members == 0 then
+    redis.call('HDEL', P .. 'groups', groups[i])
+  elseif found then
+    group.members = members
+    redis.call('HSET', P .. 'groups', groups[i], cjson.encode(group))
+  end
+end
+return 1
+`,
+);
+
+export const allScripts: readonly LuaScript[] = [
+  insertUser,
+  insertGroup,
+  touchSession,
+  appendMessage,
+  readQueue,
+  readCursors,
+  readConversation,
+  summarize,
+  markDelivered,
+  pruneQueues,
+  broadcastCandidates,
+  forgetBroadcasts,
+  insertSession,
+  deleteSession,
+  deleteSessionsOf,
+  setPasswordHash,
+  deleteUser,
+];

@@ -1,0 +1,341 @@
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ErrorReply,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+} from '@redis/client';
+import type { Logger } from 'pino';
+import { ChatError } from '../../core/errors.js';
+import type { Message, MessageKind } from '../../core/msgform.js';
+import { deliveredToAll, type Floor } from '../broadcast-floor.js';
+import { conversationKey, keyOfMessage } from '../conversation-key.js';
+import type {
+  ConversationRef,
+  ConversationSummary,
+  NewMessage,
+  PruneResult,
+  QueueCursor,
+  QueuePage,
+  RetentionPolicy,
+  Store,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from '../store.js';
+import type { RedisConnection } from './connect-redis.js';
+import * as lua from './lua-scripts.js';
+import { ScriptRunner } from './script-runner.js';
+
+/** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
+export interface RedisDeps {
+  readonly redis: RedisConnection;
+  /** Every key starts with it (`parley:`), so that other data, other deployments or tests can share the Redis. */
+  readonly keyPrefix: string;
+  readonly log: Logger;
+}
+
+export interface RedisOptions {
+  /**
+   * Delivered positions are gathered this long and written in one script (ms), as in the SQLite store: a
+   * broadcast to thousands of online users moves thousands of them. A crash loses at most this much of them.
+   * @default 1_000
+   */
+  readonly markDelayMs: number;
+}
+
+/** How long a client refused for want of Redis is asked to wait (ms): reconnect attempts back off to 1 s. */
+const retryAfterMs = 1_000;
+/** Names or positions sent to one script at most, so that none holds Redis for long. */
+const chunk = 500;
+
+/**
+ * The shared store: everything lives in one Redis, under `keyPrefix` (P below), and any number of Parley
+ * processes may use it at once. Every step that must be atomic is one Lua script (src/store/redis/lua-scripts.ts).
+ *
+ *   P id                  the last id assigned (INCR): ids strictly increase across every process
+ *   P users, P groups     hashes, name -> JSON
+ *   P s:<token hash>      a session: hash of u (user), c (created), e (expires);  P us:<name>  its user's tokens
+ *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
+ *                         c (its conversation key), r (queue entries still referring to it)
+ *   P q:<name>            a user's queue: sorted set of message ids, scored by id
+ *   P v:<conversation>    a conversation (src/store/conversation-key.ts), ids scored by id; P v:b, the
+ *                         broadcasts, is also the shared broadcast log
+ *   P o:<conversation>:<sender>  the same, of one sender's messages only: unread counts are two ZCOUNTs
+ *   P peers:<name>        set of direct peers;  P read:<name>  sorted set, conversation name -> read mark
+ *   P cursors             set of every name with a cursor
+ *   P delivered, P pruned sorted sets, name -> position (ZADD GT: they never move back)
+ *   P joined              hash, user -> the last id assigned when they registered
+ *   P floors              sorted set, user -> max(delivered, joined): the lowest decide when a broadcast may go
+ *   P due                 sorted set, user -> sentAt of their oldest queued message once delivered: what
+ *                         retention may remove, found without scanning every user
+ *   P bpruned             how far the broadcast log was pruned; raises the pruned position of everyone
+ *                         registered before it, at read time, instead of writing to every user
+ *
+ * Ordering: every call is one command on one connection, sent at once; Redis runs them in that order and the
+ * replies, hence the promises, come back in it. Durability: a promise resolves once Redis has applied the write;
+ * what survives a crash of Redis then depends on its `appendfsync` (see the README).
+ */
+export class RedisStore implements Store {
+  private readonly redis: RedisConnection;
+  private readonly prefix: string;
+  private readonly log: Logger;
+  private readonly scripts: ScriptRunner;
+  private readonly markDelayMs: number;
+  /** Delivered positions waiting to be written, coalesced per user. */
+  private marks = new Map<string, number>();
+  private markTimer: NodeJS.Timeout | undefined;
+  /** Commands sent and not yet answered, for close to wait for. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor({ redis, keyPrefix, log }: RedisDeps, options: Partial<RedisOptions> = {}) {
+    this.redis = redis;
+    this.prefix = keyPrefix;
+    this.log = log;
+    this.markDelayMs = options.markDelayMs ?? 1_000;
+    this.scripts = new ScriptRunner(redis, lua.allScripts, log);
+    this.scripts.load();
+  }
+
+  async lastMessageId(): Promise<number> {
+    return Number((await this.guard(this.redis.get(this.key('id')))) ?? 0);
+  }
+
+  async loadUsers(): Promise<StoredUser[]> {
+    const entries = Object.entries(await this.guard(this.redis.hGetAll(this.key('users'))));
+    const users = entries.map(([name, json]) => ({ name, ...(JSON.parse(json) as Omit<StoredUser, 'name'>) }));
+    return users.sort(byCreation);
+  }
+
+  async loadGroups(): Promise<StoredGroup[]> {
+    const entries = Object.entries(await this.guard(this.redis.hGetAll(this.key('groups'))));
+    const groups = entries.map(([name, json]) => ({ name, ...(JSON.parse(json) as Omit<StoredGroup, 'name'>) }));
+    return groups.sort(byCreation);
+  }
+
+  async loadCursors(): Promise<QueueCursor[]> {
+    this.flushMarks();
+    const names = await this.guard(this.redis.sMembers(this.key('cursors')));
+    const cursors: QueueCursor[] = [];
+    for (let i = 0; i < names.length; i += chunk) {
+      const some = names.slice(i, i + chunk);
+      const reply = (await this.run(lua.readCursors, some)) as (string | number)[];
+      some.forEach((name, j) => {
+        cursors.push({ name, deliveredId: Number(reply[3 * j]), prunedId: Number(reply[3 * j + 1]), pending: Number(reply[3 * j + 2]) });
+      });
+    }
+    return cursors;
+  }
+
+  async insertUser(user: StoredUser): Promise<boolean> {
+    const json = JSON.stringify({ passwordHash: user.passwordHash, createdAt: user.createdAt });
+    return (await this.run(lua.insertUser, [user.name, json])) === 1;
+  }
+
+  async insertGroup(group: StoredGroup): Promise<boolean> {
+    const json = JSON.stringify({ members: group.members, createdBy: group.createdBy, createdAt: group.createdAt });
+    return (await this.run(lua.insertGroup, [group.name, json])) === 1;
+  }
+
+  async insertSession(session: StoredSession): Promise<void> {
+    await this.run(lua.insertSession, [session.tokenHash, session.username, session.createdAt, session.expiresAt]);
+  }
+
+  async findSession(tokenHash: string): Promise<StoredSession | undefined> {
+    const [username, createdAt, expiresAt] = await this.guard(this.redis.hmGet(this.key(`s:${tokenHash}`), ['u', 'c', 'e']));
+    if (username == null) return undefined;
+    return { tokenHash, username, createdAt: Number(createdAt), expiresAt: Number(expiresAt) };
+  }
+
+  async touchSession(tokenHash: string, expiresAt: number): Promise<void> {
+    await this.run(lua.touchSession, [tokenHash, expiresAt]);
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.run(lua.deleteSession, [tokenHash]);
+  }
+
+  async sessionsOf(username: string): Promise<StoredSession[]> {
+    const tokens = await this.guard(this.redis.sMembers(this.key(`us:${username}`)));
+    const sessions = await Promise.all(tokens.map((token) => this.findSession(token)));
+    return sessions.filter((s): s is StoredSession => s !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async deleteSessionsOf(username: string): Promise<number> {
+    return Number(await this.run(lua.deleteSessionsOf, [username]));
+  }
+
+  async setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
+    return (await this.run(lua.setPasswordHash, [name, passwordHash])) === 1;
+  }
+
+  async deleteUser(name: string): Promise<boolean> {
+    // A position still waiting to be written would bring the deleted user's cursor back.
+    this.marks.delete(name);
+    return (await this.run(lua.deleteUser, [name])) === 1;
+  }
+
+  async appendMessage(message: NewMessage): Promise<number> {
+    const recipients = message.kind === 'broadcast' ? [] : message.recipients;
+    const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), ...recipients];
+    return Number(await this.run(lua.appendMessage, args));
+  }
+
+  async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
+    const reply = (await this.run(lua.readQueue, [recipient, afterId, limit])) as string[];
+    return { prunedId: Number(reply[0]), rows: toMessages(reply, 1).map((m) => ({ ...m, to: recipient })) };
+  }
+
+  markDelivered(recipient: string, id: number): void {
+    if (id <= (this.marks.get(recipient) ?? 0)) return;
+    this.marks.set(recipient, id);
+    if (this.closed) return;
+    this.markTimer ??= setTimeout(() => this.flushMarks(), this.markDelayMs);
+    this.markTimer.unref();
+  }
+
+  async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
+    const key = conversationKey(reader, conversation);
+    const broadcast = conversation.kind === 'broadcast' ? '1' : '0';
+    return toMessages((await this.run(lua.readConversation, [key, beforeId, limit, reader, broadcast])) as string[], 0);
+  }
+
+  async directPeers(reader: string): Promise<string[]> {
+    return (await this.guard(this.redis.sMembers(this.key(`peers:${reader}`)))).sort();
+  }
+
+  async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
+    const key = conversationKey(reader, conversation);
+    const broadcast = conversation.kind === 'broadcast' ? '1' : '0';
+    const [counts, [last]] = await Promise.all([
+      this.run(lua.summarize, [key, reader, conversation.with, broadcast]) as Promise<[string, number]>,
+      this.readConversation(reader, conversation, Number.MAX_SAFE_INTEGER, 1),
+    ]);
+    const summary = { unread: Number(counts[1]), readId: Number(counts[0]) };
+    return last ? { last, ...summary } : summary;
+  }
+
+  async markRead(reader: string, conversation: ConversationRef, upTo: number): Promise<void> {
+    await this.guard(this.redis.zAdd(this.key(`read:${reader}`), { score: upTo, value: conversation.with }, { comparison: 'GT' }));
+  }
+
+  async prune(policy: RetentionPolicy): Promise<PruneResult> {
+    // What was delivered decides what may go: the positions go out first, on the same connection.
+    this.flushMarks();
+    try {
+      let removed = Number(await this.run(lua.pruneQueues, [policy.olderThan, policy.batch]));
+      removed += await this.pruneBroadcasts(policy.olderThan, policy.batch - removed);
+      return { removed };
+    } catch (err) {
+      // Retention runs in the background and tries again on its next pass; the outage is logged where it is watched.
+      if (err instanceof ChatError && err.code === 'unavailable') return { removed: 0 };
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.flushMarks();
+    this.scripts.detach();
+    // The replies in flight arrive first, while the connection still fails them if its socket dies (the
+    // client's own graceful close would wait for ever then); what is left to cut is the socket.
+    await Promise.allSettled(this.inFlight);
+    this.redis.destroy();
+  }
+
+  /** The oldest broadcasts that every user they reach has had delivered, up to `room` of them. */
+  private async pruneBroadcasts(olderThan: number, room: number): Promise<number> {
+    if (room <= 0) return 0;
+    const reply = (await this.run(lua.broadcastCandidates, [room])) as (string | number)[];
+    const floorCount = Number(reply[0]);
+    const floors: Floor[] = [];
+    for (let i = 0; i < floorCount; i++) floors.push({ name: String(reply[1 + 2 * i]), floor: Number(reply[2 + 2 * i]) });
+    let through = 0;
+    for (let i = 1 + 2 * floorCount; i < reply.length; i += 3) {
+      const id = Number(reply[i]);
+      if (Number(reply[i + 2]) >= olderThan || !deliveredToAll({ id, from: String(reply[i + 1]) }, floors)) break;
+      through = id;
+    }
+    // Safe to decide here and remove in another step: floors only rise, and users registered since sit above.
+    return through === 0 ? 0 : Number(await this.run(lua.forgetBroadcasts, [through]));
+  }
+
+  /** Writes the delivered positions now, in call order with whatever is sent after; kept for later if Redis refuses. */
+  private flushMarks(): void {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    if (this.marks.size === 0) return;
+    const writing = [...this.marks];
+    this.marks = new Map();
+    for (let i = 0; i < writing.length; i += chunk) {
+      const some = writing.slice(i, i + chunk);
+      this.run(lua.markDelivered, some.flat()).catch((err: unknown) => {
+        // Kept for the next write; after close there is none, which costs repeats, never losses (see Store).
+        for (const [name, id] of some) this.markDelivered(name, id);
+        if (!(err instanceof ChatError)) this.log.error({ err }, 'writing delivered positions failed');
+        else if (this.closed) this.log.warn({ users: some.length }, 'closed without writing some delivered positions: Redis is unreachable');
+      });
+    }
+  }
+
+  private run(script: lua.LuaScript, args: readonly (string | number)[]): Promise<unknown> {
+    return this.guard(this.scripts.run(script, [this.prefix, ...args]));
+  }
+
+  /** Failures to reach Redis become `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
+  private guard<T>(pending: Promise<T>): Promise<T> {
+    const guarded = pending.catch((err: unknown) => {
+      throw unreachable(err) ? new ChatError('unavailable', 'the store is unreachable; try again shortly', undefined, retryAfterMs) : err;
+    });
+    this.inFlight.add(guarded);
+    const settled = () => this.inFlight.delete(guarded);
+    guarded.then(settled, settled);
+    return guarded;
+  }
+
+  private key(name: string): string {
+    return this.prefix + name;
+  }
+}
+
+/**
+ * Whether an error means Redis cannot take commands now (connection lost, closed or timed out; Redis loading,
+ * busy, read-only or out of memory), as opposed to a command it rejected.
+ */
+function unreachable(err: unknown): boolean {
+  if (err instanceof ErrorReply) return /^(LOADING|BUSY|READONLY|MASTERDOWN|OOM|NOREPLICAS|TRYAGAIN)\b/.test(err.message);
+  if (connectionErrors.some((type) => err instanceof type)) return true;
+  // A socket error (ECONNRESET, EPIPE, ...) that failed the commands in flight.
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+}
+
+const connectionErrors = [
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+];
+
+/** Rows of six fields (see push_row in the scripts) from `start` on. */
+function toMessages(reply: readonly string[], start: number): Message[] {
+  const out: Message[] = [];
+  for (let i = start; i + 5 < reply.length; i += 6) {
+    const base = { id: Number(reply[i]), from: reply[i + 1]!, kind: reply[i + 2] as MessageKind, text: reply[i + 4]!, sentAt: Number(reply[i + 5]) };
+    out.push(reply[i + 3] === '' ? base : { ...base, group: reply[i + 3]! });
+  }
+  return out;
+}
+
+function byCreation(a: { name: string; createdAt: number }, b: { name: string; createdAt: number }): number {
+  return a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}

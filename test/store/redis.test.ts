@@ -1,0 +1,99 @@
+import { createClient } from '@redis/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { createStore } from '../../src/store/create-store.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { describeStore, draft, expectKeptAcrossReopen } from './store.contract.js';
+
+let redis: RedisServer;
+let prefixes = 0;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+/** A key prefix no other test uses. */
+const freshPrefix = () => `t${++prefixes}:`;
+const open = (redisPrefix: string) => createStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
+
+describeStore('redis', () => open(freshPrefix()));
+
+/** Every key in the Redis, read with a connection of its own. */
+async function keysOf(prefix: string): Promise<string[]> {
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  try {
+    return (await client.keys(`${prefix}*`)).sort();
+  } finally {
+    await client.close();
+  }
+}
+
+function expectRising(ids: readonly number[]): void {
+  for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
+}
+
+describe('the Redis store across reopens', () => {
+  it('shows a new store object on the same prefix everything the first one wrote, and continues its ids', async () => {
+    const prefix = freshPrefix();
+    await expectKeptAcrossReopen(() => open(prefix));
+  });
+
+  it('keeps a message once whatever the number of recipients, drops it once nobody holds it, and writes only under its prefix', async () => {
+    const prefix = freshPrefix();
+    const before = new Set(await keysOf(''));
+    const store = await open(prefix);
+    const id = await store.appendMessage(draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }));
+    expect((await keysOf('')).filter((key) => !before.has(key) && !key.startsWith(prefix))).toEqual([]);
+    expect((await keysOf(prefix)).filter((key) => key.startsWith(`${prefix}m:`))).toEqual([`${prefix}m:${id}`]);
+    for (const name of ['bob', 'carol']) store.markDelivered(name, id);
+    expect(await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).toEqual({ removed: 2 });
+    expect(await keysOf(prefix)).toContain(`${prefix}m:${id}`);
+    store.markDelivered('dave', id);
+    expect(await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).toEqual({ removed: 1 });
+    await store.close();
+    // What is left is bookkeeping: the id counter, the cursors and their positions.
+    expect((await keysOf(prefix)).filter((key) => /:(m|q|v|o):/.test(key))).toEqual([]);
+  });
+});
+
+describe('two store objects on one Redis, as two processes', () => {
+  it('keep ids strictly increasing for every recipient when both append at once, and lose nothing', async () => {
+    const prefix = freshPrefix();
+    const [one, two] = [await open(prefix), await open(prefix)];
+    for (const name of ['alice', 'bob', 'carol']) await one.insertUser({ name, passwordHash: 'x', createdAt: 1 });
+    // Each round fires ten appends on each connection without waiting, so that their scripts meet on the server;
+    // rounds follow each other, so that the two stores' ids interleave whatever the server's order within one.
+    const message = (from: string, i: number) =>
+      i % 10 === 9
+        ? draft([], { from, kind: 'broadcast', text: `${from} b${i}` })
+        : draft(i % 2 ? ['bob'] : ['bob', 'carol'], { from, kind: 'group', group: 'team', text: `${from} ${i}` });
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      const indexes = Array.from({ length: 10 }, (_, i) => 10 * round + i);
+      const [ones, twos] = await Promise.all([
+        Promise.all(indexes.map((i) => one.appendMessage(message('alice', i)))),
+        Promise.all(indexes.map((i) => two.appendMessage(message('dora', i)))),
+      ]);
+      a.push(...ones);
+      b.push(...twos);
+    }
+    for (const ids of [a, b]) expectRising(ids);
+    expect(a[a.length - 1]).toBeGreaterThan(b[0]!);
+    expect(b[b.length - 1]).toBeGreaterThan(a[0]!);
+    const all = [...a, ...b].sort((x, y) => x - y);
+    expect(new Set(all).size).toBe(300);
+    expect(await two.lastMessageId()).toBe(all[all.length - 1]);
+
+    const bob = (await one.readQueue('bob', 0, 1_000)).rows.map((r) => r.id);
+    expect(bob).toEqual(all);
+    const carol = (await two.readQueue('carol', 0, 1_000)).rows;
+    expectRising(carol.map((r) => r.id));
+    // Of each store's 150, carol reads the 75 group messages to both and the 15 broadcasts.
+    expect(carol).toHaveLength(2 * (75 + 15));
+    await Promise.all([one.close(), two.close()]);
+  });
+});
