@@ -152,22 +152,26 @@ export async function settledRss(pid: number, ms: number): Promise<number> {
 /** Settle for memory readings (ms). */
 export const memorySettleMs = 3_000;
 
-/** Registers, opens `n` streams, lets the opening settle; the caller closes. */
-export async function goOnline(target: Target, n: number, settings: Settings): Promise<Online> {
+/**
+ * Registers, opens `n` streams, lets the opening settle; the caller closes. With `memory`, the server's RSS is
+ * read once settled before and after the opening; otherwise both are the reading of the moment.
+ */
+export async function goOnline(target: Target, n: number, settings: Settings, { memory = false } = {}): Promise<Online> {
+  const rss = () => (memory ? settledRss(target.pid, memorySettleMs) : Promise.resolve(rssBytes(target.pid)));
   const url = new URL(target.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const [senderToken] = await register(agent, url, [sender]);
   const users = userNames(n);
   const tokens = await register(agent, url, users);
-  const rssBefore = await settledRss(target.pid, memorySettleMs);
+  const rssBefore = await rss();
   const readers = await Readers.start(n);
   try {
     const opened = await readers.open(target.url, users.map((user, i) => ({ user, token: tokens[i]! })));
     if (opened.failed > 0) throw new Error(`${opened.failed} of ${n} streams failed to open: ${opened.firstError}`);
     settings.log(`${target.name}: ${n} streams open in ${opened.seconds.toFixed(1)} s`);
-    // Whatever the opening caused (presence) has gone through; then a moment for the heap to settle.
-    await readers.quiet(1_000);
-    const rssIdle = await settledRss(target.pid, memorySettleMs);
+    // Whatever the opening caused (presence) has gone through.
+    await readers.quiet(500);
+    const rssIdle = await rss();
     return {
       target,
       url,

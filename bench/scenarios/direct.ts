@@ -82,7 +82,7 @@ async function run(target: TargetName, streams: number, durationS: number, rate:
 
 export function direct(settings: Settings): Scenario<DirectResult> {
   const streams = scaled(1_000, settings, 10);
-  const durationS = scaled(10, settings, 2);
+  const durationS = scaled(5, settings, 2);
   const rate = 1_000;
   return {
     name: 'direct',

@@ -61,7 +61,7 @@ function windowFor(streams: number): number {
 
 async function measure(target: TargetName, plan: FanoutPlan, settings: Settings): Promise<FanoutResult> {
   return withServer(target, [], async (server) => {
-    const online = await goOnline(server, plan.streams, settings);
+    const online = await goOnline(server, plan.streams, settings, { memory: true });
     try {
       const check = emptyIntegrity();
       let acceptMs: number[] = [];

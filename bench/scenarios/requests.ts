@@ -56,7 +56,7 @@ function requestRow(key: string, figure: string, goal: string, max: number, resu
 }
 
 export function healthz(settings: Settings): Scenario<RequestResult> {
-  const durationS = scaled(10, settings, 2);
+  const durationS = scaled(5, settings, 2);
   return {
     name: 'healthz',
     targets,
@@ -78,7 +78,7 @@ export function healthz(settings: Settings): Scenario<RequestResult> {
 }
 
 export function postMessages(settings: Settings): Scenario<RequestResult> {
-  const durationS = scaled(10, settings, 2);
+  const durationS = scaled(5, settings, 2);
   return {
     name: 'post',
     targets,
