@@ -85,6 +85,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const rows: Row[] = [];
 const notes: string[] = [];
+// A stray rejection is a flaw of the harness, not a reason to lose the rest of an unattended run.
+process.on('unhandledRejection', (err) => {
+  notes.push(`unhandled: ${err instanceof Error ? err.message : String(err)}`);
+  settings.log(`unhandled: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+});
 for (const scenario of scenarios) {
   if (only && !only.includes(scenario.name)) continue;
   const results: Results<unknown> = {};

@@ -14,7 +14,8 @@ import { sentAtOf, stampedText } from './text.js';
 
 const progressEveryMs = 20;
 const streamAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
-const restAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+/** A probe is one request now and then: a connection of its own, never one the server may be closing. */
+const probeAgent = new Agent({ keepAlive: false });
 
 function newHistogram(): Histogram {
   return build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
@@ -195,7 +196,7 @@ async function reopen(command: Extract<Command, { op: 'reopen' }>): Promise<Reop
     if (res.statusCode !== 200 || command.probeToken === undefined) {
       return { status: res.statusCode ?? 0, ttfbMs, messages: stream.ids.length, ...(highest !== undefined ? { lastId: highest } : {}) };
     }
-    const answer = await postJson(restAgent, url, '/messages', { to: command.stream.user, text: stampedText(wallMs(), 64) }, command.probeToken);
+    const answer = await postJson(probeAgent, url, '/messages', { to: command.stream.user, text: stampedText(wallMs(), 64) }, command.probeToken);
     if (answer.status !== 202) throw new Error(`probe message: ${answer.status} ${JSON.stringify(answer.body)}`);
     const probeId = Number(answer.body.id);
     const arrived = await guard(

@@ -102,6 +102,14 @@ export async function withServer<T>(name: TargetName, extraArgs: readonly string
   }
 }
 
+/**
+ * Keep-alive connections for requests, each dropped after a second unused: well before the server's own idle
+ * timeout (5 s), so that a request never races the server closing its connection.
+ */
+export function restAgent(maxSockets = 64): Agent {
+  return new Agent({ keepAlive: true, maxSockets, timeout: 1_000 });
+}
+
 export function userNames(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `u${String(i).padStart(5, '0')}`);
 }
@@ -150,7 +158,7 @@ export async function settledRss(pid: number, ms: number): Promise<number> {
 }
 
 /** Settle for memory readings (ms). */
-export const memorySettleMs = 3_000;
+export const memorySettleMs = 2_000;
 
 /**
  * Registers, opens `n` streams, lets the opening settle; the caller closes. With `memory`, the server's RSS is
@@ -159,7 +167,7 @@ export const memorySettleMs = 3_000;
 export async function goOnline(target: Target, n: number, settings: Settings, { memory = false } = {}): Promise<Online> {
   const rss = () => (memory ? settledRss(target.pid, memorySettleMs) : Promise.resolve(rssBytes(target.pid)));
   const url = new URL(target.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = restAgent();
   const [senderToken] = await register(agent, url, [sender]);
   const users = userNames(n);
   const tokens = await register(agent, url, users);
@@ -224,7 +232,10 @@ export async function broadcastWindowed(online: Online, count: number, window: n
       await sleep(1);
       continue;
     }
-    answers.push(broadcastOne(online, settings));
+    const answer = broadcastOne(online, settings);
+    // Handled now, awaited below: a failure waits for the others rather than ending the process.
+    answer.catch(() => undefined);
+    answers.push(answer);
   }
   const sent = await Promise.all(answers);
   const complete = await online.readers.until(base + n * count);

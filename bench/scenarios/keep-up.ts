@@ -46,7 +46,9 @@ export function keepUp(settings: Settings): Scenario<KeepUpResult> {
             const wait = due - wallMs();
             if (wait > 0) await sleep(wait);
             const text = stampedText(wallMs(), settings.textBytes);
-            answers.push(expectJson(online.agent, online.url, '/broadcast', { text }, 202, online.senderToken).then((a) => Number(a.body.id)));
+            const answer = expectJson(online.agent, online.url, '/broadcast', { text }, 202, online.senderToken).then((a) => Number(a.body.id));
+            answer.catch(() => undefined);
+            answers.push(answer);
           }
           const ids = (await Promise.all(answers)).sort((a, b) => a - b);
           await online.readers.until(base + streams * broadcasts);

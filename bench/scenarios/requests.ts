@@ -2,13 +2,12 @@
 // GET /healthz against a bare express GET, and POST /messages to an online user against a minimal express app
 // that parses the JSON body and answers 202.
 import { sleep } from '../lib/async.js';
-import { Agent } from 'node:http';
 import { LoadWorker, Readers, addIntegrity, emptyIntegrity, type IntegritySum } from '../lib/load-workers.js';
 import { cpuMs } from '../lib/proc.js';
 import { atMost, num, type Row } from '../lib/report.js';
 import type { Target, TargetName } from '../lib/targets.js';
 import type { LoadSpec, Loaded } from '../load/protocol.js';
-import { cells, checks, ratiosToReference, register, scaled, values, withServer, type Results, type Scenario, type Settings } from './common.js';
+import { cells, checks, ratiosToReference, register, restAgent, scaled, values, withServer, type Results, type Scenario, type Settings } from './common.js';
 
 interface RequestResult {
   readonly requests: number;
@@ -85,7 +84,7 @@ export function postMessages(settings: Settings): Scenario<RequestResult> {
     measure: (target) =>
       withServer(target, [], async (server) => {
         const url = new URL(server.url);
-        const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+        const agent = restAgent(4);
         const loader = await LoadWorker.start();
         // Parley delivers to a stream the recipient holds open; the express app has nowhere to deliver.
         const parley = target !== 'express';

@@ -6,8 +6,7 @@ import { LoadWorker, Readers, addIntegrity, emptyIntegrity, type IntegritySum } 
 import { atMost, num } from '../lib/report.js';
 import type { TargetName } from '../lib/targets.js';
 import type { Loaded, Reopened } from '../load/protocol.js';
-import { cells, checks, median, ratiosWithin, register, scaled, values, withServer, type Results, type Scenario, type Settings } from './common.js';
-import { Agent } from 'node:http';
+import { cells, checks, median, ratiosWithin, register, restAgent, scaled, values, withServer, type Results, type Scenario, type Settings } from './common.js';
 
 interface ResumeResult {
   readonly retained: number;
@@ -28,7 +27,7 @@ async function measure(target: TargetName, retained: number, settings: Settings)
   // Keep every delivered message: the point is a long history.
   return withServer(target, ['--keep-delivered', String(retained * 2 + 1_000)], async (server) => {
     const url = new URL(server.url);
-    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    const agent = restAgent(4);
     const [senderToken, heavyToken, lightToken] = await register(agent, url, ['sender', 'heavy', 'light']);
     const loader = await LoadWorker.start();
     const readers = await Readers.start(1);
