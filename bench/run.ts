@@ -75,6 +75,11 @@ const guardTimer = setTimeout(() => {
   process.exit(1);
 }, timeoutS * 1000);
 guardTimer.unref();
+// However the run ends, no server or load process it started outlives it.
+process.on('exit', () => {
+  killAll();
+  killWorkers();
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killAll();
