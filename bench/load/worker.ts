@@ -1,8 +1,9 @@
 // A load-generator process, started by the benchmark with child_process.fork and driven over IPC
-// (bench/load/protocol.ts): it holds many SSE streams (node:http, one socket each), records every message id
+// (bench/load/protocol.ts): it holds many SSE streams (raw sockets, bench/load/sse-socket.ts), records every message id
 // per stream and, on request, the send-to-receipt latency; it also runs autocannon for request load. It only
 // ever connects to the loopback URLs it is given, and exits when the benchmark goes away.
-import { Agent, get, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
@@ -10,10 +11,10 @@ import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram
 import { guard, pool, sleep } from '../lib/async.js';
 import { postJson } from '../lib/http.js';
 import { wallMs, type Command, type Integrity, type Loaded, type LoadSpec, type Opened, type Progress, type Reopened, type Reply, type Request, type StreamSpec, type Usage } from './protocol.js';
+import { openSseSocket } from './sse-socket.js';
 import { sentAtOf, stampedText } from './text.js';
 
 const progressEveryMs = 20;
-const streamAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
 /** A probe is one request now and then: a connection of its own, never one the server may be closing. */
 const probeAgent = new Agent({ keepAlive: false });
 
@@ -49,7 +50,7 @@ class Stream {
   ids: number[] = [];
   lost = 0;
   ended = false;
-  req: ClientRequest | undefined;
+  socket: Socket | undefined;
   /** Receipt time of the chunk being parsed. */
   private now = 0;
   private readonly parser = createParser({ onEvent: (e) => this.event(e) });
@@ -81,25 +82,27 @@ class Stream {
 
 let streams: Stream[] = [];
 
-function openStream(url: URL, stream: Stream, lastEventId?: number): Promise<IncomingMessage> {
-  const headers: Record<string, string> = { authorization: `Bearer ${stream.spec.token}`, accept: 'text/event-stream' };
-  if (lastEventId !== undefined) headers['last-event-id'] = String(lastEventId);
+/** Opens the stream; resolves with the response status once its head arrived (the socket stays open on 200). */
+function openStream(url: URL, stream: Stream, lastEventId?: number): Promise<number> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${stream.spec.token}`, Accept: 'text/event-stream' };
+  if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId);
   return new Promise((resolve, reject) => {
-    const req = get({ host: url.hostname, port: url.port, path: `/users/${stream.spec.user}/stream`, agent: streamAgent, headers }, (res) => {
-      if (res.statusCode === 200) {
-        // Everything the benchmarks send is ASCII: latin1 decodes it without UTF-8 bookkeeping.
-        res.setEncoding('latin1');
-        res.on('data', (chunk: string) => stream.feed(chunk));
-        res.on('close', () => (stream.ended = true));
-        res.on('error', () => (stream.ended = true));
-      } else res.resume();
-      resolve(res);
-    });
-    stream.req = req;
-    req.on('error', (err) => {
-      stream.ended = true;
-      reject(err);
-    });
+    let answered = false;
+    stream.socket = openSseSocket(
+      { host: url.hostname, port: Number(url.port), path: `/users/${stream.spec.user}/stream`, headers },
+      {
+        onHead: (status) => {
+          answered = true;
+          if (status !== 200) stream.socket?.destroy();
+          resolve(status);
+        },
+        onText: (text) => stream.feed(text),
+        onClose: (error) => {
+          stream.ended = true;
+          if (!answered) reject(error ?? new Error('the connection closed before an answer'));
+        },
+      },
+    );
   });
 }
 
@@ -111,12 +114,12 @@ async function open(command: Extract<Command, { op: 'open' }>): Promise<Opened> 
   await pool(command.streams, command.concurrency, async (spec) => {
     const stream = new Stream(spec);
     try {
-      const res = await openStream(url, stream);
-      if (res.statusCode === 200) {
+      const status = await openStream(url, stream);
+      if (status === 200) {
         streams.push(stream);
         return;
       }
-      firstError ??= `stream of ${spec.user}: ${res.statusCode}`;
+      firstError ??= `stream of ${spec.user}: ${status}`;
     } catch (err) {
       firstError ??= `stream of ${spec.user}: ${(err as Error).message}`;
     }
@@ -173,7 +176,7 @@ function verify(command: Extract<Command, { op: 'verify' }>): Integrity {
 }
 
 function close(): void {
-  for (const stream of streams) stream.req?.destroy();
+  for (const stream of streams) stream.socket?.destroy();
   streams = [];
 }
 
@@ -191,10 +194,10 @@ async function reopen(command: Extract<Command, { op: 'reopen' }>): Promise<Reop
   };
   const t0 = performance.now();
   try {
-    const res = await openStream(url, stream, command.lastEventId);
+    const status = await openStream(url, stream, command.lastEventId);
     const ttfbMs = performance.now() - t0;
-    if (res.statusCode !== 200 || command.probeToken === undefined) {
-      return { status: res.statusCode ?? 0, ttfbMs, messages: stream.ids.length, ...(highest !== undefined ? { lastId: highest } : {}) };
+    if (status !== 200 || command.probeToken === undefined) {
+      return { status, ttfbMs, messages: stream.ids.length, ...(highest !== undefined ? { lastId: highest } : {}) };
     }
     const answer = await postJson(probeAgent, url, '/messages', { to: command.stream.user, text: stampedText(wallMs(), 64) }, command.probeToken);
     if (answer.status !== 202) throw new Error(`probe message: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -206,7 +209,7 @@ async function reopen(command: Extract<Command, { op: 'reopen' }>): Promise<Reop
     );
     return { status: 200, ttfbMs, readyMs: arrived - t0, messages: stream.ids.length, lastId: highest ?? probeId };
   } finally {
-    stream.req?.destroy();
+    stream.socket?.destroy();
   }
 }
 

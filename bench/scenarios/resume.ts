@@ -20,8 +20,8 @@ interface ResumeResult {
 
 /** Reopenings per user: up to this many, at least `minReopenings`, within `reopenBudgetMs` for the pair. */
 const reopenings = 20;
-const minReopenings = 5;
-const reopenBudgetMs = 20_000;
+const minReopenings = 3;
+const reopenBudgetMs = 10_000;
 
 async function measure(target: TargetName, retained: number, settings: Settings): Promise<ResumeResult> {
   // Keep every delivered message: the point is a long history.
