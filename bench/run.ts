@@ -1,107 +1,130 @@
-// Sustained accepted direct messages per second, memory against SQLite, with 1, 10 and 100 concurrent senders.
-// Starts real server processes on free ports, drives them with autocannon over keep-alive connections, prints a
-// Markdown table and stops by itself. Run: npm run bench  (BENCH_SECONDS=5 by default per measurement)
-import { cpus } from 'node:os';
-import autocannon from 'autocannon';
-import { spawnServer, tempDir, type ServerProcess } from '../test/support/process.js';
+// The performance harness: Parley on each store against a bare node:http SSE server (bench/reference), one run,
+// a fresh server per scenario, load from separate processes (bench/load) over loopback. Prints one Markdown
+// table of figures with Parley ÷ reference ratios and the issue's goals, and appends one JSON line per row to
+// the results file. Every stream's message ids are checked: nothing missing, repeated or out of order.
+//
+//   npm run bench                          the whole matrix (under 15 minutes on 2 cores)
+//   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
+//   BENCH_ONLY=fanout-10k,keep-up          some scenarios: requests, healthz, post, direct, resume,
+//                                          fanout-1k, fanout-10k, keep-up
+//   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app)
+//   BENCH_RESULTS=path.jsonl               where the JSON lines go (default bench/results.jsonl)
+//   BENCH_TEXT_BYTES=64                    length of every message text
+//   BENCH_TIMEOUT_S=1800                   a guard on the whole run: past it everything is killed
+import { resolve } from 'node:path';
+import { repoRoot } from '../test/support/process.js';
+import { killWorkers } from './lib/load-workers.js';
+import { machine } from './lib/proc.js';
+import { appendResults, markdown, type Row } from './lib/report.js';
+import { killAll, type TargetName } from './lib/targets.js';
+import type { Results, Scenario, Settings } from './scenarios/common.js';
+import { direct } from './scenarios/direct.js';
+import { fanout10k, fanout1k } from './scenarios/fanout.js';
+import { keepUp } from './scenarios/keep-up.js';
+import { healthz, postMessages } from './scenarios/requests.js';
+import { resume } from './scenarios/resume.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const concurrencies = [1, 10, 100];
-const maxSenders = Math.max(...concurrencies);
+const env = process.env;
 
-/** Lifts the server's protective limits: the benchmark measures the store, not the rate limits. */
-function unlimitedArgs(): string[] {
-  return ['--queue-limit', '10000000', '--message-rate', '0'];
+function numberFrom(name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}: "${raw}" is not a number from ${min} to ${max}`);
+  return value;
 }
 
-async function login(url: string, username: string): Promise<string> {
-  const res = await fetch(`${url}/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: `${username}-password` }),
+function listFrom(name: string): string[] | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const started = Date.now();
+const settings: Settings = {
+  scale: numberFrom('BENCH_SCALE', 1, 0.001, 1),
+  textBytes: numberFrom('BENCH_TEXT_BYTES', 64, 24, 4_000),
+  log: (line) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
+};
+const resultsFile = resolve(repoRoot, env.BENCH_RESULTS ?? 'bench/results.jsonl');
+const timeoutS = numberFrom('BENCH_TIMEOUT_S', 1_800, 10, 86_400);
+
+// Cheap scenarios first, the heaviest last; the reference runs first in each, then memory, then sqlite.
+const scenarios: Scenario<unknown>[] = [
+  healthz(settings),
+  postMessages(settings),
+  direct(settings),
+  resume(settings),
+  fanout1k(settings),
+  fanout10k(settings),
+  keepUp(settings),
+] as Scenario<unknown>[];
+const groups: Record<string, readonly string[]> = { requests: ['healthz', 'post'] };
+const only = listFrom('BENCH_ONLY')?.flatMap((name) => groups[name] ?? [name]);
+for (const name of only ?? []) {
+  if (!scenarios.some((s) => s.name === name)) throw new Error(`BENCH_ONLY: no scenario is called ${name}; there are ${scenarios.map((s) => s.name).join(', ')}`);
+}
+const targetNames = listFrom('BENCH_TARGETS');
+for (const name of targetNames ?? []) {
+  if (!['reference', 'memory', 'sqlite'].includes(name)) throw new Error(`BENCH_TARGETS: ${name} is not one of reference, memory, sqlite`);
+}
+const wanted = (target: TargetName) => !targetNames || targetNames.includes(target === 'express' ? 'reference' : target);
+
+const guardTimer = setTimeout(() => {
+  process.stderr.write(`the benchmark ran longer than ${timeoutS} s; stopping everything it started\n`);
+  killAll();
+  killWorkers();
+  process.exit(1);
+}, timeoutS * 1000);
+guardTimer.unref();
+// However the run ends, no server or load process it started outlives it.
+process.on('exit', () => {
+  killAll();
+  killWorkers();
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    killWorkers();
+    process.exit(130);
   });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`cannot log in as ${username}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
 }
 
-interface Measurement {
-  readonly rate: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly refused: number;
-  readonly errors: number;
-}
-
-/** `connections` senders, each its own user on its own keep-alive connection, each one request at a time. */
-async function measure(url: string, tokens: readonly string[], connections: number, duration: number): Promise<Measurement> {
-  let next = 0;
-  let n = 0;
-  const result = await autocannon({
-    url,
-    connections,
-    duration,
-    pipelining: 1,
-    requests: [
-      {
-        method: 'POST',
-        path: '/messages',
-        setupRequest: (req, context: { token?: string }) => {
-          context.token ??= tokens[next++ % tokens.length];
-          return {
-            ...req,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${context.token}` },
-            body: JSON.stringify({ to: 'sink', text: `benchmark message ${++n}` }),
-          };
-        },
-      },
-    ],
-  });
-  return {
-    rate: result['2xx'] / (result.duration || duration),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    refused: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
-
-async function benchStore(store: 'memory' | 'sqlite'): Promise<Map<number, Measurement>> {
-  const args = ['--store', store, ...unlimitedArgs()];
-  if (store === 'sqlite') args.push('--data', tempDir('parley-bench-'));
-  const server: ServerProcess = await spawnServer(args);
-  try {
-    await login(server.url, 'sink');
-    const tokens: string[] = [];
-    for (let i = 0; i < maxSenders; i++) tokens.push(await login(server.url, `sender${i}`));
-    await measure(server.url, tokens, 10, 1); // warm-up: JIT, connection pools, statement caches
-    const results = new Map<number, Measurement>();
-    for (const connections of concurrencies) {
-      results.set(connections, await measure(server.url, tokens, connections, seconds));
-      process.stderr.write(`${store} ${connections} senders: ${Math.round(results.get(connections)!.rate)}/s\n`);
+const rows: Row[] = [];
+const notes: string[] = [];
+// A stray rejection is a flaw of the harness, not a reason to lose the rest of an unattended run.
+process.on('unhandledRejection', (err) => {
+  notes.push(`unhandled: ${err instanceof Error ? err.message : String(err)}`);
+  settings.log(`unhandled: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+});
+for (const scenario of scenarios) {
+  if (only && !only.includes(scenario.name)) continue;
+  const results: Results<unknown> = {};
+  for (const target of scenario.targets.filter(wanted)) {
+    settings.log(`${scenario.name}: ${target}`);
+    try {
+      results[target] = await scenario.measure(target, settings);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      results[target] = error;
+      notes.push(`${scenario.name} on ${target} failed: ${error.message.split('\n')[0]}`);
+      settings.log(`${scenario.name}: ${target} failed: ${error.stack ?? error.message}`);
     }
-    return results;
-  } finally {
-    await server.stop();
   }
+  rows.push(...scenario.rows(results, settings));
 }
 
-const memory = await benchStore('memory');
-const sqlite = await benchStore('sqlite');
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const lines = [
-  `Accepted direct messages per second (202), ${seconds} s per row, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
-  '',
-  '| senders | memory msg/s | memory p50 / p99 ms | sqlite msg/s | sqlite p50 / p99 ms | sqlite / memory |',
-  '|--------:|-------------:|--------------------:|-------------:|--------------------:|----------------:|',
-];
-for (const c of concurrencies) {
-  const m = memory.get(c)!;
-  const s = sqlite.get(c)!;
-  lines.push(
-    `| ${c} | ${fmt(m.rate)} | ${m.p50} / ${m.p99} | ${fmt(s.rate)} | ${s.p50} / ${s.p99} | ${(s.rate / m.rate).toFixed(2)} |`,
-  );
-}
-const failures = [...memory.values(), ...sqlite.values()].reduce((sum, r) => sum + r.refused + r.errors, 0);
-lines.push('', failures === 0 ? 'Every request was accepted.' : `Requests refused or failed: ${failures}.`);
-process.stdout.write(`${lines.join('\n')}\n`);
+const m = machine();
+notes.push(
+  'Server CPU is utime + stime of the server process (/proc/<pid>/stat, 10 ms ticks) over the measured phase; memory is its VmRSS; ' +
+    'per delivery, per message and per request divide by what was delivered or answered.',
+  'Parley runs from its CLI with the limits lifted (--message-rate 0 --broadcast-rate 0 --queue-limit 10000000 --max-streams 100000 ' +
+    '--max-streams-per-user 100000), --scrypt-cost 16 for the registrations, the default --presence-delay-ms 250; streams do not ask for presence.',
+  'A scenario is one fresh server per target: fan-out at 10,000 measures in turn the opening (rate, idle memory), 10 broadcasts one at a time ' +
+    '(202), then the fan-out; fan-out at 1,000 measures the fan-out, then as many broadcasts again before memory is read. ' +
+    'Fan-out keeps a bounded number of broadcasts in flight; the keep-up row offers its broadcasts on schedule whatever the answers.',
+  'missing / duplicate / out of order: every message id on every stream against the ids the server answered with, summed over the servers of the row.',
+);
+const report = { date: new Date().toISOString(), machine: m, scale: settings.scale, minutes: (Date.now() - started) / 60_000, rows, notes };
+process.stdout.write(markdown(report));
+appendResults(resultsFile, report);
+process.stderr.write(`appended ${rows.length} rows to ${resultsFile}\n`);
+process.exit(0);

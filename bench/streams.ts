@@ -12,11 +12,13 @@
 // product default). HEARTBEAT_MS: the server's heartbeat (default 1 h, out of the way); with IDLE_S > 0 the
 // server's CPU is measured over that many idle seconds at the end, the cost of heartbeats and session checks
 // with every stream open. BENCH_TIMEOUT_S: a guard on the whole run (default 1200).
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Agent, get, type ClientRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { spawnServer, tempDir, type ServerProcess } from '../test/support/process.js';
+import { guard, pool } from './lib/async.js';
+import { cpuMs as cpuOf, openFileLimit, rssBytes as rssOf } from './lib/proc.js';
 
 const openConcurrency = 50;
 const registerConcurrency = 50;
@@ -24,8 +26,6 @@ const directMessages = 100;
 const directConcurrency = 10;
 /** Sockets this process and the server keep besides the streams (REST connections, files, stdio). */
 const fdMargin = 1_000;
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const clockTicks = 100;
 
 const fdLimit = openFileLimit();
 const counts = listOf('STREAMS', '10000').map((s) => {
@@ -49,53 +49,6 @@ const timeoutS = Number(process.env.BENCH_TIMEOUT_S ?? 1_200);
 
 function listOf(name: string, fallback: string): string[] {
   return (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
-
-function openFileLimit(): number {
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-  const soft = Number(line?.split(/\s+/)[3]);
-  return Number.isFinite(soft) ? soft : 1_024;
-}
-
-/** Resident memory of a process, in bytes. */
-function rssOf(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb ?? 0) * 1024;
-}
-
-/** User plus system CPU time of a process, in milliseconds. */
-function cpuOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which sits in parentheses and may hold spaces: utime is 14th, stime 15th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-}
-
-/** Runs `work` over `items`, at most `concurrency` at a time. */
-async function pool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
-
-/** Rejects after `ms` unless `promise` settles first; says what was awaited. */
-async function guard<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what()}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function post(url: string, path: string, body: unknown, token?: string): Promise<Record<string, unknown>> {

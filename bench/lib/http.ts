@@ -1,0 +1,42 @@
+// JSON over node:http with a caller's agent (keep-alive for request load, none for streams).
+import { request, type Agent } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+export interface Answer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  /** Request written to the whole answer read, ms. */
+  readonly ms: number;
+}
+
+export function postJson(agent: Agent, url: URL, path: string, body: unknown, token?: string): Promise<Answer> {
+  const payload = JSON.stringify(body);
+  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') as Record<string, unknown>, ms: performance.now() - t0 });
+        } catch {
+          reject(new Error(`POST ${path}: ${res.statusCode} answered something that is not JSON: ${text.slice(0, 200)}`));
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** POSTs and insists on `status`; the error says what came instead. */
+export async function expectJson(agent: Agent, url: URL, path: string, body: unknown, status: number | readonly number[], token?: string): Promise<Answer> {
+  const answer = await postJson(agent, url, path, body, token);
+  const wanted = typeof status === 'number' ? [status] : status;
+  if (!wanted.includes(answer.status)) throw new Error(`POST ${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+  return answer;
+}

@@ -1,0 +1,115 @@
+// Direct messages to random online users, 32 keep-alive connections, at a fixed offered rate and then as fast
+// as they go (a fresh server each): messages per second and server CPU per message, every message checked on
+// its recipient's stream.
+import type { Histogram } from 'hdr-histogram-js';
+import { LoadWorker, addIntegrity, emptyIntegrity, type IntegritySum } from '../lib/load-workers.js';
+import { cpuMs } from '../lib/proc.js';
+import { num, type Row } from '../lib/report.js';
+import type { TargetName } from '../lib/targets.js';
+import type { Loaded } from '../load/protocol.js';
+import { cells, checks, goOnline, ratiosToReference, scaled, values, withServer, type Results, type Scenario, type Settings, type Online } from './common.js';
+
+interface DirectRun {
+  readonly sent: number;
+  readonly perS: number;
+  readonly usPerMessage: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly refused: number;
+  readonly check: IntegritySum;
+}
+
+interface DirectResult {
+  readonly fixed: DirectRun;
+  readonly max: DirectRun;
+}
+
+const connections = 32;
+
+/** One autocannon run from its own process, then the wait for every message to reach its stream. */
+async function drive(online: Online, loader: LoadWorker, amount: number, rate: number | undefined, settings: Settings, check: IntegritySum): Promise<{ loaded: Loaded; cpuMs: number; latency?: Histogram }> {
+  const base = online.readers.received;
+  const cpu0 = cpuMs(online.target.pid);
+  const loaded = await loader.call<Loaded>({
+    op: 'load',
+    spec: {
+      url: online.target.url,
+      method: 'POST',
+      path: '/messages',
+      connections,
+      amount,
+      ...(rate !== undefined ? { rate } : {}),
+      token: online.senderToken,
+      recipients: online.users,
+      textBytes: settings.textBytes,
+    },
+  });
+  await online.readers.until(base + loaded.ok);
+  const cpu = cpuMs(online.target.pid) - cpu0;
+  const { integrity, latency } = await online.readers.verify({ byUser: loaded.sent });
+  addIntegrity(check, integrity);
+  return { loaded, cpuMs: cpu, ...(latency ? { latency } : {}) };
+}
+
+async function run(target: TargetName, streams: number, durationS: number, rate: number | undefined, settings: Settings): Promise<DirectRun> {
+  return withServer(target, [], async (server) => {
+    const online = await goOnline(server, streams, settings);
+    const loader = await LoadWorker.start();
+    try {
+      const check = emptyIntegrity();
+      // Warm-up: JIT, connection pools, statement caches; its rate sizes the measured run to about durationS.
+      const warm = await drive(online, loader, rate ?? 2_000, rate, settings, check);
+      await online.readers.latency(true);
+      const amount = Math.max(connections, Math.round((rate ?? warm.loaded.ok / warm.loaded.durationS) * durationS));
+      const { loaded, cpuMs: cpu, latency } = await drive(online, loader, amount, rate, settings, check);
+      const result: DirectRun = {
+        sent: loaded.ok,
+        perS: loaded.ok / loaded.durationS,
+        usPerMessage: (cpu * 1000) / loaded.ok,
+        p50Ms: (latency?.getValueAtPercentile(50) ?? NaN) / 1000,
+        p99Ms: (latency?.getValueAtPercentile(99) ?? NaN) / 1000,
+        refused: loaded.non2xx + loaded.errors,
+        check,
+      };
+      settings.log(`${target}: direct ${rate === undefined ? 'at the maximum' : `at ${rate}/s`}: ${num(result.perS)}/s, ${num(result.usPerMessage)} µs server CPU per message`);
+      return result;
+    } finally {
+      await loader.stop();
+      await online.close();
+    }
+  });
+}
+
+export function direct(settings: Settings): Scenario<DirectResult> {
+  const streams = scaled(1_000, settings, 10);
+  const durationS = scaled(5, settings, 2);
+  const rate = 1_000;
+  return {
+    name: 'direct',
+    targets: ['reference', 'memory', 'sqlite'],
+    async measure(target) {
+      return {
+        fixed: await run(target, streams, durationS, rate, settings),
+        max: await run(target, streams, durationS, undefined, settings),
+      };
+    },
+    rows(results: Results<DirectResult>): Row[] {
+      const row = (which: 'fixed' | 'max', figure: string): Row => ({
+        key: `direct-${which}`,
+        figure,
+        cells: cells(results, (r) => `${num(r[which].perS)}/s; ${num(r[which].usPerMessage)} µs`),
+        ratios: ratiosToReference(results, 'reference', (r) => r[which].usPerMessage),
+        ratioOf: 'CPU per message ÷ reference',
+        checks: checks(results, (r) => r[which].check),
+        values: values(results, (r) => {
+          const { check: _check, ...numbers } = r[which];
+          return numbers;
+        }),
+      });
+      return [
+        row('fixed', `direct to random online users (${num(streams, 9)} streams), ${num(rate, 9)}/s offered over ${connections} connections: msg/s; server CPU per message`),
+        row('max', `direct to random online users (${num(streams, 9)} streams), as fast as ${connections} connections go: msg/s; server CPU per message`),
+      ];
+    },
+  };
+}
