@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { ChatError } from '../../core/errors.js';
-import type { StreamSession, StreamSink } from '../../core/stream-session.js';
+import type { StreamSession } from '../../core/stream-session.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { SseStreamWriter } from '../sse/stream-writer.js';
@@ -18,7 +18,7 @@ export function streamRoutes(router: Router, { accounts, delivery, schemas, limi
     if (draining()) throw new ChatError('unavailable', 'the server is shutting down; reconnect shortly');
     delivery.admit(actor.name);
 
-    const sink = dropWhenSlow(new SseStreamWriter(res, limits.retryMs), res);
+    const sink = new SseStreamWriter(res, limits.retryMs);
     let session: StreamSession | undefined;
     let gone = false;
     res.on('close', () => {
@@ -34,25 +34,6 @@ export function streamRoutes(router: Router, { accounts, delivery, schemas, limi
     }
     if (gone) delivery.close(session);
   });
-}
-
-/**
- * A client that stopped reading cannot take the goodbye either: past the slow-consumer bound the connection is
- * dropped at once, so that it holds neither buffers nor a socket. Its messages stay queued for a resume.
- */
-function dropWhenSlow(writer: SseStreamWriter, res: { destroy(): void }): StreamSink {
-  return {
-    message: (entry) => writer.message(entry),
-    lost: (notice) => writer.lost(notice),
-    sent: (entry) => writer.sent(entry),
-    presence: (event) => writer.presence(event),
-    heartbeat: () => writer.heartbeat(),
-    onDrain: (listener) => writer.onDrain(listener),
-    end: (reason) => {
-      writer.end(reason);
-      if (reason === 'slow_consumer') res.destroy();
-    },
-  };
 }
 
 /** An optional `true`/`false` query parameter. */
