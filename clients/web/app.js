@@ -578,7 +578,9 @@ function fillLog(conv) {
 
 view.messages.addEventListener('scroll', () => {
   const conv = state.open === undefined ? undefined : state.convs.get(state.open);
-  if (conv && view.messages.scrollTop < olderThreshold) void loadOlder(conv);
+  // Focus on the Load older button scrolls it into view: that is no request to read, the button is.
+  const onButton = document.activeElement?.classList.contains('older');
+  if (conv && !onButton && view.messages.scrollTop < olderThreshold) void loadOlder(conv);
 });
 
 // ---------------------------------------------------------------------------------------------- the log
