@@ -45,7 +45,7 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     [server, browser] = await Promise.all([spawnServer(storeArgs), launchBrowser()]);
-    [ada, bob, carol, dave] = await Promise.all(['ada', 'bob', 'carol', 'dave'].map((n) => register(server.url, n)));
+    [ada, bob, carol, dave] = await Promise.all([register(server.url, 'ada'), register(server.url, 'bob'), register(server.url, 'carol'), register(server.url, 'dave')]);
     for (let i = 1; i <= seeded; i++) {
       const [from, to] = i % 2 === 1 ? [dave, ada] : [ada, dave];
       expect((await post(from, to.name, `seed ${i}`)).status).toBe(202);
