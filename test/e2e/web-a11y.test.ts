@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../support/api.js';
 import { axeViolations } from '../support/axe.js';
 import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused, reflowProblems, tabTo } from '../support/keyboard.js';
+import { focused } from '../support/keyboard.js';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
 import { composerMode, conversation, guard, message, openConversation, person, send, signIn } from '../support/web-page.js';
 
