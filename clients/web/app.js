@@ -551,8 +551,9 @@ async function loadOlder(conv, { fromKeyboard = false } = {}) {
   const fromBottom = log.scrollHeight - log.scrollTop;
   const first = log.querySelector('li.msg');
   for (const msg of added) log.insertBefore(renderMessage(msg), first);
-  log.scrollTop = log.scrollHeight - fromBottom;
+  // The entry above the messages changes height too (the button, or the beginning): measure after it.
   renderHistoryState();
+  log.scrollTop = log.scrollHeight - fromBottom;
   if (fromKeyboard) {
     // One line for the whole page read, never each message; focus stays on the button, or goes to the oldest.
     announce(added.length === 1 ? 'Loaded 1 older message.' : `Loaded ${added.length} older messages.`);
