@@ -50,6 +50,6 @@ export default tseslint.config(
   },
   {
     files: ['clients/web/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', fetch: 'readonly', console: 'readonly', localStorage: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', Intl: 'readonly', Date: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', fetch: 'readonly', console: 'readonly', localStorage: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', Intl: 'readonly', Date: 'readonly', CSS: 'readonly', SharedWorker: 'readonly', BroadcastChannel: 'readonly', navigator: 'readonly', crypto: 'readonly', self: 'readonly' } },
   },
 );

@@ -3,14 +3,18 @@
 // into the page as text (textContent), never parsed as HTML.
 //
 // Messages live on the server. Local storage keeps only the conversation last open and the composer's mode; the
-// signed-in name is in a cookie of the page's own (the session cookie is HttpOnly and the API has no call that
-// names a session's user), so that clearing local storage keeps the user signed in.
+// server says whose session the HttpOnly cookie carries. All tabs of the browser share one stream
+// (shared-stream.js).
+//
+// For keyboard and screen-reader users: every action is a button or a form, focus moves where the next action
+// is, new messages are announced once through #announcer (the log itself is no live region), and Escape on a
+// phone goes back from the list to the conversation left.
 
 import { api, ApiError } from './api.js';
 import { readCommand } from './command.js';
 import { Conversations, everyone } from './conversations.js';
 import { DesktopNotifier } from './notify.js';
-import { Stream } from './stream.js';
+import { SharedStream } from './shared-stream.js';
 
 const keys = {
   mode: 'parley.mode',
@@ -21,6 +25,9 @@ const pageSize = 50;
 /** How close to the top of the log (px) scrolling asks for the page before. */
 const olderThreshold = 120;
 const commandPlaceholder = 'bob: hi · broad: hi · mk_grp:team:bob:carol · get_users · exit';
+
+/** Announcements kept in the live region: a screen reader reads each once as it is added. */
+const announcementsKept = 5;
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, className, text) => {
@@ -33,6 +40,8 @@ const el = (tag, className, text) => {
 const view = {
   session: $('session'),
   conn: $('conn'),
+  connText: $('conn-text'),
+  announcer: $('announcer'),
   meName: $('me-name'),
   signOut: $('sign-out'),
   signInView: $('sign-in-view'),
@@ -79,7 +88,8 @@ const state = {
   open: undefined,
   /** 'message': the text goes to the open conversation; 'command': it is a line of the command language. */
   mode: 'message',
-  stream: undefined,
+  /** On a phone, the conversation the back button left: Escape returns to it. */
+  left: undefined,
   noticeTimer: undefined,
 };
 
@@ -120,8 +130,6 @@ function dropOldStorage() {
 // ---------------------------------------------------------------------------------------------- sign-in
 
 function showSignIn(error) {
-  state.stream?.stop();
-  state.stream = undefined;
   state.me = undefined;
   state.open = undefined;
   view.chatView.hidden = true;
@@ -157,6 +165,7 @@ view.signInForm.addEventListener('submit', async (event) => {
 });
 
 async function signOut() {
+  stream.stop();
   try {
     await api.exit();
   } catch {
@@ -193,53 +202,58 @@ async function enterChat(name) {
   const [conversations] = await Promise.all([api.conversations(), refreshUsers(), refreshGroups()]);
   state.convs.applyList(conversations.body.conversations);
   renderConversations();
-  startStream();
+  // From the newest message the list accounts for: whatever came after it comes on the stream.
+  stream.start(name, String(state.convs.lastId()));
   const last = stored(keys.open(name));
   if (last && (state.convs.get(last) || state.users.has(last) || state.groups.has(last))) await openConversation(last);
   else view.text.focus();
 }
 
-function startStream() {
-  state.stream?.stop();
-  // From the newest message the list accounts for: whatever came after it comes on the stream.
-  state.stream = new Stream(state.me, String(state.convs.lastId()), {
-    message: (msg) => {
-      receive(msg);
-      if (msg.kind === 'group' && msg.group && !state.groups.has(msg.group)) void refreshGroups();
-    },
-    sent: (msg) => receive(msg),
-    presence: (users) => {
-      for (const u of users) state.users.set(u.name, Boolean(u.online));
-      renderPeople();
+const stream = new SharedStream({
+  message: (msg, notify) => {
+    if (!state.me) return;
+    receive(msg, notify);
+    if (msg.kind === 'group' && msg.group && !state.groups.has(msg.group)) void refreshGroups();
+  },
+  sent: (msg) => receive(msg),
+  presence: (users) => {
+    if (!state.me) return;
+    for (const u of users) state.users.set(u.name, Boolean(u.online));
+    renderPeople();
+    renderConversations();
+    renderHeader();
+  },
+  lost: (info) => {
+    if (!state.me) return;
+    notify(info.reason === 'retention'
+      ? 'Some older messages were no longer kept by the server and could not be shown.'
+      : 'The server no longer knows where this page left off; showing what it still has.', 'warn');
+  },
+  state: (s) => {
+    view.conn.dataset.state = s;
+    view.connText.textContent = s === 'connected' ? 'connected' : s === 'connecting' ? 'connecting…' : 'reconnecting…';
+  },
+  // Presence, groups and messages sent from other devices may have changed while the stream was away.
+  opened: () => {
+    if (state.me) void Promise.all([refreshUsers(), refreshGroups(), refreshConversations()]).catch(() => undefined);
+  },
+  // Another tab read a conversation.
+  read: (withName, upTo) => {
+    const conv = state.me ? state.convs.get(withName) : undefined;
+    if (!conv) return;
+    if (Number(upTo) >= conv.lastId) {
+      conv.unread = 0;
+      conv.readUpTo = Math.max(conv.readUpTo, Number(upTo));
       renderConversations();
-      renderHeader();
-    },
-    lost: (info) => {
-      notify(info.reason === 'retention'
-        ? 'Some older messages were no longer kept by the server and could not be shown.'
-        : 'The server no longer knows where this page left off; showing what it still has.', 'warn');
-    },
-    state: (s) => {
-      view.conn.dataset.state = s;
-      view.conn.textContent = s === 'connected' ? 'connected' : s === 'connecting' ? 'connecting…' : 'reconnecting…';
-    },
-    // Presence, groups and messages sent from other devices may have changed while the stream was away.
-    opened: () => void Promise.all([refreshUsers(), refreshGroups(), refreshConversations()]).catch(() => undefined),
-    mayReopen: async () => {
-      try {
-        await api.users();
-        return true;
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 401) {
-          leave('Your session has ended. Please sign in again.');
-          return false;
-        }
-        return true;
-      }
-    },
-  });
-  state.stream.start();
-}
+    } else {
+      void refreshConversations();
+    }
+  },
+  ended: (reason) => {
+    if (!state.me) return;
+    leave(reason === 'session' ? 'Your session has ended. Please sign in again.' : undefined);
+  },
+});
 
 async function refreshUsers() {
   try {
@@ -305,16 +319,17 @@ function messageOf(err) {
 // ---------------------------------------------------------------------------------------------- messages in
 
 /** A message from the stream, a `sent` event or a send's answer: each id is shown once, whatever its path. */
-function receive(msg) {
+function receive(msg, notify = false) {
   if (!state.me) return;
   const { conv, added, fresh } = state.convs.add(msg);
   if (!added) return;
   if (conv.name === state.open) {
     insertMessage(msg);
+    if (msg.from !== state.me) announce(`${msg.from}: ${msg.text}`);
     markOpenRead();
   }
   renderConversations();
-  if (fresh && msg.from !== state.me) {
+  if (notify && fresh && msg.from !== state.me) {
     notifier.show(titleOf(conv), conv.kind === 'direct' ? msg.text : `${msg.from}: ${msg.text}`, conv.name, () => void openConversation(conv.name));
   }
 }
@@ -332,6 +347,7 @@ function markOpenRead() {
   const upTo = state.convs.markRead(conv);
   if (upTo === undefined) return;
   renderConversations();
+  stream.read(conv.name, upTo);
   api.markRead(conv.name, upTo).catch((err) => {
     if (err instanceof ApiError && err.status === 401) handleError(err);
     // Otherwise the mark is made again the next time the conversation is read.
@@ -339,6 +355,7 @@ function markOpenRead() {
 }
 
 document.addEventListener('visibilitychange', () => {
+  stream.visible(document.visibilityState !== 'hidden');
   if (document.visibilityState !== 'visible' || !state.me) return;
   markOpenRead();
   void refreshConversations();
@@ -401,8 +418,9 @@ function renderConversations() {
     const bottom = el('span', 'conv-bottom');
     bottom.append(el('span', 'conv-last', preview(conv)));
     if (conv.unread > 0) {
+      // Read out as "3 unread": the number alone, or its colour, would say nothing.
       const badge = el('span', 'unread', String(conv.unread));
-      badge.setAttribute('aria-label', `${conv.unread} unread`);
+      badge.append(el('span', 'visually-hidden', ' unread'));
       bottom.append(badge);
     }
     const body = el('span', 'conv-body');
@@ -458,6 +476,7 @@ async function openConversation(name) {
 }
 
 function closeConversation() {
+  state.left = state.open;
   state.open = undefined;
   if (state.me) store(keys.open(state.me), undefined);
   view.chatView.dataset.pane = 'list';
@@ -467,7 +486,23 @@ function closeConversation() {
   renderLog();
 }
 
-view.back.addEventListener('click', closeConversation);
+view.back.addEventListener('click', () => {
+  const left = state.open;
+  closeConversation();
+  // Back in the list, on the conversation just left.
+  const item = left === undefined ? undefined : view.conversations.querySelector(`li[data-with="${CSS.escape(left)}"] button`);
+  (item ?? view.conversations.querySelector('button'))?.focus();
+});
+
+const phone = window.matchMedia('(max-width: 720px)');
+
+// Escape closes the list on a phone and goes back to the conversation it was opened from.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || !state.me || !phone.matches || view.chatView.dataset.pane !== 'list') return;
+  if (state.left === undefined) return;
+  event.preventDefault();
+  void openConversation(state.left);
+});
 
 /** Reads the newest page of the conversation's history and shows it if the conversation is still open. */
 async function loadNewest(conv) {
@@ -496,7 +531,7 @@ async function loadNewest(conv) {
 }
 
 /** Reads the page before the oldest message shown, and keeps what the reader is looking at where it is. */
-async function loadOlder(conv) {
+async function loadOlder(conv, { fromKeyboard = false } = {}) {
   if (conv.loading || !conv.loaded || !conv.more) return;
   conv.loading = true;
   renderHistoryState();
@@ -516,9 +551,24 @@ async function loadOlder(conv) {
   const fromBottom = log.scrollHeight - log.scrollTop;
   const first = log.querySelector('li.msg');
   for (const msg of added) log.insertBefore(renderMessage(msg), first);
-  log.scrollTop = log.scrollHeight - fromBottom;
+  // The entry above the messages changes height too (the button, or the beginning): measure after it.
   renderHistoryState();
-  fillLog(conv);
+  log.scrollTop = log.scrollHeight - fromBottom;
+  if (fromKeyboard) {
+    // One line for the whole page read, never each message; focus stays on the button, or goes to the oldest.
+    announce(added.length === 1 ? 'Loaded 1 older message.' : `Loaded ${added.length} older messages.`);
+    const older = log.querySelector('button.older');
+    if (older) older.focus();
+    else focusMessage(log.querySelector('li.msg'));
+  } else {
+    fillLog(conv);
+  }
+}
+
+function focusMessage(li) {
+  if (!li) return;
+  li.tabIndex = -1;
+  li.focus();
 }
 
 /** A log shorter than its box cannot be scrolled up: read on until it fills or the history ends. */
@@ -529,7 +579,9 @@ function fillLog(conv) {
 
 view.messages.addEventListener('scroll', () => {
   const conv = state.open === undefined ? undefined : state.convs.get(state.open);
-  if (conv && view.messages.scrollTop < olderThreshold) void loadOlder(conv);
+  // Focus on the Load older button scrolls it into view: that is no request to read, the button is.
+  const onButton = document.activeElement?.classList.contains('older');
+  if (conv && !onButton && view.messages.scrollTop < olderThreshold) void loadOlder(conv);
 });
 
 // ---------------------------------------------------------------------------------------------- the log
@@ -569,8 +621,28 @@ function renderMessage(msg) {
   li.dataset.id = msg.id;
   li.dataset.kind = msg.kind;
   li.dataset.from = msg.from;
-  li.append(el('span', 'from', mine ? 'you' : msg.from), el('p', 'text', msg.text), timeElement(msg.sentAt, 'when', logTime));
+  li.append(el('span', 'from', mine ? 'you' : msg.from), el('p', 'text', msg.text));
+  const foot = el('div', 'msg-foot');
+  if (!mine) {
+    const reply = el('button', 'reply', 'Reply');
+    reply.type = 'button';
+    reply.append(el('span', 'visually-hidden', msg.kind === 'broadcast' ? ` to ${msg.from} alone` : ` to ${msg.from}`));
+    reply.addEventListener('click', () => void replyTo(msg));
+    foot.append(reply);
+  }
+  foot.append(timeElement(msg.sentAt, 'when', logTime));
+  li.append(foot);
   return li;
+}
+
+/**
+ * Answers a message where it came from: in its conversation, or, for a broadcast, to its sender alone (an answer
+ * to everyone is a new broadcast). Focus goes to the composer.
+ */
+async function replyTo(msg) {
+  setMode('message');
+  if (msg.kind === 'broadcast') await openConversation(msg.from);
+  else view.text.focus();
 }
 
 /** The first entry of the log: whether older messages are being read, can be, or there are none. */
@@ -588,10 +660,25 @@ function renderHistoryState() {
   const node = historyState();
   node.hidden = !conv || (conv.messages.size === 0 && !conv.loading);
   if (!conv) return;
-  node.dataset.state = conv.loading ? 'loading' : conv.more ? 'more' : 'start';
-  node.textContent = conv.loading
-    ? 'Loading messages…'
-    : conv.more ? 'Scroll up for older messages' : `The beginning of ${conv.kind === 'direct' ? `your conversation with ${conv.name}` : titleOf(conv)}.`;
+  const next = conv.loading ? 'loading' : conv.more ? 'more' : 'start';
+  if (node.dataset.state === next && node.dataset.with === conv.name) return;
+  const hadFocus = node.contains(document.activeElement);
+  node.dataset.state = next;
+  node.dataset.with = conv.name;
+  if (next === 'more') {
+    // Scrolling up reads older messages too; the button is the way without a mouse or a wheel.
+    const older = el('button', 'older', 'Load older messages');
+    older.type = 'button';
+    older.addEventListener('click', () => void loadOlder(conv, { fromKeyboard: true }));
+    node.replaceChildren(older);
+    if (hadFocus) older.focus();
+  } else {
+    node.textContent = next === 'loading'
+      ? 'Loading messages…'
+      : `The beginning of ${conv.kind === 'direct' ? `your conversation with ${conv.name}` : titleOf(conv)}.`;
+    // While a page is read, focus waits on the log itself rather than falling back to the page.
+    if (hadFocus) view.messages.focus();
+  }
 }
 
 function renderLog() {
@@ -752,6 +839,7 @@ view.composer.addEventListener('submit', async (event) => {
 async function runCommand(line) {
   const command = readCommand(line);
   if (command.kind === 'exit') {
+    stream.stop();
     await api.command(line).catch(() => undefined);
     leave();
     return;
@@ -776,6 +864,12 @@ async function runCommand(line) {
 }
 
 // ---------------------------------------------------------------------------------------------- notices
+
+/** Says a line to screen readers, once (a live log: each line added is read, nothing else). */
+function announce(text) {
+  view.announcer.append(el('p', undefined, text));
+  while (view.announcer.childElementCount > announcementsKept) view.announcer.firstElementChild.remove();
+}
 
 function notify(text, tone = 'info') {
   view.notice.textContent = text;

@@ -5,50 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../support/api.js';
 import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { setHidden, spy, spyOnNotifications, type NotificationSpy } from '../support/notifications.js';
 import { conversation, guard, message, openConversation, person, send, shownIds, shownTexts, signIn } from '../support/web-page.js';
 
 const shots = join(repoRoot, 'test-output/web');
 const seeded = 120;
-
-/**
- * Wraps the browser's Notification so that the test sees what the page asks for and shows; the real one still
- * does the work.
- */
-function spyOnNotifications(): void {
-  const Real = window.Notification;
-  const shown: { title: string; body: string | undefined }[] = [];
-  let asked = 0;
-  class Spy extends Real {
-    constructor(title: string, options?: NotificationOptions) {
-      super(title, options);
-      shown.push({ title, body: options?.body });
-    }
-  }
-  Object.defineProperty(Spy, 'permission', { get: () => Real.permission });
-  Object.defineProperty(Spy, 'requestPermission', {
-    value: () => {
-      asked += 1;
-      return Real.requestPermission();
-    },
-  });
-  Object.assign(window, { Notification: Spy, notificationSpy: { shown, asked: () => asked } });
-}
-
-interface NotificationSpy {
-  shown: { title: string; body: string | undefined }[];
-  asked(): number;
-}
-const spy = (page: Page) => page.evaluate(() => {
-  const s = (window as unknown as { notificationSpy: NotificationSpy }).notificationSpy;
-  return { shown: s.shown, asked: s.asked() };
-});
-
-/** Headless Chromium never hides a page, so the test says the page is hidden the way the browser would. */
-const setHidden = (page: Page, hidden: boolean) => page.evaluate((hide) => {
-  if (hide) Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-  else delete (document as unknown as { visibilityState?: string }).visibilityState;
-  document.dispatchEvent(new Event('visibilitychange'));
-}, hidden);
 
 /** Where a message sits from the top of the scrolled log, in px. */
 const offsetInLog = (page: Page, id: string) => page.locator('#messages').evaluate((log, msgId) => {

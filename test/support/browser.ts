@@ -34,9 +34,12 @@ export interface WatchedPage {
   readonly problems: string[];
 }
 
-/** A page in a fresh context (no cookies, no storage) that records what the browser complains about. */
-export async function openPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport });
+/**
+ * A page in a fresh context (no cookies, no storage) that records what the browser complains about.
+ * `bypassCSP` only for injecting a checker (axe-core) into the page: the page itself never needs it.
+ */
+export async function openPage(browser: Browser, viewport = { width: 1280, height: 800 }, { bypassCSP = false } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, bypassCSP });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (msg: ConsoleMessage) => {

@@ -1,0 +1,191 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, register, type TestUser } from '../support/api.js';
+import { axeViolations } from '../support/axe.js';
+import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
+import { focused } from '../support/keyboard.js';
+import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { composerMode, conversation, guard, message, openConversation, person, send, signIn } from '../support/web-page.js';
+
+const shots = join(repoRoot, 'test-output/web');
+/** More than one page of history (50), so that there is an older page to load. */
+const seeded = 60;
+
+const announced = (page: Page) => page.locator('#announcer p').allTextContents();
+
+describe('the web page for everyone: axe-core in every state, light and dark, and screen readers', () => {
+  const dataDir = tempDir('parley-web-a11y-');
+  const storeArgs = ['--store', 'sqlite', '--data', dataDir];
+  let server: ServerProcess;
+  let browser: Browser;
+  let watched: WatchedPage;
+  let page: Page;
+  let ada: TestUser;
+  let bob: TestUser;
+  let carol: TestUser;
+  let dave: TestUser;
+  /** Every state checked, with its scheme. */
+  const checked: string[] = [];
+  const post = (from: TestUser, to: string, text: string) => api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
+
+  /** No axe-core violation in the page as it is, in the light scheme and in the dark one. */
+  async function expectAccessible(state: string): Promise<void> {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      // Colours are checked once the page's transitions into the scheme have ended.
+      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, guard);
+      expect(await axeViolations(page), `${state}, ${scheme} scheme`).toEqual([]);
+      checked.push(`${state} (${scheme})`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    [server, browser] = await Promise.all([spawnServer(storeArgs), launchBrowser()]);
+    [ada, bob, carol, dave] = await Promise.all([register(server.url, 'ada'), register(server.url, 'bob'), register(server.url, 'carol'), register(server.url, 'dave')]);
+    for (let i = 1; i <= seeded; i++) {
+      const [from, to] = i % 2 === 1 ? [dave, ada] : [ada, dave];
+      expect((await post(from, to.name, `seed ${i}`)).status).toBe(202);
+    }
+    watched = await openPage(browser, undefined, { bypassCSP: true });
+    page = watched.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('passes on the sign-in form, empty and with an error', async () => {
+    await page.goto(server.url);
+    await page.locator('#sign-in-form').waitFor(guard);
+    await expectAccessible('sign-in');
+    await page.locator('#sign-in-submit').click();
+    await page.locator('#sign-in-error').getByText('Enter a username and a password.').waitFor(guard);
+    await expectAccessible('sign-in with an error');
+  });
+
+  it('passes on the chat view with nothing open, and with a direct, a group and a broadcast conversation', async () => {
+    await signIn(page, ada.name, ada.password);
+    await expectAccessible('chat, no conversation open');
+
+    expect((await post(bob, ada.name, 'hello ada')).status).toBe(202);
+    expect((await api(server.url, 'POST', '/groups', { token: carol.token, json: { name: 'crew', members: ['ada', 'bob'] } })).status).toBe(201);
+    expect((await post(carol, 'crew', 'crew, assemble')).status).toBe(202);
+    expect((await api(server.url, 'POST', '/broadcast', { token: carol.token, json: { text: 'hello everyone' } })).status).toBe(202);
+    await page.locator('#conversations li[data-with="broad"][data-unread="1"]').waitFor(guard);
+    await page.locator('#conversations li[data-with="crew"][data-unread="1"]').waitFor(guard);
+    // Unread counts are read out as words, not told by a coloured number alone.
+    await page.getByRole('button', { name: /crew.*1 unread/ }).waitFor(guard);
+
+    await openConversation(page, 'bob');
+    await send(page, 'hello bob');
+    await message(page, 'hello bob').and(page.locator('.mine')).waitFor(guard);
+    await expectAccessible('direct conversation, with unread counts in the list');
+
+    await openConversation(page, 'crew');
+    await send(page, 'here');
+    await message(page, 'here').waitFor(guard);
+    await expectAccessible('group conversation');
+
+    await openConversation(page, 'broad');
+    await send(page, 'hi all');
+    await message(page, 'hi all').waitFor(guard);
+    await expectAccessible('broadcast conversation');
+
+    await composerMode(page, 'command');
+    await send(page, 'get_users');
+    await page.locator('#notice').getByText(/people, \d online/).waitFor(guard);
+    await expectAccessible('command line, with a notice');
+    await composerMode(page, 'message');
+  });
+
+  it('announces a new message once, and nothing of the log around it', async () => {
+    await openConversation(page, 'bob');
+    expect((await post(bob, ada.name, 'are you there?')).status).toBe(202);
+    await message(page, 'are you there?').waitFor(guard);
+    await page.locator('#announcer p').getByText('bob: are you there?', { exact: true }).waitFor(guard);
+    const lines = await announced(page);
+    expect(lines.filter((l) => l.includes('are you there?'))).toEqual(['bob: are you there?']);
+    // Nothing already in the log is said again.
+    expect(lines.filter((l) => l.includes('hello ada') || l.includes('hello bob'))).toEqual([]);
+    // The log is no live region: only the announcer speaks.
+    expect(await page.locator('#messages').getAttribute('aria-live')).toBeNull();
+    expect(await page.locator('#messages').getAttribute('role')).toBeNull();
+  });
+
+  it('passes with older history loaded, and announces the page read as one line', async () => {
+    await openConversation(page, 'dave');
+    await page.locator('#messages li.msg').nth(49).waitFor(guard);
+    const older = page.locator('#messages button.older');
+    await older.waitFor(guard);
+    await expectAccessible('conversation with older messages to load');
+    const count = (await announced(page)).length;
+    await older.click();
+    await page.locator('#messages li.history-state[data-state="start"]').waitFor(guard);
+    expect(await page.locator('#messages li.msg').count()).toBe(seeded);
+    const lines = await announced(page);
+    expect(lines.at(-1)).toBe(`Loaded ${seeded - 50} older messages.`);
+    expect(lines.length === count + 1 || lines.length === 5).toBe(true);
+    expect(lines.filter((l) => l.includes('seed'))).toEqual([]);
+    await expectAccessible('conversation with older history loaded');
+  });
+
+  it('passes on the group form, with people ticked, a name and an error', async () => {
+    await person(page, 'bob').locator('input.tick').check();
+    await person(page, 'carol').locator('input.tick').check();
+    await page.locator('#group-create').click();
+    await page.locator('#notice[data-tone="error"]').getByText('Name the group first.').waitFor(guard);
+    await page.locator('#group-name').fill('trio');
+    await expectAccessible('group form, with an error');
+    await page.locator('#group-create').click();
+    await conversation(page, 'trio').waitFor(guard);
+    await expectAccessible('new group conversation');
+  });
+
+  it('passes on a phone with the list open and with the conversation open', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#conv-title').getByText('trio', { exact: true }).waitFor(guard);
+    expect(await page.locator('#sidebar').isHidden()).toBe(true);
+    await expectAccessible('phone, conversation');
+    await page.locator('#back').click();
+    await page.locator('#conversation').waitFor({ state: 'hidden', ...guard });
+    await expectAccessible('phone, list of conversations');
+    await page.keyboard.press('Escape');
+    await page.locator('#conv-title').getByText('trio', { exact: true }).waitFor(guard);
+    expect(await focused(page, '#text')).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('passes while the connection is lost, and says so to screen readers', async () => {
+    const port = server.port;
+    expect(await server.stop()).toBe(0);
+    await page.locator('#conn[data-state="reconnecting"]').waitFor(guard);
+    await page.getByRole('status').getByText('reconnecting…').waitFor(guard);
+    expect(await page.getByRole('status').filter({ hasText: 'reconnecting' }).textContent()).toBe('Connection: reconnecting…');
+    await expectAccessible('connection lost, reconnecting');
+    server = await spawnServer([...storeArgs, '--port', String(port)]);
+    await page.locator('#conn[data-state="connected"]').waitFor(guard);
+  });
+
+  it('turns transitions off for people who ask for reduced motion', async () => {
+    const duration = () => page.locator('#send').evaluate((b) => getComputedStyle(b).transitionDuration);
+    expect(await duration()).not.toBe('0s');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await duration()).toBe('0s');
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+  });
+
+  it('checked every state in both schemes', () => {
+    expect(checked).toHaveLength(28);
+    console.info(`axe-core: 0 violations in ${checked.length / 2} states x 2 schemes:\n  ${checked.join('\n  ')}`);
+  });
+
+  it('raised no Content-Security-Policy violation and no script error', () => {
+    expect(watched.problems.filter((p) => /content.security.policy|refused to (load|execute|apply)|pageerror/i.test(p))).toEqual([]);
+  });
+});
