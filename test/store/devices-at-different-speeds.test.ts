@@ -3,55 +3,18 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Delivery } from '../../src/core/delivery.js';
-import type { QueuedMsgform } from '../../src/core/msgform.js';
 import { Presence } from '../../src/core/presence.js';
-import type { LostNotice, StreamSession, StreamSink } from '../../src/core/stream-session.js';
+import type { StreamSession } from '../../src/core/stream-session.js';
 import { createLogger } from '../../src/log.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../support/process.js';
+import { RecordingSink } from '../support/recording-sink.js';
 
-/**
- * A device: a transport that takes writes until its client pauses, then refuses more (the write that finds it
- * full is still taken, as a socket's is) until the client reads again and it drains.
- */
-class Device implements StreamSink {
-  readonly ids: number[] = [];
-  readonly notices: LostNotice[] = [];
-  paused = false;
-  private drain: (() => void) | undefined;
-  private waiting = false;
-
-  constructor(readonly start: number) {}
-
-  message(entry: QueuedMsgform): boolean {
-    this.ids.push(entry.id);
-    if (!this.paused) return true;
-    this.waiting = true;
-    return false;
-  }
-  lost(notice: LostNotice): void {
-    this.notices.push(notice);
-  }
-  sent(): boolean {
-    return true;
-  }
-  presence(): boolean {
-    return true;
-  }
-  heartbeat(): boolean {
-    return true;
-  }
-  onDrain(listener: () => void): void {
-    this.drain = listener;
-  }
-  end(): void {}
-
-  read(): void {
-    this.paused = false;
-    if (!this.waiting) return;
-    this.waiting = false;
-    this.drain?.();
+/** A device of bob's: a recording transport that knows where it started. */
+class Device extends RecordingSink {
+  constructor(readonly start: number) {
+    super();
   }
 
   /** Where a reconnect resumes: the last id received, or where it started. */

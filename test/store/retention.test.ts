@@ -2,38 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Delivery } from '../../src/core/delivery.js';
-import type { QueuedMsgform } from '../../src/core/msgform.js';
 import { Presence } from '../../src/core/presence.js';
 import { Retention } from '../../src/core/retention.js';
-import type { LostNotice, StreamSink } from '../../src/core/stream-session.js';
 import { createLogger } from '../../src/log.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../support/process.js';
-
-/** A stream that records what it is sent and always takes more. */
-class Recorder implements StreamSink {
-  readonly messages: number[] = [];
-  readonly notices: LostNotice[] = [];
-  message(entry: QueuedMsgform): boolean {
-    this.messages.push(entry.id);
-    return true;
-  }
-  lost(notice: LostNotice): void {
-    this.notices.push(notice);
-  }
-  sent(): boolean {
-    return true;
-  }
-  presence(): boolean {
-    return true;
-  }
-  heartbeat(): boolean {
-    return true;
-  }
-  onDrain(): void {}
-  end(): void {}
-}
+import { RecordingSink } from '../support/recording-sink.js';
 
 const root = tempDir('parley-retention-');
 const day = 86_400_000;
@@ -52,9 +27,9 @@ describe('background retention on the SQLite store', () => {
 
     const ids: number[] = [];
     for (let i = 0; i < 10; i++) ids.push(await delivery.send({ from: 'alice', kind: 'direct', text: `m${i}`, sentAt: now }, ['bob']));
-    const reader = new Recorder();
+    const reader = new RecordingSink();
     delivery.close(await delivery.open('bob', 's1', reader));
-    expect(reader.messages).toEqual(ids);
+    expect(reader.ids).toEqual(ids);
 
     // Two more that nobody has read yet: retention never touches them.
     now += 1_000;
@@ -65,10 +40,10 @@ describe('background retention on the SQLite store', () => {
     await retention.run();
     expect((await store.readQueue('bob', 0, 100)).rows.map((row) => row.id)).toEqual(waiting);
 
-    const late = new Recorder();
+    const late = new RecordingSink();
     await delivery.open('bob', 's2', late, { resumeAfter: ids[0] });
     expect(late.notices).toEqual([{ reason: 'retention', after: ids[0], through: ids[9] }]);
-    expect(late.messages).toEqual(waiting);
+    expect(late.ids).toEqual(waiting);
     presence.stop();
   });
 });
