@@ -100,6 +100,7 @@ process.on('unhandledRejection', (err) => {
 for (const scenario of scenarios) {
   if (only && !only.includes(scenario.name)) continue;
   const results: Results<unknown> = {};
+  const scenarioStarted = Date.now();
   for (const target of scenario.targets.filter(wanted)) {
     settings.log(`${scenario.name}: ${target}`);
     try {
@@ -112,6 +113,7 @@ for (const scenario of scenarios) {
     }
   }
   rows.push(...scenario.rows(results, settings));
+  settings.log(`${scenario.name}: done in ${((Date.now() - scenarioStarted) / 1000).toFixed(0)} s`);
 }
 
 const m = machine();
