@@ -11,6 +11,7 @@
 //   BENCH_RESULTS=path.jsonl               where the JSON lines go (default bench/results.jsonl)
 //   BENCH_TEXT_BYTES=64                    length of every message text
 //   BENCH_TIMEOUT_S=1800                   a guard on the whole run: past it everything is killed
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { repoRoot } from '../test/support/process.js';
 import { killWorkers } from './lib/load-workers.js';
@@ -39,6 +40,7 @@ function listFrom(name: string): string[] | undefined {
 }
 
 const started = Date.now();
+const loadAtStart = loadavg()[0]!;
 const settings: Settings = {
   scale: numberFrom('BENCH_SCALE', 1, 0.001, 1),
   textBytes: numberFrom('BENCH_TEXT_BYTES', 64, 24, 4_000),
@@ -98,6 +100,7 @@ process.on('unhandledRejection', (err) => {
 for (const scenario of scenarios) {
   if (only && !only.includes(scenario.name)) continue;
   const results: Results<unknown> = {};
+  const scenarioStarted = Date.now();
   for (const target of scenario.targets.filter(wanted)) {
     settings.log(`${scenario.name}: ${target}`);
     try {
@@ -110,6 +113,7 @@ for (const scenario of scenarios) {
     }
   }
   rows.push(...scenario.rows(results, settings));
+  settings.log(`${scenario.name}: done in ${((Date.now() - scenarioStarted) / 1000).toFixed(0)} s`);
 }
 
 const m = machine();
@@ -123,7 +127,7 @@ notes.push(
     'Fan-out keeps a bounded number of broadcasts in flight; the keep-up row offers its broadcasts on schedule whatever the answers.',
   'missing / duplicate / out of order: every message id on every stream against the ids the server answered with, summed over the servers of the row.',
 );
-const report = { date: new Date().toISOString(), machine: m, scale: settings.scale, minutes: (Date.now() - started) / 60_000, rows, notes };
+const report = { date: new Date().toISOString(), machine: m, scale: settings.scale, minutes: (Date.now() - started) / 60_000, load: [loadAtStart, loadavg()[0]!] as const, rows, notes };
 process.stdout.write(markdown(report));
 appendResults(resultsFile, report);
 process.stderr.write(`appended ${rows.length} rows to ${resultsFile}\n`);

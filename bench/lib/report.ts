@@ -32,6 +32,8 @@ export interface Report {
   readonly machine: Machine;
   readonly scale: number;
   readonly minutes: number;
+  /** One-minute load averages at the start and the end: what else the machine was doing. */
+  readonly load: readonly [number, number];
   readonly rows: readonly Row[];
   readonly notes: readonly string[];
 }
@@ -77,7 +79,8 @@ export function markdown(report: Report): string {
   const lines = [
     `Parley against a bare node:http SSE server (and a minimal express app for requests), one run, ${report.date}, ` +
       `${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load generator in separate processes on the same cores, ` +
-      `loopback, a fresh server per scenario; scale ${report.scale}; ${num(report.minutes, 2)} minutes in all.`,
+      `loopback, a fresh server per scenario; scale ${report.scale}; ${num(report.minutes, 2)} minutes in all; ` +
+      `load average ${num(report.load[0], 2)} at the start, ${num(report.load[1], 2)} at the end.`,
     '',
     '| figure | reference | Parley memory | Parley sqlite | ratio | goal | missing / duplicate / out of order |',
     '|---|---:|---:|---:|---|---|---|',
@@ -97,6 +100,7 @@ export function appendResults(file: string, report: Report): void {
       date: report.date,
       machine: report.machine,
       scale: report.scale,
+      load: report.load,
       key: row.key,
       figure: row.figure,
       values: row.values,

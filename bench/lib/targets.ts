@@ -40,10 +40,13 @@ const scripts: Record<'reference' | 'express', string> = {
 };
 
 const running = new Set<ChildProcess>();
+/** Data directories of the Parley servers not yet stopped. */
+const dataDirs = new Set<string>();
 
-/** Kills whatever is still running (when the whole run is cut short). */
+/** Kills whatever is still running and removes its data (when the whole run is cut short). */
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function startTarget(name: TargetName, extraArgs: readonly string[] = []): Promise<Target> {
@@ -53,7 +56,12 @@ export async function startTarget(name: TargetName, extraArgs: readonly string[]
 
 async function startParley(store: ParleyStore, extraArgs: readonly string[]): Promise<Target> {
   const data = tempDir('parley-bench-');
-  const server = await spawnServer(['--store', store, '--data', data, ...parleyArgs, ...extraArgs]);
+  dataDirs.add(data);
+  const server = await spawnServer(['--store', store, '--data', data, ...parleyArgs, ...extraArgs]).catch((err: unknown) => {
+    dataDirs.delete(data);
+    rmSync(data, { recursive: true, force: true });
+    throw err;
+  });
   const child = server.child;
   running.add(child);
   return {
@@ -63,6 +71,7 @@ async function startParley(store: ParleyStore, extraArgs: readonly string[]): Pr
     pid: child.pid!,
     async stop() {
       await stopChild(child, () => server.stop());
+      dataDirs.delete(data);
       rmSync(data, { recursive: true, force: true });
     },
   };
