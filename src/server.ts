@@ -106,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     batch: 5_000,
     now,
     onPruned: (removed) => log.info({ module: 'retention', removed, retainMs: config.retainMs }, 'pruned delivered messages past the retention window'),
+    onError: (err) => log.error({ module: 'retention', err }, 'a retention pass failed'),
   });
 
   for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash, user.createdAt);

@@ -91,7 +91,7 @@ export class Delivery {
   }
 
   /** Users whose pending queue cannot take another message. */
-  fullQueues(recipients: readonly string[]): string[] {
+  private fullQueues(recipients: readonly string[]): string[] {
     return recipients.filter((name) => (this.readers.get(name)?.pending ?? 0) >= this.limits.queueLimit);
   }
 

@@ -10,6 +10,8 @@ export interface RetentionOptions {
   readonly now: () => number;
   /** Told how many messages a pass removed, when it removed any. */
   readonly onPruned?: (removed: number) => void;
+  /** Told of a pass that failed (the store unreachable, say); the next interval tries again. */
+  readonly onError?: (err: unknown) => void;
 }
 
 /**
@@ -26,7 +28,9 @@ export class Retention {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.run(), this.options.intervalMs);
+    this.timer = setInterval(() => {
+      this.run().catch((err: unknown) => this.options.onError?.(err));
+    }, this.options.intervalMs);
     this.timer.unref();
   }
 

@@ -194,8 +194,9 @@ export class RedisStore implements Store {
   markDelivered(recipient: string, id: number): void {
     if (id <= (this.marks.get(recipient) ?? 0)) return;
     this.marks.set(recipient, id);
-    if (this.closed) return;
-    this.markTimer ??= setTimeout(() => this.flushMarks(), this.markDelayMs);
+    // Called per delivery: arm the timer once per round, not on every call.
+    if (this.closed || this.markTimer) return;
+    this.markTimer = setTimeout(() => this.flushMarks(), this.markDelayMs);
     this.markTimer.unref();
   }
 

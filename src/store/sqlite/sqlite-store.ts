@@ -255,7 +255,9 @@ export class SqliteStore implements Store {
   markDelivered(recipient: string, id: number): void {
     if (id <= (this.marks.get(recipient) ?? 0)) return;
     this.marks.set(recipient, id);
-    this.markTimer ??= setTimeout(() => {
+    // Called per delivery: arm the timer once per round, not on every call.
+    if (this.markTimer) return;
+    this.markTimer = setTimeout(() => {
       this.markTimer = undefined;
       this.marksDue = true;
       this.commits.soon();
