@@ -102,6 +102,16 @@ export class RedisStore implements Store {
     this.scripts.load();
   }
 
+  /** The connection, shared with what else keeps cluster-wide state in the same Redis (rate limits, presence). */
+  get connection(): RedisConnection {
+    return this.redis;
+  }
+
+  /** Every key of this store starts with it. */
+  get keyPrefix(): string {
+    return this.prefix;
+  }
+
   async lastMessageId(): Promise<number> {
     return Number((await this.guard(this.redis.get(this.key('id')))) ?? 0);
   }
