@@ -19,7 +19,7 @@ import { machine } from './lib/proc.js';
 import { appendResults, markdown, type Row } from './lib/report.js';
 import { killAll, type TargetName } from './lib/targets.js';
 import type { Results, Scenario, Settings } from './scenarios/common.js';
-import { direct } from './scenarios/direct.js';
+import { direct, directRedis } from './scenarios/direct.js';
 import { fanout10k, fanout1k } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
@@ -54,6 +54,7 @@ const scenarios: Scenario<unknown>[] = [
   healthz(settings),
   postMessages(settings),
   direct(settings),
+  directRedis(settings),
   resume(settings),
   fanout1k(settings),
   fanout10k(settings),
@@ -65,8 +66,9 @@ for (const name of only ?? []) {
   if (!scenarios.some((s) => s.name === name)) throw new Error(`BENCH_ONLY: no scenario is called ${name}; there are ${scenarios.map((s) => s.name).join(', ')}`);
 }
 const targetNames = listFrom('BENCH_TARGETS');
+const targetChoices = ['reference', 'memory', 'sqlite', 'redis', 'redis-workers', 'redis-pair'];
 for (const name of targetNames ?? []) {
-  if (!['reference', 'memory', 'sqlite'].includes(name)) throw new Error(`BENCH_TARGETS: ${name} is not one of reference, memory, sqlite`);
+  if (!targetChoices.includes(name)) throw new Error(`BENCH_TARGETS: ${name} is not one of ${targetChoices.join(', ')}`);
 }
 const wanted = (target: TargetName) => !targetNames || targetNames.includes(target === 'express' ? 'reference' : target);
 

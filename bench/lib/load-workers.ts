@@ -125,11 +125,23 @@ export class Readers {
     return this.workers.reduce((sum, w) => sum + w.bytes, 0);
   }
 
-  /** Opens every stream, split evenly over the processes; the open rate is over the earliest start and latest end. */
-  async open(url: string, specs: readonly StreamSpec[], concurrencyPerWorker = 50): Promise<{ seconds: number; concurrency: number; failed: number; firstError?: string }> {
+  /**
+   * Opens every stream, split evenly over the load processes, each from a loopback address of its own (127.0.0.2,
+   * 127.0.0.3, ...: ephemeral ports run out past some 28,000 connections from one address to one port), and over
+   * `urls` (a server on several ports); the open rate is over the earliest start and latest end.
+   */
+  async open(urls: string | readonly string[], specs: readonly StreamSpec[], concurrencyPerWorker = 50): Promise<{ seconds: number; concurrency: number; failed: number; firstError?: string }> {
     const n = this.workers.length;
     const results = await Promise.all(
-      this.workers.map((w, i) => w.call<Opened>({ op: 'open', url, streams: specs.filter((_, j) => j % n === i), concurrency: concurrencyPerWorker })),
+      this.workers.map((w, i) =>
+        w.call<Opened>({
+          op: 'open',
+          urls: typeof urls === 'string' ? [urls] : urls,
+          localAddress: `127.0.0.${2 + i}`,
+          streams: specs.filter((_, j) => j % n === i),
+          concurrency: concurrencyPerWorker,
+        }),
+      ),
     );
     const startedAt = Math.min(...results.map((r) => r.startedAt));
     const endedAt = Math.max(...results.map((r) => r.endedAt));

@@ -1,5 +1,5 @@
 // What the kernel says about a process: its CPU time and resident memory, read from /proc (Linux only).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
@@ -24,6 +24,47 @@ export function openFileLimit(): number {
   const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
   const soft = Number(line?.split(/\s+/)[3]);
   return Number.isFinite(soft) ? soft : 1_024;
+}
+
+/** User plus system CPU time of several processes, summed (ms). */
+export function cpuMsOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+}
+
+/** Resident memory of several processes, summed (bytes). */
+export function rssOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+}
+
+/** Files (sockets included) a process has open now. */
+export function openFiles(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** When a process started (clock ticks since boot), to tell it from a later one that got the same pid; undefined once gone. */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const nodeBinary = realpathSync(process.execPath);
+
+/** The children of a process that run this Node binary (cluster workers, not tsx's esbuild service). */
+export function nodeChildren(pid: number): number[] {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter((s) => s !== '').map(Number),
+  );
+  return children.filter((child) => {
+    try {
+      return readlinkSync(`/proc/${child}/exe`) === nodeBinary;
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
 }
 
 export interface Machine {

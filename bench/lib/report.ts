@@ -1,18 +1,42 @@
-// The harness's output: one Markdown table of rows (figure | reference | Parley memory | Parley sqlite |
-// ratios | goal | delivery check) and one JSON line per row appended to the results file.
+// The harness's output: Markdown tables of rows (figure | reference | Parley memory | Parley sqlite | ratios |
+// goal | delivery check; for several processes on Redis: reference | sqlite | redis, one process | redis, two)
+// and one JSON line per row appended to the results file.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Machine } from './proc.js';
 import type { IntegritySum } from './load-workers.js';
 
-export type Column = 'reference' | 'memory' | 'sqlite';
-export type Store = 'memory' | 'sqlite';
-export const columns: readonly Column[] = ['reference', 'memory', 'sqlite'];
-export const stores: readonly Store[] = ['memory', 'sqlite'];
+/** redis: Parley on Redis, one process; redis2: two processes on one Redis (`--workers 2`, or a pair). */
+export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2';
+export type Store = Exclude<Column, 'reference'>;
+export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2'];
+export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2'];
+
+/** The tables of the report: the stores against the reference, and one process against two on Redis. */
+export type TableName = 'stores' | 'processes';
+const tables: Record<TableName, { readonly intro?: string; readonly columns: readonly Column[] }> = {
+  stores: { columns: ['reference', 'memory', 'sqlite'] },
+  processes: {
+    intro:
+      'Several Parley processes on one Redis (a redis-server of each row\'s own, loopback, appendfsync always), against one process ' +
+      'and SQLite; server CPU summed over every Parley process (with --workers, the primary too), Redis\'s own CPU apart:',
+    columns: ['reference', 'sqlite', 'redis', 'redis2'],
+  },
+};
+const headings: Record<Column, string> = {
+  reference: 'reference',
+  memory: 'Parley memory',
+  sqlite: 'Parley sqlite',
+  redis: 'Parley redis, 1 process',
+  redis2: 'Parley redis, 2 processes',
+};
+const shortNames: Record<Store, string> = { memory: 'memory', sqlite: 'sqlite', redis: 'redis', redis2: '2 processes' };
 
 export interface Row {
   /** Stable name of the figure, for comparing results files. */
   readonly key: string;
+  /** @default 'stores' */
+  readonly table?: TableName;
   readonly figure: string;
   readonly cells: Partial<Record<Column, string>>;
   /** Parley ÷ reference, or what `ratioOf` says. */
@@ -47,7 +71,7 @@ export function num(x: number | undefined, digits = 3): string {
 }
 
 export function ratioText(row: Row): string {
-  const parts = stores.filter((s) => row.ratios[s] !== undefined).map((s) => `${s} ${num(row.ratios[s], 2)}×`);
+  const parts = stores.filter((s) => row.ratios[s] !== undefined).map((s) => `${shortNames[s]} ${num(row.ratios[s], 2)}×`);
   if (parts.length === 0) return '—';
   return row.ratioOf ? `${parts.join(', ')} (${row.ratioOf})` : parts.join(', ');
 }
@@ -81,13 +105,18 @@ export function markdown(report: Report): string {
       `${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load generator in separate processes on the same cores, ` +
       `loopback, a fresh server per scenario; scale ${report.scale}; ${num(report.minutes, 2)} minutes in all; ` +
       `load average ${num(report.load[0], 2)} at the start, ${num(report.load[1], 2)} at the end.`,
-    '',
-    '| figure | reference | Parley memory | Parley sqlite | ratio | goal | missing / duplicate / out of order |',
-    '|---|---:|---:|---:|---|---|---|',
-    ...report.rows.map(
-      (r) => `| ${r.figure} | ${r.cells.reference ?? '—'} | ${r.cells.memory ?? '—'} | ${r.cells.sqlite ?? '—'} | ${ratioText(r)} | ${goalText(r)} | ${checkText(r)} |`,
-    ),
   ];
+  for (const [name, table] of Object.entries(tables) as [TableName, (typeof tables)[TableName]][]) {
+    const rows = report.rows.filter((r) => (r.table ?? 'stores') === name);
+    if (rows.length === 0) continue;
+    if (table.intro) lines.push('', table.intro);
+    lines.push(
+      '',
+      `| figure | ${table.columns.map((c) => headings[c]).join(' | ')} | ratio | goal | missing / duplicate / out of order |`,
+      `|---|${table.columns.map(() => '---:|').join('')}---|---|---|`,
+      ...rows.map((r) => `| ${r.figure} | ${table.columns.map((c) => r.cells[c] ?? '—').join(' | ')} | ${ratioText(r)} | ${goalText(r)} | ${checkText(r)} |`),
+    );
+  }
   if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
 }
@@ -103,6 +132,7 @@ export function appendResults(file: string, report: Report): void {
       load: report.load,
       key: row.key,
       figure: row.figure,
+      ...(row.table ? { table: row.table } : {}),
       values: row.values,
       ratios: row.ratios,
       ...(row.ratioOf ? { ratioOf: row.ratioOf } : {}),

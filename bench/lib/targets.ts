@@ -1,22 +1,42 @@
-// The servers a benchmark row runs against, each a fresh process on a free loopback port: Parley through its
-// real CLI on either store, or one of the reference servers in bench/reference.
+// The servers a benchmark row runs against, each fresh on a free loopback port: Parley through its real CLI on
+// any store (on Redis also as several processes, with a redis-server of its own), or one of the reference
+// servers in bench/reference.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot, spawnServer, tempDir } from '../../test/support/process.js';
+import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../test/support/process.js';
+import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 import { guard } from './async.js';
+import { nodeChildren, startTime } from './proc.js';
 
-/** reference: the bare node:http SSE server; express: the minimal express app; memory, sqlite: Parley. */
-export type TargetName = 'reference' | 'express' | 'memory' | 'sqlite';
-export type ParleyStore = 'memory' | 'sqlite';
+/**
+ * reference: the bare node:http SSE server; express: the minimal express app; memory, sqlite, redis: Parley,
+ * one process; redis-workers: Parley with `--workers 2` (one command, one port); redis-pair: two Parley
+ * processes on one Redis, each on a port of its own.
+ */
+export type TargetName = 'reference' | 'express' | 'memory' | 'sqlite' | 'redis' | 'redis-workers' | 'redis-pair';
+export type ParleyStore = 'memory' | 'sqlite' | 'redis';
+
+/** Worker processes of the redis-workers target, and processes of the redis-pair. */
+export const processCount = 2;
 
 export interface Target {
   readonly name: TargetName;
+  /** Where requests go (the first process of a pair). */
   readonly url: string;
+  /** Where streams open: spread evenly over these (the two processes of a pair; else just `url`). */
+  readonly streamUrls: readonly string[];
   readonly port: number;
+  /** The process started (with `--workers`, the primary). */
   readonly pid: number;
+  /** Every server process: the one, the primary and its workers, or both of a pair. Their CPU is the server's. */
+  readonly pids: readonly number[];
+  /** The processes that serve requests and hold streams: the workers, both of a pair, or the one. */
+  readonly servers: readonly number[];
+  /** The redis-server of a Redis target: its CPU is reported beside the server's. */
+  readonly redisPid?: number;
   stop(): Promise<void>;
 }
 
@@ -40,41 +60,131 @@ const scripts: Record<'reference' | 'express', string> = {
 };
 
 const running = new Set<ChildProcess>();
-/** Data directories of the Parley servers not yet stopped. */
+/** Processes a started process started (cluster workers), with their start times: killed with it when the run is cut short. */
+const descendants = new Map<number, string | undefined>();
+/** Data directories of the Parley and Redis servers not yet stopped. */
 const dataDirs = new Set<string>();
+const redisServers = new Set<RedisServer>();
 
 /** Kills whatever is still running and removes its data (when the whole run is cut short). */
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
+  for (const [pid, started] of descendants) killIfRunning(pid, started);
+  for (const redis of redisServers) void redis.kill();
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTarget(name: TargetName, extraArgs: readonly string[] = []): Promise<Target> {
-  if (name === 'memory' || name === 'sqlite') return startParley(name, extraArgs);
-  return startScript(name, scripts[name]);
+/** SIGKILL, unless the process is gone (and its pid perhaps another's by now). */
+function killIfRunning(pid: number, started: string | undefined): void {
+  if (started === undefined || startTime(pid) !== started) return;
+  process.kill(pid, 'SIGKILL');
 }
 
-async function startParley(store: ParleyStore, extraArgs: readonly string[]): Promise<Target> {
+export async function startTarget(name: TargetName, extraArgs: readonly string[] = []): Promise<Target> {
+  switch (name) {
+    case 'memory':
+    case 'sqlite':
+      return startParley(name, name, extraArgs);
+    case 'redis':
+      return withRedis(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, ...extraArgs]));
+    case 'redis-workers':
+      return withRedis(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, '--workers', String(processCount), ...extraArgs], processCount));
+    case 'redis-pair':
+      return withRedis(name, async (redisArgs) => {
+        const started = await Promise.allSettled(Array.from({ length: processCount }, () => startParley(name, 'redis', [...redisArgs, ...extraArgs])));
+        const parts = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) {
+          await Promise.all(parts.map((p) => p.stop()));
+          throw failed.reason;
+        }
+        const [first] = parts as [Target, ...Target[]];
+        return {
+          ...first,
+          streamUrls: parts.map((p) => p.url),
+          pids: parts.flatMap((p) => p.pids),
+          servers: parts.flatMap((p) => p.servers),
+          stop: async () => void (await Promise.all(parts.map((p) => p.stop()))),
+        };
+      });
+    default:
+      return startScript(name, scripts[name]);
+  }
+}
+
+/**
+ * A redis-server of the target's own (loopback, a temporary directory, append-only file fsynced before every
+ * answer, as the README recommends and as SQLite commits), stopped with the target.
+ */
+async function withRedis(name: TargetName, start: (redisArgs: readonly string[]) => Promise<Target>): Promise<Target> {
+  const redis = await startRedisServer({ appendfsync: 'always' });
+  redisServers.add(redis);
+  dataDirs.add(redis.dir);
+  const stopRedis = async () => {
+    await redis.stop();
+    redisServers.delete(redis);
+    dataDirs.delete(redis.dir);
+    rmSync(redis.dir, { recursive: true, force: true });
+  };
+  try {
+    const target = await start(['--redis-url', redis.url]);
+    return {
+      ...target,
+      name,
+      redisPid: redis.pid,
+      async stop() {
+        try {
+          await target.stop();
+        } finally {
+          await stopRedis();
+        }
+      },
+    };
+  } catch (err) {
+    await stopRedis();
+    throw err;
+  }
+}
+
+/** Parley from its CLI; with `workers`, the primary's workers are found among its children once it listens. */
+async function startParley(name: TargetName, store: ParleyStore, extraArgs: readonly string[], workers = 0): Promise<Target> {
   const data = tempDir('parley-bench-');
   dataDirs.add(data);
-  const server = await spawnServer(['--store', store, '--data', data, ...parleyArgs, ...extraArgs]).catch((err: unknown) => {
+  let server: ServerProcess | undefined;
+  try {
+    server = await spawnServer(['--store', store, '--data', data, ...parleyArgs, ...extraArgs]);
+    running.add(server.child);
+    const pid = server.child.pid!;
+    const children = workers > 0 ? nodeChildren(pid) : [];
+    for (const child of children) descendants.set(child, startTime(child));
+    if (children.length !== workers) throw new Error(`Parley with --workers ${workers} runs ${children.length} worker processes`);
+    const started = server;
+    return {
+      name,
+      url: server.url,
+      streamUrls: [server.url],
+      port: server.port,
+      pid,
+      pids: [pid, ...children],
+      servers: workers > 0 ? children : [pid],
+      async stop() {
+        await stopChild(started.child, () => started.stop());
+        // A worker that outlived its primary would hold its port and memory into the next row.
+        for (const child of children) {
+          killIfRunning(child, descendants.get(child));
+          descendants.delete(child);
+        }
+        dataDirs.delete(data);
+        rmSync(data, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    const started = server;
+    if (started) await stopChild(started.child, () => started.stop());
     dataDirs.delete(data);
     rmSync(data, { recursive: true, force: true });
     throw err;
-  });
-  const child = server.child;
-  running.add(child);
-  return {
-    name: store,
-    url: server.url,
-    port: server.port,
-    pid: child.pid!,
-    async stop() {
-      await stopChild(child, () => server.stop());
-      dataDirs.delete(data);
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
+  }
 }
 
 async function startScript(name: 'reference' | 'express', script: string): Promise<Target> {
@@ -102,8 +212,11 @@ async function startScript(name: 'reference' | 'express', script: string): Promi
   return {
     name,
     url,
+    streamUrls: [url],
     port: Number(new URL(url).port),
     pid: child.pid!,
+    pids: [child.pid!],
+    servers: [child.pid!],
     stop: () =>
       stopChild(child, async () => {
         child.kill('SIGTERM');

@@ -27,8 +27,11 @@ export interface LoadSpec {
 }
 
 export type Command =
-  /** Opens one SSE stream per spec, `concurrency` opening at a time. */
-  | { readonly op: 'open'; readonly url: string; readonly streams: readonly StreamSpec[]; readonly concurrency: number }
+  /**
+   * Opens one SSE stream per spec, `concurrency` opening at a time, spread over `urls` in turn (the processes of
+   * a server on several ports), each from `localAddress` (a loopback address: every one has its own ephemeral ports).
+   */
+  | { readonly op: 'open'; readonly urls: readonly string[]; readonly localAddress?: string; readonly streams: readonly StreamSpec[]; readonly concurrency: number }
   /** Whether to record, per message, receipt time minus the send time written at the head of its text. */
   | { readonly op: 'latency'; readonly on: boolean }
   /**

@@ -7,6 +7,8 @@ import { connect, type Socket } from 'node:net';
 export interface SseSocketOptions {
   readonly host: string;
   readonly port: number;
+  /** The source address (a loopback address other than 127.0.0.1 has ephemeral ports of its own). */
+  readonly localAddress?: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -30,6 +32,7 @@ export function openSseSocket(options: SseSocketOptions, handlers: SseSocketHand
   const socket = connect({
     host: options.host,
     port: options.port,
+    ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
     noDelay: true,
     onread: {
       buffer: readBuffer,

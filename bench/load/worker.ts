@@ -83,13 +83,13 @@ class Stream {
 let streams: Stream[] = [];
 
 /** Opens the stream; resolves with the response status once its head arrived (the socket stays open on 200). */
-function openStream(url: URL, stream: Stream, lastEventId?: number): Promise<number> {
+function openStream(url: URL, stream: Stream, lastEventId?: number, localAddress?: string): Promise<number> {
   const headers: Record<string, string> = { Authorization: `Bearer ${stream.spec.token}`, Accept: 'text/event-stream' };
   if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId);
   return new Promise((resolve, reject) => {
     let answered = false;
     stream.socket = openSseSocket(
-      { host: url.hostname, port: Number(url.port), path: `/users/${stream.spec.user}/stream`, headers },
+      { host: url.hostname, port: Number(url.port), ...(localAddress !== undefined ? { localAddress } : {}), path: `/users/${stream.spec.user}/stream`, headers },
       {
         onHead: (status) => {
           answered = true;
@@ -107,14 +107,16 @@ function openStream(url: URL, stream: Stream, lastEventId?: number): Promise<num
 }
 
 async function open(command: Extract<Command, { op: 'open' }>): Promise<Opened> {
-  const url = assertLoopback(command.url);
+  const urls = command.urls.map(assertLoopback);
+  const from = command.localAddress;
+  if (from !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(from)) throw new Error(`streams open from a loopback address only, not ${from}`);
   let failed = 0;
   let firstError: string | undefined;
   const startedAt = wallMs();
-  await pool(command.streams, command.concurrency, async (spec) => {
+  await pool(command.streams, command.concurrency, async (spec, i) => {
     const stream = new Stream(spec);
     try {
-      const status = await openStream(url, stream);
+      const status = await openStream(urls[i % urls.length]!, stream, undefined, from);
       if (status === 200) {
         streams.push(stream);
         return;

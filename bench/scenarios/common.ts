@@ -4,7 +4,7 @@ import { Agent } from 'node:http';
 import { pool, sleep } from '../lib/async.js';
 import { expectJson } from '../lib/http.js';
 import { Readers, type IntegritySum } from '../lib/load-workers.js';
-import { rssBytes } from '../lib/proc.js';
+import { rssOf } from '../lib/proc.js';
 import type { Column, Row, Store } from '../lib/report.js';
 import { startTarget, type Target, type TargetName } from '../lib/targets.js';
 import { stampedText } from '../load/text.js';
@@ -31,7 +31,15 @@ export interface Scenario<M> {
 export type Results<M> = Partial<Record<TargetName, M | Error>>;
 
 export function columnOf(target: TargetName): Column {
-  return target === 'express' ? 'reference' : target;
+  switch (target) {
+    case 'express':
+      return 'reference';
+    case 'redis-workers':
+    case 'redis-pair':
+      return 'redis2';
+    default:
+      return target;
+  }
 }
 
 /** The measurement of a target, unless it failed or was not run. */
@@ -145,14 +153,14 @@ export interface Online {
 }
 
 /**
- * The server's resident memory once it has settled: the lowest of samples over `ms`, so that garbage the
+ * The server's resident memory (summed over its processes) once it has settled: the lowest of samples over `ms`, so that garbage the
  * collector has not yet returned counts as little as it can from outside the process.
  */
-export async function settledRss(pid: number, ms: number): Promise<number> {
-  let lowest = rssBytes(pid);
+export async function settledRss(pids: readonly number[], ms: number): Promise<number> {
+  let lowest = rssOf(pids);
   for (let waited = 0; waited < ms; waited += 250) {
     await sleep(250);
-    lowest = Math.min(lowest, rssBytes(pid));
+    lowest = Math.min(lowest, rssOf(pids));
   }
   return lowest;
 }
@@ -165,7 +173,7 @@ export const memorySettleMs = 2_000;
  * read once settled before and after the opening; otherwise both are the reading of the moment.
  */
 export async function goOnline(target: Target, n: number, settings: Settings, { memory = false } = {}): Promise<Online> {
-  const rss = () => (memory ? settledRss(target.pid, memorySettleMs) : Promise.resolve(rssBytes(target.pid)));
+  const rss = () => (memory ? settledRss(target.pids, memorySettleMs) : Promise.resolve(rssOf(target.pids)));
   const url = new URL(target.url);
   const agent = restAgent();
   const [senderToken] = await register(agent, url, [sender]);
@@ -174,7 +182,7 @@ export async function goOnline(target: Target, n: number, settings: Settings, { 
   const rssBefore = await rss();
   const readers = await Readers.start(n);
   try {
-    const opened = await readers.open(target.url, users.map((user, i) => ({ user, token: tokens[i]! })));
+    const opened = await readers.open(target.streamUrls, users.map((user, i) => ({ user, token: tokens[i]! })));
     if (opened.failed > 0) throw new Error(`${opened.failed} of ${n} streams failed to open: ${opened.firstError}`);
     settings.log(`${target.name}: ${n} streams open in ${opened.seconds.toFixed(1)} s`);
     // Whatever the opening caused (presence) has gone through.

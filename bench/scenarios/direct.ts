@@ -1,18 +1,21 @@
 // Direct messages to random online users, 32 keep-alive connections, at a fixed offered rate and then as fast
 // as they go (a fresh server each): messages per second and server CPU per message, every message checked on
-// its recipient's stream.
+// its recipient's stream. On Redis also with two processes, where about half the messages are accepted by one
+// process for a stream on the other.
 import type { Histogram } from 'hdr-histogram-js';
 import { LoadWorker, addIntegrity, emptyIntegrity, type IntegritySum } from '../lib/load-workers.js';
-import { cpuMs } from '../lib/proc.js';
-import { num, type Row } from '../lib/report.js';
+import { cpuMs, cpuMsOf } from '../lib/proc.js';
+import { atLeast, num, type Row } from '../lib/report.js';
 import type { TargetName } from '../lib/targets.js';
 import type { Loaded } from '../load/protocol.js';
-import { cells, checks, goOnline, ratiosToReference, scaled, values, withServer, type Results, type Scenario, type Settings, type Online } from './common.js';
+import { cells, checks, goOnline, ok, ratiosToReference, scaled, values, withServer, type Results, type Scenario, type Settings, type Online } from './common.js';
 
 interface DirectRun {
   readonly sent: number;
   readonly perS: number;
   readonly usPerMessage: number;
+  /** CPU of the redis-server per message (Redis targets). */
+  readonly redisUsPerMessage?: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly refused: number;
@@ -27,9 +30,11 @@ interface DirectResult {
 const connections = 32;
 
 /** One autocannon run from its own process, then the wait for every message to reach its stream. */
-async function drive(online: Online, loader: LoadWorker, amount: number, rate: number | undefined, settings: Settings, check: IntegritySum): Promise<{ loaded: Loaded; cpuMs: number; latency?: Histogram }> {
+async function drive(online: Online, loader: LoadWorker, amount: number, rate: number | undefined, settings: Settings, check: IntegritySum): Promise<{ loaded: Loaded; cpuMs: number; redisCpuMs?: number; latency?: Histogram }> {
   const base = online.readers.received;
-  const cpu0 = cpuMs(online.target.pid);
+  const { redisPid } = online.target;
+  const redis0 = redisPid === undefined ? 0 : cpuMs(redisPid);
+  const cpu0 = cpuMsOf(online.target.pids);
   const loaded = await loader.call<Loaded>({
     op: 'load',
     spec: {
@@ -45,10 +50,11 @@ async function drive(online: Online, loader: LoadWorker, amount: number, rate: n
     },
   });
   await online.readers.until(base + loaded.ok);
-  const cpu = cpuMs(online.target.pid) - cpu0;
+  const cpu = cpuMsOf(online.target.pids) - cpu0;
+  const redisCpu = redisPid === undefined ? undefined : cpuMs(redisPid) - redis0;
   const { integrity, latency } = await online.readers.verify({ byUser: loaded.sent });
   addIntegrity(check, integrity);
-  return { loaded, cpuMs: cpu, ...(latency ? { latency } : {}) };
+  return { loaded, cpuMs: cpu, ...(redisCpu !== undefined ? { redisCpuMs: redisCpu } : {}), ...(latency ? { latency } : {}) };
 }
 
 async function run(target: TargetName, streams: number, durationS: number, rate: number | undefined, settings: Settings): Promise<DirectRun> {
@@ -61,11 +67,12 @@ async function run(target: TargetName, streams: number, durationS: number, rate:
       const warm = await drive(online, loader, rate ?? 2_000, rate, settings, check);
       await online.readers.latency(true);
       const amount = Math.max(connections, Math.round((rate ?? warm.loaded.ok / warm.loaded.durationS) * durationS));
-      const { loaded, cpuMs: cpu, latency } = await drive(online, loader, amount, rate, settings, check);
+      const { loaded, cpuMs: cpu, redisCpuMs, latency } = await drive(online, loader, amount, rate, settings, check);
       const result: DirectRun = {
         sent: loaded.ok,
         perS: loaded.ok / loaded.durationS,
         usPerMessage: (cpu * 1000) / loaded.ok,
+        ...(redisCpuMs !== undefined ? { redisUsPerMessage: (redisCpuMs * 1000) / loaded.ok } : {}),
         p50Ms: (latency?.getValueAtPercentile(50) ?? NaN) / 1000,
         p99Ms: (latency?.getValueAtPercentile(99) ?? NaN) / 1000,
         refused: loaded.non2xx + loaded.errors,
@@ -109,6 +116,42 @@ export function direct(settings: Settings): Scenario<DirectResult> {
       return [
         row('fixed', `direct to random online users (${num(streams, 9)} streams), ${num(rate, 9)}/s offered over ${connections} connections: msg/s; server CPU per message`),
         row('max', `direct to random online users (${num(streams, 9)} streams), as fast as ${connections} connections go: msg/s; server CPU per message`),
+      ];
+    },
+  };
+}
+
+/** As fast as they go on SQLite, on Redis with one process, and on Redis with two processes, in one run. */
+export function directRedis(settings: Settings): Scenario<DirectRun> {
+  const streams = scaled(1_000, settings, 10);
+  const durationS = scaled(5, settings, 2);
+  return {
+    name: 'direct-redis',
+    targets: ['sqlite', 'redis', 'redis-workers'],
+    measure: (target) => run(target, streams, durationS, undefined, settings),
+    rows(results: Results<DirectRun>): Row[] {
+      const sqlite = ok(results, 'sqlite');
+      const ratios: Row['ratios'] = {};
+      for (const [target, column] of [['redis', 'redis'], ['redis-workers', 'redis2']] as const) {
+        const m = ok(results, target);
+        if (sqlite && m) ratios[column] = m.perS / sqlite.perS;
+      }
+      return [
+        {
+          key: 'direct-redis',
+          table: 'processes',
+          figure: `direct to random online users (${num(streams, 9)} streams), as fast as ${connections} connections go: msg/s; server CPU per message (+ Redis's)`,
+          cells: cells(results, (r) => `${num(r.perS)}/s; ${num(r.usPerMessage)} µs` + (r.redisUsPerMessage !== undefined ? ` (+ ${num(r.redisUsPerMessage)} µs)` : '')),
+          ratios,
+          ratioOf: 'msg/s ÷ sqlite',
+          goal: '≥ 0.8× sqlite on redis, 1 process',
+          met: atLeast(ratios, 0.8, ['redis']),
+          checks: checks(results, (r) => r.check),
+          values: values(results, (r) => {
+            const { check: _check, ...numbers } = r;
+            return numbers;
+          }),
+        },
       ];
     },
   };

@@ -3,7 +3,7 @@
 // on the way, each before the next phase disturbs it.
 import type { IntegritySum } from '../lib/load-workers.js';
 import { addIntegrity, emptyIntegrity } from '../lib/load-workers.js';
-import { cpuMs } from '../lib/proc.js';
+import { cpuMsOf } from '../lib/proc.js';
 import { atLeast, atMost, num, type Row } from '../lib/report.js';
 import {
   broadcastSpaced,
@@ -72,11 +72,11 @@ async function measure(target: TargetName, plan: FanoutPlan, settings: Settings)
         settings.log(`${target}: broadcast to ${plan.streams} online answered in ${num(median(acceptMs))} ms (median of ${plan.spaced})`);
       }
       const client0 = await online.readers.cpuMs();
-      const cpu0 = cpuMs(server.pid);
+      const cpu0 = cpuMsOf(server.pids);
       const t0 = performance.now();
       const sent = await broadcastWindowed(online, plan.broadcasts, windowFor(plan.streams), settings);
       const elapsedS = (performance.now() - t0) / 1000;
-      const cpu = cpuMs(server.pid) - cpu0;
+      const cpu = cpuMsOf(server.pids) - cpu0;
       const clientCpuMs = (await online.readers.cpuMs()) - client0;
       addIntegrity(check, (await online.readers.verify({ all: sent.ids })).integrity);
       const deliveries = plan.streams * plan.broadcasts;
@@ -85,7 +85,7 @@ async function measure(target: TargetName, plan: FanoutPlan, settings: Settings)
       if (plan.after > 0) {
         const more = await broadcastWindowed(online, plan.after, windowFor(plan.streams), settings);
         addIntegrity(check, (await online.readers.verify({ all: more.ids })).integrity);
-        rssAfter = await settledRss(server.pid, memorySettleMs);
+        rssAfter = await settledRss(server.pids, memorySettleMs);
       }
       return {
         plan,

@@ -3,7 +3,7 @@
 // that parses the JSON body and answers 202.
 import { sleep } from '../lib/async.js';
 import { LoadWorker, Readers, addIntegrity, emptyIntegrity, type IntegritySum } from '../lib/load-workers.js';
-import { cpuMs } from '../lib/proc.js';
+import { cpuMsOf } from '../lib/proc.js';
 import { atMost, num, type Row } from '../lib/report.js';
 import type { Target, TargetName } from '../lib/targets.js';
 import type { LoadSpec, Loaded } from '../load/protocol.js';
@@ -30,11 +30,11 @@ async function timed(target: Target, loader: LoadWorker, spec: Omit<LoadSpec, 'a
   const warm = await loader.call<Loaded>({ op: 'load', spec: { ...full, amount: warmUp } });
   await after(warm);
   await sleep(200);
-  const cpu0 = cpuMs(target.pid);
+  const cpu0 = cpuMsOf(target.pids);
   const amount = Math.max(connections, Math.round((warm.ok / warm.durationS) * durationS));
   const loaded = await loader.call<Loaded>({ op: 'load', spec: { ...full, amount } });
   await after(loaded);
-  const cpu = cpuMs(target.pid) - cpu0;
+  const cpu = cpuMsOf(target.pids) - cpu0;
   const requests = loaded.ok + loaded.non2xx;
   return { requests, perS: requests / loaded.durationS, usPerRequest: (cpu * 1000) / requests, p99Ms: loaded.p99Ms, refused: loaded.non2xx + loaded.errors, loaded };
 }
