@@ -5,9 +5,12 @@
 //
 //   npm run bench                          the whole matrix (under 15 minutes on 2 cores)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
-//   BENCH_ONLY=fanout-10k,keep-up          some scenarios: requests, healthz, post, direct, resume,
-//                                          fanout-1k, fanout-10k, keep-up
-//   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app)
+//   BENCH_ONLY=fanout-10k,keep-up          some scenarios: requests, healthz, post, direct, direct-redis, resume,
+//                                          fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up
+//   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
+//                                          sqlite, redis (one process), redis-workers (--workers 2), and
+//                                          redis-pair (two processes on one Redis, each on its own port: only
+//                                          when named, in the rows of redis-workers)
 //   BENCH_RESULTS=path.jsonl               where the JSON lines go (default bench/results.jsonl)
 //   BENCH_TEXT_BYTES=64                    length of every message text
 //   BENCH_TIMEOUT_S=1800                   a guard on the whole run: past it everything is killed
@@ -20,7 +23,7 @@ import { appendResults, markdown, type Row } from './lib/report.js';
 import { killAll, type TargetName } from './lib/targets.js';
 import type { Results, Scenario, Settings } from './scenarios/common.js';
 import { direct, directRedis } from './scenarios/direct.js';
-import { fanout10k, fanout1k } from './scenarios/fanout.js';
+import { fanout10k, fanout1k, fanout2proc } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
 import { resume } from './scenarios/resume.js';
@@ -58,6 +61,7 @@ const scenarios: Scenario<unknown>[] = [
   resume(settings),
   fanout1k(settings),
   fanout10k(settings),
+  fanout2proc(settings),
   keepUp(settings),
 ] as Scenario<unknown>[];
 const groups: Record<string, readonly string[]> = { requests: ['healthz', 'post'] };
@@ -103,7 +107,8 @@ for (const scenario of scenarios) {
   if (only && !only.includes(scenario.name)) continue;
   const results: Results<unknown> = {};
   const scenarioStarted = Date.now();
-  for (const target of scenario.targets.filter(wanted)) {
+  const named = (target: TargetName) => targetNames?.includes(target) ?? false;
+  for (const target of [...scenario.targets.filter(wanted), ...(scenario.optionalTargets ?? []).filter(named)]) {
     settings.log(`${scenario.name}: ${target}`);
     try {
       results[target] = await scenario.measure(target, settings);

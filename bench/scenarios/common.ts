@@ -4,7 +4,7 @@ import { Agent } from 'node:http';
 import { pool, sleep } from '../lib/async.js';
 import { expectJson } from '../lib/http.js';
 import { Readers, type IntegritySum } from '../lib/load-workers.js';
-import { rssOf } from '../lib/proc.js';
+import { rssBytes } from '../lib/proc.js';
 import type { Column, Row, Store } from '../lib/report.js';
 import { startTarget, type Target, type TargetName } from '../lib/targets.js';
 import { stampedText } from '../load/text.js';
@@ -23,6 +23,8 @@ export interface Scenario<M> {
   /** For BENCH_ONLY. */
   readonly name: string;
   readonly targets: readonly TargetName[];
+  /** Targets measured only when BENCH_TARGETS names them. */
+  readonly optionalTargets?: readonly TargetName[];
   /** Measures one target on a fresh server of its own. */
   measure(target: TargetName, settings: Settings): Promise<M>;
   rows(results: Results<M>, settings: Settings): Row[];
@@ -141,10 +143,16 @@ export interface Online {
   readonly users: readonly string[];
   readonly tokens: readonly string[];
   readonly readers: Readers;
-  /** Server RSS after registration, before any stream (bytes). */
+  /** Server RSS after registration, before any stream (bytes; summed over the server's processes). */
   readonly rssBefore: number;
-  /** Server RSS once every stream is open and quiet (bytes). */
+  /** Server RSS once every stream is open and quiet (bytes; summed over the server's processes). */
   readonly rssIdle: number;
+  /** The same two, each process apart, in the order of `target.pids`. */
+  readonly rssBeforeEach: readonly number[];
+  readonly rssIdleEach: readonly number[];
+  /** Streams the server refused or that failed to open (0 unless refusals are allowed). */
+  readonly refused: number;
+  readonly firstRefusal?: string;
   /** From the first stream request to the last stream's answer (s). */
   readonly openS: number;
   /** Streams opening at once. */
@@ -157,10 +165,15 @@ export interface Online {
  * collector has not yet returned counts as little as it can from outside the process.
  */
 export async function settledRss(pids: readonly number[], ms: number): Promise<number> {
-  let lowest = rssOf(pids);
+  return (await settledRssEach(pids, ms)).reduce((sum, rss) => sum + rss, 0);
+}
+
+/** settledRss of each process apart. */
+export async function settledRssEach(pids: readonly number[], ms: number): Promise<number[]> {
+  const lowest = pids.map(rssBytes);
   for (let waited = 0; waited < ms; waited += 250) {
     await sleep(250);
-    lowest = Math.min(lowest, rssOf(pids));
+    pids.forEach((pid, i) => (lowest[i] = Math.min(lowest[i]!, rssBytes(pid))));
   }
   return lowest;
 }
@@ -170,24 +183,26 @@ export const memorySettleMs = 2_000;
 
 /**
  * Registers, opens `n` streams, lets the opening settle; the caller closes. With `memory`, the server's RSS is
- * read once settled before and after the opening; otherwise both are the reading of the moment.
+ * read once settled before and after the opening; otherwise both are the reading of the moment. A stream that
+ * fails to open fails the whole unless `refusals` are allowed (and counted).
  */
-export async function goOnline(target: Target, n: number, settings: Settings, { memory = false } = {}): Promise<Online> {
-  const rss = () => (memory ? settledRss(target.pids, memorySettleMs) : Promise.resolve(rssOf(target.pids)));
+export async function goOnline(target: Target, n: number, settings: Settings, { memory = false, refusals = false } = {}): Promise<Online> {
+  const rss = () => (memory ? settledRssEach(target.pids, memorySettleMs) : Promise.resolve(target.pids.map(rssBytes)));
+  const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
   const url = new URL(target.url);
   const agent = restAgent();
   const [senderToken] = await register(agent, url, [sender]);
   const users = userNames(n);
   const tokens = await register(agent, url, users);
-  const rssBefore = await rss();
+  const rssBeforeEach = await rss();
   const readers = await Readers.start(n);
   try {
     const opened = await readers.open(target.streamUrls, users.map((user, i) => ({ user, token: tokens[i]! })));
-    if (opened.failed > 0) throw new Error(`${opened.failed} of ${n} streams failed to open: ${opened.firstError}`);
-    settings.log(`${target.name}: ${n} streams open in ${opened.seconds.toFixed(1)} s`);
+    if (opened.failed > 0 && !refusals) throw new Error(`${opened.failed} of ${n} streams failed to open: ${opened.firstError}`);
+    settings.log(`${target.name}: ${n - opened.failed} of ${n} streams open in ${opened.seconds.toFixed(1)} s`);
     // Whatever the opening caused (presence) has gone through.
     await readers.quiet(500);
-    const rssIdle = await rss();
+    const rssIdleEach = await rss();
     return {
       target,
       url,
@@ -196,8 +211,12 @@ export async function goOnline(target: Target, n: number, settings: Settings, { 
       users,
       tokens,
       readers,
-      rssBefore,
-      rssIdle,
+      rssBefore: sum(rssBeforeEach),
+      rssIdle: sum(rssIdleEach),
+      rssBeforeEach,
+      rssIdleEach,
+      refused: opened.failed,
+      ...(opened.firstError !== undefined ? { firstRefusal: opened.firstError } : {}),
       concurrency: opened.concurrency,
       openS: opened.seconds,
       async close() {

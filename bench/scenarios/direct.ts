@@ -128,11 +128,12 @@ export function directRedis(settings: Settings): Scenario<DirectRun> {
   return {
     name: 'direct-redis',
     targets: ['sqlite', 'redis', 'redis-workers'],
+    optionalTargets: ['redis-pair'],
     measure: (target) => run(target, streams, durationS, undefined, settings),
     rows(results: Results<DirectRun>): Row[] {
       const sqlite = ok(results, 'sqlite');
       const ratios: Row['ratios'] = {};
-      for (const [target, column] of [['redis', 'redis'], ['redis-workers', 'redis2']] as const) {
+      for (const [target, column] of [['redis', 'redis'], ['redis-workers', 'redis2'], ['redis-pair', 'redis2']] as const) {
         const m = ok(results, target);
         if (sqlite && m) ratios[column] = m.perS / sqlite.perS;
       }

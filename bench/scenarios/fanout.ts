@@ -1,9 +1,10 @@
 // Broadcast fan-out to many open streams: server CPU per delivery, with the opening (rate, idle memory per
 // stream), the time to answer a broadcast to everyone online, and memory per user after heavy traffic measured
-// on the way, each before the next phase disturbs it.
+// on the way, each before the next phase disturbs it. On Redis also the streams on one process against spread
+// over two, every broadcast accepted by one of them and delivered by both.
 import type { IntegritySum } from '../lib/load-workers.js';
 import { addIntegrity, emptyIntegrity } from '../lib/load-workers.js';
-import { cpuMsOf } from '../lib/proc.js';
+import { cpuMs, cpuMsOf, openFiles } from '../lib/proc.js';
 import { atLeast, atMost, num, type Row } from '../lib/report.js';
 import {
   broadcastSpaced,
@@ -44,6 +45,10 @@ interface FanoutResult {
   readonly rssIdle: number;
   readonly acceptMs: readonly number[];
   readonly cpuMs: number;
+  /** CPU of the redis-server over the same phase (Redis targets). */
+  readonly redisCpuMs?: number;
+  /** Files open in each process that holds streams, once they are open (how the streams spread). */
+  readonly filesEach: readonly number[];
   readonly deliveries: number;
   readonly elapsedS: number;
   readonly clientCpuMs: number;
@@ -71,12 +76,16 @@ async function measure(target: TargetName, plan: FanoutPlan, settings: Settings)
         addIntegrity(check, (await online.readers.verify({ all: spaced.ids })).integrity);
         settings.log(`${target}: broadcast to ${plan.streams} online answered in ${num(median(acceptMs))} ms (median of ${plan.spaced})`);
       }
+      const filesEach = server.servers.map(openFiles);
       const client0 = await online.readers.cpuMs();
+      const redisCpu = () => (server.redisPid === undefined ? 0 : cpuMs(server.redisPid));
+      const redis0 = redisCpu();
       const cpu0 = cpuMsOf(server.pids);
       const t0 = performance.now();
       const sent = await broadcastWindowed(online, plan.broadcasts, windowFor(plan.streams), settings);
       const elapsedS = (performance.now() - t0) / 1000;
       const cpu = cpuMsOf(server.pids) - cpu0;
+      const redisCpuMs = redisCpu() - redis0;
       const clientCpuMs = (await online.readers.cpuMs()) - client0;
       addIntegrity(check, (await online.readers.verify({ all: sent.ids })).integrity);
       const deliveries = plan.streams * plan.broadcasts;
@@ -95,6 +104,8 @@ async function measure(target: TargetName, plan: FanoutPlan, settings: Settings)
         rssIdle: online.rssIdle,
         acceptMs,
         cpuMs: cpu,
+        ...(server.redisPid !== undefined ? { redisCpuMs } : {}),
+        filesEach,
         deliveries,
         elapsedS,
         clientCpuMs,
@@ -231,6 +242,48 @@ export function fanout10k(settings: Settings): Scenario<FanoutResult> {
           values: values(results, (r) => ({ medianMs: acceptMedian(r), maxMs: Math.max(...r.acceptMs), samples: r.acceptMs.length })),
         },
         fanoutRow('fanout-10k-cpu', results, plan),
+      ];
+    },
+  };
+}
+
+/** 2,000 streams × 250 broadcasts on Redis: the streams on one process, then spread over two (`--workers 2`). */
+export function fanout2proc(settings: Settings): Scenario<FanoutResult> {
+  const plan: FanoutPlan = { streams: scaled(2_000, settings, 10), broadcasts: scaled(250, settings, 10), spaced: 0, after: 0 };
+  const redisUs = (r: FanoutResult) => ((r.redisCpuMs ?? NaN) * 1000) / r.deliveries;
+  return {
+    name: 'fanout-2proc',
+    targets: ['redis', 'redis-workers'],
+    optionalTargets: ['redis-pair'],
+    measure: (target) => measure(target, plan, settings),
+    rows(results) {
+      const one = ok(results, 'redis');
+      const two = ok(results, 'redis-workers') ?? ok(results, 'redis-pair');
+      const ratios: Row['ratios'] = one && two ? { redis2: usPerDelivery(two) / usPerDelivery(one) } : {};
+      const withRedis = one && two ? (usPerDelivery(two) + redisUs(two)) / (usPerDelivery(one) + redisUs(one)) : NaN;
+      return [
+        {
+          key: 'fanout-2proc-cpu',
+          table: 'processes',
+          figure: `fan-out, ${num(plan.streams, 9)} streams × ${num(plan.broadcasts, 9)} broadcasts, the streams on one process against spread over two: server CPU per delivery (+ Redis's); open files per process`,
+          cells: cells(results, (r) => `${num(usPerDelivery(r))} µs (+ ${num(redisUs(r))} µs); ${r.filesEach.map((f) => num(f, 9)).join(' + ')} files`),
+          ratios,
+          ratioOf: `CPU per delivery ÷ 1 process; with Redis's ${num(withRedis, 2)}×`,
+          goal: '≤ 1.3× on 2 processes',
+          met: atMost(ratios, 1.3, ['redis2']),
+          checks: checks(results, (r) => r.check),
+          values: values(results, (r) => ({
+            usPerDelivery: usPerDelivery(r),
+            redisUsPerDelivery: redisUs(r),
+            serverCpuMs: r.cpuMs,
+            redisCpuMs: r.redisCpuMs ?? NaN,
+            deliveries: r.deliveries,
+            elapsedS: r.elapsedS,
+            deliveriesPerS: r.deliveries / r.elapsedS,
+            clientCpuMs: r.clientCpuMs,
+            filesEach: r.filesEach.join(' '),
+          })),
+        },
       ];
     },
   };
