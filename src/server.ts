@@ -8,6 +8,7 @@ import { listenAdmin, socketPath, type AdminSocket } from './admin/admin-socket.
 import type { Config } from './config/schema.js';
 import { Accounts } from './core/accounts.js';
 import { Chat } from './core/chat.js';
+import { followCluster } from './core/cluster-events.js';
 import { Conversations } from './core/conversations.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
@@ -25,6 +26,7 @@ import { requestSchemas } from './http/schemas.js';
 import { createLogger, type Logger } from './log.js';
 import { listenMetrics, type MetricsServer } from './metrics/metrics-server.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createCluster } from './store/create-cluster.js';
 import { createStore, storeFile } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
@@ -64,12 +66,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const storeSettings = { kind: config.store, dataDir: config.data, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, onCommit: metrics?.storeCommit };
   const store = options.store ?? (await createStore(storeSettings, log.child({ module: 'store' })));
 
-  const directory = new Directory();
+  // Several processes on one store: what the others do reaches this one through the cluster.
+  const clusterLog = log.child({ module: 'cluster' });
+  const cluster = createCluster(store, { processTimeoutMs: config.processTimeoutMs }, clusterLog);
+  const directory = new Directory(cluster && ((name) => cluster.findGroup(name)));
   const accounts = new Accounts(store, directory, {
     scrypt: { N: config.scryptCost, r: 8, p: 1 },
     sessionTtlMs: config.sessionTtlMs,
     now,
-    onRegistered: (name) => presence.changed(name, false),
+    // With a cluster, every process announces a registration when the cluster tells of it, this one included.
+    onRegistered: cluster ? undefined : (name) => presence.changed(name, false),
+    lookup: cluster && ((name) => cluster.findUser(name)),
     login: {
       perPair: { burst: config.loginPairFailures, intervalMs: config.loginBackoffMs },
       perAddress: { burst: config.loginAddressFailures, intervalMs: config.loginBackoffMs },
@@ -89,6 +96,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       slowConsumerMs: config.slowConsumerMs,
     },
     (err, user) => deliveryLog.error({ err, user }, 'delivery failed'),
+    cluster,
   );
   const chatLimits = {
     maxTextLength: config.maxTextLength,
@@ -112,6 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash, user.createdAt);
   for (const group of await store.loadGroups()) directory.addGroup(group);
   delivery.restore(await store.loadCursors(), await store.lastMessageId());
+  await cluster?.start(followCluster({ accounts, directory, delivery, presence, onError: (err) => clusterLog.error({ err }, 'following the cluster failed') }));
 
   let draining = false;
   const app = createApp({
@@ -170,6 +179,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
   } catch (err) {
     for (const close of opened.reverse()) await close();
+    await cluster?.stop();
     if (options.store === undefined) await store.close();
     throw err;
   }
@@ -214,6 +224,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await metricsServer?.close();
         await adminClosed;
         await retention.stop();
+        await cluster?.stop();
         await store.close();
         log.info('parley stopped');
       })()),

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Store, StoredSession } from '../store/store.js';
+import type { Store, StoredSession, StoredUser } from '../store/store.js';
 import type { Actor } from './commands.js';
 import type { Directory } from './directory.js';
 import { ChatError } from './errors.js';
@@ -16,6 +16,11 @@ export interface AccountsOptions {
   readonly onRegistered?: (name: string) => void;
   /** Failed-login budgets; without them logins are not throttled. */
   readonly login?: LoginLimits;
+  /**
+   * With several processes on one store: looks up a user registered by another process since this one loaded
+   * its users, before a name counts as unknown.
+   */
+  readonly lookup?: (name: string) => Promise<StoredUser | undefined>;
 }
 
 export interface JoinResult {
@@ -61,7 +66,7 @@ export class Accounts {
   async join(rawName: string, password: string, client = ''): Promise<JoinResult> {
     this.guard?.checkAddress(client);
     const username = claimableName(rawName, 'body.username');
-    const known = this.hashes.get(username);
+    const known = (await this.learn(username)) ? this.hashes.get(username) : undefined;
     if (known !== undefined) {
       const check = () => verifyPassword(password, known);
       if (!(await (this.guard ? this.guard.verify(username, client, check) : check()))) {
@@ -79,6 +84,14 @@ export class Accounts {
     });
     this.options.onRegistered?.(username);
     return { username, token: await this.openSession(username), created: true };
+  }
+
+  /** Whether `name` is a registered user; with a `lookup`, one registered by another process just now counts. */
+  async learn(name: string): Promise<boolean> {
+    if (this.hashes.has(name)) return true;
+    const user = await this.options.lookup?.(name);
+    if (user) this.remember(user.name, user.passwordHash, user.createdAt);
+    return user !== undefined;
   }
 
   /** The actor behind a bearer token; unauthorized when it is unknown, revoked or expired. */

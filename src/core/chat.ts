@@ -66,11 +66,10 @@ export class Chat {
 
   async execute(actor: Actor, command: Command): Promise<CommandResult> {
     switch (command.kind) {
-      case 'get_users':
-        return {
-          kind: 'users',
-          users: this.directory.userNames().map((name) => ({ name, online: this.delivery.isOnline(name) })),
-        };
+      case 'get_users': {
+        const online = await this.delivery.onlineNow();
+        return { kind: 'users', users: this.directory.userNames().map((name) => ({ name, online: online(name) })) };
+      }
       case 'exit':
         await this.accounts.logout(actor);
         this.delivery.endSession(actor.name, actor.sessionId);
@@ -95,8 +94,8 @@ export class Chat {
   private async send(actor: Actor, rawTo: string, text: string): Promise<CommandResult> {
     this.checkText(text);
     const to = canonicalName(rawTo);
-    const group = to === undefined ? undefined : this.directory.group(to);
-    if (to === undefined || (!group && !this.directory.hasUser(to))) {
+    const group = to === undefined ? undefined : await this.directory.findGroup(to);
+    if (to === undefined || (!group && !(await this.accounts.learn(to)))) {
       throw new ChatError('not_found', `no user or group is called "${rawTo.slice(0, 40)}"`, 'body.to');
     }
     if (!group) {
@@ -128,7 +127,7 @@ export class Chat {
     const unknown: string[] = [];
     for (const raw of rawMembers) {
       const member = canonicalName(raw);
-      if (member === undefined || !this.directory.hasUser(member)) unknown.push(raw.slice(0, 40));
+      if (member === undefined || !(await this.accounts.learn(member))) unknown.push(raw.slice(0, 40));
       else if (!members.includes(member)) members.push(member);
     }
     if (unknown.length > 0) {

@@ -1,4 +1,5 @@
 import type { QueueCursor, QueueRow, Store } from '../store/store.js';
+import type { Cluster } from './cluster.js';
 import { ChatError } from './errors.js';
 import { MsgformEncoder, type Message, type QueuedMsgform } from './msgform.js';
 import type { Presence } from './presence.js';
@@ -43,6 +44,8 @@ class Reader {
   readonly streams = new Set<StreamSession>();
   /** Whether presence last announced this user online; streams open and close around awaits, so count alone misleads. */
   announcedOnline = false;
+  /** Streams the cluster has counted (see `admit`) that have yet to open. */
+  admitted = 0;
 
   constructor(readonly name: string) {}
 }
@@ -53,6 +56,10 @@ class Reader {
  * behind (its transport is full, or it opens with a backlog) it reads from the store, in pages, from its own
  * position, until it has caught up and is live again. So every stream of a user gets every message after its
  * position, whatever the others do, and memory holds no message beyond the write in progress.
+ *
+ * With a `cluster` (several processes on one store), messages are fanned out from the cluster's events only,
+ * whichever process accepted them, so that every process writes in the store's order; presence, the streams per
+ * user and the queue limit are the cluster's and the store's, which see every process.
  */
 export class Delivery {
   private readonly readers = new Map<string, Reader>();
@@ -72,6 +79,7 @@ export class Delivery {
     private readonly presence: Presence,
     private readonly limits: DeliveryLimits,
     private readonly onError: (err: unknown, user: string) => void = () => {},
+    private readonly cluster?: Cluster,
   ) {
     this.pageSize = limits.pageSize ?? 500;
   }
@@ -90,6 +98,13 @@ export class Delivery {
     return this.online.has(name);
   }
 
+  /** Who is online now: on this process, or with a cluster, on any. */
+  async onlineNow(): Promise<(name: string) => boolean> {
+    if (!this.cluster) return (name) => this.online.has(name);
+    const online = await this.cluster.onlineUsers();
+    return (name) => online.has(name);
+  }
+
   /** Users whose pending queue cannot take another message. */
   private fullQueues(recipients: readonly string[]): string[] {
     return recipients.filter((name) => (this.readers.get(name)?.pending ?? 0) >= this.limits.queueLimit);
@@ -100,6 +115,7 @@ export class Delivery {
    * a recipient cannot take it. Resolves once the store has made it durable.
    */
   async send(draft: Omit<Message, 'id'>, recipients: readonly string[]): Promise<number> {
+    if (this.cluster) return this.appended(await this.store.appendMessage({ ...draft, recipients, queueLimit: this.limits.queueLimit }));
     const full = this.fullQueues(recipients);
     if (full.length > 0) {
       throw new ChatError('queue_full', `the pending queue of ${full.join(', ')} is full; try again once they have read it`);
@@ -114,13 +130,8 @@ export class Delivery {
       for (const r of readers) r.pending--;
       throw err;
     }
-    this.lastAssignedId = id;
-    this.inOrder(false, () => {
-      const encoder = new MsgformEncoder({ ...draft, id });
-      for (const r of readers) if (r.streams.size > 0) this.fanOut(r, encoder, true);
-      this.echo(draft.from, encoder, draft.kind === 'group' ? draft.group! : recipients[0]!);
-    });
-    return id;
+    this.distribute({ ...draft, id }, recipients);
+    return this.appended(id);
   }
 
   /**
@@ -129,24 +140,66 @@ export class Delivery {
    */
   async broadcast(draft: Omit<Message, 'id' | 'kind'>): Promise<number> {
     const id = await this.store.appendMessage({ ...draft, kind: 'broadcast', recipients: [] });
-    this.lastAssignedId = id;
-    // Thousands of writes: the sender's 202 goes out first, the fan-out right after.
-    this.inOrder(true, () => {
-      const encoder = new MsgformEncoder({ ...draft, kind: 'broadcast', id });
-      for (const r of this.online.values()) if (r.name !== draft.from) this.fanOut(r, encoder, false);
-      this.echo(draft.from, encoder, 'broad');
+    if (!this.cluster) this.distribute({ ...draft, kind: 'broadcast', id }, []);
+    return this.appended(id);
+  }
+
+  /**
+   * Writes a stored message to the live streams of its recipients here, and to its sender's streams that show
+   * what they sent: called for every message the cluster tells of, in its order.
+   */
+  distribute(message: Message, recipients: readonly string[]): void {
+    this.appended(message.id);
+    // A broadcast is thousands of writes: the sender's 202 goes out first, the fan-out right after.
+    this.inOrder(message.kind === 'broadcast', () => {
+      const encoder = new MsgformEncoder(message);
+      if (message.kind === 'broadcast') {
+        for (const r of this.online.values()) if (r.name !== message.from) this.fanOut(r, encoder, false);
+      } else {
+        for (const name of recipients) {
+          const r = this.online.get(name);
+          if (r) this.fanOut(r, encoder, true);
+        }
+      }
+      this.echo(message.from, encoder, addressedBySender(message, recipients));
     });
-    return id;
+  }
+
+  /**
+   * Reads again, from the store, for every stream: the cluster's events may have been missed (its feed was
+   * cut), and a live stream would wait for them for ever.
+   */
+  reread(): void {
+    void this.store.lastMessageId().then((id) => this.appended(id), () => {});
+    for (const r of this.online.values()) {
+      for (const session of r.streams) {
+        if (session.full) continue;
+        session.live = false;
+        void this.catchUp(r, session);
+      }
+    }
   }
 
   /**
    * Refuses a new stream of `name` past the per-user or the total limit; call it right before `open`, with no
-   * await in between, so that concurrent opens cannot overshoot.
+   * await in between, so that concurrent opens cannot overshoot. With a cluster it also counts the stream over
+   * every process, and returns a promise to await before `open` (the count is then the open's).
    */
-  admit(name: string): void {
+  admit(name: string): Promise<void> | undefined {
+    this.admitHere(name);
+    return this.cluster && this.admitShared(name);
+  }
+
+  private async admitShared(name: string): Promise<void> {
+    const perUser = this.limits.maxStreamsPerUser ?? Number.MAX_SAFE_INTEGER;
+    if (!(await this.cluster!.streamOpened(name, perUser))) throw tooManyStreams(perUser);
+    this.reader(name).admitted++;
+  }
+
+  private admitHere(name: string): void {
     const perUser = this.limits.maxStreamsPerUser ?? Infinity;
     if ((this.readers.get(name)?.streams.size ?? 0) >= perUser) {
-      throw new ChatError('too_many_streams', `a user may have at most ${perUser} streams open; close one first`, undefined, 1_000);
+      throw tooManyStreams(perUser);
     }
     if (this.openStreams >= (this.limits.maxStreams ?? Infinity)) {
       throw new ChatError('unavailable', 'the server has as many open streams as it takes; try again later', undefined, 5_000);
@@ -160,10 +213,19 @@ export class Delivery {
   async open(name: string, sessionId: string, sink: StreamSink, options: StreamOptions = {}): Promise<StreamSession> {
     const r = this.reader(name);
     const session = new StreamSession(name, sessionId, sink, options.presence ?? false, options.sent ?? false);
+    // Attached at once, before any await: a message fanned out meanwhile marks the reader, and the first read
+    // then goes on until it has it.
     r.streams.add(session);
     this.online.set(name, r);
     this.openStreams++;
-    if (!r.announcedOnline) {
+    if (this.cluster) {
+      try {
+        await this.joinCluster(r, session, options.resumeAfter);
+      } catch (err) {
+        this.close(session);
+        throw err;
+      }
+    } else if (!r.announcedOnline) {
       r.announcedOnline = true;
       this.presence.changed(name, true);
     }
@@ -196,9 +258,10 @@ export class Delivery {
     this.openStreams--;
     this.unstall(session);
     session.closed = true;
+    if (session.counted) this.cluster?.streamClosed(r.name);
     if (r.streams.size > 0) return;
     this.online.delete(r.name);
-    if (r.announcedOnline) {
+    if (r.announcedOnline && !this.cluster) {
       r.announcedOnline = false;
       this.presence.changed(r.name, false);
     }
@@ -209,6 +272,11 @@ export class Delivery {
     for (const session of [...(this.readers.get(name)?.streams ?? [])]) {
       if (session.sessionId === sessionId) this.end(session, 'exit');
     }
+  }
+
+  /** Ends every stream of a user (every session of theirs ended). */
+  endSessionsOf(name: string): void {
+    for (const session of [...(this.readers.get(name)?.streams ?? [])]) this.end(session, 'exit');
   }
 
   /** Ends every stream (on shutdown). */
@@ -263,6 +331,36 @@ export class Delivery {
       }
       this.backlog.length = 0;
     });
+  }
+
+  private appended(id: number): number {
+    if (id > this.lastAssignedId) this.lastAssignedId = id;
+    return id;
+  }
+
+  /**
+   * Counts the stream in the cluster (too_many_streams past the per-user limit over every process) and brings
+   * this process up to date with the others: where the user's streams got to, and the newest id.
+   */
+  private async joinCluster(r: Reader, session: StreamSession, resumeAfter: number | undefined): Promise<void> {
+    const cluster = this.cluster!;
+    const perUser = this.limits.maxStreamsPerUser ?? Number.MAX_SAFE_INTEGER;
+    const admitted = r.admitted > 0;
+    if (admitted) r.admitted--;
+    const [counted, deliveredId, lastId] = await Promise.all([
+      admitted || cluster.streamOpened(r.name, perUser),
+      cluster.deliveredId(r.name),
+      resumeAfter !== undefined && resumeAfter > this.lastAssignedId ? this.store.lastMessageId() : 0,
+    ]);
+    if (!counted) throw tooManyStreams(perUser);
+    if (session.closed) {
+      // Its transport ended while it was being counted.
+      cluster.streamClosed(r.name);
+      return;
+    }
+    session.counted = true;
+    if (deliveredId > r.deliveredId) r.deliveredId = deliveredId;
+    this.appended(lastId);
   }
 
   /** The hot path: one accepted message to the live streams of one online user. */
@@ -377,6 +475,16 @@ export class Delivery {
     }
     return r;
   }
+}
+
+function tooManyStreams(perUser: number): ChatError {
+  return new ChatError('too_many_streams', `a user may have at most ${perUser} streams open; close one first`, undefined, 1_000);
+}
+
+/** What the sender of a message addressed: the recipient, the group, or `broad`. */
+function addressedBySender(message: Message, recipients: readonly string[]): string {
+  if (message.kind === 'group') return message.group!;
+  return message.kind === 'broadcast' ? 'broad' : recipients[0]!;
 }
 
 function toQueued(row: QueueRow): QueuedMsgform {

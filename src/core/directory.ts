@@ -13,6 +13,12 @@ export interface Group {
  */
 export class Directory {
   private readonly users = new Set<string>();
+  /**
+   * With several processes on one store, a group created by another one moments ago may not be known here yet:
+   * a name not found is looked up in the store before it counts as unknown.
+   */
+  constructor(private readonly lookupGroup?: (name: string) => Promise<Group | undefined>) {}
+
   private readonly groups = new Map<string, Group>();
   private readonly claimed = new Set<string>();
   private sortedUsers: string[] | undefined;
@@ -44,6 +50,15 @@ export class Directory {
 
   group(name: string): Group | undefined {
     return this.groups.get(name);
+  }
+
+  /** The group of that name, here or (see the constructor) in the store. */
+  async findGroup(name: string): Promise<Group | undefined> {
+    const known = this.groups.get(name);
+    if (known || !this.lookupGroup || this.users.has(name)) return known;
+    const found = await this.lookupGroup(name);
+    if (found) this.addGroup(found);
+    return found;
   }
 
   userCount(): number {

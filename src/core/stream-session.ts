@@ -45,6 +45,8 @@ export class StreamSession {
   /** A read from the store is in progress for it. */
   reading = false;
   closed = false;
+  /** Counted in the cluster's streams of its user (so closing it must uncount it). */
+  counted = false;
 
   constructor(
     readonly user: string,

@@ -37,6 +37,12 @@ export interface NewMessage {
    * which is written once to the shared broadcast log (see `Store`).
    */
   readonly recipients: readonly string[];
+  /**
+   * A shared backend refuses the message with `queue_full`, storing nothing, when a recipient already has this
+   * many undelivered direct and group messages: only the store sees every process's sends. Single-process
+   * backends ignore it; the delivery core counts for them.
+   */
+  readonly queueLimit?: number;
 }
 
 /** One message as one recipient reads it. */

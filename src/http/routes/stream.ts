@@ -16,7 +16,9 @@ export function streamRoutes(router: Router, { accounts, delivery, schemas, limi
     const presence = flag(schemas.flag, req.query.presence, 'query.presence');
     const sent = flag(schemas.flag, req.query.sent, 'query.sent');
     if (draining()) throw new ChatError('unavailable', 'the server is shutting down; reconnect shortly');
-    delivery.admit(actor.name);
+    // Counted over every process before the 200 goes out; on one process, no await may come between.
+    const admitted = delivery.admit(actor.name);
+    if (admitted) await admitted;
 
     const sink = new SseStreamWriter(res, limits.retryMs);
     let session: StreamSession | undefined;

@@ -77,6 +77,11 @@ end
 
 -- Files a user under retention's due list, scored by when the oldest message on their queue was sent, while
 -- that one is delivered; takes them off it otherwise.
+-- Tells every process sharing this Redis what was just written, in the order Redis applies the writes (see
+-- src/store/redis/feed-events.ts for the events): scripts run one at a time, and PUBLISH inside one is delivered
+-- to subscribers in that order.
+local function tell(event) redis.call('PUBLISH', P .. 'events', cjson.encode(event)) end
+
 local function note_due(name)
   local head = redis.call('ZRANGE', P .. 'q:' .. name, 0, 0)[1]
   local delivered = redis.call('ZSCORE', P .. 'delivered', name)
@@ -88,7 +93,7 @@ local function note_due(name)
 end
 `;
 
-function script(name: string, access: 'reads' | 'writes', body: string): LuaScript {
+export function script(name: string, access: 'reads' | 'writes', body: string): LuaScript {
   // A script that may write is refused as a whole when Redis is out of memory, never cut halfway.
   const flags = access === 'reads' ? 'no-writes,no-cluster' : 'no-cluster';
   const source = `#!lua flags=${flags}\n${helpers}\n${body}`;
@@ -108,6 +113,7 @@ local joined = redis.call('GET', P .. 'id') or '0'
 redis.call('HSET', P .. 'joined', name, joined)
 redis.call('SADD', P .. 'cursors', name)
 redis.call('ZADD', P .. 'floors', higher(joined, redis.call('ZSCORE', P .. 'delivered', name) or '0'), name)
+tell({'u', name})
 return 1
 `,
 );
@@ -120,6 +126,7 @@ export const insertGroup = script(
 local name = ARGV[2]
 if taken(name) then return 0 end
 redis.call('HSET', P .. 'groups', name, ARGV[3])
+tell({'g', name, ARGV[3]})
 return 1
 `,
 );
@@ -136,18 +143,32 @@ return 0
 );
 
 /**
- * ARGV: prefix, kind, from, group ('' for none), text, sentAt, conversation key, recipients... Assigns the next
- * id and stores the message, its place in its conversation and on every recipient's queue (or in the broadcast
- * log, which is the broadcasts' conversation), all in one step. Resolves with the id.
+ * ARGV: prefix, kind, from, group ('' for none), text, sentAt, conversation key, queue limit (0: none),
+ * recipients... Assigns the next id and stores the message, its place in its conversation and on every
+ * recipient's queue (or in the broadcast log, which is the broadcasts' conversation), all in one step, and tells
+ * every process. Resolves with the id; or, writing nothing, with {'full', names...} when recipients already have
+ * `queue limit` undelivered messages (counted from the delivered positions, which lag by up to a second).
  */
 export const appendMessage = script(
   'appendMessage',
   'writes',
   `
-local kind, from, group, conversation = ARGV[2], ARGV[3], ARGV[4], ARGV[7]
+local kind, from, group, conversation, limit = ARGV[2], ARGV[3], ARGV[4], ARGV[7], tonumber(ARGV[8])
+local first = 9
+if limit > 0 then
+  local full = {'full'}
+  for i = first, #ARGV do
+    local delivered = redis.call('ZSCORE', P .. 'delivered', ARGV[i]) or '0'
+    if redis.call('ZCOUNT', P .. 'q:' .. ARGV[i], '(' .. delivered, '+inf') >= limit then full[#full + 1] = ARGV[i] end
+  end
+  if #full > 1 then return full end
+end
 local id = string.format('%d', redis.call('INCR', P .. 'id'))
-local recipients = #ARGV - 7
+local recipients = #ARGV - first + 1
 if kind ~= 'broadcast' and recipients == 0 then return id end
+local event = {'m', id, kind, from, group, ARGV[5], ARGV[6]}
+for i = first, #ARGV do event[#event + 1] = ARGV[i] end
+tell(event)
 local m = P .. 'm:' .. id
 redis.call('HSET', m, 'f', from, 'k', kind, 't', ARGV[5], 's', ARGV[6], 'c', conversation)
 if group ~= '' then redis.call('HSET', m, 'g', group) end
@@ -157,10 +178,10 @@ if kind == 'broadcast' then return id end
 -- Queue entries still referring to the message: the last one retention removes takes the message with it.
 redis.call('HSET', m, 'r', recipients)
 if kind == 'direct' then
-  redis.call('SADD', P .. 'peers:' .. from, ARGV[8])
-  redis.call('SADD', P .. 'peers:' .. ARGV[8], from)
+  redis.call('SADD', P .. 'peers:' .. from, ARGV[first])
+  redis.call('SADD', P .. 'peers:' .. ARGV[first], from)
 end
-for i = 8, #ARGV do
+for i = first, #ARGV do
   redis.call('ZADD', P .. 'q:' .. ARGV[i], id, id)
   redis.call('SADD', P .. 'cursors', ARGV[i])
 end
@@ -357,7 +378,10 @@ export const deleteSession = script(
   `
 local user = redis.call('HGET', P .. 's:' .. ARGV[2], 'u')
 redis.call('DEL', P .. 's:' .. ARGV[2])
-if user then redis.call('SREM', P .. 'us:' .. user, ARGV[2]) end
+if user then
+  redis.call('SREM', P .. 'us:' .. user, ARGV[2])
+  tell({'x', user, ARGV[2]})
+end
 return 1
 `,
 );
@@ -370,6 +394,7 @@ export const deleteSessionsOf = script(
 local tokens = redis.call('SMEMBERS', P .. 'us:' .. ARGV[2])
 for _, token in ipairs(tokens) do redis.call('DEL', P .. 's:' .. token) end
 redis.call('DEL', P .. 'us:' .. ARGV[2])
+tell({'X', ARGV[2]})
 return #tokens
 `,
 );
@@ -407,6 +432,7 @@ redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'peers:' .. name, 
 for _, set in ipairs({ 'delivered', 'pruned', 'floors', 'due' }) do redis.call('ZREM', P .. set, name) end
 redis.call('HDEL', P .. 'joined', name)
 redis.call('SREM', P .. 'cursors', name)
+tell({'X', name})
 local groups = redis.call('HGETALL', P .. 'groups')
 for i = 1, #groups, 2 do
   local group = cjson.decode(groups[i + 1])

@@ -1,14 +1,3 @@
-import {
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  DisconnectsClientError,
-  ErrorReply,
-  ReconnectStrategyError,
-  SocketClosedUnexpectedlyError,
-  SocketTimeoutError,
-  TimeoutError,
-} from '@redis/client';
 import type { Logger } from 'pino';
 import { ChatError } from '../../core/errors.js';
 import type { Message, MessageKind } from '../../core/msgform.js';
@@ -29,6 +18,7 @@ import type {
 } from '../store.js';
 import type { RedisConnection } from './connect-redis.js';
 import * as lua from './lua-scripts.js';
+import { asUnavailable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
@@ -48,8 +38,6 @@ export interface RedisOptions {
   readonly markDelayMs: number;
 }
 
-/** How long a client refused for want of Redis is asked to wait (ms): reconnect attempts back off to 1 s. */
-const retryAfterMs = 1_000;
 /** Names or positions sent to one script at most, so that none holds Redis for long. */
 const chunk = 500;
 
@@ -192,8 +180,14 @@ export class RedisStore implements Store {
 
   async appendMessage(message: NewMessage): Promise<number> {
     const recipients = message.kind === 'broadcast' ? [] : message.recipients;
-    const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), ...recipients];
-    return Number(await this.run(lua.appendMessage, args));
+    const limit = message.queueLimit ?? 0;
+    const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), limit, ...recipients];
+    const reply = await this.run(lua.appendMessage, args);
+    if (Array.isArray(reply)) {
+      const full = (reply as string[]).slice(1);
+      throw new ChatError('queue_full', `the pending queue of ${full.join(', ')} is full; try again once they have read it`);
+    }
+    return Number(reply);
   }
 
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
@@ -302,7 +296,7 @@ export class RedisStore implements Store {
   /** Failures to reach Redis become `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
   private guard<T>(pending: Promise<T>): Promise<T> {
     const guarded = pending.catch((err: unknown) => {
-      throw unreachable(err) ? new ChatError('unavailable', 'the store is unreachable; try again shortly', undefined, retryAfterMs) : err;
+      throw asUnavailable(err);
     });
     this.inFlight.add(guarded);
     const settled = () => this.inFlight.delete(guarded);
@@ -314,28 +308,6 @@ export class RedisStore implements Store {
     return this.prefix + name;
   }
 }
-
-/**
- * Whether an error means Redis cannot take commands now (connection lost, closed or timed out; Redis loading,
- * busy, read-only or out of memory), as opposed to a command it rejected.
- */
-function unreachable(err: unknown): boolean {
-  if (err instanceof ErrorReply) return /^(LOADING|BUSY|READONLY|MASTERDOWN|OOM|NOREPLICAS|TRYAGAIN)\b/.test(err.message);
-  if (connectionErrors.some((type) => err instanceof type)) return true;
-  // A socket error (ECONNRESET, EPIPE, ...) that failed the commands in flight.
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string';
-}
-
-const connectionErrors = [
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  DisconnectsClientError,
-  ReconnectStrategyError,
-  SocketClosedUnexpectedlyError,
-  SocketTimeoutError,
-  TimeoutError,
-];
 
 /** Rows of six fields (see push_row in the scripts) from `start` on. */
 function toMessages(reply: readonly string[], start: number): Message[] {

@@ -1,0 +1,37 @@
+import type { Accounts } from './accounts.js';
+import type { ClusterEvent } from './cluster.js';
+import type { Delivery } from './delivery.js';
+import type { Directory } from './directory.js';
+import type { Presence } from './presence.js';
+
+export interface ClusterFollowers {
+  readonly accounts: Accounts;
+  readonly directory: Directory;
+  readonly delivery: Delivery;
+  readonly presence: Presence;
+  readonly onError: (err: unknown) => void;
+}
+
+/** Brings this process's view up to date with each thing a process of the cluster did (this one included). */
+export function followCluster({ accounts, directory, delivery, presence, onError }: ClusterFollowers): (event: ClusterEvent) => void {
+  return (event) => {
+    switch (event.kind) {
+      case 'message':
+        return delivery.distribute(event.message, event.recipients);
+      case 'registered':
+        presence.changed(event.name, false);
+        accounts.learn(event.name).catch(onError);
+        return;
+      case 'group':
+        return directory.addGroup(event.group);
+      case 'session_ended':
+        return delivery.endSession(event.user, event.sessionId);
+      case 'sessions_ended':
+        return delivery.endSessionsOf(event.user);
+      case 'presence':
+        return presence.changed(event.name, event.online);
+      case 'gap':
+        return delivery.reread();
+    }
+  };
+}
