@@ -27,6 +27,7 @@ import { fanout10k, fanout1k, fanout2proc } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
 import { resume } from './scenarios/resume.js';
+import { streamsWorkers } from './scenarios/streams-held.js';
 
 const env = process.env;
 
@@ -62,6 +63,7 @@ const scenarios: Scenario<unknown>[] = [
   fanout1k(settings),
   fanout10k(settings),
   fanout2proc(settings),
+  streamsWorkers(settings),
   keepUp(settings),
 ] as Scenario<unknown>[];
 const groups: Record<string, readonly string[]> = { requests: ['healthz', 'post'] };
