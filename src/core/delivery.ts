@@ -387,9 +387,18 @@ export class Delivery {
     }
   }
 
-  /** A stream that is behind reads on from the store; concurrent calls share one reading. */
+  /**
+   * A stream that is behind reads on from the store; concurrent calls share one reading. While the store is
+   * unreachable the stream stays open and tries again after the store's retry hint: it catches up once the
+   * store is back.
+   */
   private catchUp(r: Reader, session: StreamSession): Promise<void> {
     return this.readOn(r, session).catch((err: unknown) => {
+      if (session.closed) return;
+      if (err instanceof ChatError && err.code === 'unavailable') {
+        setTimeout(() => void this.catchUp(r, session), err.retryAfterMs ?? 1_000).unref();
+        return;
+      }
       this.onError(err, r.name);
       this.end(session, 'unavailable');
     });

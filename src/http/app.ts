@@ -68,7 +68,10 @@ function errorHandler({ log, observer }: HttpDeps): ErrorRequestHandler {
       log.error({ err, method: req.method, path: req.path }, 'request failed');
       body = problem('internal', 'the server failed to handle the request; it has been logged');
     } else {
-      log.info({ code: body.code, status: body.status, method: req.method, path: req.path }, body.detail);
+      // While the store is away every request is refused: the outage is logged once where it starts and ends,
+      // not once per request (the refusals are counted in the metrics).
+      const level = body.code === 'unavailable' ? 'debug' : 'info';
+      log[level]({ code: body.code, status: body.status, method: req.method, path: req.path }, body.detail);
       if (refusalCodes.has(body.code)) observer?.refused(body.code);
     }
     if (res.headersSent) {
