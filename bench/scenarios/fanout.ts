@@ -247,9 +247,9 @@ export function fanout10k(settings: Settings): Scenario<FanoutResult> {
   };
 }
 
-/** 2,000 streams × 250 broadcasts on Redis: the streams on one process, then spread over two (`--workers 2`). */
+/** 2,000 streams × 1,000 broadcasts on Redis: the streams on one process, then spread over two (`--workers 2`). */
 export function fanout2proc(settings: Settings): Scenario<FanoutResult> {
-  const plan: FanoutPlan = { streams: scaled(2_000, settings, 10), broadcasts: scaled(250, settings, 10), spaced: 0, after: 0 };
+  const plan: FanoutPlan = { streams: scaled(2_000, settings, 10), broadcasts: scaled(1_000, settings, 10), spaced: 0, after: 0 };
   const redisUs = (r: FanoutResult) => ((r.redisCpuMs ?? NaN) * 1000) / r.deliveries;
   return {
     name: 'fanout-2proc',
