@@ -13,7 +13,6 @@ import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
 import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
-import { perMinute } from './core/rate-limiter.js';
 import { Retention } from './core/retention.js';
 import { StreamUpkeep } from './core/stream-upkeep.js';
 import { createApp } from './http/app.js';
@@ -22,10 +21,13 @@ import { CertificateError, loadPair, type CertificateFiles, type CertificatePair
 import { CertificateReloader, type ReloadOutcome } from './http/tls/certificate-reloader.js';
 import { guidelineVersion, tlsProfiles, type TlsProfile } from './http/tls/profile.js';
 import { requestSchemas } from './http/schemas.js';
+import { createRateBudgets } from './limits/rate-budgets.js';
+import { perInterval, perMinute } from './limits/rate-window.js';
 import { createLogger, type Logger } from './log.js';
 import { listenMetrics, type MetricsServer } from './metrics/metrics-server.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createStore, storeFile } from './store/create-store.js';
+import { RedisStore } from './store/redis/redis-store.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
@@ -64,6 +66,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const storeSettings = { kind: config.store, dataDir: config.data, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, onCommit: metrics?.storeCommit };
   const store = options.store ?? (await createStore(storeSettings, log.child({ module: 'store' })));
 
+  // Limits hold across every process sharing the Redis store, in its Redis; otherwise in this process alone.
+  const budget = createRateBudgets(store instanceof RedisStore ? { redis: store.connection, keyPrefix: store.keyPrefix } : undefined);
   const directory = new Directory();
   const accounts = new Accounts(store, directory, {
     scrypt: { N: config.scryptCost, r: 8, p: 1 },
@@ -71,9 +75,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     now,
     onRegistered: (name) => presence.changed(name, false),
     login: {
-      perPair: { burst: config.loginPairFailures, intervalMs: config.loginBackoffMs },
-      perAddress: { burst: config.loginAddressFailures, intervalMs: config.loginBackoffMs },
-      perAccount: { burst: config.loginAccountFailures, intervalMs: config.loginBackoffMs },
+      perPair: budget('login-pair', perInterval(config.loginPairFailures, config.loginBackoffMs)),
+      perAddress: budget('login-address', perInterval(config.loginAddressFailures, config.loginBackoffMs)),
+      perAccount: budget('login-account', perInterval(config.loginAccountFailures, config.loginBackoffMs)),
     },
   });
   // Presence publishes through delivery, which needs presence: the closure breaks the cycle.
@@ -94,9 +98,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxTextLength: config.maxTextLength,
     maxGroupsPerUser: config.maxGroupsPerUser,
     rates: {
-      message: perMinute(config.messageRate, config.messageBurst),
-      broadcast: perMinute(config.broadcastRate, config.broadcastBurst),
-      group: perMinute(config.groupRate, config.groupBurst),
+      message: budget('message', perMinute(config.messageRate, config.messageBurst)),
+      broadcast: budget('broadcast', perMinute(config.broadcastRate, config.broadcastBurst)),
+      group: budget('group', perMinute(config.groupRate, config.groupBurst)),
     },
   };
   const chat = new Chat(store, directory, accounts, delivery, chatLimits, now, metrics?.chat);

@@ -44,7 +44,7 @@ export class Accounts {
     private readonly directory: Directory,
     private readonly options: AccountsOptions,
   ) {
-    this.guard = options.login && new LoginGuard(options.login, options.now);
+    this.guard = options.login && new LoginGuard(options.login);
   }
 
   /** Makes a stored user known (on start). */
@@ -59,7 +59,7 @@ export class Accounts {
    * keys the failed-login limits; the wrong-password answer is the same whatever the account or the cause.
    */
   async join(rawName: string, password: string, client = ''): Promise<JoinResult> {
-    this.guard?.checkAddress(client);
+    await this.guard?.checkAddress(client);
     const username = claimableName(rawName, 'body.username');
     const known = this.hashes.get(username);
     if (known !== undefined) {

@@ -49,7 +49,7 @@ export interface RedisOptions {
 }
 
 /** How long a client refused for want of Redis is asked to wait (ms): reconnect attempts back off to 1 s. */
-const retryAfterMs = 1_000;
+export const retryAfterMs = 1_000;
 /** Names or positions sent to one script at most, so that none holds Redis for long. */
 const chunk = 500;
 
@@ -319,7 +319,7 @@ export class RedisStore implements Store {
  * Whether an error means Redis cannot take commands now (connection lost, closed or timed out; Redis loading,
  * busy, read-only or out of memory), as opposed to a command it rejected.
  */
-function unreachable(err: unknown): boolean {
+export function unreachable(err: unknown): boolean {
   if (err instanceof ErrorReply) return /^(LOADING|BUSY|READONLY|MASTERDOWN|OOM|NOREPLICAS|TRYAGAIN)\b/.test(err.message);
   if (connectionErrors.some((type) => err instanceof type)) return true;
   // A socket error (ECONNRESET, EPIPE, ...) that failed the commands in flight.
