@@ -26,8 +26,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['express', 'express/*', 'better-sqlite3', 'ioredis', 'redis', 'pino', 'node:http', 'node:https'], message: 'src/core must not depend on transport or storage engines.' },
-            { group: ['**/http/**', '**/store/sqlite/**', '**/store/memory/**', '**/config/**'], message: 'src/core must not import outer layers.' },
+            { group: ['express', 'express/*', 'better-sqlite3', 'ioredis', 'redis', '@redis/*', 'rate-limiter-flexible', 'pino', 'node:http', 'node:https'], message: 'src/core must not depend on transport or storage engines.' },
+            { group: ['**/http/**', '**/store/sqlite/**', '**/store/memory/**', '**/store/redis/**', '**/limits/**', '**/config/**'], message: 'src/core must not import outer layers.' },
           ],
         },
       ],

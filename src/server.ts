@@ -14,7 +14,6 @@ import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
 import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
-import { perMinute } from './core/rate-limiter.js';
 import { Retention } from './core/retention.js';
 import { StreamUpkeep } from './core/stream-upkeep.js';
 import { createApp } from './http/app.js';
@@ -23,11 +22,14 @@ import { CertificateError, loadPair, type CertificateFiles, type CertificatePair
 import { CertificateReloader, type ReloadOutcome } from './http/tls/certificate-reloader.js';
 import { guidelineVersion, tlsProfiles, type TlsProfile } from './http/tls/profile.js';
 import { requestSchemas } from './http/schemas.js';
+import { createRateBudgets } from './limits/rate-budgets.js';
+import { perInterval, perMinute } from './limits/rate-window.js';
 import { createLogger, type Logger } from './log.js';
 import { listenMetrics, type MetricsServer } from './metrics/metrics-server.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createCluster } from './store/create-cluster.js';
 import { createStore, storeFile } from './store/create-store.js';
+import { RedisStore } from './store/redis/redis-store.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
@@ -69,6 +71,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Several processes on one store: what the others do reaches this one through the cluster.
   const clusterLog = log.child({ module: 'cluster' });
   const cluster = createCluster(store, { processTimeoutMs: config.processTimeoutMs }, clusterLog);
+  // Limits hold across every process sharing the Redis store, in its Redis; otherwise in this process alone.
+  const budget = createRateBudgets(store instanceof RedisStore ? { redis: store.connection, keyPrefix: store.keyPrefix } : undefined);
   const directory = new Directory(cluster && ((name) => cluster.findGroup(name)));
   const accounts = new Accounts(store, directory, {
     scrypt: { N: config.scryptCost, r: 8, p: 1 },
@@ -78,9 +82,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onRegistered: cluster ? undefined : (name) => presence.changed(name, false),
     lookup: cluster && ((name) => cluster.findUser(name)),
     login: {
-      perPair: { burst: config.loginPairFailures, intervalMs: config.loginBackoffMs },
-      perAddress: { burst: config.loginAddressFailures, intervalMs: config.loginBackoffMs },
-      perAccount: { burst: config.loginAccountFailures, intervalMs: config.loginBackoffMs },
+      perPair: budget('login-pair', perInterval(config.loginPairFailures, config.loginBackoffMs)),
+      perAddress: budget('login-address', perInterval(config.loginAddressFailures, config.loginBackoffMs)),
+      perAccount: budget('login-account', perInterval(config.loginAccountFailures, config.loginBackoffMs)),
     },
   });
   // Presence publishes through delivery, which needs presence: the closure breaks the cycle.
@@ -102,9 +106,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxTextLength: config.maxTextLength,
     maxGroupsPerUser: config.maxGroupsPerUser,
     rates: {
-      message: perMinute(config.messageRate, config.messageBurst),
-      broadcast: perMinute(config.broadcastRate, config.broadcastBurst),
-      group: perMinute(config.groupRate, config.groupBurst),
+      message: budget('message', perMinute(config.messageRate, config.messageBurst)),
+      broadcast: budget('broadcast', perMinute(config.broadcastRate, config.broadcastBurst)),
+      group: budget('group', perMinute(config.groupRate, config.groupBurst)),
     },
   };
   const chat = new Chat(store, directory, accounts, delivery, chatLimits, now, metrics?.chat);

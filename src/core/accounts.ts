@@ -49,7 +49,7 @@ export class Accounts {
     private readonly directory: Directory,
     private readonly options: AccountsOptions,
   ) {
-    this.guard = options.login && new LoginGuard(options.login, options.now);
+    this.guard = options.login && new LoginGuard(options.login);
   }
 
   /** Makes a stored user known (on start). */
@@ -64,7 +64,7 @@ export class Accounts {
    * keys the failed-login limits; the wrong-password answer is the same whatever the account or the cause.
    */
   async join(rawName: string, password: string, client = ''): Promise<JoinResult> {
-    this.guard?.checkAddress(client);
+    await this.guard?.checkAddress(client);
     const username = claimableName(rawName, 'body.username');
     const known = (await this.learn(username)) ? this.hashes.get(username) : undefined;
     if (known !== undefined) {

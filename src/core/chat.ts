@@ -6,20 +6,19 @@ import type { Directory, Group } from './directory.js';
 import { ChatError } from './errors.js';
 import type { MessageKind } from './msgform.js';
 import { canonicalName, claimableName } from './names.js';
-import { RateLimiter, type RateLimit } from './rate-limiter.js';
+import { unlimited, type RateBudget } from './rate-budget.js';
 
 /** The size limit of the original system: a group is at most 32 users, its creator included. */
 export const maxGroupSize = 32;
 
+/** The sends each user has a budget for. */
+export type SendKind = 'message' | 'broadcast' | 'group';
+
 export interface ChatLimits {
   /** Longest message text, in characters. @default 4000 */
   readonly maxTextLength: number;
-  /** Per-user send budgets (token buckets); absent ones are unlimited. */
-  readonly rates?: {
-    readonly message?: RateLimit;
-    readonly broadcast?: RateLimit;
-    readonly group?: RateLimit;
-  };
+  /** Per-user send budgets, keyed by user name; absent ones are unlimited. */
+  readonly rates?: { readonly [K in SendKind]?: RateBudget };
   /** Groups one user may create, in all. @default 100 */
   readonly maxGroupsPerUser?: number;
 }
@@ -37,17 +36,11 @@ export interface ChatObserver {
   accepted(kind: MessageKind): void;
 }
 
-const unlimited: RateLimit = { burst: 0, intervalMs: 0 };
-
-type SendKind = 'message' | 'broadcast' | 'group';
-
 /**
  * The one executor behind every front door: REST routes and the command line both build a Command and call
  * `execute`. The rules of the chat live here and nowhere else.
  */
 export class Chat {
-  private readonly rates: { readonly [K in SendKind]: RateLimiter };
-
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
@@ -56,13 +49,7 @@ export class Chat {
     private readonly limits: ChatLimits,
     private readonly now: () => number,
     private readonly observer?: ChatObserver,
-  ) {
-    this.rates = {
-      message: new RateLimiter(limits.rates?.message ?? unlimited, now),
-      broadcast: new RateLimiter(limits.rates?.broadcast ?? unlimited, now),
-      group: new RateLimiter(limits.rates?.group ?? unlimited, now),
-    };
-  }
+  ) {}
 
   async execute(actor: Actor, command: Command): Promise<CommandResult> {
     switch (command.kind) {
@@ -75,13 +62,13 @@ export class Chat {
         this.delivery.endSession(actor.name, actor.sessionId);
         return { kind: 'exited' };
       case 'send':
-        this.spend('message', actor.name);
+        await this.spend('message', actor.name);
         return this.send(actor, command.to, command.text);
       case 'broadcast':
-        this.spend('broadcast', actor.name);
+        await this.spend('broadcast', actor.name);
         return this.broadcast(actor, command.text);
       case 'create_group':
-        this.spend('group', actor.name);
+        await this.spend('group', actor.name);
         return { kind: 'group_created', group: await this.createGroup(actor, command.name, command.members) };
     }
   }
@@ -158,8 +145,8 @@ export class Chat {
   }
 
   /** Spends one action of the actor's budget, or rate_limited with when to retry. */
-  private spend(kind: SendKind, user: string): void {
-    const waitMs = this.rates[kind].take(user);
+  private async spend(kind: SendKind, user: string): Promise<void> {
+    const waitMs = await (this.limits.rates?.[kind] ?? unlimited).take(user);
     if (waitMs > 0) {
       const what = kind === 'group' ? 'group creations' : `${kind}s`;
       throw new ChatError('rate_limited', `too many ${what}; try again in ${Math.ceil(waitMs / 1000)} s`, undefined, waitMs);

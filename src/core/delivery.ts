@@ -409,6 +409,7 @@ export class Delivery {
     session.reading = true;
     try {
       while (!session.closed && !session.full) {
+        const fannedOut = r.lastId;
         const page = await this.store.readQueue(r.name, session.cursor, this.pageSize);
         if (session.closed) return;
         if (session.cursor < page.prunedId) {
@@ -426,7 +427,10 @@ export class Delivery {
           session.live = true;
           return;
         }
-        if (page.rows.length === 0) {
+        // Empty, yet short of what was fanned out: with a cluster, the read may have reached the store before
+        // messages whose events arrived while its answer was on the way (the feed is another connection); read
+        // again. Only when nothing was fanned out during the read is the store really missing a message.
+        if (page.rows.length === 0 && r.lastId === fannedOut) {
           // A message was fanned out to this user that the store does not return: never spin on it.
           this.onError(new Error(`the store returned nothing after ${session.cursor} for ${r.name}, who was sent ${r.lastId}`), r.name);
           session.live = true;

@@ -515,9 +515,9 @@ export interface components {
             };
         };
         /**
-         * @description Nothing was done; try again after `Retry-After`. The store is unreachable (`--store redis` while Redis
-         *     is away: no 202 is ever given for a write Redis has not accepted), the server is shutting down, or
-         *     (streams) it has as many open streams as it takes.
+         * @description Nothing was done; try again after `Retry-After`. The store is unreachable (`--store redis` while the
+         *     Redis that keeps the data and counts the limits is away: no 202 is ever given for a write Redis has not
+         *     accepted), the server is shutting down, or (streams) it has as many open streams as it takes.
          */
         Unavailable: {
             headers: {

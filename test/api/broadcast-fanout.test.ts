@@ -7,11 +7,19 @@ import type { RunningServer } from '../../src/server.js';
 import { api, register, type TestUser } from '../support/api.js';
 import { tempDir } from '../support/process.js';
 import { openSse } from '../support/sse.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { startTestServer } from '../support/server.js';
 import { Watched } from '../support/watched.js';
 
 const streams = 2_000;
 const root = tempDir('parley-fanout-');
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
 
 /** A stream that keeps only the message ids it receives: thousands of these fit in one test process. */
 interface LightStream {
@@ -46,7 +54,7 @@ async function inBatches<T, R>(items: readonly T[], width: number, work: (item: 
   return out;
 }
 
-describe.each(['memory', 'sqlite'] as const)('a broadcast to thousands of online streams, on %s', (store) => {
+describe.each(['memory', 'sqlite', 'redis'] as const)('a broadcast to thousands of online streams, on %s', (store) => {
   let server: RunningServer;
   let herald: TestUser;
   let users: TestUser[];
@@ -54,7 +62,7 @@ describe.each(['memory', 'sqlite'] as const)('a broadcast to thousands of online
   const watched = new Watched();
 
   beforeAll(async () => {
-    server = await startTestServer({ store, data: mkdtempSync(join(root, 'data-')), maxStreams: 10_000 });
+    server = await startTestServer({ store, data: mkdtempSync(join(root, 'data-')), maxStreams: 10_000, redisUrl: redis.url, redisPrefix: 'fanout:' });
     herald = await register(server.url, 'herald');
     users = await inBatches(
       Array.from({ length: streams }, (_, i) => `u${i}`),

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import type { RunningServer } from '../../src/server.js';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
@@ -8,6 +8,7 @@ import { captureLog, type CapturedLog } from '../support/log-capture.js';
 import { tempDir } from '../support/process.js';
 import { openRawStream, type RawStream } from '../support/raw-stream.js';
 import { messageCount, openSse } from '../support/sse.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { startTestServer } from '../support/server.js';
 import { assertSchema } from '../support/spec.js';
 
@@ -18,6 +19,14 @@ const root = tempDir('parley-lagging-');
 
 let server: RunningServer | undefined;
 let raw: RawStream | undefined;
+let redis: RedisServer;
+let prefixes = 0;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
 afterEach(async () => {
   raw?.close();
   await server?.close();
@@ -26,9 +35,10 @@ afterEach(async () => {
 
 const day = 86_400_000;
 
-async function start(store: 'memory' | 'sqlite', captured: CapturedLog, overrides: Partial<Config> = {}, now?: () => number) {
+async function start(store: 'memory' | 'sqlite' | 'redis', captured: CapturedLog, overrides: Partial<Config> = {}, now?: () => number) {
+  const shared = store === 'redis' ? { redisUrl: redis.url, redisPrefix: `lagging${++prefixes}:` } : {};
   server = await startTestServer(
-    { store, data: mkdtempSync(join(root, 'data-')), messageRate: 0, maxTextLength: 4_000, queueLimit: 100_000, ...overrides },
+    { store, data: mkdtempSync(join(root, 'data-')), messageRate: 0, maxTextLength: 4_000, queueLimit: 100_000, ...shared, ...overrides },
     { log: captured.log, now },
   );
   return server;
@@ -54,7 +64,7 @@ async function flood(url: string, alice: TestUser, bob: TestUser, from = 0, unti
   return ids.sort((a, b) => a - b);
 }
 
-describe.each(['memory', 'sqlite'] as const)('a device that stops reading while messages flow, on %s', (store) => {
+describe.each(['memory', 'sqlite', 'redis'] as const)('a device that stops reading while messages flow, on %s', (store) => {
   it('gets every message in order once it reads again, like the device that kept reading', async () => {
     const captured = captureLog();
     const { url } = await start(store, captured);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { openSse, type SseReader } from '../support/sse.js';
 import { startTestServer } from '../support/server.js';
@@ -7,6 +7,7 @@ import { call, join, problemOf } from './client.js';
 let server: RunningServer | undefined;
 const streams: SseReader[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const stream of streams.splice(0)) stream.close();
   await server?.close();
   server = undefined;
@@ -23,20 +24,25 @@ describe('send limits', () => {
     expect(answers.every((r) => r.status === 202)).toBe(true);
   });
 
-  it('answers messages past the burst with 429 rate_limited and a Retry-After, and refills at the configured rate', async () => {
-    let clock = 1_000_000;
-    server = await startTestServer({ messageBurst: 3, messageRate: 60 }, { now: () => clock });
+  it('answers messages past the burst with 429 rate_limited and a Retry-After until the window the burst opened is over', async () => {
+    // The limits count by the wall clock; only Date is faked, so sockets and timers run as ever.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    server = await startTestServer({ messageBurst: 3, messageRate: 60 });
     const alice = await join(server.url, 'alice');
     await join(server.url, 'bob');
     for (let i = 0; i < 3; i++) expect((await post(alice.token, '/messages', { to: 'bob', text: 'hi' })).status).toBe(202);
     const limited = await post(alice.token, '/messages', { to: 'bob', text: 'one too many' });
     expect(problemOf(limited)).toEqual({ status: 429, type: 'application/problem+json', code: 'rate_limited', field: undefined });
-    expect(limited.headers['retry-after']).toBe('1');
+    // 3 at 60 per minute: 3 messages per window of 3 s, opened by the first.
+    expect(limited.headers['retry-after']).toBe('3');
     // The command line is the same executor behind another door: the same budget.
     const line = await call(server.url, 'POST', '/commands', { token: alice.token, body: 'bob: still too many', headers: { 'content-type': 'text/plain' } });
     expect(problemOf(line)).toMatchObject({ status: 429, code: 'rate_limited' });
-    clock += 1_000;
-    expect((await post(alice.token, '/messages', { to: 'bob', text: 'after a second' })).status).toBe(202);
+    vi.setSystemTime(Date.now() + 2_000);
+    expect((await post(alice.token, '/messages', { to: 'bob', text: 'not yet' })).headers['retry-after']).toBe('1');
+    vi.setSystemTime(Date.now() + 1_000);
+    for (let i = 0; i < 3; i++) expect((await post(alice.token, '/messages', { to: 'bob', text: 'the next window' })).status).toBe(202);
+    expect((await post(alice.token, '/messages', { to: 'bob', text: 'one too many again' })).status).toBe(429);
   });
 
   it('counts each user on their own budget', async () => {
@@ -54,7 +60,8 @@ describe('send limits', () => {
     for (let i = 0; i < 2; i++) expect((await post(alice.token, '/broadcast', { text: 'hear ye' })).status).toBe(202);
     const limited = await post(alice.token, '/broadcast', { text: 'hear ye again' });
     expect(problemOf(limited)).toMatchObject({ status: 429, code: 'rate_limited' });
-    expect(limited.headers['retry-after']).toBe('60');
+    // 2 at 1 per minute: 2 per window of 2 min.
+    expect(limited.headers['retry-after']).toBe('120');
   });
 
   it('limits group creations per user with 429 and Retry-After', async () => {
@@ -64,7 +71,8 @@ describe('send limits', () => {
     for (const name of ['g1', 'g2']) expect((await post(alice.token, '/groups', { name, members: ['bob'] })).status).toBe(201);
     const limited = await post(alice.token, '/groups', { name: 'g3', members: ['bob'] });
     expect(problemOf(limited)).toMatchObject({ status: 429, code: 'rate_limited' });
-    expect(limited.headers['retry-after']).toBe('10');
+    // 2 at 6 per minute: 2 per window of 20 s.
+    expect(limited.headers['retry-after']).toBe('20');
   });
 
   it('turns a rate off with 0', async () => {

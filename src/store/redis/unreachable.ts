@@ -12,7 +12,7 @@ import {
 import { ChatError } from '../../core/errors.js';
 
 /** How long a client refused for want of Redis is asked to wait (ms): reconnect attempts back off to 1 s. */
-const retryAfterMs = 1_000;
+export const retryAfterMs = 1_000;
 
 /** A failure to reach Redis as `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
 export function asUnavailable(err: unknown): unknown {
