@@ -73,7 +73,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const cluster = createCluster(store, { processTimeoutMs: config.processTimeoutMs }, clusterLog);
   // Limits hold across every process sharing the Redis store, in its Redis; otherwise in this process alone.
   const budget = createRateBudgets(store instanceof RedisStore ? { redis: store.connection, keyPrefix: store.keyPrefix } : undefined);
-  const directory = new Directory(cluster && ((name) => cluster.findGroup(name)));
+  const directory = new Directory(cluster);
   const accounts = new Accounts(store, directory, {
     scrypt: { N: config.scryptCost, r: 8, p: 1 },
     sessionTtlMs: config.sessionTtlMs,

@@ -54,8 +54,8 @@ export class Chat {
   async execute(actor: Actor, command: Command): Promise<CommandResult> {
     switch (command.kind) {
       case 'get_users': {
-        const online = await this.delivery.onlineNow();
-        return { kind: 'users', users: this.directory.userNames().map((name) => ({ name, online: online(name) })) };
+        const [names, online] = await Promise.all([this.directory.everyUser(), this.delivery.onlineNow()]);
+        return { kind: 'users', users: names.map((name) => ({ name, online: online(name) })) };
       }
       case 'exit':
         await this.accounts.logout(actor);

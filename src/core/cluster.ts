@@ -1,5 +1,5 @@
 import type { StoredUser } from '../store/store.js';
-import type { Group } from './directory.js';
+import type { Group, SharedDirectory } from './directory.js';
 import type { Message } from './msgform.js';
 
 /**
@@ -24,7 +24,7 @@ export type ClusterEvent =
  * The shared state of several processes on one store, as the core needs it. Absent for a store that belongs to
  * one process (memory, SQLite): that process's own memory is then the whole truth.
  */
-export interface Cluster {
+export interface Cluster extends SharedDirectory {
   /** Starts telling `listener` every event, and keeping this process known as alive; resolves once both run. */
   start(listener: (event: ClusterEvent) => void): Promise<void>;
   /**
@@ -38,7 +38,6 @@ export interface Cluster {
   onlineUsers(): Promise<ReadonlySet<string>>;
   /** A user as the store has them now (registered since this process loaded its users, maybe). */
   findUser(name: string): Promise<StoredUser | undefined>;
-  findGroup(name: string): Promise<Group | undefined>;
   /** The highest id written to a stream of `name` on any process, as last recorded (it lags by about a second). */
   deliveredId(name: string): Promise<number>;
   /** Stops the events and the heartbeat, and takes this process's streams off the shared count. */

@@ -345,20 +345,23 @@ export class Delivery {
   private async joinCluster(r: Reader, session: StreamSession, resumeAfter: number | undefined): Promise<void> {
     const cluster = this.cluster!;
     const perUser = this.limits.maxStreamsPerUser ?? Number.MAX_SAFE_INTEGER;
-    const admitted = r.admitted > 0;
-    if (admitted) r.admitted--;
-    const [counted, deliveredId, lastId] = await Promise.all([
-      admitted || cluster.streamOpened(r.name, perUser),
+    if (r.admitted > 0) {
+      r.admitted--;
+    } else {
+      // Opened without `admit` (the core's own callers): counted here.
+      if (!(await cluster.streamOpened(r.name, perUser))) throw tooManyStreams(perUser);
+      if (session.closed) {
+        // Its transport ended while it was being counted, before close could uncount it.
+        cluster.streamClosed(r.name);
+        return;
+      }
+    }
+    // From here on, close uncounts it, whatever fails next.
+    session.counted = true;
+    const [deliveredId, lastId] = await Promise.all([
       cluster.deliveredId(r.name),
       resumeAfter !== undefined && resumeAfter > this.lastAssignedId ? this.store.lastMessageId() : 0,
     ]);
-    if (!counted) throw tooManyStreams(perUser);
-    if (session.closed) {
-      // Its transport ended while it was being counted.
-      cluster.streamClosed(r.name);
-      return;
-    }
-    session.counted = true;
     if (deliveredId > r.deliveredId) r.deliveredId = deliveredId;
     this.appended(lastId);
   }

@@ -1,5 +1,12 @@
 import { ChatError } from './errors.js';
 
+/** Where the users and groups of every process are (see the Directory constructor). */
+export interface SharedDirectory {
+  findGroup(name: string): Promise<Group | undefined>;
+  /** Every registered user, sorted by name. */
+  userNames(): Promise<string[]>;
+}
+
 export interface Group {
   readonly name: string;
   /** The creator first; 2 to 32 users. */
@@ -14,10 +21,11 @@ export interface Group {
 export class Directory {
   private readonly users = new Set<string>();
   /**
-   * With several processes on one store, a group created by another one moments ago may not be known here yet:
-   * a name not found is looked up in the store before it counts as unknown.
+   * With several processes on one store, a user or group another one created moments ago may not be known here
+   * yet: a group not found is looked up in the store before it counts as unknown, and the list of users is the
+   * store's.
    */
-  constructor(private readonly lookupGroup?: (name: string) => Promise<Group | undefined>) {}
+  constructor(private readonly shared?: SharedDirectory) {}
 
   private readonly groups = new Map<string, Group>();
   private readonly claimed = new Set<string>();
@@ -55,8 +63,8 @@ export class Directory {
   /** The group of that name, here or (see the constructor) in the store. */
   async findGroup(name: string): Promise<Group | undefined> {
     const known = this.groups.get(name);
-    if (known || !this.lookupGroup || this.users.has(name)) return known;
-    const found = await this.lookupGroup(name);
+    if (known || !this.shared || this.users.has(name)) return known;
+    const found = await this.shared.findGroup(name);
     if (found) this.addGroup(found);
     return found;
   }
@@ -65,7 +73,12 @@ export class Directory {
     return this.users.size;
   }
 
-  /** Every user, sorted by name. */
+  /** Every user, sorted by name: those of every process (see the constructor). */
+  async everyUser(): Promise<readonly string[]> {
+    return this.shared ? this.shared.userNames() : this.userNames();
+  }
+
+  /** Every user this process knows, sorted by name. */
   userNames(): readonly string[] {
     this.sortedUsers ??= [...this.users].sort();
     return this.sortedUsers;

@@ -68,8 +68,10 @@ describe('two Parley processes on one Redis', () => {
 
   it('sees a registration and a new group made on the other at once', async () => {
     const dave = await register(a.url, 'dave');
-    const erin = await register(a.url, 'erin');
     // No wait between: the other process looks up what it does not know yet.
+    const listed = await api(b.url, 'GET', '/users', { token: dave.token });
+    expect(listed.body.users).toContainEqual({ name: 'dave', online: false });
+    const erin = await register(a.url, 'erin');
     const again = await api(b.url, 'POST', '/sessions', { json: { username: 'erin', password: erin.password } });
     expect(again.status).toBe(200);
     expect((await send(b, dave, 'erin', 'hello from the other process')).status).toBe(202);

@@ -107,6 +107,10 @@ export class RedisCluster implements Cluster {
     return json == null ? undefined : groupOf(name, json);
   }
 
+  async userNames(): Promise<string[]> {
+    return (await this.guard(this.redis.hKeys(`${this.prefix}users`))).sort();
+  }
+
   async deliveredId(name: string): Promise<number> {
     return Number((await this.guard(this.redis.zScore(`${this.prefix}delivered`, name))) ?? 0);
   }

@@ -182,7 +182,13 @@ export class RedisStore implements Store {
     const recipients = message.kind === 'broadcast' ? [] : message.recipients;
     const limit = message.queueLimit ?? 0;
     const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), limit, ...recipients];
-    const reply = await this.run(lua.appendMessage, args);
+    let reply = await this.run(lua.appendMessage, args);
+    if (Array.isArray(reply) && this.marks.size > 0) {
+      // Positions this process has yet to write may be what makes room: write them, then ask again. Those of
+      // other processes are at most a second behind.
+      this.flushMarks();
+      reply = await this.run(lua.appendMessage, args);
+    }
     if (Array.isArray(reply)) {
       const full = (reply as string[]).slice(1);
       throw new ChatError('queue_full', `the pending queue of ${full.join(', ')} is full; try again once they have read it`);
