@@ -12,6 +12,7 @@ import { followCluster } from './core/cluster-events.js';
 import { Conversations } from './core/conversations.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
+import { ChatError } from './core/errors.js';
 import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
 import { Retention } from './core/retention.js';
@@ -188,7 +189,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   }
 
-  const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => log.error({ err }, 'session expiry check failed'));
+  const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => {
+    // An unreachable store is logged once by its connection; the check runs again at the next heartbeat.
+    if (err instanceof ChatError && err.code === 'unavailable') log.debug({ err }, 'session expiry check postponed');
+    else log.error({ err }, 'session expiry check failed');
+  });
   upkeep.start();
   retention.start();
   // Given TLS options above, the server is a node:https one.

@@ -1,0 +1,109 @@
+import { createClient } from '@redis/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterEvent } from '../../src/core/cluster.js';
+import { ChatError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/log.js';
+import { createStore } from '../../src/store/create-store.js';
+import { decodeFeedEvent } from '../../src/store/redis/feed-events.js';
+import type { Store } from '../../src/store/store.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { Watched } from '../support/watched.js';
+import { draft } from './store.contract.js';
+
+let redis: RedisServer;
+let prefixes = 0;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const open = (redisPrefix: string) => createStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
+
+/** Every event published under `prefix`, decoded, read with a connection of its own. */
+async function listen(prefix: string) {
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  const events: ClusterEvent[] = [];
+  const watched = new Watched();
+  await client.subscribe(`${prefix}events`, (payload) => {
+    events.push(decodeFeedEvent(payload)!);
+    watched.changed();
+  });
+  return {
+    events,
+    until: (count: number) =>
+      watched.until(() => (events.length >= count ? true : undefined), 10_000, (why) => `${why} with ${events.length} of ${count} events`),
+    close: () => client.close(),
+  };
+}
+
+describe('the event feed of the Redis store', () => {
+  it('tells every write others must know of, with what they need, in the order Redis applied them', async () => {
+    const prefix = `feed${++prefixes}:`;
+    const feed = await listen(prefix);
+    const store = await open(prefix);
+    try {
+      await store.insertUser({ name: 'alice', passwordHash: 'x', createdAt: 1 });
+      await store.insertGroup({ name: 'crew', members: ['alice', 'bob'], createdBy: 'alice', createdAt: 2 });
+      const text = 'naïve "quotes" / slashes \\ and 💬\nsecond line';
+      const direct = await store.appendMessage(draft(['bob'], { from: 'alice', text }));
+      const group = await store.appendMessage(draft(['bob', 'carol'], { from: 'alice', kind: 'group', group: 'crew' }));
+      const broadcast = await store.appendMessage(draft([], { from: 'alice', kind: 'broadcast', text: 'all' }));
+      await store.insertSession({ tokenHash: 'h1', username: 'alice', createdAt: 3, expiresAt: 4 });
+      await store.deleteSession('h1');
+      await feed.until(6);
+      expect(feed.events).toEqual([
+        { kind: 'registered', name: 'alice' },
+        { kind: 'group', group: { name: 'crew', members: ['alice', 'bob'], createdBy: 'alice' } },
+        { kind: 'message', message: expect.objectContaining({ id: direct, from: 'alice', kind: 'direct', text }), recipients: ['bob'] },
+        { kind: 'message', message: expect.objectContaining({ id: group, kind: 'group', group: 'crew' }), recipients: ['bob', 'carol'] },
+        { kind: 'message', message: expect.objectContaining({ id: broadcast, kind: 'broadcast', text: 'all' }), recipients: [] },
+        { kind: 'session_ended', user: 'alice', sessionId: 'h1' },
+      ]);
+    } finally {
+      await store.close();
+      await feed.close();
+    }
+  });
+
+  it('tells the messages of two stores appending at once in id order', async () => {
+    const prefix = `feed${++prefixes}:`;
+    const feed = await listen(prefix);
+    const stores: Store[] = [await open(prefix), await open(prefix)];
+    try {
+      const ids = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => stores[i % 2]!.appendMessage(draft(['bob'], { text: `m${i}` }))),
+      );
+      await feed.until(200);
+      const told = feed.events.map((e) => (e.kind === 'message' ? e.message.id : 0));
+      expect(told).toEqual([...ids].sort((a, b) => a - b));
+    } finally {
+      for (const store of stores) await store.close();
+      await feed.close();
+    }
+  });
+
+  it('refuses a message, storing and telling nothing, when a recipient has the queue limit waiting', async () => {
+    const prefix = `feed${++prefixes}:`;
+    const feed = await listen(prefix);
+    const store = await open(prefix);
+    try {
+      const first = await store.appendMessage({ ...draft(['bob']), queueLimit: 2 });
+      await store.appendMessage({ ...draft(['bob', 'carol']), queueLimit: 2 });
+      const refused = store.appendMessage({ ...draft(['carol', 'bob']), queueLimit: 2 });
+      await expect(refused).rejects.toThrow(ChatError);
+      await expect(refused).rejects.toMatchObject({ code: 'queue_full', message: expect.stringContaining('bob') });
+      // Reading makes room; the refused send took no id.
+      store.markDelivered('bob', first);
+      expect(await store.appendMessage({ ...draft(['bob']), queueLimit: 2 })).toBe(first + 2);
+      expect((await store.readQueue('carol', 0, 10)).rows).toHaveLength(1);
+      await feed.until(3);
+      expect(feed.events.map((e) => (e.kind === 'message' ? e.message.id : 0))).toEqual([first, first + 1, first + 2]);
+    } finally {
+      await store.close();
+      await feed.close();
+    }
+  });
+});
