@@ -2,7 +2,8 @@
 // may hold as many sockets as its open-file limit allows (every process here inherits the harness's, 20,000 on
 // this machine), so each one is given a --max-streams that leaves room for its own files and the streams still
 // opening, and as many streams are opened as the processes may hold in all. Held: open after a few seconds'
-// hold, and reached by one broadcast then.
+// hold, and reached by one broadcast then. Refused: answered 503 by a process already at its --max-streams
+// (node:cluster hands each connection to a worker that is free at that moment, not in strict turn).
 import { sleep } from '../lib/async.js';
 import { expectJson } from '../lib/http.js';
 import { streamsPerWorker, type IntegritySum } from '../lib/load-workers.js';
@@ -110,7 +111,7 @@ export function streamsWorkers(settings: Settings): Scenario<HeldResult> {
           cells: cells(
             results,
             (r) =>
-              `${num(r.held, 9)} (of ${num(r.attempted, 9)}); ${r.filesEach.map((f) => num(f, 9)).join(' + ')} files; ` +
+              `${num(r.held, 9)} (of ${num(r.attempted, 9)}${r.refused > 0 ? `, ${num(r.refused, 9)} refused` : ''}); ${r.filesEach.map((f) => num(f, 9)).join(' + ')} files; ` +
               `${r.rssEach.map(mb).join(' + ')} MB` +
               (r.primaryRss !== undefined ? ` (primary ${mb(r.primaryRss)} MB)` : '') +
               `; ${num(kB(perStream(r)))} kB per stream`,
