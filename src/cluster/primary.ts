@@ -44,7 +44,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
       metricsServer = await listenMetrics(clusterMetrics(listeningWorkers), config.metricsHost, config.metricsPort).catch((err: Error) => {
         throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`);
       });
-      log.info({ url: metricsServer.url }, 'metrics are served, summed over the workers');
+      log.info({ url: metricsServer.url, summedOver: config.workers }, 'metrics are served');
     }
   } catch (err) {
     log.fatal({ err }, 'parley could not start');

@@ -41,7 +41,7 @@ function isRunning(pid: number): boolean {
 }
 
 describe('--workers 2', () => {
-  it('starts two worker processes on one port, says once that parley listens, and serves register, send and stream', async () => {
+  it('starts two worker processes on one port, says once that parley listens, serves register, send and stream, and passes SIGHUP on', async () => {
     const server = await startCluster();
     const workers = await listeningWorkers(server, 2);
     expect(new Set(workers).size).toBe(2);
@@ -64,6 +64,12 @@ describe('--workers 2', () => {
 
     const fresh = connection(server.url, 'fresh');
     for (let i = 0; i < 4; i++) expect((await fresh.api('GET', '/healthz')).status).toBe(200);
+
+    // SIGHUP (reread the TLS files) reaches every worker.
+    server.child.kill('SIGHUP');
+    for (const entry of server.logs.filter(byMessage('worker started'))) {
+      await server.waitForLog(byMessage('nothing to reload: not serving TLS', { worker: entry.worker }));
+    }
     expect(await server.stop()).toBe(0);
     expect(server.logs.filter(byMessage('parley is listening'))).toHaveLength(1);
   });
@@ -109,7 +115,7 @@ describe('--workers 2', () => {
   it('serves the metrics of every worker, summed, on the one --metrics-port', async () => {
     const server = await startCluster(['--metrics-port', '0']);
     const workers = await listeningWorkers(server, 2);
-    const url = String(server.logs.find(byMessage('metrics are served, summed over the workers'))?.url);
+    const url = String(server.logs.find(byMessage('metrics are served', { summedOver: 2 }))?.url);
     const fresh = connection(server.url, 'fresh');
     for (const name of ['dan', 'eve', 'fay', 'gus']) expect((await fresh.api('POST', '/sessions', { json: { username: name, password: `${name}-password` } })).status).toBe(201);
     const registrations = async () => (await scrape(url)).histogram('parley_http_request_duration_seconds', { route: '/sessions', status: '201' }).count;
