@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { drainBoundMs } from '../../src/cluster/primary.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamPath } from '../support/api.js';
 import { connection } from '../support/connection.js';
@@ -112,6 +113,17 @@ describe('--workers 2', () => {
     expect(server.logs.filter(byMessage('shutting down', { signal: 'SIGTERM' }))).toHaveLength(2);
   });
 
+  it(`kills a worker that has not drained ${drainBoundMs / 1000} s after SIGTERM, and exits 1 for it`, { timeout: drainBoundMs + 15_000 }, async () => {
+    const server = await startCluster();
+    const [stuck, other] = await listeningWorkers(server, 2);
+    // A stopped process does not run its SIGTERM handler; SIGKILL still ends it.
+    process.kill(stuck!, 'SIGSTOP');
+    expect(await server.stop()).toBe(1);
+    expect(server.logs.find(byMessage('worker did not stop in time: killed', { pid: stuck }))).toBeDefined();
+    expect(server.logs.find(byMessage('worker did not stop in time: killed', { pid: other }))).toBeUndefined();
+    for (const pid of [stuck!, other!]) expect(isRunning(pid), `worker ${pid}`).toBe(false);
+  });
+
   it('serves the metrics of every worker, summed, on the one --metrics-port', async () => {
     const server = await startCluster(['--metrics-port', '0']);
     const workers = await listeningWorkers(server, 2);
@@ -128,6 +140,15 @@ describe('--workers 2', () => {
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThan(4);
     expect(await server.stop()).toBe(0);
+  });
+
+  it('exits 1 when the workers cannot start, with the reason and without restarting them', async () => {
+    const missing = '/nonexistent/parley-cert.pem';
+    const { code, stdout, stderr } = await runCli(['--workers', '2', '--store', 'redis', '--redis-url', redis.url, '--port', '0', '--tls-cert', missing, '--tls-key', missing]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('parley: could not start: TLS certificate not loaded');
+    expect(stderr).toMatch(/parley: could not start: worker \d+ exited \(code 1\) before listening/);
+    expect(stdout).not.toContain('a replacement starts');
   });
 
   it.each(['sqlite', 'memory'])('refuses to start with --store %s, saying which store all workers can share (exit 2)', async (store) => {
