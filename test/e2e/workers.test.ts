@@ -51,20 +51,28 @@ describe('--workers 2', () => {
     expect(listening).toHaveLength(1);
     expect(listening[0]).toMatchObject({ workers: 2, pid: server.child.pid, store: 'redis', url: server.url });
 
-    // One kept connection reaches one worker, which then knows both accounts; the stream may land on either.
-    const one = connection(server.url, 'kept');
-    const ann = await one.api('POST', '/sessions', { json: { username: 'ann', password: 'ann-password' } });
-    const bob = await one.api('POST', '/sessions', { json: { username: 'bob', password: 'bob-password' } });
-    expect([ann.status, bob.status]).toEqual([201, 201]);
-    expect((await one.api('POST', '/messages', { token: ann.body.token, json: { to: 'bob', text: 'across the cluster' } })).status).toBe(202);
-    one.close();
-    const stream = await openSse(server.url + streamPath({ name: 'bob' }), { authorization: `Bearer ${bob.body.token}` });
-    await stream.until(messageCount(1));
-    expect(stream.messages()[0]).toMatchObject({ from: 'ann', text: 'across the cluster' });
-    stream.close();
-
+    // A new connection per request: the primary spreads them over both workers, which act as one server.
     const fresh = connection(server.url, 'fresh');
-    for (let i = 0; i < 4; i++) expect((await fresh.api('GET', '/healthz')).status).toBe(200);
+    const ann = await fresh.api('POST', '/sessions', { json: { username: 'ann', password: 'ann-password' } });
+    const bob = await fresh.api('POST', '/sessions', { json: { username: 'bob', password: 'bob-password' } });
+    expect([ann.status, bob.status]).toEqual([201, 201]);
+    const streams = [
+      await openSse(server.url + streamPath({ name: 'bob' }), { authorization: `Bearer ${bob.body.token}` }),
+      await openSse(server.url + streamPath({ name: 'bob' }), { authorization: `Bearer ${bob.body.token}` }),
+    ];
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sent = await fresh.api('POST', '/messages', { token: ann.body.token, json: { to: 'bob', text: `across the cluster ${i}` } });
+      expect(sent.status).toBe(202);
+      ids.push(sent.body.id);
+    }
+    for (const stream of streams) {
+      await stream.until(messageCount(10));
+      expect(stream.messages().map((m) => m.id)).toEqual(ids);
+      stream.close();
+    }
+    const users = await fresh.api('GET', '/users', { token: ann.body.token });
+    expect(users.body.users.map((u: { name: string }) => u.name)).toEqual(['ann', 'bob']);
 
     // SIGHUP (reread the TLS files) reaches every worker.
     server.child.kill('SIGHUP');
