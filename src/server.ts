@@ -26,6 +26,7 @@ import { requestSchemas } from './http/schemas.js';
 import { createRateBudgets } from './limits/rate-budgets.js';
 import { perInterval, perMinute } from './limits/rate-window.js';
 import { createLogger, type Logger } from './log.js';
+import { answerMetricsRequests } from './metrics/cluster-metrics.js';
 import { listenMetrics, type MetricsServer } from './metrics/metrics-server.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createCluster } from './store/create-cluster.js';
@@ -53,6 +54,13 @@ export interface StartOptions {
   /** Overrides the store the configuration would open (tests). */
   readonly store?: Store;
   readonly now?: () => number;
+  /**
+   * `worker`: one of the processes of --workers N. Its start-up line says `worker is listening` (the primary
+   * says `parley is listening` once every worker does), and its metrics go to the primary, which serves them
+   * summed on --metrics-port, instead of to a listener of its own.
+   * @default 'server'
+   */
+  readonly role?: 'server' | 'worker';
 }
 
 const webRoot = fileURLToPath(new URL('../clients/web/', import.meta.url));
@@ -168,7 +176,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       opened.push(() => socket.close());
       admin = socket;
     }
-    if (metrics && config.metricsPort !== '') {
+    if (metrics && options.role === 'worker') answerMetricsRequests(metrics.registry);
+    else if (metrics && config.metricsPort !== '') {
       const listening = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort).catch((err: Error) => {
         throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`);
       });
@@ -208,7 +217,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (admin) log.info({ socket: admin.path }, 'operator commands: npx parley --help');
   if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
   // The last line of start-up: once it is out, everything listens.
-  log.info({ url, pid: process.pid, store: config.store, ...(file === undefined ? {} : { file }), ...(served ? { tls: served } : {}) }, 'parley is listening');
+  log.info(
+    { url, pid: process.pid, store: config.store, ...(file === undefined ? {} : { file }), ...(served ? { tls: served } : {}) },
+    options.role === 'worker' ? 'worker is listening' : 'parley is listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {

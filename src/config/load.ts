@@ -48,5 +48,12 @@ function resolveConfig(
     }
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  // Several processes each with a SQLite file or a memory of their own would be several chats on one port.
+  const { workers, store } = config as Pick<Config, 'workers' | 'store'>;
+  if (workers > 1 && store !== 'redis') {
+    throw new ConfigError(
+      `--workers ${workers} (PARLEY_WORKERS) needs a store all processes share: use --store redis --redis-url redis://HOST:PORT (--store is ${store}; sqlite and memory belong to one process)`,
+    );
+  }
   return Object.freeze(config) as Config;
 }

@@ -2,6 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+/** What the listener serves: a registry, or the sum of the workers' registries (cluster-metrics.ts). */
+export type MetricsSource = Pick<Registry, 'metrics' | 'contentType'>;
+
 export interface MetricsServer {
   /** http://host:port/metrics */
   readonly url: string;
@@ -12,7 +15,7 @@ export interface MetricsServer {
  * The metrics listener, apart from the API so that it can stay on loopback or a private interface: GET /metrics
  * answers the Prometheus text format, anything else 404.
  */
-export async function listenMetrics(registry: Registry, host: string, port: number): Promise<MetricsServer> {
+export async function listenMetrics(registry: MetricsSource, host: string, port: number): Promise<MetricsServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {

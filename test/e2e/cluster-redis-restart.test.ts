@@ -21,7 +21,8 @@ const ids = (stream: SseReader) => stream.messages<{ id: string }>().map((m) => 
 describe('two Parley processes when their Redis restarts (append-only file on)', () => {
   it('answer 503 with Retry-After while it is down, keep their streams open, lose nothing accepted, and catch the streams up', async () => {
     redis = await startRedisServer({ appendfsync: 'always' });
-    const args = ['--store', 'redis', '--redis-url', redis.url];
+    // Heartbeats (and with them the checks of every stream's session) many times during the outage.
+    const args = ['--store', 'redis', '--redis-url', redis.url, '--heartbeat-ms', '100'];
     servers = await Promise.all([spawnServer(args), spawnServer(args)]);
     const [a, b] = servers as [ServerProcess, ServerProcess];
     const sender = await register(a.url, 'sender');
@@ -50,6 +51,12 @@ describe('two Parley processes when their Redis restarts (append-only file on)',
       }
     }
     expect(new Set(statuses)).toEqual(new Set([503]));
+    // The streams stay open through it: heartbeats go on.
+    for (const stream of streams) {
+      const heartbeats = () => stream.comments.filter((c) => c === 'heartbeat').length;
+      const seen = heartbeats();
+      await stream.until(() => heartbeats() >= seen + 5);
+    }
 
     // The same port and directory: Redis reads its append-only file back.
     restarted = await startRedisServer({ dir: redis.dir, port: redis.port, appendfsync: 'always' });

@@ -38,6 +38,16 @@ describe('configuration', () => {
     });
   });
 
+  it('takes --workers from 1 to 64, and more than 1 only with the store every process shares', () => {
+    expect(config([]).workers).toBe(1);
+    expect(config(['--workers', '4', '--store', 'redis']).workers).toBe(4);
+    expect(config(['--store', 'redis'], { PARLEY_WORKERS: '64' }).workers).toBe(64);
+    expect(() => config(['--workers', '0'])).toThrow(/--workers \/ PARLEY_WORKERS/);
+    expect(() => config(['--workers', '65', '--store', 'redis'])).toThrow(/--workers \/ PARLEY_WORKERS/);
+    expect(() => config(['--workers', '2'])).toThrow(/--workers 2 \(PARLEY_WORKERS\) needs a store all processes share: use --store redis/);
+    expect(() => config(['--workers', '2', '--store', 'memory'])).toThrow(/--store is memory/);
+  });
+
   it('freezes the result', () => {
     expect(Object.isFrozen(configFrom())).toBe(true);
   });

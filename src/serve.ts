@@ -1,0 +1,42 @@
+import type { Config } from './config/schema.js';
+import { listeningMessage } from './cluster/messages.js';
+import type { Logger } from './log.js';
+import { startServer, type RunningServer } from './server.js';
+import { onReloadSignal, onStopSignal } from './signals.js';
+
+/**
+ * Runs one server process until SIGTERM or SIGINT, then closes it gracefully and exits (0; 1 when the close
+ * fails). `worker`: one of the processes of --workers N, which tells the primary once it listens and leaves the
+ * "to stop it" line to the primary. A start that fails exits 1 with one plain line on stderr.
+ */
+export async function serve(config: Config, log: Logger, role: 'server' | 'worker'): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { log, role });
+  } catch (err) {
+    log.fatal({ err }, 'parley could not start');
+    // Also one plain line for the person at the terminal: the log line is for machines.
+    console.error(`parley: could not start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+
+  if (role === 'worker') process.send?.(listeningMessage(server.url));
+  else log.info({ pid: process.pid }, `to stop it: Ctrl-C here, or kill -TERM ${process.pid}`);
+
+  onStopSignal((signal) => {
+    log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+  onReloadSignal(() => {
+    void server.reloadTls('SIGHUP').then((outcome) => {
+      if (outcome === 'plain-http') log.info({ signal: 'SIGHUP' }, 'nothing to reload: not serving TLS');
+      else log.info({ signal: 'SIGHUP', outcome }, 'TLS files reread');
+    });
+  });
+}
