@@ -3,7 +3,7 @@
 // table of figures with Parley ÷ reference ratios and the goals, and appends one JSON line per row to
 // the results file. Every stream's message ids are checked: nothing missing, repeated or out of order.
 //
-//   npm run bench                          the whole matrix (under 15 minutes on 2 cores)
+//   npm run bench                          the whole matrix (about 8 minutes on 2 cores)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
 //   BENCH_ONLY=fanout-10k,keep-up          some scenarios: requests, healthz, post, direct, direct-redis, resume,
 //                                          fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up
