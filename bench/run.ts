@@ -1,7 +1,8 @@
 // The performance harness: Parley on each store against a bare node:http SSE server (bench/reference), one run,
-// a fresh server per scenario, load from separate processes (bench/load) over loopback. Prints one Markdown
-// table of figures with Parley ÷ reference ratios and the goals, and appends one JSON line per row to
-// the results file. Every stream's message ids are checked: nothing missing, repeated or out of order.
+// a fresh server per scenario, load from separate processes (bench/load) over loopback; on Redis also one
+// process against two (--workers 2), each Redis row with a redis-server of its own. Prints Markdown tables of
+// figures with their ratios and the goals, and appends one JSON line per row to the results file. Every
+// stream's message ids are checked: nothing missing, repeated or out of order.
 //
 //   npm run bench                          the whole matrix (about 8 minutes on 2 cores)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
