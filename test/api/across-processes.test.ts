@@ -1,23 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { redisForFile } from '../support/redis-server.js';
 import { openSse, type SseEvent, type SseReader } from '../support/sse.js';
 
 // Two real Parley processes on one real redis-server: requests and streams spread over both must behave as
 // one server.
-let redis: RedisServer;
-let prefixes = 0;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 /** Two processes on one Redis, under a key prefix of their own. */
 async function twoProcesses(extra: readonly string[] = []): Promise<[ServerProcess, ServerProcess]> {
-  const args = ['--store', 'redis', '--redis-url', redis.url, '--redis-prefix', `across${++prefixes}:`, ...extra];
+  const args = ['--store', 'redis', '--redis-url', redis.url, '--redis-prefix', redis.prefix('across'), ...extra];
   return Promise.all([spawnServer(args), spawnServer(args)]);
 }
 

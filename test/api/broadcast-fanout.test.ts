@@ -7,19 +7,13 @@ import type { RunningServer } from '../../src/server.js';
 import { api, register, type TestUser } from '../support/api.js';
 import { tempDir } from '../support/process.js';
 import { openSse } from '../support/sse.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { redisForFile } from '../support/redis-server.js';
 import { startTestServer } from '../support/server.js';
 import { Watched } from '../support/watched.js';
 
 const streams = 2_000;
 const root = tempDir('parley-fanout-');
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 /** A stream that keeps only the message ids it receives: thousands of these fit in one test process. */
 interface LightStream {

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import type { RunningServer } from '../../src/server.js';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
@@ -8,7 +8,7 @@ import { captureLog, type CapturedLog } from '../support/log-capture.js';
 import { tempDir } from '../support/process.js';
 import { openRawStream, type RawStream } from '../support/raw-stream.js';
 import { messageCount, openSse } from '../support/sse.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { redisForFile } from '../support/redis-server.js';
 import { startTestServer } from '../support/server.js';
 import { assertSchema } from '../support/spec.js';
 
@@ -19,14 +19,7 @@ const root = tempDir('parley-lagging-');
 
 let server: RunningServer | undefined;
 let raw: RawStream | undefined;
-let redis: RedisServer;
-let prefixes = 0;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = redisForFile();
 afterEach(async () => {
   raw?.close();
   await server?.close();
@@ -36,7 +29,7 @@ afterEach(async () => {
 const day = 86_400_000;
 
 async function start(store: 'memory' | 'sqlite' | 'redis', captured: CapturedLog, overrides: Partial<Config> = {}, now?: () => number) {
-  const shared = store === 'redis' ? { redisUrl: redis.url, redisPrefix: `lagging${++prefixes}:` } : {};
+  const shared = store === 'redis' ? { redisUrl: redis.url, redisPrefix: redis.prefix('lagging') } : {};
   server = await startTestServer(
     { store, data: mkdtempSync(join(root, 'data-')), messageRate: 0, maxTextLength: 4_000, queueLimit: 100_000, ...shared, ...overrides },
     { log: captured.log, now },

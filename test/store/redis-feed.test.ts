@@ -1,23 +1,16 @@
 import { createClient } from '@redis/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../src/core/cluster.js';
 import { ChatError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/log.js';
 import { createStore } from '../../src/store/create-store.js';
 import { decodeFeedEvent } from '../../src/store/redis/feed-events.js';
 import type { Store } from '../../src/store/store.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { redisForFile } from '../support/redis-server.js';
 import { Watched } from '../support/watched.js';
 import { draft } from './store.contract.js';
 
-let redis: RedisServer;
-let prefixes = 0;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 const open = (redisPrefix: string) => createStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
 
@@ -41,7 +34,7 @@ async function listen(prefix: string) {
 
 describe('the event feed of the Redis store', () => {
   it('tells every write others must know of, with what they need, in the order Redis applied them', async () => {
-    const prefix = `feed${++prefixes}:`;
+    const prefix = redis.prefix('feed');
     const feed = await listen(prefix);
     const store = await open(prefix);
     try {
@@ -69,7 +62,7 @@ describe('the event feed of the Redis store', () => {
   });
 
   it('tells the messages of two stores appending at once in id order', async () => {
-    const prefix = `feed${++prefixes}:`;
+    const prefix = redis.prefix('feed');
     const feed = await listen(prefix);
     const stores: Store[] = [await open(prefix), await open(prefix)];
     try {
@@ -86,7 +79,7 @@ describe('the event feed of the Redis store', () => {
   });
 
   it('refuses a message, storing and telling nothing, when a recipient has the queue limit waiting', async () => {
-    const prefix = `feed${++prefixes}:`;
+    const prefix = redis.prefix('feed');
     const feed = await listen(prefix);
     const store = await open(prefix);
     try {

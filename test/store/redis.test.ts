@@ -1,21 +1,14 @@
 import { createClient } from '@redis/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { createStore } from '../../src/store/create-store.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { redisForFile } from '../support/redis-server.js';
 import { describeStore, draft, expectKeptAcrossReopen } from './store.contract.js';
 
-let redis: RedisServer;
-let prefixes = 0;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 /** A key prefix no other test uses. */
-const freshPrefix = () => `t${++prefixes}:`;
+const freshPrefix = () => redis.prefix('t');
 const open = (redisPrefix: string) => createStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
 
 describeStore('redis', () => open(freshPrefix()));

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
@@ -126,4 +127,37 @@ async function ping(port: number): Promise<void> {
   } finally {
     socket.destroy();
   }
+}
+
+export interface FileRedis {
+  /** The file's redis-server; set once the file's first test runs. */
+  readonly server: RedisServer;
+  readonly url: string;
+  /** A key prefix no other test of the file uses, e.g. `feed3:`. */
+  prefix(name: string): string;
+}
+
+/** One redis-server for the calling test file: started before its first test, stopped after its last. */
+export function redisForFile(): FileRedis {
+  let server: RedisServer | undefined;
+  let prefixes = 0;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const started = () => {
+    if (!server) throw new Error('the file\'s redis-server is not started yet: use it inside a test or hook');
+    return server;
+  };
+  return {
+    get server() {
+      return started();
+    },
+    get url() {
+      return started().url;
+    },
+    prefix: (name) => `${name}${++prefixes}:`,
+  };
 }
