@@ -5,15 +5,19 @@
 //
 //   npm run soak                                   (SQLite, default flags, 5 minutes)
 //   SOAK_SECONDS=60 SOAK_STORE=memory npm run soak
-import { readFileSync, rmSync } from 'node:fs';
+//   SOAK_STORE=redis npm run soak                  (a redis-server of its own, --workers 2: SOAK_WORKERS)
+import { rmSync } from 'node:fs';
 import { get, type ClientRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { createParser } from 'eventsource-parser';
 import { spawnServer, tempDir } from '../test/support/process.js';
+import { startRedisServer } from '../test/support/redis-server.js';
+import { nodeChildren, rssOf } from './lib/proc.js';
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 300);
 const store = process.env.SOAK_STORE ?? 'sqlite';
-if (store !== 'sqlite' && store !== 'memory') throw new Error('SOAK_STORE: sqlite or memory');
+if (store !== 'sqlite' && store !== 'memory' && store !== 'redis') throw new Error('SOAK_STORE: sqlite, memory or redis');
+const workers = Number(process.env.SOAK_WORKERS ?? (store === 'redis' ? 2 : 1));
 const userCount = 300;
 const groupSize = 10;
 /** Per second: direct messages, group messages and broadcasts; about 1.3 received per user per second. */
@@ -24,11 +28,19 @@ const sampleEveryMs = 10_000;
 
 // The product's defaults, where the test helpers would make them cheaper.
 const data = tempDir('parley-soak-');
-const server = await spawnServer(['--store', store, '--data', data, '--scrypt-cost', '16384', '--presence-delay-ms', '250']);
+// Redis as the README recommends it: an append-only file fsynced before every answer.
+const redis = store === 'redis' ? await startRedisServer({ appendfsync: 'always' }) : undefined;
+const storeArgs = redis ? ['--store', 'redis', '--redis-url', redis.url, '--workers', String(workers)] : ['--store', store, '--data', data];
+const server = await spawnServer([...storeArgs, '--scrypt-cost', '16384', '--presence-delay-ms', '250']);
+/** The processes that serve: the one, or the primary and its workers. */
+const serving = () => [server.child.pid!, ...nodeChildren(server.child.pid!)];
 const { url } = server;
 const deadline = setTimeout(() => {
   process.stderr.write('soak: did not finish in time\n');
-  void server.kill().then(() => process.exit(2));
+  void server.kill().then(async () => {
+    await redis?.kill();
+    process.exit(2);
+  });
 }, (seconds + 120) * 1_000);
 deadline.unref();
 
@@ -179,8 +191,7 @@ every(exitEveryMs, () => {
 
 const rss: { at: number; mb: number }[] = [];
 const sample = () => {
-  const line = readFileSync(`/proc/${server.child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  rss.push({ at: Math.round((Date.now() - started) / 1_000), mb: Number(line?.split(/\s+/)[1]) / 1024 });
+  rss.push({ at: Math.round((Date.now() - started) / 1_000), mb: rssOf(serving()) / 2 ** 20 });
 };
 every(sampleEveryMs, sample);
 
@@ -205,12 +216,14 @@ for (const user of users) {
   cut(user);
 }
 await server.stop();
+await redis?.stop();
 rmSync(data, { recursive: true, force: true });
+if (redis) rmSync(redis.dir, { recursive: true, force: true });
 
 const minute1 = rss.find((s) => s.at >= 60) ?? rss[0]!;
 const end = rss[rss.length - 1]!;
 const out = [
-  `Soak ${new Date().toISOString().slice(0, 10)}: ${store}, default flags, ${userCount} users, ${seconds} s, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
+  `Soak ${new Date().toISOString().slice(0, 10)}: ${store}${redis ? ` with --workers ${workers}` : ''}, default flags, ${userCount} users, ${seconds} s, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
   `accepted ${sent} messages (${refused} refused or failed: ${[...refusals].map(([k, n]) => `${k} x${n}`).join(', ') || 'none'}), ${delivered} deliveries`,
   `missing ${missing}, duplicated ${duplicated}, out of order ${outOfOrder}`,
   `RSS MB by second: ${rss.map((s) => `${s.at}s ${s.mb.toFixed(0)}`).join(', ')}`,
