@@ -1,6 +1,6 @@
 import type { QueueCursor, QueueRow, Store } from '../store/store.js';
 import type { Cluster } from './cluster.js';
-import { ChatError } from './errors.js';
+import { ChatError, queueFull } from './errors.js';
 import { MsgformEncoder, type Message, type QueuedMsgform } from './msgform.js';
 import type { Presence } from './presence.js';
 import { StreamSession, type EndReason, type StreamSink } from './stream-session.js';
@@ -118,7 +118,7 @@ export class Delivery {
     if (this.cluster) return this.appended(await this.store.appendMessage({ ...draft, recipients, queueLimit: this.limits.queueLimit }));
     const full = this.fullQueues(recipients);
     if (full.length > 0) {
-      throw new ChatError('queue_full', `the pending queue of ${full.join(', ')} is full; try again once they have read it`);
+      throw queueFull(full);
     }
     // Reserve the places now: concurrent sends must not overshoot the bound while the store commits.
     const readers = recipients.map((name) => this.reader(name));
@@ -131,7 +131,7 @@ export class Delivery {
       throw err;
     }
     this.distribute({ ...draft, id }, recipients);
-    return this.appended(id);
+    return id;
   }
 
   /**
@@ -140,8 +140,9 @@ export class Delivery {
    */
   async broadcast(draft: Omit<Message, 'id' | 'kind'>): Promise<number> {
     const id = await this.store.appendMessage({ ...draft, kind: 'broadcast', recipients: [] });
-    if (!this.cluster) this.distribute({ ...draft, kind: 'broadcast', id }, []);
-    return this.appended(id);
+    if (this.cluster) return this.appended(id);
+    this.distribute({ ...draft, kind: 'broadcast', id }, []);
+    return id;
   }
 
   /**

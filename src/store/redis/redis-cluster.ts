@@ -9,7 +9,7 @@ import type { LuaScript } from './lua-scripts.js';
 import type { RedisConnection } from './connect-redis.js';
 import { decodeFeedEvent, groupOf } from './feed-events.js';
 import { ScriptRunner } from './script-runner.js';
-import { asUnavailable } from './unreachable.js';
+import { asUnavailable, refusingUnreachable } from './unreachable.js';
 
 export interface RedisClusterOptions {
   /**
@@ -152,8 +152,6 @@ export class RedisCluster implements Cluster {
   }
 
   private guard<T>(pending: Promise<T>): Promise<T> {
-    return pending.catch((err: unknown) => {
-      throw asUnavailable(err);
-    });
+    return refusingUnreachable(pending);
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ChatError } from '../../core/errors.js';
+import { ChatError, queueFull } from '../../core/errors.js';
 import type { Message, MessageKind } from '../../core/msgform.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
@@ -18,7 +18,7 @@ import type {
 } from '../store.js';
 import type { RedisConnection } from './connect-redis.js';
 import * as lua from './lua-scripts.js';
-import { asUnavailable } from './unreachable.js';
+import { refusingUnreachable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
@@ -191,7 +191,7 @@ export class RedisStore implements Store {
     }
     if (Array.isArray(reply)) {
       const full = (reply as string[]).slice(1);
-      throw new ChatError('queue_full', `the pending queue of ${full.join(', ')} is full; try again once they have read it`);
+      throw queueFull(full);
     }
     return Number(reply);
   }
@@ -301,9 +301,7 @@ export class RedisStore implements Store {
 
   /** Failures to reach Redis become `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
   private guard<T>(pending: Promise<T>): Promise<T> {
-    const guarded = pending.catch((err: unknown) => {
-      throw asUnavailable(err);
-    });
+    const guarded = refusingUnreachable(pending);
     this.inFlight.add(guarded);
     const settled = () => this.inFlight.delete(guarded);
     guarded.then(settled, settled);

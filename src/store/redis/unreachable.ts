@@ -14,6 +14,13 @@ import { ChatError } from '../../core/errors.js';
 /** How long a client refused for want of Redis is asked to wait (ms): reconnect attempts back off to 1 s. */
 export const retryAfterMs = 1_000;
 
+/** Rejects as `pending` does, a failure to reach Redis turned into `unavailable` (see asUnavailable). */
+export function refusingUnreachable<T>(pending: Promise<T>): Promise<T> {
+  return pending.catch((err: unknown) => {
+    throw asUnavailable(err);
+  });
+}
+
 /** A failure to reach Redis as `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
 export function asUnavailable(err: unknown): unknown {
   return unreachable(err) ? new ChatError('unavailable', 'the store is unreachable; try again shortly', undefined, retryAfterMs) : err;
