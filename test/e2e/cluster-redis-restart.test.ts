@@ -21,8 +21,9 @@ const ids = (stream: SseReader) => stream.messages<{ id: string }>().map((m) => 
 describe('two Parley processes when their Redis restarts (append-only file on)', () => {
   it('answer 503 with Retry-After while it is down, keep their streams open, lose nothing accepted, and catch the streams up', async () => {
     redis = await startRedisServer({ appendfsync: 'always' });
-    // Heartbeats (and with them the checks of every stream's session) many times during the outage.
-    const args = ['--store', 'redis', '--redis-url', redis.url, '--heartbeat-ms', '100'];
+    // Heartbeats (and with them the checks of every stream's session) and the processes' own beats many times
+    // during the outage; after it, each takes the other for dead for a moment and both restore their counts.
+    const args = ['--store', 'redis', '--redis-url', redis.url, '--heartbeat-ms', '100', '--process-timeout-ms', '500'];
     servers = await Promise.all([spawnServer(args), spawnServer(args)]);
     const [a, b] = servers as [ServerProcess, ServerProcess];
     const sender = await register(a.url, 'sender');

@@ -9,7 +9,8 @@ import type { LuaScript } from './lua-scripts.js';
 import type { RedisConnection } from './connect-redis.js';
 import { decodeFeedEvent, groupOf } from './feed-events.js';
 import { ScriptRunner } from './script-runner.js';
-import { asUnavailable, refusingUnreachable } from './unreachable.js';
+import { ChatError } from '../../core/errors.js';
+import { refusingUnreachable } from './unreachable.js';
 
 export interface RedisClusterOptions {
   /**
@@ -133,7 +134,7 @@ export class RedisCluster implements Cluster {
       if ((await this.run(scripts.heartbeat, [this.processId, silenceMs])) === 1) this.restore();
     } catch (err) {
       // An outage is logged by the connection, once; anything else is worth a line per beat.
-      if (asUnavailable(err) === err) this.log.error({ err }, 'the cluster heartbeat failed');
+      if (!isOutage(err)) this.log.error({ err }, 'the cluster heartbeat failed');
     }
   }
 
@@ -143,7 +144,7 @@ export class RedisCluster implements Cluster {
     const args: (string | number)[] = [this.processId];
     for (const [name, count] of this.held) args.push(name, count);
     this.run(scripts.restoreStreams, args).catch((err: unknown) => {
-      if (asUnavailable(err) === err) this.log.error({ err }, 'restoring the stream counts failed');
+      if (!isOutage(err)) this.log.error({ err }, 'restoring the stream counts failed');
     });
   };
 
@@ -154,4 +155,9 @@ export class RedisCluster implements Cluster {
   private guard<T>(pending: Promise<T>): Promise<T> {
     return refusingUnreachable(pending);
   }
+}
+
+/** Redis out of reach (see refusingUnreachable): logged once by the connection, not by every caller. */
+function isOutage(err: unknown): boolean {
+  return err instanceof ChatError && err.code === 'unavailable';
 }
