@@ -13,6 +13,7 @@ import { Conversations } from './core/conversations.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
 import { ChatError } from './core/errors.js';
+import { assignedAt } from './core/ids.js';
 import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
 import { Retention } from './core/retention.js';
@@ -110,6 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     (err, user) => deliveryLog.error({ err, user }, 'delivery failed'),
     cluster,
+    (lastId, seenId) => deliveryLog.warn(wentBack(lastId, seenId), 'the store went back in time: the messages after its last id are lost; devices that saw them are told so when they resume'),
   );
   const chatLimits = {
     maxTextLength: config.maxTextLength,
@@ -275,4 +277,14 @@ async function loadTls(files: CertificateFiles, profile: TlsProfile): Promise<Ce
 function trustProxySetting(value: string): boolean | number | string {
   if (value === '') return false;
   return /^[0-9]+$/.test(value) ? Number(value) : value;
+}
+
+/** What a store that went back lost, for the log: the ids, and when they were assigned. */
+function wentBack(lastId: number, seenId: number): Record<string, unknown> {
+  return {
+    lastId,
+    seenId,
+    lostFrom: new Date(assignedAt(lastId)).toISOString(),
+    lostThrough: new Date(assignedAt(seenId)).toISOString(),
+  };
 }

@@ -227,7 +227,7 @@ const stream = new SharedStream({
     if (!state.me) return;
     notify(info.reason === 'retention'
       ? 'Some older messages were no longer kept by the server and could not be shown.'
-      : 'The server no longer knows where this page left off; showing what it still has.', 'warn');
+      : 'The server\'s store went back in time (restored from a backup or failed over): some messages shown here are no longer kept; newer ones follow.', 'warn');
   },
   state: (s) => {
     view.conn.dataset.state = s;

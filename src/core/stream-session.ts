@@ -3,7 +3,8 @@ import type { QueuedMsgform } from './msgform.js';
 /** What a stream is told when its resume position cannot be honoured in full. */
 export type LostNotice =
   | { readonly reason: 'retention'; readonly after: number; readonly through: number }
-  | { readonly reason: 'unknown_position'; readonly after: number };
+  /** The store does not hold `after`: it went back in time after handing it out (a restore, a failover). */
+  | { readonly reason: 'store'; readonly after: number };
 
 /** An event shared by every stream that carries it; a transport caches its encoding in `wire`. */
 export interface SharedEvent {

@@ -107,7 +107,8 @@ export interface PruneResult {
  *   the shared broadcast log (every broadcast appended after the user was registered, except their own). A
  *   broadcast costs one entry, whatever the number of users.
  * Ordering: `appendMessage` assigns ids that strictly increase across the store (hence per recipient), in the
- *   order of the calls, and its promises resolve in that order.
+ *   order of the calls, and its promises resolve in that order. Ids come from the clock (src/core/ids.ts), so
+ *   that they are never handed out twice, even by a copy of the store restored from an older state.
  * Atomicity: a message is stored for all its recipients or for none.
  * Durability: once a promise from `insert*` or `appendMessage` resolves, the write survives a crash of the
  *   process (for a durable backend) and the caller may answer 201/202. Backends may batch concurrent writes
@@ -120,7 +121,8 @@ export interface PruneResult {
  *   cost, since a message is stored once.
  * Resume: `readQueue` returns what is retained after any position, in pages, at a cost that depends on what it
  *   returns, not on what is retained before the position. A position below the page's `prunedId` has lost
- *   messages, and the caller says so to the client.
+ *   messages, and the caller says so to the client. A position the store does not know (`knowsPosition`) was
+ *   handed out by a later state of the store than this one: the store went back, and what followed it is lost.
  */
 export interface Store {
   /** The last id `appendMessage` assigned (0 for an empty store). */
@@ -148,6 +150,12 @@ export interface Store {
   appendMessage(message: NewMessage): Promise<number>;
   /** Up to `limit` retained messages that `recipient` reads with an id above `afterId`, oldest first. */
   readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage>;
+  /**
+   * Whether `id` is a position this store gave `recipient`: 0, a retained message they read, or one at or
+   * below their pruned position. False when the store went back in time after handing it out (restored from
+   * an older copy, failed over to a replica that lagged, wiped): the messages a device saw up to it are lost.
+   */
+  knowsPosition(recipient: string, id: number): Promise<boolean>;
   /** Records that every message up to `id` was written to a stream of `recipient`. Never moves backwards. */
   markDelivered(recipient: string, id: number): void;
   /**

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { idEpochMs } from '../../src/core/ids.js';
 import type { NewMessage, Store } from '../../src/store/store.js';
 
 /** A direct message from alice, unless told otherwise. */
@@ -57,7 +58,7 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   ]);
   expect((await rowsOf(reopened, 'bob', 0, 10)).map((r) => r.text)).toEqual(['one', 'two']);
   expect(await reopened.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ readId: second, unread: 0 });
-  expect(await reopened.appendMessage(draft(['bob']))).toBe(second + 1);
+  expect(await reopened.appendMessage(draft(['bob']))).toBeGreaterThan(second);
   await reopened.close();
 }
 
@@ -155,6 +156,17 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
         expect(resolved).toEqual(ids);
         expect(await store.lastMessageId()).toBe(ids[ids.length - 1]);
+      });
+
+      it('assigns ids from the clock: the microseconds since 2020 at the append, or one more than the last id', async () => {
+        const before = (Date.now() - idEpochMs) * 1000;
+        const ids = await fill(store, 'bob', 20);
+        const after = (Date.now() - idEpochMs) * 1000;
+        // A millisecond either way: the JavaScript clock counts whole milliseconds, Redis's counts microseconds.
+        expect(ids[0]).toBeGreaterThanOrEqual(before - 1000);
+        expect(ids[19]).toBeLessThanOrEqual(after + 1000 + 20);
+        for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
+        expect(ids.every(Number.isSafeInteger)).toBe(true);
       });
 
       it('stores a message for every recipient with all its fields', async () => {
@@ -406,6 +418,37 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
         expect(await store.lastMessageId()).toBe(ids[2]);
         expect(await store.appendMessage(draft(['bob']))).toBeGreaterThan(ids[2]!);
+      });
+    });
+
+    describe('positions', () => {
+      it('knows 0, every retained id a user reads, and nothing else', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        const direct = await store.appendMessage(draft(['bob']));
+        const toCarol = await store.appendMessage(draft(['carol']));
+        const broadcast = await store.appendMessage(draft([], { kind: 'broadcast' }));
+        const own = await store.appendMessage(draft([], { kind: 'broadcast', from: 'bob' }));
+        expect(await store.knowsPosition('bob', 0)).toBe(true);
+        expect(await store.knowsPosition('bob', direct)).toBe(true);
+        expect(await store.knowsPosition('bob', broadcast)).toBe(true);
+        // Ids it gave others, its own broadcast, ids between, ids beyond, and users it never had.
+        expect(await store.knowsPosition('bob', toCarol)).toBe(false);
+        expect(await store.knowsPosition('bob', own)).toBe(false);
+        expect(await store.knowsPosition('bob', direct + 1 === toCarol ? direct - 1 : direct + 1)).toBe(false);
+        expect(await store.knowsPosition('bob', own + 1)).toBe(false);
+        expect(await store.knowsPosition('nobody', direct)).toBe(false);
+      });
+
+      it('knows the ids retention removed, up to the pruned position', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const ids = await fill(store, 'bob', 3);
+        const broadcast = await store.appendMessage(draft([], { kind: 'broadcast' }));
+        store.markDelivered('bob', broadcast);
+        store.markDelivered('alice', broadcast);
+        await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
+        expect(await idsOf(store, 'bob')).toEqual([]);
+        for (const id of [...ids, broadcast]) expect(await store.knowsPosition('bob', id)).toBe(true);
+        expect(await store.knowsPosition('bob', broadcast + 1)).toBe(false);
       });
     });
 

@@ -13,6 +13,7 @@ import type {
   StoredSession,
   StoredUser,
 } from '../store.js';
+import { nextId } from '../../core/ids.js';
 import { deliveredToAll } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
 
@@ -44,6 +45,9 @@ export class MemoryStore implements Store {
   private readonly peers = new Map<string, Set<string>>();
   private readonly reads = new Map<string, number>();
   private lastId = 0;
+
+  /** `clock` (epoch ms) dates the ids. */
+  constructor(private readonly clock: () => number = Date.now) {}
 
   async lastMessageId(): Promise<number> {
     return this.lastId;
@@ -97,7 +101,7 @@ export class MemoryStore implements Store {
   }
 
   async appendMessage(message: NewMessage): Promise<number> {
-    const id = ++this.lastId;
+    const id = (this.lastId = nextId(this.lastId, this.clock()));
     const { recipients, ...rest } = message;
     if (message.kind === 'broadcast') {
       this.keep({ ...rest, id }, 'b');
@@ -135,6 +139,14 @@ export class MemoryStore implements Store {
       }
     }
     return { rows, prunedId: c.prunedId };
+  }
+
+  async knowsPosition(recipient: string, id: number): Promise<boolean> {
+    if (id === 0) return true;
+    const c = this.cursors.get(recipient);
+    if (!c) return false;
+    if (id <= c.prunedId || c.queue[firstAfter(c.queue, id) - 1] === id) return true;
+    return id > c.joinedId && this.broadcasts[firstAfter(this.broadcasts, id) - 1] === id && this.messages.get(id)?.from !== recipient;
   }
 
   async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {

@@ -26,6 +26,19 @@ local function taken(name)
   return redis.call('HEXISTS', P .. 'users', name) == 1 or redis.call('HEXISTS', P .. 'groups', name) == 1
 end
 
+-- The next message id (src/core/ids.ts): Redis's clock in microseconds since 2020-01-01, or one above the last
+-- id where the clock is not past it. A Redis restarted from older files, or a replica promoted while it lagged,
+-- has an older last id but a clock past every id handed out before: no id is ever handed out twice.
+local function next_id()
+  local t = redis.call('TIME')
+  local id = (tonumber(t[1]) - 1577836800) * 1000000 + tonumber(t[2])
+  local last = num(redis.call('GET', P .. 'id'))
+  if id <= last then id = last + 1 end
+  id = string.format('%d', id)
+  redis.call('SET', P .. 'id', id)
+  return id
+end
+
 -- How far retention removed what a user reads: their own queue, and the broadcast log once it reached past
 -- the position they registered at.
 local function pruned_of(name, joined)
@@ -163,7 +176,7 @@ if limit > 0 then
   end
   if #full > 1 then return full end
 end
-local id = string.format('%d', redis.call('INCR', P .. 'id'))
+local id = next_id()
 local recipients = #ARGV - first + 1
 if kind ~= 'broadcast' and recipients == 0 then return id end
 local event = {'m', id, kind, from, group, ARGV[5], ARGV[6]}
@@ -217,6 +230,24 @@ for _ = 1, limit do
   end
 end
 return out
+`,
+);
+
+/**
+ * ARGV: prefix, recipient, id. Resolves 1 when the id is a position this store gave the recipient (a retained
+ * message they read, or one at or below their pruned position), 0 otherwise.
+ */
+export const knowsPosition = script(
+  'knowsPosition',
+  'reads',
+  `
+local name, id = ARGV[2], ARGV[3]
+if redis.call('SISMEMBER', P .. 'cursors', name) == 0 then return 0 end
+local joined = joined_of(name)
+if num(id) <= num(pruned_of(name, joined)) then return 1 end
+if redis.call('ZSCORE', P .. 'q:' .. name, id) then return 1 end
+if num(id) > num(joined) and redis.call('ZSCORE', P .. 'v:b', id) and sender(id) ~= name then return 1 end
+return 0
 `,
 );
 
@@ -456,6 +487,7 @@ export const allScripts: readonly LuaScript[] = [
   insertGroup,
   touchSession,
   appendMessage,
+  knowsPosition,
   readQueue,
   readCursors,
   readConversation,

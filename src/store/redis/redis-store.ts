@@ -45,7 +45,7 @@ const chunk = 500;
  * The shared store: everything lives in one Redis, under `keyPrefix` (P below), and any number of Parley
  * processes may use it at once. Every step that must be atomic is one Lua script (src/store/redis/lua-scripts.ts).
  *
- *   P id                  the last id assigned (INCR): ids strictly increase across every process
+ *   P id                  the last id assigned (src/core/ids.ts): ids strictly increase across every process
  *   P users, P groups     hashes, name -> JSON
  *   P s:<token hash>      a session: hash of u (user), c (created), e (expires);  P us:<name>  its user's tokens
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
@@ -199,6 +199,10 @@ export class RedisStore implements Store {
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
     const reply = (await this.run(lua.readQueue, [recipient, afterId, limit])) as string[];
     return { prunedId: Number(reply[0]), rows: toMessages(reply, 1).map((m) => ({ ...m, to: recipient })) };
+  }
+
+  async knowsPosition(recipient: string, id: number): Promise<boolean> {
+    return id === 0 || (await this.run(lua.knowsPosition, [recipient, id])) === 1;
   }
 
   markDelivered(recipient: string, id: number): void {

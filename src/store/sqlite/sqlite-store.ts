@@ -16,9 +16,10 @@ import type {
   StoredUser,
 } from '../store.js';
 import type { Message } from '../../core/msgform.js';
+import { nextId } from '../../core/ids.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
-import { backupDatabase } from './backup.js';
+import { backupDatabase, restoredBackup } from './backup.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { prepareOperatorStatements } from './operator-statements.js';
@@ -38,6 +39,8 @@ export interface SqliteOptions extends GroupCommitOptions {
    * repeat those messages). @default 1_000
    */
   readonly markDelayMs: number;
+  /** Dates the ids (epoch ms). @default Date.now */
+  readonly clock: () => number;
 }
 
 interface MessageRow {
@@ -72,6 +75,7 @@ export class SqliteStore implements Store {
   private marksDue = false;
   private markTimer: NodeJS.Timeout | undefined;
   private readonly markDelayMs: number;
+  private readonly clock: () => number;
   private writingMarks = new Map<string, number>();
   /** Recipients given a `cursors` row by the transaction being written; known once it commits. */
   private newCursorNames: string[] = [];
@@ -81,6 +85,13 @@ export class SqliteStore implements Store {
     try {
       prepareDatabase(deps.db);
       migrate(deps.db, deps.log);
+      const restored = restoredBackup(deps.db);
+      if (restored) {
+        deps.log.warn(
+          { file: deps.db.name, takenAt: new Date(restored.takenAt).toISOString(), lastMessageId: restored.lastId },
+          'this database is a backup opened for the first time: what the server it was copied from accepted after the backup was taken is not in it; devices that saw such messages are told so when they resume (lost, reason store), and new ids stay above every id handed out before',
+        );
+      }
       return new SqliteStore(deps, options);
     } catch (err) {
       throw explainOpenFailure(deps.db.name, err);
@@ -90,6 +101,7 @@ export class SqliteStore implements Store {
   private constructor({ db, log }: SqliteDeps, options: Partial<SqliteOptions>) {
     this.db = db;
     this.markDelayMs = options.markDelayMs ?? 1_000;
+    this.clock = options.clock ?? Date.now;
     this.log = log;
     this.statements = prepareStatements(db);
     this.operatorStatements = prepareOperatorStatements(db);
@@ -189,7 +201,7 @@ export class SqliteStore implements Store {
   // Not async: the promise must be the group commit's own, so that callers resume in id order right after the
   // commit, before anything else can read the queue.
   appendMessage(message: NewMessage): Promise<number> {
-    const id = ++this.lastId;
+    const id = (this.lastId = nextId(this.lastId, this.clock()));
     return this.commits.submit(() => {
       const s = this.statements;
       if (message.kind === 'broadcast') {
@@ -220,6 +232,12 @@ export class SqliteStore implements Store {
     if (!cursor) return { rows: [], prunedId: 0 };
     const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, limit }) as MessageRow[];
     return { rows: rows.map((row) => toQueueRow(row, recipient)), prunedId: cursor.pruned_id };
+  }
+
+  async knowsPosition(recipient: string, id: number): Promise<boolean> {
+    if (id === 0) return true;
+    const row = this.statements.knowsPosition.get({ recipient, id }) as { known: number } | undefined;
+    return row?.known === 1;
   }
 
   async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
@@ -451,6 +469,11 @@ function prepareStatements(db: Database) {
       ON CONFLICT (name) DO UPDATE SET joined_id = excluded.joined_id`),
     insertBroadcast: st('INSERT INTO broadcasts (message_id, sender) VALUES (?, ?)'),
     readerCursor: st('SELECT joined_id, pruned_id FROM cursors WHERE name = ?'),
+    knowsPosition: st(`
+      SELECT (@id <= c.pruned_id
+        OR EXISTS (SELECT 1 FROM queue WHERE recipient = @recipient AND message_id = @id)
+        OR (@id > c.joined_id AND EXISTS (SELECT 1 FROM broadcasts WHERE message_id = @id AND sender <> @recipient))) AS known
+      FROM cursors c WHERE c.name = @recipient`),
     // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
     readQueue: st(`
       SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at
