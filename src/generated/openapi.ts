@@ -110,8 +110,9 @@ export interface paths {
          *       connections costs each presence stream a few events, not one per connection.
          *     - `lost` with `data: <LostEvent>` when messages after the stream's position were removed by retention
          *       before it could send them (a resume older than the retention window, or a device so far behind
-         *       that retention overtook it), or when the resume position is unknown; the stream then continues
-         *       with the oldest message still retained. A stream never skips a message silently.
+         *       that retention overtook it), or when the store no longer holds the resume position (it went back in
+         *       time: restored from a backup, or failed over to a replica that lagged); the stream then continues
+         *       with everything the store has after it. A stream never skips a message silently.
          *
          *     Comments (`: heartbeat`) keep the connection alive; a `retry:` field suggests the reconnect delay.
          *
@@ -297,8 +298,10 @@ export interface components {
          */
         Text: string;
         /**
-         * @description An opaque id; ids increase strictly for each recipient.
-         * @example 42
+         * @description An opaque id, at most 2^53 - 1; ids increase strictly for each recipient and are never handed out
+         *     twice (they come from the clock: a store restored from an older copy still assigns ids above every
+         *     id it gave before).
+         * @example 218290411544000
          */
         MessageId: string;
         Credentials: {
@@ -396,12 +399,23 @@ export interface components {
         };
         /**
          * @description The `data` of a `lost` event. `reason` is `retention` when messages after `after` up to and including
-         *     `through` were pruned before this stream could send them, or `unknown_position` when `after` is
-         *     not an id this server has issued (for example after its store was wiped).
+         *     `through` were pruned before this stream could send them, or `store` when the store does not hold
+         *     `after`: it went back in time after handing it out (restored from a backup, failed over to a replica
+         *     that lagged, wiped), so what the device saw after the store's copy was taken is gone. Ids come from
+         *     the clock and are never handed out twice: everything the store has after `after` follows.
+         * @example {
+         *       "reason": "retention",
+         *       "after": "218290301544000",
+         *       "through": "218290411544000"
+         *     }
+         * @example {
+         *       "reason": "store",
+         *       "after": "218290411544000"
+         *     }
          */
         LostEvent: {
             /** @enum {string} */
-            reason: "retention" | "unknown_position";
+            reason: "retention" | "store";
             after: components["schemas"]["MessageId"];
             through?: components["schemas"]["MessageId"];
         };

@@ -66,12 +66,19 @@ describe('a store that went back in time', () => {
     expect(backedUp.code).toBe(0);
     seen.push(await send(server.url, alice, bob, 'three'), await send(server.url, alice, bob, 'four'));
     expect((await readUntil(server.url, bob, seen[3]!)).map((e) => e.id)).toEqual(seen);
-    expect(await server.stop()).toBe(0);
 
-    // The README's restore: a data directory holding the copy as parley.db and nothing else.
-    renameSync(data, `${data}.old`);
-    mkdirSync(data);
-    cpSync(backup, join(data, 'parley.db'));
+    const refused = await runParley(['restore', backup], { env: { PARLEY_DATA: data } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is in use by a running Parley server; stop it first');
+    expect(await server.stop()).toBe(0);
+    // The README's restore.
+    const restore = await runParley(['restore', backup], { env: { PARLEY_DATA: data } });
+    console.log(`parley restore printed:\n${restore.stdout}`);
+    expect(restore.code).toBe(0);
+    const lines = restore.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^restored ${backup} \\(taken 20\\d\\d-.*Z\\) as ${join(data, 'parley.db')}$`));
+    expect(lines[1]).toMatch(/^kept the database it replaces as .*parley\.db\.before-restore-/);
+    expect(lines[2]).toMatch(/^it held 2 messages the backup lacks, sent from 20.* to 20.*: they are gone; devices that saw them are told so/);
     const restored = await fleet.start(['--data', data]);
     const told = restored.logs.find((entry) => String(entry.msg).startsWith('this database is a backup opened for the first time'));
     console.log(`start on the restored copy logged: ${JSON.stringify(told)}`);
@@ -82,6 +89,29 @@ describe('a store that went back in time', () => {
     expect(await restored.stop()).toBe(0);
     const again = await fleet.start(['--data', data]);
     expect(again.logs.filter((entry) => String(entry.msg).startsWith('this database is a backup'))).toEqual([]);
+  });
+
+  it('SQLite restored by hand (the copy as parley.db in an empty data directory): the start says it is a backup', async () => {
+    const data = tempDir('parley-restore-');
+    const server = await fleet.start(['--data', data]);
+    const alice = await register(server.url, 'alice');
+    const bob = await register(server.url, 'bob');
+    const seen = [await send(server.url, alice, bob, 'one'), await send(server.url, alice, bob, 'two')];
+    const backup = join(tempDir('parley-backup-'), 'parley.db');
+    expect((await runParley(['backup', backup], { env: { PARLEY_DATA: data } })).code).toBe(0);
+    seen.push(await send(server.url, alice, bob, 'three'), await send(server.url, alice, bob, 'four'));
+    expect((await readUntil(server.url, bob, seen[3]!)).map((e) => e.id)).toEqual(seen);
+    expect(await server.stop()).toBe(0);
+
+    renameSync(data, `${data}.old`);
+    mkdirSync(data);
+    cpSync(backup, join(data, 'parley.db'));
+    const restored = await fleet.start(['--data', data]);
+    expect(restored.logs.find((entry) => String(entry.msg).startsWith('this database is a backup opened for the first time'))).toMatchObject({
+      level: 40,
+      lastMessageId: Number(seen[1]),
+    });
+    await expectResumeAcrossTheLoss(restored.url, alice, bob, seen);
   });
 
   it('Redis restarted from an older copy of its files under a running Parley: the same, and the process logs what went', async () => {
