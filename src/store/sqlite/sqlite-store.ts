@@ -1,3 +1,4 @@
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { MessageKind } from '../../core/msgform.js';
@@ -67,7 +68,12 @@ export class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly operatorStatements: ReturnType<typeof prepareOperatorStatements>;
   private lastId: number;
+  /** The last id the counter row holds, as of the last commit. */
   private durableLastId: number;
+  /** The last id of what is on disk: streams read no further, so that nothing delivered can be lost to a power cut. */
+  private syncedId: number;
+  /** The write-ahead log, opened at the first sync: fsynced off the event loop before a write counts as durable. */
+  private walFd: number | undefined;
   /** Names with a `cursors` row, so that an append inserts one only for a first-time recipient. */
   private readonly cursorNames = new Set<string>();
   /** Delivered positions waiting to be written, coalesced per user. */
@@ -105,7 +111,7 @@ export class SqliteStore implements Store {
     this.log = log;
     this.statements = prepareStatements(db);
     this.operatorStatements = prepareOperatorStatements(db);
-    this.lastId = this.durableLastId = (this.statements.lastId.get() as { value: number }).value;
+    this.lastId = this.durableLastId = this.syncedId = (this.statements.lastId.get() as { value: number }).value;
     for (const row of this.statements.cursorNames.all() as { name: string }[]) this.cursorNames.add(row.name);
     const savepoint = db.transaction((op: () => unknown) => op());
     this.commits = new GroupCommit(
@@ -115,6 +121,7 @@ export class SqliteStore implements Store {
         beforeCommit: () => this.writeSideEffects(),
         afterCommit: () => this.sideEffectsCommitted(),
         afterRollback: () => this.sideEffectsRolledBack(),
+        sync: (done) => this.syncLog(done),
       },
       { maxBatch: options.maxBatch ?? 1_000, idleDelayMs: options.idleDelayMs ?? 50, onCommit: options.onCommit },
     );
@@ -230,7 +237,7 @@ export class SqliteStore implements Store {
     const s = this.statements;
     const cursor = s.readerCursor.get(recipient) as { joined_id: number; pruned_id: number } | undefined;
     if (!cursor) return { rows: [], prunedId: 0 };
-    const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, limit }) as MessageRow[];
+    const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, durable: this.syncedId, limit }) as MessageRow[];
     return { rows: rows.map((row) => toQueueRow(row, recipient)), prunedId: cursor.pruned_id };
   }
 
@@ -352,8 +359,9 @@ export class SqliteStore implements Store {
     if (!this.db.open) return;
     if (this.markTimer) clearTimeout(this.markTimer);
     this.marksDue = true;
-    this.commits.close();
+    await this.commits.close();
     this.db.close();
+    if (this.walFd !== undefined) closeSync(this.walFd);
     this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
   }
 
@@ -390,6 +398,27 @@ export class SqliteStore implements Store {
 
   private taken(name: string): boolean {
     return this.statements.nameTaken.get(name, name) !== undefined;
+  }
+
+  /**
+   * Makes every commit so far durable: with `synchronous=NORMAL` a commit reaches the write-ahead log but not the
+   * disk, and this fsync of the log (on libuv's thread pool, not the event loop) puts it there. The log holds
+   * whole frames with checksums, so a power cut loses at most commits that no caller was told of yet.
+   */
+  private syncLog(done: (err?: Error) => void): void {
+    const upTo = this.durableLastId;
+    try {
+      this.walFd ??= openSync(`${this.db.name}-wal`, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return done(err as Error);
+      // No log yet: no commit so far has written anything.
+      this.syncedId = Math.max(this.syncedId, upTo);
+      return done();
+    }
+    fdatasync(this.walFd, (err) => {
+      if (!err) this.syncedId = Math.max(this.syncedId, upTo);
+      done(err ?? undefined);
+    });
   }
 
   /** Rides on every commit: the id counter, and the coalesced delivered positions once they are due. */
@@ -478,10 +507,10 @@ function prepareStatements(db: Database) {
     readQueue: st(`
       SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at
       FROM (
-        SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after
+        SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after AND message_id <= @durable
         UNION ALL
         SELECT message_id AS id FROM broadcasts
-        WHERE message_id > max(@after, @joined) AND sender <> @recipient
+        WHERE message_id > max(@after, @joined) AND message_id <= @durable AND sender <> @recipient
         ORDER BY id LIMIT @limit
       ) AS ids JOIN messages m ON m.id = ids.id
       ORDER BY m.id`),
