@@ -13,6 +13,7 @@ import { Conversations } from './core/conversations.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
 import { ChatError } from './core/errors.js';
+import { OwnAccount } from './core/own-account.js';
 import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
 import { Retention } from './core/retention.js';
@@ -121,6 +122,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   };
   const chat = new Chat(store, directory, accounts, delivery, chatLimits, now, metrics?.chat);
+  const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
   const retention = new Retention(store, {
     retainMs: config.retainMs,
     intervalMs: config.pruneIntervalMs,
@@ -141,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     chat,
     conversations: new Conversations(store, directory),
     delivery,
+    ownAccount: new OwnAccount(accounts, delivery, operator),
     schemas: requestSchemas({ maxTextLength: config.maxTextLength }),
     log: log.child({ module: 'http' }),
     limits: { maxBodyBytes: config.maxBodyBytes, retryMs: config.retryMs, sessionTtlMs: config.sessionTtlMs },
@@ -164,7 +167,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     // The operator socket lives in the data directory this process has locked (one server per directory).
     if (file !== undefined && options.store === undefined) {
-      const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
       const schema = adminRequestSchema(requestSchemas({ maxTextLength: config.maxTextLength }).credentials.shape.password);
       const backup = store.backup && ((target: string) => store.backup!(target));
       const socket = await listenAdmin(

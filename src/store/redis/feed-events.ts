@@ -7,7 +7,7 @@ import type { MessageKind } from '../../core/msgform.js';
  *   ['m', id, kind, from, group or '', text, sentAt, recipients...]   a message was stored
  *   ['u', name]                                                      a user registered
  *   ['g', name, group JSON]                                          a group was created
- *   ['x', user, token hash]                                          a session ended
+ *   ['x', user, token hash, reason]                                  a session ended (exit or revoked)
  *   ['X', user]                                                      every session of a user ended
  *   ['p', name, '1' or '0']                                          a user came online or went offline
  *
@@ -26,7 +26,8 @@ export function decodeFeedEvent(payload: string): ClusterEvent | undefined {
     case 'g':
       return { kind: 'group', group: groupOf(event[1]!, event[2]!) };
     case 'x':
-      return { kind: 'session_ended', user: event[1]!, sessionId: event[2]! };
+      // An older version published no reason: its only session end was exit.
+      return { kind: 'session_ended', user: event[1]!, sessionId: event[2]!, reason: event[3] === 'revoked' ? 'revoked' : 'exit' };
     case 'X':
       return { kind: 'sessions_ended', user: event[1]! };
     case 'p':
