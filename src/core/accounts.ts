@@ -231,6 +231,11 @@ export class Accounts {
   async deleteUser(rawName: string): Promise<void> {
     const name = this.known(rawName);
     await this.store.deleteUser(name);
+    this.forget(name);
+  }
+
+  /** Forgets a deleted account (deleted here, or by another process on the same store), so that its name is free. */
+  forget(name: string): void {
     this.hashes.delete(name);
     this.created.delete(name);
     this.directory.removeUser(name);

@@ -28,6 +28,8 @@ export function followCluster({ accounts, directory, delivery, presence, onError
         return delivery.endSession(event.user, event.sessionId, event.reason);
       case 'sessions_ended':
         return delivery.endSessionsOf(event.user);
+      case 'deleted':
+        return accounts.forget(event.name);
       case 'presence':
         return presence.changed(event.name, event.online);
       case 'gap':

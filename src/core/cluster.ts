@@ -16,6 +16,8 @@ export type ClusterEvent =
   | { readonly kind: 'session_ended'; readonly user: string; readonly sessionId: string; readonly reason: SessionEndReason }
   /** Every session of a user ended (operator commands). */
   | { readonly kind: 'sessions_ended'; readonly user: string }
+  /** A user was deleted (their sessions ended before): their name is free again. */
+  | { readonly kind: 'deleted'; readonly name: string }
   /** A user's first stream anywhere opened, or their last one anywhere closed (or died with its process). */
   | { readonly kind: 'presence'; readonly name: string; readonly online: boolean }
   /** Events may have been missed (the feed's connection was lost): what matters must be read again. */

@@ -48,7 +48,8 @@ describe('the event feed of the Redis store', () => {
       await store.deleteSession('h1');
       await store.insertSession({ tokenHash: 'h2', username: 'alice', createdAt: 5, expiresAt: 6, lastUsedAt: 5 });
       await store.deleteSession('h2', 'revoked');
-      await feed.until(7);
+      await store.deleteUser('alice');
+      await feed.until(9);
       expect(feed.events).toEqual([
         { kind: 'registered', name: 'alice' },
         { kind: 'group', group: { name: 'crew', members: ['alice', 'bob'], createdBy: 'alice' } },
@@ -57,6 +58,8 @@ describe('the event feed of the Redis store', () => {
         { kind: 'message', message: expect.objectContaining({ id: broadcast, kind: 'broadcast', text: 'all' }), recipients: [] },
         { kind: 'session_ended', user: 'alice', sessionId: 'h1', reason: 'exit' },
         { kind: 'session_ended', user: 'alice', sessionId: 'h2', reason: 'revoked' },
+        { kind: 'sessions_ended', user: 'alice' },
+        { kind: 'deleted', name: 'alice' },
       ]);
     } finally {
       await store.close();

@@ -9,6 +9,7 @@ import type { MessageKind } from '../../core/msgform.js';
  *   ['g', name, group JSON]                                          a group was created
  *   ['x', user, token hash, reason]                                  a session ended (exit or revoked)
  *   ['X', user]                                                      every session of a user ended
+ *   ['d', name]                                                      a user was deleted (after its 'X')
  *   ['p', name, '1' or '0']                                          a user came online or went offline
  *
  * Returns undefined for anything else, which a newer version may publish.
@@ -30,6 +31,8 @@ export function decodeFeedEvent(payload: string): ClusterEvent | undefined {
       return { kind: 'session_ended', user: event[1]!, sessionId: event[2]!, reason: event[3] === 'revoked' ? 'revoked' : 'exit' };
     case 'X':
       return { kind: 'sessions_ended', user: event[1]! };
+    case 'd':
+      return { kind: 'deleted', name: event[1]! };
     case 'p':
       return { kind: 'presence', name: event[1]!, online: event[2] === '1' };
     default:

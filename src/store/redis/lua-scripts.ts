@@ -461,6 +461,7 @@ for i = 1, #groups, 2 do
     redis.call('HSET', P .. 'groups', groups[i], cjson.encode(group))
   end
 end
+tell({'d', name})
 return 1
 `,
 );
