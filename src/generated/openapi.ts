@@ -191,6 +191,10 @@ export interface paths {
          *       with the oldest message still retained. A stream never skips a message silently.
          *
          *     Comments (`: heartbeat`) keep the connection alive; a `retry:` field suggests the reconnect delay.
+         *     When the server ends a stream it says why in a last comment, `: end: <reason>`: `exit` (this session
+         *     logged out) and `revoked` (signed out by another session of the user, or by a password change) come
+         *     with no `retry:` hint, and the client should not reconnect; `shutdown`, `slow_consumer` and
+         *     `unavailable` come with one, and the client should resume with `Last-Event-ID`.
          *
          *     Without a resume position the stream sends what was never written to any stream of this user. With
          *     `Last-Event-ID` (header) or `lastEventId` (query) it sends exactly every message after that id that
