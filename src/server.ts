@@ -14,6 +14,7 @@ import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
 import { ChatError } from './core/errors.js';
 import { assignedAt } from './core/ids.js';
+import { OwnAccount } from './core/own-account.js';
 import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
 import { Retention } from './core/retention.js';
@@ -123,6 +124,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   };
   const chat = new Chat(store, directory, accounts, delivery, chatLimits, now, metrics?.chat);
+  const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
   const retention = new Retention(store, {
     retainMs: config.retainMs,
     intervalMs: config.pruneIntervalMs,
@@ -143,6 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     chat,
     conversations: new Conversations(store, directory),
     delivery,
+    ownAccount: new OwnAccount(accounts, delivery, operator),
     schemas: requestSchemas({ maxTextLength: config.maxTextLength }),
     log: log.child({ module: 'http' }),
     limits: { maxBodyBytes: config.maxBodyBytes, retryMs: config.retryMs, sessionTtlMs: config.sessionTtlMs },
@@ -166,7 +169,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     // The operator socket lives in the data directory this process has locked (one server per directory).
     if (file !== undefined && options.store === undefined) {
-      const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
       const schema = adminRequestSchema(requestSchemas({ maxTextLength: config.maxTextLength }).credentials.shape.password);
       const backup = store.backup && ((target: string) => store.backup!(target));
       const socket = await listenAdmin(

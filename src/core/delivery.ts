@@ -3,7 +3,7 @@ import type { Cluster } from './cluster.js';
 import { ChatError, queueFull } from './errors.js';
 import { MsgformEncoder, type Message, type QueuedMsgform } from './msgform.js';
 import type { Presence } from './presence.js';
-import { StreamSession, type EndReason, type StreamSink } from './stream-session.js';
+import { StreamSession, type EndReason, type SessionEndReason, type StreamSink } from './stream-session.js';
 
 export interface DeliveryLimits {
   /** Undelivered direct and group messages a user may have waiting; past it sends to them are refused. @default 10_000 */
@@ -268,10 +268,10 @@ export class Delivery {
     }
   }
 
-  /** Ends every stream opened through one session (on exit). */
-  endSession(name: string, sessionId: string): void {
+  /** Ends every stream opened through one session (on exit, or when another session revoked it). */
+  endSession(name: string, sessionId: string, reason: SessionEndReason = 'exit'): void {
     for (const session of [...(this.readers.get(name)?.streams ?? [])]) {
-      if (session.sessionId === sessionId) this.end(session, 'exit');
+      if (session.sessionId === sessionId) this.end(session, reason);
     }
   }
 

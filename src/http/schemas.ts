@@ -40,6 +40,9 @@ export function requestSchemas(limits: { maxTextLength: number }) {
         .optional(),
     }),
     readMark: z.strictObject({ upTo: messageId }),
+    sessionId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a session id from GET /sessions'),
+    passwordChange: z.strictObject({ currentPassword: password, newPassword: password }),
+    accountDeletion: z.strictObject({ password }),
     createGroup: z.strictObject({ name: newName, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Message, MessageKind } from '../core/msgform.js';
+import type { SessionEndReason } from '../core/stream-session.js';
 
 export interface StoredUser {
   readonly name: string;
@@ -23,6 +24,10 @@ export interface StoredSession {
   readonly createdAt: number;
   /** Epoch milliseconds after which the token no longer works. */
   readonly expiresAt: number;
+  /** Epoch milliseconds of the last request made with it, as last written (uses are coalesced, see Accounts). */
+  readonly lastUsedAt: number;
+  /** The User-Agent header it signed in with, at most 200 characters; absent when there was none. */
+  readonly userAgent?: string;
 }
 
 /** A message to be appended: the id is the store's to assign. */
@@ -142,9 +147,13 @@ export interface Store {
 
   insertSession(session: StoredSession): Promise<void>;
   findSession(tokenHash: string): Promise<StoredSession | undefined>;
-  /** Moves a session's expiry; no-op for an unknown session. */
-  touchSession(tokenHash: string, expiresAt: number): Promise<void>;
-  deleteSession(tokenHash: string): Promise<void>;
+  /** Moves a session's expiry and its last use; no-op for an unknown session. */
+  touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void>;
+  /**
+   * Deletes a session. A shared store tells every process that it ended and why (`exit`: its own sign-out;
+   * `revoked`: by another of the user's sessions), so that its streams end everywhere with that reason.
+   */
+  deleteSession(tokenHash: string, reason?: SessionEndReason): Promise<void>;
 
   /** Stores the message (on every recipient's queue, or in the broadcast log) and resolves with its id once durable. */
   appendMessage(message: NewMessage): Promise<number>;
@@ -182,8 +191,9 @@ export interface Store {
   setPasswordHash(name: string, passwordHash: string): Promise<boolean>;
   /**
    * Deletes a user: the account, its sessions, its queue and position, and its place in every group (a group
-   * left with no member goes too). What it sent stays with its recipients. Resolves false for an unknown user.
-   * A user registered later under the same name starts with an empty queue.
+   * left with no member goes too). What it sent stays with its recipients: on their queues, and in the history
+   * of its groups. Its direct conversations leave history. Resolves false for an unknown user. A user
+   * registered later under the same name starts with an empty queue and reads none of those conversations.
    */
   deleteUser(name: string): Promise<boolean>;
   /** Durable backends only: a consistent copy of everything, taken while serving, into a new file. */

@@ -44,16 +44,22 @@ describe('the event feed of the Redis store', () => {
       const direct = await store.appendMessage(draft(['bob'], { from: 'alice', text }));
       const group = await store.appendMessage(draft(['bob', 'carol'], { from: 'alice', kind: 'group', group: 'crew' }));
       const broadcast = await store.appendMessage(draft([], { from: 'alice', kind: 'broadcast', text: 'all' }));
-      await store.insertSession({ tokenHash: 'h1', username: 'alice', createdAt: 3, expiresAt: 4 });
+      await store.insertSession({ tokenHash: 'h1', username: 'alice', createdAt: 3, expiresAt: 4, lastUsedAt: 3 });
       await store.deleteSession('h1');
-      await feed.until(6);
+      await store.insertSession({ tokenHash: 'h2', username: 'alice', createdAt: 5, expiresAt: 6, lastUsedAt: 5 });
+      await store.deleteSession('h2', 'revoked');
+      await store.deleteUser('alice');
+      await feed.until(9);
       expect(feed.events).toEqual([
         { kind: 'registered', name: 'alice' },
         { kind: 'group', group: { name: 'crew', members: ['alice', 'bob'], createdBy: 'alice' } },
         { kind: 'message', message: expect.objectContaining({ id: direct, from: 'alice', kind: 'direct', text }), recipients: ['bob'] },
         { kind: 'message', message: expect.objectContaining({ id: group, kind: 'group', group: 'crew' }), recipients: ['bob', 'carol'] },
         { kind: 'message', message: expect.objectContaining({ id: broadcast, kind: 'broadcast', text: 'all' }), recipients: [] },
-        { kind: 'session_ended', user: 'alice', sessionId: 'h1' },
+        { kind: 'session_ended', user: 'alice', sessionId: 'h1', reason: 'exit' },
+        { kind: 'session_ended', user: 'alice', sessionId: 'h2', reason: 'revoked' },
+        { kind: 'sessions_ended', user: 'alice' },
+        { kind: 'deleted', name: 'alice' },
       ]);
     } finally {
       await store.close();

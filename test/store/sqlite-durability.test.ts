@@ -108,7 +108,7 @@ describe('the SQLite store on disk', () => {
     await Promise.all([
       store.insertUser({ name: 'alice', passwordHash: 'h', createdAt: 1 }).then(() => order.push('user')),
       ...Array.from({ length: 100 }, (_, i) => store.appendMessage(draft(['bob'])).then((id) => order.push(`m${i}`, `id${id}`))),
-      store.insertSession({ tokenHash: 'b'.repeat(64), username: 'alice', createdAt: 1, expiresAt: 2 }).then(() => order.push('session')),
+      store.insertSession({ tokenHash: 'b'.repeat(64), username: 'alice', createdAt: 1, expiresAt: 2, lastUsedAt: 1 }).then(() => order.push('session')),
     ]);
     expect(store.commitCount - before).toBe(1);
     const ids = order.filter((o) => o.startsWith('id')).map((o) => Number(o.slice(2)));
@@ -159,7 +159,8 @@ describe('opening a SQLite data directory', () => {
     const store = await open(dir);
     expect((await store.loadUsers()).map((u) => u.name)).toEqual(['alice']);
     expect((await store.loadGroups()).map((g) => g.members)).toEqual([['alice', 'bob']]);
-    expect(await store.findSession('c'.repeat(64))).toMatchObject({ username: 'alice' });
+    // A session from before last uses were kept counts as last used when it signed in, with no user agent.
+    expect(await store.findSession('c'.repeat(64))).toEqual({ tokenHash: 'c'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4, lastUsedAt: 3 });
     expect((await store.readQueue('bob', 0, 10)).rows).toEqual([
       { id: 6, from: 'alice', to: 'bob', kind: 'broadcast', text: 'old broadcast', sentAt: 4 },
       { id: 7, from: 'alice', to: 'bob', kind: 'direct', text: 'from v1', sentAt: 5 },

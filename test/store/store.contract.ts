@@ -38,7 +38,7 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   const store = await open();
   await store.insertUser(user('alice'));
   await store.insertGroup(group('team', ['alice', 'bob']));
-  const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4 };
+  const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4, lastUsedAt: 3, userAgent: 'curl/8.11.1' };
   await store.insertSession(session);
   const first = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
   const second = await store.appendMessage(draft(['bob'], { text: 'two' }));
@@ -120,7 +120,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     });
 
     describe('sessions', () => {
-      const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 10, expiresAt: 100 };
+      const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 10, expiresAt: 100, lastUsedAt: 10 };
 
       it('finds a session by its token hash and nothing for an unknown one', async () => {
         await store.insertSession(session);
@@ -128,12 +128,31 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.findSession('b'.repeat(64))).toBeUndefined();
       });
 
-      it('moves the expiry of a session and ignores an unknown one', async () => {
-        await store.insertSession(session);
-        await store.touchSession(session.tokenHash, 500);
-        await store.touchSession('c'.repeat(64), 500);
-        expect(await store.findSession(session.tokenHash)).toEqual({ ...session, expiresAt: 500 });
+      it('keeps the user agent a session signed in with, and none for one without', async () => {
+        const agent = 'Mozilla/5.0 (X11; Linux x86_64) "quoted" \\ \u00e9';
+        await store.insertSession({ ...session, userAgent: agent });
+        const plain = { ...session, tokenHash: 'b'.repeat(64), createdAt: 20, lastUsedAt: 20 };
+        await store.insertSession(plain);
+        expect(await store.findSession(session.tokenHash)).toEqual({ ...session, userAgent: agent });
+        expect(await store.findSession(plain.tokenHash)).toEqual(plain);
+        expect(await store.sessionsOf('alice')).toEqual([{ ...session, userAgent: agent }, plain]);
+      });
+
+      it('moves the expiry and the last use of a session and ignores an unknown one', async () => {
+        await store.insertSession({ ...session, userAgent: 'curl' });
+        await store.touchSession(session.tokenHash, 500, 70);
+        await store.touchSession('c'.repeat(64), 500, 70);
+        expect(await store.findSession(session.tokenHash)).toEqual({ ...session, userAgent: 'curl', expiresAt: 500, lastUsedAt: 70 });
         expect(await store.findSession('c'.repeat(64))).toBeUndefined();
+        expect(await store.sessionsOf('alice')).toEqual([{ ...session, userAgent: 'curl', expiresAt: 500, lastUsedAt: 70 }]);
+      });
+
+      it('forgets a revoked session, and it leaves its user\'s list', async () => {
+        await store.insertSession(session);
+        await store.insertSession({ ...session, tokenHash: 'b'.repeat(64), createdAt: 20 });
+        await store.deleteSession(session.tokenHash, 'revoked');
+        expect(await store.findSession(session.tokenHash)).toBeUndefined();
+        expect(await store.sessionsOf('alice')).toEqual([{ ...session, tokenHash: 'b'.repeat(64), createdAt: 20 }]);
       });
 
       it('forgets a deleted session', async () => {
@@ -453,7 +472,13 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     });
 
     describe('operator commands', () => {
-      const sessionOf = (username: string, n: number, createdAt = n) => ({ tokenHash: `${username}-${n}`.padEnd(64, '0'), username, createdAt, expiresAt: 1_000 });
+      const sessionOf = (username: string, n: number, createdAt = n) => ({
+        tokenHash: `${username}-${n}`.padEnd(64, '0'),
+        username,
+        createdAt,
+        expiresAt: 1_000,
+        lastUsedAt: createdAt,
+      });
 
       it('lists and deletes every session of one user and no other', async () => {
         for (const s of [sessionOf('bob', 2), sessionOf('alice', 1), sessionOf('bob', 1)]) await store.insertSession(s);
@@ -511,6 +536,29 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         const [id] = await fill(store, 'bob', 1);
         expect((await store.readQueue('bob', 0, 10)).rows.map((r) => r.id)).toEqual([id]);
         expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: 0, prunedId: 0, pending: 1 });
+      });
+
+      it("keeps what a deleted user sent on its recipients' queues, but gives a new user of the name none of its direct history", async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const before = await store.appendMessage(draft(['alice'], { from: 'bob', text: 'from the old bob' }));
+        await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the old bob' }));
+        await store.markRead('alice', { kind: 'direct', with: 'bob' }, before);
+        await store.deleteUser('bob');
+        expect((await rowsOf(store, 'alice')).map((r) => r.text)).toEqual(['from the old bob']);
+
+        await store.insertUser(user('bob'));
+        const after = await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the new bob' }));
+        for (const [reader, other] of [['bob', 'alice'], ['alice', 'bob']] as const) {
+          const history = await store.readConversation(reader, { kind: 'direct', with: other }, Number.MAX_SAFE_INTEGER, 10);
+          expect(history.map((m) => m.text)).toEqual(['to the new bob']);
+        }
+        expect(await store.directPeers('bob')).toEqual(['alice']);
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ unread: 1, readId: 0, last: { id: after } });
+        expect(await store.summarize('alice', { kind: 'direct', with: 'bob' })).toMatchObject({ unread: 0, readId: 0, last: { id: after } });
+        // Retention can still remove the old messages.
+        store.markDelivered('alice', before);
+        expect((await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).removed).toBeGreaterThanOrEqual(1);
+        expect((await rowsOf(store, 'alice')).map((r) => r.text)).toEqual([]);
       });
     });
   });

@@ -15,7 +15,7 @@ import type {
 } from '../store.js';
 import { nextId } from '../../core/ids.js';
 import { deliveredToAll } from '../broadcast-floor.js';
-import { conversationKey, keyOfMessage } from '../conversation-key.js';
+import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
 
 interface Cursor {
   deliveredId: number;
@@ -91,9 +91,9 @@ export class MemoryStore implements Store {
     return this.sessions.get(tokenHash);
   }
 
-  async touchSession(tokenHash: string, expiresAt: number): Promise<void> {
+  async touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
     const session = this.sessions.get(tokenHash);
-    if (session) this.sessions.set(tokenHash, { ...session, expiresAt });
+    if (session) this.sessions.set(tokenHash, { ...session, expiresAt, lastUsedAt });
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -224,7 +224,10 @@ export class MemoryStore implements Store {
     const cursor = this.cursors.get(name);
     for (const id of cursor?.queue ?? []) this.release(id);
     this.cursors.delete(name);
-    for (const peer of this.peers.get(name) ?? []) this.peers.get(peer)?.delete(name);
+    for (const peer of this.peers.get(name) ?? []) {
+      this.peers.get(peer)?.delete(name);
+      this.unfile(directKey(name, peer));
+    }
     this.peers.delete(name);
     for (const key of [...this.reads.keys()]) if (key.startsWith(`${name}\n`) || key.endsWith(`\n${name}`)) this.reads.delete(key);
     for (const [groupName, group] of this.groups) {
@@ -276,9 +279,19 @@ export class MemoryStore implements Store {
     ids.push(message.id);
   }
 
+  /**
+   * Takes a conversation out of history (that of a deleted user): its messages stay on the queues that hold
+   * them, but nobody who takes one of its names later reads it back.
+   */
+  private unfile(key: string): void {
+    for (const id of this.conversations.get(key) ?? []) this.keyOf.delete(id);
+    this.conversations.delete(key);
+  }
+
   private forget(id: number): void {
     this.messages.delete(id);
-    const key = this.keyOf.get(id)!;
+    const key = this.keyOf.get(id);
+    if (key === undefined) return;
     this.keyOf.delete(id);
     const ids = this.conversations.get(key)!;
     // Retention removes the oldest first, so this is nearly always the head.

@@ -144,13 +144,13 @@ return 1
 `,
 );
 
-/** ARGV: prefix, token hash, expiresAt. An unknown session stays unknown. */
+/** ARGV: prefix, token hash, expiresAt, lastUsedAt. An unknown session stays unknown. */
 export const touchSession = script(
   'touchSession',
   'writes',
   `
 local key = P .. 's:' .. ARGV[2]
-if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'e', ARGV[3]) end
+if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'e', ARGV[3], 'l', ARGV[4]) end
 return 0
 `,
 );
@@ -391,18 +391,24 @@ return #ids
 );
 
 
-/** ARGV: prefix, token hash, user, created, expires. Files the session under its user too, for the operator commands. */
+/**
+ * ARGV: prefix, token hash, user, created, expires, last used, then the user agent if there is one. Files the
+ * session under its user too, for listing and revoking a user's sessions.
+ */
 export const insertSession = script(
   'insertSession',
   'writes',
   `
-redis.call('HSET', P .. 's:' .. ARGV[2], 'u', ARGV[3], 'c', ARGV[4], 'e', ARGV[5])
+local key = P .. 's:' .. ARGV[2]
+redis.call('DEL', key)
+redis.call('HSET', key, 'u', ARGV[3], 'c', ARGV[4], 'e', ARGV[5], 'l', ARGV[6])
+if ARGV[7] then redis.call('HSET', key, 'a', ARGV[7]) end
 redis.call('SADD', P .. 'us:' .. ARGV[3], ARGV[2])
 return 1
 `,
 );
 
-/** ARGV: prefix, token hash. */
+/** ARGV: prefix, token hash, why it ended (exit or revoked: what its streams are told on every process). */
 export const deleteSession = script(
   'deleteSession',
   'writes',
@@ -411,7 +417,7 @@ local user = redis.call('HGET', P .. 's:' .. ARGV[2], 'u')
 redis.call('DEL', P .. 's:' .. ARGV[2])
 if user then
   redis.call('SREM', P .. 'us:' .. user, ARGV[2])
-  tell({'x', user, ARGV[2]})
+  tell({'x', user, ARGV[2], ARGV[3]})
 end
 return 1
 `,
@@ -446,7 +452,8 @@ return 1
 
 /**
  * ARGV: prefix, name. Deletes a user: account, sessions, queue (a text only they held goes with it), positions,
- * peers and read marks, and their place in every group (a group left empty goes). Resolves 1, or 0 if unknown.
+ * peers, their direct conversations' history and read marks, and their place in every group (a group left empty
+ * goes). Resolves 1, or 0 if unknown.
  */
 export const deleteUser = script(
   'deleteUser',
@@ -458,7 +465,14 @@ for _, token in ipairs(redis.call('SMEMBERS', P .. 'us:' .. name)) do redis.call
 for _, id in ipairs(redis.call('ZRANGE', P .. 'q:' .. name, 0, -1)) do
   if redis.call('HINCRBY', P .. 'm:' .. id, 'r', -1) <= 0 then forget(id) end
 end
-for _, peer in ipairs(redis.call('SMEMBERS', P .. 'peers:' .. name)) do redis.call('SREM', P .. 'peers:' .. peer, name) end
+for _, peer in ipairs(redis.call('SMEMBERS', P .. 'peers:' .. name)) do
+  redis.call('SREM', P .. 'peers:' .. peer, name)
+  redis.call('ZREM', P .. 'read:' .. peer, name)
+  -- The conversation leaves history; its messages stay on the queues that hold them.
+  local c = 'd:' .. name .. ':' .. peer
+  if peer < name then c = 'd:' .. peer .. ':' .. name end
+  redis.call('DEL', P .. 'v:' .. c, P .. 'o:' .. c .. ':' .. name, P .. 'o:' .. c .. ':' .. peer)
+end
 redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'peers:' .. name, P .. 'read:' .. name)
 for _, set in ipairs({ 'delivered', 'pruned', 'floors', 'due' }) do redis.call('ZREM', P .. set, name) end
 redis.call('HDEL', P .. 'joined', name)
@@ -478,6 +492,7 @@ for i = 1, #groups, 2 do
     redis.call('HSET', P .. 'groups', groups[i], cjson.encode(group))
   end
 end
+tell({'d', name})
 return 1
 `,
 );

@@ -103,4 +103,13 @@ export const migrations: readonly Migration[] = [
         SELECT DISTINCT m.sender, q.recipient, 'direct' FROM queue q JOIN messages m ON m.id = q.message_id WHERE m.kind = 'direct';
     `,
   },
+  {
+    version: 5,
+    description: 'what a user sees of their own sessions: when each was last used and the browser or tool it signed in with',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;
+      UPDATE sessions SET last_used_at = created_at;
+      ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+    `,
+  },
 ];

@@ -19,7 +19,7 @@ import type {
 import type { Message } from '../../core/msgform.js';
 import { nextId } from '../../core/ids.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
-import { conversationKey, keyOfMessage } from '../conversation-key.js';
+import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
 import { backupDatabase, restoredBackup } from './backup.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
@@ -182,20 +182,19 @@ export class SqliteStore implements Store {
 
   insertSession(session: StoredSession): Promise<void> {
     return this.commits.submit(() => {
-      this.statements.insertSession.run(session.tokenHash, session.username, session.createdAt, session.expiresAt);
+      const { tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent } = session;
+      this.statements.insertSession.run(tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent ?? null);
     });
   }
 
   async findSession(tokenHash: string): Promise<StoredSession | undefined> {
-    const row = this.statements.findSession.get(tokenHash) as
-      | { username: string; created_at: number; expires_at: number }
-      | undefined;
-    return row && { tokenHash, username: row.username, createdAt: row.created_at, expiresAt: row.expires_at };
+    const row = this.statements.findSession.get(tokenHash) as Omit<SessionRow, 'token_hash'> | undefined;
+    return row && sessionOfRow({ ...row, token_hash: tokenHash });
   }
 
-  touchSession(tokenHash: string, expiresAt: number): Promise<void> {
+  touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
     return this.commits.submit(() => {
-      this.statements.touchSession.run(expiresAt, tokenHash);
+      this.statements.touchSession.run(expiresAt, lastUsedAt, tokenHash);
     });
   }
 
@@ -317,8 +316,8 @@ export class SqliteStore implements Store {
   }
 
   async sessionsOf(username: string): Promise<StoredSession[]> {
-    const rows = this.operatorStatements.sessionsOf.all(username) as { token_hash: string; created_at: number; expires_at: number }[];
-    return rows.map((row) => ({ tokenHash: row.token_hash, username, createdAt: row.created_at, expiresAt: row.expires_at }));
+    const rows = this.operatorStatements.sessionsOf.all(username) as SessionRow[];
+    return rows.map(sessionOfRow);
   }
 
   deleteSessionsOf(username: string): Promise<number> {
@@ -337,6 +336,7 @@ export class SqliteStore implements Store {
       s.deleteOwnMessages.run({ name });
       s.deleteQueue.run(name);
       s.deleteCursor.run(name);
+      for (const { with_name } of s.directPeers.all(name) as { with_name: string }[]) s.unfileConversation.run(directKey(name, with_name));
       s.deleteConversations.run(name, name);
       for (const group of s.groupsWith.all(name) as { name: string; members: string }[]) {
         const members = (JSON.parse(group.members) as string[]).filter((m) => m !== name);
@@ -452,6 +452,20 @@ function toMessage(row: MessageRow): Message {
   return row.group_name === null ? base : { ...base, group: row.group_name };
 }
 
+interface SessionRow {
+  token_hash: string;
+  username: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+  user_agent: string | null;
+}
+
+function sessionOfRow(row: SessionRow): StoredSession {
+  const base = { tokenHash: row.token_hash, username: row.username, createdAt: row.created_at, expiresAt: row.expires_at, lastUsedAt: row.last_used_at };
+  return row.user_agent === null ? base : { ...base, userAgent: row.user_agent };
+}
+
 function toQueueRow(row: MessageRow, to: string): QueueRow {
   const base = { id: row.id, from: row.sender, to, kind: row.kind, text: row.text, sentAt: row.sent_at };
   return row.group_name === null ? base : { ...base, group: row.group_name };
@@ -473,9 +487,11 @@ function prepareStatements(db: Database) {
     nameTaken: st('SELECT 1 FROM users WHERE name = ? UNION ALL SELECT 1 FROM chat_groups WHERE name = ?'),
     insertUser: st('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)'),
     insertGroup: st('INSERT INTO chat_groups (name, members, created_by, created_at) VALUES (?, ?, ?, ?)'),
-    insertSession: st('INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)'),
-    findSession: st('SELECT username, created_at, expires_at FROM sessions WHERE token_hash = ?'),
-    touchSession: st('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
+    insertSession: st(
+      'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    findSession: st('SELECT username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE token_hash = ?'),
+    touchSession: st('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE token_hash = ?'),
     deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
     insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     notePeers: st(`INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`),
