@@ -214,7 +214,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   const served = tls && { profile: `${config.tlsProfile} (Mozilla guidelines ${guidelineVersion})`, fingerprint256: tls.pair.fingerprint256, validTo: tls.pair.validTo };
-  if (admin) log.info({ socket: admin.path }, 'operator commands: npx parley --help');
+  if (admin) log.info({ socket: admin.path }, 'operator commands: parley --help');
   if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
   // The last line of start-up: once it is out, everything listens.
   log.info(

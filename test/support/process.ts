@@ -134,12 +134,15 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   return runToEnd(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...args], { env });
 }
 
-/** The operator commands' entry point (package.json `bin`), as `npx parley` runs it. */
-export const parleyBin = join(repoRoot, 'bin/parley.js');
+/**
+ * The `parley` command from the source (node with tsx, then src/parley.ts): what package.json's `bin` runs once
+ * built. test/e2e/package.test.ts runs the built and installed one.
+ */
+export const parleyCommand: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/parley.ts')];
 
-/** `npx parley <args>`, run to completion. */
+/** `parley <args>`, run to completion. */
 export function runParley(args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Finished> {
-  return runToEnd(process.execPath, [parleyBin, ...args], options);
+  return runToEnd(parleyCommand[0]!, [...parleyCommand.slice(1), ...args], options);
 }
 
 /**
