@@ -1,0 +1,162 @@
+// Parley as an operator installs it: `npm pack`, `npm install -g` into a prefix of its own, `parley serve` from there.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, register, streamPath } from '../support/api.js';
+import { repoRoot, runToEnd, serverFleet, tempDir, type Finished } from '../support/process.js';
+import { messageCount, openSse } from '../support/sse.js';
+
+const servers = serverFleet();
+const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+let work: string;
+let installed: string;
+let parley: string;
+
+function succeeded(what: string, run: Finished): void {
+  if (run.code !== 0) throw new Error(`${what} exited ${String(run.code)}:\n${run.stdout}\n${run.stderr}`);
+}
+
+beforeAll(async () => {
+  work = tempDir('parley-package-');
+  const prefix = join(work, 'prefix');
+  // npm pack builds first (the prepack script), as it does for anyone packing a clone.
+  succeeded('npm pack', await runToEnd('npm', ['pack', '--silent', '--pack-destination', work]));
+  const tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz'))!);
+  // better-sqlite3's install script (prebuild-install) fetches a binary for this Node from the internet, else
+  // compiles SQLite for a minute. The packages come from npm as for anyone; the binary is handed over as a local
+  // prebuild, the one this clone's better-sqlite3 installed for the very Node that runs the tests.
+  const prebuilds = join(work, 'prebuilds');
+  mkdirSync(prebuilds);
+  const sqlite = join(repoRoot, 'node_modules/better-sqlite3');
+  const sqliteVersion = (JSON.parse(readFileSync(join(sqlite, 'package.json'), 'utf8')) as { version: string }).version;
+  const prebuild = `better-sqlite3-v${sqliteVersion}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  succeeded('tar', await runToEnd('tar', ['czf', join(prebuilds, prebuild), '-C', sqlite, 'build/Release/better_sqlite3.node']));
+  const install = await runToEnd('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--allow-scripts=better-sqlite3', tarball], {
+    cwd: work,
+    env: { npm_config_better_sqlite3_local_prebuilds: prebuilds },
+  });
+  succeeded('npm install -g', install);
+  installed = join(prefix, 'lib/node_modules/parley');
+  parley = join(prefix, 'bin/parley');
+}, 180_000);
+afterAll(() => servers.stopAll());
+
+/** Every process of the tree under `pid`, it included (from /proc: each process's parent is field 4 of its stat). */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  return tree;
+}
+
+/** What in a process tree shows a TypeScript loader: its command lines, mapped files and NODE_OPTIONS. */
+function typescriptLoaders(pid: number): string[] {
+  const found: string[] = [];
+  const loader = /(^|[/\\])(tsx|esbuild|ts-node|typescript)([/\\]|$)|^--(import|loader|experimental-loader|require)(=|$)/;
+  for (const member of processTree(pid)) {
+    const argv = readFileSync(`/proc/${member}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    found.push(...argv.filter((arg) => loader.test(arg)).map((arg) => `pid ${member} runs with ${arg}`));
+    const maps = readFileSync(`/proc/${member}/maps`, 'utf8');
+    found.push(...[...new Set(maps.match(/\S*node_modules\/(tsx|esbuild|@esbuild|typescript)\/\S*/g) ?? [])].map((file) => `pid ${member} maps ${file}`));
+    const options = readFileSync(`/proc/${member}/environ`, 'utf8').split('\0').find((v) => v.startsWith('NODE_OPTIONS='));
+    if (options !== undefined && /tsx|loader|import/.test(options)) found.push(`pid ${member} has ${options}`);
+  }
+  return found;
+}
+
+describe('the package', () => {
+  it('installs the compiled server, the page, the contract and the service file, and no TypeScript or loader', () => {
+    for (const file of ['bin/parley.js', 'dist/parley.js', 'dist/server.js', 'dist/store/sqlite/migrations.js', 'clients/web/index.html', 'openapi.yaml', 'contrib/parley.service']) {
+      expect(existsSync(join(installed, file)), file).toBe(true);
+    }
+    expect(existsSync(join(installed, 'src'))).toBe(false);
+    const dist = readdirSync(join(installed, 'dist'), { recursive: true }).map(String);
+    expect(dist.filter((file) => file.endsWith('.ts'))).toEqual([]);
+    for (const loader of ['tsx', 'esbuild', '@esbuild', 'typescript']) expect(existsSync(join(installed, 'node_modules', loader)), loader).toBe(false);
+  });
+
+  it('prints its version, and lists serve and every operator command on --help', async () => {
+    expect(await runToEnd(parley, ['--version'], { cwd: work })).toEqual({ code: 0, stdout: `parley ${version}\n`, stderr: '' });
+    const help = await runToEnd(parley, ['--help'], { cwd: work });
+    expect(help.code).toBe(0);
+    for (const command of ['serve [options]', 'users', 'backup FILE', 'reset-password NAME', 'logout NAME', 'delete-user NAME', '--version']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command.replace(/[[\]]/g, '\\$&')} `, 'm'));
+    }
+    const serveHelp = await runToEnd(parley, ['serve', '--help'], { cwd: work });
+    expect(serveHelp.code).toBe(0);
+    expect(serveHelp.stdout).toMatch(/^Usage: parley serve \[options\]/);
+    expect(serveHelp.stdout).toContain('PARLEY_DATA');
+  });
+
+  it('ships a systemd unit that systemd-analyze verify accepts, with its state directory as the data directory', async () => {
+    const unit = readFileSync(join(installed, 'contrib/parley.service'), 'utf8');
+    for (const line of ['ExecStart=parley serve', 'ExecReload=/bin/kill -HUP $MAINPID', 'DynamicUser=yes', 'StateDirectory=parley', 'Environment=PARLEY_DATA=%S/parley', 'ProtectSystem=strict', 'ProtectHome=yes', 'NoNewPrivileges=yes', 'PrivateTmp=yes']) {
+      expect(unit.split('\n')).toContain(line);
+    }
+    // systemd finds a bare name on its own search path (/usr/local/bin, /usr/bin); here it is in the test's prefix.
+    const unitDir = join(work, 'unit');
+    mkdirSync(unitDir);
+    writeFileSync(join(unitDir, 'parley.service'), unit.replace(/^ExecStart=parley /m, `ExecStart=${parley} `));
+    // A setting systemd cannot parse is only warned about (exit 0): nothing at all may be said.
+    expect(await runToEnd('systemd-analyze', ['verify', join(unitDir, 'parley.service')], { cwd: work })).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('is the bin that npx parley runs in the clone, once built', async () => {
+    expect(await runToEnd('npx', ['--no-install', 'parley', '--version'])).toEqual({ code: 0, stdout: `parley ${version}\n`, stderr: '' });
+  });
+});
+
+describe('parley serve, installed', () => {
+  it('serves from the data directory PARLEY_DATA names, answers the operator commands, reloads on SIGHUP and drains on SIGTERM, with no TypeScript loader', async () => {
+    const data = join(work, 'state');
+    const server = await servers.start([], { PARLEY_DATA: data }, { command: [parley, 'serve'], cwd: work });
+    expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({ file: join(data, 'parley.db'), pid: server.child.pid });
+
+    const ann = await register(server.url, 'ann');
+    const ben = await register(server.url, 'ben');
+    const stream = await openSse(server.url + streamPath(ben), { authorization: `Bearer ${ben.token}` });
+    expect(stream.status).toBe(200);
+    expect((await api(server.url, 'POST', '/messages', { token: ann.token, json: { to: 'ben', text: 'from the package' } })).status).toBe(202);
+    await stream.until(messageCount(1));
+    expect(stream.messages()[0]).toMatchObject({ from: 'ann', text: 'from the package' });
+    expect((await fetch(server.url + '/')).headers.get('content-type')).toMatch(/^text\/html/);
+
+    const users = await runToEnd(parley, ['users'], { cwd: work, env: { PARLEY_DATA: data } });
+    expect(users.code).toBe(0);
+    expect(users.stdout).toMatch(/^ann +offline +created .+ 1 session$/m);
+    expect(users.stdout).toMatch(/^ben +online +created .+ 1 session$/m);
+    const copy = join(work, 'copy.db');
+    succeeded('parley backup', await runToEnd(parley, ['backup', copy, '--data', data], { cwd: work }));
+    const backup = new Database(copy, { readonly: true });
+    expect(backup.prepare('SELECT name FROM users ORDER BY name').pluck().all()).toEqual(['ann', 'ben']);
+    backup.close();
+
+    expect(typescriptLoaders(server.child.pid!)).toEqual([]);
+
+    const logged = server.logs.length;
+    server.child.kill('SIGHUP');
+    await server.waitForLog((entry) => entry.signal === 'SIGHUP', { skip: logged });
+    expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
+    expect(server.child.exitCode).toBe(null);
+
+    expect(await server.stop()).toBe(0);
+    await stream.ended;
+    expect(stream.comments).toContain('end: shutdown');
+  });
+
+  it('tells a loader apart: a server run from the source shows tsx', async () => {
+    const server = await servers.start(['--store', 'memory']);
+    expect(typescriptLoaders(server.child.pid!).join('\n')).toMatch(/tsx/);
+    expect(await server.stop()).toBe(0);
+  });
+});
