@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
-import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -26,6 +26,8 @@ const controlCharacters = /[\u0000-\u001f\u007f]/g;
  * destination, so that nothing is lost when the process exits right after logging.
  */
 function prettyLines(out: NodeJS.WriteStream | DestinationStream, colors: boolean): DestinationStream {
+  // Loaded only for pretty lines: a service logging JSON never loads the formatter.
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   const prettify = prettyFactory({
     colorize: colors,
     singleLine: true,

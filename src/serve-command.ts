@@ -1,9 +1,7 @@
 import cluster from 'node:cluster';
-import { runPrimary } from './cluster/primary.js';
 import { helpText } from './config/help.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './log.js';
-import { serve } from './serve.js';
 
 /**
  * `parley serve [options]`: flags and PARLEY_* variables -> the server, in this process or, with --workers N, in N
@@ -26,7 +24,10 @@ export async function serveCommand(argv: readonly string[], env: Readonly<Record
   const { config } = parsed;
   const log = createLogger(config.logLevel, { format: config.logFormat });
   // One process, or with --workers N a primary that forks N workers, each of which runs the same command again.
-  if (config.workers === 1) await serve(config, log, 'server');
-  else if (cluster.isPrimary) await runPrimary(config, log);
-  else await serve(config, log.child({ worker: cluster.worker!.id }), 'worker');
+  // The primary serves nothing: it loads the cluster code alone, the workers the server alone.
+  if (cluster.isPrimary && config.workers > 1) await (await import('./cluster/primary.js')).runPrimary(config, log);
+  else {
+    const { serve } = await import('./serve.js');
+    await serve(config, config.workers === 1 ? log : log.child({ worker: cluster.worker!.id }), config.workers === 1 ? 'server' : 'worker');
+  }
 }
