@@ -1,8 +1,8 @@
 // Start-up: how long `parley serve` takes from the command to its first /healthz answer, and the memory it
 // holds then, against the minimal express app started the same way: plain node on compiled JavaScript (Parley
 // built by `npm run build`, run as its bin runs it; the express app transpiled once). Each is started once, then
-// three more times, measured, as an operator's restarts: files in the page cache, the database already there.
-// Each figure is the median of the three.
+// five more times, measured, as an operator's restarts: files in the page cache, the database already there.
+// Each figure is the median of the five.
 // On Redis also --workers 2, whose every worker should cost no more than one Parley process on Redis.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -33,7 +33,7 @@ const targets: readonly TargetName[] = ['express', 'memory', 'sqlite', 'redis', 
 const mb = (bytes: number) => bytes / 1024 / 1024;
 const expressJs = join(repoRoot, 'node_modules/.cache/parley-bench/express-app.mjs');
 /** Starts measured after the first; each figure is their median. */
-const measuredStarts = 3;
+const measuredStarts = 5;
 
 let prepared: Promise<void> | undefined;
 
