@@ -116,7 +116,7 @@ describe('the package', () => {
   });
 });
 
-describe('parley serve, installed', () => {
+describe('parley serve', () => {
   it('serves from the data directory PARLEY_DATA names, answers the operator commands, reloads on SIGHUP and drains on SIGTERM, with no TypeScript loader', async () => {
     const data = join(work, 'state');
     const server = await servers.start([], { PARLEY_DATA: data }, { command: [parley, 'serve'], cwd: work });
@@ -152,6 +152,18 @@ describe('parley serve, installed', () => {
     expect(await server.stop()).toBe(0);
     await stream.ended;
     expect(stream.comments).toContain('end: shutdown');
+  });
+
+  it('from a clone, npm start runs the built server as the one process under npm, which passes SIGTERM on', async () => {
+    const server = await servers.start(['--store', 'memory'], {}, { command: ['npm', 'start', '--silent', '--'] });
+    const tree = processTree(server.child.pid!);
+    expect(tree.length).toBe(2);
+    const argv = readFileSync(`/proc/${tree[1]}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(1, 3)).toEqual(['bin/parley.js', 'serve']);
+    expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({ pid: tree[1] });
+    expect(typescriptLoaders(server.child.pid!)).toEqual([]);
+    expect(await server.stop()).toBe(0);
+    expect(server.logs.at(-1)).toMatchObject({ msg: 'parley stopped' });
   });
 
   it('tells a loader apart: a server run from the source shows tsx', async () => {
