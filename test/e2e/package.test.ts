@@ -1,4 +1,5 @@
 // Parley as an operator installs it: `npm pack`, `npm install -g` into a prefix of its own, `parley serve` from there.
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -85,13 +86,16 @@ describe('the package', () => {
     for (const loader of ['tsx', 'esbuild', '@esbuild', 'typescript']) expect(existsSync(join(installed, 'node_modules', loader)), loader).toBe(false);
   });
 
-  it('prints its version, and lists serve and every operator command on --help', async () => {
+  it('prints its version, lists serve and every operator command on --help, and exits 2 without a known command', async () => {
     expect(await runToEnd(parley, ['--version'], { cwd: work })).toEqual({ code: 0, stdout: `parley ${version}\n`, stderr: '' });
     const help = await runToEnd(parley, ['--help'], { cwd: work });
     expect(help.code).toBe(0);
     for (const command of ['serve [options]', 'users', 'backup FILE', 'reset-password NAME', 'logout NAME', 'delete-user NAME', '--version']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command.replace(/[[\]]/g, '\\$&')} `, 'm'));
     }
+    const bare = await runToEnd(parley, [], { cwd: work });
+    expect({ code: bare.code, stdout: bare.stdout, stderr: bare.stderr }).toEqual({ code: 2, stdout: '', stderr: help.stdout });
+    expect(await runToEnd(parley, ['serv'], { cwd: work })).toEqual({ code: 2, stdout: '', stderr: 'parley: unknown command "serv"; see --help\n' });
     const serveHelp = await runToEnd(parley, ['serve', '--help'], { cwd: work });
     expect(serveHelp.code).toBe(0);
     expect(serveHelp.stdout).toMatch(/^Usage: parley serve \[options\]/);
@@ -163,6 +167,20 @@ describe('parley serve', () => {
     expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({ pid: tree[1] });
     expect(typescriptLoaders(server.child.pid!)).toEqual([]);
     expect(await server.stop()).toBe(0);
+    expect(server.logs.at(-1)).toMatchObject({ msg: 'parley stopped' });
+  });
+
+  it('under npm start, Ctrl-C drains once: the server hears it from the terminal and from npm alike', async () => {
+    const server = await servers.start(['--store', 'memory'], {}, { command: ['npm', 'start', '--silent', '--'], detached: true });
+    const user = await register(server.url, 'cat');
+    const stream = await openSse(server.url + streamPath(user), { authorization: `Bearer ${user.token}` });
+    const exited = once(server.child, 'exit');
+    // What a terminal does on Ctrl-C: SIGINT to every process of its foreground group, npm and the server.
+    process.kill(-server.child.pid!, 'SIGINT');
+    await exited;
+    await stream.ended;
+    expect(stream.comments).toContain('end: shutdown');
+    expect(server.logs.filter((entry) => entry.msg === 'shutting down')).toEqual([expect.objectContaining({ signal: 'SIGINT' })]);
     expect(server.logs.at(-1)).toMatchObject({ msg: 'parley stopped' });
   });
 

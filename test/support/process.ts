@@ -40,7 +40,7 @@ const serverFromSource: readonly string[] = [process.execPath, '--import', 'tsx'
 export async function spawnServer(
   args: readonly string[] = [],
   env: Record<string, string> = {},
-  { command = serverFromSource, cwd = repoRoot }: { command?: readonly string[]; cwd?: string } = {},
+  { command = serverFromSource, cwd = repoRoot, detached = false }: { command?: readonly string[]; cwd?: string; detached?: boolean } = {},
 ): Promise<ServerProcess> {
   // A data directory of its own unless the caller names one; flags would override PARLEY_DATA, so check both.
   const ownData = args.includes('--data') || env.PARLEY_DATA !== undefined ? [] : ['--data', tempDir()];
@@ -49,6 +49,8 @@ export async function spawnServer(
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, which a test may signal as a terminal signals its foreground group.
+    detached,
   });
   const logged = new LogLines();
   const logs = logged.entries;
