@@ -1,12 +1,13 @@
 // Parley as an operator installs it: `npm pack`, `npm install -g` into a prefix of its own, `parley serve` from there.
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, streamPath } from '../support/api.js';
 import { repoRoot, runToEnd, serverFleet, tempDir, type Finished } from '../support/process.js';
 import { messageCount, openSse } from '../support/sse.js';
+import { makeCertificate, servedFingerprint } from '../support/tls.js';
 
 const servers = serverFleet();
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -156,6 +157,28 @@ describe('parley serve', () => {
     expect(await server.stop()).toBe(0);
     await stream.ended;
     expect(stream.comments).toContain('end: shutdown');
+  });
+
+  it('serves HTTPS with --tls-cert and --tls-key, and on SIGHUP serves a renewed pair to new connections', async () => {
+    const tls = join(work, 'tls');
+    const first = await makeCertificate(join(tls, 'first'));
+    const renewed = await makeCertificate(join(tls, 'renewed'));
+    // `live` a symlink to one generation, swapped whole: nothing changes where the server watches, so only SIGHUP counts.
+    const use = (generation: string) => {
+      symlinkSync(generation, join(tls, 'live.next'));
+      renameSync(join(tls, 'live.next'), join(tls, 'live'));
+    };
+    use('first');
+    const pair = ['--tls-cert', join(tls, 'live/cert.pem'), '--tls-key', join(tls, 'live/key.pem')];
+    const server = await servers.start(['--store', 'memory', ...pair], {}, { command: [parley, 'serve'], cwd: work });
+    expect(server.url).toMatch(/^https:/);
+    expect(await servedFingerprint(server.url)).toBe(first.fingerprint256);
+    use('renewed');
+    const skip = server.logs.length;
+    server.child.kill('SIGHUP');
+    expect(await server.waitForLog((entry) => entry.msg === 'TLS files reread', { skip })).toMatchObject({ outcome: 'reloaded' });
+    expect(await servedFingerprint(server.url)).toBe(renewed.fingerprint256);
+    expect(await server.stop()).toBe(0);
   });
 
   it('from a clone, npm start runs the built server as the one process under npm, which passes SIGTERM on', async () => {
