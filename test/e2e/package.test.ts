@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, streamPath } from '../support/api.js';
 import { repoRoot, runToEnd, serverFleet, tempDir, type Finished } from '../support/process.js';
 import { messageCount, openSse } from '../support/sse.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { makeCertificate, servedFingerprint } from '../support/tls.js';
 
 const servers = serverFleet();
@@ -14,6 +15,7 @@ const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')
 let work: string;
 let installed: string;
 let parley: string;
+let redis: RedisServer | undefined;
 
 function succeeded(what: string, run: Finished): void {
   if (run.code !== 0) throw new Error(`${what} exited ${String(run.code)}:\n${run.stdout}\n${run.stderr}`);
@@ -42,7 +44,10 @@ beforeAll(async () => {
   installed = join(prefix, 'lib/node_modules/parley');
   parley = join(prefix, 'bin/parley');
 }, 180_000);
-afterAll(() => servers.stopAll());
+afterAll(async () => {
+  await servers.stopAll();
+  await redis?.stop();
+});
 
 /** Every process of the tree under `pid`, it included (from /proc: each process's parent is field 4 of its stat). */
 function processTree(pid: number): number[] {
@@ -178,6 +183,18 @@ describe('parley serve', () => {
     server.child.kill('SIGHUP');
     expect(await server.waitForLog((entry) => entry.msg === 'TLS files reread', { skip })).toMatchObject({ outcome: 'reloaded' });
     expect(await servedFingerprint(server.url)).toBe(renewed.fingerprint256);
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('runs --workers 2 on Redis as a primary and two workers of the installed command, none with a loader', async () => {
+    redis = await startRedisServer();
+    const server = await servers.start(['--store', 'redis', '--redis-url', redis.url, '--workers', '2'], {}, { command: [parley, 'serve'], cwd: work });
+    expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({ workers: 2 });
+    const tree = processTree(server.child.pid!);
+    expect(tree.length).toBe(3);
+    for (const pid of tree) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1, 3)).toEqual([parley, 'serve']);
+    expect(typescriptLoaders(server.child.pid!)).toEqual([]);
+    expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
     expect(await server.stop()).toBe(0);
   });
 
