@@ -6,8 +6,8 @@
 //
 //   npm run bench                          the whole matrix (about 8 minutes on 2 cores)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
-//   BENCH_ONLY=fanout-10k,keep-up          some scenarios: requests, healthz, post, direct, direct-redis, resume,
-//                                          fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up
+//   BENCH_ONLY=fanout-10k,keep-up          some scenarios: start-up, requests, healthz, post, direct, direct-redis,
+//                                          resume, fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up
 //   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
 //                                          sqlite, redis (one process), redis-workers (--workers 2), and
 //                                          redis-pair (two processes on one Redis, each on its own port: only
@@ -28,6 +28,7 @@ import { fanout10k, fanout1k, fanout2proc } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
 import { resume } from './scenarios/resume.js';
+import { startUp } from './scenarios/start-up.js';
 import { streamsWorkers } from './scenarios/streams-held.js';
 
 const env = process.env;
@@ -56,6 +57,7 @@ const timeoutS = numberFrom('BENCH_TIMEOUT_S', 1_800, 10, 86_400);
 
 // Cheap scenarios first, the heaviest last; the reference runs first in each, then memory, then sqlite.
 const scenarios: Scenario<unknown>[] = [
+  startUp(settings),
   healthz(settings),
   postMessages(settings),
   direct(settings),

@@ -1,11 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { MemoryStore } from './memory/memory-store.js';
-import { connectRedis, redacted } from './redis/connect-redis.js';
-import { RedisStore } from './redis/redis-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import { StoreOpenError } from './sqlite/store-open-error.js';
 import type { Store } from './store.js';
 
@@ -26,12 +22,18 @@ export function storeFile(settings: StoreSettings): string | undefined {
   return settings.kind === 'sqlite' ? join(resolve(settings.dataDir), 'parley.db') : undefined;
 }
 
-/** The one place that switches on the configured store kind. */
+/**
+ * The one place that switches on the configured store kind. Each kind loads its backend (and its driver) when
+ * chosen, so that a server loads the code of its own store alone.
+ */
 export async function createStore(settings: StoreSettings, log: Logger): Promise<Store> {
   switch (settings.kind) {
-    case 'memory':
+    case 'memory': {
+      const { MemoryStore } = await import('./memory/memory-store.js');
       return new MemoryStore();
+    }
     case 'sqlite': {
+      const [{ default: Database }, { SqliteStore }] = await Promise.all([import('better-sqlite3'), import('./sqlite/sqlite-store.js')]);
       const dir = resolve(settings.dataDir);
       try {
         mkdirSync(dir, { recursive: true });
@@ -39,7 +41,7 @@ export async function createStore(settings: StoreSettings, log: Logger): Promise
         throw new StoreOpenError(`cannot create the data directory ${dir}: ${(err as Error).message}; pass another --data.`);
       }
       // No busy wait: a database held by another process is an error to report at once, not to wait for.
-      let db: Database.Database;
+      let db: Database;
       try {
         db = new Database(join(dir, 'parley.db'), { timeout: 0 });
       } catch (err) {
@@ -57,6 +59,7 @@ export async function createStore(settings: StoreSettings, log: Logger): Promise
       // Redis itself maintains, typed, with auto-pipelining on one connection (calls go out, run and resolve in
       // call order) and an offline queue that can be turned off, so that writes fail at once while Redis is away.
       const url = settings.redisUrl ?? 'redis://127.0.0.1:6379';
+      const [{ connectRedis, redacted }, { RedisStore }] = await Promise.all([import('./redis/connect-redis.js'), import('./redis/redis-store.js')]);
       let redis;
       try {
         redis = await connectRedis(url, log);
