@@ -74,14 +74,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tls = tlsFiles && { files: tlsFiles, pair: await loadTls(tlsFiles, tlsProfile) };
   // The gauges read the delivery core when scraped, by then long built.
   const metrics: Metrics | undefined = config.metricsPort === '' ? undefined : createMetrics((): ReturnType<Delivery['stats']> => delivery.stats());
-  const storeSettings = { kind: config.store, dataDir: config.data, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, onCommit: metrics?.storeCommit };
+  const storeSettings = {
+    kind: config.store,
+    dataDir: config.data,
+    redisUrl: config.redisUrl,
+    redisSentinel: config.redisSentinel,
+    redisSentinelName: config.redisSentinelName,
+    redisWaitReplicas: config.redisWaitReplicas,
+    redisWaitTimeoutMs: config.redisWaitTimeoutMs,
+    redisPrefix: config.redisPrefix,
+    onCommit: metrics?.storeCommit,
+  };
   const store = options.store ?? (await createStore(storeSettings, log.child({ module: 'store' })));
 
   // Several processes on one store: what the others do reaches this one through the cluster.
   const clusterLog = log.child({ module: 'cluster' });
   const cluster = createCluster(store, { processTimeoutMs: config.processTimeoutMs }, clusterLog);
   // Limits hold across every process sharing the Redis store, in its Redis; otherwise in this process alone.
-  const budget = createRateBudgets(store instanceof RedisStore ? { redis: store.connection, keyPrefix: store.keyPrefix } : undefined);
+  const budget = createRateBudgets(store instanceof RedisStore ? { redis: store.connection.client, keyPrefix: store.keyPrefix } : undefined);
   const directory = new Directory(cluster);
   const accounts = new Accounts(store, directory, {
     scrypt: { N: config.scryptCost, r: 8, p: 1 },

@@ -6,5 +6,5 @@ import type { Store } from './store.js';
 
 /** The cluster state beside a store several processes can share; undefined for one that belongs to one process. */
 export function createCluster(store: Store, options: RedisClusterOptions, log: Logger): Cluster | undefined {
-  return store instanceof RedisStore ? new RedisCluster(store.connection, store.keyPrefix, log, options) : undefined;
+  return store instanceof RedisStore ? new RedisCluster(store.connection, store.keyPrefix, log, options, store.writeConfirmer) : undefined;
 }
