@@ -1,4 +1,4 @@
-import type { QueueCursor, QueueRow, Store } from '../store/store.js';
+import type { Appended, NewMessage, QueueCursor, QueueRow, Store } from '../store/store.js';
 import type { Cluster } from './cluster.js';
 import { ChatError, queueFull } from './errors.js';
 import { MsgformEncoder, type Message, type QueuedMsgform } from './msgform.js';
@@ -114,8 +114,8 @@ export class Delivery {
    * Stores a direct or group message for its recipients, then writes it to their live streams; queue_full when
    * a recipient cannot take it. Resolves once the store has made it durable.
    */
-  async send(draft: Omit<Message, 'id'>, recipients: readonly string[]): Promise<number> {
-    if (this.cluster) return this.appended(await this.store.appendMessage({ ...draft, recipients, queueLimit: this.limits.queueLimit }));
+  async send(draft: Omit<Message, 'id'>, recipients: readonly string[], idempotencyKey?: string): Promise<number> {
+    if (this.cluster) return this.appended((await this.append({ ...draft, recipients, queueLimit: this.limits.queueLimit }, idempotencyKey)).id);
     const full = this.fullQueues(recipients);
     if (full.length > 0) {
       throw queueFull(full);
@@ -123,25 +123,33 @@ export class Delivery {
     // Reserve the places now: concurrent sends must not overshoot the bound while the store commits.
     const readers = recipients.map((name) => this.reader(name));
     for (const r of readers) r.pending++;
-    let id: number;
+    let appended: Appended;
     try {
-      id = await this.store.appendMessage({ ...draft, recipients });
+      appended = await this.append({ ...draft, recipients }, idempotencyKey);
     } catch (err) {
       for (const r of readers) r.pending--;
       throw err;
     }
-    this.distribute({ ...draft, id }, recipients);
-    return id;
+    // A retry of a message stored before: delivered then (or read from the store), not again.
+    if (appended.replayed) for (const r of readers) r.pending--;
+    else this.distribute({ ...draft, id: appended.id }, recipients);
+    return appended.id;
+  }
+
+  /** Appends once per Idempotency-Key of the sender when there is one. */
+  private async append(message: NewMessage, idempotencyKey: string | undefined): Promise<Appended> {
+    if (idempotencyKey === undefined) return { id: await this.store.appendMessage(message), replayed: false };
+    return this.store.appendMessageOnce(message, idempotencyKey);
   }
 
   /**
    * Stores a broadcast once, in the store's shared log, then writes it to every live stream but the sender's.
    * Its cost in the store does not depend on the number of users; offline users read it when they come back.
    */
-  async broadcast(draft: Omit<Message, 'id' | 'kind'>): Promise<number> {
-    const id = await this.store.appendMessage({ ...draft, kind: 'broadcast', recipients: [] });
+  async broadcast(draft: Omit<Message, 'id' | 'kind'>, idempotencyKey?: string): Promise<number> {
+    const { id, replayed } = await this.append({ ...draft, kind: 'broadcast', recipients: [] }, idempotencyKey);
     if (this.cluster) return this.appended(id);
-    this.distribute({ ...draft, kind: 'broadcast', id }, []);
+    if (!replayed) this.distribute({ ...draft, kind: 'broadcast', id }, []);
     return id;
   }
 

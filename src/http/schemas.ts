@@ -37,6 +37,11 @@ export function requestSchemas(limits: { maxTextLength: number }) {
         .optional(),
     }),
     readMark: z.strictObject({ upTo: messageId }),
+    // Printable ASCII, as HTTP header values are safely; a UUID fits, and so does anything a client derives.
+    idempotencyKey: z
+      .string()
+      .regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters')
+      .optional(),
     createGroup: z.strictObject({ name: newName, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
   };
 }

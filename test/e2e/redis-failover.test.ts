@@ -178,6 +178,29 @@ describe('Redis behind Sentinel', () => {
     expect(missing).toEqual([]);
   }, 90_000);
 
+  it('stores a message once when its send is retried with the same Idempotency-Key before and after a failover', async () => {
+    const t = (topology = await startSentinelTopology());
+    const server = await parley(t);
+    const alice = await register(server.url, 'alice');
+    const bob = await register(server.url, 'bob');
+    const send = () =>
+      api(server.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text: 'sent twice, stored once' }, headers: { 'idempotency-key': 'failover-1' } });
+    const first = await send();
+    expect(first.status).toBe(202);
+
+    const oldPrimary = t.primary.port;
+    await t.primary.kill();
+    await t.promoted(oldPrimary);
+    let again = await send().catch(() => undefined);
+    while (again?.status !== 202) {
+      await pause();
+      again = await send().catch(() => undefined);
+    }
+    expect(again.body).toEqual(first.body);
+    const history = await api(server.url, 'GET', '/messages?with=alice', { token: bob.token });
+    expect((history.body.messages as { id: string; text: string }[]).map((m) => [m.id, m.text])).toEqual([[first.body.id, 'sent twice, stored once']]);
+  }, 60_000);
+
   it('answers 503 with Retry-After, never 202, while fewer replicas than --redis-wait-replicas hold the writes', async () => {
     const t = (topology = await startSentinelTopology());
     // Asked for more replicas than are in sync, Parley does not start, and says what to change.

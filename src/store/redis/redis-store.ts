@@ -3,6 +3,7 @@ import { ChatError, queueFull } from '../../core/errors.js';
 import type { Message, MessageKind } from '../../core/msgform.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
+import { idempotencyKeepMs, type Appended } from '../store.js';
 import type {
   ConversationRef,
   ConversationSummary,
@@ -192,22 +193,29 @@ export class RedisStore implements Store {
   }
 
   async appendMessage(message: NewMessage): Promise<number> {
+    return (await this.append(message, '')).id;
+  }
+
+  appendMessageOnce(message: NewMessage, key: string): Promise<Appended> {
+    return this.append(message, key);
+  }
+
+  private async append(message: NewMessage, idempotencyKey: string): Promise<Appended> {
     const recipients = message.kind === 'broadcast' ? [] : message.recipients;
     const limit = message.queueLimit ?? 0;
-    const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), limit, ...recipients];
+    const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), limit, idempotencyKey, idempotencyKeepMs, ...recipients];
     let reply = await this.run(lua.appendMessage, args);
-    if (Array.isArray(reply) && this.marks.size > 0) {
+    if (isFull(reply) && this.marks.size > 0) {
       // Positions this process has yet to write may be what makes room: write them, then ask again. Those of
       // other processes are at most a second behind.
       this.flushMarks();
       reply = await this.run(lua.appendMessage, args);
     }
-    if (Array.isArray(reply)) {
-      const full = (reply as string[]).slice(1);
-      throw queueFull(full);
-    }
+    if (isFull(reply)) throw queueFull((reply as string[]).slice(1));
+    // A replay too: the first answer may have been a 503 from a round that failed.
     await this.confirmer?.confirm();
-    return Number(reply);
+    if (Array.isArray(reply)) return { id: Number(reply[1]), replayed: true };
+    return { id: Number(reply), replayed: false };
   }
 
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
@@ -347,6 +355,11 @@ function toMessages(reply: readonly string[], start: number): Message[] {
     out.push(reply[i + 3] === '' ? base : { ...base, group: reply[i + 3]! });
   }
   return out;
+}
+
+/** appendMessage's refusal: {'full', names...}. */
+function isFull(reply: unknown): boolean {
+  return Array.isArray(reply) && reply[0] === 'full';
 }
 
 /** HGETALL's RESP2 reply, field after value, as entries. */

@@ -103,4 +103,18 @@ export const migrations: readonly Migration[] = [
         SELECT DISTINCT m.sender, q.recipient, 'direct' FROM queue q JOIN messages m ON m.id = q.message_id WHERE m.kind = 'direct';
     `,
   },
+  {
+    version: 5,
+    description: 'Idempotency-Key: the message a key of a sender stored, kept for a day, written with the message',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        sender TEXT NOT NULL,
+        key TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (sender, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+    `,
+  },
 ];

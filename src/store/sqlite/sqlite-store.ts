@@ -16,6 +16,7 @@ import type {
   StoredUser,
 } from '../store.js';
 import type { Message } from '../../core/msgform.js';
+import { idempotencyKeepMs, type Appended } from '../store.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
 import { backupDatabase } from './backup.js';
@@ -186,32 +187,50 @@ export class SqliteStore implements Store {
     });
   }
 
+  // Not async, as appendMessage. The key is looked up and written in the same transaction as the message.
+  appendMessageOnce(message: NewMessage, key: string): Promise<Appended> {
+    const id = ++this.lastId;
+    return this.commits.submit(() => {
+      const s = this.statements;
+      // A few expired keys go with each use, oldest first: the table stays about a day of keys.
+      s.forgetExpiredKeys.run(message.sentAt);
+      const known = s.findKey.get(message.from, key, message.sentAt) as { message_id: number } | undefined;
+      if (known) return { id: known.message_id, replayed: true };
+      this.writeMessage(id, message);
+      s.insertKey.run(message.from, key, id, message.sentAt + idempotencyKeepMs);
+      return { id, replayed: false };
+    });
+  }
+
   // Not async: the promise must be the group commit's own, so that callers resume in id order right after the
   // commit, before anything else can read the queue.
   appendMessage(message: NewMessage): Promise<number> {
     const id = ++this.lastId;
-    return this.commits.submit(() => {
-      const s = this.statements;
-      if (message.kind === 'broadcast') {
-        s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt, 'b');
-        s.insertBroadcast.run(id, message.from);
-        return id;
-      }
-      const { recipients } = message;
-      if (recipients.length === 0) return id;
-      s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt, keyOfMessage(message));
-      if (message.kind === 'direct') s.notePeers.run(message.from, recipients[0], recipients[0], message.from);
-      let first: string[] | undefined;
-      for (const to of recipients) {
-        s.insertQueueRow.run(to, id);
-        if (!this.cursorNames.has(to)) {
-          s.ensureCursor.run(to);
-          (first ??= []).push(to);
-        }
-      }
-      if (first) this.newCursorNames.push(...first);
+    return this.commits.submit(() => this.writeMessage(id, message));
+  }
+
+  /** The writes of one message, inside a commit. */
+  private writeMessage(id: number, message: NewMessage): number {
+    const s = this.statements;
+    if (message.kind === 'broadcast') {
+      s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt, 'b');
+      s.insertBroadcast.run(id, message.from);
       return id;
-    });
+    }
+    const { recipients } = message;
+    if (recipients.length === 0) return id;
+    s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt, keyOfMessage(message));
+    if (message.kind === 'direct') s.notePeers.run(message.from, recipients[0], recipients[0], message.from);
+    let first: string[] | undefined;
+    for (const to of recipients) {
+      s.insertQueueRow.run(to, id);
+      if (!this.cursorNames.has(to)) {
+        s.ensureCursor.run(to);
+        (first ??= []).push(to);
+      }
+    }
+    if (first) this.newCursorNames.push(...first);
+    return id;
   }
 
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
@@ -430,6 +449,11 @@ function prepareStatements(db: Database) {
     findSession: st('SELECT username, created_at, expires_at FROM sessions WHERE token_hash = ?'),
     touchSession: st('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
     deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
+    forgetExpiredKeys: st(
+      'DELETE FROM idempotency_keys WHERE (sender, key) IN (SELECT sender, key FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT 10)',
+    ),
+    findKey: st('SELECT message_id FROM idempotency_keys WHERE sender = ? AND key = ? AND expires_at > ?'),
+    insertKey: st('INSERT OR REPLACE INTO idempotency_keys (sender, key, message_id, expires_at) VALUES (?, ?, ?, ?)'),
     insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     notePeers: st(`INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`),
     readConversation: st(`
