@@ -12,6 +12,8 @@ import { ok, scaled, values, type Results, type Scenario, type Settings } from '
 
 interface FailoverRun {
   readonly killToFirst202Ms: number;
+  /** When a sentinel (polled every 50 ms) first named another primary. */
+  readonly killToPromotedMs: number;
   readonly accepted: number;
   readonly lost: number;
   readonly duplicated: number;
@@ -42,6 +44,7 @@ async function once(settings: Settings): Promise<FailoverRun> {
     const accepted: { to: number; text: string; sent: number; at: number }[] = [];
     let killedAt = 0;
     let killing: Promise<void> | undefined;
+    let promotion: Promise<number> | undefined;
     const lane = async (lane: number) => {
       for (let i = 0; !(killedAt > 0 && accepted.filter((m) => m.sent > killedAt).length >= 20); i++) {
         const r = (lane + i) % to.length;
@@ -50,7 +53,10 @@ async function once(settings: Settings): Promise<FailoverRun> {
         const res = await api(i % 2 === 0 ? urlA : urlB, 'POST', '/messages', { token: from[lane]!.token, json: { to: to[r]!.name, text } }).catch(() => undefined);
         if (res?.status === 202) {
           accepted.push({ to: r, text, sent, at: Date.now() });
-          if (accepted.length === 100) killing = kill!().then(() => void (killedAt = Date.now()));
+          if (accepted.length === 100) {
+            killing = kill!().then(() => void (killedAt = Date.now()));
+            promotion = killing.then(() => promoted!(oldPort)).then(() => Date.now());
+          }
         } else {
           // Paced, as a client honouring Retry-After would be, only quicker.
           await sleep(20);
@@ -59,7 +65,7 @@ async function once(settings: Settings): Promise<FailoverRun> {
     };
     await Promise.all(Array.from({ length: senders }, (_, i) => lane(i)));
     await killing;
-    await promoted!(oldPort);
+    const promotedAt = await promotion!;
     let lost = 0;
     let duplicated = 0;
     for (const [r, stream] of streams.entries()) {
@@ -67,13 +73,22 @@ async function once(settings: Settings): Promise<FailoverRun> {
       const texts = () => stream.messages<{ text: string }>().map((m) => m.text);
       await stream.until(() => wanted.every((t) => texts().includes(t)), 20_000).catch(() => undefined);
       const got = texts();
+      for (const text of wanted.filter((t) => !got.includes(t))) {
+        const m = accepted.find((a) => a.text === text)!;
+        const sender = from[Number(text.split(' ')[1])]!;
+        const history = await api(urlA, 'GET', `/messages?with=${sender.name}&limit=200`, { token: to[r]!.token });
+        const stored = (history.body.messages as { id: string; text: string }[]).find((h) => h.text === text);
+        settings.log(`failover: lost "${text}" sent ${m.sent - killedAt} ms, answered ${m.at - killedAt} ms from the kill; in the store: ${JSON.stringify(stored)}; stream ids ${stream.messages<{ id: string }>().map((x) => x.id).join(',')}`);
+      }
       lost += wanted.filter((t) => !got.includes(t)).length;
       duplicated += got.length - new Set(got).size;
       stream.close();
     }
     const first = Math.min(...accepted.filter((m) => m.sent > killedAt).map((m) => m.at));
-    const run = { killToFirst202Ms: first - killedAt, accepted: accepted.length, lost, duplicated };
-    settings.log(`failover: first 202 ${run.killToFirst202Ms} ms after the kill; ${run.accepted} accepted, ${lost} lost, ${duplicated} duplicated`);
+    const run = { killToFirst202Ms: first - killedAt, killToPromotedMs: promotedAt - killedAt, accepted: accepted.length, lost, duplicated };
+    settings.log(
+      `failover: a replica promoted ${run.killToPromotedMs} ms after the kill (as a sentinel tells), first 202 ${run.killToFirst202Ms} ms; ${run.accepted} accepted, ${lost} lost, ${duplicated} duplicated`,
+    );
     return run;
   } finally {
     await target.stop();

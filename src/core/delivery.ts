@@ -417,10 +417,14 @@ export class Delivery {
   }
 
   private async readOn(r: Reader, session: StreamSession): Promise<void> {
-    if (session.reading) return;
+    if (session.reading) {
+      session.readAgain = true;
+      return;
+    }
     session.reading = true;
     try {
       while (!session.closed && !session.full) {
+        session.readAgain = false;
         const fannedOut = r.lastId;
         const page = await this.store.readQueue(r.name, session.cursor, this.pageSize);
         if (session.closed) return;
@@ -435,10 +439,11 @@ export class Delivery {
         }
         // Caught up: nothing more in the store, and nothing fanned out since that this stream has not written.
         // Checked with no await before going live, so no message can slip between the read and the live writes.
-        if (page.rows.length < this.pageSize && session.cursor >= r.lastId) {
+        if (page.rows.length < this.pageSize && session.cursor >= r.lastId && !session.readAgain) {
           session.live = true;
           return;
         }
+        if (session.readAgain) continue;
         // Empty, yet short of what was fanned out: with a cluster, the read may have reached the store before
         // messages whose events arrived while its answer was on the way (the feed is another connection); read
         // again. Only when nothing was fanned out during the read is the store really missing a message.

@@ -116,6 +116,12 @@ describe('Redis behind Sentinel', () => {
       expect(ids).toEqual([...ids].sort((x, y) => x - y));
       for (const m of mine) {
         const copies = got.filter((g) => g.text === m.text);
+        if (copies.length === 0) {
+          const sender = senders[Number(m.text.split(' ')[1])]!;
+          const history = await api(a.url, 'GET', `/messages?with=${sender.name}&limit=200`, { token: user.token });
+          const stored = (history.body.messages as { id: string; text: string }[]).find((h) => h.text === m.text);
+          console.log(`lost ${JSON.stringify(m)} killedAt ${killedAt}; in the store: ${JSON.stringify(stored)}; stream ids ${got.map((g) => g.id).join(',')}`);
+        }
         if (copies.length === 0) lost++;
         else delivered++;
         if (copies.length > 1) duplicated++;
