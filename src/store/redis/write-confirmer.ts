@@ -3,9 +3,6 @@ import { ChatError } from '../../core/errors.js';
 import type { RedisLink } from './redis-link.js';
 import { asUnavailable, retryAfterMs } from './unreachable.js';
 
-/** Told when a confirmation round ends: how long it took (ms) and how many waiters it served. */
-export type RoundObserver = (durationMs: number, waiters: number) => void;
-
 /**
  * Makes sure that what the primary applied is held by `replicas` replicas before anyone is told it was: Redis
  * `WAIT`, batched, so that one round trip serves every write (and every feed event) that was waiting.
@@ -27,7 +24,6 @@ export class WriteConfirmer {
     readonly replicas: number,
     private readonly timeoutMs: number,
     private readonly log: Logger,
-    private readonly observe?: RoundObserver,
   ) {}
 
   /**
@@ -63,7 +59,6 @@ export class WriteConfirmer {
     const batch = this.waiting;
     this.waiting = [];
     this.inFlight = true;
-    const started = performance.now();
     const ack = this.link.send(['INCR', `${this.prefix}ack`]);
     const wait = this.link.send(['WAIT', this.replicas, this.timeoutMs]);
     // A primary that stalls without closing its sockets answers neither: give up a little after WAIT would have.
@@ -74,12 +69,12 @@ export class WriteConfirmer {
     Promise.race([Promise.all([ack, wait]), deadline]).then(
       ([, acknowledged]) => {
         const count = Number(acknowledged);
-        if (count >= this.replicas) return this.settle(batch, started, undefined);
-        this.settle(batch, started, this.refusal(`${count} of the ${this.replicas} replicas`));
+        if (count >= this.replicas) return this.settle(batch, undefined);
+        this.settle(batch, this.refusal(`${count} of the ${this.replicas} replicas`));
       },
       (err: unknown) => {
         const mapped = asUnavailable(err);
-        this.settle(batch, started, mapped instanceof ChatError ? mapped : this.refusal('no replica', err));
+        this.settle(batch, mapped instanceof ChatError ? mapped : this.refusal('no replica', err));
       },
     ).finally(() => clearTimeout(timer));
   }
@@ -94,9 +89,8 @@ export class WriteConfirmer {
     );
   }
 
-  private settle(batch: typeof this.waiting, started: number, err: ChatError | undefined): void {
+  private settle(batch: typeof this.waiting, err: ChatError | undefined): void {
     this.inFlight = false;
-    this.observe?.(performance.now() - started, batch.length);
     for (const w of batch) {
       if (err) w.reject(err);
       else w.resolve();
