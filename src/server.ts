@@ -78,7 +78,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // The gauges read the delivery core when scraped, by then long built.
   const metrics: Metrics | undefined =
     config.metricsPort === '' ? undefined : (await import('./metrics/metrics.js')).createMetrics((): ReturnType<Delivery['stats']> => delivery.stats());
-  const storeSettings = { kind: config.store, dataDir: config.data, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, onCommit: metrics?.storeCommit };
+  const storeSettings = {
+    kind: config.store,
+    dataDir: config.data,
+    redisUrl: config.redisUrl,
+    redisSentinel: config.redisSentinel,
+    redisSentinelName: config.redisSentinelName,
+    redisWaitReplicas: config.redisWaitReplicas,
+    redisWaitTimeoutMs: config.redisWaitTimeoutMs,
+    redisPrefix: config.redisPrefix,
+    onCommit: metrics?.storeCommit,
+  };
   const store = options.store ?? (await createStore(storeSettings, log.child({ module: 'store' })));
 
   // Several processes on one store: what the others do reaches this one through the cluster.

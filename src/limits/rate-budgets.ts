@@ -1,12 +1,12 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ChatError } from '../core/errors.js';
 import { unlimited, type RateBudget } from '../core/rate-budget.js';
-import type { RedisConnection } from '../store/redis/connect-redis.js';
 import type { RateWindow } from './rate-window.js';
 
 /** A Redis that every process of a deployment shares: the Redis store's connection and key prefix. */
 export interface SharedCounters {
-  readonly redis: RedisConnection;
+  /** The node-redis client or Sentinel client (RedisLink.client): the library speaks to either the same way. */
+  readonly redis: object;
   /** The store's prefix (`parley:`); the budgets' keys go under `${keyPrefix}rl:`. */
   readonly keyPrefix: string;
 }

@@ -20,11 +20,11 @@ export async function createCluster(store: Store, kind: StoreSettings['kind'], o
   const redisStore = await redisStoreOf(store, kind);
   if (!redisStore) return undefined;
   const { RedisCluster } = await import('./redis/redis-cluster.js');
-  return new RedisCluster(redisStore.connection, redisStore.keyPrefix, log, options);
+  return new RedisCluster(redisStore.connection, redisStore.keyPrefix, log, options, redisStore.writeConfirmer);
 }
 
 /** Where the rate limits of every process sharing the store count: its Redis; undefined: in this process. */
 export async function sharedCounters(store: Store, kind: StoreSettings['kind']): Promise<SharedCounters | undefined> {
   const redisStore = await redisStoreOf(store, kind);
-  return redisStore && { redis: redisStore.connection, keyPrefix: redisStore.keyPrefix };
+  return redisStore && { redis: redisStore.connection.client, keyPrefix: redisStore.keyPrefix };
 }

@@ -112,4 +112,19 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN user_agent TEXT;
     `,
   },
+  {
+    version: 6,
+    description: 'Idempotency-Key: the message a key of a sender stored, kept for a day, written with the message',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        sender TEXT NOT NULL,
+        key TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        sent_at INTEGER NOT NULL,
+        PRIMARY KEY (sender, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+    `,
+  },
 ];
