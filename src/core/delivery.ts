@@ -187,11 +187,7 @@ export class Delivery {
    * cut), and a live stream would wait for them for ever.
    */
   reread(): void {
-    const seen = this.lastAssignedId;
-    void this.store.lastMessageId().then((id) => {
-      if (id < seen) this.onWentBack(id, seen);
-      this.appended(id);
-    }, () => {});
+    this.checkLastId(this.lastAssignedId);
     for (const r of this.online.values()) {
       for (const session of r.streams) {
         if (session.full) continue;
@@ -199,6 +195,22 @@ export class Delivery {
         void this.catchUp(r, session);
       }
     }
+  }
+
+  /**
+   * Compares the store's last id with the highest this process saw: lower, the store went back in time. The feed
+   * may be back before the store's own connection is: an unreachable store is asked again after its retry hint.
+   */
+  private checkLastId(seen: number): void {
+    this.store.lastMessageId().then(
+      (id) => {
+        if (id < seen) this.onWentBack(id, seen);
+        this.appended(id);
+      },
+      (err: unknown) => {
+        if (err instanceof ChatError && err.code === 'unavailable') setTimeout(() => this.checkLastId(seen), err.retryAfterMs ?? 1_000).unref();
+      },
+    );
   }
 
   /**

@@ -41,7 +41,8 @@ describe('the logs', () => {
     const server = await spawnServer(['--store', 'sqlite', '--data', data]);
     const listening = server.logs.find((entry) => entry.msg === 'parley is listening');
     expect(listening).toMatchObject({ url: server.url, store: 'sqlite', file: join(data, 'parley.db') });
-    expect(server.logs.find((entry) => String(entry.msg).startsWith('to stop it'))).toMatchObject({
+    // Logged right after the listening line, which is what spawnServer waits for.
+    expect(await server.waitForLog((entry) => String(entry.msg).startsWith('to stop it'))).toMatchObject({
       pid: server.child.pid,
       msg: `to stop it: Ctrl-C here, or kill -TERM ${server.child.pid}`,
     });

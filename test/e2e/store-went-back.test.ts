@@ -129,7 +129,8 @@ describe('a store that went back in time', () => {
     cpSync(older, redis.dir, { recursive: true });
     const restarted = await startRedisServer({ dir: redis.dir, port: redis.port, appendfsync: 'always' });
     redisServers.push(restarted);
-    const told = await server.waitForLog((entry) => String(entry.msg).startsWith('the store went back in time'));
+    // However long Parley's connections take to come back after the restart.
+    const told = await server.waitForLog((entry) => String(entry.msg).startsWith('the store went back in time'), { timeoutMs: 20_000 });
     console.log(`the running process logged: ${JSON.stringify(told)}`);
     expect(told).toMatchObject({ level: 40, lastId: Number(seen[1]), seenId: Number(seen[3]) });
 
