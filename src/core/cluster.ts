@@ -1,6 +1,6 @@
 import type { StoredUser } from '../store/store.js';
 import type { Group, SharedDirectory } from './directory.js';
-import type { Message } from './msgform.js';
+import type { Message, StoredEvent } from './msgform.js';
 
 /**
  * What any process sharing the store did, told to every process (itself included) in the order the store
@@ -9,6 +9,7 @@ import type { Message } from './msgform.js';
  */
 export type ClusterEvent =
   | { readonly kind: 'message'; readonly message: Message; readonly recipients: readonly string[] }
+  | { readonly kind: 'event'; readonly event: StoredEvent; readonly recipients: readonly string[] }
   | { readonly kind: 'registered'; readonly name: string }
   | { readonly kind: 'group'; readonly group: Group }
   /** One session ended (exit): its streams end on every process. */

@@ -369,9 +369,145 @@ export interface components {
             text: string;
             /** Format: date-time */
             sentAt: string;
+            /**
+             * Format: date-time
+             * @description When the sender last edited the text; absent for a message never edited.
+             */
+            editedAt?: string;
+        };
+        /**
+         * @description A message its sender deleted, as history and a resuming stream show it: its place and who sent it
+         *     remain, its text is gone from the store.
+         * @example {
+         *       "id": "42",
+         *       "from": "alice",
+         *       "to": "bob",
+         *       "kind": "direct",
+         *       "sentAt": "2026-11-24T08:00:00.000Z",
+         *       "deleted": true
+         *     }
+         */
+        Tombstone: {
+            id: components["schemas"]["MessageId"];
+            from: components["schemas"]["Name"];
+            to: components["schemas"]["Name"];
+            group?: components["schemas"]["Name"];
+            /** @enum {string} */
+            kind: "direct" | "group" | "broadcast";
+            /** Format: date-time */
+            sentAt: string;
+            /** @constant */
+            deleted: true;
+        };
+        MessageOrTombstone: components["schemas"]["Msgform"] | components["schemas"]["Tombstone"];
+        /**
+         * @example {
+         *       "text": "see you at 10, not 9"
+         *     }
+         */
+        EditMessage: {
+            text: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "members": [
+         *         "carol"
+         *       ]
+         *     }
+         */
+        AddMembers: {
+            /** @description Registered users to add; those already members are left as they are. */
+            members: components["schemas"]["Name"][];
+        };
+        /**
+         * @description The `data` of a `group` event: a change to a group's membership, sent to every member before and
+         *     after it (a removed member included). `change` says what happened, `users` to whom (the added, the
+         *     removed, the one who left, the new owner), `members` and `owner` are the group afterwards (`ended`:
+         *     no member is left).
+         * @example {
+         *       "group": "team",
+         *       "change": "added",
+         *       "members": [
+         *         "alice",
+         *         "bob",
+         *         "carol"
+         *       ],
+         *       "owner": "alice",
+         *       "users": [
+         *         "carol"
+         *       ],
+         *       "by": "alice"
+         *     }
+         */
+        GroupEvent: {
+            group: components["schemas"]["Name"];
+            /** @enum {string} */
+            change: "created" | "added" | "removed" | "left" | "owner" | "ended";
+            members: components["schemas"]["Name"][];
+            owner?: components["schemas"]["Name"];
+            users?: components["schemas"]["Name"][];
+            by: components["schemas"]["Name"];
+        };
+        /**
+         * @description The `data` of an `edited` event, to every recipient of the message and its sender's devices.
+         * @example {
+         *       "of": "42",
+         *       "from": "alice",
+         *       "text": "see you at 10, not 9",
+         *       "editedAt": "2026-11-24T08:01:00.000Z"
+         *     }
+         */
+        EditedEvent: {
+            of: components["schemas"]["MessageId"];
+            from?: components["schemas"]["Name"];
+            /** @description The new text; empty in an edit of a message deleted since. */
+            text: string;
+            /** Format: date-time */
+            editedAt: string;
+        };
+        /**
+         * @description The `data` of a `deleted` event, to every recipient of the message and its sender's devices.
+         * @example {
+         *       "of": "42",
+         *       "from": "alice"
+         *     }
+         */
+        DeletedEvent: {
+            of: components["schemas"]["MessageId"];
+            from?: components["schemas"]["Name"];
+        };
+        /**
+         * @description The `data` of a `read` event, on the reader's own streams, when one of their devices marked a conversation read.
+         * @example {
+         *       "with": "bob",
+         *       "upTo": "42"
+         *     }
+         */
+        ReadEvent: {
+            with: components["schemas"]["Name"];
+            upTo: components["schemas"]["MessageId"];
+        };
+        /**
+         * @example {
+         *       "name": "team",
+         *       "members": [
+         *         "alice",
+         *         "bob",
+         *         "carol"
+         *       ],
+         *       "owner": "alice",
+         *       "createdBy": "alice"
+         *     }
+         */
+        GroupDetail: {
+            name: components["schemas"]["Name"];
+            /** @description Longest-standing first. */
+            members: components["schemas"]["Name"][];
+            owner: components["schemas"]["Name"];
+            createdBy: components["schemas"]["Name"];
         };
         History: {
-            messages: components["schemas"]["Msgform"][];
+            messages: components["schemas"]["MessageOrTombstone"][];
             /** @description Whether older messages are retained (ask again with `before` set to the first id here). */
             more: boolean;
         };
@@ -379,7 +515,7 @@ export interface components {
             with: components["schemas"]["Name"];
             /** @enum {string} */
             kind: "direct" | "group" | "broadcast";
-            last?: components["schemas"]["Msgform"];
+            last?: components["schemas"]["MessageOrTombstone"];
             /** @description Messages from others after `readUpTo`. */
             unread: number;
             readUpTo: components["schemas"]["MessageId"];
@@ -409,7 +545,7 @@ export interface components {
          * @description The stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
+        ErrorCode: "invalid_request" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "edit_window_passed" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**

@@ -9,12 +9,16 @@ import { StoreOpenError } from './store-open-error.js';
  *   and a second server on the same data directory fails here instead of half starting.
  * - WAL with `synchronous=FULL`: every commit is fsynced before it returns, so a write acknowledged to a
  *   client survives a crash of the process or of the machine.
+ * - `secure_delete=ON`: what a deletion removes is overwritten in the file (a WAL checkpoint after a deletion,
+ *   see SqliteStore, takes the older page images out of the WAL too).
  */
 export function prepareDatabase(db: Database): void {
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    // A deleted message text is overwritten with zeros, not left in a free page for anyone reading the file.
+    db.pragma('secure_delete = ON');
     db.exec('BEGIN EXCLUSIVE; COMMIT');
   } catch (err) {
     throw explainOpenFailure(db.name, err);
