@@ -38,6 +38,8 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     }),
     readMark: z.strictObject({ upTo: messageId }),
     createGroup: z.strictObject({ name: newName, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
+    addMembers: z.strictObject({ members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
+    editMessage: z.strictObject({ text }),
   };
 }
 

@@ -6,7 +6,7 @@ import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
 
-/** `<user or group>: <text>`, `broad: <text>`, and the history of a conversation. */
+/** `<user or group>: <text>`, `broad: <text>`, edits and deletions, and the history of a conversation. */
 export function messageRoutes(router: Router, { accounts, chat, conversations, schemas }: HttpDeps): void {
   router
     .get('/messages', requireActor(accounts), async (req, res) => {
@@ -19,6 +19,15 @@ export function messageRoutes(router: Router, { accounts, chat, conversations, s
     .post('/messages', requireActor(accounts), async (req, res) => {
       const { to, text } = validate(schemas.sendMessage, jsonBody(req), 'body');
       sendResult(req, res, await chat.execute(actorOf(res), { kind: 'send', to, text }));
+    })
+    .patch('/messages/:id', requireActor(accounts), async (req, res) => {
+      const id = Number(validate(schemas.messageId, req.params.id, 'path.id'));
+      const { text } = validate(schemas.editMessage, jsonBody(req), 'body');
+      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'edit_message', id, text }));
+    })
+    .delete('/messages/:id', requireActor(accounts), async (req, res) => {
+      const id = Number(validate(schemas.messageId, req.params.id, 'path.id'));
+      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'delete_message', id }));
     })
     .post('/broadcast', requireActor(accounts), async (req, res) => {
       const { text } = validate(schemas.broadcast, jsonBody(req), 'body');
