@@ -337,18 +337,27 @@ export class RedisStore implements Store {
     if (this.rewriteTimer || this.closed) return;
     this.rewriteTimer = setTimeout(() => {
       this.rewriteTimer = undefined;
-      this.guard(this.redis.sendCommand(['BGREWRITEAOF'])).then(
-        () => {
-          this.log.info('asked Redis to rewrite its append-only file after a deletion');
-          this.onPurged?.();
-        },
-        (err: unknown) => {
-          // Already rewriting (which then holds the deletion, or schedules a new rewrite), or no AOF configured.
-          this.log.warn({ err }, 'could not have Redis rewrite its append-only file after a deletion');
-        },
-      );
+      this.rewrite().catch((err: unknown) => {
+        // No append-only file configured, or Redis away: what it holds is then the operator's (see the README).
+        this.log.warn({ err }, 'could not have Redis rewrite its append-only file after a deletion');
+      });
     }, this.rewriteDelayMs);
     this.rewriteTimer.unref();
+  }
+
+  /** Starts a rewrite (or has one scheduled after the one running) and resolves once Redis has finished it. */
+  private async rewrite(): Promise<void> {
+    await this.guard(this.redis.sendCommand(['BGREWRITEAOF']));
+    // Redis tells of the rewrite's end only in INFO: look every so often, for a bounded time.
+    for (let waited = 0; waited < 60_000 && !this.closed; waited += 100) {
+      const info = String(await this.guard(this.redis.sendCommand(['INFO', 'persistence'])));
+      if (/aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info)) {
+        this.log.info('Redis rewrote its append-only file after a deletion');
+        this.onPurged?.();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100).unref());
+    }
   }
 
   /** Writes the delivered positions now, in call order with whatever is sent after; kept for later if Redis refuses. */
