@@ -234,7 +234,7 @@ const stream = new SharedStream({
   // Changes to what was delivered, from this user's devices or anyone's.
   change: (change) => {
     if (!state.me) return;
-    if (change.type === 'read') readElsewhere(change.data.with, change.data.upTo);
+    if (change.type === 'read') readElsewhere(change.data.with, change.data.upTo, false);
     else if (change.type === 'group') groupChanged(change.data);
     else messageChanged(change);
   },
@@ -267,15 +267,19 @@ const stream = new SharedStream({
   },
 });
 
-/** Another tab or device read a conversation up to `upTo`. */
-function readElsewhere(withName, upTo) {
+/**
+ * Another tab or device read a conversation up to `upTo`. A tab asks the server again when that was short of
+ * the newest message; a `read` event from the stream (this page's own marks come back that way too) never
+ * does, so that marking read can never set off another round of reading.
+ */
+function readElsewhere(withName, upTo, refresh = true) {
   const conv = state.me ? state.convs.get(withName) : undefined;
-  if (!conv || Number(upTo) <= conv.readUpTo) return;
+  if (!conv || Number(upTo) <= Number(conv.readUpTo)) return;
   if (Number(upTo) >= conv.lastId) {
     conv.unread = 0;
-    conv.readUpTo = Math.max(conv.readUpTo, Number(upTo));
+    conv.readUpTo = Math.max(Number(conv.readUpTo), Number(upTo));
     renderConversations();
-  } else {
+  } else if (refresh) {
     void refreshConversations();
   }
 }
