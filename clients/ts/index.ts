@@ -1,2 +1,2 @@
 export { createParleyClient, join, ParleyError, type Joined, type Msgform, type ParleyClient, type Problem, type Schemas } from './client.js';
-export { MessageStream, streamMessages, type StreamOptions } from './stream.js';
+export { MessageStream, streamMessages, type Change, type StreamOptions } from './stream.js';
