@@ -23,11 +23,13 @@ export function parseCommandLine(input: string): Command {
   }
   if (/^rm_grp\s*:/.test(trimmed)) {
     const [, group = '', member = '', ...rest] = fields(trimmed);
-    if (rest.length === 0) return { kind: 'remove_member', group, member };
+    if (rest.length > 0) throw new ChatError('invalid_request', 'remove one member at a time: "rm_grp:<group>:<user>"', 'body');
+    return { kind: 'remove_member', group, member };
   }
   if (/^leave\s*:/.test(trimmed)) {
     const [, group = '', ...rest] = fields(trimmed);
-    if (rest.length === 0) return { kind: 'leave', group };
+    if (rest.length > 0) throw new ChatError('invalid_request', 'leave one group at a time: "leave:<group>"', 'body');
+    return { kind: 'leave', group };
   }
   const colon = line.indexOf(':');
   if (colon > 0) {
