@@ -83,11 +83,11 @@ local function split(list)
   return out
 end
 
--- Removes a message and its places in its conversation.
+-- Removes a message (or an event) and its places in its conversation, and the list of its edits.
 local function forget(id)
   local m = P .. 'm:' .. id
   local filed = redis.call('HMGET', m, 'c', 'f')
-  redis.call('DEL', m)
+  redis.call('DEL', m, P .. 'ed:' .. id)
   if not filed[1] then return end
   redis.call('ZREM', P .. 'v:' .. filed[1], id)
   redis.call('ZREM', P .. 'o:' .. filed[1] .. ':' .. filed[2], id)
