@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { read } from 'read';
 import type { AdminRequest } from './admin/admin-protocol.js';
 import { askServer, NoServerError, socketPath } from './admin/admin-socket.js';
+import { restoreBackup } from './admin/restore-backup.js';
 import { optionSpecs } from './config/schema.js';
 
 const data = optionSpecs.data;
@@ -12,10 +13,13 @@ const data = optionSpecs.data;
 const usage = `Usage: npx parley <command> [--data DIR]
 
 Operator commands for the Parley server running on a data directory (--data, or ${data.env}; default ${data.default}).
-They talk to it through the socket it keeps there, which only the owner of the data may open; no network port.
+They talk to it through the socket it keeps there, which only the owner of the data may open; no network port
+(restore excepted: it works on the files, with the server stopped).
 
   users                  every account: online or not, when created, how many sessions work
   backup FILE            a consistent copy of the database, taken while the server runs, into a new FILE
+  restore FILE           with the server stopped: puts the backup FILE in place as the database, keeps the one it
+                         replaces beside it, and says which messages the restore drops
   reset-password NAME    sets a new password (asked at a terminal, else read from standard input) and ends NAME's sessions
   logout NAME            ends every session and stream of NAME
   delete-user NAME       deletes NAME's account, sessions and queue; their groups lose them
@@ -73,6 +77,11 @@ async function main(argv: string[], env: Readonly<Record<string, string | undefi
   const dataDir = parsed.values.data ?? env[data.env] ?? data.default;
   const [command, ...args] = parsed.positionals;
   try {
+    if (command === 'restore') {
+      if (args.length !== 1) throw new UsageError('restore takes one FILE');
+      for (const line of restoreBackup(dataDir, args[0]!)) console.log(line);
+      return 0;
+    }
     const answer = await askServer(socketPath(dataDir), await request(command, args));
     if (!answer.ok) {
       console.error(`parley: ${answer.error}`);

@@ -13,6 +13,8 @@ import { Conversations } from './core/conversations.js';
 import { Delivery } from './core/delivery.js';
 import { Directory } from './core/directory.js';
 import { ChatError } from './core/errors.js';
+import { assignedAt } from './core/ids.js';
+import { OwnAccount } from './core/own-account.js';
 import { Operator } from './core/operator.js';
 import { Presence } from './core/presence.js';
 import { Retention } from './core/retention.js';
@@ -110,6 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     (err, user) => deliveryLog.error({ err, user }, 'delivery failed'),
     cluster,
+    (lastId, seenId) => deliveryLog.warn(wentBack(lastId, seenId), 'the store went back in time: the messages after its last id are lost; devices that saw them are told so when they resume'),
   );
   const chatLimits = {
     maxTextLength: config.maxTextLength,
@@ -122,6 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   };
   const chat = new Chat(store, directory, accounts, delivery, chatLimits, now, metrics?.chat);
+  const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
   const retention = new Retention(store, {
     retainMs: config.retainMs,
     intervalMs: config.pruneIntervalMs,
@@ -142,6 +146,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     chat,
     conversations: new Conversations(store, directory, delivery, now),
     delivery,
+    ownAccount: new OwnAccount(accounts, delivery, operator),
     schemas: requestSchemas({ maxTextLength: config.maxTextLength }),
     log: log.child({ module: 'http' }),
     limits: { maxBodyBytes: config.maxBodyBytes, retryMs: config.retryMs, sessionTtlMs: config.sessionTtlMs },
@@ -165,7 +170,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     // The operator socket lives in the data directory this process has locked (one server per directory).
     if (file !== undefined && options.store === undefined) {
-      const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
       const schema = adminRequestSchema(requestSchemas({ maxTextLength: config.maxTextLength }).credentials.shape.password);
       const backup = store.backup && ((target: string) => store.backup!(target));
       const socket = await listenAdmin(
@@ -276,4 +280,14 @@ async function loadTls(files: CertificateFiles, profile: TlsProfile): Promise<Ce
 function trustProxySetting(value: string): boolean | number | string {
   if (value === '') return false;
   return /^[0-9]+$/.test(value) ? Number(value) : value;
+}
+
+/** What a store that went back lost, for the log: the ids, and when they were assigned. */
+function wentBack(lastId: number, seenId: number): Record<string, unknown> {
+  return {
+    lastId,
+    seenId,
+    lostFrom: new Date(assignedAt(lastId)).toISOString(),
+    lostThrough: new Date(assignedAt(seenId)).toISOString(),
+  };
 }

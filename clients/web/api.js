@@ -38,6 +38,11 @@ export const api = {
   /** Whose session the cookie holds, if any: the page keeps no identity of its own. */
   whoami: () => call('GET', '/sessions/current'),
   exit: () => call('DELETE', '/sessions/current'),
+  /** The devices signed in to this account, this one marked `current`. */
+  sessions: () => call('GET', '/sessions'),
+  revokeSession: (id) => call('DELETE', `/sessions/${encodeURIComponent(id)}`),
+  /** Signs out every other device of the account; this one stays. */
+  changePassword: (currentPassword, newPassword) => call('PUT', '/account/password', { currentPassword, newPassword }),
   users: () => call('GET', '/users'),
   groups: () => call('GET', '/groups'),
   /** The caller's conversations, most recent first, each with its last message and unread count. */

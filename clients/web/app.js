@@ -10,6 +10,7 @@
 // is, new messages are announced once through #announcer (the log itself is no live region), and Escape on a
 // phone goes back from the list to the conversation left.
 
+import { AccountPanel } from './account.js';
 import { api, ApiError } from './api.js';
 import { readCommand } from './command.js';
 import { Conversations, everyone } from './conversations.js';
@@ -74,6 +75,8 @@ const view = {
 };
 
 const notifier = new DesktopNotifier($('notify'));
+const account = new AccountPanel();
+document.addEventListener('parley:session-ended', () => leave('Your session has ended. Please sign in again.'));
 
 const groupPanel = new GroupPanel(
   {
@@ -191,6 +194,7 @@ async function signOut() {
 
 /** Forgets the session in this page: closes the stream, clears what this browser kept, shows the form. */
 function leave(error) {
+  account.close();
   if (state.me) store(keys.open(state.me), undefined);
   showSignIn(error);
 }
@@ -249,7 +253,7 @@ const stream = new SharedStream({
     if (!state.me) return;
     notify(info.reason === 'retention'
       ? 'Some older messages were no longer kept by the server and could not be shown.'
-      : 'The server no longer knows where this page left off; showing what it still has.', 'warn');
+      : 'The server\'s store went back in time (restored from a backup or failed over): some messages shown here are no longer kept; newer ones follow.', 'warn');
   },
   state: (s) => {
     view.conn.dataset.state = s;
@@ -414,9 +418,9 @@ function receive(msg, notify = false) {
   }
 }
 
-/** Builds the msgform of a message this page sent, from the server's answer. */
-function sentByMe(id, to, kind, text) {
-  const msg = { id, from: state.me, to, kind, text, sentAt: new Date().toISOString() };
+/** Builds the msgform of a message this page sent, from the server's answer (its id and sentAt). */
+function sentByMe({ id, sentAt }, to, kind, text) {
+  const msg = { id, from: state.me, to, kind, text, sentAt };
   if (kind === 'group') msg.group = to;
   receive(msg);
 }
@@ -908,10 +912,10 @@ view.composer.addEventListener('submit', async (event) => {
   view.text.disabled = true;
   try {
     if (state.mode === 'command') await runCommand(text);
-    else if (conv.kind === 'broadcast') sentByMe((await api.broadcast(text)).body.id, everyone, 'broadcast', text);
+    else if (conv.kind === 'broadcast') sentByMe((await api.broadcast(text)).body, everyone, 'broadcast', text);
     else {
       const { body } = await api.send(conv.name, text);
-      sentByMe(body.id, body.to, conv.kind, text);
+      sentByMe(body, body.to, conv.kind, text);
     }
     if (state.me) view.text.value = '';
   } catch (err) {
@@ -938,13 +942,13 @@ async function runCommand(line) {
   } else if (Array.isArray(body.members)) {
     await groupCreated(body);
   } else if (command.kind === 'broadcast') {
-    sentByMe(body.id, everyone, 'broadcast', command.text);
+    sentByMe(body, everyone, 'broadcast', command.text);
     await openConversation(everyone);
   } else if (command.kind === 'send') {
     const to = body.to ?? command.to;
     // Users and groups share one namespace: a name that is no user is a group, perhaps one not listed here yet.
     if (!state.groups.has(to) && !state.users.has(to)) await refreshGroups();
-    sentByMe(body.id, to, state.groups.has(to) || !state.users.has(to) ? 'group' : 'direct', command.text);
+    sentByMe(body, to, state.groups.has(to) || !state.users.has(to) ? 'group' : 'direct', command.text);
     await openConversation(to);
   }
 }

@@ -37,6 +37,32 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * The public id of a session, shown in `GET /sessions`: a hash of its token hash, cut to 96 bits. One-way, so
+ * that a listed id reveals nothing of the token, and stable, so that it needs no column of its own.
+ */
+export function publicSessionId(tokenHash: string): string {
+  return createHash('sha256').update(`parley-session-id:${tokenHash}`).digest('base64url').slice(0, 16);
+}
+
+/** Longest User-Agent kept with a session. */
+export const maxUserAgentLength = 200;
+
+/**
+ * How stale a session's `lastUsedAt` may be before a request writes it again (ms): a busy client costs the
+ * store one write a minute, not one per request.
+ */
+export const lastUseResolutionMs = 60_000;
+
+/** One of the caller's sessions, as `GET /sessions` lists it. */
+export interface OwnSession {
+  readonly id: string;
+  readonly current: boolean;
+  readonly createdAt: number;
+  readonly lastUsedAt: number;
+  readonly userAgent?: string;
+}
+
 /** Registration, login and bearer tokens. Passwords live only as scrypt hashes; tokens only as SHA-256. */
 export class Accounts {
   private readonly hashes = new Map<string, string>();
@@ -62,17 +88,15 @@ export class Accounts {
   /**
    * The original "type a USERNAME": a new name registers, a known one logs in. `client` (the caller's address)
    * keys the failed-login limits; the wrong-password answer is the same whatever the account or the cause.
+   * `userAgent` is kept with the session (cut to 200 characters) so that the user can tell their devices apart.
    */
-  async join(rawName: string, password: string, client = ''): Promise<JoinResult> {
+  async join(rawName: string, password: string, client = '', userAgent?: string): Promise<JoinResult> {
     await this.guard?.checkAddress(client);
     const username = claimableName(rawName, 'body.username');
-    const known = (await this.learn(username)) ? this.hashes.get(username) : undefined;
+    const known = (await this.learn(username)) ? await this.currentHash(username) : undefined;
     if (known !== undefined) {
-      const check = () => verifyPassword(password, known);
-      if (!(await (this.guard ? this.guard.verify(username, client, check) : check()))) {
-        throw new ChatError('bad_credentials', `wrong password for "${username}"`, 'body.password');
-      }
-      return { username, token: await this.openSession(username), created: false };
+      await this.checkPassword(username, password, client, 'body.password', known);
+      return { username, token: await this.openSession(username, userAgent), created: false };
     }
     const passwordHash = await hashPassword(password, this.options.scrypt);
     await this.directory.claim(username, async () => {
@@ -83,7 +107,7 @@ export class Accounts {
       this.remember(username, passwordHash, createdAt);
     });
     this.options.onRegistered?.(username);
-    return { username, token: await this.openSession(username), created: true };
+    return { username, token: await this.openSession(username, userAgent), created: true };
   }
 
   /** Whether `name` is a registered user; with a `lookup`, one registered by another process just now counts. */
@@ -102,11 +126,63 @@ export class Accounts {
     if (!session || session.expiresAt <= now) {
       throw new ChatError('unauthorized', 'the token is unknown, revoked or expired; log in again with POST /sessions');
     }
-    // Sliding expiry, written at most once per half lifetime so that reads stay reads.
-    if (session.expiresAt - now < this.options.sessionTtlMs / 2) {
-      await this.store.touchSession(tokenHash, now + this.options.sessionTtlMs);
+    // Sliding expiry and the last use, written together and coalesced (see lastUseResolutionMs), so that
+    // most reads stay reads.
+    if (session.expiresAt - now < this.options.sessionTtlMs / 2 || now - session.lastUsedAt >= lastUseResolutionMs) {
+      await this.store.touchSession(tokenHash, now + this.options.sessionTtlMs, now);
     }
     return { name: session.username, sessionId: tokenHash };
+  }
+
+  /**
+   * Runs the password check of a known account through the failed-login limits; bad_credentials naming `field`
+   * when it fails. A wrong password counts as a failed login wherever it is given.
+   */
+  async checkPassword(name: string, password: string, client: string, field: string, hash?: string): Promise<void> {
+    const known = hash ?? (await this.currentHash(name));
+    const check = async () => known !== undefined && verifyPassword(password, known);
+    if (!(await (this.guard ? this.guard.verify(name, client, check) : check()))) {
+      throw new ChatError('bad_credentials', `wrong password for "${name}"`, field);
+    }
+  }
+
+  /** The actor's live sessions, oldest first, each with its public id; the actor's own is `current`. */
+  async ownSessions(actor: Actor): Promise<OwnSession[]> {
+    return (await this.liveSessionsOf(actor.name)).map((session) => {
+      const own = {
+        id: publicSessionId(session.tokenHash),
+        current: session.tokenHash === actor.sessionId,
+        createdAt: session.createdAt,
+        lastUsedAt: session.lastUsedAt,
+      };
+      return session.userAgent === undefined ? own : { ...own, userAgent: session.userAgent };
+    });
+  }
+
+  /**
+   * Revokes the actor's live session with public id `id`; resolves with its token hash (the id its streams know).
+   * Another user's id and an unknown one get the same not_found, so that ids cannot be probed.
+   */
+  async revokeOwnSession(actor: Actor, id: string): Promise<string> {
+    const session = (await this.liveSessionsOf(actor.name)).find((s) => publicSessionId(s.tokenHash) === id);
+    if (!session) throw new ChatError('not_found', `no session of yours has the id "${id.slice(0, 40)}"`, 'path.id');
+    await this.store.deleteSession(session.tokenHash, 'revoked');
+    return session.tokenHash;
+  }
+
+  /**
+   * Changes the actor's password once the current one checks out (a wrong one is a failed login), then revokes
+   * every other session of theirs; resolves with the token hashes revoked.
+   */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string, client: string): Promise<string[]> {
+    await this.checkPassword(actor.name, currentPassword, client, 'body.currentPassword');
+    const passwordHash = await hashPassword(newPassword, this.options.scrypt);
+    if (!(await this.store.setPasswordHash(actor.name, passwordHash))) throw noSuchUser(actor.name);
+    this.hashes.set(actor.name, passwordHash);
+    // After the new hash is stored, so that no session signed in with the old password can be opened behind it.
+    const others = (await this.store.sessionsOf(actor.name)).filter((s) => s.tokenHash !== actor.sessionId);
+    for (const session of others) await this.store.deleteSession(session.tokenHash, 'revoked');
+    return others.map((s) => s.tokenHash);
   }
 
   /** True while a session (by its id, the token hash) is neither revoked nor expired; never extends it. */
@@ -155,20 +231,33 @@ export class Accounts {
   async deleteUser(rawName: string): Promise<void> {
     const name = this.known(rawName);
     await this.store.deleteUser(name);
+    this.forget(name);
+  }
+
+  /** Forgets a deleted account (deleted here, or by another process on the same store), so that its name is free. */
+  forget(name: string): void {
     this.hashes.delete(name);
     this.created.delete(name);
     this.directory.removeUser(name);
   }
 
-  private async openSession(username: string): Promise<string> {
+  /**
+   * The password hash to check against. With several processes on one store, the store's: another process may
+   * have changed the password (or deleted the account) since this one remembered it.
+   */
+  private async currentHash(name: string): Promise<string | undefined> {
+    if (!this.options.lookup) return this.hashes.get(name);
+    const user = await this.options.lookup(name);
+    if (user) this.hashes.set(name, user.passwordHash);
+    return user?.passwordHash;
+  }
+
+  private async openSession(username: string, userAgent?: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.options.now();
-    await this.store.insertSession({
-      tokenHash: hashToken(token),
-      username,
-      createdAt: now,
-      expiresAt: now + this.options.sessionTtlMs,
-    });
+    const session = { tokenHash: hashToken(token), username, createdAt: now, expiresAt: now + this.options.sessionTtlMs, lastUsedAt: now };
+    const agent = userAgent?.slice(0, maxUserAgentLength);
+    await this.store.insertSession(agent === undefined || agent === '' ? session : { ...session, userAgent: agent });
     return token;
   }
 }

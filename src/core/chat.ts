@@ -107,9 +107,10 @@ export class Chat {
       throw new ChatError('not_found', `no user or group is called "${rawTo.slice(0, 40)}"`, 'body.to');
     }
     if (!group) {
-      const id = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to]);
+      const sentAt = this.now();
+      const id = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt }, [to]);
       this.observer?.accepted('direct');
-      return { kind: 'sent', id, to, recipients: 1 };
+      return { kind: 'sent', id, to, recipients: 1, sentAt };
     }
     if (!group.members.includes(actor.name)) {
       throw new ChatError('not_member', `only members of "${group.name}" may send to it`, 'body.to');
@@ -118,15 +119,16 @@ export class Chat {
     const draft = { from: actor.name, kind: 'group' as const, group: group.name, text, sentAt: this.now() };
     const id = await this.delivery.send(draft, recipients);
     this.observer?.accepted('group');
-    return { kind: 'sent', id, to, recipients: recipients.length };
+    return { kind: 'sent', id, to, recipients: recipients.length, sentAt: draft.sentAt };
   }
 
   private async broadcast(actor: Actor, text: string): Promise<CommandResult> {
     this.checkText(text);
-    const id = await this.delivery.broadcast({ from: actor.name, text, sentAt: this.now() });
+    const sentAt = this.now();
+    const id = await this.delivery.broadcast({ from: actor.name, text, sentAt });
     this.observer?.accepted('broadcast');
     // Every registered user but the sender reads it from the broadcast log, online or not.
-    return { kind: 'broadcast', id, recipients: this.directory.userCount() - 1 };
+    return { kind: 'broadcast', id, recipients: this.directory.userCount() - 1, sentAt };
   }
 
   private async createGroup(actor: Actor, rawName: string, rawMembers: readonly string[]): Promise<Group> {

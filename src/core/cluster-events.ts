@@ -27,9 +27,11 @@ export function followCluster({ accounts, directory, delivery, presence, onError
       case 'group':
         return directory.addGroup(event.group);
       case 'session_ended':
-        return delivery.endSession(event.user, event.sessionId);
+        return delivery.endSession(event.user, event.sessionId, event.reason);
       case 'sessions_ended':
         return delivery.endSessionsOf(event.user);
+      case 'deleted':
+        return accounts.forget(event.name);
       case 'presence':
         return presence.changed(event.name, event.online);
       case 'gap':

@@ -1,6 +1,7 @@
 import type { StoredUser } from '../store/store.js';
 import type { Group, SharedDirectory } from './directory.js';
 import type { Message, StoredEvent } from './msgform.js';
+import type { SessionEndReason } from './stream-session.js';
 
 /**
  * What any process sharing the store did, told to every process (itself included) in the order the store
@@ -12,10 +13,12 @@ export type ClusterEvent =
   | { readonly kind: 'event'; readonly event: StoredEvent; readonly recipients: readonly string[] }
   | { readonly kind: 'registered'; readonly name: string }
   | { readonly kind: 'group'; readonly group: Group }
-  /** One session ended (exit): its streams end on every process. */
-  | { readonly kind: 'session_ended'; readonly user: string; readonly sessionId: string }
+  /** One session ended (exit, or revoked by another session of its user): its streams end on every process. */
+  | { readonly kind: 'session_ended'; readonly user: string; readonly sessionId: string; readonly reason: SessionEndReason }
   /** Every session of a user ended (operator commands). */
   | { readonly kind: 'sessions_ended'; readonly user: string }
+  /** A user was deleted (their sessions ended before): their name is free again. */
+  | { readonly kind: 'deleted'; readonly name: string }
   /** A user's first stream anywhere opened, or their last one anywhere closed (or died with its process). */
   | { readonly kind: 'presence'; readonly name: string; readonly online: boolean }
   /** Events may have been missed (the feed's connection was lost): what matters must be read again. */

@@ -3,7 +3,7 @@ import type { Cluster } from './cluster.js';
 import { ChatError, queueFull } from './errors.js';
 import { MsgformEncoder, type Message, type QueuedMsgform, type StoredEvent } from './msgform.js';
 import type { Presence } from './presence.js';
-import { StreamSession, type EndReason, type StreamSink } from './stream-session.js';
+import { StreamSession, type EndReason, type SessionEndReason, type StreamSink } from './stream-session.js';
 
 export interface DeliveryLimits {
   /** Undelivered direct and group messages a user may have waiting; past it sends to them are refused. @default 10_000 */
@@ -80,6 +80,8 @@ export class Delivery {
     private readonly limits: DeliveryLimits,
     private readonly onError: (err: unknown, user: string) => void = () => {},
     private readonly cluster?: Cluster,
+    /** The store's last id is below one this process saw: it went back in time (restarted from older files, failed over). */
+    private readonly onWentBack: (lastId: number, seenId: number) => void = () => {},
   ) {
     this.pageSize = limits.pageSize ?? 500;
   }
@@ -203,7 +205,11 @@ export class Delivery {
    * cut), and a live stream would wait for them for ever.
    */
   reread(): void {
-    void this.store.lastMessageId().then((id) => this.appended(id), () => {});
+    const seen = this.lastAssignedId;
+    void this.store.lastMessageId().then((id) => {
+      if (id < seen) this.onWentBack(id, seen);
+      this.appended(id);
+    }, () => {});
     for (const r of this.online.values()) {
       for (const session of r.streams) {
         if (session.full) continue;
@@ -263,19 +269,13 @@ export class Delivery {
       this.presence.changed(name, true);
     }
 
-    const resumeAfter = options.resumeAfter;
-    if (resumeAfter !== undefined && resumeAfter > this.lastAssignedId) {
-      sink.lost({ reason: 'unknown_position', after: resumeAfter });
-      session.cursor = 0;
-    } else {
-      session.cursor = resumeAfter ?? r.deliveredId;
-    }
     sink.onDrain(() => {
       this.unstall(session);
       session.full = false;
       void this.catchUp(r, session);
     });
     try {
+      await this.position(r, session, options.resumeAfter);
       await this.readOn(r, session);
     } catch (err) {
       this.close(session);
@@ -300,10 +300,10 @@ export class Delivery {
     }
   }
 
-  /** Ends every stream opened through one session (on exit). */
-  endSession(name: string, sessionId: string): void {
+  /** Ends every stream opened through one session (on exit, or when another session revoked it). */
+  endSession(name: string, sessionId: string, reason: SessionEndReason = 'exit'): void {
     for (const session of [...(this.readers.get(name)?.streams ?? [])]) {
-      if (session.sessionId === sessionId) this.end(session, 'exit');
+      if (session.sessionId === sessionId) this.end(session, reason);
     }
   }
 
@@ -407,6 +407,26 @@ export class Delivery {
     }
   }
 
+  /**
+   * Places a new stream: after its resume position, or where the user's streams got to. A position the store
+   * does not know was handed out by a state of the store that it went back from (a restore, a failover to a
+   * replica that lagged): the client is told, and gets everything the store has after it. Ids come from the
+   * clock, so whatever the store assigns from now on lies above it; a position above every id (not one this
+   * store lineage issued) reads on from the newest instead.
+   */
+  private async position(r: Reader, session: StreamSession, resumeAfter: number | undefined): Promise<void> {
+    if (resumeAfter === undefined) {
+      session.cursor = r.deliveredId;
+      return;
+    }
+    if (!(await this.store.knowsPosition(r.name, resumeAfter))) {
+      session.sink.lost({ reason: 'store', after: resumeAfter });
+      session.cursor = Math.min(resumeAfter, this.lastAssignedId);
+      return;
+    }
+    session.cursor = resumeAfter;
+  }
+
   /** The hot path: one accepted message to the live streams of one online user. */
   private fanOut(r: Reader, encoder: MsgformEncoder, queued: boolean): void {
     const id = encoder.message.id;
@@ -489,7 +509,8 @@ export class Delivery {
   private write(r: Reader, session: StreamSession, entry: QueuedMsgform, queued: boolean): void {
     const more = session.sink.message(entry);
     session.cursor = entry.id;
-    this.deliveries++;
+    // Messages, as the metric says; events are changes to them.
+    if (entry.type === undefined) this.deliveries++;
     if (entry.id > r.deliveredId) {
       r.deliveredId = entry.id;
       if (queued && r.pending > 0) r.pending--;

@@ -3,7 +3,8 @@ import type { QueuedMsgform } from './msgform.js';
 /** What a stream is told when its resume position cannot be honoured in full. */
 export type LostNotice =
   | { readonly reason: 'retention'; readonly after: number; readonly through: number }
-  | { readonly reason: 'unknown_position'; readonly after: number };
+  /** The store does not hold `after`: it went back in time after handing it out (a restore, a failover). */
+  | { readonly reason: 'store'; readonly after: number };
 
 /** An event shared by every stream that carries it; a transport caches its encoding in `wire`. */
 export interface SharedEvent {
@@ -11,8 +12,15 @@ export interface SharedEvent {
   wire?: string;
 }
 
-/** Why the server ended a stream; `unavailable`: the store could not be read, so the client should come back. */
-export type EndReason = 'exit' | 'shutdown' | 'slow_consumer' | 'unavailable';
+/**
+ * Why the server ended a stream; `unavailable`: the store could not be read, so the client should come back;
+ * `revoked`: another session of the user (or a password change) signed this one out, so, as after `exit`, it
+ * must not reconnect.
+ */
+export type EndReason = 'exit' | 'revoked' | 'shutdown' | 'slow_consumer' | 'unavailable';
+
+/** Why a session ended, told to its streams on every process. */
+export type SessionEndReason = Extract<EndReason, 'exit' | 'revoked'>;
 
 /**
  * The transport side of a stream, implemented by the HTTP layer (an SSE response). The core decides what to

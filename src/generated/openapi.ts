@@ -25,7 +25,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The caller's sessions - every device signed in to this account
+         * @description Every session of the caller's account whose token still works, oldest first. `id` is a public
+         *     identifier of the session (not its token, and not enough to derive it), to revoke it with
+         *     `DELETE /sessions/{id}`; `current` marks the session of this request. `lastUsedAt` is the last
+         *     request made with it, to within a minute (uses are written at most once a minute per session).
+         *     `userAgent` is the User-Agent it signed in with, cut to 200 characters.
+         */
+        get: operations["listSessions"];
         put?: never;
         /**
          * Join - register a new name or log in to a known one
@@ -63,6 +71,75 @@ export interface paths {
          *     of theirs is open. The session cookie is cleared.
          */
         delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Signs one of the caller's sessions out (a lost phone, a shared computer)
+         * @description The session's token stops working at once (401), and every stream it opened, on any process, ends
+         *     with the comment `: end: revoked` and no `retry:` hint, so that its client does not reconnect. The
+         *     id of another user's session gets the same 404 as an unknown one. Revoking the current session is
+         *     allowed and works like `exit`.
+         */
+        delete: operations["revokeSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Changes the caller's password and signs out every other session
+         * @description Needs the current password. Every other session of the account is revoked (its token gets 401, its
+         *     streams end with `: end: revoked`); the session of this request stays signed in. A wrong current
+         *     password is a failed login: it counts towards the failed-login limits (429 once they are spent).
+         */
+        put: operations["changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deletes the caller's own account
+         * @description Needs the password. Does what the operator's `npx parley delete-user` does: the account, its
+         *     sessions (every stream of it ends with `: end: exit`), its queue and read marks go, and it leaves
+         *     every group (a group left with no member goes too). Messages it sent stay with their recipients,
+         *     still shown as from its name. The name is free again: whoever registers it next starts with a new
+         *     account and an empty queue. A wrong password counts as a failed login. The session cookie is cleared.
+         */
+        delete: operations["deleteAccount"];
         options?: never;
         head?: never;
         patch?: never;
@@ -117,10 +194,15 @@ export interface paths {
          *       messages, in order with them, so that a device that was away gets them on resume.
          *     - `lost` with `data: <LostEvent>` when messages after the stream's position were removed by retention
          *       before it could send them (a resume older than the retention window, or a device so far behind
-         *       that retention overtook it), or when the resume position is unknown; the stream then continues
-         *       with the oldest message still retained. A stream never skips a message silently.
+         *       that retention overtook it), or when the store no longer holds the resume position (it went back in
+         *       time: restored from a backup, or failed over to a replica that lagged); the stream then continues
+         *       with everything the store has after it. A stream never skips a message silently.
          *
          *     Comments (`: heartbeat`) keep the connection alive; a `retry:` field suggests the reconnect delay.
+         *     When the server ends a stream it says why in a last comment, `: end: <reason>`: `exit` (this session
+         *     logged out) and `revoked` (signed out by another session of the user, or by a password change) come
+         *     with no `retry:` hint, and the client should not reconnect; `shutdown`, `slow_consumer` and
+         *     `unavailable` come with one, and the client should resume with `Last-Event-ID`.
          *
          *     Without a resume position the stream sends what was never written to any stream of this user. With
          *     `Last-Event-ID` (header) or `lastEventId` (query) it sends exactly every message after that id that
@@ -411,8 +493,10 @@ export interface components {
          */
         Text: string;
         /**
-         * @description An opaque id; ids increase strictly for each recipient.
-         * @example 42
+         * @description An opaque id, at most 2^53 - 1; ids increase strictly for each recipient and are never handed out
+         *     twice (they come from the clock: a store restored from an older copy still assigns ids above every
+         *     id it gave before).
+         * @example 218290411544000
          */
         MessageId: string;
         Credentials: {
@@ -425,6 +509,40 @@ export interface components {
             token: string;
             /** @description True when this request registered the account. */
             created: boolean;
+        };
+        /**
+         * @description The public id of a session: derived one-way from the token's hash, so it reveals nothing of the token
+         *     and cannot be used in its place.
+         * @example Q3bX0f1kR2m9LzTa
+         */
+        SessionId: string;
+        SessionEntry: {
+            id: components["schemas"]["SessionId"];
+            /** @description True for the session of the request that asked. */
+            current: boolean;
+            /**
+             * Format: date-time
+             * @description When it signed in.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last request made with it, to within a minute.
+             */
+            lastUsedAt: string;
+            /** @description The User-Agent header it signed in with, cut to 200 characters; absent when there was none. */
+            userAgent?: string;
+        };
+        SessionList: {
+            /** @description Oldest first. */
+            sessions: components["schemas"]["SessionEntry"][];
+        };
+        PasswordChange: {
+            currentPassword: components["schemas"]["Password"];
+            newPassword: components["schemas"]["Password"];
+        };
+        AccountDeletion: {
+            password: components["schemas"]["Password"];
         };
         CurrentSession: {
             signedIn: boolean;
@@ -441,19 +559,44 @@ export interface components {
             to: components["schemas"]["Name"];
             text: components["schemas"]["Text"];
         };
+        /**
+         * @example {
+         *       "id": "42",
+         *       "to": "bob",
+         *       "recipients": 1,
+         *       "sentAt": "2026-11-24T08:00:00.000Z"
+         *     }
+         */
         Accepted: {
             id: components["schemas"]["MessageId"];
             to: components["schemas"]["Name"];
             /** @description How many queues the message was put on. */
             recipients: number;
+            /**
+             * Format: date-time
+             * @description When the server accepted it; the same value as the `sentAt` of its msgform.
+             */
+            sentAt: string;
         };
         BroadcastRequest: {
             text: components["schemas"]["Text"];
         };
+        /**
+         * @example {
+         *       "id": "43",
+         *       "recipients": 2,
+         *       "sentAt": "2026-11-24T08:00:01.000Z"
+         *     }
+         */
         BroadcastAccepted: {
             id: components["schemas"]["MessageId"];
             /** @description How many users the message reaches (every registered user but the sender). */
             recipients: number;
+            /**
+             * Format: date-time
+             * @description When the server accepted it; the same value as the `sentAt` of its msgform.
+             */
+            sentAt?: string;
         };
         CreateGroup: {
             name: components["schemas"]["Name"];
@@ -646,12 +789,23 @@ export interface components {
         };
         /**
          * @description The `data` of a `lost` event. `reason` is `retention` when messages after `after` up to and including
-         *     `through` were pruned before this stream could send them, or `unknown_position` when `after` is
-         *     not an id this server has issued (for example after its store was wiped).
+         *     `through` were pruned before this stream could send them, or `store` when the store does not hold
+         *     `after`: it went back in time after handing it out (restored from a backup, failed over to a replica
+         *     that lagged, wiped), so what the device saw after the store's copy was taken is gone. Ids come from
+         *     the clock and are never handed out twice: everything the store has after `after` follows.
+         * @example {
+         *       "reason": "retention",
+         *       "after": "218290301544000",
+         *       "through": "218290411544000"
+         *     }
+         * @example {
+         *       "reason": "store",
+         *       "after": "218290411544000"
+         *     }
          */
         LostEvent: {
             /** @enum {string} */
-            reason: "retention" | "unknown_position";
+            reason: "retention" | "store";
             after: components["schemas"]["MessageId"];
             through?: components["schemas"]["MessageId"];
         };
@@ -705,6 +859,18 @@ export interface components {
             };
         };
         /**
+         * @description `unauthorized`: no token, or one that is unknown, revoked or expired. `bad_credentials`: the password
+         *     given in the body is not the account's (`field` names it).
+         */
+        UnauthorizedOrBadCredentials: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
          * @description Not yours (another user's stream), not a member of the group, or a cookie-authenticated request from
          *     another site.
          */
@@ -729,7 +895,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No such user, group or retained message. */
+        /** @description No such user, group or retained message (or, for `DELETE /sessions/{id}`, no session of the caller with that id). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -853,6 +1019,28 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's sessions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     createSession: {
         parameters: {
             query?: never;
@@ -935,6 +1123,98 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CrossSite"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id from `GET /sessions`. */
+                id: components["schemas"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
+            /** @description No session of the caller has this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Changed; the other sessions are signed out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["UnauthorizedOrBadCredentials"];
+            403: components["responses"]["CrossSite"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountDeletion"];
+            };
+        };
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["UnauthorizedOrBadCredentials"];
+            403: components["responses"]["CrossSite"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -1,5 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type Express } from 'express';
 import { ChatError } from '../core/errors.js';
+import { accountRoutes } from './routes/account.js';
 import { cors } from './cors.js';
 import { crossSiteGuard } from './csrf.js';
 import type { HttpDeps } from './deps.js';
@@ -30,7 +31,7 @@ export function createApp(deps: HttpDeps): Express {
   app.use(crossSiteGuard(), express.json({ limit: deps.limits.maxBodyBytes, type: 'application/json', strict: true }));
   // Every route on one router: each router a request passes through costs a match of its own.
   const router = Router();
-  for (const routes of [healthRoutes, sessionRoutes, userRoutes, streamRoutes, messageRoutes, groupRoutes, conversationRoutes, commandRoutes, webRoutes]) {
+  for (const routes of [healthRoutes, sessionRoutes, accountRoutes, userRoutes, streamRoutes, messageRoutes, groupRoutes, conversationRoutes, commandRoutes, webRoutes]) {
     routes(router, deps);
   }
   app.use(router);

@@ -44,3 +44,8 @@ export async function currentActor(accounts: Accounts, req: Request): Promise<Ac
 export function actorOf(res: Response): Actor {
   return res.locals.actor as Actor;
 }
+
+/** The client's address, as the failed-login limits key it (X-Forwarded-For only from trusted proxies). */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? '';
+}

@@ -3,6 +3,7 @@ import type { Accounts } from '../core/accounts.js';
 import type { Chat } from '../core/chat.js';
 import type { Conversations } from '../core/conversations.js';
 import type { Delivery } from '../core/delivery.js';
+import type { OwnAccount } from '../core/own-account.js';
 import type { RequestSchemas } from './schemas.js';
 
 /** Told of every request once its response closed, and of every refusal; for monitoring. Must be cheap. */
@@ -19,6 +20,7 @@ export interface HttpDeps {
   readonly chat: Chat;
   readonly conversations: Conversations;
   readonly delivery: Delivery;
+  readonly ownAccount: OwnAccount;
   readonly schemas: RequestSchemas;
   readonly log: Logger;
   readonly limits: {

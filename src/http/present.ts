@@ -28,12 +28,14 @@ export function sendResult(req: Request, res: Response, result: CommandResult): 
       res.status(204).end();
       return;
     case 'sent': {
-      const body: Schemas['Accepted'] = { id: String(result.id), to: result.to, recipients: result.recipients };
+      const sentAt = new Date(result.sentAt).toISOString();
+      const body: Schemas['Accepted'] = { id: String(result.id), to: result.to, recipients: result.recipients, sentAt };
       res.status(202).json(body);
       return;
     }
     case 'broadcast': {
-      const body: Schemas['BroadcastAccepted'] = { id: String(result.id), recipients: result.recipients };
+      const sentAt = new Date(result.sentAt).toISOString();
+      const body: Schemas['BroadcastAccepted'] = { id: String(result.id), recipients: result.recipients, sentAt };
       res.status(202).json(body);
       return;
     }

@@ -16,7 +16,10 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     .max(limits.maxTextLength, `must be at most ${limits.maxTextLength} characters`)
     .refine((t) => t.trim() !== '', 'must not be empty');
   const password = z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters');
-  const messageId = z.string().regex(/^[0-9]{1,15}$/, 'must be a message id (digits)');
+  const messageId = z
+    .string()
+    .regex(/^[0-9]{1,16}$/, 'must be a message id (digits)')
+    .refine((id) => Number.isSafeInteger(Number(id)), 'must be a message id (at most 2^53 - 1)');
   const flag = z.enum(['true', 'false'], 'must be true or false');
 
   return {
@@ -37,6 +40,9 @@ export function requestSchemas(limits: { maxTextLength: number }) {
         .optional(),
     }),
     readMark: z.strictObject({ upTo: messageId }),
+    sessionId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a session id from GET /sessions'),
+    passwordChange: z.strictObject({ currentPassword: password, newPassword: password }),
+    accountDeletion: z.strictObject({ password }),
     createGroup: z.strictObject({ name: newName, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
     addMembers: z.strictObject({ members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
     editMessage: z.strictObject({ text }),

@@ -1,4 +1,5 @@
 import type { EventType, Message, MessageKind, StoredEvent } from '../core/msgform.js';
+import type { SessionEndReason } from '../core/stream-session.js';
 
 export interface StoredUser {
   readonly name: string;
@@ -68,6 +69,10 @@ export interface StoredSession {
   readonly createdAt: number;
   /** Epoch milliseconds after which the token no longer works. */
   readonly expiresAt: number;
+  /** Epoch milliseconds of the last request made with it, as last written (uses are coalesced, see Accounts). */
+  readonly lastUsedAt: number;
+  /** The User-Agent header it signed in with, at most 200 characters; absent when there was none. */
+  readonly userAgent?: string;
 }
 
 /** A message to be appended: the id is the store's to assign. */
@@ -170,7 +175,8 @@ export interface PruneResult {
  *   the shared broadcast log (every broadcast appended after the user was registered, except their own). A
  *   broadcast costs one entry, whatever the number of users.
  * Ordering: `appendMessage` assigns ids that strictly increase across the store (hence per recipient), in the
- *   order of the calls, and its promises resolve in that order.
+ *   order of the calls, and its promises resolve in that order. Ids come from the clock (src/core/ids.ts), so
+ *   that they are never handed out twice, even by a copy of the store restored from an older state.
  * Atomicity: a message is stored for all its recipients or for none.
  * Durability: once a promise from `insert*` or `appendMessage` resolves, the write survives a crash of the
  *   process (for a durable backend) and the caller may answer 201/202. Backends may batch concurrent writes
@@ -187,7 +193,8 @@ export interface PruneResult {
  *   overwritten in the store, in earlier `edited` events of the message too, not merely hidden.
  * Resume: `readQueue` returns what is retained after any position, in pages, at a cost that depends on what it
  *   returns, not on what is retained before the position. A position below the page's `prunedId` has lost
- *   messages, and the caller says so to the client.
+ *   messages, and the caller says so to the client. A position the store does not know (`knowsPosition`) was
+ *   handed out by a later state of the store than this one: the store went back, and what followed it is lost.
  */
 export interface Store {
   /** The last id `appendMessage` assigned (0 for an empty store). */
@@ -228,14 +235,24 @@ export interface Store {
 
   insertSession(session: StoredSession): Promise<void>;
   findSession(tokenHash: string): Promise<StoredSession | undefined>;
-  /** Moves a session's expiry; no-op for an unknown session. */
-  touchSession(tokenHash: string, expiresAt: number): Promise<void>;
-  deleteSession(tokenHash: string): Promise<void>;
+  /** Moves a session's expiry and its last use; no-op for an unknown session. */
+  touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void>;
+  /**
+   * Deletes a session. A shared store tells every process that it ended and why (`exit`: its own sign-out;
+   * `revoked`: by another of the user's sessions), so that its streams end everywhere with that reason.
+   */
+  deleteSession(tokenHash: string, reason?: SessionEndReason): Promise<void>;
 
   /** Stores the message (on every recipient's queue, or in the broadcast log) and resolves with its id once durable. */
   appendMessage(message: NewMessage): Promise<number>;
   /** Up to `limit` retained messages that `recipient` reads with an id above `afterId`, oldest first. */
   readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage>;
+  /**
+   * Whether `id` is a position this store gave `recipient`: 0, a retained message they read, or one at or
+   * below their pruned position. False when the store went back in time after handing it out (restored from
+   * an older copy, failed over to a replica that lagged, wiped): the messages a device saw up to it are lost.
+   */
+  knowsPosition(recipient: string, id: number): Promise<boolean>;
   /** Records that every message up to `id` was written to a stream of `recipient`. Never moves backwards. */
   markDelivered(recipient: string, id: number): void;
   /**
@@ -266,8 +283,9 @@ export interface Store {
   setPasswordHash(name: string, passwordHash: string): Promise<boolean>;
   /**
    * Deletes a user: the account, its sessions, its queue and position, and its place in every group (a group
-   * left with no member goes too). What it sent stays with its recipients. Resolves false for an unknown user.
-   * A user registered later under the same name starts with an empty queue.
+   * left with no member goes too). What it sent stays with its recipients: on their queues, and in the history
+   * of its groups. Its direct conversations leave history. Resolves false for an unknown user. A user
+   * registered later under the same name starts with an empty queue and reads none of those conversations.
    */
   deleteUser(name: string): Promise<boolean>;
   /** Durable backends only: a consistent copy of everything, taken while serving, into a new file. */

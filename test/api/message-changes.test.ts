@@ -79,7 +79,6 @@ describe('editing and deleting one\'s own messages', () => {
     const bens = await stream(ben);
     const sent = await send(ann, ben.name, 'secret one: the door code is 4711');
     await bens.until(countOf('message', 1));
-    const position = bens.events.at(-1)!.id!;
     await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: 'secret two: the door code is 0815' } });
     now += 2 * 3_600_000;
     const purged = logs.entries.filter((e) => e.msg === 'checkpointed the WAL after a deletion').length;
@@ -90,7 +89,7 @@ describe('editing and deleting one\'s own messages', () => {
     const tombstone = { id: sent.body.id, from: ann.name, to: ben.name, kind: 'direct', sentAt: expect.any(String), deleted: true };
     expect(await history(ben, ann)).toEqual([tombstone]);
     // A device from before it all: the tombstone, the edit turned into a deletion, and the deletion.
-    const resumed = await stream(ben, String(BigInt(position) - 1n));
+    const resumed = await stream(ben, '0');
     await resumed.until(countOf('deleted', 2));
     expect(resumed.messages()).toEqual([tombstone]);
     expect(resumed.events.map((e) => e.event)).toEqual(['message', 'deleted', 'deleted']);

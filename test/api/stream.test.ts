@@ -152,11 +152,39 @@ describe('GET /users/{name}/stream', () => {
     watcher.close();
   });
 
-  it('says the position is unknown when Last-Event-ID is ahead of every id the server issued', async () => {
+  it('says the store does not hold a Last-Event-ID it never gave the user, then delivers what follows', async () => {
     const user = await register(server.url);
-    const stream = await open(user, { 'last-event-id': '999999999' });
+    const [before] = await sendMany(alice, user, ['before']);
+    // A position beyond every id: the store cannot have issued it.
+    const stream = await open(user, { 'last-event-id': '9007199254740991' });
     await stream.until((events) => events.some((e) => e.event === 'lost'));
-    expect(JSON.parse(stream.events[0]!.data)).toEqual({ reason: 'unknown_position', after: '999999999' });
+    expect(JSON.parse(stream.events[0]!.data)).toEqual({ reason: 'store', after: '9007199254740991' });
+    assertSchema('LostEvent', JSON.parse(stream.events[0]!.data));
+    const [after] = await sendMany(alice, user, ['after']);
+    await stream.until((events) => events.some((e) => e.id === after));
+    expect(stream.events.map((e) => e.id ?? e.event)).toEqual(['lost', after]);
+    expect(BigInt(after!)).toBeGreaterThan(BigInt(before!));
+    stream.close();
+  });
+
+  it('says the store does not hold a position between the ids it gave the user, and resumes after it', async () => {
+    const user = await register(server.url);
+    const [first, second] = await sendMany(alice, user, ['one', 'two']);
+    const between = String(Number(first) + 1);
+    expect(between).not.toBe(second);
+    const stream = await open(user, { 'last-event-id': between });
+    await stream.until((events) => events.some((e) => e.id === second));
+    expect(stream.events.map((e) => e.event)).toEqual(['lost', 'message']);
+    expect(JSON.parse(stream.events[0]!.data)).toEqual({ reason: 'store', after: between });
+    stream.close();
+  });
+
+  it('resumes without a lost event from a position the store gave the user', async () => {
+    const user = await register(server.url);
+    const [first, second] = await sendMany(alice, user, ['one', 'two']);
+    const stream = await open(user, { 'last-event-id': first! });
+    await stream.until((events) => events.some((e) => e.id === second));
+    expect(stream.events.map((e) => e.id)).toEqual([second]);
     stream.close();
   });
 

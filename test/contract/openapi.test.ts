@@ -34,12 +34,17 @@ describe('openapi.yaml is the contract', () => {
     expectTypeOf<z.output<RequestSchemas['sendMessage']>>().toEqualTypeOf<Schemas['SendMessage']>();
     expectTypeOf<z.output<RequestSchemas['broadcast']>>().toEqualTypeOf<Schemas['BroadcastRequest']>();
     expectTypeOf<z.output<RequestSchemas['createGroup']>>().toEqualTypeOf<Schemas['CreateGroup']>();
+    expectTypeOf<z.output<RequestSchemas['sessionId']>>().toEqualTypeOf<Schemas['SessionId']>();
+    expectTypeOf<z.output<RequestSchemas['passwordChange']>>().toEqualTypeOf<Schemas['PasswordChange']>();
+    expectTypeOf<z.output<RequestSchemas['accountDeletion']>>().toEqualTypeOf<Schemas['AccountDeletion']>();
   });
 
   it('makes the response checker reject what the contract does not allow', () => {
-    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1 })).not.toThrow();
-    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: 1, to: 'bob', recipients: 1 })).toThrow(/does not match/);
-    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1, extra: 1 })).toThrow();
+    const sentAt = '2026-11-24T08:00:00.000Z';
+    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1, sentAt })).not.toThrow();
+    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1 })).toThrow(/does not match/);
+    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: 1, to: 'bob', recipients: 1, sentAt })).toThrow(/does not match/);
+    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1, sentAt, extra: 1 })).toThrow();
     expect(() => assertMatchesSpec('POST', '/messages', 418, 'application/json', {})).toThrow(/does not declare/);
     expect(() => assertMatchesSpec('GET', '/users', 200, 'text/html', '')).toThrow(/not one of/);
     expect(() => assertSchema('Msgform', { id: '1', from: 'a', to: 'b', kind: 'shout', text: 'x', sentAt: 'now' })).toThrow();

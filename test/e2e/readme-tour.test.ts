@@ -41,6 +41,10 @@ describe.each(['sqlite', 'redis'])('the README curl tour, on %s', (store) => {
     expect(stdout).toContain('{"name":"team","members":["alice","bob"],"createdBy":"alice"}');
     expect(stdout).toContain('{"name":"crew","members":["alice","bob"],"createdBy":"alice"}');
     expect(stdout).toMatch(/\n204\n/);
+    // alice's two sessions, hers current; one signed out, then the password changed: 204 each.
+    const sessions = JSON.parse(lines.find((l) => l.startsWith('{"sessions":'))!).sessions;
+    expect(sessions.map((s: { current: boolean }) => s.current).sort()).toEqual([false, true]);
+    expect(stdout).toMatch(/\n204\n204\n/);
     expect(stdout.trimEnd().split('\n').filter((l) => /^[ox] /.test(l)).slice(-3)).toEqual(['x alice', 'x bob', 'x carol']);
     // alice's history with bob: her last two messages to him; her conversations, the broadcasts most recent.
     const history = JSON.parse(lines.find((l) => l.startsWith('{"messages":'))!);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join as joinChat, streamMessages } from '../../clients/ts/index.js';
+import { changePassword, deleteAccount, join as joinChat, listSessions, ParleyError, revokeSession, streamMessages } from '../../clients/ts/index.js';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
 
 const run = promisify(execFile);
@@ -36,5 +36,27 @@ describe('the typed client', () => {
     const next = await resumed.next();
     expect(next).toMatchObject({ from: 'tcalice', to: 'tcbob', kind: 'direct', text: 'three' });
     resumed.close();
+  });
+
+  it('lists the sessions, signs one out, changes the password and deletes the account', async () => {
+    const laptop = await joinChat(server.url, 'tcdana', 'tcdana-secret-1');
+    const phone = await joinChat(server.url, 'tcdana', 'tcdana-secret-1');
+    const tablet = await joinChat(server.url, 'tcdana', 'tcdana-secret-1');
+    const sessions = await listSessions(laptop.client);
+    expect(sessions.filter((s) => s.current)).toHaveLength(1);
+    const phoneId = (await listSessions(phone.client)).find((s) => s.current)!.id;
+    expect(sessions.map((s) => s.id)).toContain(phoneId);
+    await revokeSession(laptop.client, phoneId);
+    await expect(listSessions(phone.client)).rejects.toMatchObject({ status: 401, problem: { code: 'unauthorized' } });
+    await expect(revokeSession(laptop.client, phoneId)).rejects.toBeInstanceOf(ParleyError);
+
+    await expect(changePassword(laptop.client, 'not-the-password', 'tcdana-secret-2')).rejects.toMatchObject({ status: 401, problem: { code: 'bad_credentials' } });
+    await changePassword(laptop.client, 'tcdana-secret-1', 'tcdana-secret-2');
+    await expect(listSessions(tablet.client)).rejects.toMatchObject({ status: 401 });
+    expect(await listSessions(laptop.client)).toHaveLength(1);
+
+    await deleteAccount(laptop.client, 'tcdana-secret-2');
+    await expect(listSessions(laptop.client)).rejects.toMatchObject({ status: 401 });
+    expect((await joinChat(server.url, 'tcdana', 'someone-new-1')).session.created).toBe(true);
   });
 });

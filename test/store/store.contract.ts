@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { idEpochMs } from '../../src/core/ids.js';
 import type { NewEvent, NewMessage, QueueRow, Store } from '../../src/store/store.js';
 
 /** A direct message from alice, unless told otherwise. */
@@ -40,7 +41,7 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   const store = await open();
   await store.insertUser(user('alice'));
   await store.insertGroup(group('team', ['alice', 'bob']));
-  const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4 };
+  const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4, lastUsedAt: 3, userAgent: 'curl/8.11.1' };
   await store.insertSession(session);
   const first = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
   const second = await store.appendMessage(draft(['bob'], { text: 'two' }));
@@ -60,7 +61,7 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   ]);
   expect((await rowsOf(reopened, 'bob', 0, 10)).map(textOf)).toEqual(['one', 'two']);
   expect(await reopened.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ readId: second, unread: 0 });
-  expect(await reopened.appendMessage(draft(['bob']))).toBe(second + 1);
+  expect(await reopened.appendMessage(draft(['bob']))).toBeGreaterThan(second);
   await reopened.close();
 }
 
@@ -122,7 +123,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     });
 
     describe('sessions', () => {
-      const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 10, expiresAt: 100 };
+      const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 10, expiresAt: 100, lastUsedAt: 10 };
 
       it('finds a session by its token hash and nothing for an unknown one', async () => {
         await store.insertSession(session);
@@ -130,12 +131,31 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.findSession('b'.repeat(64))).toBeUndefined();
       });
 
-      it('moves the expiry of a session and ignores an unknown one', async () => {
-        await store.insertSession(session);
-        await store.touchSession(session.tokenHash, 500);
-        await store.touchSession('c'.repeat(64), 500);
-        expect(await store.findSession(session.tokenHash)).toEqual({ ...session, expiresAt: 500 });
+      it('keeps the user agent a session signed in with, and none for one without', async () => {
+        const agent = 'Mozilla/5.0 (X11; Linux x86_64) "quoted" \\ \u00e9';
+        await store.insertSession({ ...session, userAgent: agent });
+        const plain = { ...session, tokenHash: 'b'.repeat(64), createdAt: 20, lastUsedAt: 20 };
+        await store.insertSession(plain);
+        expect(await store.findSession(session.tokenHash)).toEqual({ ...session, userAgent: agent });
+        expect(await store.findSession(plain.tokenHash)).toEqual(plain);
+        expect(await store.sessionsOf('alice')).toEqual([{ ...session, userAgent: agent }, plain]);
+      });
+
+      it('moves the expiry and the last use of a session and ignores an unknown one', async () => {
+        await store.insertSession({ ...session, userAgent: 'curl' });
+        await store.touchSession(session.tokenHash, 500, 70);
+        await store.touchSession('c'.repeat(64), 500, 70);
+        expect(await store.findSession(session.tokenHash)).toEqual({ ...session, userAgent: 'curl', expiresAt: 500, lastUsedAt: 70 });
         expect(await store.findSession('c'.repeat(64))).toBeUndefined();
+        expect(await store.sessionsOf('alice')).toEqual([{ ...session, userAgent: 'curl', expiresAt: 500, lastUsedAt: 70 }]);
+      });
+
+      it('forgets a revoked session, and it leaves its user\'s list', async () => {
+        await store.insertSession(session);
+        await store.insertSession({ ...session, tokenHash: 'b'.repeat(64), createdAt: 20 });
+        await store.deleteSession(session.tokenHash, 'revoked');
+        expect(await store.findSession(session.tokenHash)).toBeUndefined();
+        expect(await store.sessionsOf('alice')).toEqual([{ ...session, tokenHash: 'b'.repeat(64), createdAt: 20 }]);
       });
 
       it('forgets a deleted session', async () => {
@@ -158,6 +178,17 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
         expect(resolved).toEqual(ids);
         expect(await store.lastMessageId()).toBe(ids[ids.length - 1]);
+      });
+
+      it('assigns ids from the clock: the microseconds since 2020 at the append, or one more than the last id', async () => {
+        const before = (Date.now() - idEpochMs) * 1000;
+        const ids = await fill(store, 'bob', 20);
+        const after = (Date.now() - idEpochMs) * 1000;
+        // A millisecond either way: the JavaScript clock counts whole milliseconds, Redis's counts microseconds.
+        expect(ids[0]).toBeGreaterThanOrEqual(before - 1000);
+        expect(ids[19]).toBeLessThanOrEqual(after + 1000 + 20);
+        for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
+        expect(ids.every(Number.isSafeInteger)).toBe(true);
       });
 
       it('stores a message for every recipient with all its fields', async () => {
@@ -526,10 +557,55 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.prune({ olderThan: 10, batch: 10 })).toEqual({ removed: 2 });
         expect(await store.readQueue('bob', 0, 10)).toEqual({ rows: [], prunedId: r });
       });
+
+      it('knows the position of an event as it knows a message', async () => {
+        await store.insertUser(user('bob'));
+        const m = await store.appendMessage(draft(['bob']));
+        const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, m, event('read', { upTo: String(m) }, ['bob']));
+        expect(await store.knowsPosition('bob', r)).toBe(true);
+        expect(await store.knowsPosition('bob', r + 1)).toBe(false);
+      });
+    });
+
+    describe('positions', () => {
+      it('knows 0, every retained id a user reads, and nothing else', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        const direct = await store.appendMessage(draft(['bob']));
+        const toCarol = await store.appendMessage(draft(['carol']));
+        const broadcast = await store.appendMessage(draft([], { kind: 'broadcast' }));
+        const own = await store.appendMessage(draft([], { kind: 'broadcast', from: 'bob' }));
+        expect(await store.knowsPosition('bob', 0)).toBe(true);
+        expect(await store.knowsPosition('bob', direct)).toBe(true);
+        expect(await store.knowsPosition('bob', broadcast)).toBe(true);
+        // Ids it gave others, its own broadcast, ids between, ids beyond, and users it never had.
+        expect(await store.knowsPosition('bob', toCarol)).toBe(false);
+        expect(await store.knowsPosition('bob', own)).toBe(false);
+        expect(await store.knowsPosition('bob', direct + 1 === toCarol ? direct - 1 : direct + 1)).toBe(false);
+        expect(await store.knowsPosition('bob', own + 1)).toBe(false);
+        expect(await store.knowsPosition('nobody', direct)).toBe(false);
+      });
+
+      it('knows the ids retention removed, up to the pruned position', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const ids = await fill(store, 'bob', 3);
+        const broadcast = await store.appendMessage(draft([], { kind: 'broadcast' }));
+        store.markDelivered('bob', broadcast);
+        store.markDelivered('alice', broadcast);
+        await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
+        expect(await idsOf(store, 'bob')).toEqual([]);
+        for (const id of [...ids, broadcast]) expect(await store.knowsPosition('bob', id)).toBe(true);
+        expect(await store.knowsPosition('bob', broadcast + 1)).toBe(false);
+      });
     });
 
     describe('operator commands', () => {
-      const sessionOf = (username: string, n: number, createdAt = n) => ({ tokenHash: `${username}-${n}`.padEnd(64, '0'), username, createdAt, expiresAt: 1_000 });
+      const sessionOf = (username: string, n: number, createdAt = n) => ({
+        tokenHash: `${username}-${n}`.padEnd(64, '0'),
+        username,
+        createdAt,
+        expiresAt: 1_000,
+        lastUsedAt: createdAt,
+      });
 
       it('lists and deletes every session of one user and no other', async () => {
         for (const s of [sessionOf('bob', 2), sessionOf('alice', 1), sessionOf('bob', 1)]) await store.insertSession(s);
@@ -587,6 +663,29 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         const [id] = await fill(store, 'bob', 1);
         expect((await store.readQueue('bob', 0, 10)).rows.map((r) => r.id)).toEqual([id]);
         expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: 0, prunedId: 0, pending: 1 });
+      });
+
+      it("keeps what a deleted user sent on its recipients' queues, but gives a new user of the name none of its direct history", async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const before = await store.appendMessage(draft(['alice'], { from: 'bob', text: 'from the old bob' }));
+        await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the old bob' }));
+        await store.markRead('alice', { kind: 'direct', with: 'bob' }, before);
+        await store.deleteUser('bob');
+        expect((await rowsOf(store, 'alice')).map(textOf)).toEqual(['from the old bob']);
+
+        await store.insertUser(user('bob'));
+        const after = await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the new bob' }));
+        for (const [reader, other] of [['bob', 'alice'], ['alice', 'bob']] as const) {
+          const history = await store.readConversation(reader, { kind: 'direct', with: other }, Number.MAX_SAFE_INTEGER, 10);
+          expect(history.map((m) => m.text)).toEqual(['to the new bob']);
+        }
+        expect(await store.directPeers('bob')).toEqual(['alice']);
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ unread: 1, readId: 0, last: { id: after } });
+        expect(await store.summarize('alice', { kind: 'direct', with: 'bob' })).toMatchObject({ unread: 0, readId: 0, last: { id: after } });
+        // Retention can still remove the old messages.
+        store.markDelivered('alice', before);
+        expect((await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).removed).toBeGreaterThanOrEqual(1);
+        expect((await rowsOf(store, 'alice')).map(textOf)).toEqual([]);
       });
     });
   });

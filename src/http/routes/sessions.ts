@@ -1,16 +1,22 @@
 import type { Router } from 'express';
-import { currentActor, requireActor, actorOf, sessionCookie } from '../auth.js';
+import type { OwnSession } from '../../core/accounts.js';
+import { currentActor, requireActor, actorOf, clientAddress, sessionCookie } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
 import type { components } from '../../generated/openapi.js';
 
-/** join (register or log in) and exit. */
-export function sessionRoutes(router: Router, { accounts, chat, schemas, limits, secureCookies }: HttpDeps): void {
+/** join (register or log in) and exit; the caller's sessions, and signing one out. */
+export function sessionRoutes(router: Router, { accounts, chat, ownAccount, schemas, limits, secureCookies }: HttpDeps): void {
   router
+    .get('/sessions', requireActor(accounts), async (_req, res) => {
+      const sessions = await ownAccount.sessions(actorOf(res));
+      const body: components['schemas']['SessionList'] = { sessions: sessions.map(presentSession) };
+      res.json(body);
+    })
     .post('/sessions', async (req, res) => {
       const { username, password } = validate(schemas.credentials, jsonBody(req), 'body');
-      const joined = await accounts.join(username, password, req.ip ?? req.socket.remoteAddress ?? '');
+      const joined = await accounts.join(username, password, clientAddress(req), req.get('user-agent'));
       res.cookie(sessionCookie, joined.token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -28,5 +34,20 @@ export function sessionRoutes(router: Router, { accounts, chat, schemas, limits,
     })
     .delete('/sessions/current', requireActor(accounts), async (req, res) => {
       sendResult(req, res, await chat.execute(actorOf(res), { kind: 'exit' }));
+    })
+    .delete('/sessions/:id', requireActor(accounts), async (req, res) => {
+      const id = validate(schemas.sessionId, req.params.id, 'path.id');
+      await ownAccount.revokeSession(actorOf(res), id);
+      res.status(204).end();
     });
+}
+
+function presentSession(session: OwnSession): components['schemas']['SessionEntry'] {
+  const entry = {
+    id: session.id,
+    current: session.current,
+    createdAt: new Date(session.createdAt).toISOString(),
+    lastUsedAt: new Date(session.lastUsedAt).toISOString(),
+  };
+  return session.userAgent === undefined ? entry : { ...entry, userAgent: session.userAgent };
 }

@@ -16,9 +16,10 @@ import type {
   StoredSession,
   StoredUser,
 } from '../store.js';
+import { nextId } from '../../core/ids.js';
 import { deliveredToAll } from '../broadcast-floor.js';
 import { movedMembers, windowOf } from '../group-change.js';
-import { conversationKey, keyOfMessage } from '../conversation-key.js';
+import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
 
 interface Cursor {
   deliveredId: number;
@@ -55,6 +56,9 @@ export class MemoryStore implements Store {
   private readonly peers = new Map<string, Set<string>>();
   private readonly reads = new Map<string, number>();
   private lastId = 0;
+
+  /** `clock` (epoch ms) dates the ids. */
+  constructor(private readonly clock: () => number = Date.now) {}
 
   async lastMessageId(): Promise<number> {
     return this.lastId;
@@ -136,9 +140,9 @@ export class MemoryStore implements Store {
     return this.sessions.get(tokenHash);
   }
 
-  async touchSession(tokenHash: string, expiresAt: number): Promise<void> {
+  async touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
     const session = this.sessions.get(tokenHash);
-    if (session) this.sessions.set(tokenHash, { ...session, expiresAt });
+    if (session) this.sessions.set(tokenHash, { ...session, expiresAt, lastUsedAt });
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -186,6 +190,14 @@ export class MemoryStore implements Store {
       }
     }
     return { rows, prunedId: c.prunedId };
+  }
+
+  async knowsPosition(recipient: string, id: number): Promise<boolean> {
+    if (id === 0) return true;
+    const c = this.cursors.get(recipient);
+    if (!c) return false;
+    if (id <= c.prunedId || c.queue[firstAfter(c.queue, id) - 1] === id) return true;
+    return id > c.joinedId && this.broadcasts[firstAfter(this.broadcasts, id) - 1] === id && this.messages.get(id)?.from !== recipient;
   }
 
   async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
@@ -270,7 +282,10 @@ export class MemoryStore implements Store {
     const cursor = this.cursors.get(name);
     for (const id of cursor?.queue ?? []) this.release(id);
     this.cursors.delete(name);
-    for (const peer of this.peers.get(name) ?? []) this.peers.get(peer)?.delete(name);
+    for (const peer of this.peers.get(name) ?? []) {
+      this.peers.get(peer)?.delete(name);
+      this.unfile(directKey(name, peer));
+    }
     this.peers.delete(name);
     for (const key of [...this.reads.keys()]) if (key.startsWith(`${name}\n`) || key.endsWith(`\n${name}`)) this.reads.delete(key);
     for (const [groupName, group] of this.groups) {
@@ -286,7 +301,8 @@ export class MemoryStore implements Store {
 
   /** The one place ids are assigned, for messages and events alike. */
   private nextId(): number {
-    return ++this.lastId;
+    this.lastId = nextId(this.lastId, this.clock());
+    return this.lastId;
   }
 
   private appendEvent(event: NewEvent): number {
@@ -340,10 +356,20 @@ export class MemoryStore implements Store {
     ids.push(message.id);
   }
 
+  /**
+   * Takes a conversation out of history (that of a deleted user): its messages stay on the queues that hold
+   * them, but nobody who takes one of its names later reads it back.
+   */
+  private unfile(key: string): void {
+    for (const id of this.conversations.get(key) ?? []) this.keyOf.delete(id);
+    this.conversations.delete(key);
+  }
+
   private forget(id: number): void {
     if (this.events.delete(id)) return;
     this.messages.delete(id);
-    const key = this.keyOf.get(id)!;
+    const key = this.keyOf.get(id);
+    if (key === undefined) return;
     this.keyOf.delete(id);
     const ids = this.conversations.get(key)!;
     // Retention removes the oldest first, so this is nearly always the head.

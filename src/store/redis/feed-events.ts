@@ -9,8 +9,9 @@ import type { Group } from '../../core/directory.js';
  *   ['u', name]                                                      a user registered
  *   ['g', name, group JSON]                                          a group was created or changed
  *   ['e', id, type, data, at, recipients...]                         an event was stored
- *   ['x', user, token hash]                                          a session ended
+ *   ['x', user, token hash, reason]                                  a session ended (exit or revoked)
  *   ['X', user]                                                      every session of a user ended
+ *   ['d', name]                                                      a user was deleted (after its 'X')
  *   ['p', name, '1' or '0']                                          a user came online or went offline
  *
  * Returns undefined for anything else, which a newer version may publish.
@@ -32,9 +33,12 @@ export function decodeFeedEvent(payload: string): ClusterEvent | undefined {
     case 'g':
       return { kind: 'group', group: groupOf(event[1]!, event[2]!) };
     case 'x':
-      return { kind: 'session_ended', user: event[1]!, sessionId: event[2]! };
+      // An older version published no reason: its only session end was exit.
+      return { kind: 'session_ended', user: event[1]!, sessionId: event[2]!, reason: event[3] === 'revoked' ? 'revoked' : 'exit' };
     case 'X':
       return { kind: 'sessions_ended', user: event[1]! };
+    case 'd':
+      return { kind: 'deleted', name: event[1]! };
     case 'p':
       return { kind: 'presence', name: event[1]!, online: event[2] === '1' };
     default:

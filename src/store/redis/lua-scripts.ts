@@ -26,6 +26,19 @@ local function taken(name)
   return redis.call('HEXISTS', P .. 'users', name) == 1 or redis.call('HEXISTS', P .. 'groups', name) == 1
 end
 
+-- The next message id (src/core/ids.ts): Redis's clock in microseconds since 2020-01-01, or one above the last
+-- id where the clock is not past it. A Redis restarted from older files, or a replica promoted while it lagged,
+-- has an older last id but a clock past every id handed out before: no id is ever handed out twice.
+local function next_id()
+  local t = redis.call('TIME')
+  local id = (tonumber(t[1]) - 1577836800) * 1000000 + tonumber(t[2])
+  local last = num(redis.call('GET', P .. 'id'))
+  if id <= last then id = last + 1 end
+  id = string.format('%d', id)
+  redis.call('SET', P .. 'id', id)
+  return id
+end
+
 -- How far retention removed what a user reads: their own queue, and the broadcast log once it reached past
 -- the position they registered at.
 local function pruned_of(name, joined)
@@ -68,8 +81,6 @@ local function push_row(out, id)
   out[#out + 1] = m[7] or ''
 end
 
--- The one place ids are assigned, for messages and events alike: strictly increasing across every process.
-local function next_id() return string.format('%d', redis.call('INCR', P .. 'id')) end
 
 -- Undelivered direct and group messages of a user after a position: their queue less the events on it.
 local function pending_of(name, delivered)
@@ -279,13 +290,13 @@ return append_event('read', ARGV[5], ARGV[6], 7)
 `,
 );
 
-/** ARGV: prefix, token hash, expiresAt. An unknown session stays unknown. */
+/** ARGV: prefix, token hash, expiresAt, lastUsedAt. An unknown session stays unknown. */
 export const touchSession = script(
   'touchSession',
   'writes',
   `
 local key = P .. 's:' .. ARGV[2]
-if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'e', ARGV[3]) end
+if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'e', ARGV[3], 'l', ARGV[4]) end
 return 0
 `,
 );
@@ -365,6 +376,24 @@ for _ = 1, limit do
   end
 end
 return out
+`,
+);
+
+/**
+ * ARGV: prefix, recipient, id. Resolves 1 when the id is a position this store gave the recipient (a retained
+ * message they read, or one at or below their pruned position), 0 otherwise.
+ */
+export const knowsPosition = script(
+  'knowsPosition',
+  'reads',
+  `
+local name, id = ARGV[2], ARGV[3]
+if redis.call('SISMEMBER', P .. 'cursors', name) == 0 then return 0 end
+local joined = joined_of(name)
+if num(id) <= num(pruned_of(name, joined)) then return 1 end
+if redis.call('ZSCORE', P .. 'q:' .. name, id) then return 1 end
+if num(id) > num(joined) and redis.call('ZSCORE', P .. 'v:b', id) and sender(id) ~= name then return 1 end
+return 0
 `,
 );
 
@@ -512,18 +541,24 @@ return #ids
 );
 
 
-/** ARGV: prefix, token hash, user, created, expires. Files the session under its user too, for the operator commands. */
+/**
+ * ARGV: prefix, token hash, user, created, expires, last used, then the user agent if there is one. Files the
+ * session under its user too, for listing and revoking a user's sessions.
+ */
 export const insertSession = script(
   'insertSession',
   'writes',
   `
-redis.call('HSET', P .. 's:' .. ARGV[2], 'u', ARGV[3], 'c', ARGV[4], 'e', ARGV[5])
+local key = P .. 's:' .. ARGV[2]
+redis.call('DEL', key)
+redis.call('HSET', key, 'u', ARGV[3], 'c', ARGV[4], 'e', ARGV[5], 'l', ARGV[6])
+if ARGV[7] then redis.call('HSET', key, 'a', ARGV[7]) end
 redis.call('SADD', P .. 'us:' .. ARGV[3], ARGV[2])
 return 1
 `,
 );
 
-/** ARGV: prefix, token hash. */
+/** ARGV: prefix, token hash, why it ended (exit or revoked: what its streams are told on every process). */
 export const deleteSession = script(
   'deleteSession',
   'writes',
@@ -532,7 +567,7 @@ local user = redis.call('HGET', P .. 's:' .. ARGV[2], 'u')
 redis.call('DEL', P .. 's:' .. ARGV[2])
 if user then
   redis.call('SREM', P .. 'us:' .. user, ARGV[2])
-  tell({'x', user, ARGV[2]})
+  tell({'x', user, ARGV[2], ARGV[3]})
 end
 return 1
 `,
@@ -567,7 +602,8 @@ return 1
 
 /**
  * ARGV: prefix, name. Deletes a user: account, sessions, queue (a text only they held goes with it), positions,
- * peers and read marks, and their place in every group (a group left empty goes). Resolves 1, or 0 if unknown.
+ * peers, their direct conversations' history and read marks, and their place in every group (a group left empty
+ * goes). Resolves 1, or 0 if unknown.
  */
 export const deleteUser = script(
   'deleteUser',
@@ -579,7 +615,14 @@ for _, token in ipairs(redis.call('SMEMBERS', P .. 'us:' .. name)) do redis.call
 for _, id in ipairs(redis.call('ZRANGE', P .. 'q:' .. name, 0, -1)) do
   if redis.call('HINCRBY', P .. 'm:' .. id, 'r', -1) <= 0 then forget(id) end
 end
-for _, peer in ipairs(redis.call('SMEMBERS', P .. 'peers:' .. name)) do redis.call('SREM', P .. 'peers:' .. peer, name) end
+for _, peer in ipairs(redis.call('SMEMBERS', P .. 'peers:' .. name)) do
+  redis.call('SREM', P .. 'peers:' .. peer, name)
+  redis.call('ZREM', P .. 'read:' .. peer, name)
+  -- The conversation leaves history; its messages stay on the queues that hold them.
+  local c = 'd:' .. name .. ':' .. peer
+  if peer < name then c = 'd:' .. peer .. ':' .. name end
+  redis.call('DEL', P .. 'v:' .. c, P .. 'o:' .. c .. ':' .. name, P .. 'o:' .. c .. ':' .. peer)
+end
 redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'qe:' .. name, P .. 'peers:' .. name, P .. 'read:' .. name)
 for _, set in ipairs({ 'delivered', 'pruned', 'floors', 'due' }) do redis.call('ZREM', P .. set, name) end
 redis.call('HDEL', P .. 'joined', name)
@@ -599,6 +642,7 @@ for i = 1, #groups, 2 do
     redis.call('HSET', P .. 'groups', groups[i], cjson.encode(group))
   end
 end
+tell({'d', name})
 return 1
 `,
 );
@@ -613,6 +657,7 @@ export const allScripts: readonly LuaScript[] = [
   markRead,
   touchSession,
   appendMessage,
+  knowsPosition,
   readQueue,
   readCursors,
   readConversation,

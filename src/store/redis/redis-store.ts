@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ChatError, queueFull } from '../../core/errors.js';
 import type { EventType, Message, MessageKind } from '../../core/msgform.js';
+import type { SessionEndReason } from '../../core/stream-session.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
 import type {
@@ -56,9 +57,10 @@ const chunk = 500;
  * The shared store: everything lives in one Redis, under `keyPrefix` (P below), and any number of Parley
  * processes may use it at once. Every step that must be atomic is one Lua script (src/store/redis/lua-scripts.ts).
  *
- *   P id                  the last id assigned (INCR): ids strictly increase across every process
+ *   P id                  the last id assigned (src/core/ids.ts): ids strictly increase across every process
  *   P users, P groups     hashes, name -> JSON
- *   P s:<token hash>      a session: hash of u (user), c (created), e (expires);  P us:<name>  its user's tokens
+ *   P s:<token hash>      a session: hash of u (user), c (created), e (expires), l (last used), a (user agent,
+ *                         absent for none);  P us:<name>  its user's tokens
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
  *                         c (its conversation key), r (queue entries still referring to it), x (editedAt),
  *                         d ('1': deleted, its text overwritten); or an event: k 'event', e (its type),
@@ -189,21 +191,24 @@ export class RedisStore implements Store {
   }
 
   async insertSession(session: StoredSession): Promise<void> {
-    await this.run(lua.insertSession, [session.tokenHash, session.username, session.createdAt, session.expiresAt]);
+    const { tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent } = session;
+    await this.run(lua.insertSession, [tokenHash, username, createdAt, expiresAt, lastUsedAt, ...(userAgent === undefined ? [] : [userAgent])]);
   }
 
   async findSession(tokenHash: string): Promise<StoredSession | undefined> {
-    const [username, createdAt, expiresAt] = await this.guard(this.redis.hmGet(this.key(`s:${tokenHash}`), ['u', 'c', 'e']));
+    const fields = await this.guard(this.redis.hmGet(this.key(`s:${tokenHash}`), ['u', 'c', 'e', 'l', 'a']));
+    const [username, createdAt, expiresAt, lastUsedAt, userAgent] = fields;
     if (username == null) return undefined;
-    return { tokenHash, username, createdAt: Number(createdAt), expiresAt: Number(expiresAt) };
+    const base = { tokenHash, username, createdAt: Number(createdAt), expiresAt: Number(expiresAt), lastUsedAt: Number(lastUsedAt ?? createdAt) };
+    return userAgent == null ? base : { ...base, userAgent };
   }
 
-  async touchSession(tokenHash: string, expiresAt: number): Promise<void> {
-    await this.run(lua.touchSession, [tokenHash, expiresAt]);
+  async touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
+    await this.run(lua.touchSession, [tokenHash, expiresAt, lastUsedAt]);
   }
 
-  async deleteSession(tokenHash: string): Promise<void> {
-    await this.run(lua.deleteSession, [tokenHash]);
+  async deleteSession(tokenHash: string, reason: SessionEndReason = 'exit'): Promise<void> {
+    await this.run(lua.deleteSession, [tokenHash, reason]);
   }
 
   async sessionsOf(username: string): Promise<StoredSession[]> {
@@ -247,6 +252,10 @@ export class RedisStore implements Store {
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
     const reply = (await this.run(lua.readQueue, [recipient, afterId, limit])) as string[];
     return { prunedId: Number(reply[0]), rows: toRows(reply, 1, recipient) };
+  }
+
+  async knowsPosition(recipient: string, id: number): Promise<boolean> {
+    return id === 0 || (await this.run(lua.knowsPosition, [recipient, id])) === 1;
   }
 
   markDelivered(recipient: string, id: number): void {

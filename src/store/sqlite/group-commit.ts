@@ -9,6 +9,12 @@ export interface GroupCommitHooks {
   readonly afterCommit?: () => void;
   /** The commit failed: what `beforeCommit` took must be kept for the next one. */
   readonly afterRollback?: () => void;
+  /**
+   * Makes every commit so far durable (an fsync of the write-ahead log on libuv's thread pool) and calls `done`.
+   * Without it a commit is taken as durable when `transact` returns (`synchronous=FULL`). With it the event loop
+   * goes on serving while the disk syncs, and the batches committed meanwhile share the next sync.
+   */
+  readonly sync?: (done: (err?: Error) => void) => void;
 }
 
 export interface GroupCommitOptions {
@@ -31,15 +37,18 @@ interface Pending {
 
 /**
  * Batches concurrent writes into one transaction: every operation submitted during one turn of the event loop
- * (or until `maxBatch` of them wait) is run in order inside one transaction, and once that commits, which with
- * `synchronous=FULL` means once it is on disk, their promises settle in submission order. One fsync then pays
- * for the whole batch.
+ * (or until `maxBatch` of them wait) is run in order inside one transaction, and once that commit is on disk
+ * their promises settle in submission order. One fsync then pays for the whole batch, and with a `sync` hook it
+ * runs off the event loop, so that the next batches are taken and committed while the disk syncs.
  */
 export class GroupCommit {
   private pending: Pending[] = [];
   private immediate: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Batches committed and waiting for a sync to settle, oldest first, with when their commit began. */
+  private unsynced: { batch: Pending[]; started: number | undefined }[] = [];
+  private syncing: Promise<void> | undefined;
   /** Transactions committed so far. */
   commits = 0;
 
@@ -92,17 +101,36 @@ export class GroupCommit {
       return;
     }
     this.commits++;
-    if (started !== undefined) this.options.onCommit!(performance.now() - started, batch.length);
     this.hooks.afterCommit?.();
-    for (const op of batch) {
-      if (op.failed) op.reject(op.error);
-      else op.resolve(op.result);
-    }
+    if (!this.hooks.sync) return this.settle(batch, started);
+    this.unsynced.push({ batch, started });
+    this.syncing ??= this.syncAll();
   }
 
-  /** Commits what waits and refuses anything later. */
-  close(): void {
+  /** Commits what waits and refuses anything later; resolves once every commit is durable. */
+  async close(): Promise<void> {
     this.flush();
     this.closed = true;
+    await this.syncing;
+  }
+
+  /** Syncs until no commit waits for it; one sync settles every batch committed before it began, in order. */
+  private async syncAll(): Promise<void> {
+    while (this.unsynced.length > 0) {
+      const synced = this.unsynced;
+      this.unsynced = [];
+      const err = await new Promise<Error | undefined>((resolve) => this.hooks.sync!(resolve));
+      for (const { batch, started } of synced) this.settle(batch, started, err);
+    }
+    this.syncing = undefined;
+  }
+
+  private settle(batch: Pending[], started: number | undefined, syncError?: Error): void {
+    if (started !== undefined) this.options.onCommit!(performance.now() - started, batch.length);
+    for (const op of batch) {
+      if (op.failed) op.reject(op.error);
+      else if (syncError) op.reject(syncError);
+      else op.resolve(op.result);
+    }
   }
 }

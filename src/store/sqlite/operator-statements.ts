@@ -4,7 +4,7 @@ import type { Database, Statement } from 'better-sqlite3';
 export function prepareOperatorStatements(db: Database) {
   const st = (sql: string): Statement => db.prepare(sql);
   return {
-    sessionsOf: st('SELECT token_hash, created_at, expires_at FROM sessions WHERE username = ? ORDER BY created_at, token_hash'),
+    sessionsOf: st('SELECT token_hash, username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE username = ? ORDER BY created_at, token_hash'),
     deleteSessionsOf: st('DELETE FROM sessions WHERE username = ?'),
     setPasswordHash: st('UPDATE users SET password_hash = ? WHERE name = ?'),
     deleteUser: st('DELETE FROM users WHERE name = ?'),
@@ -15,6 +15,9 @@ export function prepareOperatorStatements(db: Database) {
     deleteQueue: st('DELETE FROM queue WHERE recipient = ?'),
     deleteCursor: st('DELETE FROM cursors WHERE name = ?'),
     deleteConversations: st('DELETE FROM conversations WHERE reader = ? OR with_name = ?'),
+    directPeers: st(`SELECT with_name FROM conversations WHERE reader = ? AND kind = 'direct'`),
+    // The messages stay on the queues that hold them; the conversation leaves history (see Store.deleteUser).
+    unfileConversation: st('UPDATE messages SET conversation = NULL WHERE conversation = ?'),
     groupsWith: st('SELECT g.name, g.members FROM chat_groups g WHERE EXISTS (SELECT 1 FROM json_each(g.members) WHERE value = ?)'),
     setMembers: st('UPDATE chat_groups SET members = ? WHERE name = ?'),
     deleteGroup: st('DELETE FROM chat_groups WHERE name = ?'),

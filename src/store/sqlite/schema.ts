@@ -105,6 +105,15 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 5,
+    description: 'what a user sees of their own sessions: when each was last used and the browser or tool it signed in with',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;
+      UPDATE sessions SET last_used_at = created_at;
+      ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+    `,
+  },
+  {
+    version: 6,
     description: 'events (group changes, edits, deletions, read marks) in the journal of messages; owned groups; edits and tombstones',
     sql: `
       -- An event is a row of messages with kind 'event': its type in event, its data (JSON) in text, when in

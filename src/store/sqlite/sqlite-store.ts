@@ -1,3 +1,4 @@
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { MessageKind } from '../../core/msgform.js';
@@ -19,10 +20,11 @@ import type {
   StoredUser,
 } from '../store.js';
 import type { EventType, Message } from '../../core/msgform.js';
+import { nextId as idAfter } from '../../core/ids.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { movedMembers, windowOf } from '../group-change.js';
-import { conversationKey, keyOfMessage } from '../conversation-key.js';
-import { backupDatabase } from './backup.js';
+import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
+import { backupDatabase, restoredBackup } from './backup.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { prepareOperatorStatements } from './operator-statements.js';
@@ -48,6 +50,8 @@ export interface SqliteOptions extends GroupCommitOptions {
    * repeat those messages). @default 1_000
    */
   readonly markDelayMs: number;
+  /** Dates the ids (epoch ms). @default Date.now */
+  readonly clock: () => number;
 }
 
 interface MessageRow {
@@ -86,7 +90,12 @@ export class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly operatorStatements: ReturnType<typeof prepareOperatorStatements>;
   private lastId: number;
+  /** The last id the counter row holds, as of the last commit. */
   private durableLastId: number;
+  /** The last id of what is on disk: streams read no further, so that nothing delivered can be lost to a power cut. */
+  private syncedId: number;
+  /** The write-ahead log, opened at the first sync: fsynced off the event loop before a write counts as durable. */
+  private walFd: number | undefined;
   /** Names with a `cursors` row, so that an append inserts one only for a first-time recipient. */
   private readonly cursorNames = new Set<string>();
   /** Delivered positions waiting to be written, coalesced per user. */
@@ -94,6 +103,7 @@ export class SqliteStore implements Store {
   private marksDue = false;
   private markTimer: NodeJS.Timeout | undefined;
   private readonly markDelayMs: number;
+  private readonly clock: () => number;
   private writingMarks = new Map<string, number>();
   /** Recipients given a `cursors` row by the transaction being written; known once it commits. */
   private newCursorNames: string[] = [];
@@ -109,6 +119,13 @@ export class SqliteStore implements Store {
     try {
       prepareDatabase(deps.db);
       migrate(deps.db, deps.log);
+      const restored = restoredBackup(deps.db);
+      if (restored) {
+        deps.log.warn(
+          { file: deps.db.name, takenAt: new Date(restored.takenAt).toISOString(), lastMessageId: restored.lastId },
+          'this database is a backup opened for the first time: what the server it was copied from accepted after the backup was taken is not in it; devices that saw such messages are told so when they resume (lost, reason store), and new ids stay above every id handed out before',
+        );
+      }
       return new SqliteStore(deps, options);
     } catch (err) {
       throw explainOpenFailure(deps.db.name, err);
@@ -119,10 +136,11 @@ export class SqliteStore implements Store {
     this.db = db;
     this.markDelayMs = options.markDelayMs ?? 1_000;
     this.purgeDelayMs = options.purgeDelayMs ?? 1_000;
+    this.clock = options.clock ?? Date.now;
     this.log = log;
     this.statements = prepareStatements(db);
     this.operatorStatements = prepareOperatorStatements(db);
-    this.lastId = this.durableLastId = (this.statements.lastId.get() as { value: number }).value;
+    this.lastId = this.durableLastId = this.syncedId = (this.statements.lastId.get() as { value: number }).value;
     for (const row of this.statements.cursorNames.all() as { name: string }[]) this.cursorNames.add(row.name);
     const savepoint = db.transaction((op: () => unknown) => op());
     this.commits = new GroupCommit(
@@ -132,6 +150,7 @@ export class SqliteStore implements Store {
         beforeCommit: () => this.writeSideEffects(),
         afterCommit: () => this.sideEffectsCommitted(),
         afterRollback: () => this.sideEffectsRolledBack(),
+        sync: (done) => this.syncLog(done),
       },
       { maxBatch: options.maxBatch ?? 1_000, idleDelayMs: options.idleDelayMs ?? 50, onCommit: options.onCommit },
     );
@@ -234,20 +253,19 @@ export class SqliteStore implements Store {
 
   insertSession(session: StoredSession): Promise<void> {
     return this.commits.submit(() => {
-      this.statements.insertSession.run(session.tokenHash, session.username, session.createdAt, session.expiresAt);
+      const { tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent } = session;
+      this.statements.insertSession.run(tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent ?? null);
     });
   }
 
   async findSession(tokenHash: string): Promise<StoredSession | undefined> {
-    const row = this.statements.findSession.get(tokenHash) as
-      | { username: string; created_at: number; expires_at: number }
-      | undefined;
-    return row && { tokenHash, username: row.username, createdAt: row.created_at, expiresAt: row.expires_at };
+    const row = this.statements.findSession.get(tokenHash) as Omit<SessionRow, 'token_hash'> | undefined;
+    return row && sessionOfRow({ ...row, token_hash: tokenHash });
   }
 
-  touchSession(tokenHash: string, expiresAt: number): Promise<void> {
+  touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
     return this.commits.submit(() => {
-      this.statements.touchSession.run(expiresAt, tokenHash);
+      this.statements.touchSession.run(expiresAt, lastUsedAt, tokenHash);
     });
   }
 
@@ -289,8 +307,14 @@ export class SqliteStore implements Store {
     const s = this.statements;
     const cursor = s.readerCursor.get(recipient) as { joined_id: number; pruned_id: number } | undefined;
     if (!cursor) return { rows: [], prunedId: 0 };
-    const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, limit }) as MessageRow[];
+    const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, durable: this.syncedId, limit }) as MessageRow[];
     return { rows: rows.map((row) => toQueueRow(row, recipient)), prunedId: cursor.pruned_id };
+  }
+
+  async knowsPosition(recipient: string, id: number): Promise<boolean> {
+    if (id === 0) return true;
+    const row = this.statements.knowsPosition.get({ recipient, id }) as { known: number } | undefined;
+    return row?.known === 1;
   }
 
   async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
@@ -369,8 +393,8 @@ export class SqliteStore implements Store {
   }
 
   async sessionsOf(username: string): Promise<StoredSession[]> {
-    const rows = this.operatorStatements.sessionsOf.all(username) as { token_hash: string; created_at: number; expires_at: number }[];
-    return rows.map((row) => ({ tokenHash: row.token_hash, username, createdAt: row.created_at, expiresAt: row.expires_at }));
+    const rows = this.operatorStatements.sessionsOf.all(username) as SessionRow[];
+    return rows.map(sessionOfRow);
   }
 
   deleteSessionsOf(username: string): Promise<number> {
@@ -389,6 +413,7 @@ export class SqliteStore implements Store {
       s.deleteOwnMessages.run({ name });
       s.deleteQueue.run(name);
       s.deleteCursor.run(name);
+      for (const { with_name } of s.directPeers.all(name) as { with_name: string }[]) s.unfileConversation.run(directKey(name, with_name));
       s.deleteConversations.run(name, name);
       for (const group of s.groupsWith.all(name) as { name: string; members: string }[]) {
         const members = (JSON.parse(group.members) as string[]).filter((m) => m !== name);
@@ -412,8 +437,9 @@ export class SqliteStore implements Store {
     if (this.markTimer) clearTimeout(this.markTimer);
     if (this.purgeTimer) clearTimeout(this.purgeTimer);
     this.marksDue = true;
-    this.commits.close();
+    await this.commits.close();
     this.db.close();
+    if (this.walFd !== undefined) closeSync(this.walFd);
     this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
   }
 
@@ -422,7 +448,8 @@ export class SqliteStore implements Store {
    * the promises of the group commit resolve in id order.
    */
   private nextId(): number {
-    return ++this.lastId;
+    this.lastId = idAfter(this.lastId, this.clock());
+    return this.lastId;
   }
 
   /** Writes an event with its id on the queue of each of its recipients (inside the caller's transaction). */
@@ -496,6 +523,27 @@ export class SqliteStore implements Store {
     return this.statements.nameTaken.get(name, name) !== undefined;
   }
 
+  /**
+   * Makes every commit so far durable: with `synchronous=NORMAL` a commit reaches the write-ahead log but not the
+   * disk, and this fsync of the log (on libuv's thread pool, not the event loop) puts it there. The log holds
+   * whole frames with checksums, so a power cut loses at most commits that no caller was told of yet.
+   */
+  private syncLog(done: (err?: Error) => void): void {
+    const upTo = this.durableLastId;
+    try {
+      this.walFd ??= openSync(`${this.db.name}-wal`, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return done(err as Error);
+      // No log yet: no commit so far has written anything.
+      this.syncedId = Math.max(this.syncedId, upTo);
+      return done();
+    }
+    fdatasync(this.walFd, (err) => {
+      if (!err) this.syncedId = Math.max(this.syncedId, upTo);
+      done(err ?? undefined);
+    });
+  }
+
   /** Rides on every commit: the id counter, and the coalesced delivered positions once they are due. */
   private writeSideEffects(): void {
     if (this.lastId > this.durableLastId) this.statements.setLastId.run(this.lastId);
@@ -535,6 +583,20 @@ function toMessage(row: MessageRow): Message {
     ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
     ...(row.deleted ? { deleted: true } : {}),
   };
+}
+
+interface SessionRow {
+  token_hash: string;
+  username: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+  user_agent: string | null;
+}
+
+function sessionOfRow(row: SessionRow): StoredSession {
+  const base = { tokenHash: row.token_hash, username: row.username, createdAt: row.created_at, expiresAt: row.expires_at, lastUsedAt: row.last_used_at };
+  return row.user_agent === null ? base : { ...base, userAgent: row.user_agent };
 }
 
 function toQueueRow(row: MessageRow, to: string): QueueRow {
@@ -581,9 +643,11 @@ function prepareStatements(db: Database) {
     nameTaken: st('SELECT 1 FROM users WHERE name = ? UNION ALL SELECT 1 FROM chat_groups WHERE name = ?'),
     insertUser: st('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)'),
     insertGroup: st('INSERT INTO chat_groups (name, members, created_by, created_at, owner) VALUES (?, ?, ?, ?, ?)'),
-    insertSession: st('INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)'),
-    findSession: st('SELECT username, created_at, expires_at FROM sessions WHERE token_hash = ?'),
-    touchSession: st('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
+    insertSession: st(
+      'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    findSession: st('SELECT username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE token_hash = ?'),
+    touchSession: st('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE token_hash = ?'),
     deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
     insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     notePeers: st(`INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`),
@@ -606,14 +670,19 @@ function prepareStatements(db: Database) {
       ON CONFLICT (name) DO UPDATE SET joined_id = excluded.joined_id`),
     insertBroadcast: st('INSERT INTO broadcasts (message_id, sender) VALUES (?, ?)'),
     readerCursor: st('SELECT joined_id, pruned_id FROM cursors WHERE name = ?'),
+    knowsPosition: st(`
+      SELECT (@id <= c.pruned_id
+        OR EXISTS (SELECT 1 FROM queue WHERE recipient = @recipient AND message_id = @id)
+        OR (@id > c.joined_id AND EXISTS (SELECT 1 FROM broadcasts WHERE message_id = @id AND sender <> @recipient))) AS known
+      FROM cursors c WHERE c.name = @recipient`),
     // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
     readQueue: st(`
       SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at, m.event, m.edited_at, m.deleted
       FROM (
-        SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after
+        SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after AND message_id <= @durable
         UNION ALL
         SELECT message_id AS id FROM broadcasts
-        WHERE message_id > max(@after, @joined) AND sender <> @recipient
+        WHERE message_id > max(@after, @joined) AND message_id <= @durable AND sender <> @recipient
         ORDER BY id LIMIT @limit
       ) AS ids JOIN messages m ON m.id = ids.id
       ORDER BY m.id`),
