@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test-output/', 'src/generated/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'test-output/', 'src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,13 +40,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli.ts', 'src/admin-cli.ts', 'src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'clients/**/*.ts'],
+    files: ['src/cli.ts', 'src/parley.ts', 'src/admin-cli.ts', 'src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'clients/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // Response bodies in tests are checked against openapi.yaml at run time (test/support/api.ts).
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The package's command, plain JavaScript run by Node.
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
   },
   {
     files: ['clients/web/**/*.js'],

@@ -6,12 +6,14 @@
 //
 //   npm run bench                          the whole matrix (about 8 minutes on 2 cores)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
-//   BENCH_ONLY=fanout-10k,keep-up          some scenarios: requests, healthz, post, direct, direct-redis, resume,
-//                                          fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up
+//   BENCH_ONLY=fanout-10k,keep-up          some scenarios: start-up, requests, healthz, post, direct, direct-redis,
+//                                          resume, fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
+//                                          direct-acked, failover (Redis behind Sentinel)
 //   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
 //                                          sqlite, redis (one process), redis-workers (--workers 2), and
 //                                          redis-pair (two processes on one Redis, each on its own port: only
-//                                          when named, in the rows of redis-workers)
+//                                          when named, in the rows of redis-workers), sentinel and
+//                                          sentinel-acked (behind Sentinel, --redis-wait-replicas 0 and 1)
 //   BENCH_RESULTS=path.jsonl               where the JSON lines go (default bench/results.jsonl)
 //   BENCH_TEXT_BYTES=64                    length of every message text
 //   BENCH_TIMEOUT_S=1800                   a guard on the whole run: past it everything is killed
@@ -23,11 +25,13 @@ import { machine } from './lib/proc.js';
 import { appendResults, markdown, type Row } from './lib/report.js';
 import { killAll, type TargetName } from './lib/targets.js';
 import type { Results, Scenario, Settings } from './scenarios/common.js';
-import { direct, directRedis } from './scenarios/direct.js';
+import { direct, directAcked, directRedis } from './scenarios/direct.js';
+import { failover } from './scenarios/failover.js';
 import { fanout10k, fanout1k, fanout2proc } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
 import { resume } from './scenarios/resume.js';
+import { startUp } from './scenarios/start-up.js';
 import { streamsWorkers } from './scenarios/streams-held.js';
 
 const env = process.env;
@@ -56,6 +60,7 @@ const timeoutS = numberFrom('BENCH_TIMEOUT_S', 1_800, 10, 86_400);
 
 // Cheap scenarios first, the heaviest last; the reference runs first in each, then memory, then sqlite.
 const scenarios: Scenario<unknown>[] = [
+  startUp(settings),
   healthz(settings),
   postMessages(settings),
   direct(settings),
@@ -66,6 +71,8 @@ const scenarios: Scenario<unknown>[] = [
   fanout2proc(settings),
   streamsWorkers(settings),
   keepUp(settings),
+  directAcked(settings),
+  failover(settings),
 ] as Scenario<unknown>[];
 const groups: Record<string, readonly string[]> = { requests: ['healthz', 'post'] };
 const only = listFrom('BENCH_ONLY')?.flatMap((name) => groups[name] ?? [name]);
@@ -73,7 +80,7 @@ for (const name of only ?? []) {
   if (!scenarios.some((s) => s.name === name)) throw new Error(`BENCH_ONLY: no scenario is called ${name}; there are ${scenarios.map((s) => s.name).join(', ')}`);
 }
 const targetNames = listFrom('BENCH_TARGETS');
-const targetChoices = ['reference', 'memory', 'sqlite', 'redis', 'redis-workers', 'redis-pair'];
+const targetChoices = ['reference', 'memory', 'sqlite', 'redis', 'redis-workers', 'redis-pair', 'sentinel', 'sentinel-acked'];
 for (const name of targetNames ?? []) {
   if (!targetChoices.includes(name)) throw new Error(`BENCH_TARGETS: ${name} is not one of ${targetChoices.join(', ')}`);
 }

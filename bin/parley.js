@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// `npx parley <command>`: the operator commands of src/admin-cli.ts, run through tsx like `npm start`.
-import { register } from 'tsx/esm/api';
+// `parley <command>`: the compiled entry point, dist/parley.js (`npm run build`; `npm start` and `npm pack` build).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/admin-cli.ts');
+const entry = new URL('../dist/parley.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('parley: not built yet: run npm run build (npm start builds too)');
+  process.exit(1);
+}
+await import(entry.href);

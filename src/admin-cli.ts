@@ -1,4 +1,4 @@
-// `npx parley <command>`: operator commands for a running server, through its socket in the data directory.
+// `parley <command>`: operator commands for a running server, through its socket in the data directory.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,23 +10,24 @@ import { optionSpecs } from './config/schema.js';
 
 const data = optionSpecs.data;
 
-const usage = `Usage: npx parley <command> [--data DIR]
-
-Operator commands for the Parley server running on a data directory (--data, or ${data.env}; default ${data.default}).
-They talk to it through the socket it keeps there, which only the owner of the data may open; no network port
-(restore excepted: it works on the files, with the server stopped).
-
-  users                  every account: online or not, when created, how many sessions work
+/** The operator commands, a line each, as `parley --help` lists them too. */
+export const operatorCommands = `  users                  every account: online or not, when created, how many sessions work
   backup FILE            a consistent copy of the database, taken while the server runs, into a new FILE
   restore FILE           with the server stopped: puts the backup FILE in place as the database, keeps the one it
                          replaces beside it, and says which messages the restore drops
   reset-password NAME    sets a new password (asked at a terminal, else read from standard input) and ends NAME's sessions
   logout NAME            ends every session and stream of NAME
   delete-user NAME       deletes NAME's account, sessions and queue; their groups lose them
+`;
 
-Each prints what it did in one line (users: a line per user) and exits 0; 1 when the server is not running,
+/** What the operator commands share, for the end of `parley --help`. */
+export const operatorNotes = `The operator commands act on the server running on a data directory (--data DIR, or ${data.env}; default ${data.default}).
+They talk to it through the socket it keeps there, which only the owner of the data may open; no network port
+(restore excepted: it works on the files, with the server stopped). Each prints what it did in one line (users: a line per user) and exits 0; 1 when the server is not running,
 the name is unknown or the command failed; 2 for a wrong command line.
 `;
+
+const usage = `Usage: parley <command> [--data DIR]\n\n${operatorCommands}\n${operatorNotes}`;
 
 class UsageError extends Error {}
 
@@ -62,10 +63,11 @@ async function request(command: string | undefined, args: string[]): Promise<Adm
   }
 }
 
-async function main(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+/** Runs one operator command (`users`, `backup FILE`, ...; argv starts with its name) and resolves with the exit code. */
+export async function adminCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
     console.error(`parley: ${(err as Error).message}; see --help`);
     return 2;
@@ -94,10 +96,8 @@ async function main(argv: string[], env: Readonly<Record<string, string | undefi
       console.error(`parley: ${err.message}; see --help`);
       return 2;
     }
-    const hint = err instanceof NoServerError ? `; start it with npm start -- --data ${dataDir}, or pass the --data it runs with` : '';
+    const hint = err instanceof NoServerError ? `; start it with parley serve --data ${dataDir}, or pass the --data it runs with` : '';
     console.error(`parley: ${(err as Error).message}${hint}`);
     return 1;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2), process.env);

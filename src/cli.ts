@@ -1,26 +1,4 @@
-import cluster from 'node:cluster';
-import { runPrimary } from './cluster/primary.js';
-import { helpText } from './config/help.js';
-import { ConfigError, loadConfig } from './config/load.js';
-import { createLogger } from './log.js';
-import { serve } from './serve.js';
+// The server alone, `parley serve` without the command word: what `npm run dev` watches and the tests start.
+import { serveCommand } from './serve-command.js';
 
-let parsed;
-try {
-  parsed = loadConfig(process.argv.slice(2), process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`parley: ${err.message}`);
-  process.exit(2);
-}
-if (parsed.help) {
-  process.stdout.write(helpText());
-  process.exit(0);
-}
-
-const { config } = parsed;
-const log = createLogger(config.logLevel, { format: config.logFormat });
-// One process, or with --workers N a primary that forks N workers, each of which runs this file again.
-if (config.workers === 1) await serve(config, log, 'server');
-else if (cluster.isPrimary) await runPrimary(config, log);
-else await serve(config, log.child({ worker: cluster.worker!.id }), 'worker');
+await serveCommand(process.argv.slice(2), process.env);

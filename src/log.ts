@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
-import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -26,6 +26,8 @@ const controlCharacters = /[\u0000-\u001f\u007f]/g;
  * destination, so that nothing is lost when the process exits right after logging.
  */
 function prettyLines(out: NodeJS.WriteStream | DestinationStream, colors: boolean): DestinationStream {
+  // Loaded only for pretty lines: a service logging JSON never loads the formatter.
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   const prettify = prettyFactory({
     colorize: colors,
     singleLine: true,
@@ -50,6 +52,15 @@ export function createLogger(level: LevelWithSilent, { format = 'json', destinat
         censor: '[redacted]',
       },
     },
-    pretty ? prettyLines(out, destination === undefined && process.stdout.hasColors?.() === true) : destination,
+    pretty ? prettyLines(out, destination === undefined && process.stdout.hasColors?.() === true) : (destination ?? stdoutLines()),
   );
+}
+
+/**
+ * JSON lines on standard output, each written before the call returns. pino's default buffers and writes in the
+ * background, and at exit writes what it holds at once: a line still on its way could then land after a later one
+ * ("shutting down" after "parley stopped").
+ */
+function stdoutLines(): DestinationStream {
+  return pino.destination({ dest: 1, sync: true });
 }

@@ -10,6 +10,31 @@ import { onReloadSignal, onStopSignal } from './signals.js';
  * "to stop it" line to the primary. A start that fails exits 1 with one plain line on stderr.
  */
 export async function serve(config: Config, log: Logger, role: 'server' | 'worker'): Promise<void> {
+  // The signals are heard before the server listens: one sent as soon as the listening line is out (a test, a
+  // service manager) drains the server instead of meeting Node's default, which ends the process at once.
+  let started: (server: RunningServer) => void;
+  const running = new Promise<RunningServer>((resolve) => (started = resolve));
+  onStopSignal((signal) => {
+    log.info({ signal }, 'shutting down');
+    running
+      .then((server) => server.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  });
+  onReloadSignal(() => {
+    void running
+      .then((server) => server.reloadTls('SIGHUP'))
+      .then((outcome) => {
+        if (outcome === 'plain-http') log.info({ signal: 'SIGHUP' }, 'nothing to reload: not serving TLS');
+        else log.info({ signal: 'SIGHUP', outcome }, 'TLS files reread');
+      });
+  });
+
   let server: RunningServer;
   try {
     server = await startServer(config, { log, role });
@@ -19,24 +44,8 @@ export async function serve(config: Config, log: Logger, role: 'server' | 'worke
     console.error(`parley: could not start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
+  started!(server);
 
   if (role === 'worker') process.send?.(listeningMessage(server.url));
   else log.info({ pid: process.pid }, `to stop it: Ctrl-C here, or kill -TERM ${process.pid}`);
-
-  onStopSignal((signal) => {
-    log.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-  onReloadSignal(() => {
-    void server.reloadTls('SIGHUP').then((outcome) => {
-      if (outcome === 'plain-http') log.info({ signal: 'SIGHUP' }, 'nothing to reload: not serving TLS');
-      else log.info({ signal: 'SIGHUP', outcome }, 'TLS files reread');
-    });
-  });
 }

@@ -21,19 +21,17 @@ import { Retention } from './core/retention.js';
 import { StreamUpkeep } from './core/stream-upkeep.js';
 import { createApp } from './http/app.js';
 import { createNodeServer } from './http/node-server.js';
-import { CertificateError, loadPair, type CertificateFiles, type CertificatePair } from './http/tls/certificate-pair.js';
-import { CertificateReloader, type ReloadOutcome } from './http/tls/certificate-reloader.js';
+import type { CertificateFiles, CertificatePair } from './http/tls/certificate-pair.js';
+import type { ReloadOutcome } from './http/tls/certificate-reloader.js';
 import { guidelineVersion, tlsProfiles, type TlsProfile } from './http/tls/profile.js';
 import { requestSchemas } from './http/schemas.js';
 import { createRateBudgets } from './limits/rate-budgets.js';
 import { perInterval, perMinute } from './limits/rate-window.js';
 import { createLogger, type Logger } from './log.js';
-import { answerMetricsRequests } from './metrics/cluster-metrics.js';
-import { listenMetrics, type MetricsServer } from './metrics/metrics-server.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
-import { createCluster } from './store/create-cluster.js';
+import type { MetricsServer } from './metrics/metrics-server.js';
+import type { Metrics } from './metrics/metrics.js';
+import { createCluster, sharedCounters } from './store/create-cluster.js';
 import { createStore, storeFile } from './store/create-store.js';
-import { RedisStore } from './store/redis/redis-store.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
@@ -67,7 +65,10 @@ export interface StartOptions {
 
 const webRoot = fileURLToPath(new URL('../clients/web/', import.meta.url));
 
-/** The composition root: store -> core -> HTTP -> listen. */
+/**
+ * The composition root: store -> core -> HTTP -> listen. What a configuration does not use is not loaded: the
+ * store's backend, metrics, TLS and the Redis cluster are imported when configured.
+ */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel, { format: config.logFormat });
   const now = options.now ?? Date.now;
@@ -75,15 +76,26 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tlsFiles = tlsFilesOf(config);
   const tls = tlsFiles && { files: tlsFiles, pair: await loadTls(tlsFiles, tlsProfile) };
   // The gauges read the delivery core when scraped, by then long built.
-  const metrics: Metrics | undefined = config.metricsPort === '' ? undefined : createMetrics((): ReturnType<Delivery['stats']> => delivery.stats());
-  const storeSettings = { kind: config.store, dataDir: config.data, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, onCommit: metrics?.storeCommit };
+  const metrics: Metrics | undefined =
+    config.metricsPort === '' ? undefined : (await import('./metrics/metrics.js')).createMetrics((): ReturnType<Delivery['stats']> => delivery.stats());
+  const storeSettings = {
+    kind: config.store,
+    dataDir: config.data,
+    redisUrl: config.redisUrl,
+    redisSentinel: config.redisSentinel,
+    redisSentinelName: config.redisSentinelName,
+    redisWaitReplicas: config.redisWaitReplicas,
+    redisWaitTimeoutMs: config.redisWaitTimeoutMs,
+    redisPrefix: config.redisPrefix,
+    onCommit: metrics?.storeCommit,
+  };
   const store = options.store ?? (await createStore(storeSettings, log.child({ module: 'store' })));
 
   // Several processes on one store: what the others do reaches this one through the cluster.
   const clusterLog = log.child({ module: 'cluster' });
-  const cluster = createCluster(store, { processTimeoutMs: config.processTimeoutMs }, clusterLog);
+  const cluster = await createCluster(store, config.store, { processTimeoutMs: config.processTimeoutMs }, clusterLog);
   // Limits hold across every process sharing the Redis store, in its Redis; otherwise in this process alone.
-  const budget = createRateBudgets(store instanceof RedisStore ? { redis: store.connection, keyPrefix: store.keyPrefix } : undefined);
+  const budget = createRateBudgets(await sharedCounters(store, config.store));
   const directory = new Directory(cluster);
   const accounts = new Accounts(store, directory, {
     scrypt: { N: config.scryptCost, r: 8, p: 1 },
@@ -181,8 +193,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       opened.push(() => socket.close());
       admin = socket;
     }
-    if (metrics && options.role === 'worker') answerMetricsRequests(metrics.registry);
+    if (metrics && options.role === 'worker') (await import('./metrics/cluster-metrics.js')).answerMetricsRequests(metrics.registry);
     else if (metrics && config.metricsPort !== '') {
+      const { listenMetrics } = await import('./metrics/metrics-server.js');
       const listening = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort).catch((err: Error) => {
         throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`);
       });
@@ -212,14 +225,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   retention.start();
   // Given TLS options above, the server is a node:https one.
   const certificates =
-    tls && new CertificateReloader({ server: server as TlsServer, files: tls.files, profile: tlsProfile, current: tls.pair, log: log.child({ module: 'tls' }), debounceMs: 300 });
+    tls && new (await import('./http/tls/certificate-reloader.js')).CertificateReloader({ server: server as TlsServer, files: tls.files, profile: tlsProfile, current: tls.pair, log: log.child({ module: 'tls' }), debounceMs: 300 });
   certificates?.watch();
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   const served = tls && { profile: `${config.tlsProfile} (Mozilla guidelines ${guidelineVersion})`, fingerprint256: tls.pair.fingerprint256, validTo: tls.pair.validTo };
-  if (admin) log.info({ socket: admin.path }, 'operator commands: npx parley --help');
+  if (admin) log.info({ socket: admin.path }, 'operator commands: parley --help');
   if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
   // The last line of start-up: once it is out, everything listens.
   log.info(
@@ -268,6 +281,7 @@ function tlsFilesOf(config: Config): CertificateFiles | undefined {
 
 /** The pair served at start; one that does not load stops the start with the file and the reason. */
 async function loadTls(files: CertificateFiles, profile: TlsProfile): Promise<CertificatePair> {
+  const { CertificateError, loadPair } = await import('./http/tls/certificate-pair.js');
   try {
     return await loadPair(files, profile);
   } catch (err) {

@@ -3,18 +3,29 @@ import { closeSync, openSync } from 'node:fs';
 export type StopSignal = 'SIGTERM' | 'SIGINT';
 
 /**
- * Calls `stop` on the first SIGTERM or SIGINT. Each signal is heard once: the same one again gets Node's default,
- * so a second Ctrl-C ends a shutdown that hangs.
+ * A repeat of the stop signal this soon after it is the same stop delivered twice (ms): a Ctrl-C reaches every
+ * process of the terminal's group, and under `npm start` npm relays it to the server as well.
+ */
+const sameStopMs = 1_000;
+
+/**
+ * Calls `stop` on the first SIGTERM or SIGINT. The same signal again, later than `sameStopMs`, gets Node's
+ * default, so a second Ctrl-C ends a shutdown that hangs.
  */
 export function onStopSignal(stop: (signal: StopSignal) => void): void {
-  let stopping = false;
+  let stopping: { signal: StopSignal; at: number } | undefined;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    const onSignal = () => {
       // Ctrl-C reaches every process of the terminal's group, and a primary adds SIGTERM: one shutdown each.
-      if (stopping) return;
-      stopping = true;
-      stop(signal);
-    });
+      if (stopping === undefined) {
+        stopping = { signal, at: performance.now() };
+        stop(signal);
+      } else if (stopping.signal === signal && performance.now() - stopping.at >= sameStopMs) {
+        process.off(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
   }
 }
 

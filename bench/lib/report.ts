@@ -7,13 +7,14 @@ import type { Machine } from './proc.js';
 import type { IntegritySum } from './load-workers.js';
 
 /** redis: Parley on Redis, one process; redis2: two processes on one Redis (`--workers 2`, or a pair). */
-export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2';
+/** wait0, wait1: Parley on Redis behind Sentinel (two replicas) with --redis-wait-replicas 0 and 1. */
+export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2' | 'wait0' | 'wait1';
 export type Store = Exclude<Column, 'reference'>;
-export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2'];
-export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2'];
+export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2', 'wait0', 'wait1'];
+export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2', 'wait0', 'wait1'];
 
 /** The tables of the report: the stores against the reference, and one process against two on Redis. */
-export type TableName = 'stores' | 'processes';
+export type TableName = 'stores' | 'processes' | 'replication';
 const tables: Record<TableName, { readonly intro?: string; readonly columns: readonly Column[] }> = {
   stores: { columns: ['reference', 'memory', 'sqlite'] },
   processes: {
@@ -22,6 +23,12 @@ const tables: Record<TableName, { readonly intro?: string; readonly columns: rea
       'and SQLite; server CPU summed over every Parley process (with --workers, the primary too), Redis\'s own CPU apart:',
     columns: ['reference', 'sqlite', 'redis', 'redis2'],
   },
+  replication: {
+    intro:
+      'Redis behind Sentinel (a primary, two replicas and three sentinels of each row\'s own, loopback, appendfsync everysec, ' +
+      'down-after 1 s), one Parley process with --redis-sentinel; a write is answered once N replicas hold it (--redis-wait-replicas N):',
+    columns: ['wait0', 'wait1'],
+  },
 };
 const headings: Record<Column, string> = {
   reference: 'reference',
@@ -29,8 +36,10 @@ const headings: Record<Column, string> = {
   sqlite: 'Parley sqlite',
   redis: 'Parley redis, 1 process',
   redis2: 'Parley redis, 2 processes',
+  wait0: 'Sentinel, --redis-wait-replicas 0',
+  wait1: 'Sentinel, --redis-wait-replicas 1',
 };
-const shortNames: Record<Store, string> = { memory: 'memory', sqlite: 'sqlite', redis: 'redis', redis2: '2 processes' };
+const shortNames: Record<Store, string> = { memory: 'memory', sqlite: 'sqlite', redis: 'redis', redis2: '2 processes', wait0: 'wait 0', wait1: 'wait 1' };
 
 export interface Row {
   /** Stable name of the figure, for comparing results files. */

@@ -7,16 +7,17 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../test/support/process.js';
-import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
+import { startRedisServer, startSentinelTopology, type RedisServer, type SentinelTopology } from '../../test/support/redis-server.js';
 import { guard } from './async.js';
 import { nodeChildren, startTime } from './proc.js';
 
 /**
  * reference: the bare node:http SSE server; express: the minimal express app; memory, sqlite, redis: Parley,
  * one process; redis-workers: Parley with `--workers 2` (one command, one port); redis-pair: two Parley
- * processes on one Redis, each on a port of its own.
+ * processes on one Redis, each on a port of its own; sentinel, sentinel-acked: Parley, one process, on Redis behind
+ * Sentinel (a primary, two replicas, three sentinels) with --redis-wait-replicas 0 and 1.
  */
-export type TargetName = 'reference' | 'express' | 'memory' | 'sqlite' | 'redis' | 'redis-workers' | 'redis-pair';
+export type TargetName = 'reference' | 'express' | 'memory' | 'sqlite' | 'redis' | 'redis-workers' | 'redis-pair' | 'sentinel' | 'sentinel-acked';
 export type ParleyStore = 'memory' | 'sqlite' | 'redis';
 
 /** Worker processes of the redis-workers target, and processes of the redis-pair. */
@@ -65,12 +66,14 @@ const descendants = new Map<number, string | undefined>();
 /** Data directories of the Parley and Redis servers not yet stopped. */
 const dataDirs = new Set<string>();
 const redisServers = new Set<RedisServer>();
+const topologies = new Set<SentinelTopology>();
 
 /** Kills whatever is still running and removes its data (when the whole run is cut short). */
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
   for (const [pid, started] of descendants) killIfRunning(pid, started);
   for (const redis of redisServers) void redis.kill();
+  for (const topology of topologies) void topology.stop();
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
 
@@ -107,6 +110,11 @@ export async function startTarget(name: TargetName, extraArgs: readonly string[]
           stop: async () => void (await Promise.all(parts.map((p) => p.stop()))),
         };
       });
+    case 'sentinel':
+    case 'sentinel-acked': {
+      const replicas = name === 'sentinel' ? '0' : '1';
+      return withSentinel(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, '--redis-wait-replicas', replicas, ...extraArgs]));
+    }
     default:
       return startScript(name, scripts[name]);
   }
@@ -146,8 +154,36 @@ async function withRedis(name: TargetName, start: (redisArgs: readonly string[])
   }
 }
 
+/** A Sentinel topology of the target's own (test/support/redis-server.ts), stopped with the target. */
+export async function withSentinel(name: TargetName, start: (redisArgs: readonly string[], topology: SentinelTopology) => Promise<Target>): Promise<Target> {
+  const topology = await startSentinelTopology();
+  topologies.add(topology);
+  const stopTopology = async () => {
+    await topology.stop();
+    topologies.delete(topology);
+  };
+  try {
+    const target = await start(['--redis-sentinel', topology.sentinelList], topology);
+    return {
+      ...target,
+      name,
+      redisPid: topology.primary.pid,
+      async stop() {
+        try {
+          await target.stop();
+        } finally {
+          await stopTopology();
+        }
+      },
+    };
+  } catch (err) {
+    await stopTopology();
+    throw err;
+  }
+}
+
 /** Parley from its CLI; with `workers`, the primary's workers are found among its children once it listens. */
-async function startParley(name: TargetName, store: ParleyStore, extraArgs: readonly string[], workers = 0): Promise<Target> {
+export async function startParley(name: TargetName, store: ParleyStore, extraArgs: readonly string[], workers = 0): Promise<Target> {
   const data = tempDir('parley-bench-');
   dataDirs.add(data);
   let server: ServerProcess | undefined;

@@ -39,6 +39,10 @@ export function columnOf(target: TargetName): Column {
     case 'redis-workers':
     case 'redis-pair':
       return 'redis2';
+    case 'sentinel':
+      return 'wait0';
+    case 'sentinel-acked':
+      return 'wait1';
     default:
       return target;
   }

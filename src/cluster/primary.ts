@@ -3,8 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { clusterMetrics } from '../metrics/cluster-metrics.js';
-import { listenMetrics, type MetricsServer } from '../metrics/metrics-server.js';
+import type { MetricsServer } from '../metrics/metrics-server.js';
 import { onReloadSignal, onStopSignal, type StopSignal } from '../signals.js';
 import { isListeningMessage } from './messages.js';
 import { restartDelay } from './restart-backoff.js';
@@ -41,6 +40,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   try {
     port = config.port === 0 ? await freePort(config.host) : config.port;
     if (config.metricsPort !== '') {
+      // Loaded with --metrics-port alone, as in a worker.
+      const [{ clusterMetrics }, { listenMetrics }] = await Promise.all([import('../metrics/cluster-metrics.js'), import('../metrics/metrics-server.js')]);
       metricsServer = await listenMetrics(clusterMetrics(listeningWorkers), config.metricsHost, config.metricsPort).catch((err: Error) => {
         throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`);
       });

@@ -8,7 +8,7 @@ export function helpText(): string {
     return `  --${spec.flag.padEnd(20)} ${spec.env.padEnd(28)} ${spec.help} (default: ${String(spec.default)})`;
   });
   return [
-    'Usage: npm start -- [options]',
+    'Usage: parley serve [options]   (from a clone: npm start -- [options])',
     '',
     'Parley: a self-hosted chat server with an HTTP REST + Server-Sent Events API.',
     'Every option can also be set by its environment variable; flags win.',

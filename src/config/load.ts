@@ -37,9 +37,12 @@ function resolveConfig(
 ): Config {
   const config: Record<string, unknown> = {};
   const problems: string[] = [];
+  const given = new Set<OptionKey>();
   for (const key of keys) {
     const spec = optionSpecs[key];
-    const raw = flagValue(key) ?? env[spec.env] ?? spec.default;
+    const explicit = flagValue(key) ?? env[spec.env];
+    if (explicit !== undefined) given.add(key);
+    const raw = explicit ?? spec.default;
     const parsed = spec.schema.safeParse(raw);
     if (parsed.success) config[key] = parsed.data;
     else {
@@ -53,6 +56,12 @@ function resolveConfig(
   if (workers > 1 && store !== 'redis') {
     throw new ConfigError(
       `--workers ${workers} (PARLEY_WORKERS) needs a store all processes share: use --store redis --redis-url redis://HOST:PORT (--store is ${store}; sqlite and memory belong to one process)`,
+    );
+  }
+  // Two answers to "which Redis": the sentinels name the primary, a URL is one fixed server.
+  if ((config as Pick<Config, 'redisSentinel'>).redisSentinel !== '' && given.has('redisUrl')) {
+    throw new ConfigError(
+      '--redis-sentinel (PARLEY_REDIS_SENTINEL) and --redis-url (PARLEY_REDIS_URL) both name the Redis: give one. With Sentinel, the sentinels name the primary; pass --redis-sentinel-name for the name they monitor it under',
     );
   }
   return Object.freeze(config) as Config;

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { Accounts } from './accounts.js';
-import type { Actor, Command, CommandResult } from './commands.js';
+import type { Actor, Command, CommandResult, ExecuteOptions } from './commands.js';
 import type { Delivery } from './delivery.js';
 import type { Directory, Group } from './directory.js';
 import { ChatError } from './errors.js';
@@ -60,7 +60,7 @@ export class Chat {
     this.changes = new MessageChanges(store, directory, delivery, { editWindowMs: limits.editWindowMs ?? 15 * 60_000 }, now);
   }
 
-  async execute(actor: Actor, command: Command): Promise<CommandResult> {
+  async execute(actor: Actor, command: Command, options: ExecuteOptions = {}): Promise<CommandResult> {
     switch (command.kind) {
       case 'get_users': {
         const [names, online] = await Promise.all([this.directory.everyUser(), this.delivery.onlineNow()]);
@@ -72,10 +72,10 @@ export class Chat {
         return { kind: 'exited' };
       case 'send':
         await this.spend('message', actor.name);
-        return this.send(actor, command.to, command.text);
+        return this.send(actor, command.to, command.text, options.idempotencyKey);
       case 'broadcast':
         await this.spend('broadcast', actor.name);
-        return this.broadcast(actor, command.text);
+        return this.broadcast(actor, command.text, options.idempotencyKey);
       case 'create_group':
         await this.spend('group', actor.name);
         return { kind: 'group_created', group: await this.createGroup(actor, command.name, command.members) };
@@ -99,7 +99,7 @@ export class Chat {
     return this.directory.groupsOf(name);
   }
 
-  private async send(actor: Actor, rawTo: string, text: string): Promise<CommandResult> {
+  private async send(actor: Actor, rawTo: string, text: string, idempotencyKey: string | undefined): Promise<CommandResult> {
     this.checkText(text);
     const to = canonicalName(rawTo);
     const group = to === undefined ? undefined : await this.directory.findGroup(to);
@@ -107,8 +107,7 @@ export class Chat {
       throw new ChatError('not_found', `no user or group is called "${rawTo.slice(0, 40)}"`, 'body.to');
     }
     if (!group) {
-      const sentAt = this.now();
-      const id = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt }, [to]);
+      const { id, sentAt } = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to], idempotencyKey);
       this.observer?.accepted('direct');
       return { kind: 'sent', id, to, recipients: 1, sentAt };
     }
@@ -117,15 +116,14 @@ export class Chat {
     }
     const recipients = group.members.filter((m) => m !== actor.name);
     const draft = { from: actor.name, kind: 'group' as const, group: group.name, text, sentAt: this.now() };
-    const id = await this.delivery.send(draft, recipients);
+    const { id, sentAt } = await this.delivery.send(draft, recipients, idempotencyKey);
     this.observer?.accepted('group');
-    return { kind: 'sent', id, to, recipients: recipients.length, sentAt: draft.sentAt };
+    return { kind: 'sent', id, to, recipients: recipients.length, sentAt };
   }
 
-  private async broadcast(actor: Actor, text: string): Promise<CommandResult> {
+  private async broadcast(actor: Actor, text: string, idempotencyKey: string | undefined): Promise<CommandResult> {
     this.checkText(text);
-    const sentAt = this.now();
-    const id = await this.delivery.broadcast({ from: actor.name, text, sentAt });
+    const { id, sentAt } = await this.delivery.broadcast({ from: actor.name, text, sentAt: this.now() }, idempotencyKey);
     this.observer?.accepted('broadcast');
     // Every registered user but the sender reads it from the broadcast log, online or not.
     return { kind: 'broadcast', id, recipients: this.directory.userCount() - 1, sentAt };

@@ -34,6 +34,15 @@ export interface UserPresence {
   readonly online: boolean;
 }
 
+/** How a command is to be carried out, besides what it says. */
+export interface ExecuteOptions {
+  /**
+   * For the sends (send, broadcast): a retry with the same key by the same user gets the first send's id, and
+   * nothing is stored twice (see Store.appendMessageOnce). Ignored by the other commands.
+   */
+  readonly idempotencyKey?: string;
+}
+
 /** Who is acting: the authenticated user and the session (token) they act through. */
 export interface Actor {
   readonly name: string;

@@ -1,4 +1,4 @@
-import { isEventRow, type NewEvent, type QueueCursor, type QueueRow, type Store } from '../store/store.js';
+import { isEventRow, type Appended, type NewEvent, type NewMessage, type QueueCursor, type QueueRow, type Store } from '../store/store.js';
 import type { Cluster } from './cluster.js';
 import { ChatError, queueFull } from './errors.js';
 import { MsgformEncoder, type Message, type QueuedMsgform, type StoredEvent } from './msgform.js';
@@ -19,6 +19,12 @@ export interface DeliveryLimits {
   readonly slowConsumerMs?: number;
   /** Messages a stream that is behind reads from the store at a time. @default 500 */
   readonly pageSize?: number;
+}
+
+/** A message as stored: its id, and when it was sent (the first send's, for a retry with the same key). */
+export interface Stored {
+  readonly id: number;
+  readonly sentAt: number;
 }
 
 export interface StreamOptions {
@@ -116,8 +122,8 @@ export class Delivery {
    * Stores a direct or group message for its recipients, then writes it to their live streams; queue_full when
    * a recipient cannot take it. Resolves once the store has made it durable.
    */
-  async send(draft: Omit<Message, 'id'>, recipients: readonly string[]): Promise<number> {
-    if (this.cluster) return this.appended(await this.store.appendMessage({ ...draft, recipients, queueLimit: this.limits.queueLimit }));
+  async send(draft: Omit<Message, 'id'>, recipients: readonly string[], idempotencyKey?: string): Promise<Stored> {
+    if (this.cluster) return this.noted(await this.append({ ...draft, recipients, queueLimit: this.limits.queueLimit }, idempotencyKey));
     const full = this.fullQueues(recipients);
     if (full.length > 0) {
       throw queueFull(full);
@@ -125,26 +131,34 @@ export class Delivery {
     // Reserve the places now: concurrent sends must not overshoot the bound while the store commits.
     const readers = recipients.map((name) => this.reader(name));
     for (const r of readers) r.pending++;
-    let id: number;
+    let appended: Appended;
     try {
-      id = await this.store.appendMessage({ ...draft, recipients });
+      appended = await this.append({ ...draft, recipients }, idempotencyKey);
     } catch (err) {
       for (const r of readers) r.pending--;
       throw err;
     }
-    this.distribute({ ...draft, id }, recipients);
-    return id;
+    // A retry of a message stored before: delivered then (or read from the store), not again.
+    if (appended.replayed) for (const r of readers) r.pending--;
+    else this.distribute({ ...draft, id: appended.id }, recipients);
+    return appended;
+  }
+
+  /** Appends once per Idempotency-Key of the sender when there is one. */
+  private async append(message: NewMessage, idempotencyKey: string | undefined): Promise<Appended> {
+    if (idempotencyKey === undefined) return { id: await this.store.appendMessage(message), replayed: false, sentAt: message.sentAt };
+    return this.store.appendMessageOnce(message, idempotencyKey);
   }
 
   /**
    * Stores a broadcast once, in the store's shared log, then writes it to every live stream but the sender's.
    * Its cost in the store does not depend on the number of users; offline users read it when they come back.
    */
-  async broadcast(draft: Omit<Message, 'id' | 'kind'>): Promise<number> {
-    const id = await this.store.appendMessage({ ...draft, kind: 'broadcast', recipients: [] });
-    if (this.cluster) return this.appended(id);
-    this.distribute({ ...draft, kind: 'broadcast', id }, []);
-    return id;
+  async broadcast(draft: Omit<Message, 'id' | 'kind'>, idempotencyKey?: string): Promise<Stored> {
+    const appended = await this.append({ ...draft, kind: 'broadcast', recipients: [] }, idempotencyKey);
+    if (this.cluster) return this.noted(appended);
+    if (!appended.replayed) this.distribute({ ...draft, kind: 'broadcast', id: appended.id }, []);
+    return appended;
   }
 
   /**
@@ -366,6 +380,11 @@ export class Delivery {
     });
   }
 
+  private noted(stored: Stored): Stored {
+    this.appended(stored.id);
+    return stored;
+  }
+
   private appended(id: number): number {
     if (id > this.lastAssignedId) this.lastAssignedId = id;
     return id;
@@ -469,10 +488,14 @@ export class Delivery {
   }
 
   private async readOn(r: Reader, session: StreamSession): Promise<void> {
-    if (session.reading) return;
+    if (session.reading) {
+      session.readAgain = true;
+      return;
+    }
     session.reading = true;
     try {
       while (!session.closed && !session.full) {
+        session.readAgain = false;
         const fannedOut = r.lastId;
         const page = await this.store.readQueue(r.name, session.cursor, this.pageSize);
         if (session.closed) return;
@@ -487,10 +510,11 @@ export class Delivery {
         }
         // Caught up: nothing more in the store, and nothing fanned out since that this stream has not written.
         // Checked with no await before going live, so no message can slip between the read and the live writes.
-        if (page.rows.length < this.pageSize && session.cursor >= r.lastId) {
+        if (page.rows.length < this.pageSize && session.cursor >= r.lastId && !session.readAgain) {
           session.live = true;
           return;
         }
+        if (session.readAgain) continue;
         // Empty, yet short of what was fanned out: with a cluster, the read may have reached the store before
         // messages whose events arrived while its answer was on the way (the feed is another connection); read
         // again. Only when nothing was fanned out during the read is the store really missing a message.

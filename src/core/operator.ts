@@ -20,7 +20,7 @@ export interface Ended {
 }
 
 /**
- * What the operator of a server may do to its accounts while it runs (the `npx parley` commands). Every change
+ * What the operator of a server may do to its accounts while it runs (the `parley` operator commands). Every change
  * that revokes sessions also closes the streams they opened: a revoked token must not keep reading.
  */
 export class Operator {

@@ -52,6 +52,8 @@ export class StreamSession {
   full = false;
   /** A read from the store is in progress for it. */
   reading = false;
+  /** Asked to read again while a read was in progress: that read's answer may predate what it must find. */
+  readAgain = false;
   closed = false;
   /** Counted in the cluster's streams of its user (so closing it must uncount it). */
   counted = false;

@@ -944,9 +944,11 @@ export interface components {
             };
         };
         /**
-         * @description Nothing was done; try again after `Retry-After`. The store is unreachable (`--store redis` while the
-         *     Redis that keeps the data and counts the limits is away: no 202 is ever given for a write Redis has not
-         *     accepted), the server is shutting down, or (streams) it has as many open streams as it takes.
+         * @description Try again after `Retry-After`. The store is unreachable (`--store redis` while the Redis that keeps
+         *     the data and counts the limits is away: no 202 is ever given for a write Redis has not accepted), the
+         *     replicas `--redis-wait-replicas` asks for did not confirm a write in time (it may then have been
+         *     stored: retry with the same `Idempotency-Key`), the server is shutting down, or (streams) it has as
+         *     many open streams as it takes.
          */
         Unavailable: {
             headers: {
@@ -985,6 +987,17 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Makes a send safe to retry: a retry with the same key by the same user, within 24 hours of the first,
+         *     stores nothing and answers as the first send did (202 with the same id), whatever its body says (the
+         *     first send's message stands). Keys of different users never meet. Use a fresh random value (a UUID)
+         *     per message, and send it again only when retrying that message: after a 503, a timeout or a cut
+         *     connection the first send may have been stored. With `POST /commands` it applies to the sends
+         *     (`user: text`, `group: text`, `broad: text`) and is ignored by the other commands. 1 to 200
+         *     printable ASCII characters, else 400 naming `header.idempotency-key`.
+         * @example 3f1c9a4e-8b7d-4c2a-9e51-0d6f2b7a8c13
+         */
+        IdempotencyKey: string;
         UserName: components["schemas"]["Name"];
     };
     requestBodies: never;
@@ -1313,7 +1326,19 @@ export interface operations {
     sendMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a send safe to retry: a retry with the same key by the same user, within 24 hours of the first,
+                 *     stores nothing and answers as the first send did (202 with the same id), whatever its body says (the
+                 *     first send's message stands). Keys of different users never meet. Use a fresh random value (a UUID)
+                 *     per message, and send it again only when retrying that message: after a 503, a timeout or a cut
+                 *     connection the first send may have been stored. With `POST /commands` it applies to the sends
+                 *     (`user: text`, `group: text`, `broad: text`) and is ignored by the other commands. 1 to 200
+                 *     printable ASCII characters, else 400 naming `header.idempotency-key`.
+                 * @example 3f1c9a4e-8b7d-4c2a-9e51-0d6f2b7a8c13
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1406,7 +1431,19 @@ export interface operations {
     broadcast: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a send safe to retry: a retry with the same key by the same user, within 24 hours of the first,
+                 *     stores nothing and answers as the first send did (202 with the same id), whatever its body says (the
+                 *     first send's message stands). Keys of different users never meet. Use a fresh random value (a UUID)
+                 *     per message, and send it again only when retrying that message: after a 503, a timeout or a cut
+                 *     connection the first send may have been stored. With `POST /commands` it applies to the sends
+                 *     (`user: text`, `group: text`, `broad: text`) and is ignored by the other commands. 1 to 200
+                 *     printable ASCII characters, else 400 naming `header.idempotency-key`.
+                 * @example 3f1c9a4e-8b7d-4c2a-9e51-0d6f2b7a8c13
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1633,7 +1670,19 @@ export interface operations {
     runCommand: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a send safe to retry: a retry with the same key by the same user, within 24 hours of the first,
+                 *     stores nothing and answers as the first send did (202 with the same id), whatever its body says (the
+                 *     first send's message stands). Keys of different users never meet. Use a fresh random value (a UUID)
+                 *     per message, and send it again only when retrying that message: after a 503, a timeout or a cut
+                 *     connection the first send may have been stored. With `POST /commands` it applies to the sends
+                 *     (`user: text`, `group: text`, `broad: text`) and is ignored by the other commands. 1 to 200
+                 *     printable ASCII characters, else 400 naming `header.idempotency-key`.
+                 * @example 3f1c9a4e-8b7d-4c2a-9e51-0d6f2b7a8c13
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };

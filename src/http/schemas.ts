@@ -43,6 +43,11 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     sessionId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a session id from GET /sessions'),
     passwordChange: z.strictObject({ currentPassword: password, newPassword: password }),
     accountDeletion: z.strictObject({ password }),
+    // Printable ASCII, as HTTP header values are safely; a UUID fits, and so does anything a client derives.
+    idempotencyKey: z
+      .string()
+      .regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters')
+      .optional(),
     createGroup: z.strictObject({ name: newName, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
     addMembers: z.strictObject({ members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
     editMessage: z.strictObject({ text }),

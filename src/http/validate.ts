@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
+import type { ExecuteOptions } from '../core/commands.js';
 import { ChatError } from '../core/errors.js';
 
 /** Parses `value` with `schema`; a failure is an invalid_request naming the field, e.g. `body.members.2`. */
@@ -19,4 +20,10 @@ export function jsonBody(req: Request): unknown {
     throw new ChatError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json', 'header.content-type');
   }
   return req.body;
+}
+
+/** The send options of a request: its Idempotency-Key header, checked (400 naming `header.idempotency-key`). */
+export function sendOptions(req: Request, schemas: { idempotencyKey: z.ZodType<string | undefined> }): ExecuteOptions {
+  const idempotencyKey = validate(schemas.idempotencyKey, req.get('idempotency-key'), 'header.idempotency-key');
+  return idempotencyKey === undefined ? {} : { idempotencyKey };
 }

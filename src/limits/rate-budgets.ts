@@ -1,13 +1,12 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ChatError } from '../core/errors.js';
 import { unlimited, type RateBudget } from '../core/rate-budget.js';
-import type { RedisConnection } from '../store/redis/connect-redis.js';
-import { retryAfterMs, unreachable } from '../store/redis/unreachable.js';
 import type { RateWindow } from './rate-window.js';
 
 /** A Redis that every process of a deployment shares: the Redis store's connection and key prefix. */
 export interface SharedCounters {
-  readonly redis: RedisConnection;
+  /** The node-redis client or Sentinel client (RedisLink.client): the library speaks to either the same way. */
+  readonly redis: object;
   /** The store's prefix (`parley:`); the budgets' keys go under `${keyPrefix}rl:`. */
   readonly keyPrefix: string;
 }
@@ -47,7 +46,7 @@ class FlexibleBudget implements RateBudget {
       await this.limiter.consume(key);
       return 0;
     } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw unavailable(err);
+      if (!(err instanceof RateLimiterRes)) throw await unavailable(err);
       // The library counted the refused action too: give it back, so that refusals spend nothing a refund
       // would then fail to make room for.
       await this.refund(key);
@@ -65,12 +64,16 @@ class FlexibleBudget implements RateBudget {
 }
 
 function guard<T>(pending: Promise<T>): Promise<T> {
-  return pending.catch((err: unknown) => {
-    throw unavailable(err);
+  return pending.catch(async (err: unknown) => {
+    throw await unavailable(err);
   });
 }
 
-/** Redis out of reach becomes `unavailable`, as in the Redis store; anything else is a fault, rethrown as is. */
-function unavailable(err: unknown): unknown {
+/**
+ * Redis out of reach becomes `unavailable`, as in the Redis store; anything else is a fault, rethrown as is. The
+ * Redis client's error types load here, on a failure: a server without Redis does not load the client at all.
+ */
+async function unavailable(err: unknown): Promise<unknown> {
+  const { retryAfterMs, unreachable } = await import('../store/redis/unreachable.js');
   return unreachable(err) ? new ChatError('unavailable', 'the rate limits are unreachable; try again shortly', undefined, retryAfterMs) : err;
 }

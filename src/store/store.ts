@@ -95,6 +95,18 @@ export interface NewMessage {
   readonly queueLimit?: number;
 }
 
+/** How long an Idempotency-Key is remembered (ms; 24 h): a retry within it gets the first answer. */
+export const idempotencyKeepMs = 24 * 3_600_000;
+
+/** What `appendMessageOnce` did. */
+export interface Appended {
+  readonly id: number;
+  /** True when the key had been used: nothing was stored, and `id` is the first message's. */
+  readonly replayed: boolean;
+  /** When the stored message was sent (epoch ms): on a replay, the first send's. */
+  readonly sentAt: number;
+}
+
 /** One message as one recipient reads it. */
 export interface QueuedMessage extends Message {
   readonly to: string;
@@ -245,6 +257,13 @@ export interface Store {
 
   /** Stores the message (on every recipient's queue, or in the broadcast log) and resolves with its id once durable. */
   appendMessage(message: NewMessage): Promise<number>;
+  /**
+   * As appendMessage, once per `key` of the sender: the key is stored with the message, atomically, and kept
+   * `idempotencyKeepMs` from the message's `sentAt`. A later call by the same sender with the same key within that
+   * time stores nothing and resolves with the first message's id (`replayed`), whatever the new message says.
+   * Keys of different senders never meet.
+   */
+  appendMessageOnce(message: NewMessage, key: string): Promise<Appended>;
   /** Up to `limit` retained messages that `recipient` reads with an id above `afterId`, oldest first. */
   readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage>;
   /**

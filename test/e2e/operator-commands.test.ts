@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { parleyBin, repoRoot, runParley, runToEnd, serverFleet, tempDir, type ServerProcess } from '../support/process.js';
+import { parleyCommand, repoRoot, runParley, serverFleet, tempDir, type ServerProcess } from '../support/process.js';
 import { shellClientEnv, startTerminal } from '../support/shell-client.js';
 import { messageCount, openSse, type SseReader } from '../support/sse.js';
 
@@ -21,7 +21,7 @@ afterAll(async () => {
   await servers.stopAll();
 });
 
-/** `npx parley <args> --data <the server's>`. */
+/** `parley <args> --data <the server's>`. */
 const parley = (args: readonly string[], input?: string) => runParley([...args, '--data', data], input === undefined ? {} : { input });
 
 async function stream(user: TestUser): Promise<SseReader> {
@@ -104,7 +104,7 @@ describe('the operator commands', () => {
 
   it('reset-password: at a terminal asks twice without showing what is typed', async () => {
     await register(server.url, 'dot');
-    const terminal = startTerminal(`bash -c '${process.execPath} ${parleyBin} reset-password dot --data ${data}; echo "exit status $?"; read'`, shellClientEnv());
+    const terminal = startTerminal(`bash -c '${parleyCommand.join(' ')} reset-password dot --data ${data}; echo "exit status $?"; read'`, shellClientEnv());
     await terminal.waitForScreen(/^new password for dot:\s*$/);
     terminal.type('dot-typed-secret');
     terminal.keys('Enter');
@@ -182,12 +182,6 @@ describe('the operator commands', () => {
     expect(await parley(['reset-password', 'nobody'], 'long-enough-password\n')).toEqual({ code: 1, stdout: '', stderr: 'parley: no user is called "nobody"\n' });
     expect(await parley(['frobnicate'])).toMatchObject({ code: 2, stderr: 'parley: unknown command "frobnicate"; see --help\n' });
     expect(await parley(['logout'])).toMatchObject({ code: 2, stderr: 'parley: logout takes one NAME; see --help\n' });
-  });
-
-  it('run as the package bin through npx', async () => {
-    const { code, stdout } = await runToEnd('npx', ['--no-install', 'parley', 'users', '--data', data]);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^ann +online/m);
   });
 });
 
@@ -268,7 +262,7 @@ describe('the operator commands without a server', () => {
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
     expect(stderr).toBe(
       `parley: no Parley server is running on this data directory (nothing answers on ${join(own, 'parley.sock')}); ` +
-        `start it with npm start -- --data ${own}, or pass the --data it runs with\n`,
+        `start it with parley serve --data ${own}, or pass the --data it runs with\n`,
     );
   });
 

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { RateBudget } from '../../src/core/rate-budget.js';
 import { createRateBudgets, type BudgetFactory } from '../../src/limits/rate-budgets.js';
 import { createLogger } from '../../src/log.js';
-import { connectRedis, type RedisConnection } from '../../src/store/redis/connect-redis.js';
+import { connectRedis } from '../../src/store/redis/connect-redis.js';
+import type { RedisLink } from '../../src/store/redis/redis-link.js';
 import { captureLog } from '../support/log-capture.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
@@ -87,7 +88,7 @@ describe('rate budgets (memory) over time', () => {
 });
 
 let redis: RedisServer;
-const connections: RedisConnection[] = [];
+const connections: RedisLink[] = [];
 let prefixes = 0;
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -97,10 +98,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function connect(url = redis.url, log = createLogger('silent')): Promise<RedisConnection> {
+async function connect(url = redis.url, log = createLogger('silent')): Promise<object> {
   const connection = await connectRedis(url, log);
   connections.push(connection);
-  return connection;
+  return connection.client;
 }
 
 describeBudgets('redis', async () => createRateBudgets({ redis: await connect(), keyPrefix: `b${++prefixes}:` }));

@@ -72,13 +72,13 @@ describe.each(Object.keys(stores))('devices of one user at different speeds, on 
           for (const step of plan) {
             switch (step.kind) {
               case 'direct':
-                expected.push(await delivery.send({ from: 'alice', kind: 'direct', text: 'd', sentAt }, ['bob']));
+                expected.push((await delivery.send({ from: 'alice', kind: 'direct', text: 'd', sentAt }, ['bob'])).id);
                 break;
               case 'group':
-                expected.push(await delivery.send({ from: 'carol', kind: 'group', group: 'team', text: 'g', sentAt }, ['alice', 'bob']));
+                expected.push((await delivery.send({ from: 'carol', kind: 'group', group: 'team', text: 'g', sentAt }, ['alice', 'bob'])).id);
                 break;
               case 'broadcast':
-                expected.push(await delivery.broadcast({ from: 'carol', text: 'b', sentAt }));
+                expected.push((await delivery.broadcast({ from: 'carol', text: 'b', sentAt })).id);
                 break;
               case 'own_broadcast':
                 await delivery.broadcast({ from: 'bob', text: 'mine', sentAt });

@@ -26,7 +26,7 @@ describe('background retention on the SQLite store', () => {
     const retention = new Retention(store, { retainMs: day, intervalMs: 60_000, batch: 3, now: () => now });
 
     const ids: number[] = [];
-    for (let i = 0; i < 10; i++) ids.push(await delivery.send({ from: 'alice', kind: 'direct', text: `m${i}`, sentAt: now }, ['bob']));
+    for (let i = 0; i < 10; i++) ids.push((await delivery.send({ from: 'alice', kind: 'direct', text: `m${i}`, sentAt: now }, ['bob'])).id);
     const reader = new RecordingSink();
     delivery.close(await delivery.open('bob', 's1', reader));
     expect(reader.ids).toEqual(ids);
@@ -34,7 +34,7 @@ describe('background retention on the SQLite store', () => {
     // Two more that nobody has read yet: retention never touches them.
     now += 1_000;
     const waiting = [];
-    for (let i = 0; i < 2; i++) waiting.push(await delivery.send({ from: 'alice', kind: 'direct', text: `w${i}`, sentAt: now }, ['bob']));
+    for (let i = 0; i < 2; i++) waiting.push((await delivery.send({ from: 'alice', kind: 'direct', text: `w${i}`, sentAt: now }, ['bob'])).id);
 
     now += day + 1;
     await retention.run();

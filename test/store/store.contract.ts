@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { idEpochMs } from '../../src/core/ids.js';
-import type { NewEvent, NewMessage, QueueRow, Store } from '../../src/store/store.js';
+import { idempotencyKeepMs, type NewEvent, type NewMessage, type QueueRow, type Store } from '../../src/store/store.js';
 
 /** A direct message from alice, unless told otherwise. */
 export function draft(recipients: readonly string[], overrides: Partial<NewMessage> = {}): NewMessage {
@@ -86,6 +86,42 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.loadCursors()).toEqual([]);
         expect(await store.lastMessageId()).toBe(0);
         expect(await rowsOf(store, 'bob', 0, 10)).toEqual([]);
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('stores a message once per key of its sender: a retry, whatever it says, gets the first id and stores nothing', async () => {
+        const first = await store.appendMessageOnce(draft(['bob'], { text: 'once' }), 'key-1');
+        expect(first).toEqual({ id: first.id, replayed: false, sentAt: 1_000 });
+        const retry = await store.appendMessageOnce(draft(['bob'], { text: 'said differently', sentAt: 2_000 }), 'key-1');
+        // The first send's answer, its sentAt included.
+        expect(retry).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        expect((await rowsOf(store, 'bob')).map((r) => [r.id, textOf(r)])).toEqual([[first.id, 'once']]);
+      });
+
+      it('keeps the keys of different senders apart, and a send without a key is always stored', async () => {
+        const alice = await store.appendMessageOnce(draft(['bob']), 'same');
+        const carol = await store.appendMessageOnce(draft(['bob'], { from: 'carol' }), 'same');
+        const keyless = await store.appendMessage(draft(['bob']));
+        expect(carol.replayed).toBe(false);
+        expect(new Set([alice.id, carol.id, keyless])).toHaveProperty('size', 3);
+        expect(await idsOf(store, 'bob')).toEqual([alice.id, carol.id, keyless]);
+      });
+
+      it('replays a broadcast once, one entry in the shared log', async () => {
+        await store.insertUser(user('bob'));
+        const first = await store.appendMessageOnce(draft([], { kind: 'broadcast', text: 'all' }), 'b');
+        expect(await store.appendMessageOnce(draft([], { kind: 'broadcast', text: 'all' }), 'b')).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        expect(await idsOf(store, 'bob')).toEqual([first.id]);
+      });
+
+      it('forgets a key once its keep time has passed since the first message was sent', async () => {
+        const first = await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 }), 'k');
+        expect(await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 + idempotencyKeepMs - 1 }), 'k')).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        const later = await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 + idempotencyKeepMs }), 'k');
+        expect(later.replayed).toBe(false);
+        expect(later.id).toBeGreaterThan(first.id);
+        expect(await store.appendMessageOnce(draft(['bob'], { sentAt: 2_000 + idempotencyKeepMs }), 'k')).toEqual({ id: later.id, replayed: true, sentAt: 1_000 + idempotencyKeepMs });
       });
     });
 

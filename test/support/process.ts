@@ -30,18 +30,27 @@ export interface ServerProcess {
 /** Options that keep test servers fast: cheap password hashing, quick presence. Callers may override. */
 export const fastArgs = ['--scrypt-cost', '1024', '--presence-delay-ms', '20', '--log-level', 'info'];
 
+/** The server from the source: node with tsx, then src/cli.ts. */
+const serverFromSource: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli.ts')];
+
 /**
- * Starts `src/cli.ts` as a real process (via tsx) on a free port and resolves once it logs that it listens.
- * Rejects with what it printed when it exits first.
+ * Starts the server as a real process on a free port and resolves once it logs that it listens: `src/cli.ts`
+ * via tsx, or `command` (an installed `parley serve`). Rejects with what it printed when it exits first.
  */
-export async function spawnServer(args: readonly string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+  { command = serverFromSource, cwd = repoRoot, detached = false }: { command?: readonly string[]; cwd?: string; detached?: boolean } = {},
+): Promise<ServerProcess> {
   // A data directory of its own unless the caller names one; flags would override PARLEY_DATA, so check both.
   const ownData = args.includes('--data') || env.PARLEY_DATA !== undefined ? [] : ['--data', tempDir()];
   const defaults = ['--port', '0', ...ownData, ...fastArgs];
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...defaults, ...args], {
-    cwd: repoRoot,
+  const child = spawn(command[0]!, [...command.slice(1), ...defaults, ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, which a test may signal as a terminal signals its foreground group.
+    detached,
   });
   const logged = new LogLines();
   const logs = logged.entries;
@@ -89,11 +98,11 @@ export async function spawnServer(args: readonly string[] = [], env: Record<stri
  * The server processes one test file starts: `start` spawns and remembers one; `stopAll` (for afterEach) stops
  * every one still running. Stopping one that already stopped or was killed is harmless.
  */
-export function serverFleet(): { start(args: readonly string[], env?: Record<string, string>): Promise<ServerProcess>; stopAll(): Promise<void> } {
+export function serverFleet(): { start(...how: Parameters<typeof spawnServer>): Promise<ServerProcess>; stopAll(): Promise<void> } {
   const running = new Set<ServerProcess>();
   return {
-    async start(args, env = {}) {
-      const server = await spawnServer(args, env);
+    async start(...how) {
+      const server = await spawnServer(...how);
       running.add(server);
       return server;
     },
@@ -134,12 +143,15 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   return runToEnd(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...args], { env });
 }
 
-/** The operator commands' entry point (package.json `bin`), as `npx parley` runs it. */
-export const parleyBin = join(repoRoot, 'bin/parley.js');
+/**
+ * The `parley` command from the source (node with tsx, then src/parley.ts): what package.json's `bin` runs once
+ * built. test/e2e/package.test.ts runs the built and installed one.
+ */
+export const parleyCommand: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/parley.ts')];
 
-/** `npx parley <args>`, run to completion. */
+/** `parley <args>`, run to completion. */
 export function runParley(args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Finished> {
-  return runToEnd(process.execPath, [parleyBin, ...args], options);
+  return runToEnd(parleyCommand[0]!, [...parleyCommand.slice(1), ...args], options);
 }
 
 /**

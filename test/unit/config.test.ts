@@ -48,6 +48,21 @@ describe('configuration', () => {
     expect(() => config(['--workers', '2', '--store', 'memory'])).toThrow(/--store is memory/);
   });
 
+  it('finds Redis through sentinels instead of a URL, and refuses both at once', () => {
+    expect(config(['--store', 'redis', '--redis-sentinel', '10.0.0.1:26379,sentinel-b:26380'])).toMatchObject({
+      redisSentinel: '10.0.0.1:26379,sentinel-b:26380',
+      redisSentinelName: 'mymaster',
+      redisWaitReplicas: '',
+      redisWaitTimeoutMs: 1_000,
+    });
+    expect(config(['--redis-wait-replicas', '0']).redisWaitReplicas).toBe(0);
+    expect(() => config(['--redis-sentinel', '10.0.0.1'])).toThrow(/--redis-sentinel \/ PARLEY_REDIS_SENTINEL: .*HOST:PORT/);
+    expect(() => config(['--redis-sentinel', '10.0.0.1:26379', '--redis-url', 'redis://10.0.0.5:6379'])).toThrow(
+      /--redis-sentinel \(PARLEY_REDIS_SENTINEL\) and --redis-url \(PARLEY_REDIS_URL\) both name the Redis: give one/,
+    );
+    expect(() => config(['--redis-sentinel', '10.0.0.1:26379'], { PARLEY_REDIS_URL: 'redis://10.0.0.5:6379' })).toThrow(/give one/);
+  });
+
   it('freezes the result', () => {
     expect(Object.isFrozen(configFrom())).toBe(true);
   });

@@ -6,7 +6,7 @@ import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
 import type { RequestSchemas } from '../schemas.js';
-import { validate } from '../validate.js';
+import { sendOptions, validate } from '../validate.js';
 
 /** Validates a parsed line with the very schemas of the REST bodies, so both doors accept the same things. */
 function validated(schemas: RequestSchemas, command: Command): Command {
@@ -40,11 +40,12 @@ export function commandRoutes(router: Router, { accounts, chat, schemas, limits 
     if (typeof req.body !== 'string') {
       throw new ChatError('unsupported_media_type', 'send the command line as text/plain', 'header.content-type');
     }
+    const options = sendOptions(req, schemas);
     const line = req.body.replace(/\r?\n$/, '');
     if (/[\r\n]/.test(line)) throw new ChatError('invalid_request', 'send one command line per request', 'body');
     const command = validated(schemas, parseCommandLine(line));
     try {
-      sendResult(req, res, await chat.execute(actorOf(res), command));
+      sendResult(req, res, await chat.execute(actorOf(res), command, options));
     } catch (err) {
       // The executor names request fields; here they are parts of the command line.
       const part = err instanceof ChatError ? /^(?:body|path)\.(.*)$/.exec(err.field ?? '')?.[1] : undefined;

@@ -4,7 +4,7 @@ import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
-import { jsonBody, validate } from '../validate.js';
+import { jsonBody, sendOptions, validate } from '../validate.js';
 
 /** `<user or group>: <text>`, `broad: <text>`, edits and deletions, and the history of a conversation. */
 export function messageRoutes(router: Router, { accounts, chat, conversations, schemas }: HttpDeps): void {
@@ -17,8 +17,9 @@ export function messageRoutes(router: Router, { accounts, chat, conversations, s
       res.json(body);
     })
     .post('/messages', requireActor(accounts), async (req, res) => {
+      const options = sendOptions(req, schemas);
       const { to, text } = validate(schemas.sendMessage, jsonBody(req), 'body');
-      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'send', to, text }));
+      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'send', to, text }, options));
     })
     .patch('/messages/:id', requireActor(accounts), async (req, res) => {
       const id = Number(validate(schemas.messageId, req.params.id, 'path.id'));
@@ -30,7 +31,8 @@ export function messageRoutes(router: Router, { accounts, chat, conversations, s
       sendResult(req, res, await chat.execute(actorOf(res), { kind: 'delete_message', id }));
     })
     .post('/broadcast', requireActor(accounts), async (req, res) => {
+      const options = sendOptions(req, schemas);
       const { text } = validate(schemas.broadcast, jsonBody(req), 'body');
-      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'broadcast', text }));
+      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'broadcast', text }, options));
     });
 }

@@ -17,6 +17,7 @@ import type {
   StoredUser,
 } from '../store.js';
 import { nextId } from '../../core/ids.js';
+import { idempotencyKeepMs, type Appended } from '../store.js';
 import { deliveredToAll } from '../broadcast-floor.js';
 import { movedMembers, windowOf } from '../group-change.js';
 import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
@@ -56,6 +57,8 @@ export class MemoryStore implements Store {
   private readonly peers = new Map<string, Set<string>>();
   private readonly reads = new Map<string, number>();
   private lastId = 0;
+  /** `sender\nkey` -> the message it stored and until when the key counts. */
+  private readonly idempotencyKeys = new Map<string, { id: number; expiresAt: number; sentAt: number }>();
 
   /** `clock` (epoch ms) dates the ids. */
   constructor(private readonly clock: () => number = Date.now) {}
@@ -147,6 +150,25 @@ export class MemoryStore implements Store {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.sessions.delete(tokenHash);
+  }
+
+  async appendMessageOnce(message: NewMessage, key: string): Promise<Appended> {
+    this.forgetExpiredKeys(message.sentAt);
+    const name = `${message.from}\n${key}`;
+    const known = this.idempotencyKeys.get(name);
+    if (known && known.expiresAt > message.sentAt) return { id: known.id, replayed: true, sentAt: known.sentAt };
+    const id = await this.appendMessage(message);
+    this.idempotencyKeys.delete(name);
+    this.idempotencyKeys.set(name, { id, expiresAt: message.sentAt + idempotencyKeepMs, sentAt: message.sentAt });
+    return { id, replayed: false, sentAt: message.sentAt };
+  }
+
+  /** Keys are kept in insertion order, which is expiry order: the expired ones are at the front. */
+  private forgetExpiredKeys(now: number): void {
+    for (const [name, { expiresAt }] of this.idempotencyKeys) {
+      if (expiresAt > now) break;
+      this.idempotencyKeys.delete(name);
+    }
   }
 
   async appendMessage(message: NewMessage): Promise<number> {

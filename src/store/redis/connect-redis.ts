@@ -1,11 +1,15 @@
-import { createClient } from '@redis/client';
+import { createClient, createSentinel } from '@redis/client';
 import type { Logger } from 'pino';
-
-/** One connection to Redis; a store owns it and closes it. */
-export type RedisConnection = ReturnType<typeof newClient>;
+import type { RedisLink } from './redis-link.js';
 
 /** Reconnect attempts back off to this (ms): Redis back after a restart is found within about that. */
 const maxReconnectDelayMs = 1_000;
+
+/** A sentinel, as --redis-sentinel lists them. */
+export interface SentinelNode {
+  readonly host: string;
+  readonly port: number;
+}
 
 /**
  * Opens a connection to the Redis at `url` and resolves once it is ready; rejects at once when the first attempt
@@ -16,45 +20,34 @@ const maxReconnectDelayMs = 1_000;
  * command sent and not answered fails after the client's timeout (5 s). The outage is logged once when it
  * starts and once when it ends, never per command or attempt.
  */
-export async function connectRedis(url: string, log: Logger): Promise<RedisConnection> {
-  let ready = false;
-  let down = false;
-  const redis = newClient(url, () => ready);
-  redis.on('error', (err: unknown) => {
-    if (!ready || down) return;
-    down = true;
-    log.warn({ err, url: redacted(url) }, 'lost the connection to Redis; writes fail with 503 until it is back');
-  });
-  redis.on('ready', () => {
-    if (down) log.info({ url: redacted(url) }, 'the connection to Redis is back');
-    down = false;
-  });
+export async function connectRedis(url: string, log: Logger): Promise<RedisLink> {
+  const redis = newClient(url);
+  watchOutages(redis, log, { url: redacted(url) });
   await redis.connect();
-  ready = true;
-  log.info({ url: redacted(url), ...(await durability(redis)) }, 'connected to Redis');
-  return redis;
+  return new ClientLink(redis, redacted(url), log);
 }
 
 /**
- * What a resolved write means on this Redis, for the log: its append-only file setting. A Redis that does not let
- * clients read its configuration (some hosted ones) just goes unreported.
+ * Asks the sentinels for the primary they monitor as `name` and connects to it with node-redis's Sentinel client,
+ * which follows the primary they name from then on: on a failover it reconnects to the promoted replica by itself
+ * (told by the sentinels' +switch-master, or by a command that meets a replica or a closed socket).
+ *
+ * Commands are never sent twice (no rediscovery retries): a write whose answer was lost with the old primary may
+ * have been applied, and sending it again would store it twice. While no primary is known, commands fail at once.
  */
-async function durability(redis: RedisConnection): Promise<{ appendonly?: string; appendfsync?: string }> {
-  try {
-    const { appendonly, appendfsync } = await redis.configGet(['appendonly', 'appendfsync']);
-    return { appendonly, appendfsync };
-  } catch {
-    return {};
-  }
+export async function connectSentinel(nodes: readonly SentinelNode[], name: string, log: Logger): Promise<RedisLink> {
+  const sentinel = newSentinel(nodes, name);
+  const description = `${name} via sentinels ${nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+  watchOutages(sentinel, log, { sentinel: description });
+  await sentinel.connect();
+  return new SentinelLink(sentinel, nodes, name, description, log);
 }
 
-function newClient(url: string, connectedOnce: () => boolean) {
-  return createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      reconnectStrategy: (retries, cause) => (connectedOnce() ? Math.min(50 * 2 ** retries, maxReconnectDelayMs) : cause),
-    },
+/** --redis-sentinel's `HOST:PORT,HOST:PORT` as nodes. */
+export function parseSentinels(list: string): SentinelNode[] {
+  return list.split(',').map((entry) => {
+    const at = entry.lastIndexOf(':');
+    return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
   });
 }
 
@@ -67,4 +60,166 @@ export function redacted(url: string): string {
   } catch {
     return '(an unparsable URL)';
   }
+}
+
+type PlainClient = ReturnType<typeof newClient>;
+type SentinelClient = ReturnType<typeof newSentinel>;
+
+function newClient(url: string) {
+  let connectedOnce = false;
+  const client = createClient({
+    url,
+    // One reply shape for both kinds of link (see RedisLink.send).
+    RESP: 2,
+    disableOfflineQueue: true,
+    socket: {
+      reconnectStrategy: (retries, cause) => (connectedOnce ? Math.min(50 * 2 ** retries, maxReconnectDelayMs) : cause),
+    },
+  });
+  client.once('ready', () => (connectedOnce = true));
+  return client;
+}
+
+function newSentinel(nodes: readonly SentinelNode[], name: string) {
+  return createSentinel({
+    name,
+    sentinelRootNodes: nodes.map(({ host, port }) => ({ host, port })),
+    RESP: 2,
+    // Every command of a link goes out on one leased connection to the primary, so that calls keep their order.
+    reserveClient: true,
+    masterPoolSize: 1,
+    maxCommandRediscovers: 0,
+    // Besides the sentinels' events, a look at the topology every second: a missed event costs at most that.
+    scanInterval: 1_000,
+    nodeClientOptions: {
+      disableOfflineQueue: true,
+      socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, maxReconnectDelayMs) },
+    },
+  });
+}
+
+/** Logs an outage once when it starts and once when it ends; an EventEmitter without an error listener would crash. */
+function watchOutages(redis: PlainClient | SentinelClient, log: Logger, where: Record<string, string>): void {
+  let ready = false;
+  let down = false;
+  redis.on('error', (err: unknown) => {
+    if (!ready || down) return log.debug({ err, ...where }, 'a Redis connection failed');
+    down = true;
+    log.warn({ err, ...where }, 'lost the connection to Redis; writes fail with 503 until it is back');
+  });
+  redis.on('ready', () => {
+    if (down) log.info({ ...where }, 'the connection to Redis is back');
+    ready = true;
+    down = false;
+  });
+}
+
+/** One node-redis client on a fixed URL. */
+class ClientLink implements RedisLink {
+  private readonly listeners = new Map<(failover: boolean) => void, () => void>();
+
+  constructor(
+    private readonly redis: PlainClient,
+    readonly description: string,
+    private readonly log: Logger,
+  ) {}
+
+  get client(): object {
+    return this.redis;
+  }
+
+  send(args: readonly (string | number)[]): Promise<unknown> {
+    return this.redis.sendCommand(args.map(String));
+  }
+
+  onReady(listener: (failover: boolean) => void): void {
+    const wrapped = () => listener(false);
+    this.listeners.set(listener, wrapped);
+    this.redis.on('ready', wrapped);
+  }
+
+  offReady(listener: (failover: boolean) => void): void {
+    const wrapped = this.listeners.get(listener);
+    if (wrapped) this.redis.off('ready', wrapped);
+    this.listeners.delete(listener);
+  }
+
+  async duplicate(): Promise<RedisLink> {
+    const copy = this.redis.duplicate();
+    // The first link logs outages; a copy only must not crash the process with an unhandled error.
+    copy.on('error', (err: unknown) => this.log.debug({ err }, 'a Redis connection failed'));
+    await copy.connect();
+    return new ClientLink(copy, this.description, this.log);
+  }
+
+  async subscribe(channel: string, listener: (payload: string) => void): Promise<void> {
+    await this.redis.subscribe(channel, listener);
+  }
+
+  destroy(): void {
+    this.redis.destroy();
+  }
+}
+
+/** node-redis's Sentinel client: one leased connection to whichever primary the sentinels name. */
+class SentinelLink implements RedisLink {
+  private readonly listeners = new Map<(failover: boolean) => void, () => void>();
+
+  constructor(
+    private readonly sentinel: SentinelClient,
+    private readonly nodes: readonly SentinelNode[],
+    private readonly name: string,
+    readonly description: string,
+    private readonly log: Logger,
+  ) {}
+
+  get client(): object {
+    return this.sentinel;
+  }
+
+  /** The sentinel this link talks to now, for the start-up report. */
+  get sentinelNode(): SentinelNode | undefined {
+    return this.sentinel.getSentinelNode();
+  }
+
+  get masterName(): string {
+    return this.name;
+  }
+
+  send(args: readonly (string | number)[]): Promise<unknown> {
+    return this.sentinel.sendCommand(false, args.map(String));
+  }
+
+  onReady(listener: (failover: boolean) => void): void {
+    // Connected before anyone listens: every later `ready` is the end of a reconfiguration.
+    const wrapped = () => listener(true);
+    this.listeners.set(listener, wrapped);
+    this.sentinel.on('ready', wrapped);
+  }
+
+  offReady(listener: (failover: boolean) => void): void {
+    const wrapped = this.listeners.get(listener);
+    if (wrapped) this.sentinel.off('ready', wrapped);
+    this.listeners.delete(listener);
+  }
+
+  async duplicate(): Promise<RedisLink> {
+    const copy = newSentinel(this.nodes, this.name);
+    copy.on('error', (err: unknown) => this.log.debug({ err }, 'a Redis connection failed'));
+    await copy.connect();
+    return new SentinelLink(copy, this.nodes, this.name, this.description, this.log);
+  }
+
+  async subscribe(channel: string, listener: (payload: string) => void): Promise<void> {
+    await this.sentinel.subscribe(channel, listener);
+  }
+
+  destroy(): void {
+    void this.sentinel.destroy();
+  }
+}
+
+/** Whether the link follows a primary through sentinels, and which. */
+export function sentinelOf(link: RedisLink): { node: SentinelNode | undefined; name: string } | undefined {
+  return link instanceof SentinelLink ? { node: link.sentinelNode, name: link.masterName } : undefined;
 }

@@ -303,7 +303,9 @@ return 0
 
 /**
  * ARGV: prefix, kind, from, group ('' for none), text, sentAt, conversation key, queue limit (0: none),
- * recipients... Assigns the next id and stores the message, its place in its conversation and on every
+ * Idempotency-Key ('' for none), how long the key is kept (ms), recipients... With a key the sender used before
+ * (P ik:<sender>:<key>, which expires), resolves with {'again', id} of the message it stored, storing nothing.
+ * Otherwise assigns the next id and stores the message, its place in its conversation and on every
  * recipient's queue (or in the broadcast log, which is the broadcasts' conversation), all in one step, and tells
  * every process. Resolves with the id; or, writing nothing, with {'full', names...} when recipients already have
  * `queue limit` undelivered messages (counted from the delivered positions, which lag by up to a second).
@@ -313,7 +315,20 @@ export const appendMessage = script(
   'writes',
   `
 local kind, from, group, conversation, limit = ARGV[2], ARGV[3], ARGV[4], ARGV[7], tonumber(ARGV[8])
-local first = 9
+local idempotency = ''
+if ARGV[9] ~= '' then idempotency = P .. 'ik:' .. from .. ':' .. ARGV[9] end
+local first = 11
+-- Kept as id:until:sentAt, until counted from sentAt as in the other backends; the expiry only clears it away later.
+if idempotency ~= '' then
+  local known = redis.call('GET', idempotency)
+  if known then
+    local at = string.find(known, ':', 1, true)
+    local sent = string.find(known, ':', at + 1, true)
+    if num(string.sub(known, at + 1, sent - 1)) > num(ARGV[6]) then
+      return {'again', string.sub(known, 1, at - 1), string.sub(known, sent + 1)}
+    end
+  end
+end
 if limit > 0 then
   local full = {'full'}
   for i = first, #ARGV do
@@ -323,6 +338,9 @@ if limit > 0 then
   if #full > 1 then return full end
 end
 local id = next_id()
+if idempotency ~= '' then
+  redis.call('SET', idempotency, id .. ':' .. string.format('%d', num(ARGV[6]) + num(ARGV[10])) .. ':' .. ARGV[6], 'PX', ARGV[10])
+end
 local recipients = #ARGV - first + 1
 if kind ~= 'broadcast' and recipients == 0 then return id end
 local event = {'m', id, kind, from, group, ARGV[5], ARGV[6]}

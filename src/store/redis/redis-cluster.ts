@@ -6,11 +6,12 @@ import type { Group } from '../../core/directory.js';
 import type { StoredUser } from '../store.js';
 import * as scripts from './cluster-scripts.js';
 import type { LuaScript } from './lua-scripts.js';
-import type { RedisConnection } from './connect-redis.js';
+import type { RedisLink } from './redis-link.js';
+import type { WriteConfirmer } from './write-confirmer.js';
 import { decodeFeedEvent, groupOf } from './feed-events.js';
 import { ScriptRunner } from './script-runner.js';
 import { ChatError } from '../../core/errors.js';
-import { refusingUnreachable } from './unreachable.js';
+import { refusingUnreachable, retryAfterMs } from './unreachable.js';
 
 export interface RedisClusterOptions {
   /**
@@ -34,33 +35,31 @@ export class RedisCluster implements Cluster {
   /** Unique per start, so that a restarted process is never mistaken for the one that died. */
   readonly processId = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
   private readonly scripts: ScriptRunner;
-  private subscriber: RedisConnection | undefined;
+  private subscriber: RedisLink | undefined;
+  private listener: ((event: ClusterEvent) => void) | undefined;
+  /** Feed events waiting for the replicas to hold what they tell of, in feed order (with a write confirmer). */
+  private waiting: { readonly event: ClusterEvent; confirmed: boolean }[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Streams this process holds, per user: what it tells Redis again after an outage. */
   private readonly held = new Map<string, number>();
   private stopped = false;
 
   constructor(
-    private readonly redis: RedisConnection,
+    private readonly redis: RedisLink,
     private readonly prefix: string,
     private readonly log: Logger,
     private readonly options: RedisClusterOptions,
+    private readonly confirmer?: WriteConfirmer,
   ) {
     this.scripts = new ScriptRunner(redis, scripts.clusterScripts, log);
     this.scripts.load();
   }
 
   async start(listener: (event: ClusterEvent) => void): Promise<void> {
-    const subscriber = this.redis.duplicate();
+    this.listener = listener;
+    const subscriber = await this.redis.duplicate();
     this.subscriber = subscriber;
-    // The command connection logs outages; this one only must not crash the process with an unhandled error.
-    subscriber.on('error', (err: unknown) => this.log.debug({ err }, 'the feed connection failed'));
-    let connected = false;
-    subscriber.on('ready', () => {
-      if (connected) listener({ kind: 'gap' });
-      connected = true;
-    });
-    await subscriber.connect();
+    subscriber.onReady(this.gap);
     await subscriber.subscribe(`${this.prefix}events`, (payload) => {
       let event: ClusterEvent | undefined;
       try {
@@ -68,10 +67,11 @@ export class RedisCluster implements Cluster {
       } catch (err) {
         this.log.error({ err, payload: payload.slice(0, 200) }, 'an event on the feed could not be read');
       }
-      if (event) listener(event);
+      if (event) this.receive(event);
     });
     // Back from an outage, Redis may hold stale counts for this process (closes that could not be told).
-    this.redis.on('ready', this.restore);
+    this.redis.onReady(this.restore);
+    this.redis.onReady(this.followed);
     await this.beat();
     const beatMs = Math.max(10, Math.floor(this.options.processTimeoutMs / 5));
     this.timer = setInterval(() => void this.beat(), beatMs);
@@ -97,36 +97,78 @@ export class RedisCluster implements Cluster {
   }
 
   async findUser(name: string): Promise<StoredUser | undefined> {
-    const json = await this.guard(this.redis.hGet(`${this.prefix}users`, name));
+    const json = (await this.guard(this.redis.send(['HGET', `${this.prefix}users`, name]))) as string | null;
     if (json == null) return undefined;
     const { passwordHash, createdAt } = JSON.parse(json) as Omit<StoredUser, 'name'>;
     return { name, passwordHash, createdAt };
   }
 
   async findGroup(name: string): Promise<Group | undefined> {
-    const json = await this.guard(this.redis.hGet(`${this.prefix}groups`, name));
+    const json = (await this.guard(this.redis.send(['HGET', `${this.prefix}groups`, name]))) as string | null;
     return json == null ? undefined : groupOf(name, json);
   }
 
   async userNames(): Promise<string[]> {
-    return (await this.guard(this.redis.hKeys(`${this.prefix}users`))).sort();
+    return ((await this.guard(this.redis.send(['HKEYS', `${this.prefix}users`]))) as string[]).sort();
   }
 
   async deliveredId(name: string): Promise<number> {
-    return Number((await this.guard(this.redis.zScore(`${this.prefix}delivered`, name))) ?? 0);
+    return Number((await this.guard(this.redis.send(['ZSCORE', `${this.prefix}delivered`, name]))) ?? 0);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    this.redis.off('ready', this.restore);
+    this.redis.offReady(this.restore);
+    this.redis.offReady(this.followed);
+    this.waiting = [];
     this.scripts.detach();
     // The others show this process's users offline now rather than after the timeout; if Redis is away they will
     // take it for dead instead.
     await this.run(scripts.leave, [this.processId]).catch(() => {});
     this.subscriber?.destroy();
   }
+
+  /**
+   * An event of the feed, told at once; or, with a write confirmer, once the replicas hold what it tells of
+   * (a round begun after it arrived succeeded), so that no stream is handed what a failover could take back.
+   */
+  private receive(event: ClusterEvent): void {
+    if (!this.confirmer) return this.listener?.(event);
+    const entry = { event, confirmed: false };
+    this.waiting.push(entry);
+    this.confirmHeld(entry);
+  }
+
+  private confirmHeld(entry: (typeof this.waiting)[number]): void {
+    this.confirmer!.confirm().then(
+      () => {
+        entry.confirmed = true;
+        while (this.waiting[0]?.confirmed) this.listener?.(this.waiting.shift()!.event);
+      },
+      () => {
+        // Replicas behind or away: asked again until they catch up, or a failover makes the streams read again.
+        if (this.stopped || !this.waiting.includes(entry)) return;
+        setTimeout(() => this.confirmHeld(entry), retryAfterMs).unref();
+      },
+    );
+  }
+
+  /**
+   * Events may have been missed (the feed's connection was cut), or told of writes the new primary lacks (the
+   * link follows a promoted replica): what is held is dropped, and every stream reads again from the store.
+   */
+  private readonly gap = (): void => {
+    if (this.stopped) return;
+    this.waiting = [];
+    this.listener?.({ kind: 'gap' });
+  };
+
+  /** The command link now talks to another primary: see gap. A reconnect to the same server is the feed's business. */
+  private readonly followed = (failover: boolean): void => {
+    if (failover) this.gap();
+  };
 
   private async beat(): Promise<void> {
     try {

@@ -4,6 +4,7 @@ import type { EventType, Message, MessageKind } from '../../core/msgform.js';
 import type { SessionEndReason } from '../../core/stream-session.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
+import { idempotencyKeepMs, type Appended } from '../store.js';
 import type {
   ConversationRef,
   ConversationSummary,
@@ -21,7 +22,8 @@ import type {
   StoredSession,
   StoredUser,
 } from '../store.js';
-import type { RedisConnection } from './connect-redis.js';
+import type { RedisLink } from './redis-link.js';
+import type { WriteConfirmer } from './write-confirmer.js';
 import { groupOf } from './feed-events.js';
 import { windowOf } from '../group-change.js';
 import * as lua from './lua-scripts.js';
@@ -30,7 +32,12 @@ import { ScriptRunner } from './script-runner.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
 export interface RedisDeps {
-  readonly redis: RedisConnection;
+  readonly redis: RedisLink;
+  /**
+   * With --redis-wait-replicas N > 0: writes resolve, and reads hand out what they found, only once N replicas
+   * hold it, so that a failover cannot take back what was answered or delivered.
+   */
+  readonly confirmer?: WriteConfirmer;
   /** Every key starts with it (`parley:`), so that other data, other deployments or tests can share the Redis. */
   readonly keyPrefix: string;
   readonly log: Logger;
@@ -86,7 +93,8 @@ const chunk = 500;
  * what survives a crash of Redis then depends on its `appendfsync` (see the README).
  */
 export class RedisStore implements Store {
-  private readonly redis: RedisConnection;
+  private readonly redis: RedisLink;
+  private readonly confirmer: WriteConfirmer | undefined;
   private readonly prefix: string;
   private readonly log: Logger;
   private readonly scripts: ScriptRunner;
@@ -103,8 +111,9 @@ export class RedisStore implements Store {
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
-  constructor({ redis, keyPrefix, log }: RedisDeps, options: Partial<RedisOptions> = {}) {
+  constructor({ redis, keyPrefix, log, confirmer }: RedisDeps, options: Partial<RedisOptions> = {}) {
     this.redis = redis;
+    this.confirmer = confirmer;
     this.prefix = keyPrefix;
     this.log = log;
     this.markDelayMs = options.markDelayMs ?? 1_000;
@@ -114,8 +123,13 @@ export class RedisStore implements Store {
   }
 
   /** The connection, shared with what else keeps cluster-wide state in the same Redis (rate limits, presence). */
-  get connection(): RedisConnection {
+  get connection(): RedisLink {
     return this.redis;
+  }
+
+  /** What confirms writes with WAIT, if --redis-wait-replicas asks for it; the cluster holds feed events with it. */
+  get writeConfirmer(): WriteConfirmer | undefined {
+    return this.confirmer;
   }
 
   /** Every key of this store starts with it. */
@@ -124,23 +138,23 @@ export class RedisStore implements Store {
   }
 
   async lastMessageId(): Promise<number> {
-    return Number((await this.guard(this.redis.get(this.key('id')))) ?? 0);
+    return Number((await this.guard(this.redis.send(['GET', this.key('id')]))) ?? 0);
   }
 
   async loadUsers(): Promise<StoredUser[]> {
-    const entries = Object.entries(await this.guard(this.redis.hGetAll(this.key('users'))));
+    const entries = pairs(await this.guard(this.redis.send(['HGETALL', this.key('users')])));
     const users = entries.map(([name, json]) => ({ name, ...(JSON.parse(json) as Omit<StoredUser, 'name'>) }));
     return users.sort(byCreation);
   }
 
   async loadGroups(): Promise<StoredGroup[]> {
-    const entries = Object.entries(await this.guard(this.redis.hGetAll(this.key('groups'))));
+    const entries = pairs(await this.guard(this.redis.send(['HGETALL', this.key('groups')])));
     return entries.map(([name, json]) => groupOf(name, json)).sort(byCreation);
   }
 
   async loadCursors(): Promise<QueueCursor[]> {
     this.flushMarks();
-    const names = await this.guard(this.redis.sMembers(this.key('cursors')));
+    const names = (await this.guard(this.redis.send(['SMEMBERS', this.key('cursors')]))) as string[];
     const cursors: QueueCursor[] = [];
     for (let i = 0; i < names.length; i += chunk) {
       const some = names.slice(i, i + chunk);
@@ -154,19 +168,19 @@ export class RedisStore implements Store {
 
   async insertUser(user: StoredUser): Promise<boolean> {
     const json = JSON.stringify({ passwordHash: user.passwordHash, createdAt: user.createdAt });
-    return (await this.run(lua.insertUser, [user.name, json])) === 1;
+    return (await this.confirmed(this.run(lua.insertUser, [user.name, json]))) === 1;
   }
 
   async insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false> {
     const json = JSON.stringify({ members: group.members, createdBy: group.createdBy, createdAt: group.createdAt, owner: group.owner ?? group.createdBy });
-    const reply = await this.run(lua.insertGroup, [group.name, json, ...eventArgs(event)]);
+    const reply = await this.confirmed(this.run(lua.insertGroup, [group.name, json, ...eventArgs(event)]));
     return Number(reply) < 0 ? false : Number(reply);
   }
 
   async changeGroup(change: GroupChange): Promise<number[] | undefined> {
     const lists = [change.expected, change.members, [change.owner], change.added, change.removed].map((names) => names.join(','));
     const data = change.events.flatMap((event) => [event.json, event.at]);
-    const reply = await this.run(lua.changeGroup, [change.name, ...lists, change.events.length, ...data, ...change.events[0].recipients]);
+    const reply = await this.confirmed(this.run(lua.changeGroup, [change.name, ...lists, change.events.length, ...data, ...change.events[0].recipients]));
     return Array.isArray(reply) ? reply.map(Number) : undefined;
   }
 
@@ -181,22 +195,22 @@ export class RedisStore implements Store {
   }
 
   async editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined> {
-    return idOrUndefined(await this.run(lua.editMessage, [id, text, editedAt, ...eventArgs(event)]));
+    return idOrUndefined(await this.confirmed(this.run(lua.editMessage, [id, text, editedAt, ...eventArgs(event)])));
   }
 
   async deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
-    const eventId = idOrUndefined(await this.run(lua.deleteMessage, [id, ...eventArgs(event)]));
+    const eventId = idOrUndefined(await this.confirmed(this.run(lua.deleteMessage, [id, ...eventArgs(event)])));
     if (eventId !== undefined) this.rewriteSoon();
     return eventId;
   }
 
   async insertSession(session: StoredSession): Promise<void> {
     const { tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent } = session;
-    await this.run(lua.insertSession, [tokenHash, username, createdAt, expiresAt, lastUsedAt, ...(userAgent === undefined ? [] : [userAgent])]);
+    await this.confirmed(this.run(lua.insertSession, [tokenHash, username, createdAt, expiresAt, lastUsedAt, ...(userAgent === undefined ? [] : [userAgent])]));
   }
 
   async findSession(tokenHash: string): Promise<StoredSession | undefined> {
-    const fields = await this.guard(this.redis.hmGet(this.key(`s:${tokenHash}`), ['u', 'c', 'e', 'l', 'a']));
+    const fields = (await this.guard(this.redis.send(['HMGET', this.key(`s:${tokenHash}`), 'u', 'c', 'e', 'l', 'a']))) as (string | null)[];
     const [username, createdAt, expiresAt, lastUsedAt, userAgent] = fields;
     if (username == null) return undefined;
     const base = { tokenHash, username, createdAt: Number(createdAt), expiresAt: Number(expiresAt), lastUsedAt: Number(lastUsedAt ?? createdAt) };
@@ -208,49 +222,58 @@ export class RedisStore implements Store {
   }
 
   async deleteSession(tokenHash: string, reason: SessionEndReason = 'exit'): Promise<void> {
-    await this.run(lua.deleteSession, [tokenHash, reason]);
+    await this.confirmed(this.run(lua.deleteSession, [tokenHash, reason]));
   }
 
   async sessionsOf(username: string): Promise<StoredSession[]> {
-    const tokens = await this.guard(this.redis.sMembers(this.key(`us:${username}`)));
+    const tokens = (await this.guard(this.redis.send(['SMEMBERS', this.key(`us:${username}`)]))) as string[];
     const sessions = await Promise.all(tokens.map((token) => this.findSession(token)));
     return sessions.filter((s): s is StoredSession => s !== undefined).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async deleteSessionsOf(username: string): Promise<number> {
-    return Number(await this.run(lua.deleteSessionsOf, [username]));
+    return Number(await this.confirmed(this.run(lua.deleteSessionsOf, [username])));
   }
 
   async setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
-    return (await this.run(lua.setPasswordHash, [name, passwordHash])) === 1;
+    return (await this.confirmed(this.run(lua.setPasswordHash, [name, passwordHash]))) === 1;
   }
 
   async deleteUser(name: string): Promise<boolean> {
     // A position still waiting to be written would bring the deleted user's cursor back.
     this.marks.delete(name);
-    return (await this.run(lua.deleteUser, [name])) === 1;
+    return (await this.confirmed(this.run(lua.deleteUser, [name]))) === 1;
   }
 
   async appendMessage(message: NewMessage): Promise<number> {
+    return (await this.append(message, '')).id;
+  }
+
+  appendMessageOnce(message: NewMessage, key: string): Promise<Appended> {
+    return this.append(message, key);
+  }
+
+  private async append(message: NewMessage, idempotencyKey: string): Promise<Appended> {
     const recipients = message.kind === 'broadcast' ? [] : message.recipients;
     const limit = message.queueLimit ?? 0;
-    const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), limit, ...recipients];
+    const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), limit, idempotencyKey, idempotencyKeepMs, ...recipients];
     let reply = await this.run(lua.appendMessage, args);
-    if (Array.isArray(reply) && this.marks.size > 0) {
+    if (isFull(reply) && this.marks.size > 0) {
       // Positions this process has yet to write may be what makes room: write them, then ask again. Those of
       // other processes are at most a second behind.
       this.flushMarks();
       reply = await this.run(lua.appendMessage, args);
     }
-    if (Array.isArray(reply)) {
-      const full = (reply as string[]).slice(1);
-      throw queueFull(full);
-    }
-    return Number(reply);
+    if (isFull(reply)) throw queueFull((reply as string[]).slice(1));
+    // A replay too: the first answer may have been a 503 from a round that failed.
+    await this.confirmer?.confirm();
+    if (Array.isArray(reply)) return { id: Number(reply[1]), replayed: true, sentAt: Number(reply[2]) };
+    return { id: Number(reply), replayed: false, sentAt: message.sentAt };
   }
 
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
-    const reply = (await this.run(lua.readQueue, [recipient, afterId, limit])) as string[];
+    // What a stream is handed must be what a promoted replica would have too.
+    const reply = (await this.confirmed(this.run(lua.readQueue, [recipient, afterId, limit]))) as string[];
     return { prunedId: Number(reply[0]), rows: toRows(reply, 1, recipient) };
   }
 
@@ -276,7 +299,7 @@ export class RedisStore implements Store {
   }
 
   async directPeers(reader: string): Promise<string[]> {
-    return (await this.guard(this.redis.sMembers(this.key(`peers:${reader}`)))).sort();
+    return ((await this.guard(this.redis.send(['SMEMBERS', this.key(`peers:${reader}`)]))) as string[]).sort();
   }
 
   async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
@@ -292,7 +315,7 @@ export class RedisStore implements Store {
   }
 
   async markRead(reader: string, conversation: ConversationRef, upTo: number, event?: NewEvent): Promise<number> {
-    return Number(await this.run(lua.markRead, [reader, conversation.with, upTo, ...eventArgs(event)]));
+    return Number(await this.confirmed(this.run(lua.markRead, [reader, conversation.with, upTo, ...eventArgs(event)])));
   }
 
   async prune(policy: RetentionPolicy): Promise<PruneResult> {
@@ -315,6 +338,7 @@ export class RedisStore implements Store {
     if (this.rewriteTimer) clearTimeout(this.rewriteTimer);
     this.flushMarks();
     this.scripts.detach();
+    this.confirmer?.close();
     // The replies in flight arrive first, while the connection still fails them if its socket dies (the
     // client's own graceful close would wait for ever then); what is left to cut is the socket.
     await Promise.allSettled(this.inFlight);
@@ -356,10 +380,10 @@ export class RedisStore implements Store {
 
   /** Starts a rewrite (or has one scheduled after the one running) and resolves once Redis has finished it. */
   private async rewrite(): Promise<void> {
-    await this.guard(this.redis.sendCommand(['BGREWRITEAOF']));
+    await this.guard(this.redis.send(['BGREWRITEAOF']));
     // Redis tells of the rewrite's end only in INFO: look every so often, for a bounded time.
     for (let waited = 0; waited < 60_000 && !this.closed; waited += 100) {
-      const info = String(await this.guard(this.redis.sendCommand(['INFO', 'persistence'])));
+      const info = String(await this.guard(this.redis.send(['INFO', 'persistence'])));
       if (/aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info)) {
         this.log.info('Redis rewrote its append-only file after a deletion');
         this.onPurged?.();
@@ -389,6 +413,16 @@ export class RedisStore implements Store {
 
   private run(script: lua.LuaScript, args: readonly (string | number)[]): Promise<unknown> {
     return this.guard(this.scripts.run(script, [this.prefix, ...args]));
+  }
+
+  /**
+   * Resolves as `pending` does, once the replicas --redis-wait-replicas asks for hold what the primary had
+   * applied when it answered (at once without); `unavailable` when they do not within the timeout.
+   */
+  private async confirmed<T>(pending: Promise<T>): Promise<T> {
+    const value = await pending;
+    if (this.confirmer) await this.confirmer.confirm();
+    return value;
   }
 
   /** Failures to reach Redis become `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
@@ -445,6 +479,19 @@ function eventArgs(event: NewEvent | undefined): (string | number)[] {
 function idOrUndefined(reply: unknown): number | undefined {
   const id = Number(reply);
   return id < 0 ? undefined : id;
+}
+
+/** appendMessage's refusal: {'full', names...}. */
+function isFull(reply: unknown): boolean {
+  return Array.isArray(reply) && reply[0] === 'full';
+}
+
+/** HGETALL's RESP2 reply, field after value, as entries. */
+function pairs(reply: unknown): [string, string][] {
+  const list = reply as string[];
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < list.length; i += 2) out.push([list[i]!, list[i + 1]!]);
+  return out;
 }
 
 function byCreation(a: { name: string; createdAt: number }, b: { name: string; createdAt: number }): number {

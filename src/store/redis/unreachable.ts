@@ -33,9 +33,13 @@ export function asUnavailable(err: unknown): unknown {
 export function unreachable(err: unknown): boolean {
   if (err instanceof ErrorReply) return /^(LOADING|BUSY|READONLY|MASTERDOWN|OOM|NOREPLICAS|TRYAGAIN)\b/.test(err.message);
   if (connectionErrors.some((type) => err instanceof type)) return true;
+  // The Sentinel client while no primary is known (mid-failover) or no sentinel answers: plain Errors.
+  if (err instanceof Error && sentinelOutages.includes(err.message)) return true;
   // A socket error (ECONNRESET, EPIPE, ...) that failed the commands in flight.
   return err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string';
 }
+
+const sentinelOutages = ['no valid master node', 'None of the sentinels are available', 'WAIT was not answered'];
 
 const connectionErrors = [
   ClientClosedError,

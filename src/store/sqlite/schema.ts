@@ -114,6 +114,21 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 6,
+    description: 'Idempotency-Key: the message a key of a sender stored, kept for a day, written with the message',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        sender TEXT NOT NULL,
+        key TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        sent_at INTEGER NOT NULL,
+        PRIMARY KEY (sender, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+    `,
+  },
+  {
+    version: 7,
     description: 'events (group changes, edits, deletions, read marks) in the journal of messages; owned groups; edits and tombstones',
     sql: `
       -- An event is a row of messages with kind 'event': its type in event, its data (JSON) in text, when in

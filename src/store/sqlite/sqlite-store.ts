@@ -20,7 +20,8 @@ import type {
   StoredUser,
 } from '../store.js';
 import type { EventType, Message } from '../../core/msgform.js';
-import { nextId as idAfter } from '../../core/ids.js';
+import { nextId } from '../../core/ids.js';
+import { idempotencyKeepMs, type Appended } from '../store.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { movedMembers, windowOf } from '../group-change.js';
 import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
@@ -275,32 +276,55 @@ export class SqliteStore implements Store {
     });
   }
 
+  // Not async, as appendMessage. The key is looked up and written in the same transaction as the message.
+  appendMessageOnce(message: NewMessage, key: string): Promise<Appended> {
+    const id = this.nextId();
+    return this.commits.submit(() => {
+      const s = this.statements;
+      // A few expired keys go with each use, oldest first: the table stays about a day of keys.
+      s.forgetExpiredKeys.run(message.sentAt);
+      const known = s.findKey.get(message.from, key, message.sentAt) as { message_id: number; sent_at: number } | undefined;
+      if (known) return { id: known.message_id, replayed: true, sentAt: known.sent_at };
+      this.writeMessage(id, message);
+      s.insertKey.run(message.from, key, id, message.sentAt + idempotencyKeepMs, message.sentAt);
+      return { id, replayed: false, sentAt: message.sentAt };
+    });
+  }
+
   // Not async: the promise must be the group commit's own, so that callers resume in id order right after the
   // commit, before anything else can read the queue.
   appendMessage(message: NewMessage): Promise<number> {
     const id = this.nextId();
-    return this.commits.submit(() => {
-      const s = this.statements;
-      if (message.kind === 'broadcast') {
-        s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt, 'b');
-        s.insertBroadcast.run(id, message.from);
-        return id;
-      }
-      const { recipients } = message;
-      if (recipients.length === 0) return id;
-      s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt, keyOfMessage(message));
-      if (message.kind === 'direct') s.notePeers.run(message.from, recipients[0], recipients[0], message.from);
-      let first: string[] | undefined;
-      for (const to of recipients) {
-        s.insertQueueRow.run(to, id);
-        if (!this.cursorNames.has(to)) {
-          s.ensureCursor.run(to);
-          (first ??= []).push(to);
-        }
-      }
-      if (first) this.newCursorNames.push(...first);
+    return this.commits.submit(() => this.writeMessage(id, message));
+  }
+
+  /** The id of the next message (src/core/ids.ts): from the clock, above the last one. */
+  private nextId(): number {
+    return (this.lastId = nextId(this.lastId, this.clock()));
+  }
+
+  /** The writes of one message, inside a commit. */
+  private writeMessage(id: number, message: NewMessage): number {
+    const s = this.statements;
+    if (message.kind === 'broadcast') {
+      s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt, 'b');
+      s.insertBroadcast.run(id, message.from);
       return id;
-    });
+    }
+    const { recipients } = message;
+    if (recipients.length === 0) return id;
+    s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt, keyOfMessage(message));
+    if (message.kind === 'direct') s.notePeers.run(message.from, recipients[0], recipients[0], message.from);
+    let first: string[] | undefined;
+    for (const to of recipients) {
+      s.insertQueueRow.run(to, id);
+      if (!this.cursorNames.has(to)) {
+        s.ensureCursor.run(to);
+        (first ??= []).push(to);
+      }
+    }
+    if (first) this.newCursorNames.push(...first);
+    return id;
   }
 
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
@@ -443,14 +467,6 @@ export class SqliteStore implements Store {
     this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
   }
 
-  /**
-   * The one place ids are assigned, for messages and events alike: in call order, before the commit, so that
-   * the promises of the group commit resolve in id order.
-   */
-  private nextId(): number {
-    this.lastId = idAfter(this.lastId, this.clock());
-    return this.lastId;
-  }
 
   /** Writes an event with its id on the queue of each of its recipients (inside the caller's transaction). */
   private writeEvent(id: number, event: NewEvent, ofMessage?: number): void {
@@ -649,6 +665,11 @@ function prepareStatements(db: Database) {
     findSession: st('SELECT username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE token_hash = ?'),
     touchSession: st('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE token_hash = ?'),
     deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
+    forgetExpiredKeys: st(
+      'DELETE FROM idempotency_keys WHERE (sender, key) IN (SELECT sender, key FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT 10)',
+    ),
+    findKey: st('SELECT message_id, sent_at FROM idempotency_keys WHERE sender = ? AND key = ? AND expires_at > ?'),
+    insertKey: st('INSERT OR REPLACE INTO idempotency_keys (sender, key, message_id, expires_at, sent_at) VALUES (?, ?, ?, ?, ?)'),
     insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     notePeers: st(`INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`),
     readConversation: st(`

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterEvent } from '../../src/core/cluster.js';
+import { ChatError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/log.js';
+import { createCluster } from '../../src/store/create-cluster.js';
+import { createStore } from '../../src/store/create-store.js';
+import { command, field, startRedisServer, until, type RedisServer } from '../support/redis-server.js';
+import { Watched } from '../support/watched.js';
+import { draft } from './store.contract.js';
+
+// A primary and one replica, on a plain URL, with --redis-wait-replicas 1: what the store answers and what the
+// feed tells depends on the replica holding it.
+let primary: RedisServer;
+let replica: RedisServer;
+beforeAll(async () => {
+  primary = await startRedisServer();
+  replica = await startRedisServer({ replicaOf: primary });
+  await until(async () => field(await command(replica.port, ['INFO', 'replication']), 'master_link_status') === 'up');
+});
+afterAll(async () => {
+  await replica?.stop();
+  await primary?.stop();
+});
+
+let prefixes = 0;
+const open = (waitTimeoutMs = 1_000) =>
+  createStore(
+    { kind: 'redis', dataDir: '', redisUrl: primary.url, redisPrefix: `wait${++prefixes}:`, redisWaitReplicas: 1, redisWaitTimeoutMs: waitTimeoutMs },
+    createLogger('silent'),
+  );
+
+const waitCalls = async () => Number(/calls=(\d+)/.exec(field(await command(primary.port, ['INFO', 'commandstats']), 'cmdstat_wait') ?? 'calls=0')![1]);
+
+describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
+  it('confirms many concurrent writes with a few WAIT round trips, not one each', async () => {
+    const store = await open();
+    try {
+      const before = await waitCalls();
+      const ids = await Promise.all(Array.from({ length: 200 }, (_, i) => store.appendMessage(draft(['bob'], { text: `m${i}` }))));
+      expect(new Set(ids).size).toBe(200);
+      const rounds = (await waitCalls()) - before;
+      console.log(`200 concurrent sends confirmed in ${rounds} WAIT rounds`);
+      expect(rounds).toBeGreaterThan(0);
+      expect(rounds).toBeLessThanOrEqual(20);
+      // What the replica holds: every one of them.
+      expect(Number(await command(replica.port, ['ZCARD', `wait${prefixes}:q:bob`]))).toBe(200);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a write the replica cannot confirm in time with unavailable, and holds its feed event until the replica has it', async () => {
+    const store = await open(200);
+    const cluster = (await createCluster(store, 'redis', { processTimeoutMs: 10_000 }, createLogger('silent')))!;
+    const events: ClusterEvent[] = [];
+    const watched = new Watched();
+    await cluster.start((event) => {
+      events.push(event);
+      watched.changed();
+    });
+    try {
+      replica.freeze();
+      const refused = await store.appendMessage(draft(['bob'], { text: 'not confirmed' })).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(ChatError);
+      expect(refused).toMatchObject({ code: 'unavailable' });
+      // Stored on the primary, but no round has succeeded since: nothing was told to the streams.
+      expect(events.filter((e) => e.kind === 'message')).toEqual([]);
+      replica.thaw();
+      await watched.until(() => (events.some((e) => e.kind === 'message') ? true : undefined), 10_000, (why) => why);
+      expect(events.filter((e) => e.kind === 'message').map((e) => (e as { message: { text: string } }).message.text)).toEqual(['not confirmed']);
+    } finally {
+      replica.thaw();
+      await cluster.stop();
+      await store.close();
+    }
+  });
+});
