@@ -129,6 +129,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const chatLimits = {
     maxTextLength: config.maxTextLength,
     maxGroupsPerUser: config.maxGroupsPerUser,
+    editWindowMs: config.editWindowMs,
     rates: {
       message: budget('message', perMinute(config.messageRate, config.messageBurst)),
       broadcast: budget('broadcast', perMinute(config.broadcastRate, config.broadcastBurst)),
@@ -155,7 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = createApp({
     accounts,
     chat,
-    conversations: new Conversations(store, directory),
+    conversations: new Conversations(store, directory, delivery, now),
     delivery,
     ownAccount: new OwnAccount(accounts, delivery, operator),
     schemas: requestSchemas({ maxTextLength: config.maxTextLength }),

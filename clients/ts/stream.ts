@@ -1,6 +1,15 @@
 import { EventSource } from 'eventsource';
 import type { Msgform, Schemas } from './client.js';
 
+/** A change to what was delivered, in the same resumable sequence as the messages. */
+export type Change =
+  | { readonly type: 'group'; readonly id: string; readonly data: Schemas['GroupEvent'] }
+  | { readonly type: 'edited'; readonly id: string; readonly data: Schemas['EditedEvent'] }
+  | { readonly type: 'deleted'; readonly id: string; readonly data: Schemas['DeletedEvent'] }
+  | { readonly type: 'read'; readonly id: string; readonly data: Schemas['ReadEvent'] };
+
+const changeTypes = ['group', 'edited', 'deleted', 'read'] as const;
+
 export interface StreamOptions {
   readonly baseUrl: string;
   readonly username: string;
@@ -10,6 +19,8 @@ export interface StreamOptions {
   /** Given, the stream asks for presence events and passes them here. */
   readonly onPresence?: (event: Schemas['PresenceEvent']) => void;
   readonly onLost?: (event: Schemas['LostEvent']) => void;
+  /** Group changes, edits, deletions and read marks of this user's other devices, in order with the messages. */
+  readonly onChange?: (change: Change) => void;
   /** Called when the connection drops and EventSource is about to reconnect. */
   readonly onReconnecting?: () => void;
 }
@@ -19,7 +30,7 @@ export interface StreamOptions {
  * and sends Last-Event-ID, so a dropped connection or a server restart loses nothing.
  */
 export class MessageStream implements AsyncIterable<Msgform> {
-  /** The id of the last message received: pass it as `lastEventId` to resume in another process. */
+  /** The id of the last message or change received: pass it as `lastEventId` to resume in another process. */
   lastEventId: string | undefined;
   private readonly source: EventSource;
   private readonly buffered: Msgform[] = [];
@@ -44,6 +55,12 @@ export class MessageStream implements AsyncIterable<Msgform> {
       this.buffered.push(msgform);
       this.wake?.();
     });
+    for (const type of changeTypes) {
+      this.source.addEventListener(type, (event) => {
+        this.lastEventId = event.lastEventId;
+        options.onChange?.({ type, id: event.lastEventId, data: JSON.parse(event.data) } as Change);
+      });
+    }
     this.source.addEventListener('presence', (event) => options.onPresence?.(JSON.parse(event.data)));
     this.source.addEventListener('lost', (event) => options.onLost?.(JSON.parse(event.data)));
     this.source.addEventListener('error', () => {

@@ -59,6 +59,12 @@ export const api = {
   send: (to, text) => call('POST', '/messages', { to, text }),
   broadcast: (text) => call('POST', '/broadcast', { text }),
   createGroup: (name, members) => call('POST', '/groups', { name, members }),
+  group: (name) => call('GET', `/groups/${encodeURIComponent(name)}`),
+  addMembers: (name, members) => call('POST', `/groups/${encodeURIComponent(name)}/members`, { members }),
+  /** The owner removes a member; naming oneself leaves. */
+  removeMember: (name, user) => call('DELETE', `/groups/${encodeURIComponent(name)}/members/${encodeURIComponent(user)}`),
+  editMessage: (id, text) => call('PATCH', `/messages/${encodeURIComponent(id)}`, { text }),
+  deleteMessage: (id) => call('DELETE', `/messages/${encodeURIComponent(id)}`),
   /** One line of the original command language. */
   command: (line) => call('POST', '/commands', line, 'text/plain; charset=utf-8'),
 };

@@ -14,6 +14,8 @@ import { AccountPanel } from './account.js';
 import { api, ApiError } from './api.js';
 import { readCommand } from './command.js';
 import { Conversations, everyone } from './conversations.js';
+import { applyGroupEvent, describeGroupEvent, GroupPanel } from './group-admin.js';
+import { applyMessageChange, editedMark, messageText, ownActions } from './message-changes.js';
 import { DesktopNotifier } from './notify.js';
 import { SharedStream } from './shared-stream.js';
 
@@ -75,6 +77,19 @@ const view = {
 const notifier = new DesktopNotifier($('notify'));
 const account = new AccountPanel();
 document.addEventListener('parley:session-ended', () => leave('Your session has ended. Please sign in again.'));
+
+const groupPanel = new GroupPanel(
+  {
+    toggle: $('group-manage'), panel: $('group-panel'), list: $('group-members'), addForm: $('group-add'),
+    addInput: $('group-add-name'), leave: $('group-leave'), owner: $('group-owner'),
+  },
+  {
+    me: () => state.me,
+    group: (name) => state.groups.get(name),
+    add: (group, members) => api.addMembers(group, members).then(() => undefined, handleError),
+    remove: (group, user) => api.removeMember(group, user).then(() => undefined, handleError),
+  },
+);
 
 const state = {
   /** The signed-in user's name, or undefined on the sign-in form. */
@@ -220,6 +235,13 @@ const stream = new SharedStream({
     if (msg.kind === 'group' && msg.group && !state.groups.has(msg.group)) void refreshGroups();
   },
   sent: (msg) => receive(msg),
+  // Changes to what was delivered, from this user's devices or anyone's.
+  change: (change) => {
+    if (!state.me) return;
+    if (change.type === 'read') readElsewhere(change.data.with, change.data.upTo, false);
+    else if (change.type === 'group') groupChanged(change.data);
+    else messageChanged(change);
+  },
   presence: (users) => {
     if (!state.me) return;
     for (const u of users) state.users.set(u.name, Boolean(u.online));
@@ -242,22 +264,80 @@ const stream = new SharedStream({
     if (state.me) void Promise.all([refreshUsers(), refreshGroups(), refreshConversations()]).catch(() => undefined);
   },
   // Another tab read a conversation.
-  read: (withName, upTo) => {
-    const conv = state.me ? state.convs.get(withName) : undefined;
-    if (!conv) return;
-    if (Number(upTo) >= conv.lastId) {
-      conv.unread = 0;
-      conv.readUpTo = Math.max(conv.readUpTo, Number(upTo));
-      renderConversations();
-    } else {
-      void refreshConversations();
-    }
-  },
+  read: (withName, upTo) => readElsewhere(withName, upTo),
   ended: (reason) => {
     if (!state.me) return;
     leave(reason === 'session' ? 'Your session has ended. Please sign in again.' : undefined);
   },
 });
+
+/**
+ * Another tab or device read a conversation up to `upTo`. A tab asks the server again when that was short of
+ * the newest message; a `read` event from the stream (this page's own marks come back that way too) never
+ * does, so that marking read can never set off another round of reading.
+ */
+function readElsewhere(withName, upTo, refresh = true) {
+  const conv = state.me ? state.convs.get(withName) : undefined;
+  if (!conv || Number(upTo) <= Number(conv.readUpTo)) return;
+  if (Number(upTo) >= conv.lastId) {
+    conv.unread = 0;
+    conv.readUpTo = Math.max(Number(conv.readUpTo), Number(upTo));
+    renderConversations();
+  } else if (refresh) {
+    void refreshConversations();
+  }
+}
+
+function groupChanged(data) {
+  const outcome = applyGroupEvent(state.groups, state.me, data);
+  if (outcome === 'gone') {
+    // Left or removed: the group leaves the list; its history up to then stays readable on the server.
+    const conv = state.convs.get(data.group);
+    if (conv) state.convs.byName.delete(data.group);
+    if (state.open === data.group) closeConversation();
+  } else {
+    state.convs.ensure(data.group, 'group');
+  }
+  if (data.by !== state.me || outcome === 'joined') notify(describeGroupEvent(state.me, data));
+  renderConversations();
+  renderHeader();
+  groupPanel.render();
+}
+
+function messageChanged(change) {
+  const msg = applyMessageChange(state.convs, change);
+  if (!msg) return;
+  const li = view.messages.querySelector(`li.msg[data-id="${CSS.escape(msg.id)}"]`);
+  if (li) {
+    const hadFocus = li.contains(document.activeElement);
+    const fresh = renderMessage(msg);
+    li.replaceWith(fresh);
+    if (hadFocus) fresh.querySelector('button')?.focus();
+  }
+  renderConversations();
+}
+
+async function editOwn(id, text) {
+  try {
+    const { body } = await api.editMessage(id, text);
+    messageChanged({ type: 'edited', data: { of: id, text: body.text, editedAt: body.editedAt } });
+    return true;
+  } catch (err) {
+    handleError(err);
+    return false;
+  }
+}
+
+async function deleteOwn(id) {
+  try {
+    await api.deleteMessage(id);
+    messageChanged({ type: 'deleted', data: { of: id } });
+    return true;
+  } catch (err) {
+    handleError(err);
+    return false;
+  }
+}
 
 async function refreshUsers() {
   try {
@@ -329,11 +409,11 @@ function receive(msg, notify = false) {
   if (!added) return;
   if (conv.name === state.open) {
     insertMessage(msg);
-    if (msg.from !== state.me) announce(`${msg.from}: ${msg.text}`);
+    if (msg.from !== state.me && !msg.deleted) announce(`${msg.from}: ${msg.text}`);
     markOpenRead();
   }
   renderConversations();
-  if (notify && fresh && msg.from !== state.me) {
+  if (notify && fresh && msg.from !== state.me && !msg.deleted) {
     notifier.show(titleOf(conv), conv.kind === 'direct' ? msg.text : `${msg.from}: ${msg.text}`, conv.name, () => void openConversation(conv.name));
   }
 }
@@ -402,8 +482,9 @@ function avatar(conv, node = el('span', 'avatar')) {
 function preview(conv) {
   const last = conv.last;
   if (!last) return conv.kind === 'broadcast' ? 'Messages to everyone' : 'No messages yet';
-  if (last.from === state.me) return `You: ${last.text}`;
-  return conv.kind === 'direct' ? last.text : `${last.from}: ${last.text}`;
+  const text = last.deleted ? 'Message deleted' : last.text;
+  if (last.from === state.me) return `You: ${text}`;
+  return conv.kind === 'direct' ? text : `${last.from}: ${text}`;
 }
 
 function renderConversations() {
@@ -444,6 +525,7 @@ function renderHeader() {
   view.convAvatar.hidden = !conv;
   view.conversation.dataset.kind = conv?.kind ?? '';
   delete view.convSub.dataset.online;
+  groupPanel.show(conv?.kind === 'group' ? conv.name : undefined);
   if (!conv) {
     view.convTitle.textContent = state.mode === 'command' ? 'Command line' : 'No conversation open';
     view.convSub.textContent = state.mode === 'command' ? commandPlaceholder : '';
@@ -625,9 +707,11 @@ function renderMessage(msg) {
   li.dataset.id = msg.id;
   li.dataset.kind = msg.kind;
   li.dataset.from = msg.from;
-  li.append(el('span', 'from', mine ? 'you' : msg.from), el('p', 'text', msg.text));
+  li.append(el('span', 'from', mine ? 'you' : msg.from), messageText(msg));
+  if (msg.deleted) li.classList.add('deleted');
   const foot = el('div', 'msg-foot');
-  if (!mine) {
+  if (mine) foot.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
+  if (!mine && !msg.deleted) {
     const reply = el('button', 'reply', 'Reply');
     reply.type = 'button';
     reply.append(el('span', 'visually-hidden', msg.kind === 'broadcast' ? ` to ${msg.from} alone` : ` to ${msg.from}`));
@@ -635,6 +719,8 @@ function renderMessage(msg) {
     foot.append(reply);
   }
   foot.append(timeElement(msg.sentAt, 'when', logTime));
+  const edited = editedMark(msg);
+  if (edited) foot.append(edited);
   li.append(foot);
   return li;
 }

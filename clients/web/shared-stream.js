@@ -12,7 +12,7 @@ export class SharedStream {
   /**
    * @param {{
    *   message(msg: object, notify: boolean): void, sent(msg: object): void,
-   *   presence(users: {name:string, online:boolean}[]): void, lost(info: object): void,
+   *   presence(users: {name:string, online:boolean}[]): void, lost(info: object): void, change(change: object): void,
    *   state(state: 'connecting'|'connected'|'reconnecting'): void, opened(): void,
    *   read(withName: string, upTo: string): void, ended(reason: 'session'|'signed-out'): void,
    * }} on
@@ -60,6 +60,11 @@ export class SharedStream {
         this.on.message(data.msg, Boolean(data.notify));
         break;
       case 'sent': this.on.sent(data.msg); break;
+      case 'change':
+        if (this.lastId === undefined || Number(data.change.id) > Number(this.lastId)) this.lastId = data.change.id;
+        if (this.startMessage) this.startMessage.lastId = this.lastId;
+        this.on.change(data.change);
+        break;
       case 'presence': this.on.presence(data.users); break;
       case 'lost': this.on.lost(data.info); break;
       case 'state': this.on.state(data.state); break;

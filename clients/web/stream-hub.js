@@ -3,7 +3,7 @@
 // lock (shared-stream.js). It knows nothing of the transport: a client is anything with `post(message)`.
 //
 // Tabs -> hub:  start {name, lastId} · visible {visible} · read {with, upTo} · stop · bye
-// Hub -> tabs:  message {msg, notify} · sent {msg} · presence {users} · lost {info} · state {state} · opened ·
+// Hub -> tabs:  message {msg, notify} · sent {msg} · change {change} · presence {users} · lost {info} · state {state} · opened ·
 //               read {with, upTo} · ended {reason: 'session'|'signed-out'}
 
 import { Stream } from './stream.js';
@@ -78,6 +78,7 @@ export class StreamHub {
         this.all({ t: 'presence', users });
       },
       lost: (info) => this.all({ t: 'lost', info }),
+      change: (change) => this.all({ t: 'change', change }),
       state: (state) => {
         this.state = state;
         this.all({ t: 'state', state });

@@ -14,6 +14,7 @@ export class Stream {
    *   sent(msg: object): void,
    *   presence(users: {name:string, online:boolean}[]): void,
    *   lost(info: {reason:string, after:string, through?:string}): void,
+   *   change(change: {type: 'group'|'edited'|'deleted'|'read', id: string, data: object}): void,
    *   state(state: 'connecting'|'connected'|'reconnecting'): void,
    *   opened(): void,
    *   mayReopen(): Promise<boolean>,
@@ -68,6 +69,15 @@ export class Stream {
       const data = parse(e.data);
       if (data && Array.isArray(data.users)) this.on.presence(data.users);
     });
+    // Changes to what was delivered: in the resumable sequence, like messages.
+    for (const type of ['group', 'edited', 'deleted', 'read']) {
+      source.addEventListener(type, (e) => {
+        const data = parse(e.data);
+        if (!data || typeof e.lastEventId !== 'string' || e.lastEventId === '') return;
+        if (this.lastId === undefined || Number(e.lastEventId) > Number(this.lastId)) this.lastId = e.lastEventId;
+        this.on.change({ type, id: e.lastEventId, data });
+      });
+    }
     source.addEventListener('lost', (e) => {
       const data = parse(e.data);
       if (data) this.on.lost(data);

@@ -6,10 +6,11 @@ import type { Directory, Group } from './directory.js';
 import { ChatError } from './errors.js';
 import type { MessageKind } from './msgform.js';
 import { canonicalName, claimableName } from './names.js';
+import { GroupAdmin, maxGroupSize } from './group-admin.js';
+import { MessageChanges } from './message-changes.js';
 import { unlimited, type RateBudget } from './rate-budget.js';
 
-/** The size limit of the original system: a group is at most 32 users, its creator included. */
-export const maxGroupSize = 32;
+export { maxGroupSize } from './group-admin.js';
 
 /** The sends each user has a budget for. */
 export type SendKind = 'message' | 'broadcast' | 'group';
@@ -21,6 +22,8 @@ export interface ChatLimits {
   readonly rates?: { readonly [K in SendKind]?: RateBudget };
   /** Groups one user may create, in all. @default 100 */
   readonly maxGroupsPerUser?: number;
+  /** How long after sending a sender may edit a message (ms). @default 900_000 (15 min) */
+  readonly editWindowMs?: number;
 }
 
 /**
@@ -41,6 +44,9 @@ export interface ChatObserver {
  * `execute`. The rules of the chat live here and nowhere else.
  */
 export class Chat {
+  readonly groups: GroupAdmin;
+  private readonly changes: MessageChanges;
+
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
@@ -49,7 +55,10 @@ export class Chat {
     private readonly limits: ChatLimits,
     private readonly now: () => number,
     private readonly observer?: ChatObserver,
-  ) {}
+  ) {
+    this.groups = new GroupAdmin(store, directory, accounts, delivery, now);
+    this.changes = new MessageChanges(store, directory, delivery, { editWindowMs: limits.editWindowMs ?? 15 * 60_000 }, now);
+  }
 
   async execute(actor: Actor, command: Command, options: ExecuteOptions = {}): Promise<CommandResult> {
     switch (command.kind) {
@@ -70,6 +79,18 @@ export class Chat {
       case 'create_group':
         await this.spend('group', actor.name);
         return { kind: 'group_created', group: await this.createGroup(actor, command.name, command.members) };
+      case 'add_members':
+        return { kind: 'group_changed', ...(await this.groups.add(actor, command.group, command.members)) };
+      case 'remove_member':
+        return { kind: 'group_changed', ...(await this.groups.remove(actor, command.group, command.member)) };
+      case 'leave':
+        return { kind: 'group_changed', ...(await this.groups.leave(actor, command.group)) };
+      case 'edit_message':
+        this.checkText(command.text);
+        return { kind: 'edited', message: await this.changes.edit(actor, command.id, command.text) };
+      case 'delete_message':
+        await this.changes.delete(actor, command.id);
+        return { kind: 'deleted' };
     }
   }
 
@@ -134,13 +155,16 @@ export class Chat {
     if (this.directory.groupsOf(actor.name).filter((g) => g.createdBy === actor.name).length >= maxGroups) {
       throw new ChatError('too_many_groups', `a user may create at most ${maxGroups} groups`, 'body.name');
     }
-    const group: Group = { name, members, createdBy: actor.name };
-    await this.directory.claim(name, async () => {
-      if (!(await this.store.insertGroup({ ...group, createdAt: this.now() }))) {
-        throw new ChatError('name_taken', `the name "${name}" is taken`, 'body.name');
-      }
-      this.directory.addGroup(group);
-    });
+    const group: Group = { name, members, createdBy: actor.name, owner: actor.name };
+    const created = this.groups.createdEvent(group);
+    await this.directory.claim(name, () =>
+      this.delivery.change([created], async () => {
+        const id = await this.store.insertGroup({ ...group, createdAt: this.now() }, created);
+        if (id === false) throw new ChatError('name_taken', `the name "${name}" is taken`, 'body.name');
+        this.directory.addGroup(group);
+        return [id];
+      }),
+    );
     return group;
   }
 

@@ -18,6 +18,8 @@ export function followCluster({ accounts, directory, delivery, presence, onError
     switch (event.kind) {
       case 'message':
         return delivery.distribute(event.message, event.recipients);
+      case 'event':
+        return delivery.distributeEvent(event.event, event.recipients);
       case 'registered':
         presence.changed(event.name, false);
         accounts.learn(event.name).catch(onError);

@@ -1,6 +1,6 @@
 import type { StoredUser } from '../store/store.js';
 import type { Group, SharedDirectory } from './directory.js';
-import type { Message } from './msgform.js';
+import type { Message, StoredEvent } from './msgform.js';
 import type { SessionEndReason } from './stream-session.js';
 
 /**
@@ -10,6 +10,7 @@ import type { SessionEndReason } from './stream-session.js';
  */
 export type ClusterEvent =
   | { readonly kind: 'message'; readonly message: Message; readonly recipients: readonly string[] }
+  | { readonly kind: 'event'; readonly event: StoredEvent; readonly recipients: readonly string[] }
   | { readonly kind: 'registered'; readonly name: string }
   | { readonly kind: 'group'; readonly group: Group }
   /** One session ended (exit, or revoked by another session of its user): its streams end on every process. */

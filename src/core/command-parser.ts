@@ -6,6 +6,7 @@ import { ChatError } from './errors.js';
  * fields are validated by the same schemas as the REST bodies, and the rules by the executor.
  *
  *   get_users | exit | broad: <text> | mk_grp:<group>:<user>[:<user>...] | <name>: <text>
+ *   add_grp:<group>:<user>[:<user>...] | rm_grp:<group>:<user> | leave:<group>
  */
 export function parseCommandLine(input: string): Command {
   const line = input.replace(/\r?\n$/, '');
@@ -13,8 +14,22 @@ export function parseCommandLine(input: string): Command {
   if (trimmed === 'get_users') return { kind: 'get_users' };
   if (trimmed === 'exit') return { kind: 'exit' };
   if (/^mk_grp\s*:/.test(trimmed)) {
-    const [, name = '', ...members] = trimmed.split(':').map((part) => part.trim());
+    const [, name = '', ...members] = fields(trimmed);
     return { kind: 'create_group', name, members: members.filter((m) => m !== '') };
+  }
+  if (/^add_grp\s*:/.test(trimmed)) {
+    const [, group = '', ...members] = fields(trimmed);
+    return { kind: 'add_members', group, members: members.filter((m) => m !== '') };
+  }
+  if (/^rm_grp\s*:/.test(trimmed)) {
+    const [, group = '', member = '', ...rest] = fields(trimmed);
+    if (rest.length > 0) throw new ChatError('invalid_request', 'remove one member at a time: "rm_grp:<group>:<user>"', 'body');
+    return { kind: 'remove_member', group, member };
+  }
+  if (/^leave\s*:/.test(trimmed)) {
+    const [, group = '', ...rest] = fields(trimmed);
+    if (rest.length > 0) throw new ChatError('invalid_request', 'leave one group at a time: "leave:<group>"', 'body');
+    return { kind: 'leave', group };
   }
   const colon = line.indexOf(':');
   if (colon > 0) {
@@ -26,7 +41,12 @@ export function parseCommandLine(input: string): Command {
   }
   throw new ChatError(
     'invalid_request',
-    'not a command: use "<user or group>: <text>", "broad: <text>", "mk_grp:<group>:<user>:...", "get_users" or "exit"',
+    'not a command: use "<user or group>: <text>", "broad: <text>", "mk_grp:<group>:<user>:...", ' +
+      '"add_grp:<group>:<user>:...", "rm_grp:<group>:<user>", "leave:<group>", "get_users" or "exit"',
     'body',
   );
+}
+
+function fields(line: string): string[] {
+  return line.split(':').map((part) => part.trim());
 }

@@ -1,4 +1,5 @@
 import type { Group } from './directory.js';
+import type { Msgform } from './msgform.js';
 
 /** Every command of the original chat system except join, which creates the actor and so precedes them. */
 export type Command =
@@ -6,7 +7,15 @@ export type Command =
   | { readonly kind: 'exit' }
   | { readonly kind: 'send'; readonly to: string; readonly text: string }
   | { readonly kind: 'broadcast'; readonly text: string }
-  | { readonly kind: 'create_group'; readonly name: string; readonly members: readonly string[] };
+  | { readonly kind: 'create_group'; readonly name: string; readonly members: readonly string[] }
+  /** `add_grp:<group>:<user>[:<user>...]`: the owner adds members. */
+  | { readonly kind: 'add_members'; readonly group: string; readonly members: readonly string[] }
+  /** `rm_grp:<group>:<user>`: the owner removes a member, or a member removes themself (leaves). */
+  | { readonly kind: 'remove_member'; readonly group: string; readonly member: string }
+  /** `leave:<group>`. */
+  | { readonly kind: 'leave'; readonly group: string }
+  | { readonly kind: 'edit_message'; readonly id: number; readonly text: string }
+  | { readonly kind: 'delete_message'; readonly id: number };
 
 export type CommandResult =
   | { readonly kind: 'users'; readonly users: readonly UserPresence[] }
@@ -14,7 +23,11 @@ export type CommandResult =
   /** `sentAt` (epoch ms) is the one the msgform carries. */
   | { readonly kind: 'sent'; readonly id: number; readonly to: string; readonly recipients: number; readonly sentAt: number }
   | { readonly kind: 'broadcast'; readonly id: number; readonly recipients: number; readonly sentAt: number }
-  | { readonly kind: 'group_created'; readonly group: Group };
+  | { readonly kind: 'group_created'; readonly group: Group }
+  /** A membership change was made (its event has `id`), or there was nothing to change (`id` 0). */
+  | { readonly kind: 'group_changed'; readonly group: Group; readonly id: number }
+  | { readonly kind: 'edited'; readonly message: Msgform }
+  | { readonly kind: 'deleted' };
 
 export interface UserPresence {
   readonly name: string;

@@ -1,8 +1,9 @@
-import type { ConversationRef, Store } from '../store/store.js';
+import type { ConversationRef, NewEvent, Store } from '../store/store.js';
 import type { Actor } from './commands.js';
+import type { Delivery } from './delivery.js';
 import type { Directory } from './directory.js';
 import { ChatError } from './errors.js';
-import { addressedTo, msgformOf, type Msgform } from './msgform.js';
+import { addressedTo, msgformOf, type MessageView } from './msgform.js';
 import { canonicalName } from './names.js';
 
 /** How many messages a history page holds unless asked otherwise, and at most. */
@@ -11,7 +12,7 @@ export const historyPage = { default: 50, max: 200 } as const;
 export interface ConversationView {
   readonly with: string;
   readonly kind: ConversationRef['kind'];
-  readonly last?: Msgform;
+  readonly last?: MessageView;
   readonly unread: number;
   readonly readId: number;
 }
@@ -24,10 +25,12 @@ export class Conversations {
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
+    private readonly delivery: Delivery,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Up to `limit` messages before `beforeId`, oldest first, and whether older ones are retained. */
-  async history(actor: Actor, rawWith: string, beforeId: number, limit: number): Promise<{ messages: Msgform[]; more: boolean }> {
+  async history(actor: Actor, rawWith: string, beforeId: number, limit: number): Promise<{ messages: MessageView[]; more: boolean }> {
     const ref = this.resolve(actor, rawWith, 'query.with');
     const page = await this.store.readConversation(actor.name, ref, beforeId, limit + 1);
     const more = page.length > limit;
@@ -54,8 +57,12 @@ export class Conversations {
     return views.sort((a, b) => lastId(b) - lastId(a) || (a.with < b.with ? -1 : a.with > b.with ? 1 : 0));
   }
 
+  /** Records the read mark with a `read` event on the reader's own streams, so that their other devices agree. */
   async markRead(actor: Actor, rawWith: string, upTo: number): Promise<void> {
-    await this.store.markRead(actor.name, this.resolve(actor, rawWith, 'path.with'), upTo);
+    const ref = this.resolve(actor, rawWith, 'path.with');
+    const data = { with: ref.with, upTo: String(upTo) };
+    const event: NewEvent = { type: 'read', json: JSON.stringify(data), at: this.now(), recipients: [actor.name] };
+    await this.delivery.change([event], async () => [await this.store.markRead(actor.name, ref, upTo, event)]);
   }
 
   /** `broad`, a group the actor belongs to, or a user; not_member or not_found otherwise. */
@@ -64,8 +71,13 @@ export class Conversations {
     if (name === 'broad') return { kind: 'broadcast', with: 'broad' };
     const group = name === undefined ? undefined : this.directory.group(name);
     if (group) {
-      if (!group.members.includes(actor.name)) throw new ChatError('not_member', `only members of "${group.name}" may read it`, field);
-      return { kind: 'group', with: group.name };
+      // A member reads from when they joined; a former member keeps what came before they left.
+      const after = group.joined?.[actor.name];
+      const through = group.left?.[actor.name];
+      const window = { ...(after === undefined ? {} : { after }), ...(through === undefined ? {} : { through }) };
+      if (group.members.includes(actor.name)) return { kind: 'group', with: group.name, ...window };
+      if (through !== undefined) return { kind: 'group', with: group.name, ...window };
+      throw new ChatError('not_member', `only members of "${group.name}" may read it`, field);
     }
     if (name === undefined || !this.directory.hasUser(name)) {
       throw new ChatError('not_found', `no user or group is called "${rawWith.slice(0, 40)}"`, field);

@@ -1,7 +1,7 @@
-import type { Appended, NewMessage, QueueCursor, QueueRow, Store } from '../store/store.js';
+import { isEventRow, type Appended, type NewEvent, type NewMessage, type QueueCursor, type QueueRow, type Store } from '../store/store.js';
 import type { Cluster } from './cluster.js';
 import { ChatError, queueFull } from './errors.js';
-import { MsgformEncoder, type Message, type QueuedMsgform } from './msgform.js';
+import { MsgformEncoder, type Message, type QueuedMsgform, type StoredEvent } from './msgform.js';
 import type { Presence } from './presence.js';
 import { StreamSession, type EndReason, type SessionEndReason, type StreamSink } from './stream-session.js';
 
@@ -179,6 +179,38 @@ export class Delivery {
         }
       }
       this.echo(message.from, encoder, addressedBySender(message, recipients));
+    });
+  }
+
+  /**
+   * Makes a change through `write`, which stores it and appends its events (see `NewEvent`) in one step and
+   * resolves with their ids, then writes the events to the live streams of their recipients; with a cluster,
+   * the cluster's events do that. Resolves with the ids, or undefined when the store made no change.
+   */
+  async change(events: readonly NewEvent[], write: () => Promise<readonly number[] | undefined>): Promise<readonly number[] | undefined> {
+    const ids = await write();
+    if (ids === undefined) return undefined;
+    for (const id of ids) this.appended(id);
+    if (this.cluster) return ids;
+    ids.forEach((id, i) => {
+      const event = events[i]!;
+      if (id > 0) this.distributeEvent({ id, type: event.type, json: event.json, at: event.at }, event.recipients);
+    });
+    return ids;
+  }
+
+  /**
+   * Writes a stored event to the live streams of its recipients here, in id order with the messages: called
+   * for every event the cluster tells of. The entry is one for all of them: the same data, encoded once.
+   */
+  distributeEvent(event: StoredEvent, recipients: readonly string[]): void {
+    this.appended(event.id);
+    this.inOrder(false, () => {
+      const entry: QueuedMsgform = { id: event.id, sentAt: event.at, json: event.json, type: event.type };
+      for (const name of recipients) {
+        const r = this.online.get(name);
+        if (r) this.fanOutEntry(r, entry);
+      }
     });
   }
 
@@ -398,6 +430,14 @@ export class Delivery {
     this.appended(lastId);
   }
 
+  /** One event to the live streams of one online user; events never count as pending. */
+  private fanOutEntry(r: Reader, entry: QueuedMsgform): void {
+    r.lastId = entry.id;
+    for (const session of r.streams) {
+      if (session.live && entry.id > session.cursor) this.write(r, session, entry, false);
+    }
+  }
+
   /**
    * Places a new stream: after its resume position, or where the user's streams got to. A position the store
    * does not know was handed out by a state of the store that it went back from (a restore, a failover to a
@@ -477,7 +517,7 @@ export class Delivery {
         }
         for (const row of page.rows) {
           if (row.id <= session.cursor) continue;
-          this.write(r, session, toQueued(row), row.kind !== 'broadcast');
+          this.write(r, session, toQueued(row), !isEventRow(row) && row.kind !== 'broadcast');
           if (session.full) return;
         }
         // Caught up: nothing more in the store, and nothing fanned out since that this stream has not written.
@@ -505,7 +545,8 @@ export class Delivery {
   private write(r: Reader, session: StreamSession, entry: QueuedMsgform, queued: boolean): void {
     const more = session.sink.message(entry);
     session.cursor = entry.id;
-    this.deliveries++;
+    // Messages, as the metric says; events are changes to them.
+    if (entry.type === undefined) this.deliveries++;
     if (entry.id > r.deliveredId) {
       r.deliveredId = entry.id;
       if (queued && r.pending > 0) r.pending--;
@@ -561,5 +602,6 @@ function addressedBySender(message: Message, recipients: readonly string[]): str
 }
 
 function toQueued(row: QueueRow): QueuedMsgform {
+  if (isEventRow(row)) return { id: row.id, sentAt: row.at, json: row.json, type: row.type };
   return new MsgformEncoder(row).forRecipient(row.to);
 }

@@ -9,9 +9,19 @@ export interface SharedDirectory {
 
 export interface Group {
   readonly name: string;
-  /** The creator first; 2 to 32 users. */
+  /** Longest-standing first (the creator, while they are a member); 2 to 32 users, none once it ended. */
   readonly members: readonly string[];
   readonly createdBy: string;
+  /** Who may add and remove members; the creator until they leave. Absent: the creator. */
+  readonly owner?: string;
+  /** The id of the event that added each member who joined after the creation. */
+  readonly joined?: Readonly<Record<string, number>>;
+  /** The id of the event that took each former member out. */
+  readonly left?: Readonly<Record<string, number>>;
+}
+
+export function ownerOf(group: Group): string {
+  return group.owner ?? group.createdBy;
 }
 
 /**
@@ -64,6 +74,14 @@ export class Directory {
   async findGroup(name: string): Promise<Group | undefined> {
     const known = this.groups.get(name);
     if (known || !this.shared || this.users.has(name)) return known;
+    const found = await this.shared.findGroup(name);
+    if (found) this.addGroup(found);
+    return found;
+  }
+
+  /** The group as the store holds it now (with several processes, another may have just changed it). */
+  async reload(name: string): Promise<Group | undefined> {
+    if (!this.shared || this.users.has(name)) return this.groups.get(name);
     const found = await this.shared.findGroup(name);
     if (found) this.addGroup(found);
     return found;

@@ -16,6 +16,7 @@ export const errorCodes = [
   'unknown_member',
   'too_many_members',
   'too_many_groups',
+  'edit_window_passed',
   'rate_limited',
   'too_many_streams',
   'unavailable',

@@ -1,6 +1,10 @@
 import type { components } from '../generated/openapi.js';
 
 export type Msgform = components['schemas']['Msgform'];
+/** A message its sender deleted: everything but the text. */
+export type Tombstone = components['schemas']['Tombstone'];
+/** A message as history and the stream show it. */
+export type MessageView = Msgform | Tombstone;
 export type MessageKind = Msgform['kind'];
 
 /** A message as accepted, before it is fanned out: one of these per send, whatever the number of recipients. */
@@ -13,6 +17,22 @@ export interface Message {
   readonly text: string;
   /** Epoch milliseconds. */
   readonly sentAt: number;
+  /** When the sender last edited the text (epoch ms). */
+  readonly editedAt?: number;
+  /** Taken back by its sender: the text is gone (empty here) and the message shows as a tombstone. */
+  readonly deleted?: boolean;
+}
+
+/** What a change to delivered state is called on the stream (its SSE event name). */
+export type EventType = 'group' | 'edited' | 'deleted' | 'read';
+
+/** A stored event: see `NewEvent` in src/store/store.ts. */
+export interface StoredEvent {
+  readonly id: number;
+  readonly type: EventType;
+  readonly json: string;
+  /** Epoch milliseconds. */
+  readonly at: number;
 }
 
 /**
@@ -24,6 +44,8 @@ export interface QueuedMsgform {
   readonly sentAt: number;
   /** The msgform as one line of JSON. */
   readonly json: string;
+  /** Absent for a message; for an event, its SSE event name (`json` is then the event's data). */
+  readonly type?: EventType;
   /** A transport's cached encoding of this entry (an SSE frame), written to every stream of the recipient. */
   wire?: string;
 }
@@ -36,9 +58,13 @@ export class MsgformEncoder {
   constructor(readonly message: Message) {
     const group = message.group === undefined ? '' : `"group":${JSON.stringify(message.group)},`;
     this.head = `{"id":"${message.id}","from":${JSON.stringify(message.from)},"to":`;
-    this.tail =
-      `${group}"kind":"${message.kind}","text":${JSON.stringify(message.text)},` +
-      `"sentAt":"${new Date(message.sentAt).toISOString()}"}`;
+    const sentAt = `"sentAt":"${new Date(message.sentAt).toISOString()}"`;
+    if (message.deleted) {
+      this.tail = `${group}"kind":"${message.kind}",${sentAt},"deleted":true}`;
+      return;
+    }
+    const editedAt = message.editedAt === undefined ? '' : `,"editedAt":"${new Date(message.editedAt).toISOString()}"`;
+    this.tail = `${group}"kind":"${message.kind}","text":${JSON.stringify(message.text)},${sentAt}${editedAt}}`;
   }
 
   forRecipient(to: string): QueuedMsgform {
@@ -48,10 +74,12 @@ export class MsgformEncoder {
 }
 
 /** A message as one user sees it, as an object: the same fields, in the same order, as `MsgformEncoder` writes. */
-export function msgformOf(message: Message, to: string): Msgform {
-  const head = { id: String(message.id), from: message.from, to };
-  const tail = { kind: message.kind, text: message.text, sentAt: new Date(message.sentAt).toISOString() };
-  return message.group === undefined ? { ...head, ...tail } : { ...head, group: message.group, ...tail };
+export function msgformOf(message: Message, to: string): MessageView {
+  const head = { id: String(message.id), from: message.from, to, ...(message.group === undefined ? {} : { group: message.group }) };
+  const sentAt = new Date(message.sentAt).toISOString();
+  if (message.deleted) return { ...head, kind: message.kind, sentAt, deleted: true };
+  const edited = message.editedAt === undefined ? {} : { editedAt: new Date(message.editedAt).toISOString() };
+  return { ...head, kind: message.kind, text: message.text, sentAt, ...edited };
 }
 
 /**

@@ -185,6 +185,13 @@ export interface paths {
          *     - `presence` with `data: <PresenceEvent>` when users come online, go offline or register; only on a
          *       stream opened with `presence=true`. Changes are gathered and sent together, so a burst of
          *       connections costs each presence stream a few events, not one per connection.
+         *     - `group` with `id:` and `data: <GroupEvent>`: a group this user is (or was, until this change) a
+         *       member of was created, gained or lost a member, changed owner or ended.
+         *     - `edited` with `id:` and `data: <EditedEvent>`, and `deleted` with `id:` and `data: <DeletedEvent>`: a
+         *       message this user received or sent was corrected or taken back by its sender.
+         *     - `read` with `id:` and `data: <ReadEvent>`: one of this user's devices marked a conversation read.
+         *       These four are changes to what was delivered: they travel in the same resumable sequence as the
+         *       messages, in order with them, so that a device that was away gets them on resume.
          *     - `lost` with `data: <LostEvent>` when messages after the stream's position were removed by retention
          *       before it could send them (a resume older than the retention window, or a device so far behind
          *       that retention overtook it), or when the store no longer holds the resume position (it went back in
@@ -243,6 +250,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message's id. */
+                id: components["schemas"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Takes back one's own message
+         * @description Only the sender, at any time. The text is overwritten in the store, in its earlier edits too, and
+         *     the database's WAL is checkpointed (SQLite) or the append-only file rewritten (Redis) within seconds:
+         *     a backup made after the deletion does not hold it. History and a resuming stream show a `Tombstone`;
+         *     every recipient's streams and the sender's own get a `deleted` event (`DeletedEvent`).
+         */
+        delete: operations["deleteMessage"];
+        options?: never;
+        head?: never;
+        /**
+         * Corrects the text of one's own message
+         * @description Only the sender, and only within `--edit-window-ms` of sending (15 minutes by default); past it 403
+         *     `edit_window_passed` (a deletion is still possible). Every recipient's streams and the sender's own
+         *     get an `edited` event (`EditedEvent`) with an id in the resumable sequence; history shows the new text
+         *     with `editedAt`.
+         */
+        patch: operations["editMessage"];
+        trace?: never;
+    };
     "/broadcast": {
         parameters: {
             query?: never;
@@ -287,6 +327,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        /** A group's members and owner, for its members */
+        get: operations["showGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{name}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `add_grp:<group>:<user>:...` - the owner adds members
+         * @description Only the owner (the creator, until they leave). Every name must be a registered user (422
+         *     `unknown_member`); the group stays at most 32 users (422 `too_many_members`). Those already members
+         *     are left as they are. Every member, the added included, gets a `group` event (`GroupEvent`, change
+         *     `added`); an added member reads the group's history from there on.
+         */
+        post: operations["addMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{name}/members/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+                user: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * `rm_grp:<group>:<user>` - the owner removes a member; `leave:<group>` - a member removes themself
+         * @description The owner removes anyone else; any member may name themself, and so leaves. When the owner leaves,
+         *     the member who has been in the group longest becomes the owner (a `left` event, then an `owner`
+         *     event); when the last member leaves, the group ends (`ended`): its name stays taken and its history
+         *     stays with the former members until retention removes it. A removed member gets the event, then no
+         *     further message of the group, may no longer send to it (403 `not_member`), and keeps its history up
+         *     to their removal.
+         */
+        delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations": {
         parameters: {
             query?: never;
@@ -322,7 +434,8 @@ export interface paths {
         /**
          * Marks a conversation read up to a message
          * @description The caller has seen the conversation up to `upTo`: its unread count drops to the messages after it, on
-         *     every device. The position never moves backwards.
+         *     every device: the caller's streams get a `read` event (`ReadEvent`), so that their other devices update
+         *     their badges without a reload. The position never moves backwards.
          */
         put: operations["markRead"];
         post?: never;
@@ -344,7 +457,7 @@ export interface paths {
         /**
          * One line of the original command language
          * @description The body is one line in the original syntax: `user1: hi`, `broad: hi`, `mk_grp:g1:user1:user2`,
-         *     `g1: hi`, `get_users` or `exit`. It runs exactly as the matching endpoint would and answers as that
+         *     `g1: hi`, `add_grp:g1:user3`, `rm_grp:g1:user3`, `leave:g1`, `get_users` or `exit`. It runs exactly as the matching endpoint would and answers as that
          *     endpoint does.
          */
         post: operations["runCommand"];
@@ -365,7 +478,8 @@ export interface components {
         /**
          * @description A user or group name: 1 to 32 characters, a letter first, then letters, digits, `_` or `-`.
          *     Case-insensitive: names are folded to lower case, so `Alice` and `alice` are one account.
-         *     The words of the command language (`broad`, `get_users`, `exit`, `mk_grp`) are reserved.
+         *     The words of the command language (`broad`, `get_users`, `exit`, `mk_grp`, `add_grp`, `rm_grp`,
+         *     `leave`) are reserved.
          * @example alice
          */
         Name: string;
@@ -512,9 +626,145 @@ export interface components {
             text: string;
             /** Format: date-time */
             sentAt: string;
+            /**
+             * Format: date-time
+             * @description When the sender last edited the text; absent for a message never edited.
+             */
+            editedAt?: string;
+        };
+        /**
+         * @description A message its sender deleted, as history and a resuming stream show it: its place and who sent it
+         *     remain, its text is gone from the store.
+         * @example {
+         *       "id": "42",
+         *       "from": "alice",
+         *       "to": "bob",
+         *       "kind": "direct",
+         *       "sentAt": "2026-11-24T08:00:00.000Z",
+         *       "deleted": true
+         *     }
+         */
+        Tombstone: {
+            id: components["schemas"]["MessageId"];
+            from: components["schemas"]["Name"];
+            to: components["schemas"]["Name"];
+            group?: components["schemas"]["Name"];
+            /** @enum {string} */
+            kind: "direct" | "group" | "broadcast";
+            /** Format: date-time */
+            sentAt: string;
+            /** @constant */
+            deleted: true;
+        };
+        MessageOrTombstone: components["schemas"]["Msgform"] | components["schemas"]["Tombstone"];
+        /**
+         * @example {
+         *       "text": "see you at 10, not 9"
+         *     }
+         */
+        EditMessage: {
+            text: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "members": [
+         *         "carol"
+         *       ]
+         *     }
+         */
+        AddMembers: {
+            /** @description Registered users to add; those already members are left as they are. */
+            members: components["schemas"]["Name"][];
+        };
+        /**
+         * @description The `data` of a `group` event: a change to a group's membership, sent to every member before and
+         *     after it (a removed member included). `change` says what happened, `users` to whom (the added, the
+         *     removed, the one who left, the new owner), `members` and `owner` are the group afterwards (`ended`:
+         *     no member is left).
+         * @example {
+         *       "group": "team",
+         *       "change": "added",
+         *       "members": [
+         *         "alice",
+         *         "bob",
+         *         "carol"
+         *       ],
+         *       "owner": "alice",
+         *       "users": [
+         *         "carol"
+         *       ],
+         *       "by": "alice"
+         *     }
+         */
+        GroupEvent: {
+            group: components["schemas"]["Name"];
+            /** @enum {string} */
+            change: "created" | "added" | "removed" | "left" | "owner" | "ended";
+            members: components["schemas"]["Name"][];
+            owner?: components["schemas"]["Name"];
+            users?: components["schemas"]["Name"][];
+            by: components["schemas"]["Name"];
+        };
+        /**
+         * @description The `data` of an `edited` event, to every recipient of the message and its sender's devices.
+         * @example {
+         *       "of": "42",
+         *       "from": "alice",
+         *       "text": "see you at 10, not 9",
+         *       "editedAt": "2026-11-24T08:01:00.000Z"
+         *     }
+         */
+        EditedEvent: {
+            of: components["schemas"]["MessageId"];
+            from?: components["schemas"]["Name"];
+            /** @description The new text; empty in an edit of a message deleted since. */
+            text: string;
+            /** Format: date-time */
+            editedAt: string;
+        };
+        /**
+         * @description The `data` of a `deleted` event, to every recipient of the message and its sender's devices.
+         * @example {
+         *       "of": "42",
+         *       "from": "alice"
+         *     }
+         */
+        DeletedEvent: {
+            of: components["schemas"]["MessageId"];
+            from?: components["schemas"]["Name"];
+        };
+        /**
+         * @description The `data` of a `read` event, on the reader's own streams, when one of their devices marked a conversation read.
+         * @example {
+         *       "with": "bob",
+         *       "upTo": "42"
+         *     }
+         */
+        ReadEvent: {
+            with: components["schemas"]["Name"];
+            upTo: components["schemas"]["MessageId"];
+        };
+        /**
+         * @example {
+         *       "name": "team",
+         *       "members": [
+         *         "alice",
+         *         "bob",
+         *         "carol"
+         *       ],
+         *       "owner": "alice",
+         *       "createdBy": "alice"
+         *     }
+         */
+        GroupDetail: {
+            name: components["schemas"]["Name"];
+            /** @description Longest-standing first. */
+            members: components["schemas"]["Name"][];
+            owner: components["schemas"]["Name"];
+            createdBy: components["schemas"]["Name"];
         };
         History: {
-            messages: components["schemas"]["Msgform"][];
+            messages: components["schemas"]["MessageOrTombstone"][];
             /** @description Whether older messages are retained (ask again with `before` set to the first id here). */
             more: boolean;
         };
@@ -522,7 +772,7 @@ export interface components {
             with: components["schemas"]["Name"];
             /** @enum {string} */
             kind: "direct" | "group" | "broadcast";
-            last?: components["schemas"]["Msgform"];
+            last?: components["schemas"]["MessageOrTombstone"];
             /** @description Messages from others after `readUpTo`. */
             unread: number;
             readUpTo: components["schemas"]["MessageId"];
@@ -563,7 +813,7 @@ export interface components {
          * @description The stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
+        ErrorCode: "invalid_request" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "edit_window_passed" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**
@@ -632,7 +882,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No such user or group (or, for `DELETE /sessions/{id}`, no session of the caller with that id). */
+        /**
+         * @description Not yours to change: `forbidden` (another user's message, or a group change only its owner may make),
+         *     `not_member` (not a member of the group), `edit_window_passed` (the message is older than
+         *     `--edit-window-ms`; it can still be deleted), or a cookie-authenticated request from another site.
+         */
+        NotYours: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such user, group or retained message (or, for `DELETE /sessions/{id}`, no session of the caller with that id). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1105,6 +1368,66 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    deleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message's id. */
+                id: components["schemas"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["NotYours"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    editMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message's id. */
+                id: components["schemas"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditMessage"];
+            };
+        };
+        responses: {
+            /** @description The message as the sender sees it now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Msgform"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["NotYours"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     broadcast: {
         parameters: {
             query?: never;
@@ -1203,6 +1526,93 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    showGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMembers"];
+            };
+        };
+        responses: {
+            /** @description The group afterwards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["NotYours"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+                user: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["NotYours"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listConversations: {
         parameters: {
             query?: never;
@@ -1282,13 +1692,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description `get_users`: the users, as `GET /users` answers. */
+            /** @description `get_users`: the users, as `GET /users` answers; `add_grp`, `rm_grp`, `leave`: the group afterwards. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserList"];
+                    "application/json": components["schemas"]["UserList"] | components["schemas"]["GroupDetail"];
                     "text/plain": string;
                 };
             };

@@ -14,7 +14,7 @@ export function cors(origins: readonly string[]): RequestHandler {
     res.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After' });
     if (req.method === 'OPTIONS' && req.get('access-control-request-method') !== undefined) {
       res.set({
-        'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
         'Access-Control-Allow-Headers': 'Authorization, Content-Type, Last-Event-ID',
         'Access-Control-Max-Age': '600',
       });

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { CommandResult, UserPresence } from '../core/commands.js';
+import { ownerOf, type Group } from '../core/directory.js';
 import type { components } from '../generated/openapi.js';
 import { sessionCookie } from './auth.js';
 
@@ -44,5 +45,18 @@ export function sendResult(req: Request, res: Response, result: CommandResult): 
       res.status(201).json(body);
       return;
     }
+    case 'group_changed':
+      res.status(200).json(groupDetail(result.group));
+      return;
+    case 'edited':
+      res.status(200).json(result.message);
+      return;
+    case 'deleted':
+      res.status(204).end();
+      return;
   }
+}
+
+export function groupDetail(group: Group): Schemas['GroupDetail'] {
+  return { name: group.name, members: [...group.members], owner: ownerOf(group), createdBy: group.createdBy };
 }

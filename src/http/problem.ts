@@ -21,6 +21,7 @@ export const problemTypes: { readonly [C in ErrorCode]: ProblemType } = {
   unknown_member: { status: 422, title: 'Unknown group member' },
   too_many_members: { status: 422, title: 'Too many group members' },
   too_many_groups: { status: 422, title: 'Too many groups' },
+  edit_window_passed: { status: 403, title: 'Edit window passed' },
   rate_limited: { status: 429, title: 'Too many requests' },
   too_many_streams: { status: 429, title: 'Too many open streams' },
   unavailable: { status: 503, title: 'Service unavailable' },

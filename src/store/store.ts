@@ -1,4 +1,4 @@
-import type { Message, MessageKind } from '../core/msgform.js';
+import type { EventType, Message, MessageKind, StoredEvent } from '../core/msgform.js';
 import type { SessionEndReason } from '../core/stream-session.js';
 
 export interface StoredUser {
@@ -11,10 +11,55 @@ export interface StoredUser {
 
 export interface StoredGroup {
   readonly name: string;
-  /** Creator first, then the other members in the order given; 2 to 32 names. */
+  /**
+   * The members, longest-standing first (the creator, then the others in the order they were added); 2 to 32
+   * names when created, none once the group ended.
+   */
   readonly members: readonly string[];
   readonly createdBy: string;
   readonly createdAt: number;
+  /** Who may add and remove members; absent in groups stored before owners existed, whose owner is the creator. */
+  readonly owner?: string;
+  /** The id of the event that added each member who joined after the group was created. */
+  readonly joined?: Readonly<Record<string, number>>;
+  /** The id of the event that took each former member out: they keep the group's history up to it. */
+  readonly left?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A change to state already delivered, as one event on the queue of every user it concerns: appended with the
+ * next id of the one sequence messages use, atomically with the change it records.
+ */
+export interface NewEvent {
+  readonly type: EventType;
+  /** The event's data as one line of JSON: the same string for every recipient and stream. */
+  readonly json: string;
+  /** Epoch milliseconds; retention prunes a delivered event like a message sent then. */
+  readonly at: number;
+  /** Canonical names, no duplicates. Events never count against the queue limit and are never refused for it. */
+  readonly recipients: readonly string[];
+}
+
+/** A membership change, decided by the core on the members it read. */
+export interface GroupChange {
+  readonly name: string;
+  /** The members the change was decided on: it is applied only if the group still has exactly these, in order. */
+  readonly expected: readonly string[];
+  /** The members afterwards, longest-standing first. */
+  readonly members: readonly string[];
+  readonly owner: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /**
+   * Its events, appended in order with increasing ids, every one to the recipients of the first: a `left` of
+   * the owner is followed by the `owner` hand-over. The positions recorded are the first one's id.
+   */
+  readonly events: readonly [NewEvent, ...NewEvent[]];
+}
+
+/** A stored message found by id, with its direct recipient (for a direct message). */
+export interface FoundMessage extends Message {
+  readonly to?: string;
 }
 
 export interface StoredSession {
@@ -63,8 +108,20 @@ export interface Appended {
 }
 
 /** One message as one recipient reads it. */
-export interface QueueRow extends Message {
+export interface QueuedMessage extends Message {
   readonly to: string;
+}
+
+/** One event as one recipient reads it: its data is the same for every recipient. */
+export interface QueuedEvent extends StoredEvent {
+  readonly to: string;
+}
+
+/** What `readQueue` returns for a position: a message or an event. */
+export type QueueRow = QueuedMessage | QueuedEvent;
+
+export function isEventRow(row: QueueRow): row is QueuedEvent {
+  return 'json' in row;
 }
 
 /**
@@ -73,7 +130,13 @@ export interface QueueRow extends Message {
  */
 export type ConversationRef =
   | { readonly kind: 'direct'; readonly with: string }
-  | { readonly kind: 'group'; readonly with: string }
+  | {
+      readonly kind: 'group';
+      readonly with: string;
+      /** The reader's part of a group's history: above `after` (when they joined) and up to `through` (when they left). */
+      readonly after?: number;
+      readonly through?: number;
+    }
   | { readonly kind: 'broadcast'; readonly with: 'broad' };
 
 /** Where a user stands in one conversation. */
@@ -100,7 +163,7 @@ export interface QueueCursor {
   readonly deliveredId: number;
   /** The highest id retention removed from what this user reads (0: none); a resume from below it has lost messages. */
   readonly prunedId: number;
-  /** How many direct and group messages with an id above deliveredId wait (broadcasts do not count). */
+  /** How many direct and group messages with an id above deliveredId wait (broadcasts and events do not count). */
   readonly pending: number;
 }
 
@@ -136,6 +199,10 @@ export interface PruneResult {
  * History: every retained message belongs to one conversation (a pair of users, a group, or the broadcasts) and
  *   is read back by conversation, newest first, by position; a sender's own messages are part of it at no extra
  *   cost, since a message is stored once.
+ * Events: a change to what was delivered (a group's membership, an edit, a deletion, a read mark) is appended,
+ *   in the same step as the change, as an event with the next id on the queue of every user it concerns; streams
+ *   read it by position, merged with the messages, and retention prunes it like one. A deleted text is
+ *   overwritten in the store, in earlier `edited` events of the message too, not merely hidden.
  * Resume: `readQueue` returns what is retained after any position, in pages, at a cost that depends on what it
  *   returns, not on what is retained before the position. A position below the page's `prunedId` has lost
  *   messages, and the caller says so to the client. A position the store does not know (`knowsPosition`) was
@@ -154,8 +221,29 @@ export interface Store {
    * appended after this call.
    */
   insertUser(user: StoredUser): Promise<boolean>;
-  /** Resolves false, writing nothing, when a user or group of that name exists. */
-  insertGroup(group: StoredGroup): Promise<boolean>;
+  /**
+   * Resolves false, writing nothing, when a user or group of that name exists; otherwise with the id of
+   * `event` (its `created` event, appended in the same step), or 0 without one.
+   */
+  insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false>;
+  /**
+   * Applies a membership change and appends its events in one step, recording when each added member joined and
+   * each removed one left (the first event's id). Resolves with the events' ids, or undefined, writing nothing,
+   * when the group is unknown or its members are no longer `change.expected` (another change came first).
+   */
+  changeGroup(change: GroupChange): Promise<number[] | undefined>;
+  /** A retained message by id (deleted ones as tombstones), or undefined. */
+  findMessage(id: number): Promise<FoundMessage | undefined>;
+  /**
+   * Replaces the text of a message, records when, and appends `event`, in one step. Resolves with the event's
+   * id, or undefined, writing nothing, when the message is not retained or was deleted.
+   */
+  editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined>;
+  /**
+   * Overwrites the text of a message (it stays as a tombstone, so positions and history stay whole), blanks
+   * the text of its earlier `edited` events, and appends `event`, in one step. Resolves like `editMessage`.
+   */
+  deleteMessage(id: number, event: NewEvent): Promise<number | undefined>;
 
   insertSession(session: StoredSession): Promise<void>;
   findSession(tokenHash: string): Promise<StoredSession | undefined>;
@@ -195,8 +283,12 @@ export interface Store {
   /** The users `reader` has exchanged direct messages with (whether or not any is still retained). */
   directPeers(reader: string): Promise<string[]>;
   summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary>;
-  /** Records that `reader` has seen the conversation up to `upTo`; never moves backwards. Durable once resolved. */
-  markRead(reader: string, conversation: ConversationRef, upTo: number): Promise<void>;
+  /**
+   * Records that `reader` has seen the conversation up to `upTo`; never moves backwards. Durable once resolved.
+   * With an event (the reader's own `read`, for their other devices), appends it in the same step and resolves
+   * with its id; 0 otherwise.
+   */
+  markRead(reader: string, conversation: ConversationRef, upTo: number, event?: NewEvent): Promise<number>;
 
   /** Removes delivered messages past the policy, at most `policy.batch` of them. */
   prune(policy: RetentionPolicy): Promise<PruneResult>;

@@ -162,7 +162,9 @@ describe('the web page by conversation, on two devices of one user', () => {
     await button.waitFor({ state: 'hidden', ...guard });
     expect((await spy(page)).asked).toBe(1);
 
+    // Her second device is put away too: one that shows the conversation would mark it read for both.
     await setHidden(page, true);
+    await setHidden(a2.page, true);
     const res = await api(server.url, 'POST', '/messages', { token: bob.token, json: { to: 'alice', text: 'are you there?' } });
     expect(res.status).toBe(202);
     await page.waitForFunction(() => (window as unknown as { notificationSpy: NotificationSpy }).notificationSpy.shown.length > 0, undefined, guard);
@@ -172,6 +174,7 @@ describe('the web page by conversation, on two devices of one user', () => {
     expect(await page.title()).toBe('(1) Parley');
     await setHidden(page, false);
     await page.locator('#conversations li[data-with="bob"][data-unread="0"]').waitFor(guard);
+    await setHidden(a2.page, false);
     // A message from alice herself never notifies her.
     await send(page, 'yes, here');
     await message(a2.page, 'yes, here').waitFor(guard);

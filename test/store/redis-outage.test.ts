@@ -43,7 +43,7 @@ describe('the Redis store when Redis is unreachable', () => {
       restarted = await startRedisServer({ dir: redis.dir, port: redis.port });
       await captured.until((entry) => entry.msg === 'the connection to Redis is back');
       expect(await store.appendMessage(draft(['bob'], { text: 'after' }))).toBeGreaterThan(before);
-      expect((await store.readQueue('bob', 0, 10)).rows.map((row) => row.text)).toEqual(['before', 'after']);
+      expect((await store.readQueue('bob', 0, 10)).rows.map((row) => ('text' in row ? row.text : row.json))).toEqual(['before', 'after']);
       // The delivered position refused while Redis was down was kept and written once it was back.
       expect((await store.loadCursors()).find((c) => c.name === 'bob')).toEqual({ name: 'bob', deliveredId: before, prunedId: 0, pending: 1 });
       expect(captured.entries.filter((entry) => entry.msg === lost)).toHaveLength(1);

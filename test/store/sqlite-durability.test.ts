@@ -67,7 +67,7 @@ describe('the SQLite store across restarts', () => {
     expect((await store.loadUsers()).map((u) => u.name)).toEqual(['bob']);
     expect(await store.findSession('f'.repeat(64))).toMatchObject({ username: 'bob' });
     const { rows } = await store.readQueue('bob', 0, 1_000);
-    const texts = rows.map((r) => r.text);
+    const texts = rows.map((r) => ('text' in r ? r.text : r.json));
     expect(rows.map((r) => r.id).slice(0, 200)).toEqual(ids);
     expect(texts.slice(0, 200)).toEqual(ids.map((_, i) => `burst ${i}`));
     // The late writes may or may not have reached the disk, but never partly and never out of order.

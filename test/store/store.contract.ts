@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { idEpochMs } from '../../src/core/ids.js';
-import { idempotencyKeepMs, type NewMessage, type Store } from '../../src/store/store.js';
+import { idempotencyKeepMs, type NewEvent, type NewMessage, type QueueRow, type Store } from '../../src/store/store.js';
 
 /** A direct message from alice, unless told otherwise. */
 export function draft(recipients: readonly string[], overrides: Partial<NewMessage> = {}): NewMessage {
@@ -8,7 +8,10 @@ export function draft(recipients: readonly string[], overrides: Partial<NewMessa
 }
 
 const user = (name: string) => ({ name, passwordHash: `scrypt$${name}`, createdAt: 1 });
-const group = (name: string, members: string[]) => ({ name, members, createdBy: members[0]!, createdAt: 2 });
+const group = (name: string, members: string[]) => ({ name, members, createdBy: members[0]!, createdAt: 2, owner: members[0]!, joined: {}, left: {} });
+
+/** A message row's text, or an event row's data. */
+const textOf = (row: QueueRow) => ('text' in row ? row.text : row.json);
 
 /** The rows `name` reads after `after`, without the page's pruned position. */
 async function rowsOf(store: Store, name: string, after = 0, limit = 100) {
@@ -56,7 +59,7 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
     { name: 'bob', deliveredId: first, prunedId: 0, pending: 1 },
     { name: 'carol', deliveredId: 0, prunedId: 0, pending: 1 },
   ]);
-  expect((await rowsOf(reopened, 'bob', 0, 10)).map((r) => r.text)).toEqual(['one', 'two']);
+  expect((await rowsOf(reopened, 'bob', 0, 10)).map(textOf)).toEqual(['one', 'two']);
   expect(await reopened.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ readId: second, unread: 0 });
   expect(await reopened.appendMessage(draft(['bob']))).toBeGreaterThan(second);
   await reopened.close();
@@ -93,7 +96,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         const retry = await store.appendMessageOnce(draft(['bob'], { text: 'said differently', sentAt: 2_000 }), 'key-1');
         // The first send's answer, its sentAt included.
         expect(retry).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
-        expect((await rowsOf(store, 'bob')).map((r) => [r.id, r.text])).toEqual([[first.id, 'once']]);
+        expect((await rowsOf(store, 'bob')).map((r) => [r.id, textOf(r)])).toEqual([[first.id, 'once']]);
       });
 
       it('keeps the keys of different senders apart, and a send without a key is always stored', async () => {
@@ -130,7 +133,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
       });
 
       it('keeps a group with its members in order', async () => {
-        expect(await store.insertGroup(group('team', ['carol', 'alice', 'bob']))).toBe(true);
+        expect(await store.insertGroup(group('team', ['carol', 'alice', 'bob']))).toBe(0);
         expect(await store.loadGroups()).toEqual([group('team', ['carol', 'alice', 'bob'])]);
       });
 
@@ -237,7 +240,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
       it('keeps text exactly, including newlines, quotes and non-ASCII characters', async () => {
         const text = 'line one\nline "two"\r\n\u00e9\u4e2d\ud83d\ude00 \\ end';
         await store.appendMessage(draft(['bob'], { text }));
-        expect((await rowsOf(store, 'bob', 0, 1))[0]!.text).toBe(text);
+        expect(textOf((await rowsOf(store, 'bob', 0, 1))[0]!)).toBe(text);
       });
 
       it('gives a message with no recipients an id all the same', async () => {
@@ -294,7 +297,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         await store.insertUser(user('dora'));
         const later = await store.appendMessage(draft([], { kind: 'broadcast', text: 'after' }));
         expect(await idsOf(store, 'dora')).toEqual([later]);
-        expect((await rowsOf(store, 'bob')).map((r) => r.text)).toEqual(['before', 'after']);
+        expect((await rowsOf(store, 'bob')).map(textOf)).toEqual(['before', 'after']);
       });
 
       it('pages through queue and log together, a page at a time, from any position', async () => {
@@ -437,7 +440,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         store.markDelivered('bob', id);
         await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
         expect(await rowsOf(store, 'bob')).toEqual([]);
-        expect((await rowsOf(store, 'carol')).map((r) => r.text)).toEqual(['shared']);
+        expect((await rowsOf(store, 'carol')).map(textOf)).toEqual(['shared']);
       });
 
       it('prunes a broadcast only once every user it reaches has had it, and raises their pruned position', async () => {
@@ -473,6 +476,130 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
         expect(await store.lastMessageId()).toBe(ids[2]);
         expect(await store.appendMessage(draft(['bob']))).toBeGreaterThan(ids[2]!);
+      });
+    });
+
+    describe('events', () => {
+      const event = (type: NewEvent['type'], data: object, recipients: string[], at = 5_000): NewEvent => ({ type, json: JSON.stringify(data), at, recipients });
+      const team = (members: string[]) => ({ ...group('team', members), createdBy: 'alice', owner: 'alice' });
+      const asc = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
+
+      it('appends a group event with the next id, merged in id order with messages, for everyone it concerns', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        const created = event('group', { change: 'created' }, ['alice', 'bob']);
+        const c = await store.insertGroup(team(['alice', 'bob']), created);
+        expect(c).toBeGreaterThan(0);
+        const m = await store.appendMessage(draft(['bob'], { kind: 'group', group: 'team', text: 'hi' }));
+        const added = event('group', { change: 'added', users: ['carol'] }, ['alice', 'bob', 'carol']);
+        const ids = await store.changeGroup({ name: 'team', expected: ['alice', 'bob'], members: ['alice', 'bob', 'carol'], owner: 'alice', added: ['carol'], removed: [], events: [added] });
+        expect(ids).toHaveLength(1);
+        const [e] = ids!;
+        expect(c as number).toBeLessThan(m);
+        expect(m).toBeLessThan(e!);
+        expect(await idsOf(store, 'bob')).toEqual([c, m, e]);
+        expect(await idsOf(store, 'carol')).toEqual([e]);
+        expect(await rowsOf(store, 'carol')).toEqual([{ id: e, type: 'group', json: added.json, at: 5_000, to: 'carol' }]);
+        expect(textOf((await rowsOf(store, 'alice'))[1]!)).toBe(added.json);
+        expect(await store.loadGroups()).toEqual([{ ...team(['alice', 'bob', 'carol']), joined: { carol: e } }]);
+        expect(await store.lastMessageId()).toBe(e);
+      });
+
+      it('refuses a change decided on members that changed meanwhile, writing nothing', async () => {
+        await store.insertGroup(team(['alice', 'bob']));
+        const stale = event('group', { change: 'removed' }, ['alice', 'bob']);
+        expect(await store.changeGroup({ name: 'team', expected: ['alice'], members: [], owner: 'alice', added: [], removed: ['alice'], events: [stale] })).toBeUndefined();
+        expect(await store.changeGroup({ name: 'nope', expected: [], members: ['alice'], owner: 'alice', added: ['alice'], removed: [], events: [stale] })).toBeUndefined();
+        expect(await store.loadGroups()).toEqual([team(['alice', 'bob'])]);
+        expect(await rowsOf(store, 'bob')).toEqual([]);
+      });
+
+      it('appends several events of one change with rising ids, and records when a member left', async () => {
+        await store.insertGroup(team(['alice', 'bob', 'carol']));
+        const left = event('group', { change: 'left' }, ['alice', 'bob', 'carol']);
+        const owner = event('group', { change: 'owner' }, ['alice', 'bob', 'carol']);
+        const ids = (await store.changeGroup({ name: 'team', expected: ['alice', 'bob', 'carol'], members: ['bob', 'carol'], owner: 'bob', added: [], removed: ['alice'], events: [left, owner] }))!;
+        expect(ids).toEqual(asc(ids));
+        expect(ids[0]).toBeLessThan(ids[1]!);
+        expect((await rowsOf(store, 'alice')).map(textOf)).toEqual([left.json, owner.json]);
+        expect(await store.loadGroups()).toEqual([{ ...team(['bob', 'carol']), owner: 'bob', left: { alice: ids[0] } }]);
+        // Nobody left: the group ends, its name stays taken.
+        await store.changeGroup({ name: 'team', expected: ['bob', 'carol'], members: [], owner: 'bob', added: [], removed: ['bob', 'carol'], events: [event('group', { change: 'ended' }, ['bob', 'carol'])] });
+        expect((await store.loadGroups())[0]!.members).toEqual([]);
+        expect(await store.insertUser(user('team'))).toBe(false);
+      });
+
+      it('gives a group member the history from when they joined, and a former member the history until they left', async () => {
+        const g = { kind: 'group' as const, with: 'team' };
+        const m1 = await store.appendMessage(draft(['bob'], { kind: 'group', group: 'team', text: 'one' }));
+        const m2 = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'two' }));
+        const m3 = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'three' }));
+        const read = (ref: typeof g & { after?: number; through?: number }) => store.readConversation('carol', ref, Number.MAX_SAFE_INTEGER, 10);
+        expect((await read({ ...g, after: m1 })).map((m) => m.id)).toEqual([m3, m2]);
+        expect((await read({ ...g, after: m1, through: m2 })).map((m) => m.id)).toEqual([m2]);
+        expect(await store.summarize('carol', { ...g, after: m1, through: m2 })).toMatchObject({ unread: 1, last: { id: m2 } });
+      });
+
+      it('edits a message in place and appends the edit for its recipients', async () => {
+        const id = await store.appendMessage(draft(['bob'], { text: 'helo' }));
+        const edit = event('edited', { of: String(id), text: 'hello' }, ['bob', 'alice'], 2_000);
+        const e = await store.editMessage(id, 'hello', 2_000, edit);
+        expect(e).toBeGreaterThan(id);
+        expect(await store.findMessage(id)).toEqual({ id, from: 'alice', to: 'bob', kind: 'direct', text: 'hello', sentAt: 1_000, editedAt: 2_000 });
+        const rows = await rowsOf(store, 'bob');
+        expect(rows[0]).toMatchObject({ id, text: 'hello', editedAt: 2_000 });
+        expect(rows[1]).toEqual({ id: e, type: 'edited', json: edit.json, at: 2_000, to: 'bob' });
+        expect(await idsOf(store, 'alice')).toEqual([e]);
+        expect(await store.editMessage(id + 1_000_000, 'x', 2_000, edit)).toBeUndefined();
+      });
+
+      it('deletes a message: a tombstone stays, its text and the texts of its edits are gone, it cannot be edited again', async () => {
+        const id = await store.appendMessage(draft(['bob'], { text: 'secret one' }));
+        const edit = event('edited', { of: String(id), text: 'secret two' }, ['bob', 'alice']);
+        const e = (await store.editMessage(id, 'secret two', 2_000, edit))!;
+        const deletion = event('deleted', { of: String(id) }, ['bob', 'alice']);
+        const d = (await store.deleteMessage(id, deletion))!;
+        expect(d).toBeGreaterThan(e);
+        expect(await store.findMessage(id)).toMatchObject({ id, deleted: true, text: '' });
+        const rows = await rowsOf(store, 'bob');
+        expect(rows.map((r) => r.id)).toEqual([id, e, d]);
+        expect(rows[0]).toMatchObject({ id, deleted: true, text: '' });
+        expect(rows[1]).toEqual({ id: e, type: 'deleted', json: deletion.json, at: 5_000, to: 'bob' });
+        expect(JSON.stringify(rows)).not.toContain('secret');
+        expect(JSON.stringify(await store.readConversation('bob', { kind: 'direct', with: 'alice' }, Number.MAX_SAFE_INTEGER, 10))).not.toContain('secret');
+        expect(await store.editMessage(id, 'again', 3_000, edit)).toBeUndefined();
+        expect(await store.deleteMessage(id, deletion)).toBeUndefined();
+        expect(await idsOf(store, 'bob')).toEqual([id, e, d]);
+      });
+
+      it('appends a read mark for the reader alone, in the same step as the mark', async () => {
+        const id = await store.appendMessage(draft(['bob'], { text: 'hi' }));
+        const read = event('read', { with: 'alice', upTo: String(id) }, ['bob']);
+        const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, id, read);
+        expect(r).toBeGreaterThan(id);
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ readId: id, unread: 0 });
+        expect(await idsOf(store, 'bob')).toEqual([id, r]);
+        expect(await idsOf(store, 'alice')).toEqual([]);
+        expect(await store.markRead('bob', { kind: 'direct', with: 'alice' }, id)).toBe(0);
+      });
+
+      it('counts no event as pending, and prunes delivered events like messages', async () => {
+        await store.insertUser(user('bob'));
+        const m = await store.appendMessage(draft(['bob'], { sentAt: 1 }));
+        const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, m, event('read', { upTo: String(m) }, ['bob'], 2));
+        expect(await cursorOf(store, 'bob')).toMatchObject({ pending: 1 });
+        store.markDelivered('bob', m);
+        expect(await cursorOf(store, 'bob')).toMatchObject({ pending: 0 });
+        store.markDelivered('bob', r);
+        expect(await store.prune({ olderThan: 10, batch: 10 })).toEqual({ removed: 2 });
+        expect(await store.readQueue('bob', 0, 10)).toEqual({ rows: [], prunedId: r });
+      });
+
+      it('knows the position of an event as it knows a message', async () => {
+        await store.insertUser(user('bob'));
+        const m = await store.appendMessage(draft(['bob']));
+        const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, m, event('read', { upTo: String(m) }, ['bob']));
+        expect(await store.knowsPosition('bob', r)).toBe(true);
+        expect(await store.knowsPosition('bob', r + 1)).toBe(false);
       });
     });
 
@@ -552,7 +679,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
           { ...group('trio', ['alice', 'bob', 'carol']), members: ['alice', 'carol'] },
         ]);
         // What others hold stays.
-        expect((await store.readQueue('carol', 0, 10)).rows.map((r) => r.text)).toEqual(['to both']);
+        expect((await store.readQueue('carol', 0, 10)).rows.map(textOf)).toEqual(['to both']);
         expect(await store.deleteUser('bob')).toBe(false);
       });
 
@@ -580,7 +707,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the old bob' }));
         await store.markRead('alice', { kind: 'direct', with: 'bob' }, before);
         await store.deleteUser('bob');
-        expect((await rowsOf(store, 'alice')).map((r) => r.text)).toEqual(['from the old bob']);
+        expect((await rowsOf(store, 'alice')).map(textOf)).toEqual(['from the old bob']);
 
         await store.insertUser(user('bob'));
         const after = await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the new bob' }));
@@ -594,7 +721,7 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         // Retention can still remove the old messages.
         store.markDelivered('alice', before);
         expect((await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).removed).toBeGreaterThanOrEqual(1);
-        expect((await rowsOf(store, 'alice')).map((r) => r.text)).toEqual([]);
+        expect((await rowsOf(store, 'alice')).map(textOf)).toEqual([]);
       });
     });
   });

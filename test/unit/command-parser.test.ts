@@ -16,11 +16,16 @@ describe('the original command language', () => {
     ['mk_grp:g1:user1:user2', { kind: 'create_group', name: 'g1', members: ['user1', 'user2'] }],
     ['mk_grp: g1 : user1 :user2:', { kind: 'create_group', name: 'g1', members: ['user1', 'user2'] }],
     ['mk_grp:g1', { kind: 'create_group', name: 'g1', members: [] }],
+    ['add_grp:g1:user3', { kind: 'add_members', group: 'g1', members: ['user3'] }],
+    ['add_grp: g1 :user3: user4:', { kind: 'add_members', group: 'g1', members: ['user3', 'user4'] }],
+    ['rm_grp:g1:user3', { kind: 'remove_member', group: 'g1', member: 'user3' }],
+    ['leave:g1', { kind: 'leave', group: 'g1' }],
+    ['leave: g1 ', { kind: 'leave', group: 'g1' }],
   ])('parses %j', (line, command) => {
     expect(parseCommandLine(line)).toEqual(command);
   });
 
-  it.each(['', 'hello', ': no target', 'two words: hi', 'get_users please'])('rejects %j as not a command', (line) => {
+  it.each(['', 'hello', ': no target', 'two words: hi', 'get_users please', 'rm_grp:g1:a:b', 'leave:g1:g2'])('rejects %j as not a command', (line) => {
     expect(() => parseCommandLine(line)).toThrow(ChatError);
   });
 

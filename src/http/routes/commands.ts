@@ -17,6 +17,16 @@ function validated(schemas: RequestSchemas, command: Command): Command {
       return { kind: 'broadcast', ...validate(schemas.broadcast, { text: command.text }, 'command') };
     case 'create_group':
       return { kind: 'create_group', ...validate(schemas.createGroup, { name: command.name, members: command.members }, 'command') };
+    case 'add_members':
+      return {
+        kind: 'add_members',
+        group: validate(schemas.name, command.group, 'command.group'),
+        ...validate(schemas.addMembers, { members: command.members }, 'command'),
+      };
+    case 'remove_member':
+      return { kind: 'remove_member', group: validate(schemas.name, command.group, 'command.group'), member: validate(schemas.name, command.member, 'command.user') };
+    case 'leave':
+      return { kind: 'leave', group: validate(schemas.name, command.group, 'command.group') };
     default:
       return command;
   }
@@ -37,9 +47,10 @@ export function commandRoutes(router: Router, { accounts, chat, schemas, limits 
     try {
       sendResult(req, res, await chat.execute(actorOf(res), command, options));
     } catch (err) {
-      // The executor names request-body fields; here they are parts of the command line.
-      if (err instanceof ChatError && err.field?.startsWith('body.')) {
-        throw new ChatError(err.code, err.message, `command.${err.field.slice('body.'.length)}`);
+      // The executor names request fields; here they are parts of the command line.
+      const part = err instanceof ChatError ? /^(?:body|path)\.(.*)$/.exec(err.field ?? '')?.[1] : undefined;
+      if (err instanceof ChatError && part !== undefined) {
+        throw new ChatError(err.code, err.message, `command.${part === 'name' && command.kind !== 'create_group' ? 'group' : part}`);
       }
       throw err;
     }

@@ -2,10 +2,10 @@ import type { Router } from 'express';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
-import { sendResult } from '../present.js';
+import { groupDetail, sendResult } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
 
-/** mk_grp, and the caller's groups. */
+/** mk_grp, add_grp, rm_grp and leave, the caller's groups, and one group's members. */
 export function groupRoutes(router: Router, { accounts, chat, schemas }: HttpDeps): void {
   router
     .get('/groups', requireActor(accounts), (_req, res) => {
@@ -17,5 +17,20 @@ export function groupRoutes(router: Router, { accounts, chat, schemas }: HttpDep
     .post('/groups', requireActor(accounts), async (req, res) => {
       const { name, members } = validate(schemas.createGroup, jsonBody(req), 'body');
       sendResult(req, res, await chat.execute(actorOf(res), { kind: 'create_group', name, members }));
+    })
+    .get('/groups/:name', requireActor(accounts), async (req, res) => {
+      const name = validate(schemas.name, req.params.name, 'path.name');
+      res.json(groupDetail(await chat.groups.show(actorOf(res), name)));
+    })
+    .post('/groups/:name/members', requireActor(accounts), async (req, res) => {
+      const group = validate(schemas.name, req.params.name, 'path.name');
+      const { members } = validate(schemas.addMembers, jsonBody(req), 'body');
+      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'add_members', group, members }));
+    })
+    .delete('/groups/:name/members/:user', requireActor(accounts), async (req, res) => {
+      const group = validate(schemas.name, req.params.name, 'path.name');
+      const member = validate(schemas.name, req.params.user, 'path.user');
+      await chat.execute(actorOf(res), { kind: 'remove_member', group, member });
+      res.status(204).end();
     });
 }

@@ -6,7 +6,7 @@ import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
 import { jsonBody, sendOptions, validate } from '../validate.js';
 
-/** `<user or group>: <text>`, `broad: <text>`, and the history of a conversation. */
+/** `<user or group>: <text>`, `broad: <text>`, edits and deletions, and the history of a conversation. */
 export function messageRoutes(router: Router, { accounts, chat, conversations, schemas }: HttpDeps): void {
   router
     .get('/messages', requireActor(accounts), async (req, res) => {
@@ -20,6 +20,15 @@ export function messageRoutes(router: Router, { accounts, chat, conversations, s
       const options = sendOptions(req, schemas);
       const { to, text } = validate(schemas.sendMessage, jsonBody(req), 'body');
       sendResult(req, res, await chat.execute(actorOf(res), { kind: 'send', to, text }, options));
+    })
+    .patch('/messages/:id', requireActor(accounts), async (req, res) => {
+      const id = Number(validate(schemas.messageId, req.params.id, 'path.id'));
+      const { text } = validate(schemas.editMessage, jsonBody(req), 'body');
+      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'edit_message', id, text }));
+    })
+    .delete('/messages/:id', requireActor(accounts), async (req, res) => {
+      const id = Number(validate(schemas.messageId, req.params.id, 'path.id'));
+      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'delete_message', id }));
     })
     .post('/broadcast', requireActor(accounts), async (req, res) => {
       const options = sendOptions(req, schemas);

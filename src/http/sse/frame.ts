@@ -1,8 +1,10 @@
+import type { EventType } from '../../core/msgform.js';
+
 /**
  * Server-Sent Events framing, safe by construction: event names are a closed set, ids are digits, and data is
  * JSON on one line (JSON.stringify escapes CR and LF), so no text can end a field or forge an event.
  */
-export type EventName = 'message' | 'sent' | 'presence' | 'lost';
+export type EventName = 'message' | 'sent' | 'presence' | 'lost' | EventType;
 
 const lineBreak = /[\r\n]/;
 

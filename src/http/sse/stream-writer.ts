@@ -34,7 +34,7 @@ export class SseStreamWriter implements StreamSink {
   }
 
   message(entry: QueuedMsgform): boolean {
-    entry.wire ??= eventFrame('message', entry.json, entry.id);
+    entry.wire ??= eventFrame(entry.type ?? 'message', entry.json, entry.id);
     return this.res.write(entry.wire);
   }
 

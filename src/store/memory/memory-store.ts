@@ -1,6 +1,9 @@
-import type { Message } from '../../core/msgform.js';
+import type { Message, StoredEvent } from '../../core/msgform.js';
 import type {
   ConversationRef,
+  FoundMessage,
+  GroupChange,
+  NewEvent,
   ConversationSummary,
   NewMessage,
   PruneResult,
@@ -16,6 +19,7 @@ import type {
 import { nextId } from '../../core/ids.js';
 import { idempotencyKeepMs, type Appended } from '../store.js';
 import { deliveredToAll } from '../broadcast-floor.js';
+import { movedMembers, windowOf } from '../group-change.js';
 import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
 
 interface Cursor {
@@ -23,8 +27,13 @@ interface Cursor {
   prunedId: number;
   /** The last id assigned before the user registered: later broadcasts reach them. */
   joinedId: number;
-  /** Ids of the direct and group messages on this user's queue, ascending. */
+  /** Ids of the direct and group messages and the events on this user's queue, ascending. */
   queue: number[];
+}
+
+interface KeptEvent extends StoredEvent {
+  /** The message an `edited` event refers to. */
+  readonly of?: number;
 }
 
 /** Keeps everything in this process: for tests and throwaway servers. Nothing survives a restart. */
@@ -35,6 +44,8 @@ export class MemoryStore implements Store {
   private readonly cursors = new Map<string, Cursor>();
   /** Every retained message, by id: a message is stored once however many read it. */
   private readonly messages = new Map<number, Message>();
+  /** Every retained event, by id; queues hold their ids among the messages'. */
+  private readonly events = new Map<number, KeptEvent>();
   /** Queue rows still referring to each message, so that the last one to go takes the text with it. */
   private readonly references = new Map<number, number>();
   /** The broadcast log, ascending ids. */
@@ -69,7 +80,7 @@ export class MemoryStore implements Store {
       name,
       deliveredId: c.deliveredId,
       prunedId: c.prunedId,
-      pending: c.queue.length - firstAfter(c.queue, c.deliveredId),
+      pending: c.queue.slice(firstAfter(c.queue, c.deliveredId)).filter((id) => !this.events.has(id)).length,
     }));
   }
 
@@ -80,10 +91,48 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async insertGroup(group: StoredGroup): Promise<boolean> {
+  async insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false> {
     if (this.taken(group.name)) return false;
-    this.groups.set(group.name, { ...group, members: [...group.members] });
-    return true;
+    this.groups.set(group.name, { ...group, members: [...group.members], owner: group.owner ?? group.createdBy, joined: group.joined ?? {}, left: group.left ?? {} });
+    return event ? this.appendEvent(event) : 0;
+  }
+
+  async changeGroup(change: GroupChange): Promise<number[] | undefined> {
+    const group = this.groups.get(change.name);
+    if (!group || group.members.join(',') !== change.expected.join(',')) return undefined;
+    const recipients = change.events[0].recipients;
+    const ids = change.events.map((event) => this.appendEvent({ ...event, recipients }));
+    this.groups.set(change.name, { ...group, ...movedMembers(group, change, ids[0]!) });
+    return ids;
+  }
+
+  async findMessage(id: number): Promise<FoundMessage | undefined> {
+    const message = this.messages.get(id);
+    if (!message) return undefined;
+    const key = this.keyOf.get(id)!;
+    if (message.kind !== 'direct') return message;
+    const [, a, b] = key.split(':');
+    return { ...message, to: a === message.from ? b! : a! };
+  }
+
+  async editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined> {
+    const message = this.messages.get(id);
+    if (!message || message.deleted) return undefined;
+    this.messages.set(id, { ...message, text, editedAt });
+    const eventId = this.appendEvent(event);
+    this.events.set(eventId, { ...this.events.get(eventId)!, of: id });
+    return eventId;
+  }
+
+  async deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
+    const message = this.messages.get(id);
+    if (!message || message.deleted) return undefined;
+    const { editedAt: _, ...rest } = message;
+    this.messages.set(id, { ...rest, text: '', deleted: true });
+    for (const [eventId, kept] of this.events) {
+      if (kept.of === id) this.events.set(eventId, { id: eventId, type: 'deleted', json: event.json, at: kept.at });
+    }
+    return this.appendEvent(event);
   }
 
   async insertSession(session: StoredSession): Promise<void> {
@@ -123,7 +172,7 @@ export class MemoryStore implements Store {
   }
 
   async appendMessage(message: NewMessage): Promise<number> {
-    const id = (this.lastId = nextId(this.lastId, this.clock()));
+    const id = this.nextId();
     const { recipients, ...rest } = message;
     if (message.kind === 'broadcast') {
       this.keep({ ...rest, id }, 'b');
@@ -153,7 +202,9 @@ export class MemoryStore implements Store {
       if (fromQueue === undefined && fromLog === undefined) break;
       if (fromLog === undefined || (fromQueue !== undefined && fromQueue < fromLog)) {
         q++;
-        rows.push({ ...this.messages.get(fromQueue!)!, to: recipient });
+        const event = this.events.get(fromQueue!);
+        if (event) rows.push({ id: event.id, type: event.type, json: event.json, at: event.at, to: recipient });
+        else rows.push({ ...this.messages.get(fromQueue!)!, to: recipient });
       } else {
         b++;
         const message = this.messages.get(fromLog)!;
@@ -174,9 +225,11 @@ export class MemoryStore implements Store {
   async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
     const ids = this.conversations.get(conversationKey(reader, conversation)) ?? [];
     const joined = this.cursors.get(reader)?.joinedId ?? 0;
+    const { after, through } = windowOf(conversation);
     const out: Message[] = [];
-    for (let i = firstAfter(ids, beforeId - 1) - 1; i >= 0 && out.length < limit; i--) {
+    for (let i = firstAfter(ids, Math.min(beforeId - 1, through)) - 1; i >= 0 && out.length < limit; i--) {
       const message = this.messages.get(ids[i]!)!;
+      if (message.id <= after) break;
       if (conversation.kind !== 'broadcast' || message.id > joined || message.from === reader) out.push(message);
     }
     return out;
@@ -189,16 +242,21 @@ export class MemoryStore implements Store {
   async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
     const readId = this.reads.get(`${reader}\n${conversation.with}`) ?? 0;
     const ids = this.conversations.get(conversationKey(reader, conversation)) ?? [];
-    const floor = conversation.kind === 'broadcast' ? Math.max(readId, this.cursors.get(reader)?.joinedId ?? 0) : readId;
+    const { after, through } = windowOf(conversation);
+    const floor = Math.max(readId, after, conversation.kind === 'broadcast' ? (this.cursors.get(reader)?.joinedId ?? 0) : 0);
     let unread = 0;
-    for (let i = firstAfter(ids, floor); i < ids.length; i++) if (this.messages.get(ids[i]!)!.from !== reader) unread++;
+    for (let i = firstAfter(ids, floor); i < ids.length && ids[i]! <= through; i++) {
+      const message = this.messages.get(ids[i]!)!;
+      if (message.from !== reader) unread++;
+    }
     const [last] = await this.readConversation(reader, conversation, Number.MAX_SAFE_INTEGER, 1);
     return last ? { last, unread, readId } : { unread, readId };
   }
 
-  async markRead(reader: string, conversation: ConversationRef, upTo: number): Promise<void> {
+  async markRead(reader: string, conversation: ConversationRef, upTo: number, event?: NewEvent): Promise<number> {
     const key = `${reader}\n${conversation.with}`;
     this.reads.set(key, Math.max(this.reads.get(key) ?? 0, upTo));
+    return event ? this.appendEvent(event) : 0;
   }
 
   markDelivered(recipient: string, id: number): void {
@@ -212,7 +270,7 @@ export class MemoryStore implements Store {
       let cut = 0;
       while (removed < policy.batch && cut < c.queue.length) {
         const id = c.queue[cut]!;
-        if (id > c.deliveredId || this.messages.get(id)!.sentAt >= policy.olderThan) break;
+        if (id > c.deliveredId || this.sentAt(id) >= policy.olderThan) break;
         cut++;
         removed++;
       }
@@ -263,6 +321,25 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {}
 
+  /** The one place ids are assigned, for messages and events alike. */
+  private nextId(): number {
+    this.lastId = nextId(this.lastId, this.clock());
+    return this.lastId;
+  }
+
+  private appendEvent(event: NewEvent): number {
+    const id = this.nextId();
+    if (event.recipients.length === 0) return id;
+    this.events.set(id, { id, type: event.type, json: event.json, at: event.at });
+    this.references.set(id, event.recipients.length);
+    for (const to of event.recipients) this.cursor(to).queue.push(id);
+    return id;
+  }
+
+  private sentAt(id: number): number {
+    return this.messages.get(id)?.sentAt ?? this.events.get(id)!.at;
+  }
+
   /** Removes the oldest broadcasts that every user they reach has had delivered, up to `room` of them. */
   private pruneBroadcasts(policy: RetentionPolicy, room: number): number {
     const floors = [...this.users.keys()].map((name) => {
@@ -311,6 +388,7 @@ export class MemoryStore implements Store {
   }
 
   private forget(id: number): void {
+    if (this.events.delete(id)) return;
     this.messages.delete(id);
     const key = this.keyOf.get(id);
     if (key === undefined) return;
@@ -351,3 +429,4 @@ function firstAfter(ids: readonly number[], id: number): number {
   }
   return lo;
 }
+

@@ -1,12 +1,14 @@
 import type { ClusterEvent } from '../../core/cluster.js';
-import type { MessageKind } from '../../core/msgform.js';
+import type { EventType, MessageKind } from '../../core/msgform.js';
+import type { Group } from '../../core/directory.js';
 
 /**
  * Decodes what the scripts publish on `P events` (their `tell`): a JSON array whose first element says what it is.
  *
  *   ['m', id, kind, from, group or '', text, sentAt, recipients...]   a message was stored
  *   ['u', name]                                                      a user registered
- *   ['g', name, group JSON]                                          a group was created
+ *   ['g', name, group JSON]                                          a group was created or changed
+ *   ['e', id, type, data, at, recipients...]                         an event was stored
  *   ['x', user, token hash, reason]                                  a session ended (exit or revoked)
  *   ['X', user]                                                      every session of a user ended
  *   ['d', name]                                                      a user was deleted (after its 'X')
@@ -21,6 +23,10 @@ export function decodeFeedEvent(payload: string): ClusterEvent | undefined {
       const [, id, kind, from, group, text, sentAt] = event as [string, string, MessageKind, string, string, string, string];
       const base = { id: Number(id), from, kind, text, sentAt: Number(sentAt) };
       return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients: event.slice(7) };
+    }
+    case 'e': {
+      const [, id, type, json, at] = event as [string, string, EventType, string, string];
+      return { kind: 'event', event: { id: Number(id), type, json, at: Number(at) }, recipients: event.slice(5) };
     }
     case 'u':
       return { kind: 'registered', name: event[1]! };
@@ -40,8 +46,34 @@ export function decodeFeedEvent(payload: string): ClusterEvent | undefined {
   }
 }
 
-/** A group as the store keeps it: its name, and its JSON of members and creator. */
-export function groupOf(name: string, json: string): { name: string; members: string[]; createdBy: string } {
-  const { members, createdBy } = JSON.parse(json) as { members: string[]; createdBy: string };
-  return { name, members, createdBy };
+interface GroupJson {
+  members: string[] | Record<string, never>;
+  createdBy: string;
+  createdAt: number;
+  owner?: string;
+  joined?: Record<string, string | number>;
+  left?: Record<string, string | number>;
+}
+
+/**
+ * A group as the store keeps it: its name, and its JSON. Lua's cjson writes an empty list as `{}`, and
+ * positions as strings.
+ */
+export function groupOf(name: string, json: string): Group & { createdAt: number } {
+  const stored = JSON.parse(json) as GroupJson;
+  return {
+    name,
+    members: Array.isArray(stored.members) ? stored.members : [],
+    createdBy: stored.createdBy,
+    createdAt: stored.createdAt,
+    owner: stored.owner ?? stored.createdBy,
+    joined: positions(stored.joined),
+    left: positions(stored.left),
+  };
+}
+
+function positions(stored: Record<string, string | number> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, id] of Object.entries(stored ?? {})) out[name] = Number(id);
+  return out;
 }

@@ -66,23 +66,39 @@ local function walk(key, start, limit, keep)
   return out
 end
 
--- Appends a message as six fields: id, from, kind, group ('' for none), text, sentAt.
+-- Appends a message as eight fields: id, from, kind, group ('' for none), text, sentAt, editedAt ('' for
+-- none), deleted ('1' or ''). An event has kind 'event', its type in the group field and its data as text.
 local function push_row(out, id)
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's')
-  if not m[1] then return end
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's', 'x', 'd', 'e')
+  if not m[2] then return end
   out[#out + 1] = id
-  out[#out + 1] = m[1]
+  out[#out + 1] = m[1] or ''
   out[#out + 1] = m[2]
-  out[#out + 1] = m[3] or ''
-  out[#out + 1] = m[4]
+  if m[2] == 'event' then out[#out + 1] = m[8] else out[#out + 1] = m[3] or '' end
+  out[#out + 1] = m[4] or ''
   out[#out + 1] = m[5]
+  out[#out + 1] = m[6] or ''
+  out[#out + 1] = m[7] or ''
 end
 
--- Removes a message and its places in its conversation.
+
+-- Undelivered direct and group messages of a user after a position: their queue less the events on it.
+local function pending_of(name, delivered)
+  local after = '(' .. delivered
+  return redis.call('ZCOUNT', P .. 'q:' .. name, after, '+inf') - redis.call('ZCOUNT', P .. 'qe:' .. name, after, '+inf')
+end
+
+local function split(list)
+  local out = {}
+  for name in string.gmatch(list, '[^,]+') do out[#out + 1] = name end
+  return out
+end
+
+-- Removes a message (or an event) and its places in its conversation, and the list of its edits.
 local function forget(id)
   local m = P .. 'm:' .. id
   local filed = redis.call('HMGET', m, 'c', 'f')
-  redis.call('DEL', m)
+  redis.call('DEL', m, P .. 'ed:' .. id)
   if not filed[1] then return end
   redis.call('ZREM', P .. 'v:' .. filed[1], id)
   redis.call('ZREM', P .. 'o:' .. filed[1] .. ':' .. filed[2], id)
@@ -94,6 +110,25 @@ end
 -- src/store/redis/feed-events.ts for the events): scripts run one at a time, and PUBLISH inside one is delivered
 -- to subscribers in that order.
 local function tell(event) redis.call('PUBLISH', P .. 'events', cjson.encode(event)) end
+
+-- Appends an event on the queue of each recipient (ARGV from first on), with the next id unless the caller
+-- took it already, and tells every process; its data (json) is stored once, referred to like a message's
+-- text. Resolves with the id.
+local function append_event(etype, json, at, first, taken_id)
+  local id = taken_id or next_id()
+  if #ARGV < first then return id end
+  local m = P .. 'm:' .. id
+  redis.call('HSET', m, 'k', 'event', 'e', etype, 't', json, 's', at, 'r', #ARGV - first + 1)
+  local event = {'e', id, etype, json, at}
+  for i = first, #ARGV do
+    redis.call('ZADD', P .. 'q:' .. ARGV[i], id, id)
+    redis.call('ZADD', P .. 'qe:' .. ARGV[i], id, id)
+    redis.call('SADD', P .. 'cursors', ARGV[i])
+    event[#event + 1] = ARGV[i]
+  end
+  tell(event)
+  return id
+end
 
 local function note_due(name)
   local head = redis.call('ZRANGE', P .. 'q:' .. name, 0, 0)[1]
@@ -131,16 +166,127 @@ return 1
 `,
 );
 
-/** ARGV: prefix, name, group JSON. Resolves 1, or 0 writing nothing when a user or group has the name. */
+/**
+ * ARGV: prefix, name, group JSON, then optionally its event: data, at, recipients... Resolves with the event's
+ * id ('0' without one), or -1 writing nothing when a user or group has the name.
+ */
 export const insertGroup = script(
   'insertGroup',
   'writes',
   `
 local name = ARGV[2]
-if taken(name) then return 0 end
+if taken(name) then return -1 end
 redis.call('HSET', P .. 'groups', name, ARGV[3])
 tell({'g', name, ARGV[3]})
-return 1
+if ARGV[4] == nil then return '0' end
+return append_event('group', ARGV[4], ARGV[5], 6)
+`,
+);
+
+/**
+ * ARGV: prefix, name, expected members, members, owner, added, removed (each a comma-separated list), the
+ * number of events n, n pairs of event data and at, then the recipients of all of them. Applies the change
+ * only if the group still has exactly the expected members, recording when the added joined and the removed
+ * left (the first event's id). Resolves with the events' ids, or -1 writing nothing.
+ */
+export const changeGroup = script(
+  'changeGroup',
+  'writes',
+  `
+local name = ARGV[2]
+local json = redis.call('HGET', P .. 'groups', name)
+if not json then return -1 end
+local group = cjson.decode(json)
+if table.concat(group.members, ',') ~= ARGV[3] then return -1 end
+local count = tonumber(ARGV[8])
+local first = 9 + 2 * count
+local ids = {}
+for i = 1, count do ids[i] = next_id() end
+if type(group.joined) ~= 'table' then group.joined = {} end
+if type(group.left) ~= 'table' then group.left = {} end
+-- Positions stay strings: cjson would print a large id in exponent form.
+for _, member in ipairs(split(ARGV[6])) do
+  group.joined[member] = ids[1]
+  group.left[member] = nil
+end
+for _, member in ipairs(split(ARGV[7])) do
+  group.left[member] = ids[1]
+  group.joined[member] = nil
+end
+group.members = split(ARGV[4])
+group.owner = ARGV[5]
+local updated = cjson.encode(group)
+redis.call('HSET', P .. 'groups', name, updated)
+tell({'g', name, updated})
+for i = 1, count do append_event('group', ARGV[7 + 2 * i], ARGV[8 + 2 * i], first, ids[i]) end
+return ids
+`,
+);
+
+/** ARGV: prefix, id. Resolves with from, kind, group, text, sentAt, editedAt, deleted and conversation key, or an empty list. */
+export const findMessage = script(
+  'findMessage',
+  'reads',
+  `
+local m = redis.call('HMGET', P .. 'm:' .. ARGV[2], 'f', 'k', 'g', 't', 's', 'x', 'd', 'c')
+if not m[2] or m[2] == 'event' then return {} end
+return {m[1], m[2], m[3] or '', m[4] or '', m[5], m[6] or '', m[7] or '', m[8] or ''}
+`,
+);
+
+/**
+ * ARGV: prefix, id, text, editedAt, then the event: data, at, recipients... Replaces the text and appends the
+ * event. Resolves with the event's id, or -1 writing nothing for a message not
+ * retained or deleted.
+ */
+export const editMessage = script(
+  'editMessage',
+  'writes',
+  `
+local m = P .. 'm:' .. ARGV[2]
+local state = redis.call('HMGET', m, 'k', 'd')
+if not state[1] or state[1] == 'event' or state[2] == '1' then return -1 end
+redis.call('HSET', m, 't', ARGV[3], 'x', ARGV[4])
+local id = append_event('edited', ARGV[5], ARGV[6], 7)
+-- A deletion blanks the edits too: they hold texts of the message.
+redis.call('SADD', P .. 'ed:' .. ARGV[2], id)
+return id
+`,
+);
+
+/**
+ * ARGV: prefix, id, then the event: data, at, recipients... Overwrites the text (the message stays as a
+ * tombstone), turns its earlier edits into deletions, and appends the event. Resolves like editMessage.
+ */
+export const deleteMessage = script(
+  'deleteMessage',
+  'writes',
+  `
+local m = P .. 'm:' .. ARGV[2]
+local state = redis.call('HMGET', m, 'k', 'd')
+if not state[1] or state[1] == 'event' or state[2] == '1' then return -1 end
+redis.call('HSET', m, 't', '', 'd', '1')
+redis.call('HDEL', m, 'x')
+for _, edit in ipairs(redis.call('SMEMBERS', P .. 'ed:' .. ARGV[2])) do
+  local e = P .. 'm:' .. edit
+  if redis.call('EXISTS', e) == 1 then redis.call('HSET', e, 'e', 'deleted', 't', ARGV[3]) end
+end
+redis.call('DEL', P .. 'ed:' .. ARGV[2])
+return append_event('deleted', ARGV[3], ARGV[4], 5)
+`,
+);
+
+/**
+ * ARGV: prefix, reader, conversation name, upTo, then optionally the reader's event: data, at, recipients...
+ * Moves the read mark forward (never back). Resolves with the event's id, or '0' without one.
+ */
+export const markRead = script(
+  'markRead',
+  'writes',
+  `
+redis.call('ZADD', P .. 'read:' .. ARGV[2], 'GT', ARGV[4], ARGV[3])
+if ARGV[5] == nil then return '0' end
+return append_event('read', ARGV[5], ARGV[6], 7)
 `,
 );
 
@@ -187,7 +333,7 @@ if limit > 0 then
   local full = {'full'}
   for i = first, #ARGV do
     local delivered = redis.call('ZSCORE', P .. 'delivered', ARGV[i]) or '0'
-    if redis.call('ZCOUNT', P .. 'q:' .. ARGV[i], '(' .. delivered, '+inf') >= limit then full[#full + 1] = ARGV[i] end
+    if pending_of(ARGV[i], delivered) >= limit then full[#full + 1] = ARGV[i] end
   end
   if #full > 1 then return full end
 end
@@ -280,14 +426,14 @@ for i = 2, #ARGV do
   local delivered = redis.call('ZSCORE', P .. 'delivered', name) or '0'
   out[#out + 1] = delivered
   out[#out + 1] = pruned_of(name, joined_of(name))
-  out[#out + 1] = redis.call('ZCOUNT', P .. 'q:' .. name, '(' .. delivered, '+inf')
+  out[#out + 1] = pending_of(name, delivered)
 end
 return out
 `,
 );
 
 /**
- * ARGV: prefix, conversation key, before, limit, reader, '1' for the broadcasts. Resolves with up to `limit`
+ * ARGV: prefix, conversation key, before, limit, reader, '1' for the broadcasts, the group window's lower end. Resolves with up to `limit`
  * rows, newest first; of the broadcasts, those appended after the reader registered, which include every one
  * they sent.
  */
@@ -296,7 +442,8 @@ export const readConversation = script(
   'reads',
   `
 local key, before, limit, reader = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local floor = '-inf'
+-- Above the reader's window in a group (when they joined), or for the broadcasts the position they registered at.
+local floor = '(' .. (ARGV[7] or '0')
 if ARGV[6] == '1' then floor = '(' .. joined_of(reader) end
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', P .. 'v:' .. key, '(' .. before, floor, 'BYSCORE', 'REV', 'LIMIT', 0, limit)) do
@@ -307,7 +454,8 @@ return out
 );
 
 /**
- * ARGV: prefix, conversation key, reader, the conversation's name, '1' for the broadcasts. Resolves with
+ * ARGV: prefix, conversation key, reader, the conversation's name, '1' for the broadcasts, the group window
+ * (after, through). Resolves with
  * {readId, unread}: two counts by position, whatever the number of unread messages.
  */
 export const summarize = script(
@@ -316,10 +464,11 @@ export const summarize = script(
   `
 local key, reader = ARGV[2], ARGV[3]
 local read = redis.call('ZSCORE', P .. 'read:' .. reader, ARGV[4]) or '0'
-local floor = read
+local floor = higher(read, ARGV[6] or '0')
 if ARGV[5] == '1' then floor = higher(read, joined_of(reader)) end
-local all = redis.call('ZCOUNT', P .. 'v:' .. key, '(' .. floor, '+inf')
-local own = redis.call('ZCOUNT', P .. 'o:' .. key .. ':' .. reader, '(' .. floor, '+inf')
+local through = ARGV[7] or '+inf'
+local all = redis.call('ZCOUNT', P .. 'v:' .. key, '(' .. floor, through)
+local own = redis.call('ZCOUNT', P .. 'o:' .. key .. ':' .. reader, '(' .. floor, through)
 return {read, all - own}
 `,
 );
@@ -365,6 +514,7 @@ while removed < batch do
   end
   if through then
     redis.call('ZREMRANGEBYSCORE', q, '-inf', through)
+    redis.call('ZREMRANGEBYSCORE', P .. 'qe:' .. name, '-inf', through)
     redis.call('ZADD', P .. 'pruned', 'GT', through, name)
   end
   -- Its new head: due again, later, or not at all. Either way this user is not picked again for the same head.
@@ -491,7 +641,7 @@ for _, peer in ipairs(redis.call('SMEMBERS', P .. 'peers:' .. name)) do
   if peer < name then c = 'd:' .. peer .. ':' .. name end
   redis.call('DEL', P .. 'v:' .. c, P .. 'o:' .. c .. ':' .. name, P .. 'o:' .. c .. ':' .. peer)
 end
-redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'peers:' .. name, P .. 'read:' .. name)
+redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'qe:' .. name, P .. 'peers:' .. name, P .. 'read:' .. name)
 for _, set in ipairs({ 'delivered', 'pruned', 'floors', 'due' }) do redis.call('ZREM', P .. set, name) end
 redis.call('HDEL', P .. 'joined', name)
 redis.call('SREM', P .. 'cursors', name)
@@ -518,6 +668,11 @@ return 1
 export const allScripts: readonly LuaScript[] = [
   insertUser,
   insertGroup,
+  changeGroup,
+  findMessage,
+  editMessage,
+  deleteMessage,
+  markRead,
   touchSession,
   appendMessage,
   knowsPosition,

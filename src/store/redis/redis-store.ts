@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ChatError, queueFull } from '../../core/errors.js';
-import type { Message, MessageKind } from '../../core/msgform.js';
+import type { EventType, Message, MessageKind } from '../../core/msgform.js';
 import type { SessionEndReason } from '../../core/stream-session.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
@@ -8,10 +8,14 @@ import { idempotencyKeepMs, type Appended } from '../store.js';
 import type {
   ConversationRef,
   ConversationSummary,
+  FoundMessage,
+  GroupChange,
+  NewEvent,
   NewMessage,
   PruneResult,
   QueueCursor,
   QueuePage,
+  QueueRow,
   RetentionPolicy,
   Store,
   StoredGroup,
@@ -20,6 +24,8 @@ import type {
 } from '../store.js';
 import type { RedisLink } from './redis-link.js';
 import type { WriteConfirmer } from './write-confirmer.js';
+import { groupOf } from './feed-events.js';
+import { windowOf } from '../group-change.js';
 import * as lua from './lua-scripts.js';
 import { refusingUnreachable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
@@ -44,6 +50,11 @@ export interface RedisOptions {
    * @default 1_000
    */
   readonly markDelayMs: number;
+  /**
+   * After a message was deleted, Redis is asked to rewrite its append-only file (BGREWRITEAOF) this much later
+   * (ms), so that the file no longer holds the text. @default 1_000
+   */
+  readonly rewriteDelayMs: number;
 }
 
 /** Names or positions sent to one script at most, so that none holds Redis for long. */
@@ -58,8 +69,12 @@ const chunk = 500;
  *   P s:<token hash>      a session: hash of u (user), c (created), e (expires), l (last used), a (user agent,
  *                         absent for none);  P us:<name>  its user's tokens
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
- *                         c (its conversation key), r (queue entries still referring to it)
- *   P q:<name>            a user's queue: sorted set of message ids, scored by id
+ *                         c (its conversation key), r (queue entries still referring to it), x (editedAt),
+ *                         d ('1': deleted, its text overwritten); or an event: k 'event', e (its type),
+ *                         t (its data), s (when), r
+ *   P q:<name>            a user's queue: sorted set of message and event ids, scored by id
+ *   P qe:<name>           the events among them, so that they never count against the queue limit
+ *   P ed:<id>             the `edited` events of a message, which a deletion blanks
  *   P v:<conversation>    a conversation (src/store/conversation-key.ts), ids scored by id; P v:b, the
  *                         broadcasts, is also the shared broadcast log
  *   P o:<conversation>:<sender>  the same, of one sender's messages only: unread counts are two ZCOUNTs
@@ -87,6 +102,11 @@ export class RedisStore implements Store {
   /** Delivered positions waiting to be written, coalesced per user. */
   private marks = new Map<string, number>();
   private markTimer: NodeJS.Timeout | undefined;
+  /** A deletion asks for the append-only file to be rewritten soon; deletions meanwhile share one rewrite. */
+  private rewriteTimer: NodeJS.Timeout | undefined;
+  private readonly rewriteDelayMs: number;
+  /** Told each time a rewrite after a deletion was started (tests wait for it). */
+  onPurged: (() => void) | undefined;
   /** Commands sent and not yet answered, for close to wait for. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
@@ -97,6 +117,7 @@ export class RedisStore implements Store {
     this.prefix = keyPrefix;
     this.log = log;
     this.markDelayMs = options.markDelayMs ?? 1_000;
+    this.rewriteDelayMs = options.rewriteDelayMs ?? 1_000;
     this.scripts = new ScriptRunner(redis, lua.allScripts, log);
     this.scripts.load();
   }
@@ -128,8 +149,7 @@ export class RedisStore implements Store {
 
   async loadGroups(): Promise<StoredGroup[]> {
     const entries = pairs(await this.guard(this.redis.send(['HGETALL', this.key('groups')])));
-    const groups = entries.map(([name, json]) => ({ name, ...(JSON.parse(json) as Omit<StoredGroup, 'name'>) }));
-    return groups.sort(byCreation);
+    return entries.map(([name, json]) => groupOf(name, json)).sort(byCreation);
   }
 
   async loadCursors(): Promise<QueueCursor[]> {
@@ -151,9 +171,37 @@ export class RedisStore implements Store {
     return (await this.confirmed(this.run(lua.insertUser, [user.name, json]))) === 1;
   }
 
-  async insertGroup(group: StoredGroup): Promise<boolean> {
-    const json = JSON.stringify({ members: group.members, createdBy: group.createdBy, createdAt: group.createdAt });
-    return (await this.confirmed(this.run(lua.insertGroup, [group.name, json]))) === 1;
+  async insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false> {
+    const json = JSON.stringify({ members: group.members, createdBy: group.createdBy, createdAt: group.createdAt, owner: group.owner ?? group.createdBy });
+    const reply = await this.confirmed(this.run(lua.insertGroup, [group.name, json, ...eventArgs(event)]));
+    return Number(reply) < 0 ? false : Number(reply);
+  }
+
+  async changeGroup(change: GroupChange): Promise<number[] | undefined> {
+    const lists = [change.expected, change.members, [change.owner], change.added, change.removed].map((names) => names.join(','));
+    const data = change.events.flatMap((event) => [event.json, event.at]);
+    const reply = await this.confirmed(this.run(lua.changeGroup, [change.name, ...lists, change.events.length, ...data, ...change.events[0].recipients]));
+    return Array.isArray(reply) ? reply.map(Number) : undefined;
+  }
+
+  async findMessage(id: number): Promise<FoundMessage | undefined> {
+    const reply = (await this.run(lua.findMessage, [id])) as string[];
+    if (reply.length === 0) return undefined;
+    const [from, kind, group, text, sentAt, editedAt, deleted, conversation] = reply as [string, MessageKind, string, string, string, string, string, string];
+    const message = messageOf(String(id), from, kind, group, text, sentAt, editedAt, deleted);
+    if (kind !== 'direct') return message;
+    const [, a, b] = conversation.split(':');
+    return { ...message, to: a === from ? b! : a! };
+  }
+
+  async editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined> {
+    return idOrUndefined(await this.confirmed(this.run(lua.editMessage, [id, text, editedAt, ...eventArgs(event)])));
+  }
+
+  async deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
+    const eventId = idOrUndefined(await this.confirmed(this.run(lua.deleteMessage, [id, ...eventArgs(event)])));
+    if (eventId !== undefined) this.rewriteSoon();
+    return eventId;
   }
 
   async insertSession(session: StoredSession): Promise<void> {
@@ -226,7 +274,7 @@ export class RedisStore implements Store {
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
     // What a stream is handed must be what a promoted replica would have too.
     const reply = (await this.confirmed(this.run(lua.readQueue, [recipient, afterId, limit]))) as string[];
-    return { prunedId: Number(reply[0]), rows: toMessages(reply, 1).map((m) => ({ ...m, to: recipient })) };
+    return { prunedId: Number(reply[0]), rows: toRows(reply, 1, recipient) };
   }
 
   async knowsPosition(recipient: string, id: number): Promise<boolean> {
@@ -245,7 +293,9 @@ export class RedisStore implements Store {
   async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
     const key = conversationKey(reader, conversation);
     const broadcast = conversation.kind === 'broadcast' ? '1' : '0';
-    return toMessages((await this.run(lua.readConversation, [key, beforeId, limit, reader, broadcast])) as string[], 0);
+    const { after, through } = windowOf(conversation);
+    const before = Math.min(beforeId, through + 1);
+    return toMessages((await this.run(lua.readConversation, [key, before, limit, reader, broadcast, after])) as string[], 0);
   }
 
   async directPeers(reader: string): Promise<string[]> {
@@ -255,16 +305,17 @@ export class RedisStore implements Store {
   async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
     const key = conversationKey(reader, conversation);
     const broadcast = conversation.kind === 'broadcast' ? '1' : '0';
+    const { after, through } = windowOf(conversation);
     const [counts, [last]] = await Promise.all([
-      this.run(lua.summarize, [key, reader, conversation.with, broadcast]) as Promise<[string, number]>,
+      this.run(lua.summarize, [key, reader, conversation.with, broadcast, after, through]) as Promise<[string, number]>,
       this.readConversation(reader, conversation, Number.MAX_SAFE_INTEGER, 1),
     ]);
     const summary = { unread: Number(counts[1]), readId: Number(counts[0]) };
     return last ? { last, ...summary } : summary;
   }
 
-  async markRead(reader: string, conversation: ConversationRef, upTo: number): Promise<void> {
-    await this.confirmed(this.guard(this.redis.send(['ZADD', this.key(`read:${reader}`), 'GT', upTo, conversation.with])));
+  async markRead(reader: string, conversation: ConversationRef, upTo: number, event?: NewEvent): Promise<number> {
+    return Number(await this.confirmed(this.run(lua.markRead, [reader, conversation.with, upTo, ...eventArgs(event)])));
   }
 
   async prune(policy: RetentionPolicy): Promise<PruneResult> {
@@ -284,6 +335,7 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.rewriteTimer) clearTimeout(this.rewriteTimer);
     this.flushMarks();
     this.scripts.detach();
     this.confirmer?.close();
@@ -308,6 +360,37 @@ export class RedisStore implements Store {
     }
     // Safe to decide here and remove in another step: floors only rise, and users registered since sit above.
     return through === 0 ? 0 : Number(await this.run(lua.forgetBroadcasts, [through]));
+  }
+
+  /**
+   * Has Redis rewrite its append-only file soon, so that a deleted text leaves the disk: the rewrite writes
+   * what the keys hold now. Snapshots and replicas taken before are the operator's to handle (see the README).
+   */
+  private rewriteSoon(): void {
+    if (this.rewriteTimer || this.closed) return;
+    this.rewriteTimer = setTimeout(() => {
+      this.rewriteTimer = undefined;
+      this.rewrite().catch((err: unknown) => {
+        // No append-only file configured, or Redis away: what it holds is then the operator's (see the README).
+        this.log.warn({ err }, 'could not have Redis rewrite its append-only file after a deletion');
+      });
+    }, this.rewriteDelayMs);
+    this.rewriteTimer.unref();
+  }
+
+  /** Starts a rewrite (or has one scheduled after the one running) and resolves once Redis has finished it. */
+  private async rewrite(): Promise<void> {
+    await this.guard(this.redis.send(['BGREWRITEAOF']));
+    // Redis tells of the rewrite's end only in INFO: look every so often, for a bounded time.
+    for (let waited = 0; waited < 60_000 && !this.closed; waited += 100) {
+      const info = String(await this.guard(this.redis.send(['INFO', 'persistence'])));
+      if (/aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info)) {
+        this.log.info('Redis rewrote its append-only file after a deletion');
+        this.onPurged?.();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100).unref());
+    }
   }
 
   /** Writes the delivered positions now, in call order with whatever is sent after; kept for later if Redis refuses. */
@@ -356,14 +439,46 @@ export class RedisStore implements Store {
   }
 }
 
-/** Rows of six fields (see push_row in the scripts) from `start` on. */
-function toMessages(reply: readonly string[], start: number): Message[] {
-  const out: Message[] = [];
-  for (let i = start; i + 5 < reply.length; i += 6) {
-    const base = { id: Number(reply[i]), from: reply[i + 1]!, kind: reply[i + 2] as MessageKind, text: reply[i + 4]!, sentAt: Number(reply[i + 5]) };
-    out.push(reply[i + 3] === '' ? base : { ...base, group: reply[i + 3]! });
+const rowFields = 8;
+
+/** Rows of eight fields (see push_row in the scripts) from `start` on, read by one recipient. */
+function toRows(reply: readonly string[], start: number, to: string): QueueRow[] {
+  const out: QueueRow[] = [];
+  for (let i = start; i + rowFields - 1 < reply.length; i += rowFields) {
+    const [id, from, kind, group, text, sentAt, editedAt, deleted] = reply.slice(i, i + rowFields) as [string, string, string, string, string, string, string, string];
+    if (kind === 'event') out.push({ id: Number(id), type: group as EventType, json: text, at: Number(sentAt), to });
+    else out.push({ ...messageOf(id, from, kind as MessageKind, group, text, sentAt, editedAt, deleted), to });
   }
   return out;
+}
+
+/** Messages of eight fields from `start` on (a conversation holds no events). */
+function toMessages(reply: readonly string[], start: number): Message[] {
+  return toRows(reply, start, '').map(({ to: _, ...message }) => message as Message);
+}
+
+function messageOf(id: string, from: string, kind: MessageKind, group: string, text: string, sentAt: string, editedAt: string, deleted: string): Message {
+  return {
+    id: Number(id),
+    from,
+    kind,
+    text,
+    sentAt: Number(sentAt),
+    ...(group === '' ? {} : { group }),
+    ...(editedAt === '' ? {} : { editedAt: Number(editedAt) }),
+    ...(deleted === '1' ? { deleted: true } : {}),
+  };
+}
+
+/** An event's script arguments: its data, when, and its recipients; none without an event. */
+function eventArgs(event: NewEvent | undefined): (string | number)[] {
+  return event ? [event.json, event.at, ...event.recipients] : [];
+}
+
+/** A script's id reply; -1 (nothing written) is undefined. */
+function idOrUndefined(reply: unknown): number | undefined {
+  const id = Number(reply);
+  return id < 0 ? undefined : id;
 }
 
 /** appendMessage's refusal: {'full', names...}. */

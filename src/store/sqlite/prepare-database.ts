@@ -10,12 +10,16 @@ import { StoreOpenError } from './store-open-error.js';
  * - WAL with `synchronous=NORMAL`: a commit writes the log without waiting for the disk; the store then
  *   fsyncs the log off the event loop before it tells anyone the write is done (SqliteStore.syncLog), so a
  *   write acknowledged to a client survives a crash of the process or of the machine. Checkpoints sync as usual.
+ * - `secure_delete=ON`: what a deletion removes is overwritten in the file (a WAL checkpoint after a deletion,
+ *   see SqliteStore, takes the older page images out of the WAL too).
  */
 export function prepareDatabase(db: Database): void {
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // A deleted message text is overwritten with zeros, not left in a free page for anyone reading the file.
+    db.pragma('secure_delete = ON');
     db.exec('BEGIN EXCLUSIVE; COMMIT');
   } catch (err) {
     throw explainOpenFailure(db.name, err);

@@ -127,4 +127,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
     `,
   },
+  {
+    version: 7,
+    description: 'events (group changes, edits, deletions, read marks) in the journal of messages; owned groups; edits and tombstones',
+    sql: `
+      -- An event is a row of messages with kind 'event': its type in event, its data (JSON) in text, when in
+      -- sent_at, no conversation (so history and unread counts never see it), on queues like a message, pruned
+      -- like one. An 'edited' event names its message in of_message, so that a deletion can blank it.
+      ALTER TABLE messages ADD COLUMN event TEXT;
+      ALTER TABLE messages ADD COLUMN of_message INTEGER;
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+      ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX messages_by_original ON messages (of_message) WHERE of_message IS NOT NULL;
+      -- The owner (the creator until it changes) and, as JSON {joined: {name: id}, left: {name: id}}, when
+      -- members joined after the creation and when former members left.
+      ALTER TABLE chat_groups ADD COLUMN owner TEXT;
+      ALTER TABLE chat_groups ADD COLUMN positions TEXT NOT NULL DEFAULT '{}';
+    `,
+  },
 ];

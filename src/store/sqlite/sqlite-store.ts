@@ -5,6 +5,9 @@ import type { MessageKind } from '../../core/msgform.js';
 import type {
   ConversationRef,
   ConversationSummary,
+  FoundMessage,
+  GroupChange,
+  NewEvent,
   NewMessage,
   PruneResult,
   QueueCursor,
@@ -16,10 +19,11 @@ import type {
   StoredSession,
   StoredUser,
 } from '../store.js';
-import type { Message } from '../../core/msgform.js';
+import type { EventType, Message } from '../../core/msgform.js';
 import { nextId } from '../../core/ids.js';
 import { idempotencyKeepMs, type Appended } from '../store.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
+import { movedMembers, windowOf } from '../group-change.js';
 import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
 import { backupDatabase, restoredBackup } from './backup.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
@@ -35,6 +39,12 @@ export interface SqliteDeps {
 
 export interface SqliteOptions extends GroupCommitOptions {
   /**
+   * After a message was deleted, the WAL is checkpointed and truncated this much later (ms), so that the older
+   * page images holding its text leave the disk soon; deletions in the meantime share one checkpoint.
+   * @default 1_000
+   */
+  readonly purgeDelayMs: number;
+  /**
    * Delivered positions are gathered this long and written in one commit (ms): a broadcast to thousands of
    * online users moves thousands of positions, and writing them with every message would cost a row per
    * recipient again. A crash loses at most this much of them (streams opened without a resume position then
@@ -48,10 +58,22 @@ export interface SqliteOptions extends GroupCommitOptions {
 interface MessageRow {
   id: number;
   sender: string;
-  kind: MessageKind;
+  kind: MessageKind | 'event';
   group_name: string | null;
   text: string;
   sent_at: number;
+  event: EventType | null;
+  edited_at: number | null;
+  deleted: number;
+}
+
+interface GroupRow {
+  name: string;
+  members: string;
+  created_by: string;
+  created_at: number;
+  owner: string | null;
+  positions: string;
 }
 
 /**
@@ -86,6 +108,12 @@ export class SqliteStore implements Store {
   private writingMarks = new Map<string, number>();
   /** Recipients given a `cursors` row by the transaction being written; known once it commits. */
   private newCursorNames: string[] = [];
+  /** The transaction being written deletes a text: checkpoint the WAL soon after it commits. */
+  private purging = false;
+  private purgeTimer: NodeJS.Timeout | undefined;
+  private readonly purgeDelayMs: number;
+  /** Told of every WAL checkpoint that followed a deletion (tests and logs wait for it). */
+  onPurged: (() => void) | undefined;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -108,6 +136,7 @@ export class SqliteStore implements Store {
   private constructor({ db, log }: SqliteDeps, options: Partial<SqliteOptions>) {
     this.db = db;
     this.markDelayMs = options.markDelayMs ?? 1_000;
+    this.purgeDelayMs = options.purgeDelayMs ?? 1_000;
     this.clock = options.clock ?? Date.now;
     this.log = log;
     this.statements = prepareStatements(db);
@@ -147,13 +176,7 @@ export class SqliteStore implements Store {
   }
 
   async loadGroups(): Promise<StoredGroup[]> {
-    const rows = this.statements.groups.all() as { name: string; members: string; created_by: string; created_at: number }[];
-    return rows.map((row) => ({
-      name: row.name,
-      members: JSON.parse(row.members) as string[],
-      createdBy: row.created_by,
-      createdAt: row.created_at,
-    }));
+    return (this.statements.groups.all() as GroupRow[]).map(toGroup);
   }
 
   async loadCursors(): Promise<QueueCursor[]> {
@@ -173,11 +196,59 @@ export class SqliteStore implements Store {
     });
   }
 
-  insertGroup(group: StoredGroup): Promise<boolean> {
+  insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false> {
+    const id = event ? this.nextId() : 0;
     return this.commits.submit(() => {
       if (this.taken(group.name)) return false;
-      this.statements.insertGroup.run(group.name, JSON.stringify(group.members), group.createdBy, group.createdAt);
-      return true;
+      this.statements.insertGroup.run(group.name, JSON.stringify(group.members), group.createdBy, group.createdAt, group.owner ?? group.createdBy);
+      if (event) this.writeEvent(id, event);
+      return id;
+    });
+  }
+
+  changeGroup(change: GroupChange): Promise<number[] | undefined> {
+    const ids = change.events.map(() => this.nextId());
+    const recipients = change.events[0].recipients;
+    return this.commits.submit(() => {
+      const row = this.statements.group.get(change.name) as GroupRow | undefined;
+      if (!row) return undefined;
+      const group = toGroup(row);
+      if (group.members.join(',') !== change.expected.join(',')) return undefined;
+      const moved = movedMembers(group, change, ids[0]!);
+      this.statements.setGroup.run(JSON.stringify(moved.members), moved.owner, JSON.stringify({ joined: moved.joined, left: moved.left }), change.name);
+      change.events.forEach((event, i) => this.writeEvent(ids[i]!, { ...event, recipients }));
+      return ids;
+    });
+  }
+
+  async findMessage(id: number): Promise<FoundMessage | undefined> {
+    const row = this.statements.findMessage.get(id) as (MessageRow & { conversation: string | null }) | undefined;
+    if (!row) return undefined;
+    const message = toMessage(row);
+    if (row.kind !== 'direct' || row.conversation === null) return message;
+    const [, a, b] = row.conversation.split(':');
+    return { ...message, to: a === row.sender ? b! : a! };
+  }
+
+  editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined> {
+    const eventId = this.nextId();
+    return this.commits.submit(() => {
+      if (this.statements.editMessage.run(text, editedAt, id).changes === 0) return undefined;
+      this.writeEvent(eventId, event, id);
+      return eventId;
+    });
+  }
+
+  deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
+    const eventId = this.nextId();
+    return this.commits.submit(() => {
+      const s = this.statements;
+      if (s.deleteMessage.run(id).changes === 0) return undefined;
+      // Earlier edits carried texts of the message too: they become deletions, keeping their positions.
+      s.blankEdits.run(event.json, id);
+      this.writeEvent(eventId, event);
+      this.purging = true;
+      return eventId;
     });
   }
 
@@ -273,10 +344,12 @@ export class SqliteStore implements Store {
   async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
     const s = this.statements;
     const key = conversationKey(reader, conversation);
+    const { after, through } = windowOf(conversation);
+    const before = Math.min(beforeId, through + 1);
     const rows =
       conversation.kind === 'broadcast'
-        ? (s.readBroadcasts.all({ reader, before: beforeId, joined: this.joinedId(reader), limit }) as MessageRow[])
-        : (s.readConversation.all(key, beforeId, limit) as MessageRow[]);
+        ? (s.readBroadcasts.all({ reader, before, joined: this.joinedId(reader), limit }) as MessageRow[])
+        : (s.readConversation.all({ key, before, after, limit }) as MessageRow[]);
     return rows.map(toMessage);
   }
 
@@ -288,15 +361,19 @@ export class SqliteStore implements Store {
     const s = this.statements;
     const readId = (s.readMark.get(reader, conversation.with) as { read_id: number } | undefined)?.read_id ?? 0;
     const key = conversationKey(reader, conversation);
-    const floor = conversation.kind === 'broadcast' ? Math.max(readId, this.joinedId(reader)) : readId;
-    const { n: unread } = s.countUnread.get(key, floor, reader) as { n: number };
+    const { after, through } = windowOf(conversation);
+    const floor = Math.max(readId, after, conversation.kind === 'broadcast' ? this.joinedId(reader) : 0);
+    const { n: unread } = s.countUnread.get({ key, floor, through, reader }) as { n: number };
     const [last] = await this.readConversation(reader, conversation, Number.MAX_SAFE_INTEGER, 1);
     return last ? { last, unread, readId } : { unread, readId };
   }
 
-  markRead(reader: string, conversation: ConversationRef, upTo: number): Promise<void> {
+  markRead(reader: string, conversation: ConversationRef, upTo: number, event?: NewEvent): Promise<number> {
+    const id = event ? this.nextId() : 0;
     return this.commits.submit(() => {
       this.statements.markRead.run(reader, conversation.with, conversation.kind, upTo);
+      if (event) this.writeEvent(id, event);
+      return id;
     });
   }
 
@@ -382,11 +459,49 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db.open) return;
     if (this.markTimer) clearTimeout(this.markTimer);
+    if (this.purgeTimer) clearTimeout(this.purgeTimer);
     this.marksDue = true;
     await this.commits.close();
     this.db.close();
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
+  }
+
+
+  /** Writes an event with its id on the queue of each of its recipients (inside the caller's transaction). */
+  private writeEvent(id: number, event: NewEvent, ofMessage?: number): void {
+    const s = this.statements;
+    if (event.recipients.length === 0) return;
+    s.insertEvent.run(id, event.json, event.at, event.type, ofMessage ?? null);
+    let first: string[] | undefined;
+    for (const to of event.recipients) {
+      s.insertQueueRow.run(to, id);
+      if (!this.cursorNames.has(to)) {
+        s.ensureCursor.run(to);
+        (first ??= []).push(to);
+      }
+    }
+    if (first) this.newCursorNames.push(...first);
+  }
+
+  /**
+   * Moves every page out of the WAL into the database file and truncates the WAL, so that the page images
+   * written before a deletion, which still hold the text, are gone from the disk too.
+   */
+  private purgeSoon(): void {
+    if (this.purgeTimer) return;
+    this.purgeTimer = setTimeout(() => {
+      this.purgeTimer = undefined;
+      if (!this.db.open) return;
+      try {
+        const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+        this.log.info({ busy: result?.busy }, 'checkpointed the WAL after a deletion');
+        this.onPurged?.();
+      } catch (err) {
+        this.log.error({ err }, 'could not checkpoint the WAL after a deletion');
+      }
+    }, this.purgeDelayMs);
+    this.purgeTimer.unref();
   }
 
   /** The oldest broadcasts that every user they reach has had delivered, up to `room` of them. */
@@ -457,6 +572,10 @@ export class SqliteStore implements Store {
 
   private sideEffectsCommitted(): void {
     this.durableLastId = this.lastId;
+    if (this.purging) {
+      this.purging = false;
+      this.purgeSoon();
+    }
     for (const name of this.newCursorNames) this.cursorNames.add(name);
     for (const name of this.writingMarks.keys()) this.cursorNames.add(name);
     this.newCursorNames = [];
@@ -464,6 +583,7 @@ export class SqliteStore implements Store {
   }
 
   private sideEffectsRolledBack(): void {
+    this.purging = false;
     if (this.writingMarks.size > 0) this.marksDue = true;
     for (const [name, id] of this.writingMarks) if (id > (this.marks.get(name) ?? 0)) this.marks.set(name, id);
     this.newCursorNames = [];
@@ -472,8 +592,13 @@ export class SqliteStore implements Store {
 }
 
 function toMessage(row: MessageRow): Message {
-  const base = { id: row.id, from: row.sender, kind: row.kind, text: row.text, sentAt: row.sent_at };
-  return row.group_name === null ? base : { ...base, group: row.group_name };
+  const base: Message = { id: row.id, from: row.sender, kind: row.kind as MessageKind, text: row.text, sentAt: row.sent_at };
+  return {
+    ...base,
+    ...(row.group_name === null ? {} : { group: row.group_name }),
+    ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
+    ...(row.deleted ? { deleted: true } : {}),
+  };
 }
 
 interface SessionRow {
@@ -491,9 +616,24 @@ function sessionOfRow(row: SessionRow): StoredSession {
 }
 
 function toQueueRow(row: MessageRow, to: string): QueueRow {
-  const base = { id: row.id, from: row.sender, to, kind: row.kind, text: row.text, sentAt: row.sent_at };
-  return row.group_name === null ? base : { ...base, group: row.group_name };
+  if (row.kind === 'event') return { id: row.id, type: row.event!, json: row.text, at: row.sent_at, to };
+  return { ...toMessage(row), to };
 }
+
+function toGroup(row: GroupRow): StoredGroup {
+  const positions = JSON.parse(row.positions) as Pick<StoredGroup, 'joined' | 'left'>;
+  return {
+    name: row.name,
+    members: JSON.parse(row.members) as string[],
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    owner: row.owner ?? row.created_by,
+    joined: positions.joined ?? {},
+    left: positions.left ?? {},
+  };
+}
+
+const messageColumns = 'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted';
 
 /** Every statement the store runs, prepared once. */
 function prepareStatements(db: Database) {
@@ -502,15 +642,23 @@ function prepareStatements(db: Database) {
     lastId: st(`SELECT value FROM counters WHERE name = 'last_message_id'`),
     setLastId: st(`UPDATE counters SET value = max(value, ?) WHERE name = 'last_message_id'`),
     users: st('SELECT name, password_hash, created_at FROM users ORDER BY created_at, name'),
-    groups: st('SELECT name, members, created_by, created_at FROM chat_groups ORDER BY created_at, name'),
+    groups: st('SELECT name, members, created_by, created_at, owner, positions FROM chat_groups ORDER BY created_at, name'),
+    group: st('SELECT name, members, created_by, created_at, owner, positions FROM chat_groups WHERE name = ?'),
+    setGroup: st('UPDATE chat_groups SET members = ?, owner = ?, positions = ? WHERE name = ?'),
+    insertEvent: st(`INSERT INTO messages (id, sender, kind, text, sent_at, event, of_message) VALUES (?, '', 'event', ?, ?, ?, ?)`),
+    findMessage: st(`SELECT ${messageColumns}, conversation FROM messages WHERE id = ? AND kind <> 'event'`),
+    editMessage: st(`UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND kind <> 'event' AND deleted = 0`),
+    deleteMessage: st(`UPDATE messages SET text = '', edited_at = NULL, deleted = 1 WHERE id = ? AND kind <> 'event' AND deleted = 0`),
+    blankEdits: st(`UPDATE messages SET event = 'deleted', text = ?, of_message = NULL WHERE of_message = ? AND event = 'edited'`),
     cursorNames: st('SELECT name FROM cursors'),
     cursors: st(`
       SELECT c.name, c.delivered_id AS deliveredId, c.pruned_id AS prunedId,
-        (SELECT count(*) FROM queue q WHERE q.recipient = c.name AND q.message_id > c.delivered_id) AS pending
+        (SELECT count(*) FROM queue q JOIN messages m ON m.id = q.message_id
+          WHERE q.recipient = c.name AND q.message_id > c.delivered_id AND m.kind <> 'event') AS pending
       FROM cursors c`),
     nameTaken: st('SELECT 1 FROM users WHERE name = ? UNION ALL SELECT 1 FROM chat_groups WHERE name = ?'),
     insertUser: st('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)'),
-    insertGroup: st('INSERT INTO chat_groups (name, members, created_by, created_at) VALUES (?, ?, ?, ?)'),
+    insertGroup: st('INSERT INTO chat_groups (name, members, created_by, created_at, owner) VALUES (?, ?, ?, ?, ?)'),
     insertSession: st(
       'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -525,14 +673,14 @@ function prepareStatements(db: Database) {
     insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     notePeers: st(`INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`),
     readConversation: st(`
-      SELECT id, sender, kind, group_name, text, sent_at FROM messages
-      WHERE conversation = ? AND id < ? ORDER BY id DESC LIMIT ?`),
+      SELECT ${messageColumns} FROM messages
+      WHERE conversation = @key AND id < @before AND id > @after ORDER BY id DESC LIMIT @limit`),
     readBroadcasts: st(`
-      SELECT id, sender, kind, group_name, text, sent_at FROM messages
+      SELECT ${messageColumns} FROM messages
       WHERE conversation = 'b' AND id < @before AND (id > @joined OR sender = @reader) ORDER BY id DESC LIMIT @limit`),
     directPeers: st(`SELECT with_name FROM conversations WHERE reader = ? AND kind = 'direct' ORDER BY with_name`),
     readMark: st('SELECT read_id FROM conversations WHERE reader = ? AND with_name = ?'),
-    countUnread: st('SELECT count(*) AS n FROM messages WHERE conversation = ? AND id > ? AND sender <> ?'),
+    countUnread: st('SELECT count(*) AS n FROM messages WHERE conversation = @key AND id > @floor AND id <= @through AND sender <> @reader'),
     markRead: st(`
       INSERT INTO conversations (reader, with_name, kind, read_id) VALUES (?, ?, ?, ?)
       ON CONFLICT (reader, with_name) DO UPDATE SET read_id = max(read_id, excluded.read_id)`),
@@ -550,7 +698,7 @@ function prepareStatements(db: Database) {
       FROM cursors c WHERE c.name = @recipient`),
     // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
     readQueue: st(`
-      SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at
+      SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at, m.event, m.edited_at, m.deleted
       FROM (
         SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after AND message_id <= @durable
         UNION ALL

@@ -1,0 +1,140 @@
+// Edits and deletions: the sender's Edit and Delete controls on their own messages, the "edited" mark, the
+// tombstone of a deleted message, and the `edited` and `deleted` events of the stream applied to what the page
+// holds. Everything from the server goes into the page as text.
+
+const el = (tag, className, text) => {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+/**
+ * Applies an `edited` or `deleted` event to the message the page holds, if it holds it.
+ * @param {import('./conversations.js').Conversations} convs
+ * @param {{type: string, data: {of: string, text?: string, editedAt?: string}}} change
+ * @returns {object|undefined} the message as it is now
+ */
+export function applyMessageChange(convs, change) {
+  const id = change.data.of;
+  for (const conv of convs.sorted()) {
+    const msg = conv.messages.get(id) ?? (conv.last?.id === id ? conv.last : undefined);
+    if (!msg) continue;
+    for (const held of new Set([msg, conv.last?.id === id ? conv.last : msg])) {
+      if (change.type === 'edited' && !held.deleted) {
+        held.text = change.data.text;
+        held.editedAt = change.data.editedAt;
+      } else if (change.type === 'deleted') {
+        delete held.text;
+        delete held.editedAt;
+        held.deleted = true;
+      }
+    }
+    return msg;
+  }
+  return undefined;
+}
+
+/** The text of a message as the log shows it: a tombstone says it was deleted. */
+export function messageText(msg) {
+  return msg.deleted ? el('p', 'text tombstone', 'This message was deleted.') : el('p', 'text', msg.text);
+}
+
+/** The "edited" mark, with when, for the foot of a message. */
+export function editedMark(msg) {
+  if (msg.deleted || !msg.editedAt) return undefined;
+  const mark = el('span', 'edited', 'edited');
+  const when = new Date(msg.editedAt);
+  if (!Number.isNaN(when.getTime())) mark.title = `Edited ${when.toLocaleString()}`;
+  return mark;
+}
+
+/**
+ * Edit and Delete buttons for one of the user's own messages. Edit opens a small form in place of the text
+ * (Enter saves, Escape cancels); Delete asks once more, in place, before it goes.
+ * @param {HTMLElement} li the message's entry in the log
+ * @param {object} msg
+ * @param {{ edit(id: string, text: string): Promise<boolean>, remove(id: string): Promise<boolean> }} act
+ */
+export function ownActions(li, msg, act) {
+  if (msg.deleted) return [];
+  const edit = el('button', 'msg-action edit', 'Edit');
+  edit.type = 'button';
+  edit.append(el('span', 'visually-hidden', ' this message'));
+  const remove = el('button', 'msg-action delete', 'Delete');
+  remove.type = 'button';
+  remove.append(el('span', 'visually-hidden', ' this message'));
+  edit.addEventListener('click', () => openEditor(li, msg, act, edit));
+  remove.addEventListener('click', () => confirmDelete(li, msg, act, remove));
+  return [edit, remove];
+}
+
+function openEditor(li, msg, act, opener) {
+  if (li.querySelector('form.msg-edit')) return;
+  const text = li.querySelector('p.text');
+  const form = el('form', 'msg-edit');
+  const label = el('label', 'visually-hidden', 'Edit your message');
+  const input = el('input');
+  input.value = msg.text ?? '';
+  input.id = `edit-${msg.id}`;
+  label.htmlFor = input.id;
+  const save = el('button', 'primary small', 'Save');
+  save.type = 'submit';
+  const cancel = el('button', 'ghost small', 'Cancel');
+  cancel.type = 'button';
+  form.append(label, input, save, cancel);
+  const close = () => {
+    form.remove();
+    if (text) text.hidden = false;
+    opener.focus();
+  };
+  cancel.addEventListener('click', close);
+  form.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    e.stopPropagation();
+    close();
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const value = input.value;
+    if (value.trim() === '' || value === msg.text) return close();
+    save.disabled = true;
+    if (await act.edit(msg.id, value)) form.remove();
+    else save.disabled = false;
+  });
+  if (text) text.hidden = true;
+  li.insertBefore(form, text?.nextSibling ?? null);
+  input.focus();
+  input.select();
+}
+
+function confirmDelete(li, msg, act, opener) {
+  if (li.querySelector('.msg-confirm')) return;
+  const box = el('div', 'msg-confirm');
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-label', 'Delete this message?');
+  const question = el('span', 'question', 'Delete this message for everyone?');
+  const yes = el('button', 'danger small', 'Delete');
+  yes.type = 'button';
+  const no = el('button', 'ghost small', 'Keep');
+  no.type = 'button';
+  box.append(question, yes, no);
+  no.addEventListener('click', () => {
+    box.remove();
+    opener.focus();
+  });
+  box.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    e.stopPropagation();
+    box.remove();
+    opener.focus();
+  });
+  yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    if (!(await act.remove(msg.id))) yes.disabled = false;
+  });
+  li.append(box);
+  no.focus();
+}
