@@ -7,11 +7,12 @@
 //   npm run bench                          the whole matrix (about 8 minutes on 2 cores)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
 //   BENCH_ONLY=fanout-10k,keep-up          some scenarios: requests, healthz, post, direct, direct-redis, resume,
-//                                          fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up
+//                                          fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
+//                                          streams-100k
 //   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
 //                                          sqlite, redis (one process), redis-workers (--workers 2), and
 //                                          redis-pair (two processes on one Redis, each on its own port: only
-//                                          when named, in the rows of redis-workers)
+//                                          when named, in the rows of redis-workers), redis-workers6 (--workers 6)
 //   BENCH_RESULTS=path.jsonl               where the JSON lines go (default bench/results.jsonl)
 //   BENCH_TEXT_BYTES=64                    length of every message text
 //   BENCH_TIMEOUT_S=1800                   a guard on the whole run: past it everything is killed
@@ -28,7 +29,7 @@ import { fanout10k, fanout1k, fanout2proc } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
 import { resume } from './scenarios/resume.js';
-import { streamsWorkers } from './scenarios/streams-held.js';
+import { streams100k, streamsWorkers } from './scenarios/streams-held.js';
 
 const env = process.env;
 
@@ -66,6 +67,7 @@ const scenarios: Scenario<unknown>[] = [
   fanout2proc(settings),
   streamsWorkers(settings),
   keepUp(settings),
+  streams100k(settings),
 ] as Scenario<unknown>[];
 const groups: Record<string, readonly string[]> = { requests: ['healthz', 'post'] };
 const only = listFrom('BENCH_ONLY')?.flatMap((name) => groups[name] ?? [name]);
@@ -73,7 +75,7 @@ for (const name of only ?? []) {
   if (!scenarios.some((s) => s.name === name)) throw new Error(`BENCH_ONLY: no scenario is called ${name}; there are ${scenarios.map((s) => s.name).join(', ')}`);
 }
 const targetNames = listFrom('BENCH_TARGETS');
-const targetChoices = ['reference', 'memory', 'sqlite', 'redis', 'redis-workers', 'redis-pair'];
+const targetChoices = ['reference', 'memory', 'sqlite', 'redis', 'redis-workers', 'redis-pair', 'redis-workers6'];
 for (const name of targetNames ?? []) {
   if (!targetChoices.includes(name)) throw new Error(`BENCH_TARGETS: ${name} is not one of ${targetChoices.join(', ')}`);
 }

@@ -6,11 +6,14 @@ import { dirname } from 'node:path';
 import type { Machine } from './proc.js';
 import type { IntegritySum } from './load-workers.js';
 
-/** redis: Parley on Redis, one process; redis2: two processes on one Redis (`--workers 2`, or a pair). */
-export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2';
+/**
+ * redis: Parley on Redis, one process; redis2: two processes on one Redis (`--workers 2`, or a pair); redis6:
+ * `--workers 6`.
+ */
+export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2' | 'redis6';
 export type Store = Exclude<Column, 'reference'>;
-export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2'];
-export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2'];
+export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2', 'redis6'];
+export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2', 'redis6'];
 
 /** The tables of the report: the stores against the reference, and one process against two on Redis. */
 export type TableName = 'stores' | 'processes';
@@ -20,7 +23,7 @@ const tables: Record<TableName, { readonly intro?: string; readonly columns: rea
     intro:
       'Several Parley processes on one Redis (a redis-server of each row\'s own, loopback, appendfsync always), against one process ' +
       'and SQLite; server CPU summed over every Parley process (with --workers, the primary too), Redis\'s own CPU apart:',
-    columns: ['reference', 'sqlite', 'redis', 'redis2'],
+    columns: ['reference', 'sqlite', 'redis', 'redis2', 'redis6'],
   },
 };
 const headings: Record<Column, string> = {
@@ -29,8 +32,9 @@ const headings: Record<Column, string> = {
   sqlite: 'Parley sqlite',
   redis: 'Parley redis, 1 process',
   redis2: 'Parley redis, 2 processes',
+  redis6: 'Parley redis, 6 processes',
 };
-const shortNames: Record<Store, string> = { memory: 'memory', sqlite: 'sqlite', redis: 'redis', redis2: '2 processes' };
+const shortNames: Record<Store, string> = { memory: 'memory', sqlite: 'sqlite', redis: 'redis', redis2: '2 processes', redis6: '6 processes' };
 
 export interface Row {
   /** Stable name of the figure, for comparing results files. */

@@ -39,6 +39,8 @@ export function columnOf(target: TargetName): Column {
     case 'redis-workers':
     case 'redis-pair':
       return 'redis2';
+    case 'redis-workers6':
+      return 'redis6';
     default:
       return target;
   }
