@@ -152,12 +152,16 @@ export class Accounts {
   private async findSession(tokenHash: string): Promise<StoredSession | undefined> {
     const epoch = this.revocationEpoch;
     const session = await this.store.findSession(tokenHash);
-    const room = this.options.sessionCache ?? 0;
-    if (session && room > 0 && epoch === this.revocationEpoch && this.revocationsRunning === 0) {
-      if (this.sessions.size >= room) this.sessions.delete(this.sessions.keys().next().value!);
-      this.sessions.set(tokenHash, session);
-    }
+    if (session) this.keep(session, epoch);
     return session;
+  }
+
+  /** Keeps a session read or written while the revocation epoch was `epoch`, if none ran since. */
+  private keep(session: StoredSession, epoch: number): void {
+    const room = this.options.sessionCache ?? 0;
+    if (room === 0 || epoch !== this.revocationEpoch || this.revocationsRunning > 0) return;
+    if (this.sessions.size >= room) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(session.tokenHash, session);
   }
 
   /**
@@ -303,7 +307,11 @@ export class Accounts {
     const now = this.options.now();
     const session = { tokenHash: hashToken(token), username, createdAt: now, expiresAt: now + this.options.sessionTtlMs, lastUsedAt: now };
     const agent = userAgent?.slice(0, maxUserAgentLength);
-    await this.store.insertSession(agent === undefined || agent === '' ? session : { ...session, userAgent: agent });
+    const stored = agent === undefined || agent === '' ? session : { ...session, userAgent: agent };
+    const epoch = this.revocationEpoch;
+    await this.store.insertSession(stored);
+    // A new session is used at once (its stream opens next): kept now, its first request reads nothing.
+    this.keep(stored, epoch);
     return token;
   }
 }
