@@ -1,10 +1,11 @@
 // The performance harness: Parley on each store against a bare node:http SSE server (bench/reference), one run,
 // a fresh server per scenario, load from separate processes (bench/load) over loopback; on Redis also one
-// process against two (--workers 2), each Redis row with a redis-server of its own. Prints Markdown tables of
-// figures with their ratios and the goals, and appends one JSON line per row to the results file. Every
-// stream's message ids are checked: nothing missing, repeated or out of order.
+// process against two (--workers 2) and 100,000 streams on --workers 6, each Redis row with a redis-server of
+// its own. Prints Markdown tables of figures with their ratios and the goals, and appends one JSON line
+// per row to the results file. Every stream's message ids are checked: nothing missing, repeated or out of order.
 //
-//   npm run bench                          the whole matrix (about 8 minutes on 2 cores)
+//   npm run bench                          the whole matrix (about 8 minutes on 2 cores, and as long again for
+//                                          streams-100k: registering and opening 100,000 streams)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
 //   BENCH_ONLY=fanout-10k,keep-up          some scenarios: requests, healthz, post, direct, direct-redis, resume,
 //                                          fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
