@@ -1,19 +1,20 @@
 // The performance harness: Parley on each store against a bare node:http SSE server (bench/reference), one run,
 // a fresh server per scenario, load from separate processes (bench/load) over loopback; on Redis also one
-// process against two (--workers 2), each Redis row with a redis-server of its own. Prints Markdown tables of
-// figures with their ratios and the issue's goals, and appends one JSON line per row to the results file. Every
-// stream's message ids are checked: nothing missing, repeated or out of order.
+// process against two (--workers 2) and 100,000 streams on --workers 6, each Redis row with a redis-server of
+// its own. Prints Markdown tables of figures with their ratios and the issue's goals, and appends one JSON line
+// per row to the results file. Every stream's message ids are checked: nothing missing, repeated or out of order.
 //
-//   npm run bench                          the whole matrix (about 8 minutes on 2 cores)
+//   npm run bench                          the whole matrix (about 8 minutes on 2 cores, and as long again for
+//                                          streams-100k: registering and opening 100,000 streams)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
 //   BENCH_ONLY=fanout-10k,keep-up          some scenarios: start-up, requests, healthz, post, direct, direct-redis,
 //                                          resume, fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
-//                                          direct-acked, failover (Redis behind Sentinel)
+//                                          streams-100k, direct-acked, failover (Redis behind Sentinel)
 //   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
 //                                          sqlite, redis (one process), redis-workers (--workers 2), and
 //                                          redis-pair (two processes on one Redis, each on its own port: only
-//                                          when named, in the rows of redis-workers), sentinel and
-//                                          sentinel-acked (behind Sentinel, --redis-wait-replicas 0 and 1)
+//                                          when named, in the rows of redis-workers), redis-workers6 (--workers 6),
+//                                          sentinel and sentinel-acked (behind Sentinel, --redis-wait-replicas 0 and 1)
 //   BENCH_RESULTS=path.jsonl               where the JSON lines go (default bench/results.jsonl)
 //   BENCH_TEXT_BYTES=64                    length of every message text
 //   BENCH_TIMEOUT_S=1800                   a guard on the whole run: past it everything is killed
@@ -32,7 +33,7 @@ import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
 import { resume } from './scenarios/resume.js';
 import { startUp } from './scenarios/start-up.js';
-import { streamsWorkers } from './scenarios/streams-held.js';
+import { streams100k, streamsWorkers } from './scenarios/streams-held.js';
 
 const env = process.env;
 
@@ -73,6 +74,7 @@ const scenarios: Scenario<unknown>[] = [
   keepUp(settings),
   directAcked(settings),
   failover(settings),
+  streams100k(settings),
 ] as Scenario<unknown>[];
 const groups: Record<string, readonly string[]> = { requests: ['healthz', 'post'] };
 const only = listFrom('BENCH_ONLY')?.flatMap((name) => groups[name] ?? [name]);
@@ -80,7 +82,7 @@ for (const name of only ?? []) {
   if (!scenarios.some((s) => s.name === name)) throw new Error(`BENCH_ONLY: no scenario is called ${name}; there are ${scenarios.map((s) => s.name).join(', ')}`);
 }
 const targetNames = listFrom('BENCH_TARGETS');
-const targetChoices = ['reference', 'memory', 'sqlite', 'redis', 'redis-workers', 'redis-pair', 'sentinel', 'sentinel-acked'];
+const targetChoices = ['reference', 'memory', 'sqlite', 'redis', 'redis-workers', 'redis-pair', 'redis-workers6', 'sentinel', 'sentinel-acked'];
 for (const name of targetNames ?? []) {
   if (!targetChoices.includes(name)) throw new Error(`BENCH_TARGETS: ${name} is not one of ${targetChoices.join(', ')}`);
 }

@@ -104,6 +104,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // With a cluster, every process announces a registration when the cluster tells of it, this one included.
     onRegistered: cluster ? undefined : (name) => presence.changed(name, false),
     lookup: cluster && ((name) => cluster.findUser(name)),
+    // One process alone on its store sees every revocation, so it may keep the sessions it looked up.
+    sessionCache: cluster ? undefined : 10_000,
     login: {
       perPair: budget('login-pair', perInterval(config.loginPairFailures, config.loginBackoffMs)),
       perAddress: budget('login-address', perInterval(config.loginAddressFailures, config.loginBackoffMs)),

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { decodeFromCompressedBase64, build, type Histogram } from 'hdr-histogram-js';
 import { repoRoot } from '../../test/support/process.js';
-import type { Command, Integrity, Opened, Progress, Reply, StreamSpec } from '../load/protocol.js';
+import type { Command, Heartbeats, Integrity, Opened, Progress, Reply, StreamSpec } from '../load/protocol.js';
 
 const workerScript = join(repoRoot, 'bench/load/worker.ts');
 const running = new Set<ChildProcess>();
@@ -218,6 +218,17 @@ export class Readers {
 
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.stop()));
+  }
+
+  /** Heartbeats of the open streams since the last call, over every load process. */
+  async heartbeats(): Promise<Heartbeats> {
+    const counts = await Promise.all(this.workers.map((w) => w.call<Heartbeats>({ op: 'heartbeats' })));
+    const open = counts.filter((c) => c.streams > 0);
+    return {
+      streams: counts.reduce((sum, c) => sum + c.streams, 0),
+      least: open.length === 0 ? 0 : Math.min(...open.map((c) => c.least)),
+      total: counts.reduce((sum, c) => sum + c.total, 0),
+    };
   }
 
   /** CPU the load processes used so far, in ms. */

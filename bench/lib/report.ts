@@ -6,12 +6,14 @@ import { dirname } from 'node:path';
 import type { Machine } from './proc.js';
 import type { IntegritySum } from './load-workers.js';
 
-/** redis: Parley on Redis, one process; redis2: two processes on one Redis (`--workers 2`, or a pair). */
-/** wait0, wait1: Parley on Redis behind Sentinel (two replicas) with --redis-wait-replicas 0 and 1. */
-export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2' | 'wait0' | 'wait1';
+/**
+ * redis: Parley on Redis, one process; redis2: two processes on one Redis (`--workers 2`, or a pair); redis6:
+ * `--workers 6`. wait0, wait1: Parley on Redis behind Sentinel (two replicas) with --redis-wait-replicas 0 and 1.
+ */
+export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2' | 'redis6' | 'wait0' | 'wait1';
 export type Store = Exclude<Column, 'reference'>;
-export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2', 'wait0', 'wait1'];
-export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2', 'wait0', 'wait1'];
+export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2', 'redis6', 'wait0', 'wait1'];
+export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2', 'redis6', 'wait0', 'wait1'];
 
 /** The tables of the report: the stores against the reference, and one process against two on Redis. */
 export type TableName = 'stores' | 'processes' | 'replication';
@@ -21,7 +23,7 @@ const tables: Record<TableName, { readonly intro?: string; readonly columns: rea
     intro:
       'Several Parley processes on one Redis (a redis-server of each row\'s own, loopback, appendfsync always), against one process ' +
       'and SQLite; server CPU summed over every Parley process (with --workers, the primary too), Redis\'s own CPU apart:',
-    columns: ['reference', 'sqlite', 'redis', 'redis2'],
+    columns: ['reference', 'sqlite', 'redis', 'redis2', 'redis6'],
   },
   replication: {
     intro:
@@ -36,10 +38,19 @@ const headings: Record<Column, string> = {
   sqlite: 'Parley sqlite',
   redis: 'Parley redis, 1 process',
   redis2: 'Parley redis, 2 processes',
+  redis6: 'Parley redis, 6 processes',
   wait0: 'Sentinel, --redis-wait-replicas 0',
   wait1: 'Sentinel, --redis-wait-replicas 1',
 };
-const shortNames: Record<Store, string> = { memory: 'memory', sqlite: 'sqlite', redis: 'redis', redis2: '2 processes', wait0: 'wait 0', wait1: 'wait 1' };
+const shortNames: Record<Store, string> = {
+  memory: 'memory',
+  sqlite: 'sqlite',
+  redis: 'redis',
+  redis2: '2 processes',
+  redis6: '6 processes',
+  wait0: 'wait 0',
+  wait1: 'wait 1',
+};
 
 export interface Row {
   /** Stable name of the figure, for comparing results files. */

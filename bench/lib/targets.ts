@@ -14,14 +14,18 @@ import { nodeChildren, startTime } from './proc.js';
 /**
  * reference: the bare node:http SSE server; express: the minimal express app; memory, sqlite, redis: Parley,
  * one process; redis-workers: Parley with `--workers 2` (one command, one port); redis-pair: two Parley
- * processes on one Redis, each on a port of its own; sentinel, sentinel-acked: Parley, one process, on Redis behind
- * Sentinel (a primary, two replicas, three sentinels) with --redis-wait-replicas 0 and 1.
+ * processes on one Redis, each on a port of its own; redis-workers6: `--workers 6`, a machine's worth of streams;
+ * sentinel, sentinel-acked: Parley, one process, on Redis behind Sentinel (a primary, two replicas, three
+ * sentinels) with --redis-wait-replicas 0 and 1.
  */
-export type TargetName = 'reference' | 'express' | 'memory' | 'sqlite' | 'redis' | 'redis-workers' | 'redis-pair' | 'sentinel' | 'sentinel-acked';
+export type TargetName = 'reference' | 'express' | 'memory' | 'sqlite' | 'redis' | 'redis-workers' | 'redis-pair' | 'redis-workers6' | 'sentinel' | 'sentinel-acked';
 export type ParleyStore = 'memory' | 'sqlite' | 'redis';
 
 /** Worker processes of the redis-workers target, and processes of the redis-pair. */
 export const processCount = 2;
+
+/** Worker processes of the redis-workers6 target. */
+export const manyProcessCount = 6;
 
 export interface Target {
   readonly name: TargetName;
@@ -92,6 +96,8 @@ export async function startTarget(name: TargetName, extraArgs: readonly string[]
       return withRedis(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, ...extraArgs]));
     case 'redis-workers':
       return withRedis(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, '--workers', String(processCount), ...extraArgs], processCount));
+    case 'redis-workers6':
+      return withRedis(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, '--workers', String(manyProcessCount), ...extraArgs], manyProcessCount));
     case 'redis-pair':
       return withRedis(name, async (redisArgs) => {
         const started = await Promise.allSettled(Array.from({ length: processCount }, () => startParley(name, 'redis', [...redisArgs, ...extraArgs])));

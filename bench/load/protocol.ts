@@ -49,7 +49,9 @@ export type Command =
       readonly probeToken?: string;
     }
   | { readonly op: 'load'; readonly spec: LoadSpec }
-  | { readonly op: 'usage' };
+  | { readonly op: 'usage' }
+  /** Heartbeat comments per open stream since the last such command (Heartbeats), counting from zero again. */
+  | { readonly op: 'heartbeats' };
 
 export type Request = Command & { readonly seq: number };
 
@@ -109,6 +111,14 @@ export interface Loaded {
   readonly p99Ms: number;
   /** The ids of 202 answers, by recipient. */
   readonly sent: Record<string, number[]>;
+}
+
+export interface Heartbeats {
+  /** Streams open now. */
+  readonly streams: number;
+  /** The fewest heartbeats any open stream received. */
+  readonly least: number;
+  readonly total: number;
 }
 
 export interface Usage {

@@ -10,7 +10,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { guard, pool, sleep } from '../lib/async.js';
 import { postJson } from '../lib/http.js';
-import { wallMs, type Command, type Integrity, type Loaded, type LoadSpec, type Opened, type Progress, type Reopened, type Reply, type Request, type StreamSpec, type Usage } from './protocol.js';
+import { wallMs, type Command, type Integrity, type Loaded, type LoadSpec, type Opened, type Progress, type Reopened, type Reply, type Request, type StreamSpec, type Usage, type Heartbeats } from './protocol.js';
 import { openSseSocket } from './sse-socket.js';
 import { sentAtOf, stampedText } from './text.js';
 
@@ -50,10 +50,17 @@ class Stream {
   ids: number[] = [];
   lost = 0;
   ended = false;
+  /** Heartbeat comments since the last `heartbeats` command. */
+  heartbeats = 0;
   socket: Socket | undefined;
   /** Receipt time of the chunk being parsed. */
   private now = 0;
-  private readonly parser = createParser({ onEvent: (e) => this.event(e) });
+  private readonly parser = createParser({
+    onEvent: (e) => this.event(e),
+    onComment: (comment) => {
+      if (comment.trim() === 'heartbeat') this.heartbeats++;
+    },
+  });
   onMessage: ((id: number) => void) | undefined;
 
   constructor(readonly spec: StreamSpec) {}
@@ -307,6 +314,21 @@ async function load(spec: LoadSpec): Promise<Loaded> {
   };
 }
 
+/** The heartbeats of the open streams since the last call: the fewest any one had, and all of them. */
+function heartbeats(): Heartbeats {
+  let least = Infinity;
+  let total = 0;
+  let open = 0;
+  for (const stream of streams) {
+    if (stream.ended) continue;
+    open++;
+    least = Math.min(least, stream.heartbeats);
+    total += stream.heartbeats;
+    stream.heartbeats = 0;
+  }
+  return { streams: open, least: open === 0 ? 0 : least, total };
+}
+
 function usage(): Usage {
   const { user, system } = process.cpuUsage();
   return { cpuMs: (user + system) / 1000, rss: process.memoryUsage().rss };
@@ -331,6 +353,8 @@ async function handle(command: Command): Promise<unknown> {
       return load(command.spec);
     case 'usage':
       return usage();
+    case 'heartbeats':
+      return heartbeats();
   }
 }
 

@@ -43,6 +43,8 @@ export function columnOf(target: TargetName): Column {
       return 'wait0';
     case 'sentinel-acked':
       return 'wait1';
+    case 'redis-workers6':
+      return 'redis6';
     default:
       return target;
   }
@@ -197,7 +199,9 @@ export async function goOnline(target: Target, n: number, settings: Settings, { 
   const agent = restAgent();
   const [senderToken] = await register(agent, url, [sender]);
   const users = userNames(n);
+  const registering = Date.now();
   const tokens = await register(agent, url, users);
+  if (n >= 10_000) settings.log(`${target.name}: ${n} users registered in ${((Date.now() - registering) / 1000).toFixed(1)} s`);
   const rssBeforeEach = await rss();
   const readers = await Readers.start(n);
   try {

@@ -21,6 +21,12 @@ export interface AccountsOptions {
    * its users, before a name counts as unknown.
    */
   readonly lookup?: (name: string) => Promise<StoredUser | undefined>;
+  /**
+   * This process is the store's only writer, so every revocation passes through it: sessions it looked up may
+   * be kept in memory (up to this many) and a request then costs the store no read. Absent with several
+   * processes on one store, where another process may revoke a session at any moment.
+   */
+  readonly sessionCache?: number;
 }
 
 export interface JoinResult {
@@ -69,6 +75,11 @@ export class Accounts {
   /** Epoch ms of each account's registration. */
   private readonly created = new Map<string, number>();
   private readonly guard: LoginGuard | undefined;
+  /** Sessions looked up, by token hash, oldest first (see AccountsOptions.sessionCache). */
+  private readonly sessions = new Map<string, StoredSession>();
+  /** Bumped as every revocation starts and ends: a lookup that overlapped one is not kept. */
+  private revocationEpoch = 0;
+  private revocationsRunning = 0;
 
   constructor(
     private readonly store: Store,
@@ -121,7 +132,7 @@ export class Accounts {
   /** The actor behind a bearer token; unauthorized when it is unknown, revoked or expired. */
   async authenticate(token: string): Promise<Actor> {
     const tokenHash = hashToken(token);
-    const session = await this.store.findSession(tokenHash);
+    const session = this.sessions.get(tokenHash) ?? (await this.findSession(tokenHash));
     const now = this.options.now();
     if (!session || session.expiresAt <= now) {
       throw new ChatError('unauthorized', 'the token is unknown, revoked or expired; log in again with POST /sessions');
@@ -129,9 +140,45 @@ export class Accounts {
     // Sliding expiry and the last use, written together and coalesced (see lastUseResolutionMs), so that
     // most reads stay reads.
     if (session.expiresAt - now < this.options.sessionTtlMs / 2 || now - session.lastUsedAt >= lastUseResolutionMs) {
-      await this.store.touchSession(tokenHash, now + this.options.sessionTtlMs, now);
+      const expiresAt = now + this.options.sessionTtlMs;
+      await this.store.touchSession(tokenHash, expiresAt, now);
+      const kept = this.sessions.get(tokenHash);
+      if (kept) this.sessions.set(tokenHash, { ...kept, expiresAt, lastUsedAt: now });
     }
     return { name: session.username, sessionId: tokenHash };
+  }
+
+  /** The store's session, kept when this process may keep sessions and no revocation overlapped the read. */
+  private async findSession(tokenHash: string): Promise<StoredSession | undefined> {
+    const epoch = this.revocationEpoch;
+    const session = await this.store.findSession(tokenHash);
+    if (session) this.keep(session, epoch);
+    return session;
+  }
+
+  /** Keeps a session read or written while the revocation epoch was `epoch`, if none ran since. */
+  private keep(session: StoredSession, epoch: number): void {
+    const room = this.options.sessionCache ?? 0;
+    if (room === 0 || epoch !== this.revocationEpoch || this.revocationsRunning > 0) return;
+    if (this.sessions.size >= room) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(session.tokenHash, session);
+  }
+
+  /**
+   * Runs a revocation in the store with no session kept in memory before or after it: a request that reads
+   * the session while the store deletes it may still get through (it came first), none after.
+   */
+  private async revoking<T>(work: () => Promise<T>): Promise<T> {
+    this.revocationEpoch++;
+    this.revocationsRunning++;
+    this.sessions.clear();
+    try {
+      return await work();
+    } finally {
+      this.revocationEpoch++;
+      this.revocationsRunning--;
+      this.sessions.clear();
+    }
   }
 
   /**
@@ -166,7 +213,7 @@ export class Accounts {
   async revokeOwnSession(actor: Actor, id: string): Promise<string> {
     const session = (await this.liveSessionsOf(actor.name)).find((s) => publicSessionId(s.tokenHash) === id);
     if (!session) throw new ChatError('not_found', `no session of yours has the id "${id.slice(0, 40)}"`, 'path.id');
-    await this.store.deleteSession(session.tokenHash, 'revoked');
+    await this.revoking(() => this.store.deleteSession(session.tokenHash, 'revoked'));
     return session.tokenHash;
   }
 
@@ -180,9 +227,11 @@ export class Accounts {
     if (!(await this.store.setPasswordHash(actor.name, passwordHash))) throw noSuchUser(actor.name);
     this.hashes.set(actor.name, passwordHash);
     // After the new hash is stored, so that no session signed in with the old password can be opened behind it.
-    const others = (await this.store.sessionsOf(actor.name)).filter((s) => s.tokenHash !== actor.sessionId);
-    for (const session of others) await this.store.deleteSession(session.tokenHash, 'revoked');
-    return others.map((s) => s.tokenHash);
+    return this.revoking(async () => {
+      const others = (await this.store.sessionsOf(actor.name)).filter((s) => s.tokenHash !== actor.sessionId);
+      for (const session of others) await this.store.deleteSession(session.tokenHash, 'revoked');
+      return others.map((s) => s.tokenHash);
+    });
   }
 
   /** True while a session (by its id, the token hash) is neither revoked nor expired; never extends it. */
@@ -192,7 +241,7 @@ export class Accounts {
   }
 
   async logout(actor: Actor): Promise<void> {
-    await this.store.deleteSession(actor.sessionId);
+    await this.revoking(() => this.store.deleteSession(actor.sessionId));
   }
 
   /** Every account, sorted by name, with when it was registered (epoch ms). */
@@ -215,7 +264,8 @@ export class Accounts {
 
   /** Revokes every session of a user, so that each of their tokens stops working; resolves with how many there were. */
   async endSessionsOf(rawName: string): Promise<number> {
-    return this.store.deleteSessionsOf(this.known(rawName));
+    const name = this.known(rawName);
+    return this.revoking(() => this.store.deleteSessionsOf(name));
   }
 
   /** Sets a new password and revokes every session: whoever knew the old one is out. */
@@ -224,13 +274,13 @@ export class Accounts {
     const passwordHash = await hashPassword(password, this.options.scrypt);
     if (!(await this.store.setPasswordHash(name, passwordHash))) throw noSuchUser(name);
     this.hashes.set(name, passwordHash);
-    return this.store.deleteSessionsOf(name);
+    return this.revoking(() => this.store.deleteSessionsOf(name));
   }
 
   /** Deletes an account: its sessions, its queue, its place in groups (see Store.deleteUser). */
   async deleteUser(rawName: string): Promise<void> {
     const name = this.known(rawName);
-    await this.store.deleteUser(name);
+    await this.revoking(() => this.store.deleteUser(name));
     this.forget(name);
   }
 
@@ -257,7 +307,11 @@ export class Accounts {
     const now = this.options.now();
     const session = { tokenHash: hashToken(token), username, createdAt: now, expiresAt: now + this.options.sessionTtlMs, lastUsedAt: now };
     const agent = userAgent?.slice(0, maxUserAgentLength);
-    await this.store.insertSession(agent === undefined || agent === '' ? session : { ...session, userAgent: agent });
+    const stored = agent === undefined || agent === '' ? session : { ...session, userAgent: agent };
+    const epoch = this.revocationEpoch;
+    await this.store.insertSession(stored);
+    // A new session is used at once (its stream opens next): kept now, its first request reads nothing.
+    this.keep(stored, epoch);
     return token;
   }
 }

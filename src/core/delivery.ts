@@ -72,6 +72,11 @@ export class Delivery {
   /** Users with at least one stream open: what a broadcast fans out to. */
   private readonly online = new Map<string, Reader>();
   private lastAssignedId = 0;
+  /**
+   * Every id the store holds is at most lastAssignedId: restored from the store, and this process alone writes
+   * to it. A stream placed at or past it then has nothing to read and goes live at once.
+   */
+  private knowsNewest = false;
   private openStreams = 0;
   private deliveries = 0;
   /** The close timer of every stream whose transport is full. */
@@ -95,6 +100,7 @@ export class Delivery {
   /** Restores the counters of every queue from the store (on start). */
   restore(cursors: readonly QueueCursor[], lastMessageId: number): void {
     this.lastAssignedId = lastMessageId;
+    this.knowsNewest = !this.cluster;
     for (const cursor of cursors) {
       const r = this.reader(cursor.name);
       r.deliveredId = cursor.deliveredId;
@@ -502,6 +508,10 @@ export class Delivery {
   private async readOn(r: Reader, session: StreamSession): Promise<void> {
     if (session.reading) {
       session.readAgain = true;
+      return;
+    }
+    if (this.knowsNewest && session.cursor >= this.lastAssignedId && session.cursor >= r.lastId && !session.full) {
+      session.live = true;
       return;
     }
     session.reading = true;

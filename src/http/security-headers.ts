@@ -7,7 +7,8 @@ import { hstsMaxAgeSeconds } from './tls/profile.js';
  * everything; the web client's routes (routes/web.ts) replace the Content-Security-Policy with the one its page
  * needs. HSTS only over TLS: on plain HTTP it would tell browsers nothing true.
  *
- * Built once per app: helmet prepares its headers when configured, and each request only sets them.
+ * Helmet decides the headers once, when the app is built (they depend on the configuration, never on the
+ * request): each request then only sets them, with no chain of a dozen middlewares to walk through.
  */
 export function securityHeaders({ tls }: { tls: boolean }): RequestHandler {
   const headers = helmet({
@@ -26,9 +27,30 @@ export function securityHeaders({ tls }: { tls: boolean }): RequestHandler {
     xPermittedCrossDomainPolicies: { permittedPolicies: 'none' },
     xPoweredBy: true,
   });
-  return (req, res, next) => {
+  const fixed = headersSetBy(headers);
+  return (_req, res, next) => {
     // Tokens travel in bodies and cookies: nothing may be kept by a shared cache. Static files set their own.
     res.setHeader('Cache-Control', 'no-store');
-    headers(req, res, next);
+    for (const [name, value] of fixed) res.setHeader(name, value);
+    next();
   };
+}
+
+/** The headers a helmet middleware sets, read by running it once on a response that only records them. */
+function headersSetBy(middleware: ReturnType<typeof helmet>): [string, string][] {
+  const set = new Map<string, string>();
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void set.set(name, String(value)),
+    // x-powered-by is off in the app already; any other removal would be a header this does not reproduce.
+    removeHeader: (name: string) => {
+      if (name.toLowerCase() !== 'x-powered-by') throw new Error(`helmet removes ${name}, which the fixed headers cannot`);
+    },
+  };
+  let done = false;
+  middleware({} as never, recorder as never, (err?: unknown) => {
+    if (err) throw err instanceof Error ? err : new Error(String(err));
+    done = true;
+  });
+  if (!done) throw new Error('helmet did not finish at once; its headers cannot be fixed in advance');
+  return [...set];
 }

@@ -35,6 +35,8 @@ export function streamRoutes(router: Router, { accounts, delivery, schemas, limi
       return;
     }
     if (gone) delivery.close(session);
+    // The router's continuation holds its whole chain of closures; a stream that lives for hours needs none.
+    req.next = undefined;
   });
 }
 
