@@ -39,6 +39,15 @@ local function next_id()
   return id
 end
 
+-- The key of message id when an edit or a deletion may change it; nil when it is not retained, is an event or is
+-- already deleted.
+local function changeable(id)
+  local m = P .. 'm:' .. id
+  local state = redis.call('HMGET', m, 'k', 'd')
+  if not state[1] or state[1] == 'event' or state[2] == '1' then return nil end
+  return m
+end
+
 -- How far retention removed what a user reads: their own queue, and the broadcast log once it reached past
 -- the position they registered at.
 local function pruned_of(name, joined)
@@ -243,9 +252,8 @@ export const editMessage = script(
   'editMessage',
   'writes',
   `
-local m = P .. 'm:' .. ARGV[2]
-local state = redis.call('HMGET', m, 'k', 'd')
-if not state[1] or state[1] == 'event' or state[2] == '1' then return -1 end
+local m = changeable(ARGV[2])
+if not m then return -1 end
 redis.call('HSET', m, 't', ARGV[3], 'x', ARGV[4])
 local id = append_event('edited', ARGV[5], ARGV[6], 7)
 -- A deletion blanks the edits too: they hold texts of the message.
@@ -262,9 +270,8 @@ export const deleteMessage = script(
   'deleteMessage',
   'writes',
   `
-local m = P .. 'm:' .. ARGV[2]
-local state = redis.call('HMGET', m, 'k', 'd')
-if not state[1] or state[1] == 'event' or state[2] == '1' then return -1 end
+local m = changeable(ARGV[2])
+if not m then return -1 end
 redis.call('HSET', m, 't', '', 'd', '1')
 redis.call('HDEL', m, 'x')
 for _, edit in ipairs(redis.call('SMEMBERS', P .. 'ed:' .. ARGV[2])) do
