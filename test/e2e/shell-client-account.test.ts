@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
 import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { descendants, isAlive, shellClientEnv, shellClientPath, startShellClient, startTerminal, type ShellClient, type Terminal } from '../support/shell-client.js';
+import { descendants, isAlive, shellClientEnv, shellClientPath, startShellClient, startTerminal, stoppedAfterEach, type ShellClient } from '../support/shell-client.js';
 import { openSse, type SseReader } from '../support/sse.js';
 
-const servers: ServerProcess[] = [];
-const clients: ShellClient[] = [];
-const streams: SseReader[] = [];
-const terminals: Terminal[] = [];
-
-afterEach(async () => {
-  for (const terminal of terminals.splice(0)) terminal.close();
-  for (const stream of streams.splice(0)) stream.close();
-  await Promise.all(clients.splice(0).map((client) => client.kill()));
-  await Promise.all(servers.splice(0).map((server) => server.stop()));
-});
+const { servers, clients, streams, terminals } = stoppedAfterEach();
 
 async function server(): Promise<ServerProcess> {
   const started = await spawnServer(['--store', 'sqlite', '--data', tempDir()]);

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api, register, streamPath } from '../support/api.js';
 import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
 import {
@@ -9,23 +9,13 @@ import {
   shellClientPath,
   startShellClient,
   startTerminal,
+  stoppedAfterEach,
   testClock,
   type ShellClient,
-  type Terminal,
 } from '../support/shell-client.js';
 import { openSse, type SseReader } from '../support/sse.js';
 
-const servers: ServerProcess[] = [];
-const clients: ShellClient[] = [];
-const streams: SseReader[] = [];
-const terminals: Terminal[] = [];
-
-afterEach(async () => {
-  for (const terminal of terminals.splice(0)) terminal.close();
-  for (const stream of streams.splice(0)) stream.close();
-  await Promise.all(clients.splice(0).map((client) => client.kill()));
-  await Promise.all(servers.splice(0).map((server) => server.stop()));
-});
+const { servers, clients, streams, terminals } = stoppedAfterEach();
 
 async function server(args: readonly string[]): Promise<ServerProcess> {
   const started = await spawnServer(args);

@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot } from './process.js';
+import { afterEach } from 'vitest';
+import { repoRoot, type ServerProcess } from './process.js';
+import type { SseReader } from './sse.js';
 import { stopAtEnd } from './stop-at-end.js';
 import { Watched } from './watched.js';
 
@@ -222,4 +224,19 @@ export function startTerminal(command: string, env: Record<string, string>): Ter
       release();
     },
   };
+}
+
+/**
+ * What the shell client's tests start, gathered so that each is stopped after every test, whatever its outcome:
+ * push what a test starts onto these lists.
+ */
+export function stoppedAfterEach(): { servers: ServerProcess[]; clients: ShellClient[]; streams: SseReader[]; terminals: Terminal[] } {
+  const started = { servers: [] as ServerProcess[], clients: [] as ShellClient[], streams: [] as SseReader[], terminals: [] as Terminal[] };
+  afterEach(async () => {
+    for (const terminal of started.terminals.splice(0)) terminal.close();
+    for (const stream of started.streams.splice(0)) stream.close();
+    await Promise.all(started.clients.splice(0).map((client) => client.kill()));
+    await Promise.all(started.servers.splice(0).map((server) => server.stop()));
+  });
+  return started;
 }
