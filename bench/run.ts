@@ -14,7 +14,7 @@
 //                                          sqlite, redis (one process), redis-workers (--workers 2), and
 //                                          redis-pair (two processes on one Redis, each on its own port: only
 //                                          when named, in the rows of redis-workers), redis-workers6 (--workers 6),
-//                                          sentinel and sentinel-acked (behind Sentinel, --redis-wait-replicas 0 and 1)
+//                                          sentinel and sentinel-acked (behind Sentinel, --redis-wait-replicas 0 and all)
 //   BENCH_RESULTS=path.jsonl               where the JSON lines go (default bench/results.jsonl)
 //   BENCH_TEXT_BYTES=64                    length of every message text
 //   BENCH_TIMEOUT_S=1800                   a guard on the whole run: past it everything is killed

@@ -8,12 +8,12 @@ import type { IntegritySum } from './load-workers.js';
 
 /**
  * redis: Parley on Redis, one process; redis2: two processes on one Redis (`--workers 2`, or a pair); redis6:
- * `--workers 6`. wait0, wait1: Parley on Redis behind Sentinel (two replicas) with --redis-wait-replicas 0 and 1.
+ * `--workers 6`. wait0, waitAll: Parley on Redis behind Sentinel (two replicas) with --redis-wait-replicas 0 and all.
  */
-export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2' | 'redis6' | 'wait0' | 'wait1';
+export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2' | 'redis6' | 'wait0' | 'waitAll';
 export type Store = Exclude<Column, 'reference'>;
-export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2', 'redis6', 'wait0', 'wait1'];
-export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2', 'redis6', 'wait0', 'wait1'];
+export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2', 'redis6', 'wait0', 'waitAll'];
+export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2', 'redis6', 'wait0', 'waitAll'];
 
 /** The tables of the report: the stores against the reference, and one process against two on Redis. */
 export type TableName = 'stores' | 'processes' | 'replication';
@@ -29,7 +29,7 @@ const tables: Record<TableName, { readonly intro?: string; readonly columns: rea
     intro:
       'Redis behind Sentinel (a primary, two replicas and three sentinels of each row\'s own, loopback, appendfsync everysec, ' +
       'down-after 1 s), one Parley process with --redis-sentinel; a write is answered once N replicas hold it (--redis-wait-replicas N):',
-    columns: ['wait0', 'wait1'],
+    columns: ['wait0', 'waitAll'],
   },
 };
 const headings: Record<Column, string> = {
@@ -40,7 +40,7 @@ const headings: Record<Column, string> = {
   redis2: 'Parley redis, 2 processes',
   redis6: 'Parley redis, 6 processes',
   wait0: 'Sentinel, --redis-wait-replicas 0',
-  wait1: 'Sentinel, --redis-wait-replicas 1',
+  waitAll: 'Sentinel, --redis-wait-replicas all (the default)',
 };
 const shortNames: Record<Store, string> = {
   memory: 'memory',
@@ -49,7 +49,7 @@ const shortNames: Record<Store, string> = {
   redis2: '2 processes',
   redis6: '6 processes',
   wait0: 'wait 0',
-  wait1: 'wait 1',
+  waitAll: 'wait all',
 };
 
 export interface Row {

@@ -16,7 +16,7 @@ import { nodeChildren, startTime } from './proc.js';
  * one process; redis-workers: Parley with `--workers 2` (one command, one port); redis-pair: two Parley
  * processes on one Redis, each on a port of its own; redis-workers6: `--workers 6`, a machine's worth of streams;
  * sentinel, sentinel-acked: Parley, one process, on Redis behind Sentinel (a primary, two replicas, three
- * sentinels) with --redis-wait-replicas 0 and 1.
+ * sentinels) with --redis-wait-replicas 0 and all.
  */
 export type TargetName = 'reference' | 'express' | 'memory' | 'sqlite' | 'redis' | 'redis-workers' | 'redis-pair' | 'redis-workers6' | 'sentinel' | 'sentinel-acked';
 export type ParleyStore = 'memory' | 'sqlite' | 'redis';
@@ -118,7 +118,7 @@ export async function startTarget(name: TargetName, extraArgs: readonly string[]
       });
     case 'sentinel':
     case 'sentinel-acked': {
-      const replicas = name === 'sentinel' ? '0' : '1';
+      const replicas = name === 'sentinel' ? '0' : 'all';
       return withSentinel(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, '--redis-wait-replicas', replicas, ...extraArgs]));
     }
     default:

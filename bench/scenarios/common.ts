@@ -42,7 +42,7 @@ export function columnOf(target: TargetName): Column {
     case 'sentinel':
       return 'wait0';
     case 'sentinel-acked':
-      return 'wait1';
+      return 'waitAll';
     case 'redis-workers6':
       return 'redis6';
     default:

@@ -174,7 +174,7 @@ export function directAcked(settings: Settings): Scenario<DirectRun> {
     rows(results: Results<DirectRun>): Row[] {
       const unacked = ok(results, 'sentinel');
       const acked = ok(results, 'sentinel-acked');
-      const ratios: Row['ratios'] = unacked && acked ? { wait1: acked.perS / unacked.perS } : {};
+      const ratios: Row['ratios'] = unacked && acked ? { waitAll: acked.perS / unacked.perS } : {};
       return [
         {
           key: 'direct-acked',

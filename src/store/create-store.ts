@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { RedisLink } from './redis/redis-link.js';
-import type { WriteConfirmer } from './redis/write-confirmer.js';
+import type { ReplicasToWait, WriteConfirmer } from './redis/write-confirmer.js';
 import { StoreOpenError } from './sqlite/store-open-error.js';
 import type { Store } from './store.js';
 
@@ -17,8 +17,8 @@ export interface StoreSettings {
   readonly redisSentinel?: string;
   /** The name the sentinels monitor the primary under. @default 'mymaster' */
   readonly redisSentinelName?: string;
-  /** Replicas that must hold a write before it resolves; '' or absent: 1 with Sentinel, 0 with a URL. */
-  readonly redisWaitReplicas?: number | '';
+  /** Replicas that must hold a write before it resolves; '' or absent: all with Sentinel, 0 with a URL. */
+  readonly redisWaitReplicas?: ReplicasToWait | '';
   /** How long a write waits for them (ms). @default 1_000 */
   readonly redisWaitTimeoutMs?: number;
   /** Every key of the redis store starts with it. @default 'parley:' */
@@ -93,7 +93,7 @@ export async function createStore(settings: StoreSettings, log: Logger): Promise
         log.info({ redis: redis.description, ...topology, waitReplicas: replicas }, 'connected to Redis');
         const problem = topologyProblem(topology, replicas, where);
         if (problem) throw new StoreOpenError(problem);
-        if (replicas > 0) {
+        if (replicas !== 0) {
           const link = await redis.duplicate();
           confirmer = new WriteConfirmer(link, keyPrefix, replicas, settings.redisWaitTimeoutMs ?? 1_000, log);
           confirmer.onClose(() => link.destroy());
@@ -107,9 +107,12 @@ export async function createStore(settings: StoreSettings, log: Logger): Promise
   }
 }
 
-/** --redis-wait-replicas, its empty default resolved: 1 behind Sentinel (a promoted replica has every 202), 0 on a URL. */
-export function waitReplicas(settings: Pick<StoreSettings, 'redisSentinel' | 'redisWaitReplicas'>): number {
+/**
+ * --redis-wait-replicas, its empty default resolved: behind Sentinel every replica in sync (a replica that
+ * lacks a 202 may be the one promoted), on a URL none.
+ */
+export function waitReplicas(settings: Pick<StoreSettings, 'redisSentinel' | 'redisWaitReplicas'>): ReplicasToWait {
   const asked = settings.redisWaitReplicas ?? '';
   if (asked !== '') return asked;
-  return (settings.redisSentinel ?? '') === '' ? 0 : 1;
+  return (settings.redisSentinel ?? '') === '' ? 0 : 'all';
 }

@@ -207,6 +207,48 @@ describe('Redis behind Sentinel', () => {
     expect((history.body.messages as { id: string; text: string }[]).map((m) => [m.id, m.text])).toEqual([[first.body.id, 'sent twice, stored once']]);
   }, 60_000);
 
+  it('answers no 202 while a replica lags, by default, so that promoting that replica loses none', async () => {
+    // The second replica is the only one Sentinel may promote (the first has replica-priority 0): the worst case
+    // of its choice, which rests on replication offsets it may have read seconds before.
+    const t = (topology = await startSentinelTopology({ replicaPriorities: [0, 100] }));
+    const promotable = t.replicas[1]!;
+    const server = await parley(t, '--redis-wait-timeout-ms', '300');
+    expect(server.logs.find((entry) => entry.msg === 'connected to Redis')).toMatchObject({ onlineReplicas: 2, waitReplicas: 'all' });
+    const alice = await register(server.url, 'alice');
+    const bob = await register(server.url, 'bob');
+    const send = (text: string) => api(server.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text } }).catch(() => undefined);
+    const accepted: string[] = [];
+    const statuses = async (phase: string): Promise<number[]> => {
+      const seen: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await send(`${phase} ${i}`);
+        seen.push(res?.status ?? 0);
+        if (res?.status === 202) accepted.push(`${phase} ${i}`);
+      }
+      return seen;
+    };
+    expect(await statuses('in sync')).toEqual([202, 202, 202, 202]);
+
+    // Frozen, the replica still has its connection: the primary lists it in sync, and it acknowledges nothing.
+    promotable.freeze();
+    expect(await statuses('lagging')).toEqual([503, 503, 503, 503]);
+    const oldPrimary = t.primary.port;
+    await t.primary.kill();
+    promotable.thaw();
+    expect(await t.promoted(oldPrimary)).toBe(promotable.port);
+    let resumed = await send('after the failover');
+    while (resumed?.status !== 202) {
+      await pause();
+      resumed = await send('after the failover');
+    }
+    accepted.push('after the failover');
+
+    const history = await api(server.url, 'GET', '/messages?with=alice&limit=100', { token: bob.token });
+    const stored = new Set((history.body.messages as { text: string }[]).map((m) => m.text));
+    console.log(`lagging replica promoted: accepted ${accepted.length}, missing on the new primary ${accepted.filter((text) => !stored.has(text)).length}`);
+    expect(accepted.filter((text) => !stored.has(text))).toEqual([]);
+  }, 90_000);
+
   it('answers 503 with Retry-After, never 202, while fewer replicas than --redis-wait-replicas hold the writes', async () => {
     const t = (topology = await startSentinelTopology());
     // Asked for more replicas than are in sync, Parley does not start, and says what to change.
@@ -216,22 +258,29 @@ describe('Redis behind Sentinel', () => {
     const server = await parley(t, '--redis-wait-replicas', '2', '--redis-wait-timeout-ms', '200');
     const topologyLine = server.logs.find((entry) => entry.msg === 'connected to Redis')!;
     expect(topologyLine).toMatchObject({ role: 'master', onlineReplicas: 2, sentinels: 3, quorum: 2, appendonly: 'yes', appendfsync: 'everysec', waitReplicas: 2 });
+    // Beside it, one on the default (every replica in sync), which stops waiting for a replica once it is gone.
+    const everyInSync = await parley(t, '--redis-wait-timeout-ms', '200');
     const alice = await register(server.url, 'alice');
     await register(server.url, 'bob');
-    const first = await api(server.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text: 'both replicas hold this' } });
-    expect(first.status).toBe(202);
+    const send = (via: ServerProcess, text: string) => api(via.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text } });
+    expect((await send(server, 'both replicas hold this')).status).toBe(202);
+    expect((await send(everyInSync, 'both replicas hold this too')).status).toBe(202);
 
     await t.replicas[1]!.kill();
+    await until(async () => Number(field(await command(t.primary.port, ['INFO', 'replication']), 'connected_slaves')) === 1);
     const statuses: number[] = [];
+    const fromTheDefault: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await api(server.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text: `one replica ${i}` } });
+      const res = await send(server, `one replica ${i}`);
       statuses.push(res.status);
       if (res.status === 503) {
         expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       }
+      fromTheDefault.push((await send(everyInSync, `one replica, the default ${i}`)).status);
     }
     expect(statuses).toEqual([503, 503, 503, 503, 503]);
+    expect(fromTheDefault).toEqual([202, 202, 202, 202, 202]);
   }, 60_000);
 });
 

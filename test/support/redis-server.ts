@@ -40,6 +40,8 @@ export interface RedisServerOptions {
   readonly appendfsync?: 'always' | 'everysec' | 'no';
   /** Start as a replica of this primary (`--replicaof`). */
   readonly replicaOf?: RedisServer;
+  /** Sentinel promotes the replica with the lowest first, never one with 0 (`--replica-priority`). @default 100 */
+  readonly replicaPriority?: number;
   /** Start as a Sentinel with this configuration (written to a file in `dir`, which Sentinel rewrites). */
   readonly sentinelConfig?: string;
 }
@@ -68,7 +70,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const configFile = join(dir, 'sentinel.conf');
   if (sentinel) writeFileSync(configFile, options.sentinelConfig!);
   const storage = ['--save', '', '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec'];
-  const replica = options.replicaOf ? ['--replicaof', '127.0.0.1', String(options.replicaOf.port)] : [];
+  const replica = options.replicaOf ? ['--replicaof', '127.0.0.1', String(options.replicaOf.port), '--replica-priority', String(options.replicaPriority ?? 100)] : [];
   const child = spawn(
     redisServerPath,
     [
@@ -210,6 +212,8 @@ export interface SentinelTopologyOptions {
   readonly replicas?: number;
   /** @default 1_000 */
   readonly downAfterMs?: number;
+  /** Each replica's `replica-priority`, in order. @default 100 each */
+  readonly replicaPriorities?: readonly number[];
 }
 
 /**
@@ -228,7 +232,7 @@ export async function startSentinelTopology(options: SentinelTopologyOptions = {
   try {
     const primary = await startRedisServer();
     started.push(primary);
-    const replicas = await Promise.all(Array.from({ length: options.replicas ?? 2 }, () => startRedisServer({ replicaOf: primary })));
+    const replicas = await Promise.all(Array.from({ length: options.replicas ?? 2 }, (_, i) => startRedisServer({ replicaOf: primary, replicaPriority: options.replicaPriorities?.[i] })));
     started.push(...replicas);
     await until(async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === replicas.length);
     await Promise.all(replicas.map((r) => until(async () => field(await command(r.port, ['INFO', 'replication']), 'master_link_status') === 'up')));

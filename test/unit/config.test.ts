@@ -56,6 +56,8 @@ describe('configuration', () => {
       redisWaitTimeoutMs: 1_000,
     });
     expect(config(['--redis-wait-replicas', '0']).redisWaitReplicas).toBe(0);
+    expect(config(['--redis-wait-replicas', 'all']).redisWaitReplicas).toBe('all');
+    expect(() => config(['--redis-wait-replicas', 'most'])).toThrow(/--redis-wait-replicas \/ PARLEY_REDIS_WAIT_REPLICAS/);
     expect(() => config(['--redis-sentinel', '10.0.0.1'])).toThrow(/--redis-sentinel \/ PARLEY_REDIS_SENTINEL: .*HOST:PORT/);
     expect(() => config(['--redis-sentinel', '10.0.0.1:26379', '--redis-url', 'redis://10.0.0.5:6379'])).toThrow(
       /--redis-sentinel \(PARLEY_REDIS_SENTINEL\) and --redis-url \(PARLEY_REDIS_URL\) both name the Redis: give one/,

@@ -71,13 +71,15 @@ async function sentinels(link: RedisLink): Promise<Pick<RedisTopology, 'sentinel
 
 /**
  * Why Parley cannot start with this topology, or undefined: WAIT for more replicas than are in sync would
- * refuse every write.
+ * refuse every write (`all` asks for at least one).
  */
-export function topologyProblem(topology: RedisTopology, waitReplicas: number, where: string): string | undefined {
-  if (waitReplicas <= topology.onlineReplicas) return undefined;
+export function topologyProblem(topology: RedisTopology, waitReplicas: number | 'all', where: string): string | undefined {
+  const wanted = waitReplicas === 'all' ? 1 : waitReplicas;
+  if (wanted <= topology.onlineReplicas) return undefined;
   const have = `${topology.onlineReplicas} replica${topology.onlineReplicas === 1 ? '' : 's'} in sync`;
+  const asks = waitReplicas === 'all' ? 'every replica in sync, at least one,' : `${waitReplicas} replicas`;
   return (
-    `--redis-wait-replicas ${waitReplicas} (PARLEY_REDIS_WAIT_REPLICAS) asks for ${waitReplicas} replicas to hold every write, ` +
+    `--redis-wait-replicas ${waitReplicas} (PARLEY_REDIS_WAIT_REPLICAS) asks for ${asks} to hold every write, ` +
     `but the primary of ${where} has ${have}${topology.replicas.length > 0 ? ` (${topology.replicas.join('; ')})` : ''}: ` +
     `add replicas (replicaof in their redis.conf), or lower --redis-wait-replicas to ${topology.onlineReplicas}`
   );

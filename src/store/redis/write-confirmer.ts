@@ -4,13 +4,25 @@ import type { RedisLink } from './redis-link.js';
 import { asUnavailable, retryAfterMs } from './unreachable.js';
 
 /**
- * Makes sure that what the primary applied is held by `replicas` replicas before anyone is told it was: Redis
- * `WAIT`, batched, so that one round trip serves every write (and every feed event) that was waiting.
+ * How many replicas must hold a write: a fixed number, or `all`, every replica the primary has in sync at the
+ * time (and at least one).
+ */
+export type ReplicasToWait = number | 'all';
+
+/**
+ * Makes sure that what the primary applied is held by replicas before anyone is told it was: Redis `WAIT`,
+ * batched, so that one round trip serves every write (and every feed event) that was waiting.
  *
- * A round is one tiny write (INCR `P ack`) then `WAIT replicas timeout`, both on a connection of their own
- * (WAIT blocks the connection it runs on). The replication stream is one sequence: once replicas acknowledge the
- * INCR, they hold everything the primary applied before it, which is every write whose reply (or feed event)
- * arrived here before the round was sent. What arrives while a round is in flight waits for the next one.
+ * A round is one tiny write (INCR `P ack`) then `WAIT n timeout`, both on a connection of their own (WAIT blocks
+ * the connection it runs on). The replication stream is one sequence: once replicas acknowledge the INCR, they
+ * hold everything the primary applied before it, which is every write whose reply (or feed event) arrived here
+ * before the round was sent. What arrives while a round is in flight waits for the next one.
+ *
+ * With `all`, the round first asks the primary (ROLE) which replicas are in sync, and waits for each of them.
+ * That is what makes a 202 survive a failover: Sentinel promotes the replica whose offset it last read as the
+ * highest, and that reading can be seconds old, so a write held by some replicas only can be promoted away.
+ * A replica that goes away closes its connection and is no longer waited for; one that hangs with it open
+ * holds writes back (503) until the primary's `repl-timeout` drops it.
  */
 export class WriteConfirmer {
   /** Resolvers waiting for the next round. */
@@ -21,7 +33,7 @@ export class WriteConfirmer {
   constructor(
     private readonly link: RedisLink,
     private readonly prefix: string,
-    readonly replicas: number,
+    readonly replicas: ReplicasToWait,
     private readonly timeoutMs: number,
     private readonly log: Logger,
   ) {}
@@ -59,24 +71,36 @@ export class WriteConfirmer {
     const batch = this.waiting;
     this.waiting = [];
     this.inFlight = true;
-    const ack = this.link.send(['INCR', `${this.prefix}ack`]);
-    const wait = this.link.send(['WAIT', this.replicas, this.timeoutMs]);
-    // A primary that stalls without closing its sockets answers neither: give up a little after WAIT would have.
+    // A primary that stalls without closing its sockets answers nothing: give up a little after WAIT would have.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('WAIT was not answered')), this.timeoutMs + 1_000);
     });
-    Promise.race([Promise.all([ack, wait]), deadline]).then(
-      ([, acknowledged]) => {
-        const count = Number(acknowledged);
-        if (count >= this.replicas) return this.settle(batch, undefined);
-        this.settle(batch, this.refusal(`${count} of the ${this.replicas} replicas`));
+    Promise.race([this.acknowledgedBy(), deadline]).then(
+      ({ acknowledged, wanted }) => {
+        if (acknowledged >= wanted) return this.settle(batch, undefined);
+        this.settle(batch, this.refusal(`${acknowledged} of the ${wanted} replicas`));
       },
       (err: unknown) => {
         const mapped = asUnavailable(err);
         this.settle(batch, mapped instanceof ChatError ? mapped : this.refusal('no replica', err));
       },
     ).finally(() => clearTimeout(timer));
+  }
+
+  /** One INCR and its WAIT: how many replicas acknowledged it, of how many were wanted. */
+  private async acknowledgedBy(): Promise<{ acknowledged: number; wanted: number }> {
+    const wanted = this.replicas === 'all' ? Math.max(1, await this.replicasInSync()) : this.replicas;
+    const ack = this.link.send(['INCR', `${this.prefix}ack`]);
+    const wait = this.link.send(['WAIT', wanted, this.timeoutMs]);
+    const [, acknowledged] = await Promise.all([ack, wait]);
+    return { acknowledged: Number(acknowledged), wanted };
+  }
+
+  /** The replicas the primary has in sync now: ROLE lists only those (state online). */
+  private async replicasInSync(): Promise<number> {
+    const role = (await this.link.send(['ROLE'])) as [string, number, unknown[]?];
+    return role[0] === 'master' ? (role[2]?.length ?? 0) : 0;
   }
 
   private refusal(held: string, cause?: unknown): ChatError {
