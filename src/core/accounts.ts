@@ -235,9 +235,9 @@ export class Accounts {
   }
 
   /** True while a session (by its id, the token hash) is neither revoked nor expired; never extends it. */
-  async isLive(sessionId: string): Promise<boolean> {
-    const session = await this.store.findSession(sessionId);
-    return session !== undefined && session.expiresAt > this.options.now();
+  /** Of these sessions, the ones that no longer work: revoked, or expired. */
+  endedOf(sessionIds: readonly string[]): Promise<string[]> {
+    return this.store.endedSessions(sessionIds, this.options.now());
   }
 
   async logout(actor: Actor): Promise<void> {

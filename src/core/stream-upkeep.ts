@@ -1,6 +1,9 @@
 import type { Accounts } from './accounts.js';
 import type { Delivery } from './delivery.js';
 
+/** Sessions asked about in one store call: small enough not to hold Redis up for long (a script is atomic). */
+const checkBatch = 1_000;
+
 /**
  * Keeps open streams honest: a heartbeat to every stream that can take one, and an end to every stream whose
  * token expired or was revoked (streams do not refresh their token, so they must be checked).
@@ -29,15 +32,21 @@ export class StreamUpkeep {
     this.timer = undefined;
   }
 
-  /** One check at a time: a slow store must not pile checks on top of each other. */
+  /**
+   * One check at a time: a slow store must not pile checks on top of each other. The sessions go to the store
+   * in batches, one round trip each: a process holding tens of thousands of streams checks them all in a few.
+   */
   private async endDeadSessions(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
       const sessions = new Map<string, string>();
       this.delivery.forEachStream((session) => sessions.set(session.sessionId, session.user));
-      for (const [sessionId, user] of sessions) {
-        if (!(await this.accounts.isLive(sessionId))) this.delivery.endSession(user, sessionId);
+      const ids = [...sessions.keys()];
+      for (let start = 0; start < ids.length; start += checkBatch) {
+        for (const sessionId of await this.accounts.endedOf(ids.slice(start, start + checkBatch))) {
+          this.delivery.endSession(sessions.get(sessionId)!, sessionId);
+        }
       }
     } catch (err) {
       this.onError(err);

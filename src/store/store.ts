@@ -247,6 +247,11 @@ export interface Store {
 
   insertSession(session: StoredSession): Promise<void>;
   findSession(tokenHash: string): Promise<StoredSession | undefined>;
+  /**
+   * Of these sessions, the ones that no longer work: unknown (revoked, deleted) or expired at `now`. One round
+   * trip for all of them: the open streams' sessions are checked this way on every heartbeat.
+   */
+  endedSessions(tokenHashes: readonly string[], now: number): Promise<string[]>;
   /** Moves a session's expiry and its last use; no-op for an unknown session. */
   touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void>;
   /**

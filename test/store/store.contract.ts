@@ -177,6 +177,17 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.sessionsOf('alice')).toEqual([{ ...session, userAgent: agent }, plain]);
       });
 
+      it('names, of many sessions at once, those unknown or expired', async () => {
+        await store.insertSession(session);
+        await store.insertSession({ ...session, tokenHash: 'b'.repeat(64), expiresAt: 50 });
+        await store.insertSession({ ...session, tokenHash: 'c'.repeat(64), expiresAt: 60 });
+        await store.deleteSession('c'.repeat(64), 'revoked');
+        const asked = ['a', 'b', 'c', 'd'].map((c) => c.repeat(64));
+        expect(await store.endedSessions(asked, 50)).toEqual(['b', 'c', 'd'].map((c) => c.repeat(64)));
+        expect(await store.endedSessions(asked, 49)).toEqual(['c', 'd'].map((c) => c.repeat(64)));
+        expect(await store.endedSessions([], 49)).toEqual([]);
+      });
+
       it('moves the expiry and the last use of a session and ignores an unknown one', async () => {
         await store.insertSession({ ...session, userAgent: 'curl' });
         await store.touchSession(session.tokenHash, 500, 70);

@@ -143,6 +143,10 @@ export class MemoryStore implements Store {
     return this.sessions.get(tokenHash);
   }
 
+  async endedSessions(tokenHashes: readonly string[], now: number): Promise<string[]> {
+    return tokenHashes.filter((hash) => !((this.sessions.get(hash)?.expiresAt ?? 0) > now));
+  }
+
   async touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
     const session = this.sessions.get(tokenHash);
     if (session) this.sessions.set(tokenHash, { ...session, expiresAt, lastUsedAt });

@@ -297,6 +297,21 @@ return append_event('read', ARGV[5], ARGV[6], 7)
 `,
 );
 
+/** ARGV: prefix, now, token hashes... Returns those of the hashes that are unknown or expired at now. */
+export const endedSessions = script(
+  'endedSessions',
+  'reads',
+  `
+local now = tonumber(ARGV[2])
+local ended = {}
+for i = 3, #ARGV do
+  local expires = redis.call('HGET', P .. 's:' .. ARGV[i], 'e')
+  if not expires or tonumber(expires) <= now then ended[#ended + 1] = ARGV[i] end
+end
+return ended
+`,
+);
+
 /** ARGV: prefix, token hash, expiresAt, lastUsedAt. An unknown session stays unknown. */
 export const touchSession = script(
   'touchSession',
@@ -681,6 +696,7 @@ export const allScripts: readonly LuaScript[] = [
   deleteMessage,
   markRead,
   touchSession,
+  endedSessions,
   appendMessage,
   knowsPosition,
   readQueue,

@@ -217,6 +217,11 @@ export class RedisStore implements Store {
     return userAgent == null ? base : { ...base, userAgent };
   }
 
+  async endedSessions(tokenHashes: readonly string[], now: number): Promise<string[]> {
+    if (tokenHashes.length === 0) return [];
+    return (await this.run(lua.endedSessions, [now, ...tokenHashes])) as string[];
+  }
+
   async touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
     await this.run(lua.touchSession, [tokenHash, expiresAt, lastUsedAt]);
   }

@@ -264,6 +264,11 @@ export class SqliteStore implements Store {
     return row && sessionOfRow({ ...row, token_hash: tokenHash });
   }
 
+  async endedSessions(tokenHashes: readonly string[], now: number): Promise<string[]> {
+    const expiry = this.statements.sessionExpiry;
+    return tokenHashes.filter((hash) => !(((expiry.get(hash) as number | undefined) ?? 0) > now));
+  }
+
   touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
     return this.commits.submit(() => {
       this.statements.touchSession.run(expiresAt, lastUsedAt, tokenHash);
@@ -663,6 +668,7 @@ function prepareStatements(db: Database) {
       'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     findSession: st('SELECT username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE token_hash = ?'),
+    sessionExpiry: st('SELECT expires_at FROM sessions WHERE token_hash = ?').pluck(),
     touchSession: st('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE token_hash = ?'),
     deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
     forgetExpiredKeys: st(
