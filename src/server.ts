@@ -139,7 +139,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   };
   const chat = new Chat(store, directory, accounts, delivery, chatLimits, now, metrics?.chat);
-  const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId());
+  const operator = new Operator(accounts, directory, delivery, () => store.lastMessageId(), chat.groups);
   const retention = new Retention(store, {
     retainMs: config.retainMs,
     intervalMs: config.pruneIntervalMs,

@@ -1,6 +1,8 @@
 import type { Accounts } from './accounts.js';
 import type { Delivery } from './delivery.js';
 import type { Directory } from './directory.js';
+import { ChatError } from './errors.js';
+import type { GroupAdmin } from './group-admin.js';
 
 export interface UserSummary {
   readonly name: string;
@@ -29,6 +31,7 @@ export class Operator {
     private readonly directory: Directory,
     private readonly delivery: Delivery,
     private readonly lastMessageId: () => Promise<number>,
+    private readonly groups: GroupAdmin,
   ) {}
 
   async users(): Promise<UserSummary[]> {
@@ -53,10 +56,23 @@ export class Operator {
     return { sessions, streams: this.endStreams(name) };
   }
 
-  /** Deletes an account with its sessions and queue; its groups lose it. Resolves with what it ended and left. */
+  /**
+   * Deletes an account with its sessions and queue. It leaves each of its groups first as it would itself: the
+   * members are told (`left`), a group it owned passes to the member in it longest (`owner`), and a group it
+   * was the last of ends (`ended`). Resolves with what it ended and left.
+   */
   async deleteUser(rawName: string): Promise<Ended & { groups: number }> {
     const name = this.accounts.known(rawName);
-    const groups = this.directory.groupsOf(name).length;
+    const memberOf = this.directory.groupsOf(name);
+    for (const group of memberOf) {
+      try {
+        await this.groups.leave({ name, sessionId: '' }, group.name);
+      } catch (err) {
+        // Left, removed or ended meanwhile, on this process or another: nothing more to leave there.
+        if (!(err instanceof ChatError && (err.code === 'not_member' || err.code === 'not_found'))) throw err;
+      }
+    }
+    const groups = memberOf.length;
     const sessions = (await this.accounts.liveSessionsOf(name)).length;
     await this.accounts.deleteUser(name);
     const streams = this.endStreams(name);

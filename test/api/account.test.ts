@@ -104,6 +104,32 @@ describe('DELETE /account', () => {
     expect(fresh.body.messages).toEqual([]);
   });
 
+  it('leaves the groups of a deleted account as its owner would: the members see it go, and the one in longest owns them', async () => {
+    const [owner, first, second] = await Promise.all([register(server.url), register(server.url), register(server.url)]);
+    const team = `team${owner.name.replace('user', '')}`;
+    const created = await api(server.url, 'POST', '/groups', { token: owner.token, json: { name: team, members: [first.name, second.name] } });
+    expect(created.status).toBe(201);
+    const pair = `pair${owner.name.replace('user', '')}`;
+    expect((await api(server.url, 'POST', '/groups', { token: owner.token, json: { name: pair, members: [first.name] } })).status).toBe(201);
+    expect((await api(server.url, 'DELETE', `/groups/${pair}/members/${first.name}`, { token: first.token })).status).toBe(204);
+    const watching = await open(second);
+
+    expect((await deleteAccount(owner, { password: owner.password })).status).toBe(204);
+    const groupChanges = () =>
+      watching.events.filter((e) => e.event === 'group').map((e) => JSON.parse(e.data) as { group: string; change: string; users: string[]; owner?: string });
+    await watching.until(() => groupChanges().some((e) => e.change === 'owner'));
+    expect(groupChanges().filter((e) => e.group === team).map((e) => [e.change, e.users.join(','), e.owner])).toEqual([
+      ['created', [owner.name, first.name, second.name].join(','), owner.name],
+      ['left', owner.name, first.name],
+      ['owner', first.name, first.name],
+    ]);
+    watching.close();
+    const shown = await api(server.url, 'GET', `/groups/${team}`, { token: second.token });
+    expect(shown.body).toMatchObject({ name: team, owner: first.name, members: [first.name, second.name] });
+    // The group it was alone in ended, as when a last member leaves: its name stays taken.
+    expectProblem(await api(server.url, 'POST', '/groups', { token: first.token, json: { name: pair, members: [second.name] } }), 409, 'name_taken', 'body.name');
+  });
+
   it('refuses a wrong or missing password, deleting nothing', async () => {
     const user = await register(server.url);
     expectProblem(await deleteAccount(user, { password: 'not-the-password' }), 401, 'bad_credentials', 'body.password');
