@@ -582,6 +582,21 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
         expect(await idsOf(store, 'bob')).toEqual([id, e, d]);
       });
 
+      it('counts no tombstone as unread, for the recipient, and none of the sender\'s own either', async () => {
+        const kept = await store.appendMessage(draft(['bob'], { text: 'stays' }));
+        const gone = await store.appendMessage(draft(['bob'], { text: 'goes' }));
+        const reply = await store.appendMessage(draft(['alice'], { from: 'bob', text: 'reply' }));
+        const mine = await store.appendMessage(draft(['alice'], { from: 'bob', text: 'mine, taken back' }));
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ unread: 2 });
+        await store.deleteMessage(gone, event('deleted', { of: String(gone) }, ['bob', 'alice']));
+        await store.deleteMessage(mine, event('deleted', { of: String(mine) }, ['bob', 'alice']));
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ unread: 1 });
+        expect(await store.summarize('alice', { kind: 'direct', with: 'bob' })).toMatchObject({ unread: 1 });
+        await store.markRead('bob', { kind: 'direct', with: 'alice' }, kept);
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ unread: 0 });
+        expect(reply).toBeGreaterThan(kept);
+      });
+
       it('appends a read mark for the reader alone, in the same step as the mark', async () => {
         const id = await store.appendMessage(draft(['bob'], { text: 'hi' }));
         const read = event('read', { with: 'alice', upTo: String(id) }, ['bob']);

@@ -251,7 +251,7 @@ export class MemoryStore implements Store {
     let unread = 0;
     for (let i = firstAfter(ids, floor); i < ids.length && ids[i]! <= through; i++) {
       const message = this.messages.get(ids[i]!)!;
-      if (message.from !== reader) unread++;
+      if (message.from !== reader && !message.deleted) unread++;
     }
     const [last] = await this.readConversation(reader, conversation, Number.MAX_SAFE_INTEGER, 1);
     return last ? { last, unread, readId } : { unread, readId };

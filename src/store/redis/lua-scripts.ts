@@ -110,6 +110,7 @@ local function forget(id)
   redis.call('DEL', m, P .. 'ed:' .. id)
   if not filed[1] then return end
   redis.call('ZREM', P .. 'v:' .. filed[1], id)
+  redis.call('ZREM', P .. 'vx:' .. filed[1], id)
   redis.call('ZREM', P .. 'o:' .. filed[1] .. ':' .. filed[2], id)
 end
 
@@ -274,6 +275,12 @@ local m = changeable(ARGV[2])
 if not m then return -1 end
 redis.call('HSET', m, 't', '', 'd', '1')
 redis.call('HDEL', m, 'x')
+-- A tombstone stays in its conversation's history, and leaves its unread counts.
+local filed = redis.call('HMGET', m, 'c', 'f')
+if filed[1] then
+  redis.call('ZADD', P .. 'vx:' .. filed[1], ARGV[2], ARGV[2])
+  redis.call('ZREM', P .. 'o:' .. filed[1] .. ':' .. filed[2], ARGV[2])
+end
 for _, edit in ipairs(redis.call('SMEMBERS', P .. 'ed:' .. ARGV[2])) do
   local e = P .. 'm:' .. edit
   if redis.call('EXISTS', e) == 1 then redis.call('HSET', e, 'e', 'deleted', 't', ARGV[3]) end
@@ -478,7 +485,8 @@ return out
 /**
  * ARGV: prefix, conversation key, reader, the conversation's name, '1' for the broadcasts, the group window
  * (after, through). Resolves with
- * {readId, unread}: two counts by position, whatever the number of unread messages.
+ * {readId, unread}: three counts by position, whatever the number of unread messages: the conversation, less
+ * its tombstones, less the reader's own.
  */
 export const summarize = script(
   'summarize',
@@ -490,8 +498,9 @@ local floor = higher(read, ARGV[6] or '0')
 if ARGV[5] == '1' then floor = higher(read, joined_of(reader)) end
 local through = ARGV[7] or '+inf'
 local all = redis.call('ZCOUNT', P .. 'v:' .. key, '(' .. floor, through)
+local deleted = redis.call('ZCOUNT', P .. 'vx:' .. key, '(' .. floor, through)
 local own = redis.call('ZCOUNT', P .. 'o:' .. key .. ':' .. reader, '(' .. floor, through)
-return {read, all - own}
+return {read, all - deleted - own}
 `,
 );
 
@@ -661,7 +670,7 @@ for _, peer in ipairs(redis.call('SMEMBERS', P .. 'peers:' .. name)) do
   -- The conversation leaves history; its messages stay on the queues that hold them.
   local c = 'd:' .. name .. ':' .. peer
   if peer < name then c = 'd:' .. peer .. ':' .. name end
-  redis.call('DEL', P .. 'v:' .. c, P .. 'o:' .. c .. ':' .. name, P .. 'o:' .. c .. ':' .. peer)
+  redis.call('DEL', P .. 'v:' .. c, P .. 'vx:' .. c, P .. 'o:' .. c .. ':' .. name, P .. 'o:' .. c .. ':' .. peer)
 end
 redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'qe:' .. name, P .. 'peers:' .. name, P .. 'read:' .. name)
 for _, set in ipairs({ 'delivered', 'pruned', 'floors', 'due' }) do redis.call('ZREM', P .. set, name) end

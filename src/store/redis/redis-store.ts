@@ -77,7 +77,8 @@ const chunk = 500;
  *   P ed:<id>             the `edited` events of a message, which a deletion blanks
  *   P v:<conversation>    a conversation (src/store/conversation-key.ts), ids scored by id; P v:b, the
  *                         broadcasts, is also the shared broadcast log
- *   P o:<conversation>:<sender>  the same, of one sender's messages only: unread counts are two ZCOUNTs
+ *   P o:<conversation>:<sender>  the same, of one sender's messages only (deleted ones leave it)
+ *   P vx:<conversation>   the deleted messages of a conversation (tombstones): unread counts are three ZCOUNTs
  *   P peers:<name>        set of direct peers;  P read:<name>  sorted set, conversation name -> read mark
  *   P cursors             set of every name with a cursor
  *   P delivered, P pruned sorted sets, name -> position (ZADD GT: they never move back)

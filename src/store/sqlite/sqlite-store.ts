@@ -686,7 +686,7 @@ function prepareStatements(db: Database) {
       WHERE conversation = 'b' AND id < @before AND (id > @joined OR sender = @reader) ORDER BY id DESC LIMIT @limit`),
     directPeers: st(`SELECT with_name FROM conversations WHERE reader = ? AND kind = 'direct' ORDER BY with_name`),
     readMark: st('SELECT read_id FROM conversations WHERE reader = ? AND with_name = ?'),
-    countUnread: st('SELECT count(*) AS n FROM messages WHERE conversation = @key AND id > @floor AND id <= @through AND sender <> @reader'),
+    countUnread: st('SELECT count(*) AS n FROM messages WHERE conversation = @key AND id > @floor AND id <= @through AND sender <> @reader AND deleted = 0'),
     markRead: st(`
       INSERT INTO conversations (reader, with_name, kind, read_id) VALUES (?, ?, ?, ?)
       ON CONFLICT (reader, with_name) DO UPDATE SET read_id = max(read_id, excluded.read_id)`),
