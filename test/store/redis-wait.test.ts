@@ -23,9 +23,9 @@ afterAll(async () => {
 });
 
 let prefixes = 0;
-const open = (waitTimeoutMs = 1_000) =>
+const open = (waitTimeoutMs = 1_000, replicas: number | 'all' = 1) =>
   createStore(
-    { kind: 'redis', dataDir: '', redisUrl: primary.url, redisPrefix: `wait${++prefixes}:`, redisWaitReplicas: 1, redisWaitTimeoutMs: waitTimeoutMs },
+    { kind: 'redis', dataDir: '', redisUrl: primary.url, redisPrefix: `wait${++prefixes}:`, redisWaitReplicas: replicas, redisWaitTimeoutMs: waitTimeoutMs },
     createLogger('silent'),
   );
 
@@ -71,6 +71,28 @@ describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
     } finally {
       replica.thaw();
       await cluster.stop();
+      await store.close();
+    }
+  });
+
+  it('with all, waits for a replica that came in sync after the store started, and no longer for one that is gone', async () => {
+    const store = await open(200, 'all');
+    const late = await startRedisServer({ replicaOf: primary });
+    try {
+      await store.appendMessage(draft(['bob'], { text: 'one replica in sync' }));
+      await until(async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === 2);
+      await until(async () => field(await command(late.port, ['INFO', 'replication']), 'master_link_status') === 'up');
+      await store.appendMessage(draft(['bob'], { text: 'both in sync' }));
+      // The newcomer holds writes back once it is in sync: frozen, it acknowledges nothing.
+      late.freeze();
+      await expect(store.appendMessage(draft(['bob'], { text: 'the newcomer is frozen' }))).rejects.toMatchObject({ code: 'unavailable' });
+      late.thaw();
+      await late.stop();
+      await until(async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === 1);
+      await store.appendMessage(draft(['bob'], { text: 'the newcomer is gone' }));
+    } finally {
+      late.thaw();
+      await late.stop();
       await store.close();
     }
   });

@@ -29,6 +29,8 @@ export class WriteConfirmer {
   private waiting: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   private inFlight = false;
   private closed = false;
+  /** With `all`: the replicas in sync as the last round found them; unknown at first, after a failure or a reconnect. */
+  private inSync: number | undefined;
 
   constructor(
     private readonly link: RedisLink,
@@ -36,7 +38,11 @@ export class WriteConfirmer {
     readonly replicas: ReplicasToWait,
     private readonly timeoutMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    link.onReady(() => {
+      this.inSync = undefined;
+    });
+  }
 
   /**
    * Resolves once a round that began after this call saw `replicas` replicas acknowledge it; rejects with
@@ -71,10 +77,11 @@ export class WriteConfirmer {
     const batch = this.waiting;
     this.waiting = [];
     this.inFlight = true;
-    // A primary that stalls without closing its sockets answers nothing: give up a little after WAIT would have.
+    // A primary that stalls without closing its sockets answers nothing: give up a little after WAIT would have
+    // (twice, with `all`: see acknowledgedBy).
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('WAIT was not answered')), this.timeoutMs + 1_000);
+      timer = setTimeout(() => reject(new Error('WAIT was not answered')), (this.replicas === 'all' ? 2 : 1) * this.timeoutMs + 1_000);
     });
     Promise.race([this.acknowledgedBy(), deadline]).then(
       ({ acknowledged, wanted }) => {
@@ -88,13 +95,36 @@ export class WriteConfirmer {
     ).finally(() => clearTimeout(timer));
   }
 
-  /** One INCR and its WAIT: how many replicas acknowledged it, of how many were wanted. */
+  /**
+   * How many replicas acknowledged a round, of how many were wanted. With `all`, ROLE goes out in the same
+   * round trip as the INCR and a WAIT for as many replicas as the last round found: one round trip while the
+   * replicas stay as they were. A replica come in sync since is waited for in a second WAIT; one gone since
+   * makes this round wait out the timeout, then counts no more. Unknown (at first, after a failure or a
+   * reconnect), ROLE is asked first.
+   */
   private async acknowledgedBy(): Promise<{ acknowledged: number; wanted: number }> {
-    const wanted = this.replicas === 'all' ? Math.max(1, await this.replicasInSync()) : this.replicas;
+    if (this.replicas !== 'all') return { acknowledged: await this.waitFor(this.replicas), wanted: this.replicas };
+    const known = this.inSync;
+    this.inSync = undefined;
+    let inSync: number;
+    let acknowledged: number;
+    if (known === undefined) {
+      inSync = await this.replicasInSync();
+      acknowledged = await this.waitFor(Math.max(1, inSync));
+    } else {
+      [inSync, acknowledged] = await Promise.all([this.replicasInSync(), this.waitFor(Math.max(1, known))]);
+      if (acknowledged < Math.max(1, inSync) && known < inSync) acknowledged = await this.waitFor(inSync);
+    }
+    this.inSync = inSync;
+    return { acknowledged, wanted: Math.max(1, inSync) };
+  }
+
+  /** One INCR and a WAIT for `replicas` replicas: how many acknowledged it within the timeout. */
+  private async waitFor(replicas: number): Promise<number> {
     const ack = this.link.send(['INCR', `${this.prefix}ack`]);
-    const wait = this.link.send(['WAIT', wanted, this.timeoutMs]);
+    const wait = this.link.send(['WAIT', replicas, this.timeoutMs]);
     const [, acknowledged] = await Promise.all([ack, wait]);
-    return { acknowledged: Number(acknowledged), wanted };
+    return Number(acknowledged);
   }
 
   /** The replicas the primary has in sync now: ROLE lists only those (state online). */
