@@ -143,7 +143,7 @@ notes.push(
   'Parley runs from its CLI with the limits lifted (--message-rate 0 --broadcast-rate 0 --queue-limit 10000000 --max-streams 100000 ' +
     '--max-streams-per-user 100000), --scrypt-cost 16 for the registrations, the default --presence-delay-ms 250; streams do not ask for presence. ' +
     'Streams held: each process gets a --max-streams that leaves room within its open-file limit for its own files and the streams still opening. ' +
-    'Each load process opens its streams from a loopback address of its own (127.0.0.2, 127.0.0.3, ...), so that ephemeral ports do not run out.',
+    'Each load process opens its streams from a loopback address of its own, fresh for each opening (127.1.0.2, 127.1.0.3, ..., then 127.2.0.2, ...), so that ephemeral ports do not run out and no opening meets the TIME_WAIT of the one before.',
   'A scenario is one fresh server per target: fan-out at 10,000 measures in turn the opening (rate, idle memory), 10 broadcasts one at a time ' +
     '(202), then the fan-out; fan-out at 1,000 measures the fan-out, then as many broadcasts again before memory is read. ' +
     'Fan-out keeps a bounded number of broadcasts in flight; the keep-up row offers its broadcasts on schedule whatever the answers.',

@@ -14,6 +14,9 @@ export function killWorkers(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
+/** Openings so far in this process: each takes a block of loopback addresses of its own. */
+let openings = 0;
+
 export class LoadWorker {
   received = 0;
   bytes = 0;
@@ -126,18 +129,21 @@ export class Readers {
   }
 
   /**
-   * Opens every stream, split evenly over the load processes, each from a loopback address of its own (127.0.0.2,
-   * 127.0.0.3, ...: ephemeral ports run out past some 28,000 connections from one address to one port), and over
-   * `urls` (a server on several ports); the open rate is over the earliest start and latest end.
+   * Opens every stream, split evenly over the load processes, each from a loopback address of its own
+   * (ephemeral ports run out past some 28,000 connections from one address to one port), and over `urls` (a
+   * server on several ports); the open rate is over the earliest start and latest end. Each opening takes fresh
+   * addresses (127.1.0.2, 127.1.0.3, ... then 127.2.0.2, ...): the connections of the one before linger in
+   * TIME_WAIT on theirs for a minute, and opening from the same addresses then took twice as long.
    */
   async open(urls: string | readonly string[], specs: readonly StreamSpec[], concurrencyPerWorker = 50): Promise<{ seconds: number; concurrency: number; failed: number; firstError?: string }> {
     const n = this.workers.length;
+    const block = 1 + (openings++ % 250);
     const results = await Promise.all(
       this.workers.map((w, i) =>
         w.call<Opened>({
           op: 'open',
           urls: typeof urls === 'string' ? [urls] : urls,
-          localAddress: `127.0.0.${2 + i}`,
+          localAddress: `127.${block}.0.${2 + i}`,
           streams: specs.filter((_, j) => j % n === i),
           concurrency: concurrencyPerWorker,
         }),
