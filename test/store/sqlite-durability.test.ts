@@ -135,6 +135,31 @@ describe('the SQLite store on disk', () => {
     expect(db.prepare('SELECT delivered_id FROM cursors WHERE name = ?').get('bob')).toEqual({ delivered_id: id });
     await store.close();
   });
+
+  it('writes the positions of a broadcast to thousands in slices, one commit each, and all of them on close', async () => {
+    const dir = freshDir();
+    const db = new Database(join(dir, 'parley.db'));
+    const store = SqliteStore.open({ db, log }, { markDelayMs: 10 });
+    const id = await store.appendMessage(draft([], { kind: 'broadcast' }));
+    const users = Array.from({ length: 2_500 }, (_, i) => `u${i}`);
+    const written = () => (db.prepare('SELECT count(*) AS n FROM cursors WHERE delivered_id = ?').get(id) as { n: number }).n;
+    const before = store.commitCount;
+    for (const name of users) store.markDelivered(name, id);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (written() === users.length) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 5);
+    });
+    expect(store.commitCount - before).toBe(3);
+
+    // Closing writes what is still owed in one go.
+    for (const name of users) store.markDelivered(name, id + 1);
+    await store.close();
+    expect(inspect(dir, (d) => d.prepare('SELECT count(*) AS n FROM cursors WHERE delivered_id = ?').get(id + 1))).toEqual({ n: users.length });
+  });
 });
 
 describe('opening a SQLite data directory', () => {

@@ -45,8 +45,8 @@ export interface SqliteOptions extends GroupCommitOptions {
    */
   readonly purgeDelayMs: number;
   /**
-   * Delivered positions are gathered this long and written in one commit (ms): a broadcast to thousands of
-   * online users moves thousands of positions, and writing them with every message would cost a row per
+   * Delivered positions are gathered this long, then written a thousand a commit (ms): a broadcast to thousands
+   * of online users moves thousands of positions, and writing them with every message would cost a row per
    * recipient again. A crash loses at most this much of them (streams opened without a resume position then
    * repeat those messages). @default 1_000
    */
@@ -77,6 +77,12 @@ interface GroupRow {
 }
 
 /**
+ * Delivered positions written per commit. A broadcast to 10,000 online users owes 10,000 of them, and writing
+ * them in one transaction held the event loop (and every stream waiting on it) for tens of milliseconds.
+ */
+const marksPerCommit = 1_000;
+
+/**
  * The durable store: one SQLite file in WAL mode, fsynced on every commit, owned by one process.
  *
  * A message's text is stored once (`messages`) and fanned out by small `queue` rows (recipient, message id).
@@ -102,6 +108,8 @@ export class SqliteStore implements Store {
   /** Delivered positions waiting to be written, coalesced per user. */
   private marks = new Map<string, number>();
   private marksDue = false;
+  /** The next commit writes every coalesced position, not a slice (on close and before pruning). */
+  private allMarksDue = false;
   private markTimer: NodeJS.Timeout | undefined;
   private readonly markDelayMs: number;
   private readonly clock: () => number;
@@ -466,12 +474,12 @@ export class SqliteStore implements Store {
     if (this.markTimer) clearTimeout(this.markTimer);
     if (this.purgeTimer) clearTimeout(this.purgeTimer);
     this.marksDue = true;
+    this.allMarksDue = true;
     await this.commits.close();
     this.db.close();
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
   }
-
 
   /** Writes an event with its id on the queue of each of its recipients (inside the caller's transaction). */
   private writeEvent(id: number, event: NewEvent, ofMessage?: number): void {
@@ -533,6 +541,7 @@ export class SqliteStore implements Store {
     if (this.markTimer) clearTimeout(this.markTimer);
     this.markTimer = undefined;
     this.marksDue = true;
+    this.allMarksDue = true;
     this.commits.flush();
   }
 
@@ -565,13 +574,27 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Rides on every commit: the id counter, and the coalesced delivered positions once they are due. */
+  /**
+   * Rides on every commit: the id counter, and the coalesced delivered positions once they are due, a slice per
+   * commit (the rest go with the next ones, a moment later).
+   */
   private writeSideEffects(): void {
     if (this.lastId > this.durableLastId) this.statements.setLastId.run(this.lastId);
     if (!this.marksDue) return;
-    this.marksDue = false;
-    this.writingMarks = this.marks;
-    this.marks = new Map();
+    const limit = this.allMarksDue ? Infinity : marksPerCommit;
+    this.allMarksDue = false;
+    if (this.marks.size <= limit) {
+      this.marksDue = false;
+      this.writingMarks = this.marks;
+      this.marks = new Map();
+    } else {
+      this.writingMarks = new Map();
+      for (const [name, id] of this.marks) {
+        if (this.writingMarks.size >= limit) break;
+        this.writingMarks.set(name, id);
+      }
+      for (const name of this.writingMarks.keys()) this.marks.delete(name);
+    }
     for (const [name, id] of this.writingMarks) this.statements.markDelivered.run(name, id);
   }
 
@@ -585,6 +608,7 @@ export class SqliteStore implements Store {
     for (const name of this.writingMarks.keys()) this.cursorNames.add(name);
     this.newCursorNames = [];
     this.writingMarks = new Map();
+    if (this.marksDue) this.commits.soon();
   }
 
   private sideEffectsRolledBack(): void {
