@@ -88,6 +88,22 @@ async function measure(target: TargetName, settings: Settings): Promise<HeldResu
 }
 
 const perStream = (r: HeldResult) => r.growthEach.reduce((a, b) => a + b, 0) / Math.max(1, r.held);
+
+/** What the results file keeps of streams held, whichever row held them. */
+const heldValues = (r: HeldResult) => ({
+  processes: r.processes,
+  maxStreams: r.maxStreams,
+  attempted: r.attempted,
+  held: r.held,
+  refused: r.refused,
+  ...(r.firstRefusal !== undefined ? { firstRefusal: r.firstRefusal } : {}),
+  openS: r.openS,
+  streamsPerS: r.attempted / r.openS,
+  filesEach: r.filesEach.join(' '),
+  rssEach: r.rssEach.join(' '),
+  bytesPerStream: perStream(r),
+  ...(r.primaryRss !== undefined ? { primaryRss: r.primaryRss } : {}),
+});
 const mb = (bytes: number) => num(bytes / 1e6);
 
 /** Streams held on one Redis: one process, then `--workers 2`, each up to its open-file limit. */
@@ -123,18 +139,7 @@ export function streamsWorkers(settings: Settings): Scenario<HeldResult> {
           met: two ? two.held >= goal && two.check.missing === 0 : undefined,
           checks: checks(results, (r) => r.check),
           values: values(results, (r) => ({
-            processes: r.processes,
-            maxStreams: r.maxStreams,
-            attempted: r.attempted,
-            held: r.held,
-            refused: r.refused,
-            ...(r.firstRefusal !== undefined ? { firstRefusal: r.firstRefusal } : {}),
-            openS: r.openS,
-            streamsPerS: r.attempted / r.openS,
-            filesEach: r.filesEach.join(' '),
-            rssEach: r.rssEach.join(' '),
-            bytesPerStream: perStream(r),
-            ...(r.primaryRss !== undefined ? { primaryRss: r.primaryRss } : {}),
+            ...heldValues(r),
           })),
         },
       ];
@@ -142,15 +147,7 @@ export function streamsWorkers(settings: Settings): Scenario<HeldResult> {
   };
 }
 
-interface ManyResult {
-  readonly processes: number;
-  readonly maxStreams: number;
-  readonly attempted: number;
-  /** Open after the hold, given heartbeats all along, and reached by every broadcast. */
-  readonly held: number;
-  readonly refused: number;
-  readonly firstRefusal?: string;
-  readonly openS: number;
+interface ManyResult extends HeldResult {
   readonly heartbeatMs: number;
   readonly holdMs: number;
   /** Heartbeats during the hold: the fewest any open stream had, and the mean. */
@@ -161,11 +158,7 @@ interface ManyResult {
   /** Server CPU (every process, the primary too) per delivery over the broadcasts (µs). */
   readonly cpuUsPerDelivery: number;
   readonly redisUsPerDelivery: number;
-  readonly filesEach: readonly number[];
-  readonly rssEach: readonly number[];
-  readonly growthEach: readonly number[];
   readonly primaryRss: number;
-  readonly check: IntegritySum;
 }
 
 const manyBroadcasts = 3;
@@ -250,7 +243,6 @@ async function measureMany(target: TargetName, settings: Settings): Promise<Many
 /** 100,000 streams on `--workers 6`: held with heartbeats, then reached by broadcasts. */
 export function streams100k(settings: Settings): Scenario<ManyResult> {
   const goal = scaled(100_000, settings, 60);
-  const perStreamMany = (r: ManyResult) => r.growthEach.reduce((a, b) => a + b, 0) / Math.max(1, r.held);
   return {
     name: 'streams-100k',
     targets: ['redis-workers6'],
@@ -271,21 +263,14 @@ export function streams100k(settings: Settings): Scenario<ManyResult> {
               `${num(r.held, 9)} (of ${num(r.attempted, 9)}${r.refused > 0 ? `, ${num(r.refused, 9)} refused` : ''}); ${num(r.attempted / r.openS)}/s; ` +
               `≥ ${r.heartbeatsLeast} heartbeats in ${num(r.holdMs / 1000)} s; ${r.lastDeliveryMs.map((ms) => num(ms)).join(' / ')} ms; ` +
               `${num(r.cpuUsPerDelivery)} µs (+ ${num(r.redisUsPerDelivery)} µs); ${r.filesEach.map((f) => num(f, 9)).join(' + ')} files; ` +
-              `${r.rssEach.map(mb).join(' + ')} MB (primary ${mb(r.primaryRss)} MB); ${num(kB(perStreamMany(r)))} kB per stream`,
+              `${r.rssEach.map(mb).join(' + ')} MB (primary ${mb(r.primaryRss)} MB); ${num(kB(perStream(r)))} kB per stream`,
           ),
           ratios: {},
           goal: `${num(goal, 9)} held, heartbeats flowing, every stream reached`,
           met: six ? six.held >= goal && six.check.missing === 0 && six.heartbeatsLeast >= 2 : undefined,
           checks: checks(results, (r) => r.check),
           values: values(results, (r) => ({
-            processes: r.processes,
-            maxStreams: r.maxStreams,
-            attempted: r.attempted,
-            held: r.held,
-            refused: r.refused,
-            ...(r.firstRefusal !== undefined ? { firstRefusal: r.firstRefusal } : {}),
-            openS: r.openS,
-            streamsPerS: r.attempted / r.openS,
+            ...heldValues(r),
             heartbeatMs: r.heartbeatMs,
             holdMs: r.holdMs,
             heartbeatsLeast: r.heartbeatsLeast,
@@ -293,10 +278,6 @@ export function streams100k(settings: Settings): Scenario<ManyResult> {
             lastDeliveryMs: r.lastDeliveryMs.join(' '),
             cpuUsPerDelivery: r.cpuUsPerDelivery,
             redisUsPerDelivery: r.redisUsPerDelivery,
-            filesEach: r.filesEach.join(' '),
-            rssEach: r.rssEach.join(' '),
-            bytesPerStream: perStreamMany(r),
-            primaryRss: r.primaryRss,
           })),
         },
       ];
