@@ -29,8 +29,8 @@ export class WriteConfirmer {
   private waiting: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   private inFlight = false;
   private closed = false;
-  /** With `all`: the replicas in sync as the last round found them; unknown at first, after a failure or a reconnect. */
-  private inSync: number | undefined;
+  /** With `all`: the replicas the last round waited for; unknown at first, after a failure or a reconnect. */
+  private wanted: number | undefined;
 
   constructor(
     private readonly link: RedisLink,
@@ -40,7 +40,7 @@ export class WriteConfirmer {
     private readonly log: Logger,
   ) {
     link.onReady(() => {
-      this.inSync = undefined;
+      this.wanted = undefined;
     });
   }
 
@@ -104,19 +104,19 @@ export class WriteConfirmer {
    */
   private async acknowledgedBy(): Promise<{ acknowledged: number; wanted: number }> {
     if (this.replicas !== 'all') return { acknowledged: await this.waitFor(this.replicas), wanted: this.replicas };
-    const known = this.inSync;
-    this.inSync = undefined;
-    let inSync: number;
+    const known = this.wanted;
+    this.wanted = undefined;
+    let wanted: number;
     let acknowledged: number;
     if (known === undefined) {
-      inSync = await this.replicasInSync();
-      acknowledged = await this.waitFor(Math.max(1, inSync));
+      wanted = await this.replicasToWaitFor();
+      acknowledged = await this.waitFor(wanted);
     } else {
-      [inSync, acknowledged] = await Promise.all([this.replicasInSync(), this.waitFor(Math.max(1, known))]);
-      if (acknowledged < Math.max(1, inSync) && known < inSync) acknowledged = await this.waitFor(inSync);
+      [wanted, acknowledged] = await Promise.all([this.replicasToWaitFor(), this.waitFor(known)]);
+      if (acknowledged < wanted && known < wanted) acknowledged = await this.waitFor(wanted);
     }
-    this.inSync = inSync;
-    return { acknowledged, wanted: Math.max(1, inSync) };
+    this.wanted = wanted;
+    return { acknowledged, wanted };
   }
 
   /** One INCR and a WAIT for `replicas` replicas: how many acknowledged it within the timeout. */
@@ -127,10 +127,10 @@ export class WriteConfirmer {
     return Number(acknowledged);
   }
 
-  /** The replicas the primary has in sync now: ROLE lists only those (state online). */
-  private async replicasInSync(): Promise<number> {
+  /** With `all`: the replicas the primary has in sync now (ROLE lists only those, state online), at least one. */
+  private async replicasToWaitFor(): Promise<number> {
     const role = (await this.link.send(['ROLE'])) as [string, number, unknown[]?];
-    return role[0] === 'master' ? (role[2]?.length ?? 0) : 0;
+    return Math.max(1, role[0] === 'master' ? (role[2]?.length ?? 0) : 0);
   }
 
   private refusal(held: string, cause?: unknown): ChatError {
