@@ -114,15 +114,40 @@ function watchOutages(redis: PlainClient | SentinelClient, log: Logger, where: R
   });
 }
 
+/** Listeners of a client's `ready`, each told whether it follows a failover, and removable as it was given. */
+class ReadyListeners {
+  private readonly wrapped = new Map<(failover: boolean) => void, () => void>();
+
+  constructor(
+    private readonly emitter: Pick<NodeJS.EventEmitter, 'on' | 'off'>,
+    private readonly failover: boolean,
+  ) {}
+
+  add(listener: (failover: boolean) => void): void {
+    const wrapped = () => listener(this.failover);
+    this.wrapped.set(listener, wrapped);
+    this.emitter.on('ready', wrapped);
+  }
+
+  remove(listener: (failover: boolean) => void): void {
+    const wrapped = this.wrapped.get(listener);
+    if (wrapped) this.emitter.off('ready', wrapped);
+    this.wrapped.delete(listener);
+  }
+}
+
 /** One node-redis client on a fixed URL. */
 class ClientLink implements RedisLink {
-  private readonly listeners = new Map<(failover: boolean) => void, () => void>();
+  // Every `ready` of a plain client is a reconnect to the same server.
+  private readonly listeners: ReadyListeners;
 
   constructor(
     private readonly redis: PlainClient,
     readonly description: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.listeners = new ReadyListeners(redis, false);
+  }
 
   get client(): object {
     return this.redis;
@@ -133,15 +158,11 @@ class ClientLink implements RedisLink {
   }
 
   onReady(listener: (failover: boolean) => void): void {
-    const wrapped = () => listener(false);
-    this.listeners.set(listener, wrapped);
-    this.redis.on('ready', wrapped);
+    this.listeners.add(listener);
   }
 
   offReady(listener: (failover: boolean) => void): void {
-    const wrapped = this.listeners.get(listener);
-    if (wrapped) this.redis.off('ready', wrapped);
-    this.listeners.delete(listener);
+    this.listeners.remove(listener);
   }
 
   async duplicate(): Promise<RedisLink> {
@@ -163,7 +184,8 @@ class ClientLink implements RedisLink {
 
 /** node-redis's Sentinel client: one leased connection to whichever primary the sentinels name. */
 class SentinelLink implements RedisLink {
-  private readonly listeners = new Map<(failover: boolean) => void, () => void>();
+  // Connected before anyone listens: every later `ready` is the end of a reconfiguration.
+  private readonly listeners: ReadyListeners;
 
   constructor(
     private readonly sentinel: SentinelClient,
@@ -171,7 +193,9 @@ class SentinelLink implements RedisLink {
     private readonly name: string,
     readonly description: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.listeners = new ReadyListeners(sentinel, true);
+  }
 
   get client(): object {
     return this.sentinel;
@@ -191,16 +215,11 @@ class SentinelLink implements RedisLink {
   }
 
   onReady(listener: (failover: boolean) => void): void {
-    // Connected before anyone listens: every later `ready` is the end of a reconfiguration.
-    const wrapped = () => listener(true);
-    this.listeners.set(listener, wrapped);
-    this.sentinel.on('ready', wrapped);
+    this.listeners.add(listener);
   }
 
   offReady(listener: (failover: boolean) => void): void {
-    const wrapped = this.listeners.get(listener);
-    if (wrapped) this.sentinel.off('ready', wrapped);
-    this.listeners.delete(listener);
+    this.listeners.remove(listener);
   }
 
   async duplicate(): Promise<RedisLink> {
