@@ -7,8 +7,8 @@ import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createParser } from 'eventsource-parser';
 import { configFrom } from '../src/config/load.js';
-import { createLogger } from '../src/log.js';
-import { startServer } from '../src/server.js';
+import { createLogger } from '../src/log/logger.js';
+import { startServer } from '../src/server/start-server.js';
 
 const peers = Number(process.argv[2] ?? 50);
 const perPeer = Number(process.argv[3] ?? 200);

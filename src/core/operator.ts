@@ -1,8 +1,8 @@
-import type { Accounts } from './accounts.js';
-import type { Delivery } from './delivery.js';
-import type { Directory } from './directory.js';
+import type { Accounts } from './accounts/accounts.js';
+import type { Delivery } from './delivery/delivery.js';
+import type { Directory } from './chat/directory.js';
 import { ChatError } from './errors.js';
-import type { GroupAdmin } from './group-admin.js';
+import type { GroupMembership } from './chat/group-membership.js';
 
 export interface UserSummary {
   readonly name: string;
@@ -30,15 +30,19 @@ export class Operator {
     private readonly accounts: Accounts,
     private readonly directory: Directory,
     private readonly delivery: Delivery,
-    private readonly lastMessageId: () => Promise<number>,
-    private readonly groups: GroupAdmin,
+    private readonly groups: GroupMembership,
   ) {}
 
+  /**
+   * Every account this process knows, online where a stream of theirs is open on any process. The operator
+   * socket is served only beside a database file, which one process owns: its accounts are all of them.
+   */
   async users(): Promise<UserSummary[]> {
     const summaries: UserSummary[] = [];
+    const online = await this.delivery.onlineNow();
     for (const { name, createdAt } of this.accounts.accounts()) {
       const sessions = (await this.accounts.liveSessionsOf(name)).length;
-      summaries.push({ name, online: this.delivery.isOnline(name), createdAt, sessions });
+      summaries.push({ name, online: online(name), createdAt, sessions });
     }
     return summaries;
   }
@@ -76,10 +80,8 @@ export class Operator {
     const sessions = (await this.accounts.liveSessionsOf(name)).length;
     await this.accounts.deleteUser(name);
     const streams = this.endStreams(name);
-    // The queue is gone from the store: its counters start again as those of a queue wiped up to now, so that
-    // a user who takes the name later is not charged for the old backlog.
-    const last = await this.lastMessageId();
-    this.delivery.restore([{ name, deliveredId: last, prunedId: last, pending: 0 }], last);
+    // The queue is gone from the store: a user who takes the name later starts from nothing.
+    this.delivery.forget(name);
     return { sessions, streams, groups };
   }
 

@@ -1,4 +1,4 @@
-import type { RetentionPolicy, Store } from '../store/store.js';
+import type { RetentionPolicy, Store } from './ports/index.js';
 
 export interface RetentionOptions {
   /** Delivered messages older than this are pruned; resume and history reach this far back. @default 2_592_000_000 (30 days) */

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
-import type { Accounts } from '../core/accounts.js';
-import type { Actor } from '../core/commands.js';
+import type { Accounts } from '../core/accounts/accounts.js';
+import type { Actor } from '../core/chat/commands.js';
 import { ChatError } from '../core/errors.js';
 
 export const sessionCookie = 'parley_session';

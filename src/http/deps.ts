@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Accounts } from '../core/accounts.js';
-import type { Chat } from '../core/chat.js';
-import type { Conversations } from '../core/conversations.js';
-import type { Delivery } from '../core/delivery.js';
-import type { OwnAccount } from '../core/own-account.js';
+import type { Accounts } from '../core/accounts/accounts.js';
+import type { Chat } from '../core/chat/chat.js';
+import type { Conversations } from '../core/chat/conversations.js';
+import type { Delivery } from '../core/delivery/delivery.js';
+import type { OwnAccount } from '../core/accounts/own-account.js';
 import type { RequestSchemas } from './schemas.js';
 
 /** Told of every request once its response closed, and of every refusal; for monitoring. Must be cheap. */

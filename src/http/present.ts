@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import type { CommandResult, UserPresence } from '../core/commands.js';
-import { ownerOf, type Group } from '../core/directory.js';
+import type { CommandResult, UserPresence } from '../core/chat/commands.js';
+import { ownerOf, type Group } from '../core/chat/directory.js';
 import type { components } from '../generated/openapi.js';
 import { sessionCookie } from './auth.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { historyPage } from '../core/conversations.js';
+import { historyPage } from '../core/chat/conversations.js';
 import { reservedNames } from '../core/names.js';
 
 /** Request schemas, shaped after openapi.yaml; test/unit/schemas.test.ts pins them to the generated types. */

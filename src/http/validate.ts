@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import type { ExecuteOptions } from '../core/commands.js';
+import type { ExecuteOptions } from '../core/chat/commands.js';
 import { ChatError } from '../core/errors.js';
 
 /** Parses `value` with `schema`; a failure is an invalid_request naming the field, e.g. `body.members.2`. */

@@ -1,7 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ChatError } from '../core/errors.js';
-import { unlimited, type RateBudget } from '../core/rate-budget.js';
-import type { RateWindow } from './rate-window.js';
+import { unlimited, type RateBudget } from '../core/ports/index.js';
+import type { RateWindow } from '../core/ports/index.js';
 
 /** A Redis that every process of a deployment shares: the Redis store's connection and key prefix. */
 export interface SharedCounters {

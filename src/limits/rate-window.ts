@@ -1,12 +1,4 @@
-/**
- * What a budget counts, in rate-limiter-flexible's terms: at most `points` actions per key in a fixed window of
- * `durationSec` seconds that opens with the key's first action. It is not a token bucket: whatever a key spent
- * comes back all at once when its window closes, not one action at a time.
- */
-export interface RateWindow {
-  readonly points: number;
-  readonly durationSec: number;
-}
+import type { RateWindow } from '../core/ports/index.js';
 
 /**
  * Windows are whole seconds (Redis expires keys by the second), at least 1 s, and at most 24 days (the memory

@@ -1,16 +1,21 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ChatObserver } from '../core/chat.js';
-import type { Delivery } from '../core/delivery.js';
+import type { ChatObserver } from '../core/chat/chat.js';
+import type { Delivery } from '../core/delivery/delivery.js';
 import type { MessageKind } from '../core/msgform.js';
-import type { HttpObserver } from '../http/deps.js';
 
 /** What the gauges read at scrape time. */
 export type DeliveryStats = () => ReturnType<Delivery['stats']>;
+/** Messages waiting for a stream, over all users: the store's count. */
+export type PendingCount = () => Promise<number>;
 
 export interface Metrics {
   readonly registry: Registry;
   readonly chat: ChatObserver;
-  readonly http: HttpObserver;
+  /** Requests and refusals, in the shape the HTTP layer tells them (its HttpObserver). */
+  readonly http: {
+    request(method: string, route: string, status: number, seconds: number): void;
+    refused(code: string): void;
+  };
   /** For the store's group commit. */
   readonly storeCommit: (durationMs: number, batchSize: number) => void;
 }
@@ -21,7 +26,7 @@ const kinds: readonly MessageKind[] = ['direct', 'group', 'broadcast'];
  * Parley's metrics in a registry of their own, with Node's default process metrics. The hot path only adds to
  * counters and histograms; everything the core already counts is read when Prometheus scrapes.
  */
-export function createMetrics(stats: DeliveryStats): Metrics {
+export function createMetrics(stats: DeliveryStats, pending: PendingCount): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -46,8 +51,8 @@ export function createMetrics(stats: DeliveryStats): Metrics {
     name: 'parley_queue_pending',
     help: 'Messages waiting to be written to a stream, over all users',
     registers,
-    collect() {
-      this.set(stats().pending);
+    async collect() {
+      this.set(await pending());
     },
   });
   new Counter({

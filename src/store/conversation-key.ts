@@ -1,4 +1,4 @@
-import type { NewMessage, ConversationRef } from './store.js';
+import type { NewMessage, ConversationRef } from '../core/ports/index.js';
 
 /**
  * The key a message is filed under: `d:<a>:<b>` for the direct messages between a and b (names in order),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
 import { expectProblem } from '../support/problems.js';
 import { tempDir } from '../support/process.js';

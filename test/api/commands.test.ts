@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
 import { expectProblem } from '../support/problems.js';
 import { messageCount, openSse } from '../support/sse.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
 import { openSse, type SseReader } from '../support/sse.js';
 import { startTestServer } from '../support/server.js';

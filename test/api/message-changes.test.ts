@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { api, register, streamPath, type TestUser } from '../support/api.js';
 import { captureLog, type CapturedLog } from '../support/log-capture.js';
 import { expectProblem } from '../support/problems.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { api, register, streamPath } from '../support/api.js';
 import { startTestServer } from '../support/server.js';
 import { openSse } from '../support/sse.js';

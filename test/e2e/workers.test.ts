@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { drainBoundMs } from '../../src/cluster/primary.js';
+import { drainBoundMs } from '../../src/workers/primary.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamPath } from '../support/api.js';
 import { connection } from '../support/connection.js';

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/core/errors.js';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { assertSchema } from '../support/spec.js';
 import { openSse, type SseReader } from '../support/sse.js';
 import { startTestServer } from '../support/server.js';

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import type { RunningServer } from '../../src/server.js';
+import { createLogger } from '../../src/log/logger.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { openSse, messageCount } from '../support/sse.js';
 import { startTestServer } from '../support/server.js';
 import { call, join, problemOf, type Joined } from './client.js';

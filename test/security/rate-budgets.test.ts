@@ -1,8 +1,8 @@
 import { createClient } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RateBudget } from '../../src/core/rate-budget.js';
+import type { RateBudget } from '../../src/core/ports/index.js';
 import { createRateBudgets, type BudgetFactory } from '../../src/limits/rate-budgets.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/log/logger.js';
 import { connectRedis } from '../../src/store/redis/connect-redis.js';
 import type { RedisLink } from '../../src/store/redis/redis-link.js';
 import { captureLog } from '../support/log-capture.js';

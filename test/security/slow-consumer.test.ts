@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { scrape } from '../support/metrics.js';
 import { openRawStream } from '../support/raw-stream.js';
 import { messageCount, openSse, type SseReader } from '../support/sse.js';

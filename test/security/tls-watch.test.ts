@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { capturedLogger, type LogEntry, type LogLines } from '../support/log-lines.js';
 import { tempDir } from '../support/process.js';
 import { startTestServer } from '../support/server.js';

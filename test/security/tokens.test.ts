@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { openSse, messageCount } from '../support/sse.js';
 import { startTestServer } from '../support/server.js';
 import { call, join, problemOf, type Joined } from './client.js';

@@ -2,12 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Delivery } from '../../src/core/delivery.js';
-import { Presence } from '../../src/core/presence.js';
-import type { StreamSession } from '../../src/core/stream-session.js';
-import { createLogger } from '../../src/log.js';
-import { createStore } from '../../src/store/create-store.js';
-import type { Store } from '../../src/store/store.js';
+import { startDelivery } from '../support/delivery.js';
+import type { Backend } from '../../src/server/open-backend.js';
+import type { StreamSession } from '../../src/core/delivery/stream-session.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openTestBackend } from '../support/open-store.js';
 import { tempDir } from '../support/process.js';
 import { RecordingSink } from '../support/recording-sink.js';
 
@@ -42,19 +41,18 @@ async function settle(): Promise<void> {
 }
 
 const root = tempDir('parley-devices-');
-const stores: Record<string, () => Promise<Store>> = {
-  memory: () => createStore({ kind: 'memory', dataDir: root }, createLogger('silent')),
-  sqlite: () => createStore({ kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) }, createLogger('silent')),
+const stores: Record<string, () => Promise<Backend>> = {
+  memory: () => openTestBackend({ kind: 'memory', dataDir: root }, createLogger('silent')),
+  sqlite: () => openTestBackend({ kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) }, createLogger('silent')),
 };
 
 describe.each(Object.keys(stores))('devices of one user at different speeds, on %s', (kind) => {
   it('each receive exactly the messages after their start position, with no gap and no repeat', async () => {
     await fc.assert(
       fc.asyncProperty(steps, async (plan) => {
-        const store = await stores[kind]!();
-        const presence = new Presence(0, () => {});
+        const { store, feed } = await stores[kind]!();
         // Small pages, so that reading on from the store takes several of them.
-        const delivery = new Delivery(store, presence, { queueLimit: 1_000_000, pageSize: 7 });
+        const delivery = await startDelivery(store, feed, { queueLimit: 1_000_000, pageSize: 7 });
         const sessions: StreamSession[] = [];
         try {
           for (const name of ['alice', 'bob', 'carol']) await store.insertUser({ name, passwordHash: 'x', createdAt: 0 });
@@ -114,7 +112,6 @@ describe.each(Object.keys(stores))('devices of one user at different speeds, on 
           }
         } finally {
           for (const session of sessions) delivery.close(session);
-          presence.stop();
           await store.close();
         }
       }),

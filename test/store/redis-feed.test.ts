@@ -1,24 +1,24 @@
 import { createClient } from '@redis/client';
 import { describe, expect, it } from 'vitest';
-import type { ClusterEvent } from '../../src/core/cluster.js';
+import type { FeedEvent } from '../../src/core/ports/index.js';
 import { ChatError } from '../../src/core/errors.js';
-import { createLogger } from '../../src/log.js';
-import { createStore } from '../../src/store/create-store.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openStore } from '../support/open-store.js';
 import { decodeFeedEvent } from '../../src/store/redis/feed-events.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/core/ports/index.js';
 import { redisForFile } from '../support/redis-server.js';
 import { Watched } from '../support/watched.js';
 import { draft } from './store.contract.js';
 
 const redis = redisForFile();
 
-const open = (redisPrefix: string) => createStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
+const open = (redisPrefix: string) => openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
 
 /** Every event published under `prefix`, decoded, read with a connection of its own. */
 async function listen(prefix: string) {
   const client = createClient({ url: redis.url });
   await client.connect();
-  const events: ClusterEvent[] = [];
+  const events: FeedEvent[] = [];
   const watched = new Watched();
   await client.subscribe(`${prefix}events`, (payload) => {
     events.push(decodeFeedEvent(payload)!);

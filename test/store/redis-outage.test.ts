@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ChatError } from '../../src/core/errors.js';
-import { createLogger } from '../../src/log.js';
-import { createStore } from '../../src/store/create-store.js';
-import { StoreOpenError } from '../../src/store/sqlite/store-open-error.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openStore } from '../support/open-store.js';
+import { StoreOpenError } from '../../src/store/store-open-error.js';
 import { captureLog } from '../support/log-capture.js';
 import { freePort, startRedisServer } from '../support/redis-server.js';
 import { draft } from './store.contract.js';
@@ -12,7 +12,7 @@ const lost = 'lost the connection to Redis; writes fail with 503 until it is bac
 describe('the Redis store when Redis is unreachable', () => {
   it('refuses to open, naming the URL and the option to fix, when nothing answers there', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    const opening = createStore({ kind: 'redis', dataDir: '', redisUrl: url }, createLogger('silent'));
+    const opening = openStore({ kind: 'redis', dataDir: '', redisUrl: url }, createLogger('silent'));
     await expect(opening).rejects.toThrow(StoreOpenError);
     await expect(opening).rejects.toThrow(`cannot reach Redis at ${url}`);
     await expect(opening).rejects.toThrow('--redis-url');
@@ -23,7 +23,7 @@ describe('the Redis store when Redis is unreachable', () => {
     let restarted;
     try {
       const captured = captureLog();
-      const store = await createStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix: 'outage:' }, captured.log);
+      const store = await openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix: 'outage:' }, captured.log);
       for (const name of ['alice', 'bob']) await store.insertUser({ name, passwordHash: 'x', createdAt: 1 });
       const before = await store.appendMessage(draft(['bob'], { text: 'before' }));
       store.markDelivered('bob', before);
@@ -57,7 +57,7 @@ describe('the Redis store when Redis is unreachable', () => {
   it('closes without waiting for a Redis that went away', async () => {
     const redis = await startRedisServer();
     try {
-      const store = await createStore({ kind: 'redis', dataDir: '', redisUrl: redis.url }, createLogger('silent'));
+      const store = await openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url }, createLogger('silent'));
       store.markDelivered('bob', 1);
       await redis.kill();
       await store.close();

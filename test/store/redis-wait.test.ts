@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterEvent } from '../../src/core/cluster.js';
+import type { FeedEvent } from '../../src/core/ports/index.js';
 import { ChatError } from '../../src/core/errors.js';
-import { createLogger } from '../../src/log.js';
-import { createCluster } from '../../src/store/create-cluster.js';
-import { createStore } from '../../src/store/create-store.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openStore, openTestBackend } from '../support/open-store.js';
 import { command, field, startRedisServer, until, type RedisServer } from '../support/redis-server.js';
 import { Watched } from '../support/watched.js';
 import { draft } from './store.contract.js';
@@ -24,7 +23,7 @@ afterAll(async () => {
 
 let prefixes = 0;
 const open = (waitTimeoutMs = 1_000, replicas: number | 'all' = 1) =>
-  createStore(
+  openStore(
     { kind: 'redis', dataDir: '', redisUrl: primary.url, redisPrefix: `wait${++prefixes}:`, redisWaitReplicas: replicas, redisWaitTimeoutMs: waitTimeoutMs },
     createLogger('silent'),
   );
@@ -50,9 +49,11 @@ describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
   });
 
   it('refuses a write the replica cannot confirm in time with unavailable, and holds its feed event until the replica has it', async () => {
-    const store = await open(200);
-    const cluster = (await createCluster(store, 'redis', { processTimeoutMs: 10_000 }, createLogger('silent')))!;
-    const events: ClusterEvent[] = [];
+    const { store, feed: cluster } = await openTestBackend(
+      { kind: 'redis', redisUrl: primary.url, redisPrefix: `wait${++prefixes}:`, redisWaitReplicas: 1, redisWaitTimeoutMs: 200 },
+      createLogger('silent'),
+    );
+    const events: FeedEvent[] = [];
     const watched = new Watched();
     await cluster.start((event) => {
       events.push(event);

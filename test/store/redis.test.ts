@@ -1,7 +1,7 @@
 import { createClient } from '@redis/client';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import { createStore } from '../../src/store/create-store.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openStore } from '../support/open-store.js';
 import { redisForFile } from '../support/redis-server.js';
 import { describeStore, draft, expectKeptAcrossReopen } from './store.contract.js';
 
@@ -9,7 +9,7 @@ const redis = redisForFile();
 
 /** A key prefix no other test uses. */
 const freshPrefix = () => redis.prefix('t');
-const open = (redisPrefix: string) => createStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
+const open = (redisPrefix: string) => openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
 
 describeStore('redis', () => open(freshPrefix()));
 

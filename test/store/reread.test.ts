@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Delivery } from '../../src/core/delivery.js';
-import { Presence } from '../../src/core/presence.js';
+import { startDelivery } from '../support/delivery.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import type { QueuePage } from '../../src/store/store.js';
+import type { QueuePage } from '../../src/core/ports/index.js';
 import { RecordingSink } from '../support/recording-sink.js';
 
 /**
@@ -43,7 +42,7 @@ describe('reading every stream again (after a cut feed or a failover)', () => {
   it('reads once more when asked again while a read is in flight, so that a message stored meanwhile is not skipped', async () => {
     const store = new SlowReads();
     for (const name of ['alice', 'bob']) await store.insertUser({ name, passwordHash: 'x', createdAt: 0 });
-    const delivery = new Delivery(store, new Presence(0, () => {}), { queueLimit: 1_000 });
+    const delivery = await startDelivery(store, store.feed, { queueLimit: 1_000 });
     const first = (await delivery.send({ from: 'alice', kind: 'direct', text: 'one', sentAt: 1 }, ['bob'])).id;
     const sink = new RecordingSink();
     await delivery.open('bob', 's1', sink);

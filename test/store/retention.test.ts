@@ -1,12 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Delivery } from '../../src/core/delivery.js';
-import { Presence } from '../../src/core/presence.js';
+import { startDelivery } from '../support/delivery.js';
 import { Retention } from '../../src/core/retention.js';
-import { createLogger } from '../../src/log.js';
-import { createStore } from '../../src/store/create-store.js';
-import type { Store } from '../../src/store/store.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openTestBackend } from '../support/open-store.js';
+import type { Store } from '../../src/core/ports/index.js';
 import { tempDir } from '../support/process.js';
 import { RecordingSink } from '../support/recording-sink.js';
 
@@ -20,9 +19,9 @@ afterEach(async () => {
 describe('background retention on the SQLite store', () => {
   it('prunes delivered messages past the age window in bounded batches and tells a late resume what was lost', async () => {
     let now = Date.UTC(2026, 10, 24);
-    store = await createStore({ kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) }, createLogger('silent'));
-    const presence = new Presence(0, () => {});
-    const delivery = new Delivery(store, presence, { queueLimit: 100 });
+    const backend = await openTestBackend({ kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) }, createLogger('silent'));
+    store = backend.store;
+    const delivery = await startDelivery(store, backend.feed, { queueLimit: 100 });
     const retention = new Retention(store, { retainMs: day, intervalMs: 60_000, batch: 3, now: () => now });
 
     const ids: number[] = [];
@@ -44,6 +43,5 @@ describe('background retention on the SQLite store', () => {
     await delivery.open('bob', 's2', late, { resumeAfter: ids[0] });
     expect(late.notices).toEqual([{ reason: 'retention', after: ids[0], through: ids[9] }]);
     expect(late.ids).toEqual(waiting);
-    presence.stop();
   });
 });

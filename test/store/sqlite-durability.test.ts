@@ -5,19 +5,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import { createStore } from '../../src/store/create-store.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openStore } from '../support/open-store.js';
 import { latestVersion, migrate } from '../../src/store/sqlite/migrations.js';
 import { migrations } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { StoreOpenError } from '../../src/store/sqlite/store-open-error.js';
+import { StoreOpenError } from '../../src/store/store-open-error.js';
 import { repoRoot, tempDir } from '../support/process.js';
 import { draft, expectKeptAcrossReopen } from './store.contract.js';
 
 const root = tempDir('parley-sqlite-');
 const log = createLogger('silent');
 const freshDir = () => mkdtempSync(join(root, 'db-'));
-const open = (dataDir: string) => createStore({ kind: 'sqlite', dataDir }, log);
+const open = (dataDir: string) => openStore({ kind: 'sqlite', dataDir }, log);
 
 /** Reads the database file directly, after the store closed it. */
 function inspect<T>(dataDir: string, read: (db: Database.Database) => T): T {

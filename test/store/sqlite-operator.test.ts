@@ -2,13 +2,13 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
-import { createStore } from '../../src/store/create-store.js';
-import type { Store } from '../../src/store/store.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openStore } from '../support/open-store.js';
+import type { Backup, Store } from '../../src/core/ports/index.js';
 import { tempDir } from '../support/process.js';
 import { draft } from './store.contract.js';
 
-const open = (dataDir: string) => createStore({ kind: 'sqlite', dataDir }, createLogger('silent'));
+const open = (dataDir: string) => openStore({ kind: 'sqlite', dataDir }, createLogger('silent'));
 
 function readCopy<T>(file: string, read: (db: Database.Database) => T): T {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -20,7 +20,7 @@ function readCopy<T>(file: string, read: (db: Database.Database) => T): T {
 }
 
 async function backup(store: Store, file: string): Promise<void> {
-  await store.backup!(file);
+  await (store as Store & Backup).backup(file);
 }
 
 describe('a backup of the SQLite store', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { idEpochMs } from '../../src/core/ids.js';
-import { idempotencyKeepMs, type NewEvent, type NewMessage, type QueueRow, type Store } from '../../src/store/store.js';
+import { idempotencyKeepMs, type NewEvent, type NewMessage, type QueueRow, type Store } from '../../src/core/ports/index.js';
 
 /** A direct message from alice, unless told otherwise. */
 export function draft(recipients: readonly string[], overrides: Partial<NewMessage> = {}): NewMessage {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log/logger.js';
 import { Watched } from './watched.js';
 
 export interface CapturedLog {

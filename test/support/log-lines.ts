@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log/logger.js';
 import { Watched } from './watched.js';
 
 export type LogEntry = Record<string, unknown>;

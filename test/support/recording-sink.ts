@@ -1,5 +1,5 @@
 import type { QueuedMsgform } from '../../src/core/msgform.js';
-import type { LostNotice, StreamSink } from '../../src/core/stream-session.js';
+import type { LostNotice, StreamSink } from '../../src/core/delivery/stream-session.js';
 
 /**
  * A stream's transport in memory: records the message ids and lost notices it is sent. It takes writes until its

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../../src/core/command-parser.js';
+import { parseCommandLine } from '../../src/core/chat/command-parser.js';
 import { ChatError } from '../../src/core/errors.js';
 
 describe('the original command language', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Delivery } from '../../src/core/delivery.js';
-import { Presence } from '../../src/core/presence.js';
-import type { EndReason, StreamSink } from '../../src/core/stream-session.js';
+import { startDelivery } from '../support/delivery.js';
+import type { EndReason, StreamSink } from '../../src/core/delivery/stream-session.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 
 /** A transport whose buffer is full from the start: every write says "wait for drain", and drain never comes. */
@@ -37,8 +36,8 @@ class FullSink implements StreamSink {
 
 describe('control traffic and backpressure', () => {
   it('stops writing presence and heartbeats to a full stream and closes it as a slow consumer', async () => {
-    const presence = new Presence(0, () => {});
-    const delivery = new Delivery(new MemoryStore(), presence, { queueLimit: 10, slowConsumerMs: 20 });
+    const store = new MemoryStore();
+    const delivery = await startDelivery(store, store.feed, { queueLimit: 10, slowConsumerMs: 20 });
     const sink = new FullSink();
     await delivery.open('carol', 'session', sink, { presence: true });
     expect(delivery.isOnline('carol')).toBe(true);
@@ -49,6 +48,5 @@ describe('control traffic and backpressure', () => {
     expect(sink.writes).toBe(1);
     expect(await sink.ended).toBe('slow_consumer');
     expect(delivery.isOnline('carol')).toBe(false);
-    presence.stop();
   });
 });

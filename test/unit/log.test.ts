@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, resolveLogFormat } from '../../src/log.js';
+import { createLogger, resolveLogFormat } from '../../src/log/logger.js';
 
 function captured(format: 'pretty' | 'json') {
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxBackoffMs, quickDeathMs, restartDelay } from '../../src/cluster/restart-backoff.js';
+import { maxBackoffMs, quickDeathMs, restartDelay } from '../../src/workers/restart-backoff.js';
 
 describe('the restart backoff of --workers', () => {
   it('replaces a worker that lived a while at once, and forgets earlier quick deaths', () => {

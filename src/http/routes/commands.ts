@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
-import { parseCommandLine } from '../../core/command-parser.js';
-import type { Command } from '../../core/commands.js';
+import { parseCommandLine } from '../../core/chat/command-parser.js';
+import type { Command } from '../../core/chat/commands.js';
 import { ChatError } from '../../core/errors.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';

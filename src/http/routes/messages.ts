@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { historyPage } from '../../core/conversations.js';
+import { historyPage } from '../../core/chat/conversations.js';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';

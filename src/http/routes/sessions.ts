@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { OwnSession } from '../../core/accounts.js';
+import type { OwnSession } from '../../core/accounts/accounts.js';
 import { currentActor, requireActor, actorOf, clientAddress, sessionCookie } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';

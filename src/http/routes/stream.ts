@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { ChatError } from '../../core/errors.js';
-import type { StreamSession } from '../../core/stream-session.js';
+import type { StreamSession } from '../../core/delivery/stream-session.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { SseStreamWriter } from '../sse/stream-writer.js';

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { QueuedMsgform } from '../../core/msgform.js';
-import type { EndReason, LostNotice, SharedEvent, StreamSink } from '../../core/stream-session.js';
+import type { EndReason, LostNotice, SharedEvent, StreamSink } from '../../core/delivery/stream-session.js';
 import { commentFrame, eventFrame, retryFrame } from './frame.js';
 
 const heartbeat = commentFrame('heartbeat');

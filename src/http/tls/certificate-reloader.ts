@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync, watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../log/logger.js';
 import { CertificateError, checkPair, readPairBytes, type CertificateFiles, type CertificatePair, type PairBytes } from './certificate-pair.js';
 import type { TlsProfile } from './profile.js';
 

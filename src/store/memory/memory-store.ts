@@ -1,3 +1,4 @@
+import type { SessionEndReason } from '../../core/delivery/stream-session.js';
 import type { Message, StoredEvent } from '../../core/msgform.js';
 import type {
   ConversationRef,
@@ -15,11 +16,14 @@ import type {
   StoredGroup,
   StoredSession,
   StoredUser,
-} from '../store.js';
+} from '../../core/ports/index.js';
 import { nextId } from '../../core/ids.js';
-import { idempotencyKeepMs, type Appended } from '../store.js';
+import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
+import { queueFull } from '../../core/errors.js';
 import { deliveredToAll } from '../broadcast-floor.js';
-import { movedMembers, windowOf } from '../group-change.js';
+import { LocalFeed } from '../local-feed.js';
+import { movedMembers } from '../../core/chat/group-change.js';
+import { windowOf } from '../group-window.js';
 import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
 
 interface Cursor {
@@ -29,6 +33,8 @@ interface Cursor {
   joinedId: number;
   /** Ids of the direct and group messages and the events on this user's queue, ascending. */
   queue: number[];
+  /** Direct and group messages on the queue above deliveredId: what the queue limit counts. */
+  pending: number;
 }
 
 interface KeptEvent extends StoredEvent {
@@ -60,8 +66,11 @@ export class MemoryStore implements Store {
   /** `sender\nkey` -> the message it stored and until when the key counts. */
   private readonly idempotencyKeys = new Map<string, { id: number; expiresAt: number; sentAt: number }>();
 
-  /** `clock` (epoch ms) dates the ids. */
-  constructor(private readonly clock: () => number = Date.now) {}
+  /** `feed` is told every write; `clock` (epoch ms) dates the ids. */
+  constructor(
+    readonly feed: LocalFeed = new LocalFeed(),
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async lastMessageId(): Promise<number> {
     return this.lastId;
@@ -80,20 +89,45 @@ export class MemoryStore implements Store {
       name,
       deliveredId: c.deliveredId,
       prunedId: c.prunedId,
-      pending: c.queue.slice(firstAfter(c.queue, c.deliveredId)).filter((id) => !this.events.has(id)).length,
+      pending: c.pending,
     }));
+  }
+
+  async findUser(name: string): Promise<StoredUser | undefined> {
+    return this.users.get(name);
+  }
+
+  async userNames(): Promise<string[]> {
+    return [...this.users.keys()].sort();
+  }
+
+  async findGroup(name: string): Promise<StoredGroup | undefined> {
+    return this.groups.get(name);
+  }
+
+  async deliveredId(recipient: string): Promise<number> {
+    return this.cursors.get(recipient)?.deliveredId ?? 0;
+  }
+
+  async pendingTotal(): Promise<number> {
+    let pending = 0;
+    for (const c of this.cursors.values()) pending += c.pending;
+    return pending;
   }
 
   async insertUser(user: StoredUser): Promise<boolean> {
     if (this.taken(user.name)) return false;
     this.users.set(user.name, user);
     this.cursor(user.name).joinedId = this.lastId;
+    this.feed.publish({ kind: 'registered', name: user.name });
     return true;
   }
 
   async insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false> {
     if (this.taken(group.name)) return false;
-    this.groups.set(group.name, { ...group, members: [...group.members], owner: group.owner ?? group.createdBy, joined: group.joined ?? {}, left: group.left ?? {} });
+    const stored = { ...group, members: [...group.members], owner: group.owner ?? group.createdBy, joined: group.joined ?? {}, left: group.left ?? {} };
+    this.groups.set(group.name, stored);
+    this.feed.publish({ kind: 'group', group: stored });
     return event ? this.appendEvent(event) : 0;
   }
 
@@ -101,8 +135,11 @@ export class MemoryStore implements Store {
     const group = this.groups.get(change.name);
     if (!group || group.members.join(',') !== change.expected.join(',')) return undefined;
     const recipients = change.events[0].recipients;
-    const ids = change.events.map((event) => this.appendEvent({ ...event, recipients }));
-    this.groups.set(change.name, { ...group, ...movedMembers(group, change, ids[0]!) });
+    const ids = change.events.map(() => this.nextId());
+    const changed = { ...group, ...movedMembers(group, change, ids[0]!) };
+    this.groups.set(change.name, changed);
+    this.feed.publish({ kind: 'group', group: changed });
+    change.events.forEach((event, i) => this.appendEvent({ ...event, recipients }, ids[i]));
     return ids;
   }
 
@@ -152,8 +189,11 @@ export class MemoryStore implements Store {
     if (session) this.sessions.set(tokenHash, { ...session, expiresAt, lastUsedAt });
   }
 
-  async deleteSession(tokenHash: string): Promise<void> {
+  async deleteSession(tokenHash: string, reason: SessionEndReason = 'exit'): Promise<void> {
+    const session = this.sessions.get(tokenHash);
+    if (!session) return;
     this.sessions.delete(tokenHash);
+    this.feed.publish({ kind: 'session_ended', user: session.username, sessionId: tokenHash, reason });
   }
 
   async appendMessageOnce(message: NewMessage, key: string): Promise<Appended> {
@@ -176,21 +216,30 @@ export class MemoryStore implements Store {
   }
 
   async appendMessage(message: NewMessage): Promise<number> {
+    const { recipients, queueLimit, ...rest } = message;
+    if (message.kind !== 'broadcast' && queueLimit !== undefined) {
+      const full = recipients.filter((to) => (this.cursors.get(to)?.pending ?? 0) >= queueLimit);
+      if (full.length > 0) throw queueFull(full);
+    }
     const id = this.nextId();
-    const { recipients, ...rest } = message;
+    const stored = { ...rest, id };
     if (message.kind === 'broadcast') {
-      this.keep({ ...rest, id }, 'b');
+      this.keep(stored, 'b');
       this.broadcasts.push(id);
-      return id;
+    } else if (recipients.length > 0) {
+      this.keep(stored, keyOfMessage(message));
+      if (message.kind === 'direct') {
+        this.peersOf(message.from).add(recipients[0]!);
+        this.peersOf(recipients[0]!).add(message.from);
+      }
+      this.references.set(id, recipients.length);
+      for (const to of recipients) {
+        const c = this.cursor(to);
+        c.queue.push(id);
+        c.pending++;
+      }
     }
-    if (recipients.length === 0) return id;
-    this.keep({ ...rest, id }, keyOfMessage(message));
-    if (message.kind === 'direct') {
-      this.peersOf(message.from).add(recipients[0]!);
-      this.peersOf(recipients[0]!).add(message.from);
-    }
-    this.references.set(id, recipients.length);
-    for (const to of recipients) this.cursor(to).queue.push(id);
+    this.feed.publish({ kind: 'message', message: stored, recipients: message.kind === 'broadcast' ? [] : recipients });
     return id;
   }
 
@@ -265,7 +314,10 @@ export class MemoryStore implements Store {
 
   markDelivered(recipient: string, id: number): void {
     const c = this.cursor(recipient);
-    if (id > c.deliveredId) c.deliveredId = id;
+    if (id <= c.deliveredId) return;
+    const through = firstAfter(c.queue, id);
+    for (let i = firstAfter(c.queue, c.deliveredId); i < through; i++) if (!this.events.has(c.queue[i]!)) c.pending--;
+    c.deliveredId = id;
   }
 
   async prune(policy: RetentionPolicy): Promise<PruneResult> {
@@ -293,6 +345,7 @@ export class MemoryStore implements Store {
   async deleteSessionsOf(username: string): Promise<number> {
     const mine = await this.sessionsOf(username);
     for (const session of mine) this.sessions.delete(session.tokenHash);
+    this.feed.publish({ kind: 'sessions_ended', user: username });
     return mine.length;
   }
 
@@ -320,6 +373,7 @@ export class MemoryStore implements Store {
       if (members.length === 0) this.groups.delete(groupName);
       else this.groups.set(groupName, { ...group, members });
     }
+    this.feed.publish({ kind: 'deleted', name });
     return true;
   }
 
@@ -331,12 +385,13 @@ export class MemoryStore implements Store {
     return this.lastId;
   }
 
-  private appendEvent(event: NewEvent): number {
-    const id = this.nextId();
+  private appendEvent(event: NewEvent, id = this.nextId()): number {
     if (event.recipients.length === 0) return id;
-    this.events.set(id, { id, type: event.type, json: event.json, at: event.at });
+    const stored = { id, type: event.type, json: event.json, at: event.at };
+    this.events.set(id, stored);
     this.references.set(id, event.recipients.length);
     for (const to of event.recipients) this.cursor(to).queue.push(id);
+    this.feed.publish({ kind: 'event', event: stored, recipients: event.recipients });
     return id;
   }
 
@@ -415,7 +470,7 @@ export class MemoryStore implements Store {
   private cursor(name: string): Cursor {
     let c = this.cursors.get(name);
     if (!c) {
-      c = { deliveredId: 0, prunedId: 0, joinedId: 0, queue: [] };
+      c = { deliveredId: 0, prunedId: 0, joinedId: 0, queue: [], pending: 0 };
       this.cursors.set(name, c);
     }
     return c;

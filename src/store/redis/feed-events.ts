@@ -1,6 +1,6 @@
-import type { ClusterEvent } from '../../core/cluster.js';
+import type { FeedEvent } from '../../core/ports/index.js';
 import type { EventType, MessageKind } from '../../core/msgform.js';
-import type { Group } from '../../core/directory.js';
+import type { Group } from '../../core/chat/directory.js';
 
 /**
  * Decodes what the scripts publish on `P events` (their `tell`): a JSON array whose first element says what it is.
@@ -16,7 +16,7 @@ import type { Group } from '../../core/directory.js';
  *
  * Returns undefined for anything else, which a newer version may publish.
  */
-export function decodeFeedEvent(payload: string): ClusterEvent | undefined {
+export function decodeFeedEvent(payload: string): FeedEvent | undefined {
   const event = JSON.parse(payload) as string[];
   switch (event[0]) {
     case 'm': {

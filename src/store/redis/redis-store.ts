@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { ChatError, queueFull } from '../../core/errors.js';
 import type { EventType, Message, MessageKind } from '../../core/msgform.js';
-import type { SessionEndReason } from '../../core/stream-session.js';
+import type { SessionEndReason } from '../../core/delivery/stream-session.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { conversationKey, keyOfMessage } from '../conversation-key.js';
-import { idempotencyKeepMs, type Appended } from '../store.js';
+import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
 import type {
   ConversationRef,
   ConversationSummary,
@@ -21,11 +21,11 @@ import type {
   StoredGroup,
   StoredSession,
   StoredUser,
-} from '../store.js';
+} from '../../core/ports/index.js';
 import type { RedisLink } from './redis-link.js';
 import type { WriteConfirmer } from './write-confirmer.js';
 import { groupOf } from './feed-events.js';
-import { windowOf } from '../group-change.js';
+import { windowOf } from '../group-window.js';
 import * as lua from './lua-scripts.js';
 import { refusingUnreachable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
@@ -165,6 +165,33 @@ export class RedisStore implements Store {
       });
     }
     return cursors;
+  }
+
+  async findUser(name: string): Promise<StoredUser | undefined> {
+    const json = (await this.guard(this.redis.send(['HGET', this.key('users'), name]))) as string | null;
+    if (json == null) return undefined;
+    const { passwordHash, createdAt } = JSON.parse(json) as Omit<StoredUser, 'name'>;
+    return { name, passwordHash, createdAt };
+  }
+
+  async userNames(): Promise<string[]> {
+    return ((await this.guard(this.redis.send(['HKEYS', this.key('users')]))) as string[]).sort();
+  }
+
+  async findGroup(name: string): Promise<StoredGroup | undefined> {
+    const json = (await this.guard(this.redis.send(['HGET', this.key('groups'), name]))) as string | null;
+    return json == null ? undefined : groupOf(name, json);
+  }
+
+  async deliveredId(recipient: string): Promise<number> {
+    const written = Number((await this.guard(this.redis.send(['ZSCORE', this.key('delivered'), recipient]))) ?? 0);
+    return Math.max(written, this.marks.get(recipient) ?? 0);
+  }
+
+  async pendingTotal(): Promise<number> {
+    let total = 0;
+    for (const cursor of await this.loadCursors()) total += cursor.pending;
+    return total;
   }
 
   async insertUser(user: StoredUser): Promise<boolean> {

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { applicationId, migrations as allMigrations, type Migration } from './schema.js';
-import { StoreOpenError } from './store-open-error.js';
+import { StoreOpenError } from '../store-open-error.js';
 
 /** The schema version this build writes. */
 export const latestVersion = allMigrations[allMigrations.length - 1]!.version;

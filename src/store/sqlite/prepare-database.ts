@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { StoreOpenError } from './store-open-error.js';
+import { StoreOpenError } from '../store-open-error.js';
 
 /**
  * Sets the connection up for Parley and takes the database for this process alone.

@@ -18,23 +18,31 @@ import type {
   StoredGroup,
   StoredSession,
   StoredUser,
-} from '../store.js';
+} from '../../core/ports/index.js';
 import type { EventType, Message } from '../../core/msgform.js';
 import { nextId } from '../../core/ids.js';
-import { idempotencyKeepMs, type Appended } from '../store.js';
+import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
-import { movedMembers, windowOf } from '../group-change.js';
+import { movedMembers } from '../../core/chat/group-change.js';
+import { windowOf } from '../group-window.js';
 import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
+import { queueFull } from '../../core/errors.js';
+import type { SessionEndReason } from '../../core/delivery/stream-session.js';
+import { LocalFeed } from '../local-feed.js';
 import { backupDatabase, restoredBackup } from './backup.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { prepareOperatorStatements } from './operator-statements.js';
 import { explainOpenFailure, prepareDatabase } from './prepare-database.js';
 
-/** What the SQLite backend needs: an open connection (the composition root opened the file) and a logger. */
+/**
+ * What the SQLite backend needs: an open connection (the composition root opened the file), a logger, and the
+ * feed it tells each write once it is durable (a new one of its own when absent).
+ */
 export interface SqliteDeps {
   readonly db: Database;
   readonly log: Logger;
+  readonly feed?: LocalFeed;
 }
 
 export interface SqliteOptions extends GroupCommitOptions {
@@ -122,6 +130,13 @@ export class SqliteStore implements Store {
   private readonly purgeDelayMs: number;
   /** Told of every WAL checkpoint that followed a deletion (tests and logs wait for it). */
   onPurged: (() => void) | undefined;
+  readonly feed: LocalFeed;
+  /**
+   * Undelivered direct and group messages per recipient, for the queue limit: exact as of `countedThrough`
+   * (their delivered position when last counted), plus what was appended since. Absent: not counted yet.
+   */
+  private readonly pending = new Map<string, number>();
+  private readonly countedThrough = new Map<string, number>();
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -141,8 +156,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  private constructor({ db, log }: SqliteDeps, options: Partial<SqliteOptions>) {
+  private constructor({ db, log, feed }: SqliteDeps, options: Partial<SqliteOptions>) {
     this.db = db;
+    this.feed = feed ?? new LocalFeed();
     this.markDelayMs = options.markDelayMs ?? 1_000;
     this.purgeDelayMs = options.purgeDelayMs ?? 1_000;
     this.clock = options.clock ?? Date.now;
@@ -192,6 +208,64 @@ export class SqliteStore implements Store {
     return this.statements.cursors.all() as QueueCursor[];
   }
 
+  async findUser(name: string): Promise<StoredUser | undefined> {
+    const row = this.statements.user.get(name) as { password_hash: string; created_at: number } | undefined;
+    return row && { name, passwordHash: row.password_hash, createdAt: row.created_at };
+  }
+
+  async userNames(): Promise<string[]> {
+    return this.statements.userNames.all() as string[];
+  }
+
+  async findGroup(name: string): Promise<StoredGroup | undefined> {
+    const row = this.statements.group.get(name) as GroupRow | undefined;
+    return row && toGroup(row);
+  }
+
+  async deliveredId(recipient: string): Promise<number> {
+    return this.deliveredPosition(recipient);
+  }
+
+  async pendingTotal(): Promise<number> {
+    let total = 0;
+    for (const cursor of await this.loadCursors()) total += cursor.pending;
+    return total;
+  }
+
+  /** The newest delivered position known here: coalesced, being written, or on disk. */
+  private deliveredPosition(recipient: string): number {
+    const written = (this.statements.deliveredId.get(recipient) as number | undefined) ?? 0;
+    return Math.max(this.marks.get(recipient) ?? 0, this.writingMarks.get(recipient) ?? 0, written);
+  }
+
+  /**
+   * Whether the recipient's queue holds `limit` undelivered messages. The estimate is an upper bound: below the
+   * limit, it is not full. Otherwise they are counted again (inside the caller's transaction, so that writes
+   * earlier in the batch count), only when delivery moved since the last count.
+   */
+  private isFull(recipient: string, limit: number): boolean {
+    const estimate = this.pending.get(recipient);
+    return !(estimate !== undefined && estimate < limit) && this.pendingOf(recipient) >= limit;
+  }
+
+  /** Recipients known to be full without a transaction: a send to them is refused before it costs a commit. */
+  private knownFull(message: NewMessage): string[] | undefined {
+    const limit = message.queueLimit;
+    if (limit === undefined || message.kind === 'broadcast') return undefined;
+    const full = message.recipients.filter((to) => (this.pending.get(to) ?? 0) >= limit && this.pendingOf(to) >= limit);
+    return full.length > 0 ? full : undefined;
+  }
+
+  private pendingOf(recipient: string): number {
+    const through = this.deliveredPosition(recipient);
+    const known = this.pending.get(recipient);
+    if (known !== undefined && this.countedThrough.get(recipient) === through) return known;
+    const counted = this.statements.countPending.get(recipient, through) as number;
+    this.pending.set(recipient, counted);
+    this.countedThrough.set(recipient, through);
+    return counted;
+  }
+
   insertUser(user: StoredUser): Promise<boolean> {
     // Broadcasts submitted after this call reach the new user; those before do not.
     const joinedId = this.lastId;
@@ -201,6 +275,9 @@ export class SqliteStore implements Store {
       this.statements.joinCursor.run(user.name, joinedId);
       this.newCursorNames.push(user.name);
       return true;
+    }).then((inserted) => {
+      if (inserted) this.feed.publish({ kind: 'registered', name: user.name });
+      return inserted;
     });
   }
 
@@ -211,6 +288,11 @@ export class SqliteStore implements Store {
       this.statements.insertGroup.run(group.name, JSON.stringify(group.members), group.createdBy, group.createdAt, group.owner ?? group.createdBy);
       if (event) this.writeEvent(id, event);
       return id;
+    }).then((inserted) => {
+      if (inserted === false) return false;
+      this.feed.publish({ kind: 'group', group: { ...group, owner: group.owner ?? group.createdBy, joined: {}, left: {} } });
+      if (event) this.tellEvent(id, event);
+      return inserted;
     });
   }
 
@@ -225,6 +307,11 @@ export class SqliteStore implements Store {
       const moved = movedMembers(group, change, ids[0]!);
       this.statements.setGroup.run(JSON.stringify(moved.members), moved.owner, JSON.stringify({ joined: moved.joined, left: moved.left }), change.name);
       change.events.forEach((event, i) => this.writeEvent(ids[i]!, { ...event, recipients }));
+      return { ...group, ...moved };
+    }).then((changed) => {
+      if (!changed) return undefined;
+      this.feed.publish({ kind: 'group', group: changed });
+      change.events.forEach((event, i) => this.tellEvent(ids[i]!, { ...event, recipients }));
       return ids;
     });
   }
@@ -244,7 +331,7 @@ export class SqliteStore implements Store {
       if (this.statements.editMessage.run(text, editedAt, id).changes === 0) return undefined;
       this.writeEvent(eventId, event, id);
       return eventId;
-    });
+    }).then((stored) => this.toldEvent(stored, event));
   }
 
   deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
@@ -257,7 +344,7 @@ export class SqliteStore implements Store {
       this.writeEvent(eventId, event);
       this.purging = true;
       return eventId;
-    });
+    }).then((stored) => this.toldEvent(stored, event));
   }
 
   insertSession(session: StoredSession): Promise<void> {
@@ -283,9 +370,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  deleteSession(tokenHash: string): Promise<void> {
+  deleteSession(tokenHash: string, reason: SessionEndReason = 'exit'): Promise<void> {
     return this.commits.submit(() => {
+      const user = this.statements.findSession.get(tokenHash) as { username: string } | undefined;
       this.statements.deleteSession.run(tokenHash);
+      return user?.username;
+    }).then((user) => {
+      if (user !== undefined) this.feed.publish({ kind: 'session_ended', user, sessionId: tokenHash, reason });
     });
   }
 
@@ -298,17 +389,43 @@ export class SqliteStore implements Store {
       s.forgetExpiredKeys.run(message.sentAt);
       const known = s.findKey.get(message.from, key, message.sentAt) as { message_id: number; sent_at: number } | undefined;
       if (known) return { id: known.message_id, replayed: true, sentAt: known.sent_at };
-      this.writeMessage(id, message);
+      const full = this.writeMessage(id, message);
+      if (full) return full;
       s.insertKey.run(message.from, key, id, message.sentAt + idempotencyKeepMs, message.sentAt);
       return { id, replayed: false, sentAt: message.sentAt };
+    }).then((appended) => {
+      if (Array.isArray(appended)) throw queueFull(appended);
+      if (!appended.replayed) this.tellMessage(id, message);
+      return appended;
     });
   }
 
-  // Not async: the promise must be the group commit's own, so that callers resume in id order right after the
-  // commit, before anything else can read the queue.
+  // Not async: callers resume in id order right after the commit (and after the feed was told), before anything
+  // else can read the queue.
   appendMessage(message: NewMessage): Promise<number> {
+    const known = this.knownFull(message);
+    if (known) return Promise.reject(queueFull(known));
     const id = this.nextId();
-    return this.commits.submit(() => this.writeMessage(id, message));
+    return this.commits.submit(() => this.writeMessage(id, message)).then((full) => {
+      if (full) throw queueFull(full);
+      this.tellMessage(id, message);
+      return id;
+    });
+  }
+
+  private tellMessage(id: number, message: NewMessage): void {
+    const { recipients, queueLimit: _, ...rest } = message;
+    this.feed.publish({ kind: 'message', message: { ...rest, id }, recipients: message.kind === 'broadcast' ? [] : recipients });
+  }
+
+  private tellEvent(id: number, event: NewEvent): void {
+    if (event.recipients.length === 0) return;
+    this.feed.publish({ kind: 'event', event: { id, type: event.type, json: event.json, at: event.at }, recipients: event.recipients });
+  }
+
+  private toldEvent(id: number | undefined, event: NewEvent): number | undefined {
+    if (id !== undefined) this.tellEvent(id, event);
+    return id;
   }
 
   /** The id of the next message (src/core/ids.ts): from the clock, above the last one. */
@@ -316,28 +433,37 @@ export class SqliteStore implements Store {
     return (this.lastId = nextId(this.lastId, this.clock()));
   }
 
-  /** The writes of one message, inside a commit. */
-  private writeMessage(id: number, message: NewMessage): number {
+  /**
+   * The writes of one message, inside a commit; writes nothing and returns the recipients whose queue is full
+   * (see NewMessage.queueLimit) instead.
+   */
+  private writeMessage(id: number, message: NewMessage): string[] | undefined {
     const s = this.statements;
     if (message.kind === 'broadcast') {
       s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt, 'b');
       s.insertBroadcast.run(id, message.from);
-      return id;
+      return undefined;
     }
-    const { recipients } = message;
-    if (recipients.length === 0) return id;
+    const { recipients, queueLimit } = message;
+    if (recipients.length === 0) return undefined;
+    if (queueLimit !== undefined) {
+      const full = recipients.filter((to) => this.isFull(to, queueLimit));
+      if (full.length > 0) return full;
+    }
     s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt, keyOfMessage(message));
     if (message.kind === 'direct') s.notePeers.run(message.from, recipients[0], recipients[0], message.from);
     let first: string[] | undefined;
     for (const to of recipients) {
       s.insertQueueRow.run(to, id);
+      const counted = this.pending.get(to);
+      if (counted !== undefined) this.pending.set(to, counted + 1);
       if (!this.cursorNames.has(to)) {
         s.ensureCursor.run(to);
         (first ??= []).push(to);
       }
     }
     if (first) this.newCursorNames.push(...first);
-    return id;
+    return undefined;
   }
 
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
@@ -387,6 +513,9 @@ export class SqliteStore implements Store {
       this.statements.markRead.run(reader, conversation.with, conversation.kind, upTo);
       if (event) this.writeEvent(id, event);
       return id;
+    }).then((stored) => {
+      if (event && stored > 0) this.tellEvent(stored, event);
+      return stored;
     });
   }
 
@@ -435,7 +564,12 @@ export class SqliteStore implements Store {
   }
 
   deleteSessionsOf(username: string): Promise<number> {
-    return this.commits.submit(() => this.operatorStatements.deleteSessionsOf.run(username).changes);
+    return this.commits
+      .submit(() => this.operatorStatements.deleteSessionsOf.run(username).changes)
+      .then((ended) => {
+        this.feed.publish({ kind: 'sessions_ended', user: username });
+        return ended;
+      });
   }
 
   setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
@@ -460,7 +594,14 @@ export class SqliteStore implements Store {
       // Its position is gone with its row; a later user of the name starts afresh.
       this.cursorNames.delete(name);
       this.marks.delete(name);
+      this.pending.delete(name);
+      this.countedThrough.delete(name);
       this.newCursorNames = this.newCursorNames.filter((n) => n !== name);
+      return true;
+    }).then((deleted) => {
+      if (!deleted) return false;
+      this.feed.publish({ kind: 'sessions_ended', user: name });
+      this.feed.publish({ kind: 'deleted', name });
       return true;
     });
   }
@@ -613,6 +754,9 @@ export class SqliteStore implements Store {
 
   private sideEffectsRolledBack(): void {
     this.purging = false;
+    // The batch's messages are not stored: every count is taken again when next needed.
+    this.pending.clear();
+    this.countedThrough.clear();
     if (this.writingMarks.size > 0) this.marksDue = true;
     for (const [name, id] of this.writingMarks) if (id > (this.marks.get(name) ?? 0)) this.marks.set(name, id);
     this.newCursorNames = [];
@@ -671,6 +815,12 @@ function prepareStatements(db: Database) {
     lastId: st(`SELECT value FROM counters WHERE name = 'last_message_id'`),
     setLastId: st(`UPDATE counters SET value = max(value, ?) WHERE name = 'last_message_id'`),
     users: st('SELECT name, password_hash, created_at FROM users ORDER BY created_at, name'),
+    user: st('SELECT password_hash, created_at FROM users WHERE name = ?'),
+    userNames: st('SELECT name FROM users ORDER BY name').pluck(),
+    deliveredId: st('SELECT delivered_id FROM cursors WHERE name = ?').pluck(),
+    countPending: st(`
+      SELECT count(*) FROM queue q JOIN messages m ON m.id = q.message_id
+      WHERE q.recipient = ? AND q.message_id > ? AND m.kind <> 'event'`).pluck(),
     groups: st('SELECT name, members, created_by, created_at, owner, positions FROM chat_groups ORDER BY created_at, name'),
     group: st('SELECT name, members, created_by, created_at, owner, positions FROM chat_groups WHERE name = ?'),
     setGroup: st('UPDATE chat_groups SET members = ?, owner = ?, positions = ? WHERE name = ?'),

@@ -1,0 +1,38 @@
+import type { Accounts, OwnSession } from './accounts.js';
+import type { Actor } from '../chat/commands.js';
+import type { Delivery } from '../delivery/delivery.js';
+import type { Operator } from '../operator.js';
+
+/**
+ * What users may do to their own account: see their sessions (devices), sign one out, change their password,
+ * delete the account. Every session it revokes also ends the streams that session opened, with `revoked`, on
+ * this process at once and, through a shared store's feed, on every other process.
+ */
+export class OwnAccount {
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly delivery: Delivery,
+    private readonly operator: Operator,
+  ) {}
+
+  sessions(actor: Actor): Promise<OwnSession[]> {
+    return this.accounts.ownSessions(actor);
+  }
+
+  async revokeSession(actor: Actor, id: string): Promise<void> {
+    const sessionId = await this.accounts.revokeOwnSession(actor, id);
+    this.delivery.endSession(actor.name, sessionId, 'revoked');
+  }
+
+  /** Changes the password; every session but the actor's is revoked. `client` keys the failed-login limits. */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string, client: string): Promise<void> {
+    const revoked = await this.accounts.changePassword(actor, currentPassword, newPassword, client);
+    for (const sessionId of revoked) this.delivery.endSession(actor.name, sessionId, 'revoked');
+  }
+
+  /** Deletes the account once its password checks out, exactly as the operator's `delete-user` does. */
+  async deleteAccount(actor: Actor, password: string, client: string): Promise<void> {
+    await this.accounts.checkPassword(actor.name, password, client, 'body.password');
+    await this.operator.deleteUser(actor.name);
+  }
+}

@@ -1,0 +1,193 @@
+import type { Store } from '../ports/index.js';
+import type { Accounts } from '../accounts/accounts.js';
+import type { Actor, Command, CommandResult, ExecuteOptions } from './commands.js';
+import type { Delivery } from '../delivery/delivery.js';
+import type { Directory, Group } from './directory.js';
+import { ChatError } from '../errors.js';
+import type { MessageKind } from '../msgform.js';
+import { canonicalName, claimableName } from '../names.js';
+import { GroupMembership, maxGroupSize } from './group-membership.js';
+import { MessageChanges } from './message-changes.js';
+import { unlimited, type RateBudget } from '../ports/index.js';
+
+export { maxGroupSize } from './group-membership.js';
+
+/** The sends each user has a budget for. */
+export type SendKind = 'message' | 'broadcast' | 'group';
+
+export interface ChatLimits {
+  /** Longest message text, in characters. @default 4000 */
+  readonly maxTextLength: number;
+  /** Per-user send budgets, keyed by user name; absent ones are unlimited. */
+  readonly rates?: { readonly [K in SendKind]?: RateBudget };
+  /** Groups one user may create, in all. @default 100 */
+  readonly maxGroupsPerUser?: number;
+  /** How long after sending a sender may edit a message (ms). @default 900_000 (15 min) */
+  readonly editWindowMs?: number;
+}
+
+/**
+ * C0 control characters other than tab, line feed and carriage return (NUL included), and lone surrogates (with
+ * the u flag, \p{Cs} matches only unpaired halves). CR stays allowed: texts pasted from other systems carry CRLF,
+ * and SSE framing encodes it safely.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const forbiddenCharacter = /[\x00-\x08\x0B\x0C\x0E-\x1F]|\p{Cs}/u;
+
+/** Told of every message once it is stored, right before its 202; for monitoring. Must be cheap. */
+export interface ChatObserver {
+  accepted(kind: MessageKind): void;
+}
+
+/**
+ * The one executor behind every front door: REST routes and the command line both build a Command and call
+ * `execute`. The rules of the chat live here and nowhere else.
+ */
+export class Chat {
+  readonly groups: GroupMembership;
+  private readonly changes: MessageChanges;
+
+  constructor(
+    private readonly store: Store,
+    private readonly directory: Directory,
+    private readonly accounts: Accounts,
+    private readonly delivery: Delivery,
+    private readonly limits: ChatLimits,
+    private readonly now: () => number,
+    private readonly observer?: ChatObserver,
+  ) {
+    this.groups = new GroupMembership(store, directory, accounts, delivery, now);
+    this.changes = new MessageChanges(store, directory, delivery, { editWindowMs: limits.editWindowMs ?? 15 * 60_000 }, now);
+  }
+
+  async execute(actor: Actor, command: Command, options: ExecuteOptions = {}): Promise<CommandResult> {
+    switch (command.kind) {
+      case 'get_users': {
+        const [names, online] = await Promise.all([this.directory.everyUser(), this.delivery.onlineNow()]);
+        return { kind: 'users', users: names.map((name) => ({ name, online: online(name) })) };
+      }
+      case 'exit':
+        await this.accounts.logout(actor);
+        this.delivery.endSession(actor.name, actor.sessionId);
+        return { kind: 'exited' };
+      case 'send':
+        await this.spend('message', actor.name);
+        return this.send(actor, command.to, command.text, options.idempotencyKey);
+      case 'broadcast':
+        await this.spend('broadcast', actor.name);
+        return this.broadcast(actor, command.text, options.idempotencyKey);
+      case 'create_group':
+        await this.spend('group', actor.name);
+        return { kind: 'group_created', group: await this.createGroup(actor, command.name, command.members) };
+      case 'add_members':
+        return { kind: 'group_changed', ...(await this.groups.add(actor, command.group, command.members)) };
+      case 'remove_member':
+        return { kind: 'group_changed', ...(await this.groups.remove(actor, command.group, command.member)) };
+      case 'leave':
+        return { kind: 'group_changed', ...(await this.groups.leave(actor, command.group)) };
+      case 'edit_message':
+        this.checkText(command.text);
+        return { kind: 'edited', message: await this.changes.edit(actor, command.id, command.text) };
+      case 'delete_message':
+        await this.changes.delete(actor, command.id);
+        return { kind: 'deleted' };
+    }
+  }
+
+  /** The groups a user belongs to, sorted by name. */
+  groupsOf(name: string): Group[] {
+    return this.directory.groupsOf(name);
+  }
+
+  private async send(actor: Actor, rawTo: string, text: string, idempotencyKey: string | undefined): Promise<CommandResult> {
+    this.checkText(text);
+    const to = canonicalName(rawTo);
+    const group = to === undefined ? undefined : await this.directory.findGroup(to);
+    if (to === undefined || (!group && !(await this.accounts.learn(to)))) {
+      throw new ChatError('not_found', `no user or group is called "${rawTo.slice(0, 40)}"`, 'body.to');
+    }
+    if (!group) {
+      const { id, sentAt } = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to], idempotencyKey);
+      this.observer?.accepted('direct');
+      return { kind: 'sent', id, to, recipients: 1, sentAt };
+    }
+    if (!group.members.includes(actor.name)) {
+      throw new ChatError('not_member', `only members of "${group.name}" may send to it`, 'body.to');
+    }
+    const recipients = group.members.filter((m) => m !== actor.name);
+    const draft = { from: actor.name, kind: 'group' as const, group: group.name, text, sentAt: this.now() };
+    const { id, sentAt } = await this.delivery.send(draft, recipients, idempotencyKey);
+    this.observer?.accepted('group');
+    return { kind: 'sent', id, to, recipients: recipients.length, sentAt };
+  }
+
+  private async broadcast(actor: Actor, text: string, idempotencyKey: string | undefined): Promise<CommandResult> {
+    this.checkText(text);
+    const { id, sentAt } = await this.delivery.broadcast({ from: actor.name, text, sentAt: this.now() }, idempotencyKey);
+    this.observer?.accepted('broadcast');
+    // Every registered user but the sender reads it from the broadcast log, online or not.
+    return { kind: 'broadcast', id, recipients: this.directory.userCount() - 1, sentAt };
+  }
+
+  private async createGroup(actor: Actor, rawName: string, rawMembers: readonly string[]): Promise<Group> {
+    const name = claimableName(rawName, 'body.name');
+    const members = [actor.name];
+    const unknown: string[] = [];
+    for (const raw of rawMembers) {
+      const member = canonicalName(raw);
+      if (member === undefined || !(await this.accounts.learn(member))) unknown.push(raw.slice(0, 40));
+      else if (!members.includes(member)) members.push(member);
+    }
+    if (unknown.length > 0) {
+      throw new ChatError('unknown_member', `not registered users: ${unknown.join(', ')}`, 'body.members');
+    }
+    if (members.length < 2) {
+      throw new ChatError('invalid_request', 'a group needs at least one member besides its creator', 'body.members');
+    }
+    if (members.length > maxGroupSize) {
+      throw new ChatError(
+        'too_many_members',
+        `a group has at most ${maxGroupSize} users, its creator included; this one would have ${members.length}`,
+        'body.members',
+      );
+    }
+    const maxGroups = this.limits.maxGroupsPerUser ?? Infinity;
+    if (this.directory.groupsOf(actor.name).filter((g) => g.createdBy === actor.name).length >= maxGroups) {
+      throw new ChatError('too_many_groups', `a user may create at most ${maxGroups} groups`, 'body.name');
+    }
+    const group: Group = { name, members, createdBy: actor.name, owner: actor.name };
+    const created = this.groups.createdEvent(group);
+    await this.directory.claim(name, () =>
+      this.delivery.change(async () => {
+        const id = await this.store.insertGroup({ ...group, createdAt: this.now() }, created);
+        if (id === false) throw new ChatError('name_taken', `the name "${name}" is taken`, 'body.name');
+        this.directory.addGroup(group);
+        return [id];
+      }),
+    );
+    return group;
+  }
+
+  /** Spends one action of the actor's budget, or rate_limited with when to retry. */
+  private async spend(kind: SendKind, user: string): Promise<void> {
+    const waitMs = await (this.limits.rates?.[kind] ?? unlimited).take(user);
+    if (waitMs > 0) {
+      const what = kind === 'group' ? 'group creations' : `${kind}s`;
+      throw new ChatError('rate_limited', `too many ${what}; try again in ${Math.ceil(waitMs / 1000)} s`, undefined, waitMs);
+    }
+  }
+
+  private checkText(text: string): void {
+    if (text.trim() === '') throw new ChatError('invalid_request', 'the text is empty', 'body.text');
+    if (forbiddenCharacter.test(text)) {
+      throw new ChatError('invalid_request', 'the text may not contain NUL, control characters other than tab, LF and CR, or lone surrogates', 'body.text');
+    }
+    if (text.length > this.limits.maxTextLength) {
+      throw new ChatError(
+        'invalid_request',
+        `the text has ${text.length} characters; at most ${this.limits.maxTextLength} are allowed`,
+        'body.text',
+      );
+    }
+  }
+}

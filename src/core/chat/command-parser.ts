@@ -1,0 +1,52 @@
+import type { Command } from './commands.js';
+import { ChatError } from '../errors.js';
+
+/**
+ * Parses one line of the original command language into a Command. Only the grammar is checked here; the
+ * fields are validated by the same schemas as the REST bodies, and the rules by the executor.
+ *
+ *   get_users | exit | broad: <text> | mk_grp:<group>:<user>[:<user>...] | <name>: <text>
+ *   add_grp:<group>:<user>[:<user>...] | rm_grp:<group>:<user> | leave:<group>
+ */
+export function parseCommandLine(input: string): Command {
+  const line = input.replace(/\r?\n$/, '');
+  const trimmed = line.trim();
+  if (trimmed === 'get_users') return { kind: 'get_users' };
+  if (trimmed === 'exit') return { kind: 'exit' };
+  if (/^mk_grp\s*:/.test(trimmed)) {
+    const [, name = '', ...members] = fields(trimmed);
+    return { kind: 'create_group', name, members: members.filter((m) => m !== '') };
+  }
+  if (/^add_grp\s*:/.test(trimmed)) {
+    const [, group = '', ...members] = fields(trimmed);
+    return { kind: 'add_members', group, members: members.filter((m) => m !== '') };
+  }
+  if (/^rm_grp\s*:/.test(trimmed)) {
+    const [, group = '', member = '', ...rest] = fields(trimmed);
+    if (rest.length > 0) throw new ChatError('invalid_request', 'remove one member at a time: "rm_grp:<group>:<user>"', 'body');
+    return { kind: 'remove_member', group, member };
+  }
+  if (/^leave\s*:/.test(trimmed)) {
+    const [, group = '', ...rest] = fields(trimmed);
+    if (rest.length > 0) throw new ChatError('invalid_request', 'leave one group at a time: "leave:<group>"', 'body');
+    return { kind: 'leave', group };
+  }
+  const colon = line.indexOf(':');
+  if (colon > 0) {
+    const target = line.slice(0, colon).trim();
+    // One space after the colon is the separator of the original syntax; the rest of the text is kept as is.
+    const text = line.slice(colon + 1).replace(/^ /, '');
+    if (target === 'broad') return { kind: 'broadcast', text };
+    if (target !== '' && !/\s/.test(target)) return { kind: 'send', to: target, text };
+  }
+  throw new ChatError(
+    'invalid_request',
+    'not a command: use "<user or group>: <text>", "broad: <text>", "mk_grp:<group>:<user>:...", ' +
+      '"add_grp:<group>:<user>:...", "rm_grp:<group>:<user>", "leave:<group>", "get_users" or "exit"',
+    'body',
+  );
+}
+
+function fields(line: string): string[] {
+  return line.split(':').map((part) => part.trim());
+}

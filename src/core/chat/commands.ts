@@ -1,0 +1,50 @@
+import type { Group } from './directory.js';
+import type { Msgform } from '../msgform.js';
+
+/** Every command of the original chat system except join, which creates the actor and so precedes them. */
+export type Command =
+  | { readonly kind: 'get_users' }
+  | { readonly kind: 'exit' }
+  | { readonly kind: 'send'; readonly to: string; readonly text: string }
+  | { readonly kind: 'broadcast'; readonly text: string }
+  | { readonly kind: 'create_group'; readonly name: string; readonly members: readonly string[] }
+  /** `add_grp:<group>:<user>[:<user>...]`: the owner adds members. */
+  | { readonly kind: 'add_members'; readonly group: string; readonly members: readonly string[] }
+  /** `rm_grp:<group>:<user>`: the owner removes a member, or a member removes themself (leaves). */
+  | { readonly kind: 'remove_member'; readonly group: string; readonly member: string }
+  /** `leave:<group>`. */
+  | { readonly kind: 'leave'; readonly group: string }
+  | { readonly kind: 'edit_message'; readonly id: number; readonly text: string }
+  | { readonly kind: 'delete_message'; readonly id: number };
+
+export type CommandResult =
+  | { readonly kind: 'users'; readonly users: readonly UserPresence[] }
+  | { readonly kind: 'exited' }
+  /** `sentAt` (epoch ms) is the one the msgform carries. */
+  | { readonly kind: 'sent'; readonly id: number; readonly to: string; readonly recipients: number; readonly sentAt: number }
+  | { readonly kind: 'broadcast'; readonly id: number; readonly recipients: number; readonly sentAt: number }
+  | { readonly kind: 'group_created'; readonly group: Group }
+  /** A membership change was made (its event has `id`), or there was nothing to change (`id` 0). */
+  | { readonly kind: 'group_changed'; readonly group: Group; readonly id: number }
+  | { readonly kind: 'edited'; readonly message: Msgform }
+  | { readonly kind: 'deleted' };
+
+export interface UserPresence {
+  readonly name: string;
+  readonly online: boolean;
+}
+
+/** How a command is to be carried out, besides what it says. */
+export interface ExecuteOptions {
+  /**
+   * For the sends (send, broadcast): a retry with the same key by the same user gets the first send's id, and
+   * nothing is stored twice (see Store.appendMessageOnce). Ignored by the other commands.
+   */
+  readonly idempotencyKey?: string;
+}
+
+/** Who is acting: the authenticated user and the session (token) they act through. */
+export interface Actor {
+  readonly name: string;
+  readonly sessionId: string;
+}

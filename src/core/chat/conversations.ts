@@ -1,0 +1,92 @@
+import type { ConversationRef, NewEvent, Store } from '../ports/index.js';
+import type { Actor } from './commands.js';
+import type { Delivery } from '../delivery/delivery.js';
+import type { Directory } from './directory.js';
+import { ChatError } from '../errors.js';
+import { addressedTo, msgformOf, type MessageView } from '../msgform.js';
+import { canonicalName } from '../names.js';
+
+/** How many messages a history page holds unless asked otherwise, and at most. */
+export const historyPage = { default: 50, max: 200 } as const;
+
+export interface ConversationView {
+  readonly with: string;
+  readonly kind: ConversationRef['kind'];
+  readonly last?: MessageView;
+  readonly unread: number;
+  readonly readId: number;
+}
+
+/**
+ * History as each user sees it: their conversations, each read back by position from the store, with the same
+ * access rules as sending (a group's history is for its members).
+ */
+export class Conversations {
+  constructor(
+    private readonly store: Store,
+    private readonly directory: Directory,
+    private readonly delivery: Delivery,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Up to `limit` messages before `beforeId`, oldest first, and whether older ones are retained. */
+  async history(actor: Actor, rawWith: string, beforeId: number, limit: number): Promise<{ messages: MessageView[]; more: boolean }> {
+    const ref = this.resolve(actor, rawWith, 'query.with');
+    const page = await this.store.readConversation(actor.name, ref, beforeId, limit + 1);
+    const more = page.length > limit;
+    const messages = page.slice(0, limit).reverse();
+    return { messages: messages.map((m) => msgformOf(m, addressedTo(m, actor.name, this.recipientOf(m.from, actor.name, ref)))), more };
+  }
+
+  /** Every conversation of the user: direct peers, their groups, and the broadcasts; most recent first. */
+  async list(actor: Actor): Promise<ConversationView[]> {
+    const me = actor.name;
+    const refs: ConversationRef[] = [
+      ...(await this.store.directPeers(me)).filter((peer) => this.directory.hasUser(peer)).map((peer) => ({ kind: 'direct' as const, with: peer })),
+      ...this.directory.groupsOf(me).map((g) => ({ kind: 'group' as const, with: g.name })),
+      { kind: 'broadcast', with: 'broad' },
+    ];
+    const views = await Promise.all(
+      refs.map(async (ref): Promise<ConversationView> => {
+        const { last, unread, readId } = await this.store.summarize(me, ref);
+        const base = { with: ref.with, kind: ref.kind, unread, readId };
+        return last ? { ...base, last: msgformOf(last, addressedTo(last, me, this.recipientOf(last.from, me, ref))) } : base;
+      }),
+    );
+    const lastId = (v: ConversationView) => (v.last ? Number(v.last.id) : 0);
+    return views.sort((a, b) => lastId(b) - lastId(a) || (a.with < b.with ? -1 : a.with > b.with ? 1 : 0));
+  }
+
+  /** Records the read mark with a `read` event on the reader's own streams, so that their other devices agree. */
+  async markRead(actor: Actor, rawWith: string, upTo: number): Promise<void> {
+    const ref = this.resolve(actor, rawWith, 'path.with');
+    const data = { with: ref.with, upTo: String(upTo) };
+    const event: NewEvent = { type: 'read', json: JSON.stringify(data), at: this.now(), recipients: [actor.name] };
+    await this.delivery.change(async () => [await this.store.markRead(actor.name, ref, upTo, event)]);
+  }
+
+  /** `broad`, a group the actor belongs to, or a user; not_member or not_found otherwise. */
+  private resolve(actor: Actor, rawWith: string, field: string): ConversationRef {
+    const name = canonicalName(rawWith);
+    if (name === 'broad') return { kind: 'broadcast', with: 'broad' };
+    const group = name === undefined ? undefined : this.directory.group(name);
+    if (group) {
+      // A member reads from when they joined; a former member keeps what came before they left.
+      const after = group.joined?.[actor.name];
+      const through = group.left?.[actor.name];
+      const window = { ...(after === undefined ? {} : { after }), ...(through === undefined ? {} : { through }) };
+      if (group.members.includes(actor.name)) return { kind: 'group', with: group.name, ...window };
+      if (through !== undefined) return { kind: 'group', with: group.name, ...window };
+      throw new ChatError('not_member', `only members of "${group.name}" may read it`, field);
+    }
+    if (name === undefined || !this.directory.hasUser(name)) {
+      throw new ChatError('not_found', `no user or group is called "${rawWith.slice(0, 40)}"`, field);
+    }
+    return { kind: 'direct', with: name };
+  }
+
+  /** The recipient of a direct message in a conversation between `reader` and its peer. */
+  private recipientOf(from: string, reader: string, ref: ConversationRef): string {
+    return from === reader ? ref.with : reader;
+  }
+}

@@ -1,0 +1,41 @@
+import type { Accounts } from '../accounts/accounts.js';
+import type { FeedEvent } from '../ports/index.js';
+import type { Delivery } from './delivery.js';
+import type { Directory } from '../chat/directory.js';
+import type { Presence } from './presence.js';
+
+export interface FeedFollowers {
+  readonly accounts: Accounts;
+  readonly directory: Directory;
+  readonly delivery: Delivery;
+  readonly presence: Presence;
+  readonly onError: (err: unknown) => void;
+}
+
+/** Brings this process's view up to date with each thing a process of the cluster did (this one included). */
+export function followFeed({ accounts, directory, delivery, presence, onError }: FeedFollowers): (event: FeedEvent) => void {
+  return (event) => {
+    switch (event.kind) {
+      case 'message':
+        return delivery.distribute(event.message, event.recipients);
+      case 'event':
+        return delivery.distributeEvent(event.event, event.recipients);
+      case 'registered':
+        presence.changed(event.name, false);
+        accounts.learn(event.name).catch(onError);
+        return;
+      case 'group':
+        return directory.addGroup(event.group);
+      case 'session_ended':
+        return delivery.endSession(event.user, event.sessionId, event.reason);
+      case 'sessions_ended':
+        return delivery.endSessionsOf(event.user);
+      case 'deleted':
+        return accounts.forget(event.name);
+      case 'presence':
+        return presence.changed(event.name, event.online);
+      case 'gap':
+        return delivery.reread();
+    }
+  };
+}

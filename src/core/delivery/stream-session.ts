@@ -1,0 +1,70 @@
+import type { QueuedMsgform } from '../msgform.js';
+
+/** What a stream is told when its resume position cannot be honoured in full. */
+export type LostNotice =
+  | { readonly reason: 'retention'; readonly after: number; readonly through: number }
+  /** The store does not hold `after`: it went back in time after handing it out (a restore, a failover). */
+  | { readonly reason: 'store'; readonly after: number };
+
+/** An event shared by every stream that carries it; a transport caches its encoding in `wire`. */
+export interface SharedEvent {
+  readonly json: string;
+  wire?: string;
+}
+
+/**
+ * Why the server ended a stream; `unavailable`: the store could not be read, so the client should come back;
+ * `revoked`: another session of the user (or a password change) signed this one out, so, as after `exit`, it
+ * must not reconnect.
+ */
+export type EndReason = 'exit' | 'revoked' | 'shutdown' | 'slow_consumer' | 'unavailable';
+
+/** Why a session ended, told to its streams on every process. */
+export type SessionEndReason = Extract<EndReason, 'exit' | 'revoked'>;
+
+/**
+ * The transport side of a stream, implemented by the HTTP layer (an SSE response). The core decides what to
+ * send and when; the sink only encodes and writes.
+ */
+export interface StreamSink {
+  /** Writes one message; false when the transport's buffer is full and nothing more should be written until drain. */
+  message(entry: QueuedMsgform): boolean;
+  lost(notice: LostNotice): void;
+  /** Writes a message the user sent (shown by their other devices); false when the transport is full. */
+  sent(entry: QueuedMsgform): boolean;
+  /** Like `message`: false when the transport is full. */
+  presence(event: SharedEvent): boolean;
+  /** Like `message`: false when the transport is full. */
+  heartbeat(): boolean;
+  /** Registers the listener called each time a full transport can take more. */
+  onDrain(listener: () => void): void;
+  /** Ends the transport, telling the client why. */
+  end(reason: EndReason): void;
+}
+
+/** One open stream of one user: its position in the user's messages and how it is being fed. */
+export class StreamSession {
+  /** The id of the last message written to this stream (or the position it opened at). */
+  cursor = 0;
+  /** Caught up and taking writes: new messages are written to it as they are accepted. */
+  live = false;
+  /** Its transport is full: nothing is written until drain, then it reads on from the store. */
+  full = false;
+  /** A read from the store is in progress for it. */
+  reading = false;
+  /** Asked to read again while a read was in progress: that read's answer may predate what it must find. */
+  readAgain = false;
+  closed = false;
+  /** Counted in the cluster's streams of its user (so closing it must uncount it). */
+  counted = false;
+
+  constructor(
+    readonly user: string,
+    readonly sessionId: string,
+    readonly sink: StreamSink,
+    /** Whether the client asked for presence events. */
+    readonly presence: boolean,
+    /** Whether the client asked for the user's own sent messages. */
+    readonly sent: boolean,
+  ) {}
+}

@@ -1,0 +1,138 @@
+import type { Config } from '../config/schema.js';
+import { Accounts } from '../core/accounts/accounts.js';
+import { OwnAccount } from '../core/accounts/own-account.js';
+import { Chat } from '../core/chat/chat.js';
+import { Conversations } from '../core/chat/conversations.js';
+import { Directory } from '../core/chat/directory.js';
+import { Delivery } from '../core/delivery/delivery.js';
+import { followFeed } from '../core/delivery/follow-feed.js';
+import { Presence } from '../core/delivery/presence.js';
+import { StreamUpkeep } from '../core/delivery/stream-upkeep.js';
+import { ChatError } from '../core/errors.js';
+import { assignedAt } from '../core/ids.js';
+import { Operator } from '../core/operator.js';
+import { Retention } from '../core/retention.js';
+import { perInterval, perMinute } from '../limits/rate-window.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Backend } from './open-backend.js';
+
+/** The core, wired to its backend; `start` follows the feed and starts the timers, `stop` ends them. */
+export interface Core {
+  readonly accounts: Accounts;
+  readonly chat: Chat;
+  readonly conversations: Conversations;
+  readonly delivery: Delivery;
+  readonly ownAccount: OwnAccount;
+  readonly operator: Operator;
+  start(): Promise<void>;
+  /** Stops what writes to streams on its own (heartbeats, presence), before the streams end. */
+  quiet(): void;
+  stop(): Promise<void>;
+}
+
+export interface CoreOptions {
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly metrics?: Metrics;
+}
+
+/** Builds the core from the configuration and the backend's ports; nothing runs until `start`. */
+export function buildCore(config: Config, backend: Backend, { log, now, metrics }: CoreOptions): Core {
+  const { store, feed, budgets } = backend;
+  const directory = new Directory(store);
+  const accounts = new Accounts(store, directory, {
+    scrypt: { N: config.scryptCost, r: 8, p: 1 },
+    sessionTtlMs: config.sessionTtlMs,
+    now,
+    sessionCache: backend.sessionCache,
+    login: {
+      perPair: budgets('login-pair', perInterval(config.loginPairFailures, config.loginBackoffMs)),
+      perAddress: budgets('login-address', perInterval(config.loginAddressFailures, config.loginBackoffMs)),
+      perAccount: budgets('login-account', perInterval(config.loginAccountFailures, config.loginBackoffMs)),
+    },
+  });
+  const deliveryLog = log.child({ module: 'delivery' });
+  const delivery = new Delivery(
+    store,
+    feed,
+    { queueLimit: config.queueLimit, maxStreamsPerUser: config.maxStreamsPerUser, maxStreams: config.maxStreams, slowConsumerMs: config.slowConsumerMs },
+    {
+      onError: (err, user) => deliveryLog.error({ err, user }, 'delivery failed'),
+      onWentBack: (lastId, seenId) =>
+        deliveryLog.warn(wentBack(lastId, seenId), 'the store went back in time: the messages after its last id are lost; devices that saw them are told so when they resume'),
+    },
+  );
+  const presence = new Presence(config.presenceDelayMs, (event) => delivery.broadcastControl((sink) => sink.presence(event), true));
+  const chat = new Chat(
+    store,
+    directory,
+    accounts,
+    delivery,
+    {
+      maxTextLength: config.maxTextLength,
+      maxGroupsPerUser: config.maxGroupsPerUser,
+      editWindowMs: config.editWindowMs,
+      rates: {
+        message: budgets('message', perMinute(config.messageRate, config.messageBurst)),
+        broadcast: budgets('broadcast', perMinute(config.broadcastRate, config.broadcastBurst)),
+        group: budgets('group', perMinute(config.groupRate, config.groupBurst)),
+      },
+    },
+    now,
+    metrics?.chat,
+  );
+  const operator = new Operator(accounts, directory, delivery, chat.groups);
+  const retention = new Retention(store, {
+    retainMs: config.retainMs,
+    intervalMs: config.pruneIntervalMs,
+    batch: 5_000,
+    now,
+    onPruned: (removed) => log.info({ module: 'retention', removed, retainMs: config.retainMs }, 'pruned delivered messages past the retention window'),
+    onError: (err) => log.error({ module: 'retention', err }, 'a retention pass failed'),
+  });
+  const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => {
+    // An unreachable store is logged once by its connection; the check runs again at the next heartbeat.
+    if (err instanceof ChatError && err.code === 'unavailable') log.debug({ err }, 'session expiry check postponed');
+    else log.error({ err }, 'session expiry check failed');
+  });
+  const feedLog = log.child({ module: 'feed' });
+
+  return {
+    accounts,
+    chat,
+    conversations: new Conversations(store, directory, delivery, now),
+    delivery,
+    ownAccount: new OwnAccount(accounts, delivery, operator),
+    operator,
+    async start() {
+      for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash, user.createdAt);
+      for (const group of await store.loadGroups()) directory.addGroup(group);
+      // The feed first, then the last id: every id above it reaches this process through the feed.
+      await feed.start(followFeed({ accounts, directory, delivery, presence, onError: (err) => feedLog.error({ err }, 'following the feed failed') }));
+      delivery.restore(await store.lastMessageId());
+      upkeep.start();
+      retention.start();
+    },
+    quiet() {
+      upkeep.stop();
+      presence.stop();
+    },
+    async stop() {
+      upkeep.stop();
+      presence.stop();
+      await retention.stop();
+      await feed.stop();
+    },
+  };
+}
+
+/** What a store that went back lost, for the log: the ids, and when they were assigned. */
+function wentBack(lastId: number, seenId: number): Record<string, unknown> {
+  return {
+    lastId,
+    seenId,
+    lostFrom: new Date(assignedAt(lastId)).toISOString(),
+    lostThrough: new Date(assignedAt(seenId)).toISOString(),
+  };
+}
