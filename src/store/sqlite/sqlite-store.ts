@@ -1,7 +1,6 @@
 import { closeSync, fdatasync, openSync } from 'node:fs';
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { MessageKind } from '../../core/msgform.js';
 import type {
   ConversationRef,
   ConversationSummary,
@@ -12,14 +11,13 @@ import type {
   PruneResult,
   QueueCursor,
   QueuePage,
-  QueueRow,
   RetentionPolicy,
   Store,
   StoredGroup,
   StoredSession,
   StoredUser,
 } from '../../core/ports/index.js';
-import type { EventType, Message } from '../../core/msgform.js';
+import type { Message } from '../../core/msgform.js';
 import { nextId } from '../../core/ids.js';
 import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
@@ -34,6 +32,7 @@ import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { prepareOperatorStatements } from './operator-statements.js';
 import { explainOpenFailure, prepareDatabase } from './prepare-database.js';
+import { prepareStatements, sessionOfRow, toGroup, toMessage, toQueueRow, type GroupRow, type MessageRow, type SessionRow, type Statements } from './statements.js';
 
 /**
  * What the SQLite backend needs: an open connection (the composition root opened the file), a logger, and the
@@ -63,27 +62,6 @@ export interface SqliteOptions extends GroupCommitOptions {
   readonly clock: () => number;
 }
 
-interface MessageRow {
-  id: number;
-  sender: string;
-  kind: MessageKind | 'event';
-  group_name: string | null;
-  text: string;
-  sent_at: number;
-  event: EventType | null;
-  edited_at: number | null;
-  deleted: number;
-}
-
-interface GroupRow {
-  name: string;
-  members: string;
-  created_by: string;
-  created_at: number;
-  owner: string | null;
-  positions: string;
-}
-
 /**
  * Delivered positions written per commit. A broadcast to 10,000 online users owes 10,000 of them, and writing
  * them in one transaction held the event loop (and every stream waiting on it) for tens of milliseconds.
@@ -102,7 +80,7 @@ export class SqliteStore implements Store {
   private readonly db: Database;
   private readonly log: Logger;
   private readonly commits: GroupCommit;
-  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly statements: Statements;
   private readonly operatorStatements: ReturnType<typeof prepareOperatorStatements>;
   private lastId: number;
   /** The last id the counter row holds, as of the last commit. */
@@ -762,153 +740,4 @@ export class SqliteStore implements Store {
     this.newCursorNames = [];
     this.writingMarks = new Map();
   }
-}
-
-function toMessage(row: MessageRow): Message {
-  const base: Message = { id: row.id, from: row.sender, kind: row.kind as MessageKind, text: row.text, sentAt: row.sent_at };
-  return {
-    ...base,
-    ...(row.group_name === null ? {} : { group: row.group_name }),
-    ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
-    ...(row.deleted ? { deleted: true } : {}),
-  };
-}
-
-interface SessionRow {
-  token_hash: string;
-  username: string;
-  created_at: number;
-  expires_at: number;
-  last_used_at: number;
-  user_agent: string | null;
-}
-
-function sessionOfRow(row: SessionRow): StoredSession {
-  const base = { tokenHash: row.token_hash, username: row.username, createdAt: row.created_at, expiresAt: row.expires_at, lastUsedAt: row.last_used_at };
-  return row.user_agent === null ? base : { ...base, userAgent: row.user_agent };
-}
-
-function toQueueRow(row: MessageRow, to: string): QueueRow {
-  if (row.kind === 'event') return { id: row.id, type: row.event!, json: row.text, at: row.sent_at, to };
-  return { ...toMessage(row), to };
-}
-
-function toGroup(row: GroupRow): StoredGroup {
-  const positions = JSON.parse(row.positions) as Pick<StoredGroup, 'joined' | 'left'>;
-  return {
-    name: row.name,
-    members: JSON.parse(row.members) as string[],
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    owner: row.owner ?? row.created_by,
-    joined: positions.joined ?? {},
-    left: positions.left ?? {},
-  };
-}
-
-const messageColumns = 'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted';
-
-/** Every statement the store runs, prepared once. */
-function prepareStatements(db: Database) {
-  const st = (sql: string): Statement => db.prepare(sql);
-  return {
-    lastId: st(`SELECT value FROM counters WHERE name = 'last_message_id'`),
-    setLastId: st(`UPDATE counters SET value = max(value, ?) WHERE name = 'last_message_id'`),
-    users: st('SELECT name, password_hash, created_at FROM users ORDER BY created_at, name'),
-    user: st('SELECT password_hash, created_at FROM users WHERE name = ?'),
-    userNames: st('SELECT name FROM users ORDER BY name').pluck(),
-    deliveredId: st('SELECT delivered_id FROM cursors WHERE name = ?').pluck(),
-    countPending: st(`
-      SELECT count(*) FROM queue q JOIN messages m ON m.id = q.message_id
-      WHERE q.recipient = ? AND q.message_id > ? AND m.kind <> 'event'`).pluck(),
-    groups: st('SELECT name, members, created_by, created_at, owner, positions FROM chat_groups ORDER BY created_at, name'),
-    group: st('SELECT name, members, created_by, created_at, owner, positions FROM chat_groups WHERE name = ?'),
-    setGroup: st('UPDATE chat_groups SET members = ?, owner = ?, positions = ? WHERE name = ?'),
-    insertEvent: st(`INSERT INTO messages (id, sender, kind, text, sent_at, event, of_message) VALUES (?, '', 'event', ?, ?, ?, ?)`),
-    findMessage: st(`SELECT ${messageColumns}, conversation FROM messages WHERE id = ? AND kind <> 'event'`),
-    editMessage: st(`UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND kind <> 'event' AND deleted = 0`),
-    deleteMessage: st(`UPDATE messages SET text = '', edited_at = NULL, deleted = 1 WHERE id = ? AND kind <> 'event' AND deleted = 0`),
-    blankEdits: st(`UPDATE messages SET event = 'deleted', text = ?, of_message = NULL WHERE of_message = ? AND event = 'edited'`),
-    cursorNames: st('SELECT name FROM cursors'),
-    cursors: st(`
-      SELECT c.name, c.delivered_id AS deliveredId, c.pruned_id AS prunedId,
-        (SELECT count(*) FROM queue q JOIN messages m ON m.id = q.message_id
-          WHERE q.recipient = c.name AND q.message_id > c.delivered_id AND m.kind <> 'event') AS pending
-      FROM cursors c`),
-    nameTaken: st('SELECT 1 FROM users WHERE name = ? UNION ALL SELECT 1 FROM chat_groups WHERE name = ?'),
-    insertUser: st('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)'),
-    insertGroup: st('INSERT INTO chat_groups (name, members, created_by, created_at, owner) VALUES (?, ?, ?, ?, ?)'),
-    insertSession: st(
-      'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    findSession: st('SELECT username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE token_hash = ?'),
-    sessionExpiry: st('SELECT expires_at FROM sessions WHERE token_hash = ?').pluck(),
-    touchSession: st('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE token_hash = ?'),
-    deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
-    forgetExpiredKeys: st(
-      'DELETE FROM idempotency_keys WHERE (sender, key) IN (SELECT sender, key FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT 10)',
-    ),
-    findKey: st('SELECT message_id, sent_at FROM idempotency_keys WHERE sender = ? AND key = ? AND expires_at > ?'),
-    insertKey: st('INSERT OR REPLACE INTO idempotency_keys (sender, key, message_id, expires_at, sent_at) VALUES (?, ?, ?, ?, ?)'),
-    insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    notePeers: st(`INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`),
-    readConversation: st(`
-      SELECT ${messageColumns} FROM messages
-      WHERE conversation = @key AND id < @before AND id > @after ORDER BY id DESC LIMIT @limit`),
-    readBroadcasts: st(`
-      SELECT ${messageColumns} FROM messages
-      WHERE conversation = 'b' AND id < @before AND (id > @joined OR sender = @reader) ORDER BY id DESC LIMIT @limit`),
-    directPeers: st(`SELECT with_name FROM conversations WHERE reader = ? AND kind = 'direct' ORDER BY with_name`),
-    readMark: st('SELECT read_id FROM conversations WHERE reader = ? AND with_name = ?'),
-    countUnread: st('SELECT count(*) AS n FROM messages WHERE conversation = @key AND id > @floor AND id <= @through AND sender <> @reader AND deleted = 0'),
-    markRead: st(`
-      INSERT INTO conversations (reader, with_name, kind, read_id) VALUES (?, ?, ?, ?)
-      ON CONFLICT (reader, with_name) DO UPDATE SET read_id = max(read_id, excluded.read_id)`),
-    insertQueueRow: st('INSERT INTO queue (recipient, message_id) VALUES (?, ?)'),
-    ensureCursor: st('INSERT OR IGNORE INTO cursors (name) VALUES (?)'),
-    joinCursor: st(`
-      INSERT INTO cursors (name, joined_id) VALUES (?, ?)
-      ON CONFLICT (name) DO UPDATE SET joined_id = excluded.joined_id`),
-    insertBroadcast: st('INSERT INTO broadcasts (message_id, sender) VALUES (?, ?)'),
-    readerCursor: st('SELECT joined_id, pruned_id FROM cursors WHERE name = ?'),
-    knowsPosition: st(`
-      SELECT (@id <= c.pruned_id
-        OR EXISTS (SELECT 1 FROM queue WHERE recipient = @recipient AND message_id = @id)
-        OR (@id > c.joined_id AND EXISTS (SELECT 1 FROM broadcasts WHERE message_id = @id AND sender <> @recipient))) AS known
-      FROM cursors c WHERE c.name = @recipient`),
-    // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
-    readQueue: st(`
-      SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at, m.event, m.edited_at, m.deleted
-      FROM (
-        SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after AND message_id <= @durable
-        UNION ALL
-        SELECT message_id AS id FROM broadcasts
-        WHERE message_id > max(@after, @joined) AND message_id <= @durable AND sender <> @recipient
-        ORDER BY id LIMIT @limit
-      ) AS ids JOIN messages m ON m.id = ids.id
-      ORDER BY m.id`),
-    markDelivered: st(`
-      INSERT INTO cursors (name, delivered_id) VALUES (?, ?)
-      ON CONFLICT (name) DO UPDATE SET delivered_id = max(delivered_id, excluded.delivered_id)`),
-    pruneCandidates: st('SELECT name, delivered_id FROM cursors WHERE delivered_id > pruned_id ORDER BY name'),
-    oldestDelivered: st(`
-      SELECT q.message_id AS id, m.sent_at
-      FROM queue q JOIN messages m ON m.id = q.message_id
-      WHERE q.recipient = ? AND q.message_id <= ?
-      ORDER BY q.message_id LIMIT ?`),
-    deleteQueueRows: st('DELETE FROM queue WHERE recipient = ? AND message_id <= ?'),
-    setPruned: st('UPDATE cursors SET pruned_id = max(pruned_id, ?) WHERE name = ?'),
-    deleteUnreferencedMessage: st('DELETE FROM messages WHERE id = ? AND NOT EXISTS (SELECT 1 FROM queue WHERE message_id = ?)'),
-    lowestFloors: st(`
-      SELECT c.name, max(c.delivered_id, c.joined_id) AS floor
-      FROM cursors c JOIN users u ON u.name = c.name
-      ORDER BY floor LIMIT 2`),
-    oldestBroadcasts: st(`
-      SELECT b.message_id AS id, b.sender, m.sent_at
-      FROM broadcasts b JOIN messages m ON m.id = b.message_id
-      ORDER BY b.message_id LIMIT ?`),
-    deleteBroadcastMessages: st('DELETE FROM messages WHERE id IN (SELECT message_id FROM broadcasts WHERE message_id <= ?)'),
-    deleteBroadcasts: st('DELETE FROM broadcasts WHERE message_id <= ?'),
-    raisePrunedOfReaders: st('UPDATE cursors SET pruned_id = max(pruned_id, ?) WHERE joined_id < ?'),
-  };
 }
