@@ -1,4 +1,3 @@
-import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type {
@@ -32,6 +31,7 @@ import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { prepareOperatorStatements } from './operator-statements.js';
 import { explainOpenFailure, prepareDatabase } from './prepare-database.js';
+import { WalSync } from './wal-sync.js';
 import { prepareStatements, sessionOfRow, toGroup, toMessage, toQueueRow, type GroupRow, type MessageRow, type SessionRow, type Statements } from './statements.js';
 
 /**
@@ -85,10 +85,8 @@ export class SqliteStore implements Store {
   private lastId: number;
   /** The last id the counter row holds, as of the last commit. */
   private durableLastId: number;
-  /** The last id of what is on disk: streams read no further, so that nothing delivered can be lost to a power cut. */
-  private syncedId: number;
-  /** The write-ahead log, opened at the first sync: fsynced off the event loop before a write counts as durable. */
-  private walFd: number | undefined;
+  /** The fsync of the write-ahead log, off the event loop, before a write counts as durable. */
+  private readonly wal: WalSync;
   /** Names with a `cursors` row, so that an append inserts one only for a first-time recipient. */
   private readonly cursorNames = new Set<string>();
   /** Delivered positions waiting to be written, coalesced per user. */
@@ -143,7 +141,8 @@ export class SqliteStore implements Store {
     this.log = log;
     this.statements = prepareStatements(db);
     this.operatorStatements = prepareOperatorStatements(db);
-    this.lastId = this.durableLastId = this.syncedId = (this.statements.lastId.get() as { value: number }).value;
+    this.lastId = this.durableLastId = (this.statements.lastId.get() as { value: number }).value;
+    this.wal = new WalSync(db.name, this.lastId);
     for (const row of this.statements.cursorNames.all() as { name: string }[]) this.cursorNames.add(row.name);
     const savepoint = db.transaction((op: () => unknown) => op());
     this.commits = new GroupCommit(
@@ -153,7 +152,7 @@ export class SqliteStore implements Store {
         beforeCommit: () => this.writeSideEffects(),
         afterCommit: () => this.sideEffectsCommitted(),
         afterRollback: () => this.sideEffectsRolledBack(),
-        sync: (done) => this.syncLog(done),
+        sync: (done) => this.wal.sync(this.durableLastId, done),
       },
       { maxBatch: options.maxBatch ?? 1_000, idleDelayMs: options.idleDelayMs ?? 50, onCommit: options.onCommit },
     );
@@ -448,7 +447,7 @@ export class SqliteStore implements Store {
     const s = this.statements;
     const cursor = s.readerCursor.get(recipient) as { joined_id: number; pruned_id: number } | undefined;
     if (!cursor) return { rows: [], prunedId: 0 };
-    const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, durable: this.syncedId, limit }) as MessageRow[];
+    const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, durable: this.wal.syncedId, limit }) as MessageRow[];
     return { rows: rows.map((row) => toQueueRow(row, recipient)), prunedId: cursor.pruned_id };
   }
 
@@ -596,7 +595,7 @@ export class SqliteStore implements Store {
     this.allMarksDue = true;
     await this.commits.close();
     this.db.close();
-    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.wal.close();
     this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
   }
 
@@ -670,27 +669,6 @@ export class SqliteStore implements Store {
 
   private taken(name: string): boolean {
     return this.statements.nameTaken.get(name, name) !== undefined;
-  }
-
-  /**
-   * Makes every commit so far durable: with `synchronous=NORMAL` a commit reaches the write-ahead log but not the
-   * disk, and this fsync of the log (on libuv's thread pool, not the event loop) puts it there. The log holds
-   * whole frames with checksums, so a power cut loses at most commits that no caller was told of yet.
-   */
-  private syncLog(done: (err?: Error) => void): void {
-    const upTo = this.durableLastId;
-    try {
-      this.walFd ??= openSync(`${this.db.name}-wal`, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return done(err as Error);
-      // No log yet: no commit so far has written anything.
-      this.syncedId = Math.max(this.syncedId, upTo);
-      return done();
-    }
-    fdatasync(this.walFd, (err) => {
-      if (!err) this.syncedId = Math.max(this.syncedId, upTo);
-      done(err ?? undefined);
-    });
   }
 
   /**
