@@ -31,6 +31,7 @@ import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { prepareOperatorStatements } from './operator-statements.js';
 import { explainOpenFailure, prepareDatabase } from './prepare-database.js';
+import { QueueLimit } from './queue-limit.js';
 import { WalSync } from './wal-sync.js';
 import { prepareStatements, sessionOfRow, toGroup, toMessage, toQueueRow, type GroupRow, type MessageRow, type SessionRow, type Statements } from './statements.js';
 
@@ -107,12 +108,8 @@ export class SqliteStore implements Store {
   /** Told of every WAL checkpoint that followed a deletion (tests and logs wait for it). */
   onPurged: (() => void) | undefined;
   readonly feed: LocalFeed;
-  /**
-   * Undelivered direct and group messages per recipient, for the queue limit: exact as of `countedThrough`
-   * (their delivered position when last counted), plus what was appended since. Absent: not counted yet.
-   */
-  private readonly pending = new Map<string, number>();
-  private readonly countedThrough = new Map<string, number>();
+  /** The count of undelivered messages per recipient that the queue limit looks at. */
+  private readonly queueLimit: QueueLimit;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -144,6 +141,10 @@ export class SqliteStore implements Store {
     this.lastId = this.durableLastId = (this.statements.lastId.get() as { value: number }).value;
     this.wal = new WalSync(db.name, this.lastId);
     for (const row of this.statements.cursorNames.all() as { name: string }[]) this.cursorNames.add(row.name);
+    this.queueLimit = new QueueLimit({
+      countPending: (recipient, through) => this.statements.countPending.get(recipient, through) as number,
+      deliveredPosition: (recipient) => this.deliveredPosition(recipient),
+    });
     const savepoint = db.transaction((op: () => unknown) => op());
     this.commits = new GroupCommit(
       {
@@ -213,34 +214,6 @@ export class SqliteStore implements Store {
   private deliveredPosition(recipient: string): number {
     const written = (this.statements.deliveredId.get(recipient) as number | undefined) ?? 0;
     return Math.max(this.marks.get(recipient) ?? 0, this.writingMarks.get(recipient) ?? 0, written);
-  }
-
-  /**
-   * Whether the recipient's queue holds `limit` undelivered messages. The estimate is an upper bound: below the
-   * limit, it is not full. Otherwise they are counted again (inside the caller's transaction, so that writes
-   * earlier in the batch count), only when delivery moved since the last count.
-   */
-  private isFull(recipient: string, limit: number): boolean {
-    const estimate = this.pending.get(recipient);
-    return !(estimate !== undefined && estimate < limit) && this.pendingOf(recipient) >= limit;
-  }
-
-  /** Recipients known to be full without a transaction: a send to them is refused before it costs a commit. */
-  private knownFull(message: NewMessage): string[] | undefined {
-    const limit = message.queueLimit;
-    if (limit === undefined || message.kind === 'broadcast') return undefined;
-    const full = message.recipients.filter((to) => (this.pending.get(to) ?? 0) >= limit && this.pendingOf(to) >= limit);
-    return full.length > 0 ? full : undefined;
-  }
-
-  private pendingOf(recipient: string): number {
-    const through = this.deliveredPosition(recipient);
-    const known = this.pending.get(recipient);
-    if (known !== undefined && this.countedThrough.get(recipient) === through) return known;
-    const counted = this.statements.countPending.get(recipient, through) as number;
-    this.pending.set(recipient, counted);
-    this.countedThrough.set(recipient, through);
-    return counted;
   }
 
   insertUser(user: StoredUser): Promise<boolean> {
@@ -380,7 +353,7 @@ export class SqliteStore implements Store {
   // Not async: callers resume in id order right after the commit (and after the feed was told), before anything
   // else can read the queue.
   appendMessage(message: NewMessage): Promise<number> {
-    const known = this.knownFull(message);
+    const known = this.queueLimit.knownFull(message);
     if (known) return Promise.reject(queueFull(known));
     const id = this.nextId();
     return this.commits.submit(() => this.writeMessage(id, message)).then((full) => {
@@ -424,7 +397,7 @@ export class SqliteStore implements Store {
     const { recipients, queueLimit } = message;
     if (recipients.length === 0) return undefined;
     if (queueLimit !== undefined) {
-      const full = recipients.filter((to) => this.isFull(to, queueLimit));
+      const full = recipients.filter((to) => this.queueLimit.isFull(to, queueLimit));
       if (full.length > 0) return full;
     }
     s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt, keyOfMessage(message));
@@ -432,8 +405,7 @@ export class SqliteStore implements Store {
     let first: string[] | undefined;
     for (const to of recipients) {
       s.insertQueueRow.run(to, id);
-      const counted = this.pending.get(to);
-      if (counted !== undefined) this.pending.set(to, counted + 1);
+      this.queueLimit.appended(to);
       if (!this.cursorNames.has(to)) {
         s.ensureCursor.run(to);
         (first ??= []).push(to);
@@ -571,8 +543,7 @@ export class SqliteStore implements Store {
       // Its position is gone with its row; a later user of the name starts afresh.
       this.cursorNames.delete(name);
       this.marks.delete(name);
-      this.pending.delete(name);
-      this.countedThrough.delete(name);
+      this.queueLimit.forget(name);
       this.newCursorNames = this.newCursorNames.filter((n) => n !== name);
       return true;
     }).then((deleted) => {
@@ -710,9 +681,7 @@ export class SqliteStore implements Store {
 
   private sideEffectsRolledBack(): void {
     this.purging = false;
-    // The batch's messages are not stored: every count is taken again when next needed.
-    this.pending.clear();
-    this.countedThrough.clear();
+    this.queueLimit.clear();
     if (this.writingMarks.size > 0) this.marksDue = true;
     for (const [name, id] of this.writingMarks) if (id > (this.marks.get(name) ?? 0)) this.marks.set(name, id);
     this.newCursorNames = [];
