@@ -29,6 +29,7 @@ import { windowOf } from '../group-window.js';
 import * as lua from './lua-scripts.js';
 import { refusingUnreachable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
+import { DeliveredMarks } from '../delivered-marks.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
 export interface RedisDeps {
@@ -99,10 +100,8 @@ export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly log: Logger;
   private readonly scripts: ScriptRunner;
-  private readonly markDelayMs: number;
-  /** Delivered positions waiting to be written, coalesced per user. */
-  private marks = new Map<string, number>();
-  private markTimer: NodeJS.Timeout | undefined;
+  /** Delivered positions waiting to be written: each round's go out at once, in scripts of `chunk`. */
+  private readonly marks: DeliveredMarks;
   /** A deletion asks for the append-only file to be rewritten soon; deletions meanwhile share one rewrite. */
   private rewriteTimer: NodeJS.Timeout | undefined;
   private readonly rewriteDelayMs: number;
@@ -117,7 +116,7 @@ export class RedisStore implements Store {
     this.confirmer = confirmer;
     this.prefix = keyPrefix;
     this.log = log;
-    this.markDelayMs = options.markDelayMs ?? 1_000;
+    this.marks = new DeliveredMarks(options.markDelayMs ?? 1_000, () => this.flushMarks());
     this.rewriteDelayMs = options.rewriteDelayMs ?? 1_000;
     this.scripts = new ScriptRunner(redis, lua.allScripts, log);
     this.scripts.load();
@@ -185,7 +184,7 @@ export class RedisStore implements Store {
 
   async deliveredId(recipient: string): Promise<number> {
     const written = Number((await this.guard(this.redis.send(['ZSCORE', this.key('delivered'), recipient]))) ?? 0);
-    return Math.max(written, this.marks.get(recipient) ?? 0);
+    return Math.max(written, this.marks.newest(recipient));
   }
 
   async pendingTotal(): Promise<number> {
@@ -274,7 +273,7 @@ export class RedisStore implements Store {
 
   async deleteUser(name: string): Promise<boolean> {
     // A position still waiting to be written would bring the deleted user's cursor back.
-    this.marks.delete(name);
+    this.marks.forget(name);
     return (await this.confirmed(this.run(lua.deleteUser, [name]))) === 1;
   }
 
@@ -315,12 +314,7 @@ export class RedisStore implements Store {
   }
 
   markDelivered(recipient: string, id: number): void {
-    if (id <= (this.marks.get(recipient) ?? 0)) return;
-    this.marks.set(recipient, id);
-    // Called per delivery: arm the timer once per round, not on every call.
-    if (this.closed || this.markTimer) return;
-    this.markTimer = setTimeout(() => this.flushMarks(), this.markDelayMs);
-    this.markTimer.unref();
+    this.marks.mark(recipient, id);
   }
 
   async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
@@ -369,7 +363,8 @@ export class RedisStore implements Store {
     if (this.closed) return;
     this.closed = true;
     if (this.rewriteTimer) clearTimeout(this.rewriteTimer);
-    this.flushMarks();
+    this.marks.close();
+    this.writeMarks();
     this.scripts.detach();
     this.confirmer?.close();
     // The replies in flight arrive first, while the connection still fails them if its socket dies (the
@@ -428,19 +423,25 @@ export class RedisStore implements Store {
 
   /** Writes the delivered positions now, in call order with whatever is sent after; kept for later if Redis refuses. */
   private flushMarks(): void {
-    if (this.markTimer) clearTimeout(this.markTimer);
-    this.markTimer = undefined;
-    if (this.marks.size === 0) return;
-    const writing = [...this.marks];
-    this.marks = new Map();
+    this.marks.flush();
+    this.writeMarks();
+  }
+
+  /** Writes the positions due, all of them. */
+  private writeMarks(): void {
+    const writing = [...(this.marks.take() ?? [])];
     for (let i = 0; i < writing.length; i += chunk) {
       const some = writing.slice(i, i + chunk);
-      this.run(lua.markDelivered, some.flat()).catch((err: unknown) => {
-        // Kept for the next write; after close there is none, which costs repeats, never losses (see Store).
-        for (const [name, id] of some) this.markDelivered(name, id);
-        if (!(err instanceof ChatError)) this.log.error({ err }, 'writing delivered positions failed');
-        else if (this.closed) this.log.warn({ users: some.length }, 'closed without writing some delivered positions: Redis is unreachable');
-      });
+      this.run(lua.markDelivered, some.flat()).then(
+        () => this.marks.written(some),
+        (err: unknown) => {
+          // Kept for the next round; after close there is none, which costs repeats, never losses (see Store).
+          this.marks.restore(some);
+          this.marks.nextRound();
+          if (!(err instanceof ChatError)) this.log.error({ err }, 'writing delivered positions failed');
+          else if (this.closed) this.log.warn({ users: some.length }, 'closed without writing some delivered positions: Redis is unreachable');
+        },
+      );
     }
   }
 

@@ -25,6 +25,7 @@ import { windowOf } from '../group-window.js';
 import { conversationKey, directKey, keyOfMessage } from '../conversation-key.js';
 import { queueFull } from '../../core/errors.js';
 import type { SessionEndReason } from '../../core/delivery/stream-session.js';
+import { DeliveredMarks } from '../delivered-marks.js';
 import { LocalFeed } from '../local-feed.js';
 import { backupDatabase, restoredBackup } from './backup.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
@@ -90,15 +91,11 @@ export class SqliteStore implements Store {
   private readonly wal: WalSync;
   /** Names with a `cursors` row, so that an append inserts one only for a first-time recipient. */
   private readonly cursorNames = new Set<string>();
-  /** Delivered positions waiting to be written, coalesced per user. */
-  private marks = new Map<string, number>();
-  private marksDue = false;
-  /** The next commit writes every coalesced position, not a slice (on close and before pruning). */
-  private allMarksDue = false;
-  private markTimer: NodeJS.Timeout | undefined;
-  private readonly markDelayMs: number;
+  /** Delivered positions waiting to be written: due positions ride on the next commits, a slice each. */
+  private readonly marks: DeliveredMarks;
+  /** The positions the transaction being written carries; written once it commits. */
+  private writingMarks: ReadonlyMap<string, number> | undefined;
   private readonly clock: () => number;
-  private writingMarks = new Map<string, number>();
   /** Recipients given a `cursors` row by the transaction being written; known once it commits. */
   private newCursorNames: string[] = [];
   /** The transaction being written deletes a text: checkpoint the WAL soon after it commits. */
@@ -132,7 +129,7 @@ export class SqliteStore implements Store {
   private constructor({ db, log, feed }: SqliteDeps, options: Partial<SqliteOptions>) {
     this.db = db;
     this.feed = feed ?? new LocalFeed();
-    this.markDelayMs = options.markDelayMs ?? 1_000;
+    this.marks = new DeliveredMarks(options.markDelayMs ?? 1_000, () => this.commits.soon());
     this.purgeDelayMs = options.purgeDelayMs ?? 1_000;
     this.clock = options.clock ?? Date.now;
     this.log = log;
@@ -213,7 +210,7 @@ export class SqliteStore implements Store {
   /** The newest delivered position known here: coalesced, being written, or on disk. */
   private deliveredPosition(recipient: string): number {
     const written = (this.statements.deliveredId.get(recipient) as number | undefined) ?? 0;
-    return Math.max(this.marks.get(recipient) ?? 0, this.writingMarks.get(recipient) ?? 0, written);
+    return Math.max(this.marks.newest(recipient), written);
   }
 
   insertUser(user: StoredUser): Promise<boolean> {
@@ -469,16 +466,7 @@ export class SqliteStore implements Store {
   }
 
   markDelivered(recipient: string, id: number): void {
-    if (id <= (this.marks.get(recipient) ?? 0)) return;
-    this.marks.set(recipient, id);
-    // Called per delivery: arm the timer once per round, not on every call.
-    if (this.markTimer) return;
-    this.markTimer = setTimeout(() => {
-      this.markTimer = undefined;
-      this.marksDue = true;
-      this.commits.soon();
-    }, this.markDelayMs);
-    this.markTimer.unref();
+    this.marks.mark(recipient, id);
   }
 
   async prune(policy: RetentionPolicy): Promise<PruneResult> {
@@ -542,7 +530,7 @@ export class SqliteStore implements Store {
       }
       // Its position is gone with its row; a later user of the name starts afresh.
       this.cursorNames.delete(name);
-      this.marks.delete(name);
+      this.marks.forget(name);
       this.queueLimit.forget(name);
       this.newCursorNames = this.newCursorNames.filter((n) => n !== name);
       return true;
@@ -560,10 +548,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    if (this.markTimer) clearTimeout(this.markTimer);
     if (this.purgeTimer) clearTimeout(this.purgeTimer);
-    this.marksDue = true;
-    this.allMarksDue = true;
+    // The last commit writes every coalesced position.
+    this.marks.close();
     await this.commits.close();
     this.db.close();
     this.wal.close();
@@ -627,10 +614,7 @@ export class SqliteStore implements Store {
 
   /** Writes the delivered positions now, in a commit of their own if nothing else is waiting. */
   private flushMarks(): void {
-    if (this.markTimer) clearTimeout(this.markTimer);
-    this.markTimer = undefined;
-    this.marksDue = true;
-    this.allMarksDue = true;
+    this.marks.flush();
     this.commits.flush();
   }
 
@@ -648,22 +632,8 @@ export class SqliteStore implements Store {
    */
   private writeSideEffects(): void {
     if (this.lastId > this.durableLastId) this.statements.setLastId.run(this.lastId);
-    if (!this.marksDue) return;
-    const limit = this.allMarksDue ? Infinity : marksPerCommit;
-    this.allMarksDue = false;
-    if (this.marks.size <= limit) {
-      this.marksDue = false;
-      this.writingMarks = this.marks;
-      this.marks = new Map();
-    } else {
-      this.writingMarks = new Map();
-      for (const [name, id] of this.marks) {
-        if (this.writingMarks.size >= limit) break;
-        this.writingMarks.set(name, id);
-      }
-      for (const name of this.writingMarks.keys()) this.marks.delete(name);
-    }
-    for (const [name, id] of this.writingMarks) this.statements.markDelivered.run(name, id);
+    this.writingMarks = this.marks.take(marksPerCommit);
+    for (const [name, id] of this.writingMarks ?? []) this.statements.markDelivered.run(name, id);
   }
 
   private sideEffectsCommitted(): void {
@@ -673,18 +643,20 @@ export class SqliteStore implements Store {
       this.purgeSoon();
     }
     for (const name of this.newCursorNames) this.cursorNames.add(name);
-    for (const name of this.writingMarks.keys()) this.cursorNames.add(name);
     this.newCursorNames = [];
-    this.writingMarks = new Map();
-    if (this.marksDue) this.commits.soon();
+    if (this.writingMarks) {
+      for (const name of this.writingMarks.keys()) this.cursorNames.add(name);
+      this.marks.written(this.writingMarks);
+      this.writingMarks = undefined;
+    }
+    if (this.marks.isDue) this.commits.soon();
   }
 
   private sideEffectsRolledBack(): void {
     this.purging = false;
     this.queueLimit.clear();
-    if (this.writingMarks.size > 0) this.marksDue = true;
-    for (const [name, id] of this.writingMarks) if (id > (this.marks.get(name) ?? 0)) this.marks.set(name, id);
     this.newCursorNames = [];
-    this.writingMarks = new Map();
+    if (this.writingMarks) this.marks.restore(this.writingMarks);
+    this.writingMarks = undefined;
   }
 }
