@@ -28,6 +28,7 @@ export interface GroupCommitOptions {
 
 interface Pending {
   readonly run: () => unknown;
+  readonly after: ((result: unknown) => unknown) | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
   result?: unknown;
@@ -57,11 +58,16 @@ export class GroupCommit {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  /** Runs `op` in the next commit; resolves with its result once that commit is durable. */
-  submit<T>(op: () => T): Promise<T> {
+  /**
+   * Runs `op` in the next commit; resolves with its result once that commit is durable. With `after`, the
+   * promise resolves with what `after` makes of the result, or rejects with what it throws: it runs as the
+   * commit settles, in submission order, before any caller resumes (a store tells its feed there), so that every
+   * promise of a batch resolves in the same turn and in call order, whatever it does after the commit.
+   */
+  submit<T, R = T>(op: () => T, after?: (result: T) => R): Promise<R> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run: op, resolve: resolve as (value: unknown) => void, reject });
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ run: op, after: after as ((result: unknown) => unknown) | undefined, resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.length >= this.options.maxBatch) this.flush();
       else this.immediate ??= setImmediate(() => this.flush());
     });
@@ -130,7 +136,14 @@ export class GroupCommit {
     for (const op of batch) {
       if (op.failed) op.reject(op.error);
       else if (syncError) op.reject(syncError);
-      else op.resolve(op.result);
+      else if (!op.after) op.resolve(op.result);
+      else {
+        try {
+          op.resolve(op.after(op.result));
+        } catch (err) {
+          op.reject(err);
+        }
+      }
     }
   }
 }
