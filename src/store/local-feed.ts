@@ -1,4 +1,4 @@
-import type { Feed, FeedEvent } from '../core/ports/index.js';
+import type { Feed, FeedEvent, NewEvent, NewMessage } from '../core/ports/index.js';
 
 /**
  * The feed of a store that one process owns (memory, SQLite): a cluster of one. Its store tells it each write
@@ -14,6 +14,18 @@ export class LocalFeed implements Feed {
   /** Called by the store right after a write, before the write's promise resolves. */
   publish(event: FeedEvent): void {
     this.listener?.(event);
+  }
+
+  /** Tells a message the store appended with `id`: to its recipients, or to everyone for a broadcast. */
+  tellMessage(id: number, message: NewMessage): void {
+    const { recipients, queueLimit: _, ...rest } = message;
+    this.publish({ kind: 'message', message: { ...rest, id }, recipients: message.kind === 'broadcast' ? [] : recipients });
+  }
+
+  /** Tells an event the store appended with `id`; one without recipients was not stored, and is not told. */
+  tellEvent(id: number, event: NewEvent): void {
+    if (event.recipients.length === 0) return;
+    this.publish({ kind: 'event', event: { id, type: event.type, json: event.json, at: event.at }, recipients: event.recipients });
   }
 
   async start(listener: (event: FeedEvent) => void): Promise<void> {

@@ -239,7 +239,7 @@ export class MemoryStore implements Store {
         c.pending++;
       }
     }
-    this.feed.publish({ kind: 'message', message: stored, recipients: message.kind === 'broadcast' ? [] : recipients });
+    this.feed.tellMessage(id, message);
     return id;
   }
 
@@ -391,7 +391,7 @@ export class MemoryStore implements Store {
     this.events.set(id, stored);
     this.references.set(id, event.recipients.length);
     for (const to of event.recipients) this.cursor(to).queue.push(id);
-    this.feed.publish({ kind: 'event', event: stored, recipients: event.recipients });
+    this.feed.tellEvent(id, event);
     return id;
   }
 

@@ -241,7 +241,7 @@ export class SqliteStore implements Store {
     }, (inserted) => {
       if (inserted === false) return false;
       this.feed.publish({ kind: 'group', group: { ...group, owner: group.owner ?? group.createdBy, joined: {}, left: {} } });
-      if (event) this.tellEvent(id, event);
+      if (event) this.feed.tellEvent(id, event);
       return inserted;
     });
   }
@@ -261,7 +261,7 @@ export class SqliteStore implements Store {
     }, (changed) => {
       if (!changed) return undefined;
       this.feed.publish({ kind: 'group', group: changed });
-      change.events.forEach((event, i) => this.tellEvent(ids[i]!, { ...event, recipients }));
+      change.events.forEach((event, i) => this.feed.tellEvent(ids[i]!, { ...event, recipients }));
       return ids;
     });
   }
@@ -345,7 +345,7 @@ export class SqliteStore implements Store {
       return { id, replayed: false, sentAt: message.sentAt };
     }, (appended) => {
       if (Array.isArray(appended)) throw queueFull(appended);
-      if (!appended.replayed) this.tellMessage(id, message);
+      if (!appended.replayed) this.feed.tellMessage(id, message);
       return appended;
     });
   }
@@ -356,23 +356,13 @@ export class SqliteStore implements Store {
     const id = this.nextId();
     return this.commits.submit(() => this.writeMessage(id, message), (full) => {
       if (full) throw queueFull(full);
-      this.tellMessage(id, message);
+      this.feed.tellMessage(id, message);
       return id;
     });
   }
 
-  private tellMessage(id: number, message: NewMessage): void {
-    const { recipients, queueLimit: _, ...rest } = message;
-    this.feed.publish({ kind: 'message', message: { ...rest, id }, recipients: message.kind === 'broadcast' ? [] : recipients });
-  }
-
-  private tellEvent(id: number, event: NewEvent): void {
-    if (event.recipients.length === 0) return;
-    this.feed.publish({ kind: 'event', event: { id, type: event.type, json: event.json, at: event.at }, recipients: event.recipients });
-  }
-
   private toldEvent(id: number | undefined, event: NewEvent): number | undefined {
-    if (id !== undefined) this.tellEvent(id, event);
+    if (id !== undefined) this.feed.tellEvent(id, event);
     return id;
   }
 
@@ -461,7 +451,7 @@ export class SqliteStore implements Store {
       if (event) this.writeEvent(id, event);
       return id;
     }, (stored) => {
-      if (event && stored > 0) this.tellEvent(stored, event);
+      if (event && stored > 0) this.feed.tellEvent(stored, event);
       return stored;
     });
   }
