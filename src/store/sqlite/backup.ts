@@ -1,6 +1,7 @@
 import { closeSync, existsSync, linkSync, openSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 
 /**
  * Copies the open database into a new file with SQLite's online backup, a few pages per event-loop turn, so
@@ -52,4 +53,14 @@ export function restoredBackup(db: Database.Database): RestoredBackup | undefine
     return { takenAt: row.value, lastId: last.value };
   });
   return take();
+}
+
+/** Logs, once, that the database is a backup opened for the first time, and what that means for devices. */
+export function warnIfRestored(db: Database.Database, log: Logger): void {
+  const restored = restoredBackup(db);
+  if (!restored) return;
+  log.warn(
+    { file: db.name, takenAt: new Date(restored.takenAt).toISOString(), lastMessageId: restored.lastId },
+    'this database is a backup opened for the first time: what the server it was copied from accepted after the backup was taken is not in it; devices that saw such messages are told so when they resume (lost, reason store), and new ids stay above every id handed out before',
+  );
 }

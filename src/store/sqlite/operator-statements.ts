@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { directKey } from '../conversation-key.js';
 
 /** The statements of the operator commands (sessions of a user, password reset, deleting a user), prepared once. */
 export function prepareOperatorStatements(db: Database) {
@@ -22,4 +23,27 @@ export function prepareOperatorStatements(db: Database) {
     setMembers: st('UPDATE chat_groups SET members = ? WHERE name = ?'),
     deleteGroup: st('DELETE FROM chat_groups WHERE name = ?'),
   };
+}
+
+export type OperatorStatements = ReturnType<typeof prepareOperatorStatements>;
+
+/**
+ * Deletes a user's rows inside the caller's transaction (see UserStore.deleteUser): the account, its sessions,
+ * its queue and cursor, the texts only it still held, its conversations, and its place in every group (a group
+ * left with no member goes too). Returns false, deleting nothing, for an unknown user.
+ */
+export function deleteUserRows(s: OperatorStatements, name: string): boolean {
+  if (s.deleteUser.run(name).changes === 0) return false;
+  s.deleteSessionsOf.run(name);
+  s.deleteOwnMessages.run({ name });
+  s.deleteQueue.run(name);
+  s.deleteCursor.run(name);
+  for (const { with_name } of s.directPeers.all(name) as { with_name: string }[]) s.unfileConversation.run(directKey(name, with_name));
+  s.deleteConversations.run(name, name);
+  for (const group of s.groupsWith.all(name) as { name: string; members: string }[]) {
+    const members = (JSON.parse(group.members) as string[]).filter((m) => m !== name);
+    if (members.length === 0) s.deleteGroup.run(group.name);
+    else s.setMembers.run(JSON.stringify(members), group.name);
+  }
+  return true;
 }
