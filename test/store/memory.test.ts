@@ -1,4 +1,7 @@
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { describeStore } from './store.contract.js';
+import { describeStore } from './contract/index.js';
 
-describeStore('memory', async () => new MemoryStore());
+describeStore('memory', async () => {
+  const store = new MemoryStore();
+  return { store, feed: store.feed, feedTells: 'at once' };
+});

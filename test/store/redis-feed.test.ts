@@ -8,7 +8,7 @@ import { decodeFeedEvent } from '../../src/store/redis/feed-events.js';
 import type { Store } from '../../src/core/ports/index.js';
 import { redisForFile } from '../support/redis-server.js';
 import { Watched } from '../support/watched.js';
-import { draft } from './store.contract.js';
+import { draft } from './contract/index.js';
 
 const redis = redisForFile();
 

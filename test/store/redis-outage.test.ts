@@ -5,7 +5,7 @@ import { openStore } from '../support/open-store.js';
 import { StoreOpenError } from '../../src/store/store-open-error.js';
 import { captureLog } from '../support/log-capture.js';
 import { freePort, startRedisServer } from '../support/redis-server.js';
-import { draft } from './store.contract.js';
+import { draft } from './contract/index.js';
 
 const lost = 'lost the connection to Redis; writes fail with 503 until it is back';
 

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { openStore, openTestBackend } from '../support/open-store.js';
 import { command, field, startRedisServer, until, type RedisServer } from '../support/redis-server.js';
 import { Watched } from '../support/watched.js';
-import { draft } from './store.contract.js';
+import { draft } from './contract/index.js';
 
 // A primary and one replica, on a plain URL, with --redis-wait-replicas 1: what the store answers and what the
 // feed tells depends on the replica holding it.

@@ -1,9 +1,9 @@
 import { createClient } from '@redis/client';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.js';
-import { openStore } from '../support/open-store.js';
+import { openStore, openTestBackend } from '../support/open-store.js';
 import { redisForFile } from '../support/redis-server.js';
-import { describeStore, draft, expectKeptAcrossReopen } from './store.contract.js';
+import { describeStore, draft, expectKeptAcrossReopen } from './contract/index.js';
 
 const redis = redisForFile();
 
@@ -11,7 +11,10 @@ const redis = redisForFile();
 const freshPrefix = () => redis.prefix('t');
 const open = (redisPrefix: string) => openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
 
-describeStore('redis', () => open(freshPrefix()));
+describeStore('redis', async () => {
+  const { store, feed } = await openTestBackend({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix: freshPrefix() }, createLogger('silent'));
+  return { store, feed, feedTells: 'soon after' };
+});
 
 /** Every key in the Redis, read with a connection of its own. */
 async function keysOf(prefix: string): Promise<string[]> {

@@ -12,7 +12,7 @@ import { migrations } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { StoreOpenError } from '../../src/store/store-open-error.js';
 import { repoRoot, tempDir } from '../support/process.js';
-import { draft, expectKeptAcrossReopen } from './store.contract.js';
+import { draft, expectKeptAcrossReopen } from './contract/index.js';
 
 const root = tempDir('parley-sqlite-');
 const log = createLogger('silent');

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { openStore } from '../support/open-store.js';
 import type { Backup, Store } from '../../src/core/ports/index.js';
 import { tempDir } from '../support/process.js';
-import { draft } from './store.contract.js';
+import { draft } from './contract/index.js';
 
 const open = (dataDir: string) => openStore({ kind: 'sqlite', dataDir }, createLogger('silent'));
 

@@ -1,0 +1,30 @@
+import { describe } from 'vitest';
+import { changesContract } from './changes.js';
+import { conversationsContract } from './conversations.js';
+import { freshBackend, type MakeBackend } from './fresh-backend.js';
+import { groupsContract } from './groups.js';
+import { queueAndStreamsContract } from './queue-and-streams.js';
+import { retentionContract } from './retention.js';
+import { sessionsContract } from './sessions.js';
+import { usersContract } from './users.js';
+
+export { draft } from './factories.js';
+export type { ContractBackend, MakeBackend } from './fresh-backend.js';
+export { expectKeptAcrossReopen } from './kept-across-reopen.js';
+
+/**
+ * The contract written on the Store interface (src/core/ports/), one file per family, run against one backend.
+ * `makeBackend` opens a fresh, empty store and its feed for every test; the suite closes them.
+ */
+export function describeStore(name: string, makeBackend: MakeBackend): void {
+  describe(`${name} store contract`, () => {
+    const backend = freshBackend(makeBackend);
+    usersContract(backend);
+    sessionsContract(backend);
+    groupsContract(backend);
+    queueAndStreamsContract(backend);
+    conversationsContract(backend);
+    changesContract(backend);
+    retentionContract(backend);
+  });
+}

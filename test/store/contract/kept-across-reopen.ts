@@ -1,0 +1,35 @@
+import { expect } from 'vitest';
+import type { Store } from '../../../src/core/ports/index.js';
+import { draft, group, rowsOf, textOf, user } from './factories.js';
+
+/**
+ * For a durable backend: writes one of everything, closes the store, opens another with `open` on the same data and
+ * checks that it holds all of it and continues the ids.
+ */
+export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promise<void> {
+  const store = await open();
+  await store.insertUser(user('alice'));
+  await store.insertGroup(group('team', ['alice', 'bob']));
+  const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4, lastUsedAt: 3, userAgent: 'curl/8.11.1' };
+  await store.insertSession(session);
+  const first = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
+  const second = await store.appendMessage(draft(['bob'], { text: 'two' }));
+  await store.markRead('bob', { kind: 'direct', with: 'alice' }, second);
+  store.markDelivered('bob', first);
+  await store.close();
+
+  const reopened = await open();
+  expect(await reopened.loadUsers()).toEqual([user('alice')]);
+  expect(await reopened.loadGroups()).toEqual([group('team', ['alice', 'bob'])]);
+  expect(await reopened.findSession(session.tokenHash)).toEqual(session);
+  expect(await reopened.lastMessageId()).toBe(second);
+  expect((await reopened.loadCursors()).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+    { name: 'alice', deliveredId: 0, prunedId: 0, pending: 0 },
+    { name: 'bob', deliveredId: first, prunedId: 0, pending: 1 },
+    { name: 'carol', deliveredId: 0, prunedId: 0, pending: 1 },
+  ]);
+  expect((await rowsOf(reopened, 'bob', 0, 10)).map(textOf)).toEqual(['one', 'two']);
+  expect(await reopened.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ readId: second, unread: 0 });
+  expect(await reopened.appendMessage(draft(['bob']))).toBeGreaterThan(second);
+  await reopened.close();
+}

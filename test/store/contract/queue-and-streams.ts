@@ -1,0 +1,237 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { idEpochMs } from '../../../src/core/ids.js';
+import { idempotencyKeepMs, type Store } from '../../../src/core/ports/index.js';
+import type { FreshBackend } from './fresh-backend.js';
+import { cursorOf, draft, event, fill, idsOf, rowsOf, textOf, user } from './factories.js';
+
+/** QueueStore: ids, every user's queue merged with the broadcast log, positions, and delivery. */
+export function queueAndStreamsContract(backend: () => FreshBackend): void {
+  describe('queues and streams', () => {
+    let store: Store;
+    beforeEach(() => {
+      ({ store } = backend());
+    });
+
+    describe('an empty store', () => {
+      it('has no users, groups, cursors or messages', async () => {
+        expect(await store.loadUsers()).toEqual([]);
+        expect(await store.loadGroups()).toEqual([]);
+        expect(await store.loadCursors()).toEqual([]);
+        expect(await store.lastMessageId()).toBe(0);
+        expect(await rowsOf(store, 'bob', 0, 10)).toEqual([]);
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('stores a message once per key of its sender: a retry, whatever it says, gets the first id and stores nothing', async () => {
+        const first = await store.appendMessageOnce(draft(['bob'], { text: 'once' }), 'key-1');
+        expect(first).toEqual({ id: first.id, replayed: false, sentAt: 1_000 });
+        const retry = await store.appendMessageOnce(draft(['bob'], { text: 'said differently', sentAt: 2_000 }), 'key-1');
+        // The first send's answer, its sentAt included.
+        expect(retry).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        expect((await rowsOf(store, 'bob')).map((r) => [r.id, textOf(r)])).toEqual([[first.id, 'once']]);
+      });
+
+      it('keeps the keys of different senders apart, and a send without a key is always stored', async () => {
+        const alice = await store.appendMessageOnce(draft(['bob']), 'same');
+        const carol = await store.appendMessageOnce(draft(['bob'], { from: 'carol' }), 'same');
+        const keyless = await store.appendMessage(draft(['bob']));
+        expect(carol.replayed).toBe(false);
+        expect(new Set([alice.id, carol.id, keyless])).toHaveProperty('size', 3);
+        expect(await idsOf(store, 'bob')).toEqual([alice.id, carol.id, keyless]);
+      });
+
+      it('replays a broadcast once, one entry in the shared log', async () => {
+        await store.insertUser(user('bob'));
+        const first = await store.appendMessageOnce(draft([], { kind: 'broadcast', text: 'all' }), 'b');
+        expect(await store.appendMessageOnce(draft([], { kind: 'broadcast', text: 'all' }), 'b')).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        expect(await idsOf(store, 'bob')).toEqual([first.id]);
+      });
+
+      it('forgets a key once its keep time has passed since the first message was sent', async () => {
+        const first = await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 }), 'k');
+        expect(await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 + idempotencyKeepMs - 1 }), 'k')).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        const later = await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 + idempotencyKeepMs }), 'k');
+        expect(later.replayed).toBe(false);
+        expect(later.id).toBeGreaterThan(first.id);
+        expect(await store.appendMessageOnce(draft(['bob'], { sentAt: 2_000 + idempotencyKeepMs }), 'k')).toEqual({ id: later.id, replayed: true, sentAt: 1_000 + idempotencyKeepMs });
+      });
+    });
+
+    describe('messages', () => {
+      it('assigns strictly increasing ids in call order and resolves concurrent appends in that order', async () => {
+        const resolved: number[] = [];
+        const calls = Array.from({ length: 50 }, (_, i) =>
+          store.appendMessage(draft([i % 2 ? 'bob' : 'carol'], { text: `t${i}` })).then((id) => {
+            resolved.push(id);
+            return id;
+          }),
+        );
+        const ids = await Promise.all(calls);
+        for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
+        expect(resolved).toEqual(ids);
+        expect(await store.lastMessageId()).toBe(ids[ids.length - 1]);
+      });
+
+      it('assigns ids from the clock: the microseconds since 2020 at the append, or one more than the last id', async () => {
+        const before = (Date.now() - idEpochMs) * 1000;
+        const ids = await fill(store, 'bob', 20);
+        const after = (Date.now() - idEpochMs) * 1000;
+        // A millisecond either way: the JavaScript clock counts whole milliseconds, Redis's counts microseconds.
+        expect(ids[0]).toBeGreaterThanOrEqual(before - 1000);
+        expect(ids[19]).toBeLessThanOrEqual(after + 1000 + 20);
+        for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]!);
+        expect(ids.every(Number.isSafeInteger)).toBe(true);
+      });
+
+      it('stores a message for every recipient with all its fields', async () => {
+        const id = await store.appendMessage(draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'hi all', sentAt: 42 }));
+        for (const to of ['bob', 'carol', 'dave']) {
+          expect(await rowsOf(store, to, 0, 10)).toEqual([
+            { id, from: 'alice', to, kind: 'group', group: 'team', text: 'hi all', sentAt: 42 },
+          ]);
+        }
+        expect(await rowsOf(store, 'alice', 0, 10)).toEqual([]);
+      });
+
+      it('keeps text exactly, including newlines, quotes and non-ASCII characters', async () => {
+        const text = 'line one\nline "two"\r\n\u00e9\u4e2d\ud83d\ude00 \\ end';
+        await store.appendMessage(draft(['bob'], { text }));
+        expect(textOf((await rowsOf(store, 'bob', 0, 1))[0]!)).toBe(text);
+      });
+
+      it('gives a message with no recipients an id all the same', async () => {
+        const first = await store.appendMessage(draft([], { kind: 'broadcast' }));
+        const second = await store.appendMessage(draft(['bob']));
+        expect(second).toBeGreaterThan(first);
+        expect(await store.lastMessageId()).toBe(second);
+      });
+
+      it('pages through a queue after a position, oldest first', async () => {
+        const ids = await fill(store, 'bob', 7);
+        await store.appendMessage(draft(['carol']));
+        expect((await idsOf(store, 'bob', 0, 3))).toEqual(ids.slice(0, 3));
+        expect((await idsOf(store, 'bob', ids[2]!, 3))).toEqual(ids.slice(3, 6));
+        expect((await idsOf(store, 'bob', ids[5]!, 3))).toEqual(ids.slice(6));
+        expect(await rowsOf(store, 'bob', ids[6]!, 3)).toEqual([]);
+      });
+    });
+
+    describe('cursors', () => {
+      it('counts what waits for a recipient who never had a stream', async () => {
+        await fill(store, 'bob', 3);
+        expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: 0, prunedId: 0, pending: 3 });
+      });
+
+      it('moves the delivered position forward only', async () => {
+        const ids = await fill(store, 'bob', 5);
+        store.markDelivered('bob', ids[3]!);
+        store.markDelivered('bob', ids[1]!);
+        expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: ids[3], prunedId: 0, pending: 1 });
+      });
+
+      it('keeps the delivered position of a user with nothing queued', async () => {
+        store.markDelivered('erin', 7);
+        expect(await cursorOf(store, 'erin')).toEqual({ name: 'erin', deliveredId: 7, prunedId: 0, pending: 0 });
+      });
+
+      it('counts no event as pending, and prunes delivered events like messages', async () => {
+        await store.insertUser(user('bob'));
+        const m = await store.appendMessage(draft(['bob'], { sentAt: 1 }));
+        const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, m, event('read', { upTo: String(m) }, ['bob'], 2));
+        expect(await cursorOf(store, 'bob')).toMatchObject({ pending: 1 });
+        store.markDelivered('bob', m);
+        expect(await cursorOf(store, 'bob')).toMatchObject({ pending: 0 });
+        store.markDelivered('bob', r);
+        expect(await store.prune({ olderThan: 10, batch: 10 })).toEqual({ removed: 2 });
+        expect(await store.readQueue('bob', 0, 10)).toEqual({ rows: [], prunedId: r });
+      });
+    });
+
+    describe('the broadcast log', () => {
+      it('gives every registered user a broadcast once, merged by id with their own queue, but not its sender', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        const d1 = await store.appendMessage(draft(['bob']));
+        const b1 = await store.appendMessage(draft([], { kind: 'broadcast', text: 'to all', sentAt: 7 }));
+        const d2 = await store.appendMessage(draft(['bob'], { from: 'carol' }));
+        expect(await idsOf(store, 'bob')).toEqual([d1, b1, d2]);
+        expect(await rowsOf(store, 'carol')).toEqual([{ id: b1, from: 'alice', to: 'carol', kind: 'broadcast', text: 'to all', sentAt: 7 }]);
+        expect(await rowsOf(store, 'alice')).toEqual([]);
+      });
+
+      it('gives a user registered after a broadcast only the later ones', async () => {
+        await store.insertUser(user('alice'));
+        await store.insertUser(user('bob'));
+        await store.appendMessage(draft([], { kind: 'broadcast', text: 'before' }));
+        await store.insertUser(user('dora'));
+        const later = await store.appendMessage(draft([], { kind: 'broadcast', text: 'after' }));
+        expect(await idsOf(store, 'dora')).toEqual([later]);
+        expect((await rowsOf(store, 'bob')).map(textOf)).toEqual(['before', 'after']);
+      });
+
+      it('pages through queue and log together, a page at a time, from any position', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const ids: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          ids.push(await store.appendMessage(draft(i % 3 === 0 ? [] : ['bob'], { kind: i % 3 === 0 ? 'broadcast' : 'direct', text: `m${i}` })));
+        }
+        const read: number[] = [];
+        let after = 0;
+        for (;;) {
+          const page = await idsOf(store, 'bob', after, 5);
+          read.push(...page);
+          if (page.length < 5) break;
+          after = page[page.length - 1]!;
+        }
+        expect(read).toEqual(ids);
+        expect(await idsOf(store, 'bob', ids[6]!, 3)).toEqual(ids.slice(7, 10));
+      });
+
+      it('counts only direct and group messages as pending', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        await store.appendMessage(draft([], { kind: 'broadcast' }));
+        await store.appendMessage(draft(['bob']));
+        expect(await cursorOf(store, 'bob')).toMatchObject({ deliveredId: 0, pending: 1 });
+      });
+    });
+
+    describe('positions', () => {
+      it('knows 0, every retained id a user reads, and nothing else', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        const direct = await store.appendMessage(draft(['bob']));
+        const toCarol = await store.appendMessage(draft(['carol']));
+        const broadcast = await store.appendMessage(draft([], { kind: 'broadcast' }));
+        const own = await store.appendMessage(draft([], { kind: 'broadcast', from: 'bob' }));
+        expect(await store.knowsPosition('bob', 0)).toBe(true);
+        expect(await store.knowsPosition('bob', direct)).toBe(true);
+        expect(await store.knowsPosition('bob', broadcast)).toBe(true);
+        // Ids it gave others, its own broadcast, ids between, ids beyond, and users it never had.
+        expect(await store.knowsPosition('bob', toCarol)).toBe(false);
+        expect(await store.knowsPosition('bob', own)).toBe(false);
+        expect(await store.knowsPosition('bob', direct + 1 === toCarol ? direct - 1 : direct + 1)).toBe(false);
+        expect(await store.knowsPosition('bob', own + 1)).toBe(false);
+        expect(await store.knowsPosition('nobody', direct)).toBe(false);
+      });
+
+      it('knows the ids retention removed, up to the pruned position', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const ids = await fill(store, 'bob', 3);
+        const broadcast = await store.appendMessage(draft([], { kind: 'broadcast' }));
+        store.markDelivered('bob', broadcast);
+        store.markDelivered('alice', broadcast);
+        await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
+        expect(await idsOf(store, 'bob')).toEqual([]);
+        for (const id of [...ids, broadcast]) expect(await store.knowsPosition('bob', id)).toBe(true);
+        expect(await store.knowsPosition('bob', broadcast + 1)).toBe(false);
+      });
+
+      it('knows the position of an event as it knows a message', async () => {
+        await store.insertUser(user('bob'));
+        const m = await store.appendMessage(draft(['bob']));
+        const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, m, event('read', { upTo: String(m) }, ['bob']));
+        expect(await store.knowsPosition('bob', r)).toBe(true);
+        expect(await store.knowsPosition('bob', r + 1)).toBe(false);
+      });
+    });
+  });
+}

@@ -1,0 +1,115 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/core/ports/index.js';
+import type { FreshBackend } from './fresh-backend.js';
+import { cursorOf, draft, fill, group, rowsOf, sessionOf, textOf, user } from './factories.js';
+
+/** UserStore: accounts, one namespace with the groups, and deleting a user. */
+export function usersContract(backend: () => FreshBackend): void {
+  describe('users', () => {
+    let store: Store;
+    beforeEach(() => {
+      ({ store } = backend());
+    });
+
+    describe('accounts', () => {
+      it('stores a user with its password hash and refuses the same name twice', async () => {
+        expect(await store.insertUser(user('alice'))).toBe(true);
+        expect(await store.insertUser({ ...user('alice'), passwordHash: 'other' })).toBe(false);
+        expect(await store.loadUsers()).toEqual([user('alice')]);
+      });
+
+      it('refuses a group named like a user and a user named like a group', async () => {
+        await store.insertUser(user('alice'));
+        await store.insertGroup(group('team', ['alice', 'bob']));
+        expect(await store.insertGroup(group('alice', ['alice', 'bob']))).toBe(false);
+        expect(await store.insertUser(user('team'))).toBe(false);
+        expect(await store.loadUsers()).toEqual([user('alice')]);
+        expect(await store.loadGroups()).toEqual([group('team', ['alice', 'bob'])]);
+      });
+
+      it('lets exactly one of several concurrent claims of a name win', async () => {
+        const results = await Promise.all([
+          store.insertUser(user('dora')),
+          store.insertGroup(group('dora', ['x', 'y'])),
+          store.insertUser({ ...user('dora'), passwordHash: 'second' }),
+        ]);
+        expect(results).toEqual([true, false, false]);
+        expect(await store.loadUsers()).toEqual([user('dora')]);
+        expect(await store.loadGroups()).toEqual([]);
+      });
+    });
+
+    describe('operator commands', () => {
+      it('replaces the password hash of a known user only', async () => {
+        await store.insertUser(user('alice'));
+        expect(await store.setPasswordHash('alice', 'scrypt$new')).toBe(true);
+        expect(await store.setPasswordHash('nobody', 'scrypt$new')).toBe(false);
+        expect(await store.loadUsers()).toEqual([{ ...user('alice'), passwordHash: 'scrypt$new' }]);
+      });
+
+      it('deletes a user with its sessions, queue and position, and takes it out of its groups', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        await store.insertGroup(group('trio', ['alice', 'bob', 'carol']));
+        await store.insertGroup(group('pair', ['bob', 'carol']));
+        await store.insertSession(sessionOf('bob', 1));
+        const shared = await store.appendMessage(draft(['bob', 'carol'], { kind: 'broadcast', text: 'to both' }));
+        await fill(store, 'bob', 2);
+        store.markDelivered('bob', shared);
+
+        expect(await store.deleteUser('bob')).toBe(true);
+        expect((await store.loadUsers()).map((u) => u.name)).toEqual(['alice', 'carol']);
+        expect(await store.sessionsOf('bob')).toEqual([]);
+        expect((await store.readQueue('bob', 0, 10)).rows).toEqual([]);
+        expect(await cursorOf(store, 'bob')).toBeUndefined();
+        expect((await store.loadGroups()).sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+          { ...group('pair', ['bob', 'carol']), members: ['carol'] },
+          { ...group('trio', ['alice', 'bob', 'carol']), members: ['alice', 'carol'] },
+        ]);
+        // What others hold stays.
+        expect((await store.readQueue('carol', 0, 10)).rows.map(textOf)).toEqual(['to both']);
+        expect(await store.deleteUser('bob')).toBe(false);
+      });
+
+      it('deletes a group once its last member is deleted', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        await store.insertGroup(group('pair', ['alice', 'bob']));
+        await store.deleteUser('alice');
+        await store.deleteUser('bob');
+        expect(await store.loadGroups()).toEqual([]);
+      });
+
+      it('gives a new user of a deleted name an empty queue that counts from there', async () => {
+        await store.insertUser(user('bob'));
+        await fill(store, 'bob', 3);
+        await store.deleteUser('bob');
+        expect(await store.insertUser(user('bob'))).toBe(true);
+        const [id] = await fill(store, 'bob', 1);
+        expect((await store.readQueue('bob', 0, 10)).rows.map((r) => r.id)).toEqual([id]);
+        expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: 0, prunedId: 0, pending: 1 });
+      });
+
+      it("keeps what a deleted user sent on its recipients' queues, but gives a new user of the name none of its direct history", async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const before = await store.appendMessage(draft(['alice'], { from: 'bob', text: 'from the old bob' }));
+        await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the old bob' }));
+        await store.markRead('alice', { kind: 'direct', with: 'bob' }, before);
+        await store.deleteUser('bob');
+        expect((await rowsOf(store, 'alice')).map(textOf)).toEqual(['from the old bob']);
+
+        await store.insertUser(user('bob'));
+        const after = await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the new bob' }));
+        for (const [reader, other] of [['bob', 'alice'], ['alice', 'bob']] as const) {
+          const history = await store.readConversation(reader, { kind: 'direct', with: other }, Number.MAX_SAFE_INTEGER, 10);
+          expect(history.map((m) => m.text)).toEqual(['to the new bob']);
+        }
+        expect(await store.directPeers('bob')).toEqual(['alice']);
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ unread: 1, readId: 0, last: { id: after } });
+        expect(await store.summarize('alice', { kind: 'direct', with: 'bob' })).toMatchObject({ unread: 0, readId: 0, last: { id: after } });
+        // Retention can still remove the old messages.
+        store.markDelivered('alice', before);
+        expect((await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).removed).toBeGreaterThanOrEqual(1);
+        expect((await rowsOf(store, 'alice')).map(textOf)).toEqual([]);
+      });
+    });
+  });
+}
