@@ -63,6 +63,17 @@ export function groupsContract(backend: () => FreshBackend): void {
         expect((await store.loadGroups())[0]!.members).toEqual([]);
         expect(await store.insertUser(user('team'))).toBe(false);
       });
+
+      it('finds a group as it is now, and nothing under an unknown name or a user\'s', async () => {
+        await store.insertUser(user('alice'));
+        expect(await store.findGroup('team')).toBeUndefined();
+        await store.insertGroup(team(['alice', 'bob']));
+        expect(await store.findGroup('team')).toEqual(team(['alice', 'bob']));
+        const added = event('group', { change: 'added', users: ['carol'] }, ['alice', 'bob', 'carol']);
+        const [e] = (await store.changeGroup({ name: 'team', expected: ['alice', 'bob'], members: ['alice', 'bob', 'carol'], owner: 'alice', added: ['carol'], removed: [], events: [added] }))!;
+        expect(await store.findGroup('team')).toEqual({ ...team(['alice', 'bob', 'carol']), joined: { carol: e } });
+        expect(await store.findGroup('alice')).toBeUndefined();
+      });
     });
   });
 }

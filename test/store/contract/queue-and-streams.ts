@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ChatError } from '../../../src/core/errors.js';
 import { idEpochMs } from '../../../src/core/ids.js';
-import { idempotencyKeepMs, type Store } from '../../../src/core/ports/index.js';
+import { idempotencyKeepMs, type NewMessage, type Store } from '../../../src/core/ports/index.js';
 import type { FreshBackend } from './fresh-backend.js';
 import { cursorOf, draft, event, fill, idsOf, rowsOf, textOf, user } from './factories.js';
 
-/** QueueStore: ids, every user's queue merged with the broadcast log, positions, and delivery. */
+/** QueueStore: ids, every user's queue merged with the broadcast log, positions, delivery, and the queue limit. */
 export function queueAndStreamsContract(backend: () => FreshBackend): void {
   describe('queues and streams', () => {
     let store: Store;
@@ -146,6 +147,36 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         expect(await store.prune({ olderThan: 10, batch: 10 })).toEqual({ removed: 2 });
         expect(await store.readQueue('bob', 0, 10)).toEqual({ rows: [], prunedId: r });
       });
+
+      it('says where delivery stands: 0, then the newest position marked, written or not, never one further back', async () => {
+        const ids = await fill(store, 'bob', 3);
+        expect(await store.deliveredId('bob')).toBe(0);
+        expect(await store.deliveredId('nobody')).toBe(0);
+        store.markDelivered('bob', ids[1]!);
+        expect(await store.deliveredId('bob')).toBe(ids[1]);
+        store.markDelivered('bob', ids[0]!);
+        expect(await store.deliveredId('bob')).toBe(ids[1]);
+        store.markDelivered('bob', ids[2]!);
+        // Written now, whatever the backend coalesced.
+        await store.loadCursors();
+        expect(await store.deliveredId('bob')).toBe(ids[2]);
+        store.markDelivered('bob', ids[0]!);
+        expect(await store.deliveredId('bob')).toBe(ids[2]);
+      });
+
+      it('totals what waits for every user: direct and group messages not yet delivered, no broadcast or event', async () => {
+        for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
+        expect(await store.pendingTotal()).toBe(0);
+        const [first] = await fill(store, 'bob', 2);
+        const shared = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team' }));
+        await store.appendMessage(draft([], { kind: 'broadcast' }));
+        await store.markRead('carol', { kind: 'group', with: 'team' }, shared, event('read', { upTo: String(shared) }, ['carol']));
+        expect(await store.pendingTotal()).toBe(4);
+        store.markDelivered('bob', first!);
+        expect(await store.pendingTotal()).toBe(3);
+        store.markDelivered('carol', shared);
+        expect(await store.pendingTotal()).toBe(2);
+      });
     });
 
     describe('the broadcast log', () => {
@@ -233,5 +264,80 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         expect(await store.knowsPosition('bob', r + 1)).toBe(false);
       });
     });
+
+    describe('the queue limit', () => {
+      /** A message refused while a recipient has two undelivered. */
+      const limited = (recipients: string[], overrides: Partial<NewMessage> = {}) => draft(recipients, { queueLimit: 2, ...overrides });
+      const refusedFor = (...names: string[]) => ({ code: 'queue_full', message: expect.stringMatching(new RegExp(names.map((n) => `\\b${n}\\b`).join('.*'))) });
+      const direct = { kind: 'direct' as const, with: 'alice' };
+
+      it('refuses a message to a recipient with the limit undelivered, naming them, and stores nothing', async () => {
+        const waiting = [await store.appendMessage(draft(['bob'])), await store.appendMessage(draft(['bob'], { kind: 'group', group: 'team' }))];
+        const refused = store.appendMessage(limited(['bob'], { text: 'one too many' }));
+        await expect(refused).rejects.toBeInstanceOf(ChatError);
+        await expect(refused).rejects.toMatchObject(refusedFor('bob'));
+        // Its id may have been spent, but nothing was stored.
+        expect(await idsOf(store, 'bob')).toEqual(waiting);
+        expect(await cursorOf(store, 'bob')).toMatchObject({ pending: 2 });
+        expect((await store.readConversation('bob', direct, Number.MAX_SAFE_INTEGER, 10)).map((m) => m.id)).toEqual(waiting.slice(0, 1));
+      });
+
+      it('stores a message to several recipients for all or none: one full queue refuses it for everyone', async () => {
+        await fill(store, 'carol', 2);
+        const refused = store.appendMessage(limited(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }));
+        await expect(refused).rejects.toMatchObject(refusedFor('carol'));
+        await expect(refused).rejects.not.toMatchObject(refusedFor('bob'));
+        for (const name of ['bob', 'dave']) {
+          expect(await rowsOf(store, name)).toEqual([]);
+          expect(await cursorOf(store, name)).toBeUndefined();
+        }
+        expect((await rowsOf(store, 'carol')).map(textOf)).toEqual(['m0', 'm1']);
+        for (const reader of ['alice', 'bob', 'carol', 'dave']) {
+          expect(await store.readConversation(reader, { kind: 'group', with: 'team' }, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+        }
+        // Every full queue is named.
+        await fill(store, 'bob', 2);
+        await expect(store.appendMessage(limited(['bob', 'carol', 'dave']))).rejects.toMatchObject(refusedFor('bob', 'carol'));
+      });
+
+      it('lets the next message in once delivery makes room, counting the newest position marked, written or not', async () => {
+        const [first, second] = await fill(store, 'bob', 2);
+        await expect(store.appendMessage(limited(['bob']))).rejects.toMatchObject(refusedFor('bob'));
+        store.markDelivered('bob', first!);
+        const third = await store.appendMessage(limited(['bob']));
+        await expect(store.appendMessage(limited(['bob']))).rejects.toMatchObject(refusedFor('bob'));
+        store.markDelivered('bob', third);
+        const fourth = await store.appendMessage(limited(['bob']));
+        const fifth = await store.appendMessage(limited(['bob']));
+        expect(await idsOf(store, 'bob', first)).toEqual([second, third, fourth, fifth]);
+      });
+
+      it('counts no event and no broadcast, and never refuses either', async () => {
+        for (const name of ['alice', 'bob']) await store.insertUser(user(name));
+        const m = await store.appendMessage(draft(['bob']));
+        const r = await store.markRead('bob', direct, m, event('read', { upTo: String(m) }, ['bob']));
+        const b = await store.appendMessage(limited([], { kind: 'broadcast' }));
+        // One message waits: the event and the broadcast leave room for a second.
+        const second = await store.appendMessage(limited(['bob']));
+        await expect(store.appendMessage(limited(['bob']))).rejects.toMatchObject(refusedFor('bob'));
+        // Full, yet an event and a broadcast still reach the queue.
+        const r2 = await store.markRead('bob', direct, second, event('read', { upTo: String(second) }, ['bob']));
+        const b2 = await store.appendMessage(limited([], { kind: 'broadcast' }));
+        expect(await idsOf(store, 'bob')).toEqual([m, r, b, second, r2, b2]);
+      });
+
+      it('answers a key replayed with the first id even when the queue is full now, and remembers no key it refused', async () => {
+        const first = await store.appendMessageOnce(limited(['bob'], { text: 'once' }), 'key-1');
+        await store.appendMessage(limited(['bob']));
+        await expect(store.appendMessage(limited(['bob']))).rejects.toMatchObject(refusedFor('bob'));
+        expect(await store.appendMessageOnce(limited(['bob'], { text: 'once' }), 'key-1')).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        await expect(store.appendMessageOnce(limited(['bob']), 'key-2')).rejects.toMatchObject(refusedFor('bob'));
+        store.markDelivered('bob', first.id);
+        const later = await store.appendMessageOnce(limited(['bob']), 'key-2');
+        expect(later.replayed).toBe(false);
+        expect(later.id).toBeGreaterThan(first.id);
+      });
+    });
+
   });
 }

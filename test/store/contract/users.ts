@@ -37,6 +37,27 @@ export function usersContract(backend: () => FreshBackend): void {
         expect(await store.loadUsers()).toEqual([user('dora')]);
         expect(await store.loadGroups()).toEqual([]);
       });
+
+      it('finds a user as stored now, and nothing under an unknown name or a group\'s', async () => {
+        await store.insertUser(user('alice'));
+        await store.insertGroup(group('team', ['alice', 'bob']));
+        expect(await store.findUser('alice')).toEqual(user('alice'));
+        expect(await store.findUser('team')).toBeUndefined();
+        expect(await store.findUser('nobody')).toBeUndefined();
+        await store.setPasswordHash('alice', 'scrypt$new');
+        expect(await store.findUser('alice')).toEqual({ ...user('alice'), passwordHash: 'scrypt$new' });
+        await store.deleteUser('alice');
+        expect(await store.findUser('alice')).toBeUndefined();
+      });
+
+      it('lists the name of every user, sorted, and of no group', async () => {
+        expect(await store.userNames()).toEqual([]);
+        for (const name of ['carol', 'alice', 'dave', 'bob']) await store.insertUser(user(name));
+        await store.insertGroup(group('team', ['alice', 'bob']));
+        expect(await store.userNames()).toEqual(['alice', 'bob', 'carol', 'dave']);
+        await store.deleteUser('bob');
+        expect(await store.userNames()).toEqual(['alice', 'carol', 'dave']);
+      });
     });
 
     describe('operator commands', () => {
