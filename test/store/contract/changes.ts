@@ -43,6 +43,23 @@ export function changesContract(backend: () => FreshBackend): void {
         expect(await store.deleteMessage(id, deletion)).toBeUndefined();
         expect(await idsOf(store, 'bob')).toEqual([id, e, d]);
       });
+
+      it('tells the feed each edit and deletion by the time it resolves, for the recipients of its event, and nothing of one refused', async () => {
+        const id = await store.appendMessage(draft(['bob'], { text: 'helo' }));
+        const feed = await backend().listen();
+        const edit = event('edited', { of: String(id), text: 'hello' }, ['bob', 'alice'], 2_000);
+        const e = await store.editMessage(id, 'hello', 2_000, edit);
+        const told = [{ kind: 'event', event: { id: e, type: 'edited', json: edit.json, at: 2_000 }, recipients: ['bob', 'alice'] }];
+        expect(await feed.told(1)).toEqual(told);
+        const deletion = event('deleted', { of: String(id) }, ['bob', 'alice']);
+        const d = await store.deleteMessage(id, deletion);
+        told.push({ kind: 'event', event: { id: d, type: 'deleted', json: deletion.json, at: 5_000 }, recipients: ['bob', 'alice'] });
+        expect(await feed.told(2)).toEqual(told);
+        expect(await store.editMessage(id, 'again', 3_000, edit)).toBeUndefined();
+        expect(await store.deleteMessage(id, deletion)).toBeUndefined();
+        const next = await store.appendMessage(draft(['bob'], { text: 'next' }));
+        expect((await feed.told(3)).slice(2)).toEqual([{ kind: 'message', message: { id: next, from: 'alice', kind: 'direct', text: 'next', sentAt: 1_000 }, recipients: ['bob'] }]);
+      });
     });
   });
 }

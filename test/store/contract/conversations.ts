@@ -124,6 +124,15 @@ export function conversationsContract(backend: () => FreshBackend): void {
         expect(await idsOf(store, 'alice')).toEqual([]);
         expect(await store.markRead('bob', { kind: 'direct', with: 'alice' }, id)).toBe(0);
       });
+
+      it('tells the feed the event of a read mark, for the reader alone, by the time the mark resolves; nothing for a mark without one', async () => {
+        const id = await store.appendMessage(draft(['bob']));
+        const feed = await backend().listen();
+        expect(await store.markRead('bob', direct('alice'), id)).toBe(0);
+        const read = event('read', { with: 'alice', upTo: String(id) }, ['bob']);
+        const r = await store.markRead('bob', direct('alice'), id, read);
+        expect(await feed.told(1)).toEqual([{ kind: 'event', event: { id: r, type: 'read', json: read.json, at: 5_000 }, recipients: ['bob'] }]);
+      });
     });
   });
 }

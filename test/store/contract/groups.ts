@@ -74,6 +74,31 @@ export function groupsContract(backend: () => FreshBackend): void {
         expect(await store.findGroup('team')).toEqual({ ...team(['alice', 'bob', 'carol']), joined: { carol: e } });
         expect(await store.findGroup('alice')).toBeUndefined();
       });
+
+      it('tells the feed a group as created, then its event, and a change as the group with its new members, then its events', async () => {
+        const feed = await backend().listen();
+        const created = event('group', { change: 'created' }, ['alice', 'bob']);
+        const c = await store.insertGroup(team(['alice', 'bob']), created);
+        const told: object[] = [
+          { kind: 'group', group: team(['alice', 'bob']) },
+          { kind: 'event', event: { id: c, type: 'group', json: created.json, at: 5_000 }, recipients: ['alice', 'bob'] },
+        ];
+        expect(await feed.told(2)).toEqual(told);
+        // Refused: nothing told.
+        expect(await store.insertGroup(team(['carol', 'dave']))).toBe(false);
+        const added = event('group', { change: 'added', users: ['carol'] }, ['alice', 'bob', 'carol']);
+        const change = { name: 'team', members: ['alice', 'bob', 'carol'], owner: 'alice', added: ['carol'], removed: [], events: [added] as const };
+        const [e] = (await store.changeGroup({ ...change, expected: ['alice', 'bob'] }))!;
+        told.push(
+          { kind: 'group', group: { ...team(['alice', 'bob', 'carol']), joined: { carol: e } } },
+          { kind: 'event', event: { id: e, type: 'group', json: added.json, at: 5_000 }, recipients: ['alice', 'bob', 'carol'] },
+        );
+        expect(await feed.told(4)).toEqual(told);
+        // Decided on members that changed meanwhile: nothing told.
+        expect(await store.changeGroup({ ...change, expected: ['alice', 'bob'] })).toBeUndefined();
+        await store.insertUser(user('erin'));
+        expect(await feed.told(5)).toEqual([...told, { kind: 'registered', name: 'erin' }]);
+      });
     });
   });
 }

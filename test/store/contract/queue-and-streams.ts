@@ -5,7 +5,10 @@ import { idempotencyKeepMs, type NewMessage, type Store } from '../../../src/cor
 import type { FreshBackend } from './fresh-backend.js';
 import { cursorOf, draft, event, fill, idsOf, rowsOf, textOf, user } from './factories.js';
 
-/** QueueStore: ids, every user's queue merged with the broadcast log, positions, delivery, and the queue limit. */
+/**
+ * QueueStore: ids, every user's queue merged with the broadcast log, positions, delivery, the queue limit, and
+ * what the feed is told of each message.
+ */
 export function queueAndStreamsContract(backend: () => FreshBackend): void {
   describe('queues and streams', () => {
     let store: Store;
@@ -339,5 +342,29 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
       });
     });
 
+    describe('the feed', () => {
+      it('is told each message stored by the time its append resolves, with its recipients; a broadcast with none', async () => {
+        const feed = await backend().listen();
+        const d = await store.appendMessage(draft(['bob'], { text: 'hi', sentAt: 7 }));
+        const told = [{ kind: 'message', message: { id: d, from: 'alice', kind: 'direct', text: 'hi', sentAt: 7 }, recipients: ['bob'] }];
+        expect(await feed.told(1)).toEqual(told);
+        const g = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team' }));
+        expect(await feed.told(2)).toEqual([...told, { kind: 'message', message: { id: g, from: 'alice', kind: 'group', group: 'team', text: 'hello', sentAt: 1_000 }, recipients: ['bob', 'carol'] }]);
+        const b = await store.appendMessage(draft([], { kind: 'broadcast', text: 'all' }));
+        expect((await feed.told(3))[2]).toEqual({ kind: 'message', message: { id: b, from: 'alice', kind: 'broadcast', text: 'all', sentAt: 1_000 }, recipients: [] });
+        const once = await store.appendMessageOnce(draft(['carol'], { text: 'once' }), 'k');
+        expect((await feed.told(4))[3]).toEqual({ kind: 'message', message: { id: once.id, from: 'alice', kind: 'direct', text: 'once', sentAt: 1_000 }, recipients: ['carol'] });
+      });
+
+      it('is told nothing of a key replayed or of a message refused, for any of its recipients', async () => {
+        await store.appendMessageOnce(draft(['bob']), 'k');
+        await store.appendMessage(draft(['bob']));
+        const feed = await backend().listen();
+        expect((await store.appendMessageOnce(draft(['bob']), 'k')).replayed).toBe(true);
+        await expect(store.appendMessage(draft(['carol', 'bob'], { queueLimit: 2, kind: 'group', group: 'team' }))).rejects.toMatchObject({ code: 'queue_full' });
+        const next = await store.appendMessage(draft(['carol'], { text: 'next' }));
+        expect(await feed.told(1)).toEqual([{ kind: 'message', message: { id: next, from: 'alice', kind: 'direct', text: 'next', sentAt: 1_000 }, recipients: ['carol'] }]);
+      });
+    });
   });
 }

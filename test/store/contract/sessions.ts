@@ -63,6 +63,18 @@ export function sessionsContract(backend: () => FreshBackend): void {
         await store.deleteSession(session.tokenHash);
         expect(await store.findSession(session.tokenHash)).toBeUndefined();
       });
+
+      it('tells the feed which session ended and why by the time the deletion resolves, and nothing for an unknown one', async () => {
+        await store.insertSession(session);
+        await store.insertSession({ ...session, tokenHash: 'b'.repeat(64), createdAt: 20 });
+        const feed = await backend().listen();
+        await store.deleteSession(session.tokenHash);
+        const exit = { kind: 'session_ended', user: 'alice', sessionId: session.tokenHash, reason: 'exit' };
+        expect(await feed.told(1)).toEqual([exit]);
+        await store.deleteSession('c'.repeat(64), 'revoked');
+        await store.deleteSession('b'.repeat(64), 'revoked');
+        expect(await feed.told(2)).toEqual([exit, { kind: 'session_ended', user: 'alice', sessionId: 'b'.repeat(64), reason: 'revoked' }]);
+      });
     });
 
     describe('operator commands', () => {
@@ -74,6 +86,13 @@ export function sessionsContract(backend: () => FreshBackend): void {
         expect(await store.findSession(sessionOf('bob', 1).tokenHash)).toBeUndefined();
         expect(await store.findSession(sessionOf('alice', 1).tokenHash)).toEqual(sessionOf('alice', 1));
         expect(await store.deleteSessionsOf('nobody')).toBe(0);
+      });
+
+      it('tells the feed that every session of a user ended by the time the deletion resolves', async () => {
+        for (const s of [sessionOf('bob', 1), sessionOf('bob', 2)]) await store.insertSession(s);
+        const feed = await backend().listen();
+        expect(await store.deleteSessionsOf('bob')).toBe(2);
+        expect(await feed.told(1)).toEqual([{ kind: 'sessions_ended', user: 'bob' }]);
       });
     });
   });

@@ -58,6 +58,18 @@ export function usersContract(backend: () => FreshBackend): void {
         await store.deleteUser('bob');
         expect(await store.userNames()).toEqual(['alice', 'carol', 'dave']);
       });
+
+      it('tells the feed of each user registered by the time the insert resolves, and nothing of a name refused', async () => {
+        const feed = await backend().listen();
+        await store.insertUser(user('alice'));
+        expect(await feed.told(1)).toEqual([{ kind: 'registered', name: 'alice' }]);
+        expect(await store.insertUser({ ...user('alice'), passwordHash: 'other' })).toBe(false);
+        await store.insertUser(user('bob'));
+        expect(await feed.told(2)).toEqual([
+          { kind: 'registered', name: 'alice' },
+          { kind: 'registered', name: 'bob' },
+        ]);
+      });
     });
 
     describe('operator commands', () => {
@@ -130,6 +142,20 @@ export function usersContract(backend: () => FreshBackend): void {
         store.markDelivered('alice', before);
         expect((await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).removed).toBeGreaterThanOrEqual(1);
         expect((await rowsOf(store, 'alice')).map(textOf)).toEqual([]);
+      });
+
+      it('tells the feed that the sessions of a deleted user ended, then that the user is deleted, and nothing for an unknown one', async () => {
+        await store.insertUser(user('bob'));
+        await store.insertSession(sessionOf('bob', 1));
+        const feed = await backend().listen();
+        expect(await store.deleteUser('bob')).toBe(true);
+        expect(await feed.told(2)).toEqual([
+          { kind: 'sessions_ended', user: 'bob' },
+          { kind: 'deleted', name: 'bob' },
+        ]);
+        expect(await store.deleteUser('bob')).toBe(false);
+        await store.insertUser(user('carol'));
+        expect((await feed.told(3)).slice(2)).toEqual([{ kind: 'registered', name: 'carol' }]);
       });
     });
   });
