@@ -37,6 +37,9 @@ describe('openapi.yaml is the contract', () => {
     expectTypeOf<z.output<RequestSchemas['sessionId']>>().toEqualTypeOf<Schemas['SessionId']>();
     expectTypeOf<z.output<RequestSchemas['passwordChange']>>().toEqualTypeOf<Schemas['PasswordChange']>();
     expectTypeOf<z.output<RequestSchemas['accountDeletion']>>().toEqualTypeOf<Schemas['AccountDeletion']>();
+    expectTypeOf<z.output<RequestSchemas['editMessage']>>().toEqualTypeOf<Schemas['EditMessage']>();
+    expectTypeOf<z.output<RequestSchemas['addMembers']>>().toEqualTypeOf<Schemas['AddMembers']>();
+    expectTypeOf<z.output<RequestSchemas['readMark']>>().toEqualTypeOf<Schemas['ReadMark']>();
   });
 
   it('makes the response checker reject what the contract does not allow', () => {

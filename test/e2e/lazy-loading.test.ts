@@ -17,7 +17,7 @@ const optional = ['@redis/client', 'prom-client', 'pino-pretty'];
 /** The npm packages among `optional` that a server started with `args` loaded by the time it stopped. */
 async function loadedBy(args: readonly string[]): Promise<string[]> {
   const record = join(tempDir('parley-modules-'), 'modules');
-  const command = [process.execPath, '--import', 'tsx', '--import', fixture, join(repoRoot, 'src/cli.ts')];
+  const command = [process.execPath, '--import', 'tsx', '--import', fixture, join(repoRoot, 'src/cli/server-main.ts')];
   const server = await servers.start(args, { PARLEY_TEST_MODULES: record }, { command });
   expect(await server.stop()).toBe(0);
   const files = readFileSync(record, 'utf8').split('\n');

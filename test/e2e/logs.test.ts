@@ -8,11 +8,11 @@ import { shellClientEnv, startTerminal } from '../support/shell-client.js';
 import { stopAtEnd } from '../support/stop-at-end.js';
 import { Watched } from '../support/watched.js';
 
-const cli = `${process.execPath} --import tsx ${join(repoRoot, 'src/cli.ts')}`;
+const cli = `${process.execPath} --import tsx ${join(repoRoot, 'src/cli/server-main.ts')}`;
 
 /** Starts the server with its stdout on a pipe and resolves with its lines once it says how to stop it. */
 async function startPiped(args: readonly string[]): Promise<{ lines: string[]; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), '--port', '0', ...fastArgs, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/server-main.ts'), '--port', '0', ...fastArgs, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -83,7 +83,7 @@ function typescriptLoaders(pid: number): string[] {
 
 describe('the package', () => {
   it('installs the compiled server, the page, the contract and the service file, and no TypeScript or loader', () => {
-    for (const file of ['bin/parley.js', 'dist/parley.js', 'dist/server.js', 'dist/store/sqlite/migrations.js', 'clients/web/index.html', 'openapi.yaml', 'contrib/parley.service']) {
+    for (const file of ['bin/parley.js', 'dist/cli/parley.js', 'dist/server/start-server.js', 'dist/store/sqlite/migrations.js', 'clients/web/index.html', 'openapi.yaml', 'contrib/parley.service']) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
     expect(existsSync(join(installed, 'src'))).toBe(false);

@@ -29,6 +29,20 @@ interface Accepted {
 const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 /**
+ * Sends until a send is accepted after a failover, for at most `withinMs` (the sentinels named the new primary
+ * already; what is left is the replica catching up): a failover that never ends fails the test with the last answer.
+ */
+async function untilAccepted<T extends { status: number }>(send: () => Promise<T | undefined>, withinMs = 30_000): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const answer = await send();
+    if (answer?.status === 202) return answer;
+    if (Date.now() > deadline) throw new Error(`no 202 within ${withinMs} ms of the promotion; the last answer: ${answer?.status ?? 'no answer'}`);
+    await pause();
+  }
+}
+
+/**
  * Sends from `senders` in lanes, one send at a time each, to the recipients in turn through the servers in
  * turn, until `enough` says stop; returns every 202. Refusals (503, a cut connection) count as not sent.
  */
@@ -197,11 +211,7 @@ describe('Redis behind Sentinel', () => {
     const oldPrimary = t.primary.port;
     await t.primary.kill();
     await t.promoted(oldPrimary);
-    let again = await send().catch(() => undefined);
-    while (again?.status !== 202) {
-      await pause();
-      again = await send().catch(() => undefined);
-    }
+    const again = await untilAccepted(() => send().catch(() => undefined));
     expect(again.body).toEqual(first.body);
     const history = await api(server.url, 'GET', '/messages?with=alice', { token: bob.token });
     expect((history.body.messages as { id: string; text: string }[]).map((m) => [m.id, m.text])).toEqual([[first.body.id, 'sent twice, stored once']]);
@@ -236,11 +246,7 @@ describe('Redis behind Sentinel', () => {
     await t.primary.kill();
     promotable.thaw();
     expect(await t.promoted(oldPrimary)).toBe(promotable.port);
-    let resumed = await send('after the failover');
-    while (resumed?.status !== 202) {
-      await pause();
-      resumed = await send('after the failover');
-    }
+    await untilAccepted(() => send('after the failover'));
     accepted.push('after the failover');
 
     const history = await api(server.url, 'GET', '/messages?with=alice&limit=100', { token: bob.token });

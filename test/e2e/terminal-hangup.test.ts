@@ -53,7 +53,7 @@ describe('SIGHUP and the terminal', () => {
     const pair = await makeCertificate(dir);
     log = followLog(join(dir, 'log'));
     const args = ['--port', '0', '--data', join(dir, 'data'), ...fastArgs, '--tls-cert', pair.cert, '--tls-key', pair.key];
-    const command = `exec ${[process.execPath, '--import', 'tsx', 'src/cli.ts', ...args].map(quote).join(' ')} >> ${quote(join(dir, 'log'))} 2>&1`;
+    const command = `exec ${[process.execPath, '--import', 'tsx', 'src/cli/server-main.ts', ...args].map(quote).join(' ')} >> ${quote(join(dir, 'log'))} 2>&1`;
     // `script` runs the server in a new session on a pseudo-terminal of its own; killing it closes the terminal.
     terminal = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: repoRoot, stdio: ['pipe', 'ignore', 'ignore'] });
 

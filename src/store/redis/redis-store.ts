@@ -123,21 +123,6 @@ export class RedisStore implements Store {
     this.scripts.load();
   }
 
-  /** The connection, shared with what else keeps cluster-wide state in the same Redis (rate limits, presence). */
-  get connection(): RedisLink {
-    return this.redis;
-  }
-
-  /** What confirms writes with WAIT, if --redis-wait-replicas asks for it; the cluster holds feed events with it. */
-  get writeConfirmer(): WriteConfirmer | undefined {
-    return this.confirmer;
-  }
-
-  /** Every key of this store starts with it. */
-  get keyPrefix(): string {
-    return this.prefix;
-  }
-
   async lastMessageId(): Promise<number> {
     return Number((await this.guard(this.redis.send(['GET', this.key('id')]))) ?? 0);
   }
