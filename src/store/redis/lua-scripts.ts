@@ -114,8 +114,6 @@ local function forget(id)
   redis.call('ZREM', P .. 'o:' .. filed[1] .. ':' .. filed[2], id)
 end
 
--- Files a user under retention's due list, scored by when the oldest message on their queue was sent, while
--- that one is delivered; takes them off it otherwise.
 -- Tells every process sharing this Redis what was just written, in the order Redis applies the writes (see
 -- src/store/redis/feed-events.ts for the events): scripts run one at a time, and PUBLISH inside one is delivered
 -- to subscribers in that order.
@@ -140,6 +138,8 @@ local function append_event(etype, json, at, first, taken_id)
   return id
 end
 
+-- Files a user under retention's due list, scored by when the oldest message on their queue was sent, while
+-- that one is delivered; takes them off it otherwise.
 local function note_due(name)
   local head = redis.call('ZRANGE', P .. 'q:' .. name, 0, 0)[1]
   local delivered = redis.call('ZSCORE', P .. 'delivered', name)
