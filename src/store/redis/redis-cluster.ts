@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { Cluster, ClusterEvent } from '../../core/cluster.js';
 import type { Group } from '../../core/directory.js';
 import type { StoredUser } from '../store.js';
-import * as scripts from './cluster-scripts.js';
-import type { LuaScript } from './lua-scripts.js';
+import { clusterScripts as scripts } from './cluster-scripts.js';
+import type { LuaScript } from './load-scripts.js';
 import type { RedisLink } from './redis-link.js';
 import type { WriteConfirmer } from './write-confirmer.js';
 import { decodeFeedEvent, groupOf } from './feed-events.js';
@@ -51,7 +51,7 @@ export class RedisCluster implements Cluster {
     private readonly options: RedisClusterOptions,
     private readonly confirmer?: WriteConfirmer,
   ) {
-    this.scripts = new ScriptRunner(redis, scripts.clusterScripts, log);
+    this.scripts = new ScriptRunner(redis, Object.values(scripts), log);
     this.scripts.load();
   }
 
