@@ -89,7 +89,8 @@ end
 -- Undelivered direct and group messages of a user after a position: their queue less the events on it.
 local function pending_of(name, delivered)
   local after = '(' .. delivered
-  return redis.call('ZCOUNT', P .. 'q:' .. name, after, '+inf') - redis.call('ZCOUNT', P .. 'qe:' .. name, after, '+inf')
+  local queued = redis.call('ZCOUNT', P .. 'q:' .. name, after, '+inf')
+  return queued - redis.call('ZCOUNT', P .. 'qe:' .. name, after, '+inf')
 end
 
 local function split(list)
@@ -116,7 +117,7 @@ local function tell(event) redis.call('PUBLISH', P .. 'events', cjson.encode(eve
 
 -- Appends an event on the queue of each recipient (ARGV from first on), with the next id unless the caller
 -- took it already, and tells every process; its data (json) is stored once, referred to like a message's
--- text. Resolves with the id.
+-- text. Returns the id.
 local function append_event(etype, json, at, first, taken_id)
   local id = taken_id or next_id()
   if #ARGV < first then return id end

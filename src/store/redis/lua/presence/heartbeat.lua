@@ -7,7 +7,6 @@ local pid, silence = ARGV[2], tonumber(ARGV[3]) -- silence: ms
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local new = redis.call('ZADD', P .. 'procs', string.format('%d', now), pid)
-for _, gone in ipairs(redis.call('ZRANGE', P .. 'procs', '-inf', '(' .. string.format('%d', now - silence), 'BYSCORE')) do
-  forget_process(gone)
-end
+local silent = redis.call('ZRANGE', P .. 'procs', '-inf', '(' .. string.format('%d', now - silence), 'BYSCORE')
+for _, gone in ipairs(silent) do forget_process(gone) end
 return new

@@ -34,7 +34,8 @@ if limit > 0 then
 end
 local id = next_id()
 if idempotency ~= '' then
-  redis.call('SET', idempotency, id .. ':' .. string.format('%d', num(sent_at) + num(keep_ms)) .. ':' .. sent_at, 'PX', keep_ms)
+  local expires = string.format('%d', num(sent_at) + num(keep_ms))
+  redis.call('SET', idempotency, id .. ':' .. expires .. ':' .. sent_at, 'PX', keep_ms)
 end
 local recipients = #ARGV - first_recipient + 1
 if kind ~= 'broadcast' and recipients == 0 then return id end

@@ -17,7 +17,8 @@ for _, peer in ipairs(redis.call('SMEMBERS', P .. 'peers:' .. name)) do
   if peer < name then c = 'd:' .. peer .. ':' .. name end
   redis.call('DEL', P .. 'v:' .. c, P .. 'vx:' .. c, P .. 'o:' .. c .. ':' .. name, P .. 'o:' .. c .. ':' .. peer)
 end
-redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'qe:' .. name, P .. 'peers:' .. name, P .. 'read:' .. name)
+redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'qe:' .. name,
+  P .. 'peers:' .. name, P .. 'read:' .. name)
 for _, set in ipairs({ 'delivered', 'pruned', 'floors', 'due' }) do redis.call('ZREM', P .. set, name) end
 redis.call('HDEL', P .. 'joined', name)
 redis.call('SREM', P .. 'cursors', name)

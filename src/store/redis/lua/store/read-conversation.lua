@@ -10,7 +10,6 @@ local window_after = ARGV[7] -- in a group, the lower end of the reader's window
 local floor = '(' .. (window_after or '0')
 if broadcasts then floor = '(' .. joined_of(reader) end
 local out = {}
-for _, id in ipairs(redis.call('ZRANGE', P .. 'v:' .. key, '(' .. before, floor, 'BYSCORE', 'REV', 'LIMIT', 0, limit)) do
-  push_row(out, id)
-end
+local ids = redis.call('ZRANGE', P .. 'v:' .. key, '(' .. before, floor, 'BYSCORE', 'REV', 'LIMIT', 0, limit)
+for _, id in ipairs(ids) do push_row(out, id) end
 return out
