@@ -82,8 +82,9 @@ function typescriptLoaders(pid: number): string[] {
 }
 
 describe('the package', () => {
-  it('installs the compiled server, the page, the contract and the service file, and no TypeScript or loader', () => {
-    for (const file of ['bin/parley.js', 'dist/cli/parley.js', 'dist/server/start-server.js', 'dist/store/sqlite/migrations.js', 'clients/web/index.html', 'openapi.yaml', 'contrib/parley.service']) {
+  it('installs the compiled server, the Redis scripts, the page, the contract and the service file, and no TypeScript or loader', () => {
+    const scripts = ['dist/store/redis/lua/_helpers.lua', 'dist/store/redis/lua/store/append-message.lua', 'dist/store/redis/lua/presence/open-stream.lua'];
+    for (const file of ['bin/parley.js', 'dist/cli/parley.js', 'dist/server/start-server.js', 'dist/store/sqlite/migrations.js', ...scripts, 'clients/web/index.html', 'openapi.yaml', 'contrib/parley.service']) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
     expect(existsSync(join(installed, 'src'))).toBe(false);

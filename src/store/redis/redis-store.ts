@@ -26,7 +26,8 @@ import type { RedisLink } from './redis-link.js';
 import type { WriteConfirmer } from './write-confirmer.js';
 import { groupOf } from './feed-events.js';
 import { windowOf } from '../group-window.js';
-import * as lua from './lua-scripts.js';
+import type { LuaScript } from './load-scripts.js';
+import { luaScripts as lua } from './lua-scripts.js';
 import { refusingUnreachable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
 
@@ -119,7 +120,7 @@ export class RedisStore implements Store {
     this.log = log;
     this.markDelayMs = options.markDelayMs ?? 1_000;
     this.rewriteDelayMs = options.rewriteDelayMs ?? 1_000;
-    this.scripts = new ScriptRunner(redis, lua.allScripts, log);
+    this.scripts = new ScriptRunner(redis, Object.values(lua), log);
     this.scripts.load();
   }
 
@@ -429,7 +430,7 @@ export class RedisStore implements Store {
     }
   }
 
-  private run(script: lua.LuaScript, args: readonly (string | number)[]): Promise<unknown> {
+  private run(script: LuaScript, args: readonly (string | number)[]): Promise<unknown> {
     return this.guard(this.scripts.run(script, [this.prefix, ...args]));
   }
 
