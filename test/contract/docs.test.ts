@@ -69,6 +69,19 @@ describe('docs/configuration.md', () => {
   });
 });
 
+describe('README.md', () => {
+  it('stays a front page: 20 KB at most, the rest in docs/', () => {
+    expect(readFileSync(join(root, 'README.md')).byteLength).toBeLessThanOrEqual(20 * 1024);
+  });
+
+  it('links to every file of docs/', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const file of markdownFiles().filter((f) => f !== 'README.md')) {
+      expect(readme, file).toContain(`](${file})`);
+    }
+  });
+});
+
 describe('README.md and docs/', () => {
   it('name no PARLEY_ variable that does not exist (but the shell client\'s PARLEY_URL)', () => {
     const known = new Set(Object.values(optionSpecs).map((s) => s.env));
