@@ -128,7 +128,7 @@ export async function startTarget(name: TargetName, extraArgs: readonly string[]
 
 /**
  * A redis-server of the target's own (loopback, a temporary directory, append-only file fsynced before every
- * answer, as the README recommends and as SQLite commits), stopped with the target.
+ * answer, as docs/storage.md recommends and as SQLite commits), stopped with the target.
  */
 async function withRedis(name: TargetName, start: (redisArgs: readonly string[]) => Promise<Target>): Promise<Target> {
   const redis = await startRedisServer({ appendfsync: 'always' });

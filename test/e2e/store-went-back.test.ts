@@ -68,14 +68,14 @@ async function backedUpAfterTwoOfFour() {
 }
 
 describe('a store that went back in time', () => {
-  it('SQLite restored from the README backup: the device resuming at its last id gets lost (store), then the new messages', async () => {
+  it('SQLite restored as docs/operations.md backs up and restores: the device resuming at its last id gets lost (store), then the new messages', async () => {
     const { data, server, alice, bob, seen, backup } = await backedUpAfterTwoOfFour();
 
     const refused = await runParley(['restore', backup], { env: { PARLEY_DATA: data } });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('is in use by a running Parley server; stop it first');
     expect(await server.stop()).toBe(0);
-    // The README's restore.
+    // The restore of docs/operations.md.
     const restore = await runParley(['restore', backup], { env: { PARLEY_DATA: data } });
     console.log(`parley restore printed:\n${restore.stdout}`);
     expect(restore.code).toBe(0);

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 describe('the typed client', () => {
-  it('runs the README example as written: log in, send, receive', async () => {
+  it('runs the example of docs/clients.md as written: log in, send, receive', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'clients/ts/example.ts'), server.url], { cwd: repoRoot, timeout: 30_000 });
     expect(stdout).toMatch(/^alice sent message \d+ to bob\nbob received from alice: hello from the typed client\n$/);
   });

@@ -92,7 +92,7 @@ const chunk = 500;
  *
  * Ordering: every call is one command on one connection, sent at once; Redis runs them in that order and the
  * replies, hence the promises, come back in it. Durability: a promise resolves once Redis has applied the write;
- * what survives a crash of Redis then depends on its `appendfsync` (see the README).
+ * what survives a crash of Redis then depends on its `appendfsync` (see docs/storage.md).
  */
 export class RedisStore implements Store {
   private readonly redis: RedisLink;
@@ -383,14 +383,14 @@ export class RedisStore implements Store {
 
   /**
    * Has Redis rewrite its append-only file soon, so that a deleted text leaves the disk: the rewrite writes
-   * what the keys hold now. Snapshots and replicas taken before are the operator's to handle (see the README).
+   * what the keys hold now. Snapshots and replicas taken before are the operator's to handle (see docs/api.md).
    */
   private rewriteSoon(): void {
     if (this.rewriteTimer || this.closed) return;
     this.rewriteTimer = setTimeout(() => {
       this.rewriteTimer = undefined;
       this.rewrite().catch((err: unknown) => {
-        // No append-only file configured, or Redis away: what it holds is then the operator's (see the README).
+        // No append-only file configured, or Redis away: what it holds is then the operator's (see docs/api.md).
         this.log.warn({ err }, 'could not have Redis rewrite its append-only file after a deletion');
       });
     }, this.rewriteDelayMs);
