@@ -145,7 +145,7 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
 
 /**
  * The `parley` command from the source (node with tsx, then src/cli/parley.ts): what package.json's `bin` runs once
- * built. test/e2e/package.test.ts runs the built and installed one.
+ * built. test/e2e/parley-command/package.test.ts runs the built and installed one.
  */
 export const parleyCommand: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/parley.ts')];
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, streamPath } from '../support/api.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { openSse } from '../support/sse.js';
+import { api, streamPath } from '../../support/api.js';
+import { spawnServer, type ServerProcess } from '../../support/process.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { openSse } from '../../support/sse.js';
 
 let redis: RedisServer;
 let server: ServerProcess;

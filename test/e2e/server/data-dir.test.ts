@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log/logger.js';
-import { latestVersion, migrate } from '../../src/store/sqlite/migrations.js';
-import { fastArgs, runCli, serverFleet, tempDir } from '../support/process.js';
+import { createLogger } from '../../../src/log/logger.js';
+import { latestVersion, migrate } from '../../../src/store/sqlite/migrations.js';
+import { fastArgs, runCli, serverFleet, tempDir } from '../../support/process.js';
 
 const root = tempDir('parley-data-dir-');
 const servers = serverFleet();

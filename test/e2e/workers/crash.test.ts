@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { openSse, type SseEvent, type SseReader } from '../support/sse.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { spawnServer, type ServerProcess } from '../../support/process.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { openSse, type SseEvent, type SseReader } from '../../support/sse.js';
 
 // Two Parley processes on one Redis, streams on both, a burst of sends through both, and one of them killed
 // with SIGKILL in the middle of it.

@@ -3,18 +3,18 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, stopProcess } from '../support/process.js';
-import { stopAtEnd } from '../support/stop-at-end.js';
-import { processesMarked } from '../support/suite-processes.js';
+import { repoRoot, stopProcess } from '../../support/process.js';
+import { stopAtEnd } from '../../support/stop-at-end.js';
+import { processesMarked } from '../../support/suite-processes.js';
 
 /**
- * Runs the suite's vitest configuration on one fixture of test/e2e/fixtures in a process of its own. Everything
+ * Runs the suite's vitest configuration on one fixture of test/e2e/suite/fixtures in a process of its own. Everything
  * it starts carries a variable of its own, so that what is left of it afterwards can be found.
  */
 async function runFixture(name: string): Promise<{ code: number | null; output: string; left: ReturnType<typeof processesMarked> }> {
   const probe = randomUUID();
   const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs');
-  const child = spawn(process.execPath, [vitest, 'run', '--config', 'test/e2e/fixtures/vitest.config.ts'], {
+  const child = spawn(process.execPath, [vitest, 'run', '--config', 'test/e2e/suite/fixtures/vitest.config.ts'], {
     cwd: repoRoot,
     env: { ...process.env, PARLEY_TEST_FIXTURE: name, PARLEY_TEST_PROBE: probe, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +46,7 @@ describe('the processes a test starts', () => {
     expect(run.code, run.output).toBe(1);
     expect(run.output).toMatch(/1 passed/);
     const pid = pidIn(run.output, 'sleep');
-    expect(run.output).toContain(`pid ${pid} from test/e2e/fixtures/forgotten-process.fixture.ts: sleep 300`);
+    expect(run.output).toContain(`pid ${pid} from test/e2e/suite/fixtures/forgotten-process.fixture.ts: sleep 300`);
     expect(run.left).toEqual([]);
   });
 });

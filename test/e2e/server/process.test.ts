@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { api, register, streamPath } from '../support/api.js';
-import { scrape } from '../support/metrics.js';
-import { runCli, spawnServer, tempDir } from '../support/process.js';
-import { openSse } from '../support/sse.js';
+import { api, register, streamPath } from '../../support/api.js';
+import { scrape } from '../../support/metrics.js';
+import { runCli, spawnServer, tempDir } from '../../support/process.js';
+import { openSse } from '../../support/sse.js';
 
 describe('the server process', () => {
   it('prints every option with its variable and default on --help', async () => {

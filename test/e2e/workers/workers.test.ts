@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { drainBoundMs } from '../../src/workers/primary.js';
+import { drainBoundMs } from '../../../src/workers/primary.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamPath } from '../support/api.js';
-import { connection } from '../support/connection.js';
-import { scrape } from '../support/metrics.js';
-import { runCli, spawnServer, type ServerProcess } from '../support/process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { messageCount, openSse } from '../support/sse.js';
+import { streamPath } from '../../support/api.js';
+import { connection } from '../../support/connection.js';
+import { scrape } from '../../support/metrics.js';
+import { runCli, spawnServer, type ServerProcess } from '../../support/process.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { messageCount, openSse } from '../../support/sse.js';
 
 let redis: RedisServer;
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changePassword, deleteAccount, join as joinChat, listSessions, ParleyError, revokeSession, streamMessages } from '../../clients/ts/index.js';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { changePassword, deleteAccount, join as joinChat, listSessions, ParleyError, revokeSession, streamMessages } from '../../../clients/ts/index.js';
+import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join as joinChat, streamMessages, type Change } from '../../clients/ts/index.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
-import { Watched } from '../support/watched.js';
+import { join as joinChat, streamMessages, type Change } from '../../../clients/ts/index.js';
+import { spawnServer, type ServerProcess } from '../../support/process.js';
+import { Watched } from '../../support/watched.js';
 
 let server: ServerProcess;
 beforeAll(async () => {

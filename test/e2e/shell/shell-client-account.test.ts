@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { descendants, isAlive, shellClientEnv, shellClientPath, startShellClient, startTerminal, stoppedAfterEach, type ShellClient } from '../support/shell-client.js';
-import { openSse, type SseReader } from '../support/sse.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
+import { descendants, isAlive, shellClientEnv, shellClientPath, startShellClient, startTerminal, stoppedAfterEach, type ShellClient } from '../../support/shell-client.js';
+import { openSse, type SseReader } from '../../support/sse.js';
 
 const { servers, clients, streams, terminals } = stoppedAfterEach();
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { api, register, streamPath } from '../support/api.js';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { api, register, streamPath } from '../../support/api.js';
+import { spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
 import {
   descendants,
   isAlive,
@@ -12,8 +12,8 @@ import {
   stoppedAfterEach,
   testClock,
   type ShellClient,
-} from '../support/shell-client.js';
-import { openSse, type SseReader } from '../support/sse.js';
+} from '../../support/shell-client.js';
+import { openSse, type SseReader } from '../../support/sse.js';
 
 const { servers, clients, streams, terminals } = stoppedAfterEach();
 

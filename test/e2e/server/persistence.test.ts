@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { register } from '../support/api.js';
-import { serverFleet, tempDir, type ServerProcess } from '../support/process.js';
-import { messageCount, openSse, type SseReader } from '../support/sse.js';
+import { register } from '../../support/api.js';
+import { serverFleet, tempDir, type ServerProcess } from '../../support/process.js';
+import { messageCount, openSse, type SseReader } from '../../support/sse.js';
 
 const root = tempDir('parley-persistence-');
 const servers = serverFleet();

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { runCli, serverFleet, tempDir, type ServerProcess } from '../support/process.js';
-import { command, field, startSentinelTopology, until, type SentinelTopology } from '../support/redis-server.js';
-import { openSse, type SseReader } from '../support/sse.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { runCli, serverFleet, tempDir, type ServerProcess } from '../../support/process.js';
+import { command, field, startSentinelTopology, until, type SentinelTopology } from '../../support/redis-server.js';
+import { openSse, type SseReader } from '../../support/sse.js';
 
 // A primary, two replicas and three sentinels (down after 1 s), and Parley processes that find the primary
 // through the sentinels (--redis-sentinel) and answer 202 once a replica holds the write (the default there).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register } from '../support/api.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
-import { startShellClient, type ShellClient } from '../support/shell-client.js';
+import { api, register } from '../../support/api.js';
+import { spawnServer, type ServerProcess } from '../../support/process.js';
+import { startShellClient, type ShellClient } from '../../support/shell-client.js';
 
 let server: ServerProcess;
 const clients: ShellClient[] = [];

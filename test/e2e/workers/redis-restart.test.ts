@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { openSse, type SseReader } from '../support/sse.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { spawnServer, type ServerProcess } from '../../support/process.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { openSse, type SseReader } from '../../support/sse.js';
 
 const back = 'the connection to Redis is back';
 const lost = 'lost the connection to Redis; writes fail with 503 until it is back';

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLines } from '../support/log-lines.js';
-import { fastArgs, repoRoot, tempDir } from '../support/process.js';
-import { openSse } from '../support/sse.js';
-import { makeCertificate, servedFingerprint } from '../support/tls.js';
-import { join as joinAs } from '../security/client.js';
+import { LogLines } from '../../support/log-lines.js';
+import { fastArgs, repoRoot, tempDir } from '../../support/process.js';
+import { openSse } from '../../support/sse.js';
+import { makeCertificate, servedFingerprint } from '../../support/tls.js';
+import { join as joinAs } from '../../security/client.js';
 
 /** The lines of a JSON log file as they are written, read on each change the file's watcher reports. */
 function followLog(file: string): { lines: LogLines; stop(): void } {

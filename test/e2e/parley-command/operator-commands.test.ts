@@ -2,10 +2,10 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, stat
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { parleyCommand, repoRoot, runParley, serverFleet, tempDir, type ServerProcess } from '../support/process.js';
-import { shellClientEnv, startTerminal } from '../support/shell-client.js';
-import { messageCount, openSse, type SseReader } from '../support/sse.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { parleyCommand, repoRoot, runParley, serverFleet, tempDir, type ServerProcess } from '../../support/process.js';
+import { shellClientEnv, startTerminal } from '../../support/shell-client.js';
+import { messageCount, openSse, type SseReader } from '../../support/sse.js';
 
 const servers = serverFleet();
 const readers = new Set<SseReader>();

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamPath } from '../support/api.js';
-import { connection } from '../support/connection.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { openSse, type SseEvent } from '../support/sse.js';
+import { streamPath } from '../../support/api.js';
+import { connection } from '../../support/connection.js';
+import { spawnServer, type ServerProcess } from '../../support/process.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { openSse, type SseEvent } from '../../support/sse.js';
 
 let redis: RedisServer;
 let server: ServerProcess;

@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSy
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath } from '../support/api.js';
-import { repoRoot, runToEnd, serverFleet, tempDir, type Finished } from '../support/process.js';
-import { messageCount, openSse } from '../support/sse.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { makeCertificate, servedFingerprint } from '../support/tls.js';
+import { api, register, streamPath } from '../../support/api.js';
+import { repoRoot, runToEnd, serverFleet, tempDir, type Finished } from '../../support/process.js';
+import { messageCount, openSse } from '../../support/sse.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { makeCertificate, servedFingerprint } from '../../support/tls.js';
 
 const servers = serverFleet();
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { fastArgs, repoRoot, spawnServer, stopProcess, tempDir } from '../support/process.js';
-import { shellClientEnv, startTerminal } from '../support/shell-client.js';
-import { stopAtEnd } from '../support/stop-at-end.js';
-import { Watched } from '../support/watched.js';
+import { fastArgs, repoRoot, spawnServer, stopProcess, tempDir } from '../../support/process.js';
+import { shellClientEnv, startTerminal } from '../../support/shell-client.js';
+import { stopAtEnd } from '../../support/stop-at-end.js';
+import { Watched } from '../../support/watched.js';
 
 const cli = `${process.execPath} --import tsx ${join(repoRoot, 'src/cli/server-main.ts')}`;
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, serverFleet, tempDir } from '../support/process.js';
-import { startRedisServer } from '../support/redis-server.js';
+import { repoRoot, serverFleet, tempDir } from '../../support/process.js';
+import { startRedisServer } from '../../support/redis-server.js';
 
 const servers = serverFleet();
 const redisServers: { stop(): Promise<void> }[] = [];
@@ -11,7 +11,7 @@ afterAll(async () => {
   for (const redis of redisServers) await redis.stop();
 });
 
-const fixture = join(repoRoot, 'test/e2e/fixtures/loaded-modules.fixture.ts');
+const fixture = join(repoRoot, 'test/e2e/suite/fixtures/loaded-modules.fixture.ts');
 const optional = ['@redis/client', 'prom-client', 'pino-pretty'];
 
 /** The npm packages among `optional` that a server started with `args` loaded by the time it stopped. */

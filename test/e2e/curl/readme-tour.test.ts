@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 const run = promisify(execFile);
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');

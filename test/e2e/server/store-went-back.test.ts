@@ -1,11 +1,11 @@
 import { cpSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { runParley, serverFleet, tempDir } from '../support/process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { openSse } from '../support/sse.js';
-import { assertSchema } from '../support/spec.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { runParley, serverFleet, tempDir } from '../../support/process.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { openSse } from '../../support/sse.js';
+import { assertSchema } from '../../support/spec.js';
 
 const fleet = serverFleet();
 const redisServers: RedisServer[] = [];
