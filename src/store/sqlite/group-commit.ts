@@ -57,11 +57,24 @@ export class GroupCommit {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  /** Runs `op` in the next commit; resolves with its result once that commit is durable. */
-  submit<T>(op: () => T): Promise<T> {
+  /**
+   * Runs `op` in the next commit; resolves with its result once that commit is durable. `durable`, if given, is
+   * called with the result right then, in submission order and with no turn in between (the store tells its feed
+   * there), and what it returns or throws settles the promise instead.
+   */
+  submit<T, R = T>(op: () => T, durable?: (result: T) => R): Promise<R> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run: op, resolve: resolve as (value: unknown) => void, reject });
+    return new Promise<R>((resolve, reject) => {
+      const settle = durable
+        ? (result: unknown) => {
+            try {
+              resolve(durable(result as T));
+            } catch (err) {
+              reject(err);
+            }
+          }
+        : (resolve as (value: unknown) => void);
+      this.pending.push({ run: op, resolve: settle, reject });
       if (this.pending.length >= this.options.maxBatch) this.flush();
       else this.immediate ??= setImmediate(() => this.flush());
     });

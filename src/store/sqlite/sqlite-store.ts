@@ -275,7 +275,7 @@ export class SqliteStore implements Store {
       this.statements.joinCursor.run(user.name, joinedId);
       this.newCursorNames.push(user.name);
       return true;
-    }).then((inserted) => {
+    }, (inserted) => {
       if (inserted) this.feed.publish({ kind: 'registered', name: user.name });
       return inserted;
     });
@@ -288,7 +288,7 @@ export class SqliteStore implements Store {
       this.statements.insertGroup.run(group.name, JSON.stringify(group.members), group.createdBy, group.createdAt, group.owner ?? group.createdBy);
       if (event) this.writeEvent(id, event);
       return id;
-    }).then((inserted) => {
+    }, (inserted) => {
       if (inserted === false) return false;
       this.feed.publish({ kind: 'group', group: { ...group, owner: group.owner ?? group.createdBy, joined: {}, left: {} } });
       if (event) this.tellEvent(id, event);
@@ -308,7 +308,7 @@ export class SqliteStore implements Store {
       this.statements.setGroup.run(JSON.stringify(moved.members), moved.owner, JSON.stringify({ joined: moved.joined, left: moved.left }), change.name);
       change.events.forEach((event, i) => this.writeEvent(ids[i]!, { ...event, recipients }));
       return { ...group, ...moved };
-    }).then((changed) => {
+    }, (changed) => {
       if (!changed) return undefined;
       this.feed.publish({ kind: 'group', group: changed });
       change.events.forEach((event, i) => this.tellEvent(ids[i]!, { ...event, recipients }));
@@ -331,7 +331,7 @@ export class SqliteStore implements Store {
       if (this.statements.editMessage.run(text, editedAt, id).changes === 0) return undefined;
       this.writeEvent(eventId, event, id);
       return eventId;
-    }).then((stored) => this.toldEvent(stored, event));
+    }, (stored) => this.toldEvent(stored, event));
   }
 
   deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
@@ -344,7 +344,7 @@ export class SqliteStore implements Store {
       this.writeEvent(eventId, event);
       this.purging = true;
       return eventId;
-    }).then((stored) => this.toldEvent(stored, event));
+    }, (stored) => this.toldEvent(stored, event));
   }
 
   insertSession(session: StoredSession): Promise<void> {
@@ -375,7 +375,7 @@ export class SqliteStore implements Store {
       const user = this.statements.findSession.get(tokenHash) as { username: string } | undefined;
       this.statements.deleteSession.run(tokenHash);
       return user?.username;
-    }).then((user) => {
+    }, (user) => {
       if (user !== undefined) this.feed.publish({ kind: 'session_ended', user, sessionId: tokenHash, reason });
     });
   }
@@ -393,7 +393,7 @@ export class SqliteStore implements Store {
       if (full) return full;
       s.insertKey.run(message.from, key, id, message.sentAt + idempotencyKeepMs, message.sentAt);
       return { id, replayed: false, sentAt: message.sentAt };
-    }).then((appended) => {
+    }, (appended) => {
       if (Array.isArray(appended)) throw queueFull(appended);
       if (!appended.replayed) this.tellMessage(id, message);
       return appended;
@@ -406,7 +406,7 @@ export class SqliteStore implements Store {
     const known = this.knownFull(message);
     if (known) return Promise.reject(queueFull(known));
     const id = this.nextId();
-    return this.commits.submit(() => this.writeMessage(id, message)).then((full) => {
+    return this.commits.submit(() => this.writeMessage(id, message), (full) => {
       if (full) throw queueFull(full);
       this.tellMessage(id, message);
       return id;
@@ -513,7 +513,7 @@ export class SqliteStore implements Store {
       this.statements.markRead.run(reader, conversation.with, conversation.kind, upTo);
       if (event) this.writeEvent(id, event);
       return id;
-    }).then((stored) => {
+    }, (stored) => {
       if (event && stored > 0) this.tellEvent(stored, event);
       return stored;
     });
@@ -564,12 +564,13 @@ export class SqliteStore implements Store {
   }
 
   deleteSessionsOf(username: string): Promise<number> {
-    return this.commits
-      .submit(() => this.operatorStatements.deleteSessionsOf.run(username).changes)
-      .then((ended) => {
+    return this.commits.submit(
+      () => this.operatorStatements.deleteSessionsOf.run(username).changes,
+      (ended) => {
         this.feed.publish({ kind: 'sessions_ended', user: username });
         return ended;
-      });
+      },
+    );
   }
 
   setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
@@ -598,7 +599,7 @@ export class SqliteStore implements Store {
       this.countedThrough.delete(name);
       this.newCursorNames = this.newCursorNames.filter((n) => n !== name);
       return true;
-    }).then((deleted) => {
+    }, (deleted) => {
       if (!deleted) return false;
       this.feed.publish({ kind: 'sessions_ended', user: name });
       this.feed.publish({ kind: 'deleted', name });
