@@ -43,7 +43,6 @@ view.openCommand.addEventListener('click', () => {
   state.emit('show-conversation');
   view.text.focus();
 });
-// A notice belongs to the last send; typing the next one puts it away.
 view.text.addEventListener('input', () => state.emit('typing'));
 
 /** Builds the msgform of a message this page sent, from the server's answer (its id and sentAt). */

@@ -2,17 +2,19 @@
 // no other module: it reads this state, changes it through the methods below, which say what changed, and asks
 // for what another module does by a request. Listeners run at once, in the order the modules were imported.
 //
-// Changes (`emit`, heard by any number of modules with `on`):
-//   signed-in · signed-out {name} · people · groups · conversations · open · mode · connection (state)
+// Changes, said with `emit` once made; any number of modules listen with `on`:
+//   signed-in · signed-out {name} · people · groups · conversations · open · mode
 //   received {conv, msg, fresh, notify}: a message new to the page · message-changed (msg): edited or deleted
-//   notice {text, tone} · announce (text): for the notice line and for screen readers · failed (error)
-//   listed {lastId}: the server's lists are read, the stream may start · signing-out · session-ended (reason)
-//   show-conversation: on a phone, the conversation pane rather than the list
+//   sent (msg): a message this page sent, from the server's answer · typing: in the composer
+//   listed {name, lastId}: the server's lists are read, the stream starts after them
+//   signing-out · session-ended (reason) · connection (state) · show-conversation: the pane, on a phone
+//   notice {text, tone} · announce (text): to screen readers · failed (error)
 //
-// Requests (`request`, done by the one module that `handle`s them; the promise settles when it is done):
-//   enter (name) · sign-out {line?} · show-sign-in (error) · refresh {users?, groups?, conversations?}
+// Requests, made with `request` and done by the one module that `handle`s them; the promise settles when the
+// work is done (a conversation opened and its newest page read, say):
+//   enter (name) · sign-out {line?} · show-sign-in (error) · refresh {users, groups, conversations}
 //   open-conversation (name) · close-conversation · compose: focus the composer · mark-read
-//   load-newest (conv) · group-created (group) · sent (msg): a message this page sent, from the server's answer
+//   load-newest (conv) · group-created (group)
 
 import { Conversations, everyone } from './conversations.js';
 import { applyMessageChange } from './message-changes.js';
