@@ -2,12 +2,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, type TestUser } from '../support/api.js';
-import { axeViolations } from '../support/axe.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused } from '../support/keyboard.js';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { composerMode, conversation, guard, message, openConversation, person, send, signIn } from '../support/web-page.js';
+import { api, register, type TestUser } from '../../support/api.js';
+import { axeViolations } from '../../support/axe.js';
+import { launchBrowser, openPage, type WatchedPage } from '../../support/browser.js';
+import { focused } from '../../support/keyboard.js';
+import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
+import { composerMode, conversation, guard, message, openConversation, person, send, signIn } from '../../support/web-page.js';
 
 const shots = join(repoRoot, 'test-output/web');
 /** More than one page of history (50), so that there is an older page to load. */

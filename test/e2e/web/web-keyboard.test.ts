@@ -2,11 +2,11 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, type TestUser } from '../support/api.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused, reflowProblems, tabTo } from '../support/keyboard.js';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { conversation, guard, message } from '../support/web-page.js';
+import { api, register, type TestUser } from '../../support/api.js';
+import { launchBrowser, openPage, type WatchedPage } from '../../support/browser.js';
+import { focused, reflowProblems, tabTo } from '../../support/keyboard.js';
+import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
+import { conversation, guard, message } from '../../support/web-page.js';
 
 const shots = join(repoRoot, 'test-output/web');
 const seeded = 60;

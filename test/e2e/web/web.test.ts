@@ -2,11 +2,11 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { openSse, type SseReader } from '../support/sse.js';
-import { composerMode, conversation, guard, message, openConversation, person, send, shownTexts, signIn } from '../support/web-page.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { launchBrowser, openPage, type WatchedPage } from '../../support/browser.js';
+import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
+import { openSse, type SseReader } from '../../support/sse.js';
+import { composerMode, conversation, guard, message, openConversation, person, send, shownTexts, signIn } from '../../support/web-page.js';
 
 const shots = join(repoRoot, 'test-output/web');
 

@@ -1,10 +1,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { launchBrowser, openPage } from '../support/browser.js';
-import { setHidden, spy, spyOnNotifications } from '../support/notifications.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
-import { conversation, guard, message, person, send, signIn } from '../support/web-page.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { launchBrowser, openPage } from '../../support/browser.js';
+import { setHidden, spy, spyOnNotifications } from '../../support/notifications.js';
+import { spawnServer, type ServerProcess } from '../../support/process.js';
+import { conversation, guard, message, person, send, signIn } from '../../support/web-page.js';
 
 const tabs = 10;
 

@@ -1,12 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, type TestUser } from '../support/api.js';
-import { axeViolations } from '../support/axe.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused } from '../support/keyboard.js';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { conversation, guard, message, openConversation, send, signIn } from '../support/web-page.js';
+import { api, register, type TestUser } from '../../support/api.js';
+import { axeViolations } from '../../support/axe.js';
+import { launchBrowser, openPage, type WatchedPage } from '../../support/browser.js';
+import { focused } from '../../support/keyboard.js';
+import { spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
+import { conversation, guard, message, openConversation, send, signIn } from '../../support/web-page.js';
 
 /** Screenshots of the new states, for a person to look at. */
 const shots = '/tmp/parley-web-changes';

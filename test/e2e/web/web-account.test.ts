@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { axeViolations } from '../support/axe.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused, tabTo } from '../support/keyboard.js';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { openSse, type SseReader } from '../support/sse.js';
-import { guard, openConversation, send, signIn } from '../support/web-page.js';
+import { api, register, streamPath, type TestUser } from '../../support/api.js';
+import { axeViolations } from '../../support/axe.js';
+import { launchBrowser, openPage, type WatchedPage } from '../../support/browser.js';
+import { focused, tabTo } from '../../support/keyboard.js';
+import { spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
+import { openSse, type SseReader } from '../../support/sse.js';
+import { guard, openConversation, send, signIn } from '../../support/web-page.js';
 
 /** Screenshots of the panel, to look at; outside the repository. */
 const shots = process.env.PARLEY_SHOTS ?? '/tmp/parley-web-account';
