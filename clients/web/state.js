@@ -1,6 +1,6 @@
-// What the page's modules share, and how they tell each other. Each module owns its part of the page and knows
-// no other module: it reads this state, changes it through the methods below, which say what changed, and asks
-// for what another module does by a request. Listeners run at once, in the order the modules were imported.
+// What the page's modules share, and how they tell each other. A module that owns a part of the page imports no
+// other such module: it reads this state, changes it through the methods below, which say what changed, and asks
+// for what another one does by a request. Listeners run at once, in the order the modules were imported (app.js).
 //
 // Changes, said with `emit` once made; any number of modules listen with `on`:
 //   signed-in · signed-out {name} · people · groups · conversations · open · mode
@@ -60,7 +60,7 @@ class PageState extends window.EventTarget {
     this.dispatchEvent(new window.CustomEvent(type, { detail }));
   }
 
-  /** Lets `handler` do what `request(type)` asks; what it returns (a promise, say) is what the asker waits for. */
+  /** Lets `handler` do what `request(type)` asks; the asker waits for what it returns (a promise, say). */
   handle(type, handler) {
     this.addEventListener(`request:${type}`, (event) => {
       // A listener's exception would be reported and lost: the asker gets it instead.
@@ -72,12 +72,11 @@ class PageState extends window.EventTarget {
     });
   }
 
-  /** Asks for what another module does. The handler runs at once; resolves with its result once it settles. */
+  /** Asks for what another module does. Its handler runs at once; the promise settles when what it started has. */
   async request(type, detail) {
     const event = new Request(`request:${type}`, detail);
     this.dispatchEvent(event);
-    const [result] = await Promise.all(event.done);
-    return result;
+    await Promise.all(event.done);
   }
 
   /** A fresh state for `name`, with only Everyone in the list until the server's lists are read. */
