@@ -1,13 +1,14 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, type TestUser } from '../support/api.js';
-import { axeViolations } from '../support/axe.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused } from '../support/keyboard.js';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { composerMode, conversation, guard, message, openConversation, person, send, signIn } from '../support/web-page.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestUser } from '../../support/api.js';
+import { expectAccessible as expectNoViolations } from '../../support/axe.js';
+import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
+import { focused } from '../../support/keyboard.js';
+import { repoRoot } from '../../support/process.js';
+import { composerMode, conversation, guard, message, openConversation, person, send, signIn } from '../../support/web-page.js';
+import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
 /** More than one page of history (50), so that there is an older page to load. */
@@ -16,10 +17,7 @@ const seeded = 60;
 const announced = (page: Page) => page.locator('#announcer p').allTextContents();
 
 describe('the web page for everyone: axe-core in every state, light and dark, and screen readers', () => {
-  const dataDir = tempDir('parley-web-a11y-');
-  const storeArgs = ['--store', 'sqlite', '--data', dataDir];
-  let server: ServerProcess;
-  let browser: Browser;
+  const web = webFixture();
   let watched: WatchedPage;
   let page: Page;
   let ada: TestUser;
@@ -28,40 +26,23 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
   let dave: TestUser;
   /** Every state checked, with its scheme. */
   const checked: string[] = [];
-  const post = (from: TestUser, to: string, text: string) => api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
 
   /** No axe-core violation in the page as it is, in the light scheme and in the dark one. */
-  async function expectAccessible(state: string): Promise<void> {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      // Colours are checked once the page's transitions into the scheme have ended.
-      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, guard);
-      expect(await axeViolations(page), `${state}, ${scheme} scheme`).toEqual([]);
-      checked.push(`${state} (${scheme})`);
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
+  const expectAccessible = (state: string) => expectNoViolations(page, state, (scheme) => void checked.push(`${state} (${scheme})`));
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    [server, browser] = await Promise.all([spawnServer(storeArgs), launchBrowser()]);
-    [ada, bob, carol, dave] = await Promise.all([register(server.url, 'ada'), register(server.url, 'bob'), register(server.url, 'carol'), register(server.url, 'dave')]);
+    [ada, bob, carol, dave] = await web.register('ada', 'bob', 'carol', 'dave');
     for (let i = 1; i <= seeded; i++) {
       const [from, to] = i % 2 === 1 ? [dave, ada] : [ada, dave];
-      expect((await post(from, to.name, `seed ${i}`)).status).toBe(202);
+      expect((await web.post(from, to.name, `seed ${i}`)).status).toBe(202);
     }
-    watched = await openPage(browser, undefined, { bypassCSP: true });
+    watched = await web.page({ bypassCSP: true });
     page = watched.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('passes on the sign-in form, empty and with an error', async () => {
-    await page.goto(server.url);
+    await page.goto(web.url);
     await page.locator('#sign-in-form').waitFor(guard);
     await expectAccessible('sign-in');
     await page.locator('#sign-in-submit').click();
@@ -73,10 +54,10 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
     await signIn(page, ada.name, ada.password);
     await expectAccessible('chat, no conversation open');
 
-    expect((await post(bob, ada.name, 'hello ada')).status).toBe(202);
-    expect((await api(server.url, 'POST', '/groups', { token: carol.token, json: { name: 'crew', members: ['ada', 'bob'] } })).status).toBe(201);
-    expect((await post(carol, 'crew', 'crew, assemble')).status).toBe(202);
-    expect((await api(server.url, 'POST', '/broadcast', { token: carol.token, json: { text: 'hello everyone' } })).status).toBe(202);
+    expect((await web.post(bob, ada.name, 'hello ada')).status).toBe(202);
+    expect((await web.api('POST', '/groups', { token: carol.token, json: { name: 'crew', members: ['ada', 'bob'] } })).status).toBe(201);
+    expect((await web.post(carol, 'crew', 'crew, assemble')).status).toBe(202);
+    expect((await web.api('POST', '/broadcast', { token: carol.token, json: { text: 'hello everyone' } })).status).toBe(202);
     await page.locator('#conversations li[data-with="broad"][data-unread="1"]').waitFor(guard);
     await page.locator('#conversations li[data-with="crew"][data-unread="1"]').waitFor(guard);
     // Unread counts are read out as words, not told by a coloured number alone.
@@ -106,7 +87,7 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
 
   it('announces a new message once, and nothing of the log around it', async () => {
     await openConversation(page, 'bob');
-    expect((await post(bob, ada.name, 'are you there?')).status).toBe(202);
+    expect((await web.post(bob, ada.name, 'are you there?')).status).toBe(202);
     await message(page, 'are you there?').waitFor(guard);
     await page.locator('#announcer p').getByText('bob: are you there?', { exact: true }).waitFor(guard);
     const lines = await announced(page);
@@ -165,13 +146,12 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
   });
 
   it('passes while the connection is lost, and says so to screen readers', async () => {
-    const port = server.port;
-    expect(await server.stop()).toBe(0);
+    expect(await web.server.stop()).toBe(0);
     await page.locator('#conn[data-state="reconnecting"]').waitFor(guard);
     await page.getByRole('status').getByText('reconnecting…').waitFor(guard);
     expect(await page.getByRole('status').filter({ hasText: 'reconnecting' }).textContent()).toBe('Connection: reconnecting…');
     await expectAccessible('connection lost, reconnecting');
-    server = await spawnServer([...storeArgs, '--port', String(port)]);
+    await web.startAgain();
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
   });
 
@@ -189,6 +169,6 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
   });
 
   it('raised no Content-Security-Policy violation and no script error', () => {
-    expect(watched.problems.filter((p) => /content.security.policy|refused to (load|execute|apply)|pageerror/i.test(p))).toEqual([]);
+    expect(policyOrScriptProblems(watched)).toEqual([]);
   });
 });

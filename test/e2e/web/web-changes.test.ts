@@ -1,20 +1,17 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, type TestUser } from '../support/api.js';
-import { axeViolations } from '../support/axe.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused } from '../support/keyboard.js';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { conversation, guard, message, openConversation, send, signIn } from '../support/web-page.js';
+import { mkdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestUser } from '../../support/api.js';
+import { expectAccessible } from '../../support/axe.js';
+import type { WatchedPage } from '../../support/browser.js';
+import { focused } from '../../support/keyboard.js';
+import { conversation, guard, message, openConversation, send } from '../../support/web-page.js';
+import { webFixture } from '../../support/web-fixture.js';
 
 /** Screenshots of the new states, for a person to look at. */
 const shots = '/tmp/parley-web-changes';
 
 describe('the web page with changes to what was delivered', () => {
-  const dataDir = tempDir('parley-web-changes-');
-  let server: ServerProcess;
-  let browser: Browser;
+  const web = webFixture();
   let alice: TestUser;
   let bob: TestUser;
   let carol: TestUser;
@@ -22,36 +19,17 @@ describe('the web page with changes to what was delivered', () => {
   let a: WatchedPage;
   let b: WatchedPage;
 
-  async function expectAccessible(page: Page, state: string): Promise<void> {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForFunction(() => document.getAnimations().every((x) => x.playState !== 'running'), undefined, guard);
-      expect(await axeViolations(page), `${state}, ${scheme} scheme`).toEqual([]);
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
-
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    [server, browser] = await Promise.all([spawnServer(['--store', 'sqlite', '--data', dataDir]), launchBrowser()]);
-    [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((n) => register(server.url, n))) as [TestUser, TestUser, TestUser];
-    [a, b] = await Promise.all([openPage(browser, undefined, { bypassCSP: true }), openPage(browser, undefined, { bypassCSP: true })]);
-    for (const [page, user] of [[a.page, alice], [b.page, bob]] as const) {
-      await page.goto(server.url);
-      await signIn(page, user.name, user.password);
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    [alice, bob, carol] = await web.register('alice', 'bob', 'carol');
+    a = await web.signedIn(alice, { bypassCSP: true });
+    b = await web.signedIn(bob, { bypassCSP: true });
   });
 
   it('shows a group bob is added to while his page is open, and takes it away when he is removed', async () => {
-    await api(server.url, 'POST', '/groups', { token: alice.token, json: { name: 'team', members: ['carol'] } });
+    await web.api('POST', '/groups', { token: alice.token, json: { name: 'team', members: ['carol'] } });
     await expect(conversation(b.page, 'team').count()).resolves.toBe(0);
-    await api(server.url, 'POST', '/groups/team/members', { token: alice.token, json: { members: ['bob'] } });
+    await web.api('POST', '/groups/team/members', { token: alice.token, json: { members: ['bob'] } });
     await conversation(b.page, 'team').waitFor(guard);
     await b.page.locator('#notice').getByText('alice added you to team.').waitFor(guard);
     await b.page.screenshot({ path: `${shots}/1-added-to-group.png` });
@@ -77,7 +55,7 @@ describe('the web page with changes to what was delivered', () => {
   });
 
   it('updates an edited message in place with an edited mark, and shows a deleted one as a tombstone, on the other page', async () => {
-    await api(server.url, 'POST', '/messages', { token: bob.token, json: { to: 'alice', text: 'hello alice' } });
+    await web.api('POST', '/messages', { token: bob.token, json: { to: 'alice', text: 'hello alice' } });
     await openConversation(a.page, 'bob');
     await openConversation(b.page, 'alice');
     await send(b.page, 'lunch at 12?');
@@ -117,11 +95,11 @@ describe('the web page with changes to what was delivered', () => {
 
   it('clears an unread badge when another device of the same user reads the conversation', async () => {
     await openConversation(a.page, 'broad');
-    await api(server.url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: 'are you there?' } });
+    await web.api('POST', '/messages', { token: carol.token, json: { to: 'alice', text: 'are you there?' } });
     await conversation(a.page, 'carol').locator('.unread').waitFor(guard);
-    const sent = (await api(server.url, 'GET', '/messages?with=carol', { token: alice.token })).body.messages.at(-1);
+    const sent = (await web.api('GET', '/messages?with=carol', { token: alice.token })).body.messages.at(-1);
     // Alice's phone (the API here) reads it: the laptop's badge goes without a reload.
-    await api(server.url, 'PUT', '/conversations/carol/read', { token: alice.token, json: { upTo: sent.id } });
+    await web.api('PUT', '/conversations/carol/read', { token: alice.token, json: { upTo: sent.id } });
     await conversation(a.page, 'carol').locator('.unread').waitFor({ state: 'detached', ...guard });
     expect(a.problems).toEqual([]);
   });

@@ -1,12 +1,13 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { openSse, type SseReader } from '../support/sse.js';
-import { composerMode, conversation, guard, message, openConversation, person, send, shownTexts, signIn } from '../support/web-page.js';
+import { streamPath, type TestUser } from '../../support/api.js';
+import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
+import { repoRoot } from '../../support/process.js';
+import { openSse, type SseReader } from '../../support/sse.js';
+import { composerMode, conversation, guard, message, openConversation, person, send, shownTexts, signIn } from '../../support/web-page.js';
+import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
 
@@ -24,11 +25,8 @@ const received = (reader: SseReader, match: (m: Msgform) => boolean) =>
   reader.until(() => reader.messages<Msgform>().some(match)).then(() => reader.messages<Msgform>().filter(match));
 
 describe('the web page', () => {
-  const dataDir = tempDir('parley-web-');
-  // A durable store, so that accounts, sessions and history outlive the restart below.
-  const storeArgs = ['--store', 'sqlite', '--data', dataDir];
-  let server: ServerProcess;
-  let browser: Browser;
+  // A durable store (the fixture's), so that accounts, sessions and history outlive the restarts below.
+  const web = webFixture();
   let watched: WatchedPage;
   let page: Page;
   let bob: TestUser;
@@ -37,24 +35,19 @@ describe('the web page', () => {
   /** The id of the last message the page received on its stream. */
   let lastIncomingId: string;
   const me = 'webuser';
-  const post = (from: TestUser, to: string, text: string) => api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    [server, browser] = await Promise.all([spawnServer(storeArgs), launchBrowser()]);
-    watched = await openPage(browser);
+    watched = await web.page();
     page = watched.page;
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     bobStream?.close();
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('is served with a Content-Security-Policy that lets it run only its own scripts and styles', async () => {
-    const res = await page.goto(server.url);
+    const res = await page.goto(web.url);
     const csp = res!.headers()['content-security-policy'];
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -75,14 +68,14 @@ describe('the web page', () => {
   });
 
   it('shows another user as they register and then as online when they open their stream', async () => {
-    bob = await register(server.url, 'bob');
+    [bob] = await web.register('bob');
     await page.locator('#users li[data-name="bob"][data-online="false"]').waitFor(guard);
-    bobStream = await stream(server.url, bob);
+    bobStream = await stream(web.url, bob);
     await page.locator('#users li[data-name="bob"][data-online="true"]').waitFor(guard);
   });
 
   it('puts a direct message from another user in their conversation with an unread count, shown with its sender and time', async () => {
-    const res = await post(bob, me, 'hello from bob');
+    const res = await web.post(bob, me, 'hello from bob');
     expect(res.status).toBe(202);
     await page.locator('#conversations li[data-with="bob"][data-unread="1"]').waitFor(guard);
     expect(await conversation(page, 'bob').locator('.conv-last').textContent()).toBe('hello from bob');
@@ -137,7 +130,7 @@ describe('the web page', () => {
   });
 
   it('creates a group from the ticked users, opens its conversation and sends to it', async () => {
-    carol = await register(server.url, 'carol');
+    [carol] = await web.register('carol');
     await person(page, 'carol').waitFor(guard);
     await person(page, 'bob').locator('input.tick').check();
     await person(page, 'carol').locator('input.tick').check();
@@ -145,7 +138,7 @@ describe('the web page', () => {
     await page.locator('#group-create').click();
     await conversation(page, 'crew').waitFor(guard);
     await page.locator('#conv-title').getByText('crew', { exact: true }).waitFor(guard);
-    const groups = await api(server.url, 'GET', '/groups', { token: carol.token });
+    const groups = await web.api('GET', '/groups', { token: carol.token });
     expect(groups.body.groups).toMatchObject([{ name: 'crew', members: expect.arrayContaining(['bob', 'carol', me]), createdBy: me }]);
 
     await send(page, 'hello crew');
@@ -167,7 +160,7 @@ describe('the web page', () => {
   });
 
   it('counts group messages from others as unread in the group and shows them with their sender', async () => {
-    const res = await post(carol, 'crew', 'carol to the crew');
+    const res = await web.post(carol, 'crew', 'carol to the crew');
     expect(res.status).toBe(202);
     await page.locator('#conversations li[data-with="crew"][data-unread="1"]').waitFor(guard);
     expect(await conversation(page, 'crew').locator('.conv-last').textContent()).toBe('carol: carol to the crew');
@@ -184,7 +177,7 @@ describe('the web page', () => {
 
   it('shows a hostile text as plain text that runs nothing, in the list and in the conversation', async () => {
     const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>bold?</b>';
-    await post(bob, me, hostile);
+    await web.post(bob, me, hostile);
     await page.locator('#conversations li[data-with="bob"][data-unread="1"]').waitFor(guard);
     expect(await conversation(page, 'bob').locator('.conv-last').textContent()).toBe(hostile);
     await openConversation(page, 'bob');
@@ -238,25 +231,24 @@ describe('the web page', () => {
   });
 
   it('reconnects after a server restart and shows a message sent during the gap exactly once', async () => {
-    const port = server.port;
     bobStream.close();
-    expect(await server.stop()).toBe(0);
+    expect(await web.server.stop()).toBe(0);
     await page.locator('#conn[data-state="reconnecting"]').waitFor(guard);
     await page.screenshot({ path: join(shots, 'laptop-reconnecting.png') });
-    server = await spawnServer([...storeArgs, '--port', String(port)]);
+    await web.startAgain();
 
-    const gap = await post(bob, me, 'sent while you were away');
+    const gap = await web.post(bob, me, 'sent while you were away');
     expect(gap.status).toBe(202);
     await message(page, 'sent while you were away').waitFor(guard);
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
     // Messages come in order: once a later one is shown, a repeat of the earlier one would have been too.
-    const after = await post(bob, me, 'and one after');
+    const after = await web.post(bob, me, 'and one after');
     lastIncomingId = String(after.body.id);
     await message(page, 'and one after').waitFor(guard);
     expect(await message(page, 'sent while you were away').count()).toBe(1);
     expect(await page.locator(`#messages li[data-id="${String(gap.body.id)}"]`).count()).toBe(1);
 
-    bobStream = await stream(server.url, bob);
+    bobStream = await stream(web.url, bob);
     await send(page, 'back again');
     const got = await received(bobStream, (m) => m.text === 'back again');
     expect(got).toHaveLength(1);
@@ -272,7 +264,7 @@ describe('the web page', () => {
     });
     await page.reload();
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
-    const before = await post(bob, me, 'before the refusal');
+    const before = await web.post(bob, me, 'before the refusal');
     await message(page, 'before the refusal').waitFor(guard);
     lastIncomingId = String(before.body.id);
     const streams: string[] = [];
@@ -286,29 +278,28 @@ describe('the web page', () => {
       contentType: 'application/problem+json',
       body: JSON.stringify({ type: 'urn:parley:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'shutting down', code: 'unavailable' }),
     }), { times: 1 });
-    const port = server.port;
     bobStream.close();
-    expect(await server.stop()).toBe(0);
+    expect(await web.server.stop()).toBe(0);
     await page.locator('#conn[data-state="reconnecting"]').waitFor(guard);
-    server = await spawnServer([...storeArgs, '--port', String(port)]);
+    await web.startAgain();
 
-    const gap = await post(bob, me, 'sent while the stream was refused');
+    const gap = await web.post(bob, me, 'sent while the stream was refused');
     expect(gap.status).toBe(202);
     await message(page, 'sent while the stream was refused').waitFor(guard);
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
     const reopened = new URL(streams.at(-1)!);
-    expect(`${reopened.origin}${reopened.pathname}`).toBe(`${server.url}/users/${me}/stream`);
+    expect(`${reopened.origin}${reopened.pathname}`).toBe(`${web.url}/users/${me}/stream`);
     const { lastEventId, ...rest } = Object.fromEntries(reopened.searchParams);
     expect(rest).toEqual({ presence: 'true', sent: 'true' });
     // From the last event it saw: the message, or the read mark the page made of it right after, which travels
     // in the same resumable sequence.
     expect(BigInt(lastEventId!) >= BigInt(lastIncomingId)).toBe(true);
-    const marker = await post(bob, me, 'one more after');
+    const marker = await web.post(bob, me, 'one more after');
     await message(page, 'one more after').waitFor(guard);
     lastIncomingId = String(marker.body.id);
     expect(await message(page, 'sent while the stream was refused').count()).toBe(1);
     expect(await message(page, 'sent while you were away').count()).toBe(1);
-    bobStream = await stream(server.url, bob);
+    bobStream = await stream(web.url, bob);
   });
 
   it('signs out with exit and shows the server error detail for a wrong password', async () => {
@@ -338,12 +329,12 @@ describe('the web page', () => {
   it('asks to sign in again when the session is ended elsewhere', async () => {
     await signIn(page, me, 'correct horse');
     const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'parley_session');
-    expect((await api(server.url, 'DELETE', '/sessions/current', { token: cookie!.value })).status).toBe(204);
+    expect((await web.api('DELETE', '/sessions/current', { token: cookie!.value })).status).toBe(204);
     await page.locator('#sign-in-error', { hasText: 'session has ended' }).waitFor(guard);
     expect(await page.locator('#chat-view').isHidden()).toBe(true);
   });
 
   it('raised no Content-Security-Policy violation and no script error', () => {
-    expect(watched.problems.filter((p) => /content.security.policy|refused to (load|execute|apply)|pageerror/i.test(p))).toEqual([]);
+    expect(policyOrScriptProblems(watched)).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, type TestUser } from '../support/api.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { setHidden, spy, spyOnNotifications, type NotificationSpy } from '../support/notifications.js';
-import { conversation, guard, message, openConversation, person, send, shownIds, shownTexts, signIn } from '../support/web-page.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestUser } from '../../support/api.js';
+import type { WatchedPage } from '../../support/browser.js';
+import { repoRoot } from '../../support/process.js';
+import { setHidden, spy, spyOnNotifications, type NotificationSpy } from '../../support/notifications.js';
+import { conversation, guard, message, openConversation, person, send, shownIds, shownTexts } from '../../support/web-page.js';
+import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
 const seeded = 120;
@@ -18,9 +19,7 @@ const offsetInLog = (page: Page, id: string) => page.locator('#messages').evalua
 }, id);
 
 describe('the web page by conversation, on two devices of one user', () => {
-  const dataDir = tempDir('parley-web-conversations-');
-  let server: ServerProcess;
-  let browser: Browser;
+  const web = webFixture();
   let alice: TestUser;
   let bob: TestUser;
   let dave: TestUser;
@@ -31,28 +30,16 @@ describe('the web page by conversation, on two devices of one user', () => {
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    [server, browser] = await Promise.all([spawnServer(['--store', 'sqlite', '--data', dataDir]), launchBrowser()]);
-    alice = await register(server.url, 'alice');
-    bob = await register(server.url, 'bob');
-    dave = await register(server.url, 'dave');
+    [alice, bob, dave] = await web.register('alice', 'bob', 'dave');
     // A long conversation to scroll through: dave and alice by turns, dave first.
     for (let i = 1; i <= seeded; i++) {
       const [from, to] = i % 2 === 1 ? [dave, alice] : [alice, dave];
-      const res = await api(server.url, 'POST', '/messages', { token: from.token, json: { to: to.name, text: `seed ${i}` } });
+      const res = await web.post(from, to.name, `seed ${i}`);
       expect(res.status).toBe(202);
     }
-    [a1, a2, b] = await Promise.all([openPage(browser), openPage(browser), openPage(browser)]);
-    await a1.context.addInitScript(spyOnNotifications);
-    for (const [page, user] of [[a1.page, alice], [a2.page, alice], [b.page, bob]] as const) {
-      await page.goto(server.url);
-      await signIn(page, user.name, user.password);
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    a1 = await web.signedIn(alice, { prepare: (context) => context.addInitScript(spyOnNotifications) });
+    a2 = await web.signedIn(alice);
+    b = await web.signedIn(bob);
   });
 
   it("shows bob's message in its conversation with an unread count on both of alice's pages, most recent first", async () => {
@@ -96,7 +83,7 @@ describe('the web page by conversation, on two devices of one user', () => {
     expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((x, y) => x - y));
 
     // The read mark is the server's: a third device would see nothing unread with bob.
-    const listed = await api(server.url, 'GET', '/conversations', { token: alice.token });
+    const listed = await web.api('GET', '/conversations', { token: alice.token });
     expect(listed.body.conversations.find((c: { with: string }) => c.with === 'bob')).toMatchObject({ unread: 0, last: { text: 'a second reply', from: 'alice' } });
   });
 
@@ -157,7 +144,7 @@ describe('the web page by conversation, on two devices of one user', () => {
     await button.waitFor(guard);
     expect((await spy(page)).asked).toBe(0);
     // Stands in for the user answering the browser's prompt with "Allow".
-    await context.grantPermissions(['notifications'], { origin: server.url });
+    await context.grantPermissions(['notifications'], { origin: web.url });
     await button.click();
     await button.waitFor({ state: 'hidden', ...guard });
     expect((await spy(page)).asked).toBe(1);
@@ -165,7 +152,7 @@ describe('the web page by conversation, on two devices of one user', () => {
     // Her second device is put away too: one that shows the conversation would mark it read for both.
     await setHidden(page, true);
     await setHidden(a2.page, true);
-    const res = await api(server.url, 'POST', '/messages', { token: bob.token, json: { to: 'alice', text: 'are you there?' } });
+    const res = await web.api('POST', '/messages', { token: bob.token, json: { to: 'alice', text: 'are you there?' } });
     expect(res.status).toBe(202);
     await page.waitForFunction(() => (window as unknown as { notificationSpy: NotificationSpy }).notificationSpy.shown.length > 0, undefined, guard);
     expect((await spy(page)).shown).toEqual([{ title: 'bob', body: 'are you there?' }]);

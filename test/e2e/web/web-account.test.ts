@@ -1,63 +1,50 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { axeViolations } from '../support/axe.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused, tabTo } from '../support/keyboard.js';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { openSse, type SseReader } from '../support/sse.js';
-import { guard, openConversation, send, signIn } from '../support/web-page.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { streamPath, type TestUser } from '../../support/api.js';
+import { expectAccessible } from '../../support/axe.js';
+import type { WatchedPage } from '../../support/browser.js';
+import { focused, tabTo } from '../../support/keyboard.js';
+import { openSse, type SseReader } from '../../support/sse.js';
+import { guard, openConversation, send } from '../../support/web-page.js';
+import { webFixture } from '../../support/web-fixture.js';
 
 /** Screenshots of the panel, to look at; outside the repository. */
 const shots = process.env.PARLEY_SHOTS ?? '/tmp/parley-web-account';
 
 describe('the account panel of the web page', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const web = webFixture();
   let watched: WatchedPage;
   let page: Page;
   let ada: TestUser;
 
   /** Another device of ada's, signed in through the API with a User-Agent of its own, and its stream. */
   async function device(userAgent: string): Promise<{ user: TestUser; stream: SseReader }> {
-    const res = await api(server.url, 'POST', '/sessions', { json: { username: ada.name, password: ada.password }, headers: { 'user-agent': userAgent } });
+    const res = await web.api('POST', '/sessions', { json: { username: ada.name, password: ada.password }, headers: { 'user-agent': userAgent } });
     const user = { ...ada, token: res.body.token };
-    return { user, stream: await openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` }) };
+    return { user, stream: await openSse(`${web.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` }) };
   }
 
   const devices = () => page.locator('#devices li.device');
 
-  async function expectAccessible(state: string): Promise<void> {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, guard);
-      expect(await axeViolations(page), `${state}, ${scheme} scheme`).toEqual([]);
+  /** No axe-core violation, in either scheme; a screenshot of each. */
+  const expectAccessibleShot = (state: string) =>
+    expectAccessible(page, state, async (scheme) => {
       await page.screenshot({ path: `${shots}/${state}-${scheme}.png` });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
+    });
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    [server, browser] = await Promise.all([spawnServer(['--store', 'sqlite', '--data', tempDir('parley-web-account-')]), launchBrowser()]);
-    ada = await register(server.url, 'ada');
-    watched = await openPage(browser, undefined, { bypassCSP: true });
+    [ada] = await web.register('ada');
+    watched = await web.signedIn(ada, { bypassCSP: true });
     page = watched.page;
-    await page.goto(server.url);
-    await signIn(page, 'ada', ada.password);
     // The session register() opened goes, so that the page's is ada's first device.
-    expect((await api(server.url, 'DELETE', '/sessions/current', { token: ada.token })).status).toBe(204);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    expect((await web.api('DELETE', '/sessions/current', { token: ada.token })).status).toBe(204);
   });
 
   it("shows the sender's own copy with the server's sentAt, from the 202", async () => {
-    const bob = await register(server.url, 'bob');
-    await api(server.url, 'POST', '/messages', { token: bob.token, json: { to: 'ada', text: 'hello ada' } });
+    const [bob] = await web.register('bob');
+    await web.api('POST', '/messages', { token: bob.token, json: { to: 'ada', text: 'hello ada' } });
     await page.locator('#conversations li[data-with="bob"]').waitFor(guard);
     await openConversation(page, 'bob');
     const answered = page.waitForResponse((res) => res.url().endsWith('/messages') && res.request().method() === 'POST');
@@ -80,14 +67,14 @@ describe('the account panel of the web page', () => {
     expect(await devices().locator('.device-name').allTextContents()).toEqual(['Chrome on Linux', 'ParleyPhone on Android', 'Safari on iOS']);
     expect(await page.locator('#devices li.current .device-name').textContent()).toBe('Chrome on Linux');
     expect(await page.locator('#devices li.current button').count()).toBe(0);
-    await expectAccessible('account-devices');
+    await expectAccessibleShot('account-devices');
 
     await tabTo(page, '#devices li[data-id] button[aria-label^="Sign out ParleyPhone"]');
     await page.keyboard.press('Enter');
     await page.locator('#account-status').getByText('ParleyPhone on Android is signed out.').waitFor(guard);
     await phone.stream.ended;
     expect(phone.stream.comments).toContain('end: revoked');
-    expect((await api(server.url, 'GET', '/users', { token: phone.user.token })).status).toBe(401);
+    expect((await web.api('GET', '/users', { token: phone.user.token })).status).toBe(401);
     expect(await devices().count()).toBe(2);
 
     // A wrong current password: an alert, nothing changed.
@@ -98,8 +85,8 @@ describe('the account panel of the web page', () => {
     await page.keyboard.press('Enter');
     await page.locator('#password-error').getByText('That is not your current password.').waitFor(guard);
     expect(await focused(page, '#current-password')).toBe(true);
-    await expectAccessible('account-wrong-password');
-    expect((await api(server.url, 'GET', '/users', { token: tablet.user.token })).status).toBe(200);
+    await expectAccessibleShot('account-wrong-password');
+    expect((await web.api('GET', '/users', { token: tablet.user.token })).status).toBe(200);
 
     await page.locator('#current-password').fill('');
     await page.keyboard.type(ada.password);
@@ -111,7 +98,7 @@ describe('the account panel of the web page', () => {
     await tablet.stream.ended;
     expect(tablet.stream.comments).toContain('end: revoked');
     await expect.poll(() => devices().count(), guard).toBe(1);
-    await expectAccessible('account-password-changed');
+    await expectAccessibleShot('account-password-changed');
     // On a phone (320 px wide) the dialog fits, nothing cut off or out of reach.
     // (The page's own reflow check counts the controls behind a modal as covered: the dialog's are checked here.)
     await page.setViewportSize({ width: 320, height: 640 });
@@ -133,15 +120,15 @@ describe('the account panel of the web page', () => {
     await page.locator('#account:not([open])').waitFor({ state: 'attached', ...guard });
     expect(await focused(page, '#account-open')).toBe(true);
     expect(await page.locator('#conn').getAttribute('data-state')).toBe('connected');
-    expect((await api(server.url, 'POST', '/sessions', { json: { username: 'ada', password: 'ada-secret-2' } })).status).toBe(200);
+    expect((await web.api('POST', '/sessions', { json: { username: 'ada', password: 'ada-secret-2' } })).status).toBe(200);
     expect(watched.problems.filter((p) => !p.includes('401'))).toEqual([]);
   });
 
   it('shows the sign-in form once another device signs this page out, as after exit', async () => {
-    const other = await api(server.url, 'POST', '/sessions', { json: { username: 'ada', password: 'ada-secret-2' } });
-    const sessions = (await api(server.url, 'GET', '/sessions', { token: other.body.token })).body.sessions as { id: string; current: boolean; userAgent?: string }[];
+    const other = await web.api('POST', '/sessions', { json: { username: 'ada', password: 'ada-secret-2' } });
+    const sessions = (await web.api('GET', '/sessions', { token: other.body.token })).body.sessions as { id: string; current: boolean; userAgent?: string }[];
     const pageSession = sessions.find((s) => !s.current && s.userAgent?.includes('Chrome'))!;
-    expect((await api(server.url, 'DELETE', `/sessions/${pageSession.id}`, { token: other.body.token })).status).toBe(204);
+    expect((await web.api('DELETE', `/sessions/${pageSession.id}`, { token: other.body.token })).status).toBe(204);
     await page.locator('#sign-in-view:not([hidden])').waitFor(guard);
     await page.locator('#sign-in-error').getByText('Your session has ended. Please sign in again.').waitFor(guard);
   });

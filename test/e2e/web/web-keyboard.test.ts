@@ -1,45 +1,36 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, type TestUser } from '../support/api.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { focused, reflowProblems, tabTo } from '../support/keyboard.js';
-import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { conversation, guard, message } from '../support/web-page.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestUser } from '../../support/api.js';
+import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
+import { focused, reflowProblems, tabTo } from '../../support/keyboard.js';
+import { repoRoot } from '../../support/process.js';
+import { conversation, guard, inEachScheme, message } from '../../support/web-page.js';
+import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
 const seeded = 60;
 
 describe('the web page without a mouse, and at 320 px and 200 % zoom', () => {
-  const dataDir = tempDir('parley-web-keyboard-');
-  let server: ServerProcess;
-  let browser: Browser;
+  const web = webFixture();
   let watched: WatchedPage;
   let page: Page;
   let bob: TestUser;
   let carol: TestUser;
   const me = 'kim';
   const password = 'kim-keyboard-1';
-  const post = (from: TestUser, to: string, text: string) => api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
   const type = async (text: string) => page.keyboard.type(text);
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    [server, browser] = await Promise.all([spawnServer(['--store', 'sqlite', '--data', dataDir]), launchBrowser()]);
-    [bob, carol] = await Promise.all([register(server.url, 'bob'), register(server.url, 'carol')]);
-    watched = await openPage(browser);
+    [bob, carol] = await web.register('bob', 'carol');
+    watched = await web.page();
     page = watched.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('signs in with the keyboard alone, and lands in the composer', async () => {
-    await page.goto(server.url);
+    await page.goto(web.url);
     await page.locator('#sign-in-form').waitFor(guard);
     expect(await focused(page, '#username')).toBe(true);
     await type(me);
@@ -59,21 +50,18 @@ describe('the web page without a mouse, and at 320 px and 200 % zoom', () => {
     await page.keyboard.press('Enter');
     await message(page, 'hello bob, from the keyboard').and(page.locator('.mine')).waitFor(guard);
 
-    expect((await post(bob, me, 'reply to this, kim')).status).toBe(202);
+    expect((await web.post(bob, me, 'reply to this, kim')).status).toBe(202);
     await message(page, 'reply to this, kim').waitFor(guard);
     await tabTo(page, '#messages li.msg:not(.mine) button.reply', { back: true });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, guard);
+    await inEachScheme(page, async (scheme) => {
       await page.screenshot({ path: join(shots, `keyboard-reply-focus-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
+    });
     await page.keyboard.press('Enter');
     expect(await focused(page, '#text')).toBe(true);
     await type('replied by keyboard');
     await page.keyboard.press('Enter');
     await message(page, 'replied by keyboard').waitFor(guard);
-    const history = await api(server.url, 'GET', '/messages?with=kim', { token: bob.token });
+    const history = await web.api('GET', '/messages?with=kim', { token: bob.token });
     expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual(['hello bob, from the keyboard', 'reply to this, kim', 'replied by keyboard']);
   });
 
@@ -85,7 +73,7 @@ describe('the web page without a mouse, and at 320 px and 200 % zoom', () => {
     await type('hello everyone, by keyboard');
     await page.keyboard.press('Enter');
     await message(page, 'hello everyone, by keyboard').waitFor(guard);
-    const got = await api(server.url, 'GET', '/messages?with=broad', { token: carol.token });
+    const got = await web.api('GET', '/messages?with=broad', { token: carol.token });
     expect(got.body.messages.map((m: { text: string }) => m.text)).toContain('hello everyone, by keyboard');
   });
 
@@ -102,12 +90,12 @@ describe('the web page without a mouse, and at 320 px and 200 % zoom', () => {
     await type('hello keys');
     await page.keyboard.press('Enter');
     await message(page, 'hello keys').waitFor(guard);
-    const groups = await api(server.url, 'GET', '/groups', { token: carol.token });
+    const groups = await web.api('GET', '/groups', { token: carol.token });
     expect(groups.body.groups).toMatchObject([{ name: 'keys', members: expect.arrayContaining(['bob', 'carol', me]) }]);
   });
 
   it('loads older messages with a button, and focus goes to the oldest once there are no more', async () => {
-    for (let i = 1; i <= seeded; i++) expect((await post(carol, me, `old ${i}`)).status).toBe(202);
+    for (let i = 1; i <= seeded; i++) expect((await web.post(carol, me, `old ${i}`)).status).toBe(202);
     await conversation(page, 'carol').locator('.conv-last').getByText(`old ${seeded}`, { exact: true }).waitFor(guard);
     await tabTo(page, '#conversations li[data-with="carol"] button', { back: true });
     await page.keyboard.press('Enter');
@@ -167,6 +155,6 @@ describe('the web page without a mouse, and at 320 px and 200 % zoom', () => {
   });
 
   it('raised no Content-Security-Policy violation and no script error', () => {
-    expect(watched.problems.filter((p) => /content.security.policy|refused to (load|execute|apply)|pageerror/i.test(p))).toEqual([]);
+    expect(policyOrScriptProblems(watched)).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
-import { launchBrowser, openPage } from '../support/browser.js';
-import { setHidden, spy, spyOnNotifications } from '../support/notifications.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
-import { conversation, guard, message, person, send, signIn } from '../support/web-page.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { streamPath, type TestUser } from '../../support/api.js';
+import { setHidden, spy, spyOnNotifications } from '../../support/notifications.js';
+import { conversation, guard, message, person, send } from '../../support/web-page.js';
+import { webFixture } from '../../support/web-fixture.js';
 
 const tabs = 10;
 
@@ -18,14 +17,13 @@ describe.each([
   { way: 'a SharedWorker', user: 'tara', withoutSharedWorker: false },
   { way: 'the tab holding the leader lock (no SharedWorker)', user: 'uma', withoutSharedWorker: true },
 ])('ten tabs of one browser share one stream, held by $way', ({ user: name, withoutSharedWorker }) => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const web = webFixture({ args: ['--max-streams-per-user', '1'] });
   let context: BrowserContext;
   let pages: Page[] = [];
   let user: TestUser;
   let bob: TestUser;
   const problems: string[][] = [];
-  const dm = (text: string) => api(server.url, 'POST', '/messages', { token: bob.token, json: { to: name, text } });
+  const dm = (text: string) => web.post(bob, name, text);
   /** Every tab shows the message exactly once. */
   async function shownOnceInEvery(text: string): Promise<void> {
     for (const page of pages) {
@@ -35,26 +33,21 @@ describe.each([
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([spawnServer(['--max-streams-per-user', '1']), launchBrowser()]);
-    [user, bob] = await Promise.all([register(server.url, name), register(server.url, 'bob')]);
-    const first = await openPage(browser);
+    [user, bob] = await web.register(name, 'bob');
+    const first = await web.signedIn(user, {
+      prepare: async (context) => {
+        if (withoutSharedWorker) {
+          await context.addInitScript(() => {
+            delete (window as { SharedWorker?: unknown }).SharedWorker;
+          });
+        }
+        await context.addInitScript(spyOnNotifications);
+        await context.grantPermissions(['notifications'], { origin: web.url });
+      },
+    });
     context = first.context;
     problems.push(first.problems);
-    if (withoutSharedWorker) {
-      await context.addInitScript(() => {
-        delete (window as { SharedWorker?: unknown }).SharedWorker;
-      });
-    }
-    await context.addInitScript(spyOnNotifications);
-    await context.grantPermissions(['notifications'], { origin: server.url });
-    await first.page.goto(server.url);
-    await signIn(first.page, name, user.password);
     pages = [first.page];
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('shows the chat view, connected, in all ten tabs', async () => {
@@ -65,7 +58,7 @@ describe.each([
         if (m.type() === 'error') seen.push(m.text());
       });
       problems.push(seen);
-      await page.goto(server.url, guard);
+      await page.goto(web.url, guard);
       await page.locator('#conn[data-state="connected"]').waitFor(guard);
       expect(await page.locator('#me-name').textContent()).toBe(name);
       pages.push(page);
@@ -74,13 +67,13 @@ describe.each([
   });
 
   it('holds one stream for the user on the server: another is refused, and no tab was', async () => {
-    const users = await api(server.url, 'GET', '/users', { token: bob.token });
+    const users = await web.api('GET', '/users', { token: bob.token });
     expect(users.body.users).toContainEqual({ name, online: true });
-    const another = await fetch(new URL(streamPath(user), server.url), { headers: { authorization: `Bearer ${user.token}` } });
+    const another = await fetch(new URL(streamPath(user), web.url), { headers: { authorization: `Bearer ${user.token}` } });
     expect(another.status).toBe(429);
     await another.body?.cancel();
-    await server.waitForLog((e) => JSON.stringify(e).includes('too_many_streams'));
-    expect(server.logs.filter((e) => JSON.stringify(e).includes('too_many_streams'))).toHaveLength(1);
+    await web.server.waitForLog((e) => JSON.stringify(e).includes('too_many_streams'));
+    expect(web.server.logs.filter((e) => JSON.stringify(e).includes('too_many_streams'))).toHaveLength(1);
     for (const page of pages) expect(await page.locator('#conn').getAttribute('data-state')).toBe('connected');
   });
 
@@ -93,8 +86,8 @@ describe.each([
   });
 
   it('keeps read state and unread counts the same in every tab', async () => {
-    const carol = await register(server.url, 'carol');
-    expect((await api(server.url, 'POST', '/messages', { token: carol.token, json: { to: name, text: 'unread until read' } })).status).toBe(202);
+    const [carol] = await web.register('carol');
+    expect((await web.api('POST', '/messages', { token: carol.token, json: { to: name, text: 'unread until read' } })).status).toBe(202);
     for (const page of pages) await page.locator('#conversations li[data-with="carol"][data-unread="1"]').waitFor(guard);
     await conversation(pages[2]!, 'carol').locator('button').click();
     for (const page of pages) await page.locator('#conversations li[data-with="carol"][data-unread="0"]').waitFor(guard);
@@ -122,7 +115,7 @@ describe.each([
     expect((await dm('and one more')).status).toBe(202);
     await shownOnceInEvery('and one more');
     await shownOnceInEvery('one for every tab');
-    const users = await api(server.url, 'GET', '/users', { token: bob.token });
+    const users = await web.api('GET', '/users', { token: bob.token });
     expect(users.body.users).toContainEqual({ name, online: true });
   });
 
