@@ -5,7 +5,7 @@ import { errorCodes } from '../../src/core/errors.js';
 import type { components } from '../../src/generated/openapi.js';
 import { problemTypes } from '../../src/http/problem.js';
 import type { requestSchemas } from '../../src/http/schemas.js';
-import { generateTypes, generatedUrl } from '../../scripts/openapi-gen.js';
+import { generateTypes, generatedUrl } from '../../scripts/openapi-types.js';
 import { assertMatchesSpec, assertSchema, spec } from '../support/spec.js';
 
 type Schemas = components['schemas'];

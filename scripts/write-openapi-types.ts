@@ -1,6 +1,6 @@
 // Regenerates src/generated/openapi.ts from openapi.yaml; with --check, fails when the checked-in file is stale.
 import { readFile, writeFile } from 'node:fs/promises';
-import { generateTypes, generatedUrl } from './openapi-gen.js';
+import { generateTypes, generatedUrl } from './openapi-types.js';
 
 const fresh = await generateTypes();
 if (process.argv.includes('--check')) {
