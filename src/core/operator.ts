@@ -81,9 +81,8 @@ export class Operator {
     const groups = memberOf.length;
     const sessions = (await this.accounts.liveSessionsOf(name)).length;
     const streams = this.streamsOf(name);
+    // The store tells the feed: the streams end, and what this process knew of the user goes (follow-feed.ts).
     await this.accounts.deleteUser(name);
-    // The queue is gone from the store: a user who takes the name later starts from nothing.
-    this.delivery.forget(name);
     return { sessions, streams, groups };
   }
 
