@@ -28,7 +28,7 @@ const sampleEveryMs = 10_000;
 
 // The product's defaults, where the test helpers would make them cheaper.
 const data = tempDir('parley-soak-');
-// Redis as the README recommends it: an append-only file fsynced before every answer.
+// Redis as docs/storage.md recommends it: an append-only file fsynced before every answer.
 const redis = store === 'redis' ? await startRedisServer({ appendfsync: 'always' }) : undefined;
 const storeArgs = redis ? ['--store', 'redis', '--redis-url', redis.url, '--workers', String(workers)] : ['--store', store, '--data', data];
 const server = await spawnServer([...storeArgs, '--scrypt-cost', '16384', '--presence-delay-ms', '250']);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `parley <command>`: the compiled entry point, dist/parley.js (`npm run build`; `npm start` and `npm pack` build).
+// `parley <command>`: the compiled entry point, dist/cli/parley.js (`npm run build`; `npm start` and `npm pack` build).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/parley.js', import.meta.url);
+const entry = new URL('../dist/cli/parley.js', import.meta.url);
 if (!existsSync(entry)) {
   console.error('parley: not built yet: run npm run build (npm start builds too)');
   process.exit(1);

@@ -3,7 +3,7 @@
 // servers in bench/reference.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../test/support/process.js';
@@ -128,7 +128,7 @@ export async function startTarget(name: TargetName, extraArgs: readonly string[]
 
 /**
  * A redis-server of the target's own (loopback, a temporary directory, append-only file fsynced before every
- * answer, as the README recommends and as SQLite commits), stopped with the target.
+ * answer, as docs/storage.md recommends and as SQLite commits), stopped with the target.
  */
 async function withRedis(name: TargetName, start: (redisArgs: readonly string[]) => Promise<Target>): Promise<Target> {
   const redis = await startRedisServer({ appendfsync: 'always' });
@@ -188,13 +188,26 @@ export async function withSentinel(name: TargetName, start: (redisArgs: readonly
   }
 }
 
+/**
+ * Another checkout of Parley to measure instead of this one (BENCH_PARLEY_SOURCE=/path/to/clone, with its own
+ * node_modules): rows of a change and of the commit before it, taken in turns within one sitting, tell the
+ * change's effect from the machine's drift. Its server entry is found where either layout keeps it.
+ */
+function parleyCommand(): { command?: readonly string[]; cwd?: string } {
+  const source = process.env.BENCH_PARLEY_SOURCE;
+  if (source === undefined || source === '') return {};
+  const entry = ['src/cli/server-main.ts', 'src/cli.ts'].map((file) => join(source, file)).find((file) => existsSync(file));
+  if (entry === undefined) throw new Error(`BENCH_PARLEY_SOURCE=${source}: no Parley server entry there`);
+  return { command: [process.execPath, '--import', 'tsx', entry], cwd: source };
+}
+
 /** Parley from its CLI; with `workers`, the primary's workers are found among its children once it listens. */
 export async function startParley(name: TargetName, store: ParleyStore, extraArgs: readonly string[], workers = 0): Promise<Target> {
   const data = tempDir('parley-bench-');
   dataDirs.add(data);
   let server: ServerProcess | undefined;
   try {
-    server = await spawnServer(['--store', store, '--data', data, ...parleyArgs, ...extraArgs]);
+    server = await spawnServer(['--store', store, '--data', data, ...parleyArgs, ...extraArgs], {}, parleyCommand());
     running.add(server.child);
     const pid = server.child.pid!;
     const children = workers > 0 ? nodeChildren(pid) : [];

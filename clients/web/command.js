@@ -3,6 +3,9 @@
 //
 //   get_users | exit | broad: <text> | mk_grp:<group>:<user>[:<user>...] | <name>: <text>
 
+/** What the composer and the header show in command mode: the language at a glance. */
+export const commandPlaceholder = 'bob: hi · broad: hi · mk_grp:team:bob:carol · get_users · exit';
+
 /** @returns {{kind:'get_users'}|{kind:'exit'}|{kind:'create_group'}|{kind:'broadcast',text:string}|{kind:'send',to:string,text:string}|{kind:'unknown'}} */
 export function readCommand(line) {
   const trimmed = line.trim();

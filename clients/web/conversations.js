@@ -7,6 +7,11 @@
 /** The conversation of the broadcasts, `with: broad` on the server. */
 export const everyone = 'broad';
 
+/** What the page calls a conversation: Everyone for the broadcasts, else the person's or the group's name. */
+export function titleOf(conv) {
+  return conv.kind === 'broadcast' ? 'Everyone' : conv.name;
+}
+
 /** How many messages a conversation never opened holds (the largest page the server gives). */
 const heldBeforeLoad = 200;
 

@@ -2,12 +2,7 @@
 // for everyone; and the stream's `group` events applied to the page's groups, so that a group the user was
 // added to appears and one they left or were removed from goes, without a reload.
 
-const el = (tag, className, text) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
+import { el } from './dom.js';
 
 export class GroupPanel {
   /**

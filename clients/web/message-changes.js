@@ -2,12 +2,7 @@
 // tombstone of a deleted message, and the `edited` and `deleted` events of the stream applied to what the page
 // holds. Everything from the server goes into the page as text.
 
-const el = (tag, className, text) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
+import { el } from './dom.js';
 
 /**
  * Applies an `edited` or `deleted` event to the message the page holds, if it holds it.

@@ -20,7 +20,7 @@ export function helpText(): string {
   ].join('\n');
 }
 
-/** The README's configuration table, generated so that the two cannot drift. */
+/** The configuration table of docs/configuration.md, generated so that the two cannot drift. */
 export function markdownTable(): string {
   return [
     '| flag | variable | default | meaning |',

@@ -64,5 +64,10 @@ function resolveConfig(
       '--redis-sentinel (PARLEY_REDIS_SENTINEL) and --redis-url (PARLEY_REDIS_URL) both name the Redis: give one. With Sentinel, the sentinels name the primary; pass --redis-sentinel-name for the name they monitor it under',
     );
   }
+  // A certificate without its key (or the reverse) cannot be served, and plain HTTP is not what was asked for.
+  const { tlsCert, tlsKey } = config as Pick<Config, 'tlsCert' | 'tlsKey'>;
+  if ((tlsCert === '') !== (tlsKey === '')) {
+    throw new ConfigError('--tls-cert (PARLEY_TLS_CERT) and --tls-key (PARLEY_TLS_KEY) go together: set both or neither');
+  }
   return Object.freeze(config) as Config;
 }

@@ -18,7 +18,7 @@ const ms = (min: number, max: number) => int(min, max);
 
 /**
  * Every setting of the server, in one place: its flag, its PARLEY_* variable, its default and its help.
- * `--help` and the README's configuration table are made from this list, and a test keeps them in step.
+ * `--help` and the configuration table of docs/configuration.md are made from this list; a test keeps them in step.
  */
 export const optionSpecs = {
   port: option({ flag: 'port', env: 'PARLEY_PORT', schema: int(0, 65_535), default: 8080, help: 'TCP port to listen on (0: any free port)' }),

@@ -50,14 +50,16 @@ export class Operator {
   /** Ends every session and every stream of a user. */
   async logout(rawName: string): Promise<Ended> {
     const name = this.accounts.known(rawName);
+    const streams = this.streamsOf(name);
     const sessions = await this.accounts.endSessionsOf(name);
-    return { sessions, streams: this.endStreams(name) };
+    return { sessions, streams };
   }
 
   async resetPassword(rawName: string, password: string): Promise<Ended> {
     const name = this.accounts.known(rawName);
+    const streams = this.streamsOf(name);
     const sessions = await this.accounts.resetPassword(name, password);
-    return { sessions, streams: this.endStreams(name) };
+    return { sessions, streams };
   }
 
   /**
@@ -78,23 +80,21 @@ export class Operator {
     }
     const groups = memberOf.length;
     const sessions = (await this.accounts.liveSessionsOf(name)).length;
+    const streams = this.streamsOf(name);
+    // The store tells the feed: the streams end, and what this process knew of the user goes (follow-feed.ts).
     await this.accounts.deleteUser(name);
-    const streams = this.endStreams(name);
-    // The queue is gone from the store: a user who takes the name later starts from nothing.
-    this.delivery.forget(name);
     return { sessions, streams, groups };
   }
 
-  /** Closes every open stream of a user, whatever session opened it; resolves with how many. */
-  private endStreams(name: string): number {
-    const sessionIds = new Set<string>();
+  /**
+   * The streams of a user open here, counted before their sessions end: the store tells the feed that they
+   * ended, and the feed ends them (on every process).
+   */
+  private streamsOf(name: string): number {
     let streams = 0;
     this.delivery.forEachStream((session) => {
-      if (session.user !== name) return;
-      sessionIds.add(session.sessionId);
-      streams++;
+      if (session.user === name) streams++;
     });
-    for (const sessionId of sessionIds) this.delivery.endSession(name, sessionId);
     return streams;
   }
 }

@@ -5,7 +5,7 @@ import { errorCodes } from '../../src/core/errors.js';
 import type { components } from '../../src/generated/openapi.js';
 import { problemTypes } from '../../src/http/problem.js';
 import type { requestSchemas } from '../../src/http/schemas.js';
-import { generateTypes, generatedUrl } from '../../scripts/openapi-gen.js';
+import { generateTypes, generatedUrl } from '../../scripts/openapi-types.js';
 import { assertMatchesSpec, assertSchema, spec } from '../support/spec.js';
 
 type Schemas = components['schemas'];
@@ -37,6 +37,9 @@ describe('openapi.yaml is the contract', () => {
     expectTypeOf<z.output<RequestSchemas['sessionId']>>().toEqualTypeOf<Schemas['SessionId']>();
     expectTypeOf<z.output<RequestSchemas['passwordChange']>>().toEqualTypeOf<Schemas['PasswordChange']>();
     expectTypeOf<z.output<RequestSchemas['accountDeletion']>>().toEqualTypeOf<Schemas['AccountDeletion']>();
+    expectTypeOf<z.output<RequestSchemas['editMessage']>>().toEqualTypeOf<Schemas['EditMessage']>();
+    expectTypeOf<z.output<RequestSchemas['addMembers']>>().toEqualTypeOf<Schemas['AddMembers']>();
+    expectTypeOf<z.output<RequestSchemas['readMark']>>().toEqualTypeOf<Schemas['ReadMark']>();
   });
 
   it('makes the response checker reject what the contract does not allow', () => {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { inEachScheme } from './web-page.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -22,4 +24,15 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return results.violations.flatMap((rule) =>
     rule.nodes.map((node) => `${rule.id} (${rule.impact ?? 'no impact'}) on ${node.target.join(' ')}: ${rule.help} (${rule.helpUrl})\n  ${node.failureSummary ?? ''}`),
   );
+}
+
+/**
+ * Expects no axe-core violation in the page as it is, in both colour schemes (`inEachScheme`); `then` runs in
+ * each scheme after its check (a screenshot, a tally of what was checked).
+ */
+export async function expectAccessible(page: Page, state: string, then?: (scheme: 'light' | 'dark') => Promise<void> | void): Promise<void> {
+  await inEachScheme(page, async (scheme) => {
+    expect(await axeViolations(page), `${state}, ${scheme} scheme`).toEqual([]);
+    await then?.(scheme);
+  });
 }

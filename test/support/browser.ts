@@ -48,3 +48,7 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   return { context, page, problems };
 }
+
+/** What the page's Content-Security-Policy refused, and uncaught script errors: a page must have none. */
+export const policyOrScriptProblems = ({ problems }: WatchedPage): string[] =>
+  problems.filter((p) => /content.security.policy|refused to (load|execute|apply)|pageerror/i.test(p));

@@ -30,11 +30,11 @@ export interface ServerProcess {
 /** Options that keep test servers fast: cheap password hashing, quick presence. Callers may override. */
 export const fastArgs = ['--scrypt-cost', '1024', '--presence-delay-ms', '20', '--log-level', 'info'];
 
-/** The server from the source: node with tsx, then src/cli.ts. */
-const serverFromSource: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli.ts')];
+/** The server from the source: node with tsx, then src/cli/server-main.ts. */
+const serverFromSource: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/server-main.ts')];
 
 /**
- * Starts the server as a real process on a free port and resolves once it logs that it listens: `src/cli.ts`
+ * Starts the server as a real process on a free port and resolves once it logs that it listens: `src/cli/server-main.ts`
  * via tsx, or `command` (an installed `parley serve`). Rejects with what it printed when it exits first.
  */
 export async function spawnServer(
@@ -140,14 +140,14 @@ export async function runToEnd(
 
 /** Runs the server's CLI to completion (for --help and start-up failures). */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
-  return runToEnd(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), ...args], { env });
+  return runToEnd(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/server-main.ts'), ...args], { env });
 }
 
 /**
- * The `parley` command from the source (node with tsx, then src/parley.ts): what package.json's `bin` runs once
- * built. test/e2e/package.test.ts runs the built and installed one.
+ * The `parley` command from the source (node with tsx, then src/cli/parley.ts): what package.json's `bin` runs once
+ * built. test/e2e/parley-command/package.test.ts runs the built and installed one.
  */
-export const parleyCommand: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/parley.ts')];
+export const parleyCommand: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/parley.ts')];
 
 /** `parley <args>`, run to completion. */
 export function runParley(args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Finished> {

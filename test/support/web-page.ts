@@ -44,3 +44,16 @@ export async function send(page: Page, text: string): Promise<void> {
   await page.locator('#text').fill(text);
   await page.locator('#text').press('Enter');
 }
+
+/**
+ * Runs `look` with the page in the light scheme and then the dark one, each once the page's transitions into it
+ * have ended (colours are only final then); the page is light again after.
+ */
+export async function inEachScheme(page: Page, look: (scheme: 'light' | 'dark') => Promise<void>): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, guard);
+    await look(scheme);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}

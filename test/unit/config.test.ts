@@ -27,6 +27,8 @@ describe('configuration', () => {
     expect(() => config([], { PARLEY_HEARTBEAT_MS: '-5' })).toThrow(/--heartbeat-ms \/ PARLEY_HEARTBEAT_MS/);
     expect(() => config(['--scrypt-cost', '1000'])).toThrow(/power of two/);
     expect(() => config(['--no-such-flag'])).toThrow(ConfigError);
+    expect(() => config(['--tls-cert', '/etc/parley/cert.pem'])).toThrow(/--tls-cert \(PARLEY_TLS_CERT\) and --tls-key \(PARLEY_TLS_KEY\) go together/);
+    expect(() => config([], { PARLEY_TLS_KEY: '/etc/parley/key.pem' })).toThrow(ConfigError);
     expect(() => config(['--store', 'redis', '--redis-url', 'http://127.0.0.1:6379'])).toThrow(/--redis-url \/ PARLEY_REDIS_URL: .*redis:\/\/ or rediss:\/\//);
   });
 

@@ -22,8 +22,8 @@ export interface ChatLimits {
   readonly rates?: { readonly [K in SendKind]?: RateBudget };
   /** Groups one user may create, in all. @default 100 */
   readonly maxGroupsPerUser?: number;
-  /** How long after sending a sender may edit a message (ms). @default 900_000 (15 min) */
-  readonly editWindowMs?: number;
+  /** How long after sending a sender may edit a message (ms): --edit-window-ms. */
+  readonly editWindowMs: number;
 }
 
 /**
@@ -57,7 +57,7 @@ export class Chat {
     private readonly observer?: ChatObserver,
   ) {
     this.groups = new GroupMembership(store, directory, accounts, delivery, now);
-    this.changes = new MessageChanges(store, directory, delivery, { editWindowMs: limits.editWindowMs ?? 15 * 60_000 }, now);
+    this.changes = new MessageChanges(store, directory, delivery, { editWindowMs: limits.editWindowMs }, now);
   }
 
   async execute(actor: Actor, command: Command, options: ExecuteOptions = {}): Promise<CommandResult> {

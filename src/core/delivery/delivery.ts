@@ -267,7 +267,7 @@ export class Delivery {
     if (r.streams.size === 0) this.online.delete(r.name);
   }
 
-  /** Forgets what this process knew of a deleted user with no stream left here. */
+  /** Forgets what this process knew of a deleted user with no stream left here: a user who takes the name later starts from nothing. */
   forget(name: string): void {
     if (this.readers.get(name)?.streams.size === 0) this.readers.delete(name);
   }

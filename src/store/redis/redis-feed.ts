@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Feed, FeedEvent } from '../../core/ports/index.js';
-import * as scripts from './feed-scripts.js';
-import type { LuaScript } from './lua-scripts.js';
+import { feedScripts as scripts } from './feed-scripts.js';
+import type { LuaScript } from './load-scripts.js';
 import type { RedisLink } from './redis-link.js';
 import type { WriteConfirmer } from './write-confirmer.js';
 import { decodeFeedEvent } from './feed-events.js';
@@ -23,7 +23,7 @@ export interface RedisFeedOptions {
 /**
  * The cluster on the store's Redis: a pub/sub feed of what every process wrote (published by the store's own
  * scripts, hence in the order Redis applied the writes), a heartbeat per process, and per process the count of
- * streams it holds per user (src/store/redis/cluster-scripts.ts).
+ * streams it holds per user (src/store/redis/feed-scripts.ts, lua/presence/).
  *
  * Pub/sub delivers at most once: while the feed's connection is down, events are lost. So each time it is back
  * (subscriptions are restored before the client reports ready) the listener is told of a gap, and the core
@@ -49,7 +49,7 @@ export class RedisFeed implements Feed {
     private readonly options: RedisFeedOptions,
     private readonly confirmer?: WriteConfirmer,
   ) {
-    this.scripts = new ScriptRunner(redis, scripts.clusterScripts, log);
+    this.scripts = new ScriptRunner(redis, Object.values(scripts), log);
     this.scripts.load();
   }
 

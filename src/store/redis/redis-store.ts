@@ -26,7 +26,8 @@ import type { RedisLink } from './redis-link.js';
 import type { WriteConfirmer } from './write-confirmer.js';
 import { groupOf } from './feed-events.js';
 import { windowOf } from '../group-window.js';
-import * as lua from './lua-scripts.js';
+import type { LuaScript } from './load-scripts.js';
+import { luaScripts as lua } from './lua-scripts.js';
 import { refusingUnreachable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
 import { DeliveredMarks } from '../delivered-marks.js';
@@ -92,7 +93,7 @@ const chunk = 500;
  *
  * Ordering: every call is one command on one connection, sent at once; Redis runs them in that order and the
  * replies, hence the promises, come back in it. Durability: a promise resolves once Redis has applied the write;
- * what survives a crash of Redis then depends on its `appendfsync` (see the README).
+ * what survives a crash of Redis then depends on its `appendfsync` (see docs/storage.md).
  */
 export class RedisStore implements Store {
   private readonly redis: RedisLink;
@@ -118,23 +119,8 @@ export class RedisStore implements Store {
     this.log = log;
     this.marks = new DeliveredMarks(options.markDelayMs ?? 1_000, () => this.flushMarks());
     this.rewriteDelayMs = options.rewriteDelayMs ?? 1_000;
-    this.scripts = new ScriptRunner(redis, lua.allScripts, log);
+    this.scripts = new ScriptRunner(redis, Object.values(lua), log);
     this.scripts.load();
-  }
-
-  /** The connection, shared with what else keeps cluster-wide state in the same Redis (rate limits, presence). */
-  get connection(): RedisLink {
-    return this.redis;
-  }
-
-  /** What confirms writes with WAIT, if --redis-wait-replicas asks for it; the cluster holds feed events with it. */
-  get writeConfirmer(): WriteConfirmer | undefined {
-    return this.confirmer;
-  }
-
-  /** Every key of this store starts with it. */
-  get keyPrefix(): string {
-    return this.prefix;
   }
 
   async lastMessageId(): Promise<number> {
@@ -392,14 +378,14 @@ export class RedisStore implements Store {
 
   /**
    * Has Redis rewrite its append-only file soon, so that a deleted text leaves the disk: the rewrite writes
-   * what the keys hold now. Snapshots and replicas taken before are the operator's to handle (see the README).
+   * what the keys hold now. Snapshots and replicas taken before are the operator's to handle (see docs/api.md).
    */
   private rewriteSoon(): void {
     if (this.rewriteTimer || this.closed) return;
     this.rewriteTimer = setTimeout(() => {
       this.rewriteTimer = undefined;
       this.rewrite().catch((err: unknown) => {
-        // No append-only file configured, or Redis away: what it holds is then the operator's (see the README).
+        // No append-only file configured, or Redis away: what it holds is then the operator's (see docs/api.md).
         this.log.warn({ err }, 'could not have Redis rewrite its append-only file after a deletion');
       });
     }, this.rewriteDelayMs);
@@ -445,7 +431,7 @@ export class RedisStore implements Store {
     }
   }
 
-  private run(script: lua.LuaScript, args: readonly (string | number)[]): Promise<unknown> {
+  private run(script: LuaScript, args: readonly (string | number)[]): Promise<unknown> {
     return this.guard(this.scripts.run(script, [this.prefix, ...args]));
   }
 

@@ -1,6 +1,6 @@
 import { ErrorReply } from '@redis/client';
 import type { Logger } from 'pino';
-import type { LuaScript } from './lua-scripts.js';
+import type { LuaScript } from './load-scripts.js';
 import type { RedisLink } from './redis-link.js';
 
 /**

@@ -1,0 +1,104 @@
+// The composer (#composer) and its two modes: a message to the open conversation, or a line of the original
+// command language (bob: hi · broad: hi · mk_grp:team:bob:carol · get_users · exit), which also opens from the
+// list's Command line button. What is sent is shown from the server's answer, with its id and time.
+
+import { api } from './api.js';
+import { commandPlaceholder, readCommand } from './command.js';
+import { everyone, titleOf } from './conversations.js';
+import { $ } from './dom.js';
+import { state } from './state.js';
+
+const view = {
+  composer: $('composer'),
+  modeMessage: $('mode-message'),
+  modeCommand: $('mode-command'),
+  openCommand: $('open-command'),
+  text: $('text'),
+};
+
+function render() {
+  const conv = state.current;
+  view.modeMessage.setAttribute('aria-pressed', String(state.mode === 'message'));
+  view.modeCommand.setAttribute('aria-pressed', String(state.mode === 'command'));
+  view.composer.dataset.mode = state.mode;
+  view.text.setAttribute('aria-label', state.mode === 'command' ? 'Command line' : 'Message');
+  view.text.placeholder = state.mode === 'command'
+    ? commandPlaceholder
+    : conv ? `Message ${titleOf(conv)}` : 'Open a conversation to write';
+}
+
+for (const change of ['signed-in', 'open', 'mode']) state.on(change, render);
+state.handle('compose', () => view.text.focus());
+
+view.modeMessage.addEventListener('click', () => {
+  state.setMode('message');
+  view.text.focus();
+});
+view.modeCommand.addEventListener('click', () => {
+  state.setMode('command');
+  view.text.focus();
+});
+view.openCommand.addEventListener('click', () => {
+  state.setMode('command');
+  state.emit('show-conversation');
+  view.text.focus();
+});
+view.text.addEventListener('input', () => state.emit('typing'));
+
+/** Builds the msgform of a message this page sent, from the server's answer (its id and sentAt). */
+function sentByMe({ id, sentAt }, to, kind, text) {
+  const msg = { id, from: state.me, to, kind, text, sentAt };
+  if (kind === 'group') msg.group = to;
+  state.emit('sent', msg);
+}
+
+view.composer.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = view.text.value;
+  if (text.trim() === '') return;
+  const conv = state.current;
+  if (state.mode === 'message' && !conv) {
+    state.emit('notice', { text: 'Open a conversation first, or switch to the command line.', tone: 'error' });
+    return;
+  }
+  view.text.disabled = true;
+  try {
+    if (state.mode === 'command') await runCommand(text);
+    else if (conv.kind === 'broadcast') sentByMe((await api.broadcast(text)).body, everyone, 'broadcast', text);
+    else {
+      const { body } = await api.send(conv.name, text);
+      sentByMe(body, body.to, conv.kind, text);
+    }
+    if (state.me) view.text.value = '';
+  } catch (err) {
+    state.emit('failed', err);
+  } finally {
+    view.text.disabled = false;
+    if (state.me) view.text.focus();
+  }
+});
+
+async function runCommand(line) {
+  const command = readCommand(line);
+  if (command.kind === 'exit') {
+    await state.request('sign-out', { line });
+    return;
+  }
+  const { body = {} } = await api.command(line);
+  if (Array.isArray(body.users)) {
+    state.setUsers(body.users);
+    const online = body.users.filter((u) => u.online).map((u) => u.name);
+    state.emit('notice', { text: `${body.users.length} people, ${online.length} online: ${online.join(', ') || 'nobody'}.` });
+  } else if (Array.isArray(body.members)) {
+    await state.request('group-created', body);
+  } else if (command.kind === 'broadcast') {
+    sentByMe(body, everyone, 'broadcast', command.text);
+    await state.request('open-conversation', everyone);
+  } else if (command.kind === 'send') {
+    const to = body.to ?? command.to;
+    // Users and groups share one namespace: a name that is no user is a group, perhaps one not listed here yet.
+    if (!state.groups.has(to) && !state.users.has(to)) await state.request('refresh', { groups: true });
+    sentByMe(body, to, state.groups.has(to) || !state.users.has(to) ? 'group' : 'direct', command.text);
+    await state.request('open-conversation', to);
+  }
+}

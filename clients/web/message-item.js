@@ -1,0 +1,65 @@
+// One message in the log: who sent it, its text, and its foot: Reply on other people's messages, Edit and
+// Delete on the user's own (message-changes.js), when it was sent, and whether it was edited.
+
+import { api } from './api.js';
+import { el } from './dom.js';
+import { editedMark, messageText, ownActions } from './message-changes.js';
+import { state } from './state.js';
+import { logTime, timeElement } from './times.js';
+
+async function editOwn(id, text) {
+  try {
+    const { body } = await api.editMessage(id, text);
+    state.changeMessage({ type: 'edited', data: { of: id, text: body.text, editedAt: body.editedAt } });
+    return true;
+  } catch (err) {
+    state.emit('failed', err);
+    return false;
+  }
+}
+
+async function deleteOwn(id) {
+  try {
+    await api.deleteMessage(id);
+    state.changeMessage({ type: 'deleted', data: { of: id } });
+    return true;
+  } catch (err) {
+    state.emit('failed', err);
+    return false;
+  }
+}
+
+/**
+ * Answers a message where it came from: in its conversation, or, for a broadcast, to its sender alone (an answer
+ * to everyone is a new broadcast). Focus goes to the composer.
+ */
+async function replyTo(msg) {
+  state.setMode('message');
+  if (msg.kind === 'broadcast') await state.request('open-conversation', msg.from);
+  else await state.request('compose');
+}
+
+/** The log's entry for `msg`. */
+export function messageItem(msg) {
+  const mine = msg.from === state.me;
+  const li = el('li', `msg ${msg.kind}${mine ? ' mine' : ''}`);
+  li.dataset.id = msg.id;
+  li.dataset.kind = msg.kind;
+  li.dataset.from = msg.from;
+  li.append(el('span', 'from', mine ? 'you' : msg.from), messageText(msg));
+  if (msg.deleted) li.classList.add('deleted');
+  const foot = el('div', 'msg-foot');
+  if (mine) foot.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
+  if (!mine && !msg.deleted) {
+    const reply = el('button', 'reply', 'Reply');
+    reply.type = 'button';
+    reply.append(el('span', 'visually-hidden', msg.kind === 'broadcast' ? ` to ${msg.from} alone` : ` to ${msg.from}`));
+    reply.addEventListener('click', () => void replyTo(msg));
+    foot.append(reply);
+  }
+  foot.append(timeElement(msg.sentAt, 'when', logTime));
+  const edited = editedMark(msg);
+  if (edited) foot.append(edited);
+  li.append(foot);
+  return li;
+}

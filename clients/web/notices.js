@@ -1,0 +1,45 @@
+// What the page tells the user besides the log: the notice line under it (#notice: a welcome, what a command
+// did, what went wrong), the announcer a screen reader hears (#announcer), and desktop notifications of messages
+// that arrive while the page is hidden (notify.js, behind the #notify button).
+
+import { titleOf } from './conversations.js';
+import { $, el } from './dom.js';
+import { DesktopNotifier } from './notify.js';
+import { state } from './state.js';
+
+/** Announcements kept in the live region: a screen reader reads each once as it is added. */
+const announcementsKept = 5;
+
+const notice = $('notice');
+const announcer = $('announcer');
+const notifier = new DesktopNotifier($('notify'));
+let noticeTimer;
+
+state.on('notice', ({ text, tone = 'info' }) => {
+  notice.textContent = text;
+  notice.dataset.tone = tone;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => {
+    notice.hidden = true;
+  }, tone === 'info' ? 5000 : 10_000);
+});
+
+// A notice belongs to the last send; typing the next one puts it away.
+state.on('typing', () => {
+  notice.hidden = true;
+});
+
+/** Says a line to screen readers, once (a live log: each line added is read, nothing else). */
+state.on('announce', (text) => {
+  announcer.append(el('p', undefined, text));
+  while (announcer.childElementCount > announcementsKept) announcer.firstElementChild.remove();
+});
+
+state.on('signed-in', () => notifier.render());
+
+state.on('received', ({ conv, msg, fresh, notify }) => {
+  if (!notify || !fresh || msg.from === state.me || msg.deleted) return;
+  const body = conv.kind === 'direct' ? msg.text : `${msg.from}: ${msg.text}`;
+  notifier.show(titleOf(conv), body, conv.name, () => void state.request('open-conversation', conv.name));
+});

@@ -1,0 +1,109 @@
+// People and groups: everyone on the server, online or not (#users), with a box to tick each for a new group
+// and the form that names and creates it (#group-form); and the members of the open group with their owner's
+// controls (group-admin.js). A name clicked opens the conversation with that person.
+
+import { api } from './api.js';
+import { $, el } from './dom.js';
+import { GroupPanel } from './group-admin.js';
+import { state } from './state.js';
+
+const view = {
+  users: $('users'),
+  onlineCount: $('online-count'),
+  groupForm: $('group-form'),
+  groupName: $('group-name'),
+};
+
+/** Names ticked for a new group. */
+let ticked = new Set();
+
+const failed = (err) => state.emit('failed', err);
+
+const groupPanel = new GroupPanel(
+  {
+    toggle: $('group-manage'), panel: $('group-panel'), list: $('group-members'), addForm: $('group-add'),
+    addInput: $('group-add-name'), leave: $('group-leave'), owner: $('group-owner'),
+  },
+  {
+    me: () => state.me,
+    group: (name) => state.groups.get(name),
+    add: (group, members) => api.addMembers(group, members).then(() => undefined, failed),
+    remove: (group, user) => api.removeMember(group, user).then(() => undefined, failed),
+  },
+);
+
+function person(name) {
+  const online = state.users.get(name);
+  const li = el('li', `user-item ${online ? 'online' : 'offline'}`);
+  li.dataset.name = name;
+  li.dataset.online = String(online);
+  const isMe = name === state.me;
+  const box = el('input', 'tick');
+  box.type = 'checkbox';
+  box.checked = ticked.has(name);
+  box.disabled = isMe;
+  box.setAttribute('aria-label', isMe ? 'You are in every group you create' : `Add ${name} to a new group`);
+  box.addEventListener('change', () => {
+    if (box.checked) ticked.add(name);
+    else ticked.delete(name);
+  });
+  const target = el('button', 'target');
+  target.type = 'button';
+  target.disabled = isMe;
+  target.title = isMe ? 'You' : `Open the conversation with ${name}`;
+  target.append(el('span', 'dot', ''), el('span', 'name', name));
+  if (isMe) target.append(el('span', 'you', 'you'));
+  target.append(el('span', 'presence', online ? 'online' : 'offline'));
+  target.addEventListener('click', () => void state.request('open-conversation', name));
+  li.append(box, target);
+  return li;
+}
+
+function renderPeople() {
+  const names = [...state.users.keys()].sort();
+  view.users.replaceChildren(...names.map(person));
+  const online = names.filter((n) => n !== state.me && state.users.get(n)).length;
+  view.onlineCount.textContent = `${online} online`;
+}
+
+view.groupForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const name = view.groupName.value.trim();
+  const members = [...ticked];
+  if (name === '') return state.emit('notice', { text: 'Name the group first.', tone: 'error' });
+  if (members.length === 0) return state.emit('notice', { text: 'Tick at least one person for the group.', tone: 'error' });
+  try {
+    const { body } = await api.createGroup(name, members);
+    view.groupName.value = '';
+    ticked.clear();
+    renderPeople();
+    await groupCreated(body);
+  } catch (err) {
+    failed(err);
+  }
+});
+
+/** A group made here, by the form or by a command: it is announced and opened. */
+async function groupCreated(group) {
+  state.addGroup(group);
+  state.emit('notice', { text: `Group ${group.name} created with ${group.members.join(', ')}.` });
+  await state.request('open-conversation', group.name);
+}
+
+state.handle('group-created', groupCreated);
+
+state.on('signed-in', () => {
+  ticked = new Set();
+  renderPeople();
+});
+state.on('people', () => {
+  for (const name of ticked) if (!state.users.has(name)) ticked.delete(name);
+  renderPeople();
+});
+
+// The members shown are those of the open conversation, if it is a group, as they change.
+function showGroup() {
+  const conv = state.current;
+  groupPanel.show(conv?.kind === 'group' ? conv.name : undefined);
+}
+for (const change of ['signed-in', 'people', 'groups', 'open', 'mode']) state.on(change, showGroup);

@@ -1,0 +1,145 @@
+// What the page's modules share, and how they tell each other. A module that owns a part of the page imports no
+// other such module: it reads this state, changes it through the methods below, which say what changed, and asks
+// for what another one does by a request. Listeners run at once, in the order the modules were imported (app.js).
+//
+// Changes, said with `emit` once made; any number of modules listen with `on`:
+//   signed-in · signed-out {name} · people · groups · conversations · open · mode
+//   received {conv, msg, fresh, notify}: a message new to the page · message-changed (msg): edited or deleted
+//   sent (msg): a message this page sent, from the server's answer · typing: in the composer
+//   listed {name, lastId}: the server's lists are read, the stream starts after them
+//   signing-out · session-ended (reason) · connection (state) · show-conversation: the pane, on a phone
+//   notice {text, tone} · announce (text): to screen readers · failed (error)
+//
+// Requests, made with `request` and done by the one module that `handle`s them; the promise settles when the
+// work is done (a conversation opened and its newest page read, say):
+//   enter (name) · sign-out {line?} · show-sign-in (error) · refresh {users, groups, conversations}
+//   open-conversation (name) · close-conversation · compose: focus the composer · mark-read
+//   load-newest (conv) · group-created (group)
+
+import { Conversations, everyone } from './conversations.js';
+import { applyMessageChange } from './message-changes.js';
+
+/** A request in flight: its handler hands back what it started, so that the asker can wait for it. */
+class Request extends window.Event {
+  constructor(type, detail) {
+    super(type);
+    this.detail = detail;
+    this.done = [];
+  }
+}
+
+class PageState extends window.EventTarget {
+  /** The signed-in user's name, or undefined on the sign-in form. */
+  me = undefined;
+  /** name -> online */
+  users = new Map();
+  /** name -> {name, members, owner, createdBy} */
+  groups = new Map();
+  /** @type {Conversations} */
+  convs = new Conversations('');
+  /** The name of the conversation shown, if any. */
+  open = undefined;
+  /** 'message': the text goes to the open conversation; 'command': it is a line of the command language. */
+  mode = 'message';
+
+  /** The conversation shown, if any. */
+  get current() {
+    return this.open === undefined ? undefined : this.convs.get(this.open);
+  }
+
+  kindOf(name) {
+    if (name === everyone) return 'broadcast';
+    return this.groups.has(name) ? 'group' : 'direct';
+  }
+
+  on(type, listener) {
+    this.addEventListener(type, (event) => listener(event.detail));
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new window.CustomEvent(type, { detail }));
+  }
+
+  /** Lets `handler` do what `request(type)` asks; the asker waits for what it returns (a promise, say). */
+  handle(type, handler) {
+    this.addEventListener(`request:${type}`, (event) => {
+      // A listener's exception would be reported and lost: the asker gets it instead.
+      try {
+        event.done.push(handler(event.detail));
+      } catch (err) {
+        event.done.push(Promise.reject(err));
+      }
+    });
+  }
+
+  /** Asks for what another module does. Its handler runs at once; the promise settles when what it started has. */
+  async request(type, detail) {
+    const event = new Request(`request:${type}`, detail);
+    this.dispatchEvent(event);
+    await Promise.all(event.done);
+  }
+
+  /** A fresh state for `name`, with only Everyone in the list until the server's lists are read. */
+  signIn(name) {
+    this.me = name;
+    this.users = new Map();
+    this.groups = new Map();
+    this.convs = new Conversations(name);
+    this.open = undefined;
+    this.convs.ensure(everyone, 'broadcast');
+    this.emit('signed-in');
+  }
+
+  signOut() {
+    const name = this.me;
+    this.me = undefined;
+    this.open = undefined;
+    this.emit('signed-out', { name });
+  }
+
+  /** The server's list of people. */
+  setUsers(users) {
+    this.users = new Map(users.map((u) => [u.name, Boolean(u.online)]));
+    this.emit('people');
+  }
+
+  /** Who came online or went offline, from the stream. */
+  setPresence(users) {
+    for (const u of users) this.users.set(u.name, Boolean(u.online));
+    this.emit('people');
+  }
+
+  /** The server's list of the user's groups: each is a conversation too. */
+  setGroups(groups) {
+    this.groups = new Map(groups.map((g) => [g.name, g]));
+    for (const name of this.groups.keys()) this.convs.ensure(name, 'group');
+    this.emit('groups');
+  }
+
+  addGroup(group) {
+    this.groups.set(group.name, group);
+    this.convs.ensure(group.name, 'group');
+    this.emit('groups');
+  }
+
+  setMode(mode) {
+    this.mode = mode;
+    this.emit('mode');
+  }
+
+  /** An edit or a deletion, from the stream or from this page, applied to what the page holds. */
+  changeMessage(change) {
+    const msg = applyMessageChange(this.convs, change);
+    if (!msg) return;
+    this.emit('message-changed', msg);
+    this.emit('conversations');
+  }
+
+  /** Shows the conversation `name` (undefined: none); it must be in `convs` already. */
+  setOpen(name) {
+    this.open = name;
+    this.emit('open');
+  }
+}
+
+export const state = new PageState();

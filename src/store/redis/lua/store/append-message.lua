@@ -1,0 +1,62 @@
+#!lua flags=no-cluster
+-- Stores a message under the next id, with its place in its conversation and on every recipient's queue (or in
+-- the broadcast log, which is the broadcasts' conversation), all in one step, and tells every process. With an
+-- Idempotency-Key the sender used before (P ik:<sender>:<key>, which expires), stores nothing.
+-- Returns the id; {'again', id, sentAt} of the message stored under that Idempotency-Key; or, writing nothing,
+-- {'full', names...} when recipients already have `limit` undelivered messages (counted from the delivered
+-- positions, which lag by up to a second).
+local kind, from, group, text, sent_at = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6] -- group: '' for none
+local conversation = ARGV[7] -- its key
+local limit = tonumber(ARGV[8]) -- 0: none
+local idempotency_key, keep_ms = ARGV[9], ARGV[10] -- '' for none; how long the key is kept
+local first_recipient = 11 -- ARGV[11] and on: the recipients
+
+local idempotency = ''
+if idempotency_key ~= '' then idempotency = P .. 'ik:' .. from .. ':' .. idempotency_key end
+-- Kept as id:until:sentAt, until counted from sentAt as in the other backends; the expiry only clears it away later.
+if idempotency ~= '' then
+  local known = redis.call('GET', idempotency)
+  if known then
+    local at = string.find(known, ':', 1, true)
+    local sent = string.find(known, ':', at + 1, true)
+    if num(string.sub(known, at + 1, sent - 1)) > num(sent_at) then
+      return {'again', string.sub(known, 1, at - 1), string.sub(known, sent + 1)}
+    end
+  end
+end
+if limit > 0 then
+  local full = {'full'}
+  for i = first_recipient, #ARGV do
+    local delivered = redis.call('ZSCORE', P .. 'delivered', ARGV[i]) or '0'
+    if pending_of(ARGV[i], delivered) >= limit then full[#full + 1] = ARGV[i] end
+  end
+  if #full > 1 then return full end
+end
+local id = next_id()
+if idempotency ~= '' then
+  local expires = string.format('%d', num(sent_at) + num(keep_ms))
+  redis.call('SET', idempotency, id .. ':' .. expires .. ':' .. sent_at, 'PX', keep_ms)
+end
+local recipients = #ARGV - first_recipient + 1
+if kind ~= 'broadcast' and recipients == 0 then return id end
+local event = {'m', id, kind, from, group, text, sent_at}
+for i = first_recipient, #ARGV do event[#event + 1] = ARGV[i] end
+tell(event)
+local m = P .. 'm:' .. id
+redis.call('HSET', m, 'f', from, 'k', kind, 't', text, 's', sent_at, 'c', conversation)
+if group ~= '' then redis.call('HSET', m, 'g', group) end
+redis.call('ZADD', P .. 'v:' .. conversation, id, id)
+redis.call('ZADD', P .. 'o:' .. conversation .. ':' .. from, id, id)
+if kind == 'broadcast' then return id end
+-- Queue entries still referring to the message: the last one retention removes takes the message with it.
+redis.call('HSET', m, 'r', recipients)
+if kind == 'direct' then
+  local to = ARGV[first_recipient]
+  redis.call('SADD', P .. 'peers:' .. from, to)
+  redis.call('SADD', P .. 'peers:' .. to, from)
+end
+for i = first_recipient, #ARGV do
+  redis.call('ZADD', P .. 'q:' .. ARGV[i], id, id)
+  redis.call('SADD', P .. 'cursors', ARGV[i])
+end
+return id

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/log/logger.js';
+import { latestVersion, migrate } from '../../../src/store/sqlite/migrations.js';
+import { fastArgs, runCli, serverFleet, tempDir } from '../../support/process.js';
+
+const root = tempDir('parley-data-dir-');
+const servers = serverFleet();
+
+afterEach(async () => {
+  await servers.stopAll();
+});
+
+const start = servers.start;
+
+/** Starts the CLI expecting it to refuse; returns what it printed. */
+async function refused(dataDir: string): Promise<string> {
+  const { code, stdout, stderr } = await runCli(['--port', '0', '--store', 'sqlite', '--data', dataDir, ...fastArgs]);
+  const output = stdout + stderr;
+  expect(code).toBe(1);
+  expect(output).not.toContain('parley is listening');
+  expect(output).toContain('parley could not start');
+  expect(stderr).toMatch(/^parley: could not start: .+/m);
+  return output;
+}
+
+describe('the data directory of a SQLite server', { timeout: 60_000 }, () => {
+  it('is created, parents included, on first start from PARLEY_DATA', async () => {
+    const dir = join(mkdtempSync(join(root, 'fresh-')), 'nested', 'data');
+    const server = await start([], { PARLEY_DATA: dir, PARLEY_STORE: 'sqlite' });
+    expect(existsSync(join(dir, 'parley.db'))).toBe(true);
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('refuses a second server on the same directory, and is free again once the first was killed', async () => {
+    const dir = mkdtempSync(join(root, 'locked-'));
+    const first = await start(['--store', 'sqlite', '--data', dir]);
+    expect(await refused(dir)).toContain('is in use by another Parley process');
+
+    await first.kill();
+    const next = await start(['--store', 'sqlite', '--data', dir]);
+    expect(await next.stop()).toBe(0);
+  });
+
+  it('refuses a damaged database file with a message that names it', async () => {
+    const dir = mkdtempSync(join(root, 'damaged-'));
+    writeFileSync(join(dir, 'parley.db'), randomBytes(16_384));
+    const output = await refused(dir);
+    expect(output).toContain(`${join(dir, 'parley.db')} is damaged or not a database`);
+  });
+
+  it('refuses a database written by a newer version', async () => {
+    const dir = mkdtempSync(join(root, 'newer-'));
+    const db = new Database(join(dir, 'parley.db'));
+    migrate(db, createLogger('silent'));
+    db.pragma(`user_version = ${latestVersion + 1}`);
+    db.close();
+    expect(await refused(dir)).toContain('written by a newer Parley');
+  });
+});
