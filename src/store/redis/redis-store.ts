@@ -1,66 +1,24 @@
-import type { Logger } from 'pino';
 import { ChatError, queueFull } from '../../core/errors.js';
-import type { EventType, Message, MessageKind } from '../../core/msgform.js';
 import type { SessionEndReason } from '../../core/delivery/stream-session.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
-import { conversationKey, keyOfMessage } from '../conversation-key.js';
-import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
+import { keyOfMessage } from '../conversation-key.js';
+import { idempotencyKeepMs } from '../../core/ports/index.js';
 import type {
+  Appended,
   ConversationRef,
-  ConversationSummary,
-  FoundMessage,
   GroupChange,
   NewEvent,
   NewMessage,
   PruneResult,
-  QueueCursor,
-  QueuePage,
-  QueueRow,
   RetentionPolicy,
   Store,
   StoredGroup,
   StoredSession,
   StoredUser,
 } from '../../core/ports/index.js';
-import type { RedisLink } from './redis-link.js';
-import type { WriteConfirmer } from './write-confirmer.js';
-import { groupOf } from './feed-events.js';
-import { windowOf } from '../group-window.js';
-import type { LuaScript } from './load-scripts.js';
 import { luaScripts as lua } from './lua-scripts.js';
-import { refusingUnreachable } from './unreachable.js';
-import { ScriptRunner } from './script-runner.js';
-import { DeliveredMarks } from '../delivered-marks.js';
-
-/** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
-export interface RedisDeps {
-  readonly redis: RedisLink;
-  /**
-   * With --redis-wait-replicas N > 0: writes resolve, and reads hand out what they found, only once N replicas
-   * hold it, so that a failover cannot take back what was answered or delivered.
-   */
-  readonly confirmer?: WriteConfirmer;
-  /** Every key starts with it (`parley:`), so that other data, other deployments or tests can share the Redis. */
-  readonly keyPrefix: string;
-  readonly log: Logger;
-}
-
-export interface RedisOptions {
-  /**
-   * Delivered positions are gathered this long and written in one script (ms), as in the SQLite store: a
-   * broadcast to thousands of online users moves thousands of them. A crash loses at most this much of them.
-   * @default 1_000
-   */
-  readonly markDelayMs: number;
-  /**
-   * After a message was deleted, Redis is asked to rewrite its append-only file (BGREWRITEAOF) this much later
-   * (ms), so that the file no longer holds the text. @default 1_000
-   */
-  readonly rewriteDelayMs: number;
-}
-
-/** Names or positions sent to one script at most, so that none holds Redis for long. */
-const chunk = 500;
+import { RedisReads, type RedisDeps, type RedisOptions } from './redis-reads.js';
+import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
 
 /**
  * The shared store: everything lives in one Redis, under `keyPrefix` (P below), and any number of Parley
@@ -95,89 +53,17 @@ const chunk = 500;
  * replies, hence the promises, come back in it. Durability: a promise resolves once Redis has applied the write;
  * what survives a crash of Redis then depends on its `appendfsync` (see docs/storage.md).
  */
-export class RedisStore implements Store {
-  private readonly redis: RedisLink;
-  private readonly confirmer: WriteConfirmer | undefined;
-  private readonly prefix: string;
-  private readonly log: Logger;
-  private readonly scripts: ScriptRunner;
-  /** Delivered positions waiting to be written: each round's go out at once, in scripts of `chunk`. */
-  private readonly marks: DeliveredMarks;
+export class RedisStore extends RedisReads implements Store {
+  constructor(deps: RedisDeps, options: Partial<RedisOptions> = {}) {
+    super(deps, options);
+    this.rewriteDelayMs = options.rewriteDelayMs ?? 1_000;
+  }
+
   /** A deletion asks for the append-only file to be rewritten soon; deletions meanwhile share one rewrite. */
   private rewriteTimer: NodeJS.Timeout | undefined;
   private readonly rewriteDelayMs: number;
   /** Told each time a rewrite after a deletion was started (tests wait for it). */
   onPurged: (() => void) | undefined;
-  /** Commands sent and not yet answered, for close to wait for. */
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private closed = false;
-
-  constructor({ redis, keyPrefix, log, confirmer }: RedisDeps, options: Partial<RedisOptions> = {}) {
-    this.redis = redis;
-    this.confirmer = confirmer;
-    this.prefix = keyPrefix;
-    this.log = log;
-    this.marks = new DeliveredMarks(options.markDelayMs ?? 1_000, () => this.flushMarks());
-    this.rewriteDelayMs = options.rewriteDelayMs ?? 1_000;
-    this.scripts = new ScriptRunner(redis, Object.values(lua), log);
-    this.scripts.load();
-  }
-
-  async lastMessageId(): Promise<number> {
-    return Number((await this.guard(this.redis.send(['GET', this.key('id')]))) ?? 0);
-  }
-
-  async loadUsers(): Promise<StoredUser[]> {
-    const entries = pairs(await this.guard(this.redis.send(['HGETALL', this.key('users')])));
-    const users = entries.map(([name, json]) => ({ name, ...(JSON.parse(json) as Omit<StoredUser, 'name'>) }));
-    return users.sort(byCreation);
-  }
-
-  async loadGroups(): Promise<StoredGroup[]> {
-    const entries = pairs(await this.guard(this.redis.send(['HGETALL', this.key('groups')])));
-    return entries.map(([name, json]) => groupOf(name, json)).sort(byCreation);
-  }
-
-  async loadCursors(): Promise<QueueCursor[]> {
-    this.flushMarks();
-    const names = (await this.guard(this.redis.send(['SMEMBERS', this.key('cursors')]))) as string[];
-    const cursors: QueueCursor[] = [];
-    for (let i = 0; i < names.length; i += chunk) {
-      const some = names.slice(i, i + chunk);
-      const reply = (await this.run(lua.readCursors, some)) as (string | number)[];
-      some.forEach((name, j) => {
-        cursors.push({ name, deliveredId: Number(reply[3 * j]), prunedId: Number(reply[3 * j + 1]), pending: Number(reply[3 * j + 2]) });
-      });
-    }
-    return cursors;
-  }
-
-  async findUser(name: string): Promise<StoredUser | undefined> {
-    const json = (await this.guard(this.redis.send(['HGET', this.key('users'), name]))) as string | null;
-    if (json == null) return undefined;
-    const { passwordHash, createdAt } = JSON.parse(json) as Omit<StoredUser, 'name'>;
-    return { name, passwordHash, createdAt };
-  }
-
-  async userNames(): Promise<string[]> {
-    return ((await this.guard(this.redis.send(['HKEYS', this.key('users')]))) as string[]).sort();
-  }
-
-  async findGroup(name: string): Promise<StoredGroup | undefined> {
-    const json = (await this.guard(this.redis.send(['HGET', this.key('groups'), name]))) as string | null;
-    return json == null ? undefined : groupOf(name, json);
-  }
-
-  async deliveredId(recipient: string): Promise<number> {
-    const written = Number((await this.guard(this.redis.send(['ZSCORE', this.key('delivered'), recipient]))) ?? 0);
-    return Math.max(written, this.marks.newest(recipient));
-  }
-
-  async pendingTotal(): Promise<number> {
-    let total = 0;
-    for (const cursor of await this.loadCursors()) total += cursor.pending;
-    return total;
-  }
 
   async insertUser(user: StoredUser): Promise<boolean> {
     const json = JSON.stringify({ passwordHash: user.passwordHash, createdAt: user.createdAt });
@@ -197,16 +83,6 @@ export class RedisStore implements Store {
     return Array.isArray(reply) ? reply.map(Number) : undefined;
   }
 
-  async findMessage(id: number): Promise<FoundMessage | undefined> {
-    const reply = (await this.run(lua.findMessage, [id])) as string[];
-    if (reply.length === 0) return undefined;
-    const [from, kind, group, text, sentAt, editedAt, deleted, conversation] = reply as [string, MessageKind, string, string, string, string, string, string];
-    const message = messageOf(String(id), from, kind, group, text, sentAt, editedAt, deleted);
-    if (kind !== 'direct') return message;
-    const [, a, b] = conversation.split(':');
-    return { ...message, to: a === from ? b! : a! };
-  }
-
   async editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined> {
     return idOrUndefined(await this.confirmed(this.run(lua.editMessage, [id, text, editedAt, ...eventArgs(event)])));
   }
@@ -222,31 +98,12 @@ export class RedisStore implements Store {
     await this.confirmed(this.run(lua.insertSession, [tokenHash, username, createdAt, expiresAt, lastUsedAt, ...(userAgent === undefined ? [] : [userAgent])]));
   }
 
-  async findSession(tokenHash: string): Promise<StoredSession | undefined> {
-    const fields = (await this.guard(this.redis.send(['HMGET', this.key(`s:${tokenHash}`), 'u', 'c', 'e', 'l', 'a']))) as (string | null)[];
-    const [username, createdAt, expiresAt, lastUsedAt, userAgent] = fields;
-    if (username == null) return undefined;
-    const base = { tokenHash, username, createdAt: Number(createdAt), expiresAt: Number(expiresAt), lastUsedAt: Number(lastUsedAt ?? createdAt) };
-    return userAgent == null ? base : { ...base, userAgent };
-  }
-
-  async endedSessions(tokenHashes: readonly string[], now: number): Promise<string[]> {
-    if (tokenHashes.length === 0) return [];
-    return (await this.run(lua.endedSessions, [now, ...tokenHashes])) as string[];
-  }
-
   async touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
     await this.run(lua.touchSession, [tokenHash, expiresAt, lastUsedAt]);
   }
 
   async deleteSession(tokenHash: string, reason: SessionEndReason = 'exit'): Promise<void> {
     await this.confirmed(this.run(lua.deleteSession, [tokenHash, reason]));
-  }
-
-  async sessionsOf(username: string): Promise<StoredSession[]> {
-    const tokens = (await this.guard(this.redis.send(['SMEMBERS', this.key(`us:${username}`)]))) as string[];
-    const sessions = await Promise.all(tokens.map((token) => this.findSession(token)));
-    return sessions.filter((s): s is StoredSession => s !== undefined).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async deleteSessionsOf(username: string): Promise<number> {
@@ -289,42 +146,8 @@ export class RedisStore implements Store {
     return { id: Number(reply), replayed: false, sentAt: message.sentAt };
   }
 
-  async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
-    // What a stream is handed must be what a promoted replica would have too.
-    const reply = (await this.confirmed(this.run(lua.readQueue, [recipient, afterId, limit]))) as string[];
-    return { prunedId: Number(reply[0]), rows: toRows(reply, 1, recipient) };
-  }
-
-  async knowsPosition(recipient: string, id: number): Promise<boolean> {
-    return id === 0 || (await this.run(lua.knowsPosition, [recipient, id])) === 1;
-  }
-
   markDelivered(recipient: string, id: number): void {
     this.marks.mark(recipient, id);
-  }
-
-  async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
-    const key = conversationKey(reader, conversation);
-    const broadcast = conversation.kind === 'broadcast' ? '1' : '0';
-    const { after, through } = windowOf(conversation);
-    const before = Math.min(beforeId, through + 1);
-    return toMessages((await this.run(lua.readConversation, [key, before, limit, reader, broadcast, after])) as string[], 0);
-  }
-
-  async directPeers(reader: string): Promise<string[]> {
-    return ((await this.guard(this.redis.send(['SMEMBERS', this.key(`peers:${reader}`)]))) as string[]).sort();
-  }
-
-  async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
-    const key = conversationKey(reader, conversation);
-    const broadcast = conversation.kind === 'broadcast' ? '1' : '0';
-    const { after, through } = windowOf(conversation);
-    const [counts, [last]] = await Promise.all([
-      this.run(lua.summarize, [key, reader, conversation.with, broadcast, after, through]) as Promise<[string, number]>,
-      this.readConversation(reader, conversation, Number.MAX_SAFE_INTEGER, 1),
-    ]);
-    const summary = { unread: Number(counts[1]), readId: Number(counts[0]) };
-    return last ? { last, ...summary } : summary;
   }
 
   async markRead(reader: string, conversation: ConversationRef, upTo: number, event?: NewEvent): Promise<number> {
@@ -406,114 +229,4 @@ export class RedisStore implements Store {
       await new Promise((resolve) => setTimeout(resolve, 100).unref());
     }
   }
-
-  /** Writes the delivered positions now, in call order with whatever is sent after; kept for later if Redis refuses. */
-  private flushMarks(): void {
-    this.marks.flush();
-    this.writeMarks();
-  }
-
-  /** Writes the positions due, all of them. */
-  private writeMarks(): void {
-    const writing = [...(this.marks.take() ?? [])];
-    for (let i = 0; i < writing.length; i += chunk) {
-      const some = writing.slice(i, i + chunk);
-      this.run(lua.markDelivered, some.flat()).then(
-        () => this.marks.written(some),
-        (err: unknown) => {
-          // Kept for the next round; after close there is none, which costs repeats, never losses (see Store).
-          this.marks.restore(some);
-          this.marks.nextRound();
-          if (!(err instanceof ChatError)) this.log.error({ err }, 'writing delivered positions failed');
-          else if (this.closed) this.log.warn({ users: some.length }, 'closed without writing some delivered positions: Redis is unreachable');
-        },
-      );
-    }
-  }
-
-  private run(script: LuaScript, args: readonly (string | number)[]): Promise<unknown> {
-    return this.guard(this.scripts.run(script, [this.prefix, ...args]));
-  }
-
-  /**
-   * Resolves as `pending` does, once the replicas --redis-wait-replicas asks for hold what the primary had
-   * applied when it answered (at once without); `unavailable` when they do not within the timeout.
-   */
-  private async confirmed<T>(pending: Promise<T>): Promise<T> {
-    const value = await pending;
-    if (this.confirmer) await this.confirmer.confirm();
-    return value;
-  }
-
-  /** Failures to reach Redis become `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
-  private guard<T>(pending: Promise<T>): Promise<T> {
-    const guarded = refusingUnreachable(pending);
-    this.inFlight.add(guarded);
-    const settled = () => this.inFlight.delete(guarded);
-    guarded.then(settled, settled);
-    return guarded;
-  }
-
-  private key(name: string): string {
-    return this.prefix + name;
-  }
-}
-
-const rowFields = 8;
-
-/** Rows of eight fields (see push_row in the scripts) from `start` on, read by one recipient. */
-function toRows(reply: readonly string[], start: number, to: string): QueueRow[] {
-  const out: QueueRow[] = [];
-  for (let i = start; i + rowFields - 1 < reply.length; i += rowFields) {
-    const [id, from, kind, group, text, sentAt, editedAt, deleted] = reply.slice(i, i + rowFields) as [string, string, string, string, string, string, string, string];
-    if (kind === 'event') out.push({ id: Number(id), type: group as EventType, json: text, at: Number(sentAt), to });
-    else out.push({ ...messageOf(id, from, kind as MessageKind, group, text, sentAt, editedAt, deleted), to });
-  }
-  return out;
-}
-
-/** Messages of eight fields from `start` on (a conversation holds no events). */
-function toMessages(reply: readonly string[], start: number): Message[] {
-  return toRows(reply, start, '').map(({ to: _, ...message }) => message as Message);
-}
-
-function messageOf(id: string, from: string, kind: MessageKind, group: string, text: string, sentAt: string, editedAt: string, deleted: string): Message {
-  return {
-    id: Number(id),
-    from,
-    kind,
-    text,
-    sentAt: Number(sentAt),
-    ...(group === '' ? {} : { group }),
-    ...(editedAt === '' ? {} : { editedAt: Number(editedAt) }),
-    ...(deleted === '1' ? { deleted: true } : {}),
-  };
-}
-
-/** An event's script arguments: its data, when, and its recipients; none without an event. */
-function eventArgs(event: NewEvent | undefined): (string | number)[] {
-  return event ? [event.json, event.at, ...event.recipients] : [];
-}
-
-/** A script's id reply; -1 (nothing written) is undefined. */
-function idOrUndefined(reply: unknown): number | undefined {
-  const id = Number(reply);
-  return id < 0 ? undefined : id;
-}
-
-/** appendMessage's refusal: {'full', names...}. */
-function isFull(reply: unknown): boolean {
-  return Array.isArray(reply) && reply[0] === 'full';
-}
-
-/** HGETALL's RESP2 reply, field after value, as entries. */
-function pairs(reply: unknown): [string, string][] {
-  const list = reply as string[];
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < list.length; i += 2) out.push([list[i]!, list[i + 1]!]);
-  return out;
-}
-
-function byCreation(a: { name: string; createdAt: number }, b: { name: string; createdAt: number }): number {
-  return a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
