@@ -21,12 +21,32 @@ const layers = {
 };
 const folders = [...Object.keys(layers), 'generated'];
 /** Packages the core may not know: transport, storage engines, logging backends. */
-const engines = ['express', 'express/*', 'better-sqlite3', 'ioredis', 'redis', '@redis/*', 'rate-limiter-flexible', 'pino', 'prom-client', 'node:http', 'node:https', 'node:net'];
+const engines = [
+  'express',
+  'express/*',
+  'better-sqlite3',
+  'ioredis',
+  'redis',
+  '@redis/*',
+  'rate-limiter-flexible',
+  'pino',
+  'prom-client',
+  'node:http',
+  'node:https',
+  'node:net',
+];
 const layerRules = Object.entries(layers).map(([folder, allowed]) => {
   const forbidden = folders.filter((other) => other !== folder && !allowed.includes(other));
-  const patterns = [{ group: forbidden.map((other) => `**/${other}/**`), message: `src/${folder} may import only ${allowed.length ? allowed.map((a) => `src/${a}`).join(', ') : 'its own files'} (dependencies point in: see eslint.config.js).` }];
-  if (folder === 'core') patterns.push({ group: engines, message: 'src/core must not depend on transport or storage engines.' });
-  if (folder === 'store') patterns.push({ group: ['express', 'express/*'], message: 'Stores get narrow dependencies, never HTTP.' });
+  const patterns = [
+    {
+      group: forbidden.map((other) => `**/${other}/**`),
+      message: `src/${folder} may import only ${allowed.length ? allowed.map((a) => `src/${a}`).join(', ') : 'its own files'} (dependencies point in: see eslint.config.js).`,
+    },
+  ];
+  if (folder === 'core')
+    patterns.push({ group: engines, message: 'src/core must not depend on transport or storage engines.' });
+  if (folder === 'store')
+    patterns.push({ group: ['express', 'express/*'], message: 'Stores get narrow dependencies, never HTTP.' });
   return { files: [`src/${folder}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
 });
 
@@ -48,7 +68,14 @@ export default tseslint.config(
   },
   ...layerRules,
   {
-    files: ['src/cli/**/*.ts', 'src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'clients/**/*.ts'],
+    files: [
+      'src/cli/**/*.ts',
+      'src/config/**/*.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+      'clients/**/*.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
@@ -63,6 +90,27 @@ export default tseslint.config(
   },
   {
     files: ['clients/web/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', fetch: 'readonly', console: 'readonly', localStorage: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', Intl: 'readonly', Date: 'readonly', CSS: 'readonly', SharedWorker: 'readonly', BroadcastChannel: 'readonly', navigator: 'readonly', crypto: 'readonly', self: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        EventSource: 'readonly',
+        fetch: 'readonly',
+        console: 'readonly',
+        localStorage: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        Intl: 'readonly',
+        Date: 'readonly',
+        CSS: 'readonly',
+        SharedWorker: 'readonly',
+        BroadcastChannel: 'readonly',
+        navigator: 'readonly',
+        crypto: 'readonly',
+        self: 'readonly',
+      },
+    },
   },
 );

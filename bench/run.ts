@@ -41,13 +41,19 @@ const env = process.env;
 function numberFrom(name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}: "${raw}" is not a number from ${min} to ${max}`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new Error(`${name}: "${raw}" is not a number from ${min} to ${max}`);
   return value;
 }
 
 function listFrom(name: string): string[] | undefined {
   const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? undefined : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return raw === undefined || raw.trim() === ''
+    ? undefined
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 }
 
 const started = Date.now();
@@ -80,14 +86,27 @@ const scenarios: Scenario<unknown>[] = [
 const groups: Record<string, readonly string[]> = { requests: ['healthz', 'post'] };
 const only = listFrom('BENCH_ONLY')?.flatMap((name) => groups[name] ?? [name]);
 for (const name of only ?? []) {
-  if (!scenarios.some((s) => s.name === name)) throw new Error(`BENCH_ONLY: no scenario is called ${name}; there are ${scenarios.map((s) => s.name).join(', ')}`);
+  if (!scenarios.some((s) => s.name === name))
+    throw new Error(`BENCH_ONLY: no scenario is called ${name}; there are ${scenarios.map((s) => s.name).join(', ')}`);
 }
 const targetNames = listFrom('BENCH_TARGETS');
-const targetChoices = ['reference', 'memory', 'sqlite', 'redis', 'redis-workers', 'redis-pair', 'redis-workers6', 'sentinel', 'sentinel-acked'];
+const targetChoices = [
+  'reference',
+  'memory',
+  'sqlite',
+  'redis',
+  'redis-workers',
+  'redis-pair',
+  'redis-workers6',
+  'sentinel',
+  'sentinel-acked',
+];
 for (const name of targetNames ?? []) {
-  if (!targetChoices.includes(name)) throw new Error(`BENCH_TARGETS: ${name} is not one of ${targetChoices.join(', ')}`);
+  if (!targetChoices.includes(name))
+    throw new Error(`BENCH_TARGETS: ${name} is not one of ${targetChoices.join(', ')}`);
 }
-const wanted = (target: TargetName) => !targetNames || targetNames.includes(target === 'express' ? 'reference' : target);
+const wanted = (target: TargetName) =>
+  !targetNames || targetNames.includes(target === 'express' ? 'reference' : target);
 
 const guardTimer = setTimeout(() => {
   process.stderr.write(`the benchmark ran longer than ${timeoutS} s; stopping everything it started\n`);
@@ -139,7 +158,7 @@ for (const scenario of scenarios) {
 const m = machine();
 notes.push(
   'Server CPU is utime + stime of the server process (/proc/<pid>/stat, 10 ms ticks) over the measured phase, summed over its processes ' +
-    '(with --workers the primary and every worker; a redis-server\'s CPU is shown apart); memory is VmRSS; ' +
+    "(with --workers the primary and every worker; a redis-server's CPU is shown apart); memory is VmRSS; " +
     'per delivery, per message and per request divide by what was delivered or answered.',
   'Parley runs from its CLI with the limits lifted (--message-rate 0 --broadcast-rate 0 --queue-limit 10000000 --max-streams 100000 ' +
     '--max-streams-per-user 100000), --scrypt-cost 16 for the registrations, the default --presence-delay-ms 250; streams do not ask for presence. ' +
@@ -150,7 +169,15 @@ notes.push(
     'Fan-out keeps a bounded number of broadcasts in flight; the keep-up row offers its broadcasts on schedule whatever the answers.',
   'missing / duplicate / out of order: every message id on every stream against the ids the server answered with, summed over the servers of the row.',
 );
-const report = { date: new Date().toISOString(), machine: m, scale: settings.scale, minutes: (Date.now() - started) / 60_000, load: [loadAtStart, loadavg()[0]!] as const, rows, notes };
+const report = {
+  date: new Date().toISOString(),
+  machine: m,
+  scale: settings.scale,
+  minutes: (Date.now() - started) / 60_000,
+  load: [loadAtStart, loadavg()[0]!] as const,
+  rows,
+  notes,
+};
 process.stdout.write(markdown(report));
 appendResults(resultsFile, report);
 process.stderr.write(`appended ${rows.length} rows to ${resultsFile}\n`);

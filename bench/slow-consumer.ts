@@ -29,14 +29,25 @@ async function post(url: string, path: string, body: unknown, token?: string): P
 }
 
 /** Reads one user's stream and records, per message id, when it arrived. */
-async function listen(url: string, peer: Peer, arrived: Map<string, number>, controller: AbortController): Promise<void> {
-  const res = await fetch(`${url}/users/${peer.name}/stream`, { headers: { authorization: `Bearer ${peer.token}` }, signal: controller.signal });
-  const parser = createParser({ onEvent: (e) => e.event === 'message' && e.id && arrived.set(e.id, performance.now()) });
+async function listen(
+  url: string,
+  peer: Peer,
+  arrived: Map<string, number>,
+  controller: AbortController,
+): Promise<void> {
+  const res = await fetch(`${url}/users/${peer.name}/stream`, {
+    headers: { authorization: `Bearer ${peer.token}` },
+    signal: controller.signal,
+  });
+  const parser = createParser({
+    onEvent: (e) => e.event === 'message' && e.id && arrived.set(e.id, performance.now()),
+  });
   const decoder = new TextDecoder();
   void (async () => {
     try {
       const reader = res.body!.getReader();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) parser.feed(decoder.decode(r.value, { stream: true }));
+      for (let r = await reader.read(); !r.done; r = await reader.read())
+        parser.feed(decoder.decode(r.value, { stream: true }));
     } catch {
       // aborted
     }
@@ -56,10 +67,20 @@ function stall(url: string, peer: Peer): Promise<Socket> {
 }
 
 async function run(withSlow: boolean): Promise<{ rate: number; p50: number; p99: number; rssMb: number }> {
-  const config = configFrom({ port: 0, store: 'memory', scryptCost: 1024, logLevel: 'silent', messageRate: 0, maxTextLength: 10_000 });
+  const config = configFrom({
+    port: 0,
+    store: 'memory',
+    scryptCost: 1024,
+    logLevel: 'silent',
+    messageRate: 0,
+    maxTextLength: 10_000,
+  });
   const server = await startServer(config, { log: createLogger('silent') });
   const url = server.url;
-  const join = async (name: string): Promise<Peer> => ({ name, token: (await post(url, '/sessions', { username: name, password: `${name}-password` })).token });
+  const join = async (name: string): Promise<Peer> => ({
+    name,
+    token: (await post(url, '/sessions', { username: name, password: `${name}-password` })).token,
+  });
   const all: Peer[] = [];
   for (let i = 0; i < peers; i++) all.push(await join(`peer${i}`));
   const slow = await join('slow');

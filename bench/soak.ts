@@ -16,7 +16,8 @@ import { nodeChildren, rssOf } from './lib/proc.js';
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 300);
 const store = process.env.SOAK_STORE ?? 'sqlite';
-if (store !== 'sqlite' && store !== 'memory' && store !== 'redis') throw new Error('SOAK_STORE: sqlite, memory or redis');
+if (store !== 'sqlite' && store !== 'memory' && store !== 'redis')
+  throw new Error('SOAK_STORE: sqlite, memory or redis');
 const workers = Number(process.env.SOAK_WORKERS ?? (store === 'redis' ? 2 : 1));
 const userCount = 300;
 const groupSize = 10;
@@ -30,18 +31,23 @@ const sampleEveryMs = 10_000;
 const data = tempDir('parley-soak-');
 // Redis as docs/storage.md recommends it: an append-only file fsynced before every answer.
 const redis = store === 'redis' ? await startRedisServer({ appendfsync: 'always' }) : undefined;
-const storeArgs = redis ? ['--store', 'redis', '--redis-url', redis.url, '--workers', String(workers)] : ['--store', store, '--data', data];
+const storeArgs = redis
+  ? ['--store', 'redis', '--redis-url', redis.url, '--workers', String(workers)]
+  : ['--store', store, '--data', data];
 const server = await spawnServer([...storeArgs, '--scrypt-cost', '16384', '--presence-delay-ms', '250']);
 /** The processes that serve: the one, or the primary and its workers. */
 const serving = () => [server.child.pid!, ...nodeChildren(server.child.pid!)];
 const { url } = server;
-const deadline = setTimeout(() => {
-  process.stderr.write('soak: did not finish in time\n');
-  void server.kill().then(async () => {
-    await redis?.kill();
-    process.exit(2);
-  });
-}, (seconds + 120) * 1_000);
+const deadline = setTimeout(
+  () => {
+    process.stderr.write('soak: did not finish in time\n');
+    void server.kill().then(async () => {
+      await redis?.kill();
+      process.exit(2);
+    });
+  },
+  (seconds + 120) * 1_000,
+);
 deadline.unref();
 
 interface User {
@@ -58,7 +64,11 @@ interface User {
   generation: number;
 }
 
-async function post(path: string, token: string | undefined, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  path: string,
+  token: string | undefined,
+  body: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(url + path, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -104,12 +114,25 @@ function cut(user: User): void {
 const users: User[] = [];
 for (let i = 0; i < userCount; i++) {
   const name = `soak${i}`;
-  users.push({ name, token: await login(name), expected: new Set(), received: new Set(), last: 0, duplicates: 0, outOfOrder: 0, stream: undefined, generation: 0 });
+  users.push({
+    name,
+    token: await login(name),
+    expected: new Set(),
+    received: new Set(),
+    last: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    stream: undefined,
+    generation: 0,
+  });
 }
 const groups: { name: string; members: User[] }[] = [];
 for (let g = 0; g < userCount / groupSize; g++) {
   const members = users.slice(g * groupSize, (g + 1) * groupSize);
-  const res = await post('/groups', members[0]!.token, { name: `crew${g}`, members: members.slice(1).map((m) => m.name) });
+  const res = await post('/groups', members[0]!.token, {
+    name: `crew${g}`,
+    members: members.slice(1).map((m) => m.name),
+  });
   if (res.status !== 201) throw new Error(`group crew${g}: ${res.status}`);
   groups.push({ name: `crew${g}`, members });
 }
@@ -136,7 +159,7 @@ async function send(kind: 'direct' | 'group' | 'broadcast'): Promise<void> {
     body = { text: `broadcast from ${from.name}` };
     recipients = users.filter((u) => u !== from);
   } else if (kind === 'group') {
-    const group = groups[users.indexOf(from) / groupSize | 0]!;
+    const group = groups[(users.indexOf(from) / groupSize) | 0]!;
     body = { to: group.name, text: `to ${group.name}` };
     recipients = group.members.filter((u) => u !== from);
   } else {
@@ -202,7 +225,8 @@ while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
 
 // Every stream is open (a user mid-relogin finishes it); give them a bounded while to catch up.
 const caughtUp = () => users.every((u) => [...u.expected].every((id) => u.received.has(id)));
-for (let waited = 0; waited < 30_000 && !caughtUp(); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+for (let waited = 0; waited < 30_000 && !caughtUp(); waited += 100)
+  await new Promise((resolve) => setTimeout(resolve, 100));
 
 let missing = 0;
 let duplicated = 0;

@@ -31,7 +31,9 @@ const fdLimit = openFileLimit();
 const counts = listOf('STREAMS', '10000').map((s) => {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 1 || n > fdLimit - fdMargin) {
-    throw new Error(`STREAMS: ${s} is not a whole number from 1 to ${fdLimit - fdMargin} (the open-file limit is ${fdLimit})`);
+    throw new Error(
+      `STREAMS: ${s} is not a whole number from 1 to ${fdLimit - fdMargin} (the open-file limit is ${fdLimit})`,
+    );
   }
   return n;
 });
@@ -48,7 +50,10 @@ const idleS = Number(process.env.IDLE_S ?? 0);
 const timeoutS = Number(process.env.BENCH_TIMEOUT_S ?? 1_200);
 
 function listOf(name: string, fallback: string): string[] {
-  return (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (process.env[name] ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 async function post(url: string, path: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
@@ -126,7 +131,13 @@ function openStream(agent: Agent, port: number, user: string, token: string, tal
   const counter = new StreamCounter(user, tally.onMessage);
   return new Promise((resolve, reject) => {
     const req = get(
-      { host: '127.0.0.1', port, path: `/users/${user}/stream`, agent, headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/users/${user}/stream`,
+        agent,
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      },
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();
@@ -220,14 +231,25 @@ interface Result {
 
 const running = new Set<ServerProcess>();
 
-async function broadcast(url: string, token: string, pid: number, streams: readonly StreamCounter[], tally: Tally, text: string): Promise<Fanout> {
+async function broadcast(
+  url: string,
+  token: string,
+  pid: number,
+  streams: readonly StreamCounter[],
+  tally: Tally,
+  text: string,
+): Promise<Fanout> {
   const index = streams.map((s) => s.arrivals.length);
   const target = tally.received + streams.length;
   const cpu0 = cpuOf(pid);
   const t0 = performance.now();
   await post(url, '/broadcast', { text }, token);
   const accepted = performance.now() - t0;
-  await guard(tally.until(target), 120_000, () => `${target - tally.received} of ${streams.length} streams still wait for "${text}"`);
+  await guard(
+    tally.until(target),
+    120_000,
+    () => `${target - tally.received} of ${streams.length} streams still wait for "${text}"`,
+  );
   const cpu = cpuOf(pid) - cpu0;
   return { accepted, latency: spread(streams.map((s, i) => s.arrivals[index[i]!]! - t0)), cpu };
 }
@@ -235,16 +257,25 @@ async function broadcast(url: string, token: string, pid: number, streams: reado
 async function run(store: 'memory' | 'sqlite', n: number): Promise<Result> {
   const data = tempDir('parley-streams-');
   const args = [
-    '--store', store,
-    '--data', data,
+    '--store',
+    store,
+    '--data',
+    data,
     // A registration is set-up here, not what is measured: the cheapest password hash.
-    '--scrypt-cost', '16',
-    '--max-streams', String(n + 100),
-    '--queue-limit', '1000000',
-    '--message-rate', '0',
-    '--broadcast-rate', '0',
-    '--heartbeat-ms', String(heartbeatMs),
-    '--presence-delay-ms', String(presenceDelayMs),
+    '--scrypt-cost',
+    '16',
+    '--max-streams',
+    String(n + 100),
+    '--queue-limit',
+    '1000000',
+    '--message-rate',
+    '0',
+    '--broadcast-rate',
+    '0',
+    '--heartbeat-ms',
+    String(heartbeatMs),
+    '--presence-delay-ms',
+    String(presenceDelayMs),
   ];
   const server = await spawnServer(args);
   running.add(server);
@@ -259,7 +290,9 @@ async function run(store: 'memory' | 'sqlite', n: number): Promise<Result> {
     let t = performance.now();
     const sender = String((await post(url, '/sessions', { username: 'sender', password: 'sender-password' })).token);
     const users = Array.from({ length: n }, (_, i) => `user${String(i).padStart(5, '0')}`);
-    const tokens = await pool(users, registerConcurrency, async (user) => String((await post(url, '/sessions', { username: user, password: `${user}-password` })).token));
+    const tokens = await pool(users, registerConcurrency, async (user) =>
+      String((await post(url, '/sessions', { username: user, password: `${user}-password` })).token),
+    );
     const registerS = (performance.now() - t) / 1000;
     log(`registered ${n} users in ${registerS.toFixed(1)} s`);
     const rssBefore = rssOf(pid);
@@ -278,7 +311,11 @@ async function run(store: 'memory' | 'sqlite', n: number): Promise<Result> {
     );
     const openS = (performance.now() - t) / 1000;
     log(`opened ${n} streams in ${openS.toFixed(1)} s`);
-    const lastByte = await guard(quiet(streams, presenceDelayMs + 1_000), 600_000, () => 'presence events still arriving');
+    const lastByte = await guard(
+      quiet(streams, presenceDelayMs + 1_000),
+      600_000,
+      () => 'presence events still arriving',
+    );
     const settledS = (lastByte - t) / 1000;
     // The quiet wait is idle time for the server, so its CPU counts the opening and its presence events only.
     const openCpuS = (cpuOf(pid) - cpu0) / 1000;
@@ -352,7 +389,8 @@ for (const store of stores) for (const n of counts) results.push(await run(store
 
 const ms = (x: number) => (x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'));
 const mb = (bytes: number) => Math.round(bytes / 1e6).toLocaleString('en-US');
-const fan = (f: Fanout) => `${ms(f.accepted)} | ${ms(f.latency.p50)} / ${ms(f.latency.p99)} / ${ms(f.latency.max)} | ${ms(f.cpu)}`;
+const fan = (f: Fanout) =>
+  `${ms(f.accepted)} | ${ms(f.latency.p50)} / ${ms(f.latency.p99)} / ${ms(f.latency.max)} | ${ms(f.cpu)}`;
 const lines = [
   `Open streams in one server process: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
     `presence delay ${presenceDelayMs} ms, open-file limit ${fdLimit}, loopback, client in one process`,
@@ -376,7 +414,12 @@ const lines = [
     `Arrival times are measured from the send of the POST.`,
   ...results
     .filter((r) => !Number.isNaN(r.idleCpu))
-    .map((r) => `${r.store} ${r.streams}: idle for ${idleS} s with a heartbeat every ${heartbeatMs} ms, the server used ${(r.idleCpu * 100).toFixed(1)} % of a CPU.`),
-  ...results.filter((r) => r.ended > 0).map((r) => `${r.store} ${r.streams}: ${r.ended} streams ended before the server stopped.`),
+    .map(
+      (r) =>
+        `${r.store} ${r.streams}: idle for ${idleS} s with a heartbeat every ${heartbeatMs} ms, the server used ${(r.idleCpu * 100).toFixed(1)} % of a CPU.`,
+    ),
+  ...results
+    .filter((r) => r.ended > 0)
+    .map((r) => `${r.store} ${r.streams}: ${r.ended} streams ended before the server stopped.`),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -32,10 +32,14 @@ function locate(placed: readonly Placed[], at: number): { part: LuaPart; offset:
 }
 
 function luacheck(files: string[]): string[] {
-  const run = spawnSync('luacheck', ['--config', join(root, '.luacheckrc'), '--formatter', 'plain', '--codes', '--no-color', ...files], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    'luacheck',
+    ['--config', join(root, '.luacheckrc'), '--formatter', 'plain', '--codes', '--no-color', ...files],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
     throw new Error('luacheck is missing: apt-get install -y lua-check (see .ci/packages)');
   }
@@ -70,7 +74,8 @@ try {
   const own: string[] = [];
   const helpers = new Map<string, HelperWarning>();
   for (const line of luacheck([...linted.keys()])) {
-    const [, path = '', at = '', column = '', code = '', message = ''] = /^(.+?):(\d+):(\d+): \((\w+)\) (.*)$/.exec(line) ?? [];
+    const [, path = '', at = '', column = '', code = '', message = ''] =
+      /^(.+?):(\d+):(\d+): \((\w+)\) (.*)$/.exec(line) ?? [];
     const placed = linted.get(path);
     if (!placed) {
       own.push(line);
@@ -100,7 +105,9 @@ try {
       .map((warning) => (warning.unused ? `${warning.text} in any script` : warning.text)),
   ];
   if (warnings.length > 0) {
-    console.error(`${warnings.join('\n')}\nlint:lua: ${warnings.length} warning(s) in the Redis scripts (src/store/redis/lua/)`);
+    console.error(
+      `${warnings.join('\n')}\nlint:lua: ${warnings.length} warning(s) in the Redis scripts (src/store/redis/lua/)`,
+    );
     process.exitCode = 1;
   }
 } finally {

@@ -35,9 +35,15 @@ try {
   await say(carol, 'team', 'The failover test passed ten times out of ten overnight.');
   await say(alice, 'team', 'Great news. Anything lost?');
   await say(carol, 'team', 'Nothing: every 202 reached its stream, in order.');
-  await api(server.url, 'POST', '/broadcast', { token: bob.token, json: { text: 'The server restarts at 18:00 for an upgrade.' } });
+  await api(server.url, 'POST', '/broadcast', {
+    token: bob.token,
+    json: { text: 'The server restarts at 18:00 for an upgrade.' },
+  });
   await say(bob, 'alice', 'Lunch at one?');
-  await fetch(`${server.url}/users/bob/stream`, { headers: { authorization: `Bearer ${bob.token}` }, signal: bobOnline.signal });
+  await fetch(`${server.url}/users/bob/stream`, {
+    headers: { authorization: `Bearer ${bob.token}` },
+    signal: bobOnline.signal,
+  });
 
   const { page } = await openPage(browser);
   await page.goto(server.url);

@@ -4,7 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export { sleep };
 
 /** Runs `work` over `items`, at most `concurrency` at a time; results in the order of `items`. */
-export async function pool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

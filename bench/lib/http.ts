@@ -11,7 +11,10 @@ export interface Answer {
 
 export function postJson(agent: Agent, url: URL, path: string, body: unknown, token?: string): Promise<Answer> {
   const payload = JSON.stringify(body);
-  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+  };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -21,9 +24,15 @@ export function postJson(agent: Agent, url: URL, path: string, body: unknown, to
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => {
         try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') as Record<string, unknown>, ms: performance.now() - t0 });
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(text || '{}') as Record<string, unknown>,
+            ms: performance.now() - t0,
+          });
         } catch {
-          reject(new Error(`POST ${path}: ${res.statusCode} answered something that is not JSON: ${text.slice(0, 200)}`));
+          reject(
+            new Error(`POST ${path}: ${res.statusCode} answered something that is not JSON: ${text.slice(0, 200)}`),
+          );
         }
       });
       res.on('error', reject);
@@ -34,9 +43,17 @@ export function postJson(agent: Agent, url: URL, path: string, body: unknown, to
 }
 
 /** POSTs and insists on `status`; the error says what came instead. */
-export async function expectJson(agent: Agent, url: URL, path: string, body: unknown, status: number | readonly number[], token?: string): Promise<Answer> {
+export async function expectJson(
+  agent: Agent,
+  url: URL,
+  path: string,
+  body: unknown,
+  status: number | readonly number[],
+  token?: string,
+): Promise<Answer> {
   const answer = await postJson(agent, url, path, body, token);
   const wanted = typeof status === 'number' ? [status] : status;
-  if (!wanted.includes(answer.status)) throw new Error(`POST ${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+  if (!wanted.includes(answer.status))
+    throw new Error(`POST ${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
   return answer;
 }

@@ -51,12 +51,18 @@ export class LoadWorker {
   }
 
   static async start(): Promise<LoadWorker> {
-    const child = fork(workerScript, [], { cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(workerScript, [], {
+      cwd: repoRoot,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     running.add(child);
     const worker = new LoadWorker(child);
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`the load process exited with ${String(code)} before it was ready`)));
+      child.once('exit', (code) =>
+        reject(new Error(`the load process exited with ${String(code)} before it was ready`)),
+      );
     });
     return worker;
   }
@@ -135,7 +141,11 @@ export class Readers {
    * addresses (127.1.0.2, 127.1.0.3, ... then 127.2.0.2, ...): the connections of the one before linger in
    * TIME_WAIT on theirs for a minute, and opening from the same addresses then took twice as long.
    */
-  async open(urls: string | readonly string[], specs: readonly StreamSpec[], concurrencyPerWorker = 50): Promise<{ seconds: number; concurrency: number; failed: number; firstError?: string }> {
+  async open(
+    urls: string | readonly string[],
+    specs: readonly StreamSpec[],
+    concurrencyPerWorker = 50,
+  ): Promise<{ seconds: number; concurrency: number; failed: number; firstError?: string }> {
     const n = this.workers.length;
     const block = 1 + (openings++ % 250);
     const results = await Promise.all(
@@ -153,7 +163,12 @@ export class Readers {
     const endedAt = Math.max(...results.map((r) => r.endedAt));
     const failed = results.reduce((sum, r) => sum + r.failed, 0);
     const firstError = results.find((r) => r.firstError)?.firstError;
-    return { seconds: (endedAt - startedAt) / 1000, concurrency: concurrencyPerWorker * n, failed, ...(firstError ? { firstError } : {}) };
+    return {
+      seconds: (endedAt - startedAt) / 1000,
+      concurrency: concurrencyPerWorker * n,
+      failed,
+      ...(firstError ? { firstError } : {}),
+    };
   }
 
   async latency(on: boolean): Promise<void> {
@@ -161,14 +176,21 @@ export class Readers {
   }
 
   /** Checks every stream against what it should have had; latencies merged over the processes. */
-  async verify(expect: { all?: readonly number[]; byUser?: Readonly<Record<string, readonly number[]>> }): Promise<{ integrity: IntegritySum; latency?: Histogram }> {
+  async verify(expect: {
+    all?: readonly number[];
+    byUser?: Readonly<Record<string, readonly number[]>>;
+  }): Promise<{ integrity: IntegritySum; latency?: Histogram }> {
     const results = await Promise.all(this.workers.map((w) => w.call<Integrity>({ op: 'verify', ...expect })));
     const integrity = emptyIntegrity();
     let latency: Histogram | undefined;
     for (const r of results) {
       addIntegrity(integrity, r);
       if (r.latency) {
-        latency ??= build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+        latency ??= build({
+          lowestDiscernibleValue: 1,
+          highestTrackableValue: 3_600_000_000,
+          numberOfSignificantValueDigits: 3,
+        });
         latency.add(decodeFromCompressedBase64(r.latency));
       }
     }

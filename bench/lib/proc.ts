@@ -21,7 +21,9 @@ export function rssBytes(pid: number): number {
 
 /** The soft limit on open files of this process (every child inherits it). */
 export function openFileLimit(): number {
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const line = readFileSync('/proc/self/limits', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Max open files'));
   const soft = Number(line?.split(/\s+/)[3]);
   return Number.isFinite(soft) ? soft : 1_024;
 }
@@ -56,7 +58,10 @@ const nodeBinary = realpathSync(process.execPath);
 /** The children of a process that run this Node binary (cluster workers, not tsx's esbuild service). */
 export function nodeChildren(pid: number): number[] {
   const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter((s) => s !== '').map(Number),
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+      .split(' ')
+      .filter((s) => s !== '')
+      .map(Number),
   );
   return children.filter((child) => {
     try {

@@ -12,7 +12,16 @@ import type { IntegritySum } from './load-workers.js';
  */
 export type Column = 'reference' | 'memory' | 'sqlite' | 'redis' | 'redis2' | 'redis6' | 'wait0' | 'waitAll';
 export type Store = Exclude<Column, 'reference'>;
-export const columns: readonly Column[] = ['reference', 'memory', 'sqlite', 'redis', 'redis2', 'redis6', 'wait0', 'waitAll'];
+export const columns: readonly Column[] = [
+  'reference',
+  'memory',
+  'sqlite',
+  'redis',
+  'redis2',
+  'redis6',
+  'wait0',
+  'waitAll',
+];
 export const stores: readonly Store[] = ['memory', 'sqlite', 'redis', 'redis2', 'redis6', 'wait0', 'waitAll'];
 
 /** The tables of the report: the stores against the reference, and one process against two on Redis. */
@@ -21,13 +30,13 @@ const tables: Record<TableName, { readonly intro?: string; readonly columns: rea
   stores: { columns: ['reference', 'memory', 'sqlite'] },
   processes: {
     intro:
-      'Several Parley processes on one Redis (a redis-server of each row\'s own, loopback, appendfsync always), against one process ' +
-      'and SQLite; server CPU summed over every Parley process (with --workers, the primary too), Redis\'s own CPU apart:',
+      "Several Parley processes on one Redis (a redis-server of each row's own, loopback, appendfsync always), against one process " +
+      "and SQLite; server CPU summed over every Parley process (with --workers, the primary too), Redis's own CPU apart:",
     columns: ['reference', 'sqlite', 'redis', 'redis2', 'redis6'],
   },
   replication: {
     intro:
-      'Redis behind Sentinel (a primary, two replicas and three sentinels of each row\'s own, loopback, appendfsync everysec, ' +
+      "Redis behind Sentinel (a primary, two replicas and three sentinels of each row's own, loopback, appendfsync everysec, " +
       'down-after 1 s), one Parley process with --redis-sentinel; a write is answered once N replicas hold it (--redis-wait-replicas N):',
     columns: ['wait0', 'waitAll'],
   },
@@ -91,7 +100,9 @@ export function num(x: number | undefined, digits = 3): string {
 }
 
 export function ratioText(row: Row): string {
-  const parts = stores.filter((s) => row.ratios[s] !== undefined).map((s) => `${shortNames[s]} ${num(row.ratios[s], 2)}×`);
+  const parts = stores
+    .filter((s) => row.ratios[s] !== undefined)
+    .map((s) => `${shortNames[s]} ${num(row.ratios[s], 2)}×`);
   if (parts.length === 0) return '—';
   return row.ratioOf ? `${parts.join(', ')} (${row.ratioOf})` : parts.join(', ');
 }
@@ -134,7 +145,10 @@ export function markdown(report: Report): string {
       '',
       `| figure | ${table.columns.map((c) => headings[c]).join(' | ')} | ratio | goal | missing / duplicate / out of order |`,
       `|---|${table.columns.map(() => '---:|').join('')}---|---|---|`,
-      ...rows.map((r) => `| ${r.figure} | ${table.columns.map((c) => r.cells[c] ?? '—').join(' | ')} | ${ratioText(r)} | ${goalText(r)} | ${checkText(r)} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.figure} | ${table.columns.map((c) => r.cells[c] ?? '—').join(' | ')} | ${ratioText(r)} | ${goalText(r)} | ${checkText(r)} |`,
+      ),
     );
   }
   if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `- ${n}`));
@@ -164,12 +178,20 @@ export function appendResults(file: string, report: Report): void {
 }
 
 /** met when every measured store's ratio is at most `max` (and at least one was measured). */
-export function atMost(ratios: Partial<Record<Store, number>>, max: number, only: readonly Store[] = stores): boolean | undefined {
+export function atMost(
+  ratios: Partial<Record<Store, number>>,
+  max: number,
+  only: readonly Store[] = stores,
+): boolean | undefined {
   const measured = only.map((s) => ratios[s]).filter((r): r is number => r !== undefined && Number.isFinite(r));
   return measured.length === 0 ? undefined : measured.every((r) => r <= max);
 }
 
-export function atLeast(ratios: Partial<Record<Store, number>>, min: number, only: readonly Store[] = stores): boolean | undefined {
+export function atLeast(
+  ratios: Partial<Record<Store, number>>,
+  min: number,
+  only: readonly Store[] = stores,
+): boolean | undefined {
   const measured = only.map((s) => ratios[s]).filter((r): r is number => r !== undefined && Number.isFinite(r));
   return measured.length === 0 ? undefined : measured.every((r) => r >= min);
 }

@@ -7,7 +7,12 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../test/support/process.js';
-import { startRedisServer, startSentinelTopology, type RedisServer, type SentinelTopology } from '../../test/support/redis-server.js';
+import {
+  startRedisServer,
+  startSentinelTopology,
+  type RedisServer,
+  type SentinelTopology,
+} from '../../test/support/redis-server.js';
 import { guard } from './async.js';
 import { nodeChildren, startTime } from './proc.js';
 
@@ -18,7 +23,17 @@ import { nodeChildren, startTime } from './proc.js';
  * sentinel, sentinel-acked: Parley, one process, on Redis behind Sentinel (a primary, two replicas, three
  * sentinels) with --redis-wait-replicas 0 and all.
  */
-export type TargetName = 'reference' | 'express' | 'memory' | 'sqlite' | 'redis' | 'redis-workers' | 'redis-pair' | 'redis-workers6' | 'sentinel' | 'sentinel-acked';
+export type TargetName =
+  | 'reference'
+  | 'express'
+  | 'memory'
+  | 'sqlite'
+  | 'redis'
+  | 'redis-workers'
+  | 'redis-pair'
+  | 'redis-workers6'
+  | 'sentinel'
+  | 'sentinel-acked';
 export type ParleyStore = 'memory' | 'sqlite' | 'redis';
 
 /** Worker processes of the redis-workers target, and processes of the redis-pair. */
@@ -50,13 +65,20 @@ export interface Target {
  * set-up, not what is measured, hence the cheapest password hash; presence keeps its product delay.
  */
 export const parleyArgs = [
-  '--message-rate', '0',
-  '--broadcast-rate', '0',
-  '--queue-limit', '10000000',
-  '--max-streams', '100000',
-  '--max-streams-per-user', '100000',
-  '--scrypt-cost', '16',
-  '--presence-delay-ms', '250',
+  '--message-rate',
+  '0',
+  '--broadcast-rate',
+  '0',
+  '--queue-limit',
+  '10000000',
+  '--max-streams',
+  '100000',
+  '--max-streams-per-user',
+  '100000',
+  '--scrypt-cost',
+  '16',
+  '--presence-delay-ms',
+  '250',
 ];
 
 const scripts: Record<'reference' | 'express', string> = {
@@ -95,12 +117,23 @@ export async function startTarget(name: TargetName, extraArgs: readonly string[]
     case 'redis':
       return withRedis(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, ...extraArgs]));
     case 'redis-workers':
-      return withRedis(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, '--workers', String(processCount), ...extraArgs], processCount));
+      return withRedis(name, (redisArgs) =>
+        startParley(name, 'redis', [...redisArgs, '--workers', String(processCount), ...extraArgs], processCount),
+      );
     case 'redis-workers6':
-      return withRedis(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, '--workers', String(manyProcessCount), ...extraArgs], manyProcessCount));
+      return withRedis(name, (redisArgs) =>
+        startParley(
+          name,
+          'redis',
+          [...redisArgs, '--workers', String(manyProcessCount), ...extraArgs],
+          manyProcessCount,
+        ),
+      );
     case 'redis-pair':
       return withRedis(name, async (redisArgs) => {
-        const started = await Promise.allSettled(Array.from({ length: processCount }, () => startParley(name, 'redis', [...redisArgs, ...extraArgs])));
+        const started = await Promise.allSettled(
+          Array.from({ length: processCount }, () => startParley(name, 'redis', [...redisArgs, ...extraArgs])),
+        );
         const parts = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
         const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) {
@@ -119,7 +152,9 @@ export async function startTarget(name: TargetName, extraArgs: readonly string[]
     case 'sentinel':
     case 'sentinel-acked': {
       const replicas = name === 'sentinel' ? '0' : 'all';
-      return withSentinel(name, (redisArgs) => startParley(name, 'redis', [...redisArgs, '--redis-wait-replicas', replicas, ...extraArgs]));
+      return withSentinel(name, (redisArgs) =>
+        startParley(name, 'redis', [...redisArgs, '--redis-wait-replicas', replicas, ...extraArgs]),
+      );
     }
     default:
       return startScript(name, scripts[name]);
@@ -161,7 +196,10 @@ async function withRedis(name: TargetName, start: (redisArgs: readonly string[])
 }
 
 /** A Sentinel topology of the target's own (test/support/redis-server.ts), stopped with the target. */
-export async function withSentinel(name: TargetName, start: (redisArgs: readonly string[], topology: SentinelTopology) => Promise<Target>): Promise<Target> {
+export async function withSentinel(
+  name: TargetName,
+  start: (redisArgs: readonly string[], topology: SentinelTopology) => Promise<Target>,
+): Promise<Target> {
   const topology = await startSentinelTopology();
   topologies.add(topology);
   const stopTopology = async () => {
@@ -196,13 +234,20 @@ export async function withSentinel(name: TargetName, start: (redisArgs: readonly
 function parleyCommand(): { command?: readonly string[]; cwd?: string } {
   const source = process.env.BENCH_PARLEY_SOURCE;
   if (source === undefined || source === '') return {};
-  const entry = ['src/cli/server-main.ts', 'src/cli.ts'].map((file) => join(source, file)).find((file) => existsSync(file));
+  const entry = ['src/cli/server-main.ts', 'src/cli.ts']
+    .map((file) => join(source, file))
+    .find((file) => existsSync(file));
   if (entry === undefined) throw new Error(`BENCH_PARLEY_SOURCE=${source}: no Parley server entry there`);
   return { command: [process.execPath, '--import', 'tsx', entry], cwd: source };
 }
 
 /** Parley from its CLI; with `workers`, the primary's workers are found among its children once it listens. */
-export async function startParley(name: TargetName, store: ParleyStore, extraArgs: readonly string[], workers = 0): Promise<Target> {
+export async function startParley(
+  name: TargetName,
+  store: ParleyStore,
+  extraArgs: readonly string[],
+  workers = 0,
+): Promise<Target> {
   const data = tempDir('parley-bench-');
   dataDirs.add(data);
   let server: ServerProcess | undefined;
@@ -212,7 +257,8 @@ export async function startParley(name: TargetName, store: ParleyStore, extraArg
     const pid = server.child.pid!;
     const children = workers > 0 ? nodeChildren(pid) : [];
     for (const child of children) descendants.set(child, startTime(child));
-    if (children.length !== workers) throw new Error(`Parley with --workers ${workers} runs ${children.length} worker processes`);
+    if (children.length !== workers)
+      throw new Error(`Parley with --workers ${workers} runs ${children.length} worker processes`);
     const started = server;
     return {
       name,

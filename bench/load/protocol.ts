@@ -31,14 +31,24 @@ export type Command =
    * Opens one SSE stream per spec, `concurrency` opening at a time, spread over `urls` in turn (the processes of
    * a server on several ports), each from `localAddress` (a loopback address: every one has its own ephemeral ports).
    */
-  | { readonly op: 'open'; readonly urls: readonly string[]; readonly localAddress?: string; readonly streams: readonly StreamSpec[]; readonly concurrency: number }
+  | {
+      readonly op: 'open';
+      readonly urls: readonly string[];
+      readonly localAddress?: string;
+      readonly streams: readonly StreamSpec[];
+      readonly concurrency: number;
+    }
   /** Whether to record, per message, receipt time minus the send time written at the head of its text. */
   | { readonly op: 'latency'; readonly on: boolean }
   /**
    * Compares what every stream received since the last verify with what it should have: `all` for every stream,
    * else `byUser[user]` (nothing for a user not named). Ids are expected in increasing order, each once.
    */
-  | { readonly op: 'verify'; readonly all?: readonly number[]; readonly byUser?: Readonly<Record<string, readonly number[]>> }
+  | {
+      readonly op: 'verify';
+      readonly all?: readonly number[];
+      readonly byUser?: Readonly<Record<string, readonly number[]>>;
+    }
   | { readonly op: 'close' }
   /** One stream opened, timed to its first byte and, with `probeToken`, to a message posted once it answered. */
   | {
@@ -55,7 +65,9 @@ export type Command =
 
 export type Request = Command & { readonly seq: number };
 
-export type Reply = { readonly seq: number; readonly ok: true; readonly result: unknown } | { readonly seq: number; readonly ok: false; readonly error: string };
+export type Reply =
+  | { readonly seq: number; readonly ok: true; readonly result: unknown }
+  | { readonly seq: number; readonly ok: false; readonly error: string };
 
 /** Sent unasked, at most every few tens of milliseconds while counts change. */
 export interface Progress {

@@ -42,7 +42,11 @@ export function openSseSocket(options: SseSocketOptions, handlers: SseSocketHand
       },
     },
   });
-  const lines = [`GET ${options.path} HTTP/1.1`, `Host: ${options.host}:${options.port}`, ...Object.entries(options.headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `GET ${options.path} HTTP/1.1`,
+    `Host: ${options.host}:${options.port}`,
+    ...Object.entries(options.headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   socket.write(`${lines.join('\r\n')}\r\n\r\n`);
 
   let head: Buffer | undefined = Buffer.alloc(0);

@@ -10,7 +10,21 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { guard, pool, sleep } from '../lib/async.js';
 import { postJson } from '../lib/http.js';
-import { wallMs, type Command, type Integrity, type Loaded, type LoadSpec, type Opened, type Progress, type Reopened, type Reply, type Request, type StreamSpec, type Usage, type Heartbeats } from './protocol.js';
+import {
+  wallMs,
+  type Command,
+  type Integrity,
+  type Loaded,
+  type LoadSpec,
+  type Opened,
+  type Progress,
+  type Reopened,
+  type Reply,
+  type Request,
+  type StreamSpec,
+  type Usage,
+  type Heartbeats,
+} from './protocol.js';
 import { openSseSocket } from './sse-socket.js';
 import { sentAtOf, stampedText } from './text.js';
 
@@ -96,7 +110,13 @@ function openStream(url: URL, stream: Stream, lastEventId?: number, localAddress
   return new Promise((resolve, reject) => {
     let answered = false;
     stream.socket = openSseSocket(
-      { host: url.hostname, port: Number(url.port), ...(localAddress !== undefined ? { localAddress } : {}), path: `/users/${stream.spec.user}/stream`, headers },
+      {
+        host: url.hostname,
+        port: Number(url.port),
+        ...(localAddress !== undefined ? { localAddress } : {}),
+        path: `/users/${stream.spec.user}/stream`,
+        headers,
+      },
       {
         onHead: (status) => {
           answered = true;
@@ -116,7 +136,8 @@ function openStream(url: URL, stream: Stream, lastEventId?: number, localAddress
 async function open(command: Extract<Command, { op: 'open' }>): Promise<Opened> {
   const urls = command.urls.map(assertLoopback);
   const from = command.localAddress;
-  if (from !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(from)) throw new Error(`streams open from a loopback address only, not ${from}`);
+  if (from !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(from))
+    throw new Error(`streams open from a loopback address only, not ${from}`);
   let failed = 0;
   let firstError: string | undefined;
   const startedAt = wallMs();
@@ -208,11 +229,19 @@ async function reopen(command: Extract<Command, { op: 'reopen' }>): Promise<Reop
     if (status !== 200 || command.probeToken === undefined) {
       return { status, ttfbMs, messages: stream.ids.length, ...(highest !== undefined ? { lastId: highest } : {}) };
     }
-    const answer = await postJson(probeAgent, url, '/messages', { to: command.stream.user, text: stampedText(wallMs(), 64) }, command.probeToken);
+    const answer = await postJson(
+      probeAgent,
+      url,
+      '/messages',
+      { to: command.stream.user, text: stampedText(wallMs(), 64) },
+      command.probeToken,
+    );
     if (answer.status !== 202) throw new Error(`probe message: ${answer.status} ${JSON.stringify(answer.body)}`);
     const probeId = Number(answer.body.id);
     const arrived = await guard(
-      arrivals.has(probeId) ? Promise.resolve(arrivals.get(probeId)!) : new Promise<number>((resolve) => (waiter = { id: probeId, resolve })),
+      arrivals.has(probeId)
+        ? Promise.resolve(arrivals.get(probeId)!)
+        : new Promise<number>((resolve) => (waiter = { id: probeId, resolve })),
       60_000,
       () => `probe message ${probeId} on the stream of ${command.stream.user}`,
     );
@@ -361,7 +390,12 @@ async function handle(command: Command): Promise<unknown> {
 process.on('message', (message: Request) => {
   handle(message).then(
     (result) => process.send?.({ seq: message.seq, ok: true, result } satisfies Reply),
-    (err: unknown) => process.send?.({ seq: message.seq, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies Reply),
+    (err: unknown) =>
+      process.send?.({
+        seq: message.seq,
+        ok: false,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      } satisfies Reply),
   );
 });
 // The benchmark went away: nothing here is worth finishing.

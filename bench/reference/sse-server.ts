@@ -28,7 +28,10 @@ function frame(id: number, to: string, kind: string, text: string): Buffer {
 
 function answer(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(json),
+  });
   res.end(json);
 }
 
@@ -90,7 +93,11 @@ async function post(path: string, req: IncomingMessage, res: ServerResponse): Pr
     }
     answer(res, 202, { id: String(id), to, recipients: 1 });
   } else if (path === '/sessions') {
-    answer(res, 201, { username: String(body.username ?? ''), token: randomBytes(32).toString('base64url'), created: true });
+    answer(res, 201, {
+      username: String(body.username ?? ''),
+      token: randomBytes(32).toString('base64url'),
+      created: true,
+    });
   } else {
     answer(res, 404, { status: 404 });
   }

@@ -83,7 +83,11 @@ export function checks<M>(results: Results<M>, pick: (m: M) => IntegritySum | un
 }
 
 /** Parley ÷ reference for each store measured, with `figure` picking the number compared. */
-export function ratiosToReference<M>(results: Results<M>, reference: TargetName, figure: (m: M) => number): Partial<Record<Store, number>> {
+export function ratiosToReference<M>(
+  results: Results<M>,
+  reference: TargetName,
+  figure: (m: M) => number,
+): Partial<Record<Store, number>> {
   const base = ok(results, reference);
   const out: Partial<Record<Store, number>> = {};
   if (!base) return out;
@@ -109,7 +113,11 @@ export function scaled(full: number, settings: Settings, min: number): number {
 }
 
 /** Starts `name` fresh, runs `work` against it and stops it, whatever happens. */
-export async function withServer<T>(name: TargetName, extraArgs: readonly string[], work: (target: Target) => Promise<T>): Promise<T> {
+export async function withServer<T>(
+  name: TargetName,
+  extraArgs: readonly string[],
+  work: (target: Target) => Promise<T>,
+): Promise<T> {
   const target = await startTarget(name, extraArgs);
   try {
     return await work(target);
@@ -133,7 +141,13 @@ export function userNames(n: number): string[] {
 /** Registers (or logs in) every name, 50 at a time; their tokens in the same order. */
 export async function register(agent: Agent, url: URL, names: readonly string[]): Promise<string[]> {
   return pool(names, 50, async (username) => {
-    const answer = await expectJson(agent, url, '/sessions', { username, password: `${username}-password` }, [200, 201]);
+    const answer = await expectJson(
+      agent,
+      url,
+      '/sessions',
+      { username, password: `${username}-password` },
+      [200, 201],
+    );
     return String(answer.body.token);
   });
 }
@@ -192,7 +206,12 @@ export const memorySettleMs = 2_000;
  * read once settled before and after the opening; otherwise both are the reading of the moment. A stream that
  * fails to open fails the whole unless `refusals` are allowed (and counted).
  */
-export async function goOnline(target: Target, n: number, settings: Settings, { memory = false, refusals = false } = {}): Promise<Online> {
+export async function goOnline(
+  target: Target,
+  n: number,
+  settings: Settings,
+  { memory = false, refusals = false } = {},
+): Promise<Online> {
   const rss = () => (memory ? settledRssEach(target.pids, memorySettleMs) : Promise.resolve(target.pids.map(rssBytes)));
   const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
   const url = new URL(target.url);
@@ -201,12 +220,17 @@ export async function goOnline(target: Target, n: number, settings: Settings, { 
   const users = userNames(n);
   const registering = Date.now();
   const tokens = await register(agent, url, users);
-  if (n >= 10_000) settings.log(`${target.name}: ${n} users registered in ${((Date.now() - registering) / 1000).toFixed(1)} s`);
+  if (n >= 10_000)
+    settings.log(`${target.name}: ${n} users registered in ${((Date.now() - registering) / 1000).toFixed(1)} s`);
   const rssBeforeEach = await rss();
   const readers = await Readers.start(n);
   try {
-    const opened = await readers.open(target.streamUrls, users.map((user, i) => ({ user, token: tokens[i]! })));
-    if (opened.failed > 0 && !refusals) throw new Error(`${opened.failed} of ${n} streams failed to open: ${opened.firstError}`);
+    const opened = await readers.open(
+      target.streamUrls,
+      users.map((user, i) => ({ user, token: tokens[i]! })),
+    );
+    if (opened.failed > 0 && !refusals)
+      throw new Error(`${opened.failed} of ${n} streams failed to open: ${opened.firstError}`);
     settings.log(`${target.name}: ${n - opened.failed} of ${n} streams open in ${opened.seconds.toFixed(1)} s`);
     // Whatever the opening caused (presence) has gone through.
     await readers.quiet(500);
@@ -248,7 +272,14 @@ export interface Sent {
 }
 
 async function broadcastOne(online: Online, settings: Settings): Promise<{ id: number; ms: number }> {
-  const answer = await expectJson(online.agent, online.url, '/broadcast', { text: stampedText(wallMs(), settings.textBytes) }, 202, online.senderToken);
+  const answer = await expectJson(
+    online.agent,
+    online.url,
+    '/broadcast',
+    { text: stampedText(wallMs(), settings.textBytes) },
+    202,
+    online.senderToken,
+  );
   return { id: Number(answer.body.id), ms: answer.ms };
 }
 
@@ -257,7 +288,12 @@ async function broadcastOne(online: Online, settings: Settings): Promise<{ id: n
  * by every stream, so that neither server buffers without bound. Resolves once every stream has had them all
  * (or nothing arrived for 30 s).
  */
-export async function broadcastWindowed(online: Online, count: number, window: number, settings: Settings): Promise<Sent & { complete: boolean }> {
+export async function broadcastWindowed(
+  online: Online,
+  count: number,
+  window: number,
+  settings: Settings,
+): Promise<Sent & { complete: boolean }> {
   const n = online.users.length;
   const base = online.readers.received;
   const answers: Promise<{ id: number; ms: number }>[] = [];

@@ -8,7 +8,20 @@ import { cpuMs, cpuMsOf } from '../lib/proc.js';
 import { atLeast, num, type Row } from '../lib/report.js';
 import type { TargetName } from '../lib/targets.js';
 import type { Loaded } from '../load/protocol.js';
-import { cells, checks, goOnline, ok, ratiosToReference, scaled, values, withServer, type Results, type Scenario, type Settings, type Online } from './common.js';
+import {
+  cells,
+  checks,
+  goOnline,
+  ok,
+  ratiosToReference,
+  scaled,
+  values,
+  withServer,
+  type Results,
+  type Scenario,
+  type Settings,
+  type Online,
+} from './common.js';
 
 interface DirectRun {
   readonly sent: number;
@@ -33,7 +46,14 @@ interface DirectResult {
 const connections = 32;
 
 /** One autocannon run from its own process, then the wait for every message to reach its stream. */
-async function drive(online: Online, loader: LoadWorker, amount: number, rate: number | undefined, settings: Settings, check: IntegritySum): Promise<{ loaded: Loaded; cpuMs: number; redisCpuMs?: number; latency?: Histogram }> {
+async function drive(
+  online: Online,
+  loader: LoadWorker,
+  amount: number,
+  rate: number | undefined,
+  settings: Settings,
+  check: IntegritySum,
+): Promise<{ loaded: Loaded; cpuMs: number; redisCpuMs?: number; latency?: Histogram }> {
   const base = online.readers.received;
   const { redisPid } = online.target;
   const redis0 = redisPid === undefined ? 0 : cpuMs(redisPid);
@@ -57,10 +77,21 @@ async function drive(online: Online, loader: LoadWorker, amount: number, rate: n
   const redisCpu = redisPid === undefined ? undefined : cpuMs(redisPid) - redis0;
   const { integrity, latency } = await online.readers.verify({ byUser: loaded.sent });
   addIntegrity(check, integrity);
-  return { loaded, cpuMs: cpu, ...(redisCpu !== undefined ? { redisCpuMs: redisCpu } : {}), ...(latency ? { latency } : {}) };
+  return {
+    loaded,
+    cpuMs: cpu,
+    ...(redisCpu !== undefined ? { redisCpuMs: redisCpu } : {}),
+    ...(latency ? { latency } : {}),
+  };
 }
 
-async function run(target: TargetName, streams: number, durationS: number, rate: number | undefined, settings: Settings): Promise<DirectRun> {
+async function run(
+  target: TargetName,
+  streams: number,
+  durationS: number,
+  rate: number | undefined,
+  settings: Settings,
+): Promise<DirectRun> {
   return withServer(target, [], async (server) => {
     const online = await goOnline(server, streams, settings);
     const loader = await LoadWorker.start();
@@ -83,7 +114,9 @@ async function run(target: TargetName, streams: number, durationS: number, rate:
         refused: loaded.non2xx + loaded.errors,
         check,
       };
-      settings.log(`${target}: direct ${rate === undefined ? 'at the maximum' : `at ${rate}/s`}: ${num(result.perS)}/s, ${num(result.usPerMessage)} µs server CPU per message`);
+      settings.log(
+        `${target}: direct ${rate === undefined ? 'at the maximum' : `at ${rate}/s`}: ${num(result.perS)}/s, ${num(result.usPerMessage)} µs server CPU per message`,
+      );
       return result;
     } finally {
       await loader.stop();
@@ -119,8 +152,14 @@ export function direct(settings: Settings): Scenario<DirectResult> {
         }),
       });
       return [
-        row('fixed', `direct to random online users (${num(streams, 9)} streams), ${num(rate, 9)}/s offered over ${connections} connections: msg/s; server CPU per message`),
-        row('max', `direct to random online users (${num(streams, 9)} streams), as fast as ${connections} connections go: msg/s; server CPU per message`),
+        row(
+          'fixed',
+          `direct to random online users (${num(streams, 9)} streams), ${num(rate, 9)}/s offered over ${connections} connections: msg/s; server CPU per message`,
+        ),
+        row(
+          'max',
+          `direct to random online users (${num(streams, 9)} streams), as fast as ${connections} connections go: msg/s; server CPU per message`,
+        ),
       ];
     },
   };
@@ -138,7 +177,11 @@ export function directRedis(settings: Settings): Scenario<DirectRun> {
     rows(results: Results<DirectRun>): Row[] {
       const sqlite = ok(results, 'sqlite');
       const ratios: Row['ratios'] = {};
-      for (const [target, column] of [['redis', 'redis'], ['redis-workers', 'redis2'], ['redis-pair', 'redis2']] as const) {
+      for (const [target, column] of [
+        ['redis', 'redis'],
+        ['redis-workers', 'redis2'],
+        ['redis-pair', 'redis2'],
+      ] as const) {
         const m = ok(results, target);
         if (sqlite && m) ratios[column] = m.perS / sqlite.perS;
       }
@@ -147,7 +190,12 @@ export function directRedis(settings: Settings): Scenario<DirectRun> {
           key: 'direct-redis',
           table: 'processes',
           figure: `direct to random online users (${num(streams, 9)} streams), as fast as ${connections} connections go: msg/s; server CPU per message (+ Redis's)`,
-          cells: cells(results, (r) => `${num(r.perS)}/s; ${num(r.usPerMessage)} µs` + (r.redisUsPerMessage !== undefined ? ` (+ ${num(r.redisUsPerMessage)} µs)` : '')),
+          cells: cells(
+            results,
+            (r) =>
+              `${num(r.perS)}/s; ${num(r.usPerMessage)} µs` +
+              (r.redisUsPerMessage !== undefined ? ` (+ ${num(r.redisUsPerMessage)} µs)` : ''),
+          ),
           ratios,
           ratioOf: 'msg/s ÷ sqlite',
           goal: '≥ 0.9× sqlite on redis, 1 process',

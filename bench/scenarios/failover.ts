@@ -33,14 +33,23 @@ async function once(settings: Settings): Promise<FailoverRun> {
     kill = () => topology.primary.kill();
     oldPort = topology.primary.port;
     promoted = topology.promoted;
-    const [a, b] = await Promise.all([startParley('sentinel-acked', 'redis', redisArgs), startParley('sentinel-acked', 'redis', redisArgs)]);
+    const [a, b] = await Promise.all([
+      startParley('sentinel-acked', 'redis', redisArgs),
+      startParley('sentinel-acked', 'redis', redisArgs),
+    ]);
     return { ...a, streamUrls: [a.url, b.url], stop: async () => void (await Promise.all([a.stop(), b.stop()])) };
   });
   try {
     const [urlA, urlB] = target.streamUrls as [string, string];
     const from = await Promise.all(Array.from({ length: senders }, (_, i) => register(urlA, `sender${i}`)));
-    const to: TestUser[] = await Promise.all(['ann', 'abe', 'bea', 'ben'].map((name, i) => register(i < 2 ? urlA : urlB, name)));
-    const streams: SseReader[] = await Promise.all(to.map((user, i) => openSse(`${i < 2 ? urlA : urlB}${streamPath(user)}`, { authorization: `Bearer ${user.token}` })));
+    const to: TestUser[] = await Promise.all(
+      ['ann', 'abe', 'bea', 'ben'].map((name, i) => register(i < 2 ? urlA : urlB, name)),
+    );
+    const streams: SseReader[] = await Promise.all(
+      to.map((user, i) =>
+        openSse(`${i < 2 ? urlA : urlB}${streamPath(user)}`, { authorization: `Bearer ${user.token}` }),
+      ),
+    );
     const accepted: { to: number; text: string; sent: number; at: number }[] = [];
     let killedAt = 0;
     let killing: Promise<void> | undefined;
@@ -50,7 +59,10 @@ async function once(settings: Settings): Promise<FailoverRun> {
         const r = (lane + i) % to.length;
         const text = `lane ${lane} send ${i}`;
         const sent = Date.now();
-        const res = await api(i % 2 === 0 ? urlA : urlB, 'POST', '/messages', { token: from[lane]!.token, json: { to: to[r]!.name, text } }).catch(() => undefined);
+        const res = await api(i % 2 === 0 ? urlA : urlB, 'POST', '/messages', {
+          token: from[lane]!.token,
+          json: { to: to[r]!.name, text },
+        }).catch(() => undefined);
         if (res?.status === 202) {
           accepted.push({ to: r, text, sent, at: Date.now() });
           if (accepted.length === 100) {
@@ -78,14 +90,25 @@ async function once(settings: Settings): Promise<FailoverRun> {
         const sender = from[Number(text.split(' ')[1])]!;
         const history = await api(urlA, 'GET', `/messages?with=${sender.name}&limit=200`, { token: to[r]!.token });
         const stored = (history.body.messages as { id: string; text: string }[]).find((h) => h.text === text);
-        settings.log(`failover: lost "${text}" sent ${m.sent - killedAt} ms, answered ${m.at - killedAt} ms from the kill; in the store: ${JSON.stringify(stored)}; stream ids ${stream.messages<{ id: string }>().map((x) => x.id).join(',')}`);
+        settings.log(
+          `failover: lost "${text}" sent ${m.sent - killedAt} ms, answered ${m.at - killedAt} ms from the kill; in the store: ${JSON.stringify(stored)}; stream ids ${stream
+            .messages<{ id: string }>()
+            .map((x) => x.id)
+            .join(',')}`,
+        );
       }
       lost += wanted.filter((t) => !got.includes(t)).length;
       duplicated += got.length - new Set(got).size;
       stream.close();
     }
     const first = Math.min(...accepted.filter((m) => m.sent > killedAt).map((m) => m.at));
-    const run = { killToFirst202Ms: first - killedAt, killToPromotedMs: promotedAt - killedAt, accepted: accepted.length, lost, duplicated };
+    const run = {
+      killToFirst202Ms: first - killedAt,
+      killToPromotedMs: promotedAt - killedAt,
+      accepted: accepted.length,
+      lost,
+      duplicated,
+    };
     settings.log(
       `failover: a replica promoted ${run.killToPromotedMs} ms after the kill (as a sentinel tells), first 202 ${run.killToFirst202Ms} ms; ${run.accepted} accepted, ${lost} lost, ${duplicated} duplicated`,
     );
@@ -116,12 +139,20 @@ export function failover(settings: Settings): Scenario<FailoverResult> {
           key: 'failover',
           table: 'replication',
           figure: `SIGKILL of the primary under load (4 senders through 2 processes, streams on both), ${times} times: kill → first 202, median, max; 202s lost or repeated`,
-          cells: m ? { waitAll: `${num(median / 1000)} s, ${num(delays.at(-1)! / 1000)} s; ${lost} of ${num(accepted, 9)}` } : { waitAll: 'failed' },
+          cells: m
+            ? { waitAll: `${num(median / 1000)} s, ${num(delays.at(-1)! / 1000)} s; ${lost} of ${num(accepted, 9)}` }
+            : { waitAll: 'failed' },
           ratios: {},
           goal: 'median under 10 s, 0 lost',
           met: m ? median < 10_000 && lost === 0 : undefined,
           checks: {},
-          values: values(results, (r) => ({ medianMs: median, maxMs: delays.at(-1) ?? NaN, lost, accepted, runs: JSON.stringify(r.runs) })),
+          values: values(results, (r) => ({
+            medianMs: median,
+            maxMs: delays.at(-1) ?? NaN,
+            lost,
+            accepted,
+            runs: JSON.stringify(r.runs),
+          })),
         },
       ];
     },

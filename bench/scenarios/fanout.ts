@@ -74,7 +74,9 @@ async function measure(target: TargetName, plan: FanoutPlan, settings: Settings)
         const spaced = await broadcastSpaced(online, plan.spaced, settings);
         acceptMs = spaced.acceptMs;
         addIntegrity(check, (await online.readers.verify({ all: spaced.ids })).integrity);
-        settings.log(`${target}: broadcast to ${plan.streams} online answered in ${num(median(acceptMs))} ms (median of ${plan.spaced})`);
+        settings.log(
+          `${target}: broadcast to ${plan.streams} online answered in ${num(median(acceptMs))} ms (median of ${plan.spaced})`,
+        );
       }
       const filesEach = server.servers.map(openFiles);
       const client0 = await online.readers.cpuMs();
@@ -89,7 +91,9 @@ async function measure(target: TargetName, plan: FanoutPlan, settings: Settings)
       const clientCpuMs = (await online.readers.cpuMs()) - client0;
       addIntegrity(check, (await online.readers.verify({ all: sent.ids })).integrity);
       const deliveries = plan.streams * plan.broadcasts;
-      settings.log(`${target}: ${plan.streams} × ${plan.broadcasts} in ${elapsedS.toFixed(1)} s, server CPU ${num((cpu * 1000) / deliveries)} µs per delivery`);
+      settings.log(
+        `${target}: ${plan.streams} × ${plan.broadcasts} in ${elapsedS.toFixed(1)} s, server CPU ${num((cpu * 1000) / deliveries)} µs per delivery`,
+      );
       let rssAfter: number | undefined;
       if (plan.after > 0) {
         const more = await broadcastWindowed(online, plan.after, windowFor(plan.streams), settings);
@@ -239,7 +243,11 @@ export function fanout10k(settings: Settings): Scenario<FanoutResult> {
           goal: '≤ 50 ms on sqlite',
           ...(sqlite ? { met: acceptMedian(sqlite) <= 50 } : {}),
           checks: {},
-          values: values(results, (r) => ({ medianMs: acceptMedian(r), maxMs: Math.max(...r.acceptMs), samples: r.acceptMs.length })),
+          values: values(results, (r) => ({
+            medianMs: acceptMedian(r),
+            maxMs: Math.max(...r.acceptMs),
+            samples: r.acceptMs.length,
+          })),
         },
         fanoutRow('fanout-10k-cpu', results, plan),
       ];
@@ -249,7 +257,12 @@ export function fanout10k(settings: Settings): Scenario<FanoutResult> {
 
 /** 2,000 streams × 1,000 broadcasts on Redis: the streams on one process, then spread over two (`--workers 2`). */
 export function fanout2proc(settings: Settings): Scenario<FanoutResult> {
-  const plan: FanoutPlan = { streams: scaled(2_000, settings, 10), broadcasts: scaled(1_000, settings, 10), spaced: 0, after: 0 };
+  const plan: FanoutPlan = {
+    streams: scaled(2_000, settings, 10),
+    broadcasts: scaled(1_000, settings, 10),
+    spaced: 0,
+    after: 0,
+  };
   const redisUs = (r: FanoutResult) => ((r.redisCpuMs ?? NaN) * 1000) / r.deliveries;
   return {
     name: 'fanout-2proc',
@@ -266,7 +279,11 @@ export function fanout2proc(settings: Settings): Scenario<FanoutResult> {
           key: 'fanout-2proc-cpu',
           table: 'processes',
           figure: `fan-out, ${num(plan.streams, 9)} streams × ${num(plan.broadcasts, 9)} broadcasts, the streams on one process against spread over two: server CPU per delivery (+ Redis's); open files per process`,
-          cells: cells(results, (r) => `${num(usPerDelivery(r))} µs (+ ${num(redisUs(r))} µs); ${r.filesEach.map((f) => num(f, 9)).join(' + ')} files`),
+          cells: cells(
+            results,
+            (r) =>
+              `${num(usPerDelivery(r))} µs (+ ${num(redisUs(r))} µs); ${r.filesEach.map((f) => num(f, 9)).join(' + ')} files`,
+          ),
           ratios,
           ratioOf: `CPU per delivery ÷ 1 process; with Redis's ${num(withRedis, 2)}×`,
           goal: '≤ 1.3× on 2 processes',

@@ -8,7 +8,19 @@ import { atLeast, atMost, num } from '../lib/report.js';
 import type { TargetName } from '../lib/targets.js';
 import { wallMs } from '../load/protocol.js';
 import { stampedText } from '../load/text.js';
-import { cells, checks, goOnline, ok, ratiosToReference, scaled, values, withServer, type Results, type Scenario, type Settings } from './common.js';
+import {
+  cells,
+  checks,
+  goOnline,
+  ok,
+  ratiosToReference,
+  scaled,
+  values,
+  withServer,
+  type Results,
+  type Scenario,
+  type Settings,
+} from './common.js';
 
 interface KeepUpResult {
   readonly streams: number;
@@ -46,7 +58,9 @@ export function keepUp(settings: Settings): Scenario<KeepUpResult> {
             const wait = due - wallMs();
             if (wait > 0) await sleep(wait);
             const text = stampedText(wallMs(), settings.textBytes);
-            const answer = expectJson(online.agent, online.url, '/broadcast', { text }, 202, online.senderToken).then((a) => Number(a.body.id));
+            const answer = expectJson(online.agent, online.url, '/broadcast', { text }, 202, online.senderToken).then(
+              (a) => Number(a.body.id),
+            );
             answer.catch(() => undefined);
             answers.push(answer);
           }
@@ -68,7 +82,9 @@ export function keepUp(settings: Settings): Scenario<KeepUpResult> {
             maxMs: latency.maxValue / 1000,
             check: integrity,
           };
-          settings.log(`${target}: ${num(achievedPerS)}/s of ${num(offered)}/s offered, p50 ${num(result.p50Ms)} ms, p99 ${num(result.p99Ms)} ms`);
+          settings.log(
+            `${target}: ${num(achievedPerS)}/s of ${num(offered)}/s offered, p50 ${num(result.p50Ms)} ms, p99 ${num(result.p99Ms)} ms`,
+          );
           return result;
         } finally {
           await online.close();
@@ -96,7 +112,10 @@ export function keepUp(settings: Settings): Scenario<KeepUpResult> {
         {
           key: 'keep-up-achieved',
           figure: `${figure}: achieved`,
-          cells: cells(results, (r) => `${num(r.achievedPerS / 1000)}k/s (${num((100 * r.achievedPerS) / r.offeredPerS)} %)`),
+          cells: cells(
+            results,
+            (r) => `${num(r.achievedPerS / 1000)}k/s (${num((100 * r.achievedPerS) / r.offeredPerS)} %)`,
+          ),
           ratios: achieved,
           ratioOf: 'achieved ÷ offered',
           goal: '≥ 98 % on sqlite',

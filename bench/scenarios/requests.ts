@@ -7,7 +7,19 @@ import { cpuMsOf } from '../lib/proc.js';
 import { atMost, num, type Row } from '../lib/report.js';
 import type { Target, TargetName } from '../lib/targets.js';
 import type { LoadSpec, Loaded } from '../load/protocol.js';
-import { cells, checks, ratiosToReference, register, restAgent, scaled, values, withServer, type Results, type Scenario, type Settings } from './common.js';
+import {
+  cells,
+  checks,
+  ratiosToReference,
+  register,
+  restAgent,
+  scaled,
+  values,
+  withServer,
+  type Results,
+  type Scenario,
+  type Settings,
+} from './common.js';
 
 interface RequestResult {
   readonly requests: number;
@@ -25,7 +37,13 @@ const targets: readonly TargetName[] = ['express', 'memory', 'sqlite'];
 const warmUp = 2_000;
 
 /** A warm-up, then about `durationS` measured: CPU of the server over the requests it answered. */
-async function timed(target: Target, loader: LoadWorker, spec: Omit<LoadSpec, 'amount' | 'url' | 'connections'>, durationS: number, after: (loaded: Loaded) => Promise<void>): Promise<RequestResult & { loaded: Loaded }> {
+async function timed(
+  target: Target,
+  loader: LoadWorker,
+  spec: Omit<LoadSpec, 'amount' | 'url' | 'connections'>,
+  durationS: number,
+  after: (loaded: Loaded) => Promise<void>,
+): Promise<RequestResult & { loaded: Loaded }> {
   const full = { ...spec, url: target.url, connections };
   const warm = await loader.call<Loaded>({ op: 'load', spec: { ...full, amount: warmUp } });
   await after(warm);
@@ -36,7 +54,14 @@ async function timed(target: Target, loader: LoadWorker, spec: Omit<LoadSpec, 'a
   await after(loaded);
   const cpu = cpuMsOf(target.pids) - cpu0;
   const requests = loaded.ok + loaded.non2xx;
-  return { requests, perS: requests / loaded.durationS, usPerRequest: (cpu * 1000) / requests, p99Ms: loaded.p99Ms, refused: loaded.non2xx + loaded.errors, loaded };
+  return {
+    requests,
+    perS: requests / loaded.durationS,
+    usPerRequest: (cpu * 1000) / requests,
+    p99Ms: loaded.p99Ms,
+    refused: loaded.non2xx + loaded.errors,
+    loaded,
+  };
 }
 
 function requestRow(key: string, figure: string, goal: string, max: number, results: Results<RequestResult>): Row {
@@ -50,7 +75,13 @@ function requestRow(key: string, figure: string, goal: string, max: number, resu
     goal,
     met: atMost(ratios, max),
     checks: checks(results, (r) => r.check),
-    values: values(results, (r) => ({ requests: r.requests, perS: r.perS, usPerRequest: r.usPerRequest, p99Ms: r.p99Ms, refused: r.refused })),
+    values: values(results, (r) => ({
+      requests: r.requests,
+      perS: r.perS,
+      usPerRequest: r.usPerRequest,
+      p99Ms: r.p99Ms,
+      refused: r.refused,
+    })),
   };
 }
 
@@ -63,15 +94,29 @@ export function healthz(settings: Settings): Scenario<RequestResult> {
       withServer(target, [], async (server) => {
         const loader = await LoadWorker.start();
         try {
-          const { loaded: _loaded, ...result } = await timed(server, loader, { method: 'GET', path: '/healthz' }, durationS, async () => undefined);
-          settings.log(`${target}: GET /healthz ${num(result.perS)}/s, ${num(result.usPerRequest)} µs server CPU per request`);
+          const { loaded: _loaded, ...result } = await timed(
+            server,
+            loader,
+            { method: 'GET', path: '/healthz' },
+            durationS,
+            async () => undefined,
+          );
+          settings.log(
+            `${target}: GET /healthz ${num(result.perS)}/s, ${num(result.usPerRequest)} µs server CPU per request`,
+          );
           return result;
         } finally {
           await loader.stop();
         }
       }),
     rows: (results) => [
-      requestRow('healthz', `GET /healthz (reference: a bare express GET), ${connections} connections: server CPU per request`, '≤ 1.15× both stores', 1.15, results),
+      requestRow(
+        'healthz',
+        `GET /healthz (reference: a bare express GET), ${connections} connections: server CPU per request`,
+        '≤ 1.15× both stores',
+        1.15,
+        results,
+      ),
     ],
   };
 }
@@ -109,7 +154,9 @@ export function postMessages(settings: Settings): Scenario<RequestResult> {
               addIntegrity(check, (await readers.verify({ byUser: loaded.sent })).integrity);
             },
           );
-          settings.log(`${target}: POST /messages ${num(result.perS)}/s, ${num(result.usPerRequest)} µs server CPU per request`);
+          settings.log(
+            `${target}: POST /messages ${num(result.perS)}/s, ${num(result.usPerRequest)} µs server CPU per request`,
+          );
           return readers ? { ...result, check } : result;
         } finally {
           await loader.stop();

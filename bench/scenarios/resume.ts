@@ -6,7 +6,20 @@ import { LoadWorker, Readers, addIntegrity, emptyIntegrity, type IntegritySum } 
 import { atMost, num } from '../lib/report.js';
 import type { TargetName } from '../lib/targets.js';
 import type { Loaded, Reopened } from '../load/protocol.js';
-import { cells, checks, median, ratiosWithin, register, restAgent, scaled, values, withServer, type Results, type Scenario, type Settings } from './common.js';
+import {
+  cells,
+  checks,
+  median,
+  ratiosWithin,
+  register,
+  restAgent,
+  scaled,
+  values,
+  withServer,
+  type Results,
+  type Scenario,
+  type Settings,
+} from './common.js';
 
 interface ResumeResult {
   readonly retained: number;
@@ -35,7 +48,16 @@ async function measure(target: TargetName, retained: number, settings: Settings)
       const check = emptyIntegrity();
       const filled = await loader.call<Loaded>({
         op: 'load',
-        spec: { url: server.url, method: 'POST', path: '/messages', connections: 32, amount: retained, token: senderToken!, recipients: ['heavy'], textBytes: settings.textBytes },
+        spec: {
+          url: server.url,
+          method: 'POST',
+          path: '/messages',
+          connections: 32,
+          amount: retained,
+          token: senderToken!,
+          recipients: ['heavy'],
+          textBytes: settings.textBytes,
+        },
       });
       if (filled.ok !== retained) throw new Error(`${filled.ok} of ${retained} messages to heavy were accepted`);
       // One stream reads them all, so they are delivered, then goes away.
@@ -47,9 +69,15 @@ async function measure(target: TargetName, retained: number, settings: Settings)
       settings.log(`${target}: heavy has ${num(retained, 9)} delivered messages`);
 
       const worker = readers.workers[0]!;
-      const last: Record<'heavy' | 'light', number | undefined> = { heavy: Math.max(...(filled.sent.heavy ?? [0])), light: undefined };
+      const last: Record<'heavy' | 'light', number | undefined> = {
+        heavy: Math.max(...(filled.sent.heavy ?? [0])),
+        light: undefined,
+      };
       const tokens = { heavy: heavyToken!, light: lightToken! };
-      const times = { heavy: { ttfb: [] as number[], ready: [] as number[] }, light: { ttfb: [] as number[], ready: [] as number[] } };
+      const times = {
+        heavy: { ttfb: [] as number[], ready: [] as number[] },
+        light: { ttfb: [] as number[], ready: [] as number[] },
+      };
       const reopenStart = performance.now();
       for (let i = 0; i < reopenings && (i < minReopenings || performance.now() - reopenStart < reopenBudgetMs); i++) {
         for (const user of ['heavy', 'light'] as const) {
@@ -81,7 +109,9 @@ async function measure(target: TargetName, retained: number, settings: Settings)
         reopenings: times.heavy.ttfb.length,
         check,
       };
-      settings.log(`${target}: reopen, first byte ${num(result.heavyTtfbMs)} ms against ${num(result.lightTtfbMs)} ms, live ${num(result.heavyReadyMs)} ms against ${num(result.lightReadyMs)} ms`);
+      settings.log(
+        `${target}: reopen, first byte ${num(result.heavyTtfbMs)} ms against ${num(result.lightTtfbMs)} ms, live ${num(result.heavyReadyMs)} ms against ${num(result.lightReadyMs)} ms`,
+      );
       return result;
     } finally {
       await loader.stop();
@@ -108,7 +138,11 @@ export function resume(settings: Settings): Scenario<ResumeResult> {
         {
           key: 'resume-first-byte',
           figure: `${figure}: time to first byte`,
-          cells: cells(results, (r) => `${num(r.heavyTtfbMs)} / ${num(r.lightTtfbMs)} ms${r.reopenings < reopenings ? ` (${r.reopenings}×)` : ''}`),
+          cells: cells(
+            results,
+            (r) =>
+              `${num(r.heavyTtfbMs)} / ${num(r.lightTtfbMs)} ms${r.reopenings < reopenings ? ` (${r.reopenings}×)` : ''}`,
+          ),
           ratios: ttfb,
           ratioOf: 'long history ÷ none',
           goal: '≤ 1.5× both stores',

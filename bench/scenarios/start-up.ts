@@ -45,7 +45,11 @@ function prepare(): Promise<void> {
     // Beside node_modules, so that its `import express` resolves as the TypeScript original's does.
     mkdirSync(join(expressJs, '..'), { recursive: true });
     const source = readFileSync(join(repoRoot, 'bench/reference/express-app.ts'), 'utf8');
-    writeFileSync(expressJs, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+    writeFileSync(
+      expressJs,
+      ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
+        .outputText,
+    );
   })());
 }
 
@@ -59,7 +63,14 @@ function command(target: TargetName, data: string, redis: RedisServer | undefine
       return [...serve, '--store', 'sqlite', '--data', data];
     case 'redis':
     case 'redis-workers':
-      return [...serve, '--store', 'redis', '--redis-url', redis!.url, ...(target === 'redis-workers' ? ['--workers', '2'] : [])];
+      return [
+        ...serve,
+        '--store',
+        'redis',
+        '--redis-url',
+        redis!.url,
+        ...(target === 'redis-workers' ? ['--workers', '2'] : []),
+      ];
     default:
       throw new Error(`start-up does not measure ${target}`);
   }
@@ -90,7 +101,9 @@ async function startOnce(argv: readonly string[]): Promise<StartUp> {
             // not a log line
           }
         });
-        void exited.then(([code]) => reject(new Error(`${argv.join(' ')} exited with ${String(code)} before listening`)));
+        void exited.then(([code]) =>
+          reject(new Error(`${argv.join(' ')} exited with ${String(code)} before listening`)),
+        );
       }),
       30_000,
       () => `${argv.join(' ')} did not listen`,
@@ -103,7 +116,9 @@ async function startOnce(argv: readonly string[]): Promise<StartUp> {
     return {
       ms,
       rssBytes: rssOf([child.pid!, ...workers]),
-      ...(workers.length > 0 ? { perWorkerRssBytes: rssOf(workers) / workers.length, primaryRssBytes: rssBytes(child.pid!) } : {}),
+      ...(workers.length > 0
+        ? { perWorkerRssBytes: rssOf(workers) / workers.length, primaryRssBytes: rssBytes(child.pid!) }
+        : {}),
       processes: 1 + workers.length,
     };
   } finally {
@@ -129,9 +144,13 @@ export function startUp(_settings: Settings): Scenario<StartUp> {
           ms: middle('ms'),
           rssBytes: middle('rssBytes'),
           processes: first.processes,
-          ...(first.perWorkerRssBytes === undefined ? {} : { perWorkerRssBytes: middle('perWorkerRssBytes'), primaryRssBytes: middle('primaryRssBytes') }),
+          ...(first.perWorkerRssBytes === undefined
+            ? {}
+            : { perWorkerRssBytes: middle('perWorkerRssBytes'), primaryRssBytes: middle('primaryRssBytes') }),
         };
-        settings.log(`${target}: first /healthz ${num(first.ms)} ms, then ${again.map((r) => num(r.ms)).join(', ')} ms; ${num(mb(result.rssBytes))} MB in ${result.processes} process(es)`);
+        settings.log(
+          `${target}: first /healthz ${num(first.ms)} ms, then ${again.map((r) => num(r.ms)).join(', ')} ms; ${num(mb(result.rssBytes))} MB in ${result.processes} process(es)`,
+        );
         return result;
       } finally {
         await redis?.stop();
@@ -141,16 +160,32 @@ export function startUp(_settings: Settings): Scenario<StartUp> {
     rows(results) {
       const time = ratiosToReference(results, 'express', (r) => r.ms);
       const memory = ratiosToReference(results, 'express', (r) => r.rssBytes);
-      const pick = (r: StartUp) => ({ ms: r.ms, rssBytes: r.rssBytes, processes: r.processes, ...(r.perWorkerRssBytes === undefined ? {} : { perWorkerRssBytes: r.perWorkerRssBytes, primaryRssBytes: r.primaryRssBytes! }) });
-      const single = (rs: Results<StartUp>) => Object.fromEntries(Object.entries(rs).filter(([t]) => t !== 'redis' && t !== 'redis-workers')) as Results<StartUp>;
+      const pick = (r: StartUp) => ({
+        ms: r.ms,
+        rssBytes: r.rssBytes,
+        processes: r.processes,
+        ...(r.perWorkerRssBytes === undefined
+          ? {}
+          : { perWorkerRssBytes: r.perWorkerRssBytes, primaryRssBytes: r.primaryRssBytes! }),
+      });
+      const single = (rs: Results<StartUp>) =>
+        Object.fromEntries(
+          Object.entries(rs).filter(([t]) => t !== 'redis' && t !== 'redis-workers'),
+        ) as Results<StartUp>;
       const one = ok(results, 'redis');
       const workers = ok(results, 'redis-workers');
-      const perWorker = one && workers?.perWorkerRssBytes !== undefined ? workers.perWorkerRssBytes / one.rssBytes : undefined;
-      const processCells = cells(results, (r) => (r.perWorkerRssBytes === undefined ? `${num(mb(r.rssBytes))} MB` : `${num(mb(r.perWorkerRssBytes))} MB a worker (primary ${num(mb(r.primaryRssBytes!))} MB)`));
+      const perWorker =
+        one && workers?.perWorkerRssBytes !== undefined ? workers.perWorkerRssBytes / one.rssBytes : undefined;
+      const processCells = cells(results, (r) =>
+        r.perWorkerRssBytes === undefined
+          ? `${num(mb(r.rssBytes))} MB`
+          : `${num(mb(r.perWorkerRssBytes))} MB a worker (primary ${num(mb(r.primaryRssBytes!))} MB)`,
+      );
       return [
         {
           key: 'start-up-healthz',
-          figure: 'start-up: `parley serve` (built, plain node) to its first /healthz answer, restarted (reference: the minimal express app, node on its .mjs)',
+          figure:
+            'start-up: `parley serve` (built, plain node) to its first /healthz answer, restarted (reference: the minimal express app, node on its .mjs)',
           cells: cells(single(results), (r) => `${num(r.ms)} ms`),
           ratios: time,
           ratioOf: '÷ express',
@@ -173,7 +208,8 @@ export function startUp(_settings: Settings): Scenario<StartUp> {
         {
           key: 'start-up-worker-rss',
           table: 'processes',
-          figure: 'start-up: resident memory of a serving process at the first /healthz answer (2 processes: each worker of --workers 2)',
+          figure:
+            'start-up: resident memory of a serving process at the first /healthz answer (2 processes: each worker of --workers 2)',
           cells: { ...processCells, ...(one ? { redis: `${num(mb(one.rssBytes))} MB` } : {}) },
           ratios: perWorker === undefined ? {} : { redis2: perWorker },
           ratioOf: 'a worker ÷ one process on Redis',

@@ -13,7 +13,19 @@ import { num, type Row } from '../lib/report.js';
 import { manyProcessCount, processCount, type TargetName } from '../lib/targets.js';
 import { wallMs } from '../load/protocol.js';
 import { stampedText } from '../load/text.js';
-import { cells, checks, goOnline, kB, ok, scaled, values, withServer, type Results, type Scenario, type Settings } from './common.js';
+import {
+  cells,
+  checks,
+  goOnline,
+  kB,
+  ok,
+  scaled,
+  values,
+  withServer,
+  type Results,
+  type Scenario,
+  type Settings,
+} from './common.js';
 
 interface HeldResult {
   /** Processes that hold streams. */
@@ -57,16 +69,27 @@ async function measure(target: TargetName, settings: Settings): Promise<HeldResu
     try {
       const filesEach = server.servers.map(openFiles);
       const rssEach = server.servers.map(rssBytes);
-      const growthEach = server.servers.map((pid) => online.rssIdleEach[server.pids.indexOf(pid)]! - online.rssBeforeEach[server.pids.indexOf(pid)]!);
+      const growthEach = server.servers.map(
+        (pid) => online.rssIdleEach[server.pids.indexOf(pid)]! - online.rssBeforeEach[server.pids.indexOf(pid)]!,
+      );
       await sleep(holdMs);
       const opened = attempted - online.refused;
       const base = online.readers.received;
-      const answer = await expectJson(online.agent, online.url, '/broadcast', { text: stampedText(wallMs(), settings.textBytes) }, 202, online.senderToken);
+      const answer = await expectJson(
+        online.agent,
+        online.url,
+        '/broadcast',
+        { text: stampedText(wallMs(), settings.textBytes) },
+        202,
+        online.senderToken,
+      );
       await online.readers.until(base + opened);
       const { integrity } = await online.readers.verify({ all: [Number(answer.body.id)] });
       // A stream the server ended, or one the broadcast did not reach, is not held (counted once if both).
       const held = Math.max(0, opened - Math.max(integrity.ended, integrity.missing));
-      settings.log(`${target}: ${num(held, 9)} streams held over ${processes} process(es), open files ${filesEach.map((f) => num(f, 9)).join(' + ')}`);
+      settings.log(
+        `${target}: ${num(held, 9)} streams held over ${processes} process(es), open files ${filesEach.map((f) => num(f, 9)).join(' + ')}`,
+      );
       return {
         processes,
         maxStreams,
@@ -174,70 +197,86 @@ async function measureMany(target: TargetName, settings: Settings): Promise<Many
   const maxStreams = limit - reserveFor(attempted);
   // node:cluster hands connections round in turn: each worker gets its share, give or take the streams opening.
   if (Math.ceil(attempted / processes) > maxStreams) {
-    throw new Error(`${num(attempted, 9)} streams over ${processes} processes need more than the ${num(maxStreams, 9)} an open-file limit of ${num(limit, 9)} leaves each`);
+    throw new Error(
+      `${num(attempted, 9)} streams over ${processes} processes need more than the ${num(maxStreams, 9)} an open-file limit of ${num(limit, 9)} leaves each`,
+    );
   }
   // The default heartbeat: every tick also checks each stream's session in the store, so a shorter one would
   // measure those checks more than the streams. Two ticks fall in any window of 2.2 intervals.
   const heartbeatMs = 15_000;
   const holdMs = Math.round(heartbeatMs * 2.2);
-  return withServer(target, ['--max-streams', String(maxStreams), '--heartbeat-ms', String(heartbeatMs)], async (server) => {
-    const online = await goOnline(server, attempted, settings, { memory: true, refusals: true });
-    try {
-      const filesEach = server.servers.map(openFiles);
-      const rssEach = server.servers.map(rssBytes);
-      const growthEach = server.servers.map((pid) => online.rssIdleEach[server.pids.indexOf(pid)]! - online.rssBeforeEach[server.pids.indexOf(pid)]!);
-      await online.readers.heartbeats();
-      await sleep(holdMs);
-      const beats = await online.readers.heartbeats();
-      const opened = attempted - online.refused;
-      const ids: number[] = [];
-      const lastDeliveryMs: number[] = [];
-      const cpu0 = cpuMsOf(server.pids);
-      const redis0 = server.redisPid === undefined ? 0 : cpuMsOf([server.redisPid]);
-      const base = online.readers.received;
-      for (let i = 0; i < manyBroadcasts; i++) {
-        const before = online.readers.received;
-        const sentAt = wallMs();
-        const answer = await expectJson(online.agent, online.url, '/broadcast', { text: stampedText(sentAt, settings.textBytes) }, 202, online.senderToken);
-        ids.push(Number(answer.body.id));
-        await online.readers.until(before + opened);
-        lastDeliveryMs.push(online.readers.lastAt - sentAt);
-        await sleep(200);
+  return withServer(
+    target,
+    ['--max-streams', String(maxStreams), '--heartbeat-ms', String(heartbeatMs)],
+    async (server) => {
+      const online = await goOnline(server, attempted, settings, { memory: true, refusals: true });
+      try {
+        const filesEach = server.servers.map(openFiles);
+        const rssEach = server.servers.map(rssBytes);
+        const growthEach = server.servers.map(
+          (pid) => online.rssIdleEach[server.pids.indexOf(pid)]! - online.rssBeforeEach[server.pids.indexOf(pid)]!,
+        );
+        await online.readers.heartbeats();
+        await sleep(holdMs);
+        const beats = await online.readers.heartbeats();
+        const opened = attempted - online.refused;
+        const ids: number[] = [];
+        const lastDeliveryMs: number[] = [];
+        const cpu0 = cpuMsOf(server.pids);
+        const redis0 = server.redisPid === undefined ? 0 : cpuMsOf([server.redisPid]);
+        const base = online.readers.received;
+        for (let i = 0; i < manyBroadcasts; i++) {
+          const before = online.readers.received;
+          const sentAt = wallMs();
+          const answer = await expectJson(
+            online.agent,
+            online.url,
+            '/broadcast',
+            { text: stampedText(sentAt, settings.textBytes) },
+            202,
+            online.senderToken,
+          );
+          ids.push(Number(answer.body.id));
+          await online.readers.until(before + opened);
+          lastDeliveryMs.push(online.readers.lastAt - sentAt);
+          await sleep(200);
+        }
+        const deliveries = Math.max(1, online.readers.received - base);
+        const cpuUsPerDelivery = ((cpuMsOf(server.pids) - cpu0) * 1000) / deliveries;
+        const redisUsPerDelivery =
+          server.redisPid === undefined ? NaN : ((cpuMsOf([server.redisPid]) - redis0) * 1000) / deliveries;
+        const { integrity } = await online.readers.verify({ all: ids });
+        const held = Math.max(0, opened - Math.max(integrity.ended, Math.ceil(integrity.missing / manyBroadcasts)));
+        settings.log(
+          `${target}: ${num(held, 9)} of ${num(attempted, 9)} streams held over ${processes} processes, at least ${beats.least} heartbeats each in ${holdMs} ms; ` +
+            `last delivery ${lastDeliveryMs.map((ms) => num(ms)).join(' / ')} ms; ${num(cpuUsPerDelivery)} µs per delivery`,
+        );
+        return {
+          processes,
+          maxStreams,
+          attempted,
+          held,
+          refused: online.refused,
+          ...(online.firstRefusal !== undefined ? { firstRefusal: online.firstRefusal } : {}),
+          openS: online.openS,
+          heartbeatMs,
+          holdMs,
+          heartbeatsLeast: beats.least,
+          heartbeatsMean: beats.total / Math.max(1, beats.streams),
+          lastDeliveryMs,
+          cpuUsPerDelivery,
+          redisUsPerDelivery,
+          filesEach,
+          rssEach,
+          growthEach,
+          primaryRss: rssBytes(server.pid),
+          check: integrity,
+        };
+      } finally {
+        await online.close();
       }
-      const deliveries = Math.max(1, online.readers.received - base);
-      const cpuUsPerDelivery = ((cpuMsOf(server.pids) - cpu0) * 1000) / deliveries;
-      const redisUsPerDelivery = server.redisPid === undefined ? NaN : ((cpuMsOf([server.redisPid]) - redis0) * 1000) / deliveries;
-      const { integrity } = await online.readers.verify({ all: ids });
-      const held = Math.max(0, opened - Math.max(integrity.ended, Math.ceil(integrity.missing / manyBroadcasts)));
-      settings.log(
-        `${target}: ${num(held, 9)} of ${num(attempted, 9)} streams held over ${processes} processes, at least ${beats.least} heartbeats each in ${holdMs} ms; ` +
-          `last delivery ${lastDeliveryMs.map((ms) => num(ms)).join(' / ')} ms; ${num(cpuUsPerDelivery)} µs per delivery`,
-      );
-      return {
-        processes,
-        maxStreams,
-        attempted,
-        held,
-        refused: online.refused,
-        ...(online.firstRefusal !== undefined ? { firstRefusal: online.firstRefusal } : {}),
-        openS: online.openS,
-        heartbeatMs,
-        holdMs,
-        heartbeatsLeast: beats.least,
-        heartbeatsMean: beats.total / Math.max(1, beats.streams),
-        lastDeliveryMs,
-        cpuUsPerDelivery,
-        redisUsPerDelivery,
-        filesEach,
-        rssEach,
-        growthEach,
-        primaryRss: rssBytes(server.pid),
-        check: integrity,
-      };
-    } finally {
-      await online.close();
-    }
-  });
+    },
+  );
 }
 
 /** 100,000 streams on `--workers 6`: held with heartbeats, then reached by broadcasts. */
@@ -255,7 +294,7 @@ export function streams100k(settings: Settings): Scenario<ManyResult> {
           table: 'processes',
           figure:
             `${num(goal, 9)} streams on --workers 6 (${manyBroadcasts} broadcasts to all, one at a time, after a hold through heartbeats): ` +
-            'held (of opened); open rate; fewest heartbeats a stream had in the hold; send → last delivery; server CPU per delivery (+ Redis\'s); ' +
+            "held (of opened); open rate; fewest heartbeats a stream had in the hold; send → last delivery; server CPU per delivery (+ Redis's); " +
             'open files, RSS and memory per stream of each worker',
           cells: cells(
             results,

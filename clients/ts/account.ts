@@ -14,7 +14,11 @@ export async function revokeSession(client: ParleyClient, id: string): Promise<v
 }
 
 /** Changes the caller's password; every other session of theirs is signed out, this one stays. */
-export async function changePassword(client: ParleyClient, currentPassword: string, newPassword: string): Promise<void> {
+export async function changePassword(
+  client: ParleyClient,
+  currentPassword: string,
+  newPassword: string,
+): Promise<void> {
   const { error, response } = await client.PUT('/account/password', { body: { currentPassword, newPassword } });
   if (response.status !== 204) throw new ParleyError(response.status, error as Problem | undefined);
 }

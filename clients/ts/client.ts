@@ -28,7 +28,9 @@ export interface Joined {
 
 /** The original "type a USERNAME": registers a new name or logs in to a known one. */
 export async function join(baseUrl: string, username: string, password: string): Promise<Joined> {
-  const { data, error, response } = await createParleyClient(baseUrl).POST('/sessions', { body: { username, password } });
+  const { data, error, response } = await createParleyClient(baseUrl).POST('/sessions', {
+    body: { username, password },
+  });
   if (!data) throw new ParleyError(response.status, error as Problem | undefined);
   return { session: data, client: createParleyClient(baseUrl, data.token) };
 }

@@ -9,7 +9,9 @@ const bob = await join(baseUrl, 'bob', 'bob-secret-1');
 const inbox = streamMessages({ baseUrl, username: 'bob', token: bob.session.token });
 await inbox.opened;
 
-const { data: sent } = await alice.client.POST('/messages', { body: { to: 'bob', text: 'hello from the typed client' } });
+const { data: sent } = await alice.client.POST('/messages', {
+  body: { to: 'bob', text: 'hello from the typed client' },
+});
 console.log(`alice sent message ${sent?.id} to ${sent?.to}`);
 
 for await (const msgform of inbox) {

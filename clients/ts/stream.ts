@@ -46,7 +46,8 @@ export class MessageStream implements AsyncIterable<Msgform> {
     // Presence events come only to streams that ask for them.
     if (options.onPresence) url.searchParams.set('presence', 'true');
     this.source = new EventSource(url, {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, Authorization: `Bearer ${options.token}` } }),
+      fetch: (input, init) =>
+        fetch(input, { ...init, headers: { ...init.headers, Authorization: `Bearer ${options.token}` } }),
     });
     this.opened = new Promise((resolve) => this.source.addEventListener('open', () => resolve(), { once: true }));
     this.source.addEventListener('message', (event) => {

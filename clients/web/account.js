@@ -12,18 +12,26 @@ const when = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short'
 /** What a User-Agent says, in a few words: the browser or tool, and the system when it names one. */
 export function deviceName(userAgent) {
   if (!userAgent) return 'Unknown device';
-  const browser =
-    /Edg\//.test(userAgent) ? 'Edge'
-    : /Firefox\//.test(userAgent) ? 'Firefox'
-    : /(Chromium|Chrome)\//.test(userAgent) ? 'Chrome'
-    : /Safari\//.test(userAgent) ? 'Safari'
-    : userAgent.split(/[/\s]/)[0];
-  const system = /Android/.test(userAgent) ? 'Android'
-    : /iPhone|iPad/.test(userAgent) ? 'iOS'
-    : /Windows/.test(userAgent) ? 'Windows'
-    : /Mac OS X|Macintosh/.test(userAgent) ? 'macOS'
-    : /Linux/.test(userAgent) ? 'Linux'
-    : undefined;
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /(Chromium|Chrome)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : userAgent.split(/[/\s]/)[0];
+  const system = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad/.test(userAgent)
+      ? 'iOS'
+      : /Windows/.test(userAgent)
+        ? 'Windows'
+        : /Mac OS X|Macintosh/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : undefined;
   return system ? `${browser} on ${system}` : browser;
 }
 
@@ -99,7 +107,10 @@ export class AccountPanel {
         button.className = 'ghost small';
         button.textContent = 'Sign out';
         // The visible label is the same on every row; the accessible name says which device.
-        button.setAttribute('aria-label', `Sign out ${name.textContent}, signed in ${when.format(new Date(session.createdAt))}`);
+        button.setAttribute(
+          'aria-label',
+          `Sign out ${name.textContent}, signed in ${when.format(new Date(session.createdAt))}`,
+        );
         button.addEventListener('click', () => void this.revoke(session, name.textContent));
         li.append(button);
       }
@@ -125,7 +136,9 @@ export class AccountPanel {
     const currentPassword = this.current.value;
     const newPassword = this.next.value;
     if (currentPassword === '' || newPassword.length < 8) {
-      this.showError(currentPassword === '' ? 'Enter your current password.' : 'The new password needs at least 8 characters.');
+      this.showError(
+        currentPassword === '' ? 'Enter your current password.' : 'The new password needs at least 8 characters.',
+      );
       return;
     }
     this.submit.disabled = true;
@@ -136,7 +149,8 @@ export class AccountPanel {
       this.say('Your password is changed, and your other devices are signed out.');
       await this.refresh();
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'bad_credentials') this.showError('That is not your current password.');
+      if (err instanceof ApiError && err.code === 'bad_credentials')
+        this.showError('That is not your current password.');
       else this.failed(err);
     } finally {
       this.submit.disabled = false;

@@ -26,7 +26,8 @@ async function call(method, path, body, contentType = 'application/json') {
   const type = res.headers.get('content-type') ?? '';
   const data = type.includes('json') ? await res.json().catch(() => undefined) : undefined;
   if (!res.ok) {
-    const detail = data && typeof data.detail === 'string' ? data.detail : `The server answered ${res.status} ${res.statusText}.`;
+    const detail =
+      data && typeof data.detail === 'string' ? data.detail : `The server answered ${res.status} ${res.statusText}.`;
     throw new ApiError(res.status, detail, data && typeof data.code === 'string' ? data.code : undefined);
   }
   return { status: res.status, body: data };
@@ -62,7 +63,8 @@ export const api = {
   group: (name) => call('GET', `/groups/${encodeURIComponent(name)}`),
   addMembers: (name, members) => call('POST', `/groups/${encodeURIComponent(name)}/members`, { members }),
   /** The owner removes a member; naming oneself leaves. */
-  removeMember: (name, user) => call('DELETE', `/groups/${encodeURIComponent(name)}/members/${encodeURIComponent(user)}`),
+  removeMember: (name, user) =>
+    call('DELETE', `/groups/${encodeURIComponent(name)}/members/${encodeURIComponent(user)}`),
   editMessage: (id, text) => call('PATCH', `/messages/${encodeURIComponent(id)}`, { text }),
   deleteMessage: (id) => call('DELETE', `/messages/${encodeURIComponent(id)}`),
   /** One line of the original command language. */

@@ -22,9 +22,8 @@ function render() {
   view.modeCommand.setAttribute('aria-pressed', String(state.mode === 'command'));
   view.composer.dataset.mode = state.mode;
   view.text.setAttribute('aria-label', state.mode === 'command' ? 'Command line' : 'Message');
-  view.text.placeholder = state.mode === 'command'
-    ? commandPlaceholder
-    : conv ? `Message ${titleOf(conv)}` : 'Open a conversation to write';
+  view.text.placeholder =
+    state.mode === 'command' ? commandPlaceholder : conv ? `Message ${titleOf(conv)}` : 'Open a conversation to write';
 }
 
 for (const change of ['signed-in', 'open', 'mode']) state.on(change, render);
@@ -88,7 +87,9 @@ async function runCommand(line) {
   if (Array.isArray(body.users)) {
     state.setUsers(body.users);
     const online = body.users.filter((u) => u.online).map((u) => u.name);
-    state.emit('notice', { text: `${body.users.length} people, ${online.length} online: ${online.join(', ') || 'nobody'}.` });
+    state.emit('notice', {
+      text: `${body.users.length} people, ${online.length} online: ${online.join(', ') || 'nobody'}.`,
+    });
   } else if (Array.isArray(body.members)) {
     await state.request('group-created', body);
   } else if (command.kind === 'broadcast') {

@@ -45,9 +45,10 @@ function renderHistoryState() {
     node.replaceChildren(older);
     if (hadFocus) older.focus();
   } else {
-    node.textContent = next === 'loading'
-      ? 'Loading messages…'
-      : `The beginning of ${conv.kind === 'direct' ? `your conversation with ${conv.name}` : titleOf(conv)}.`;
+    node.textContent =
+      next === 'loading'
+        ? 'Loading messages…'
+        : `The beginning of ${conv.kind === 'direct' ? `your conversation with ${conv.name}` : titleOf(conv)}.`;
     // While a page is read, focus waits on the log itself rather than falling back to the page.
     if (hadFocus) log.focus();
   }
@@ -96,7 +97,8 @@ async function loadNewest(conv) {
     if (state.me !== me) return;
     state.convs.addNewest(conv, body);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404 && conv.name === state.open) state.emit('notice', { text: err.message, tone: 'error' });
+    if (err instanceof ApiError && err.status === 404 && conv.name === state.open)
+      state.emit('notice', { text: err.message, tone: 'error' });
     else state.emit('failed', err);
   } finally {
     conv.loading = false;
@@ -152,7 +154,8 @@ function focusMessage(li) {
 
 /** A log shorter than its box cannot be scrolled up: read on until it fills or the history ends. */
 function fillLog(conv) {
-  if (conv.name === state.open && conv.more && log.scrollHeight <= log.clientHeight + olderThreshold) void loadOlder(conv);
+  if (conv.name === state.open && conv.more && log.scrollHeight <= log.clientHeight + olderThreshold)
+    void loadOlder(conv);
 }
 
 log.addEventListener('scroll', () => {

@@ -74,7 +74,8 @@ view.back.addEventListener('click', () => {
   const was = state.open;
   closeConversation();
   // Back in the list, on the conversation just left.
-  const item = was === undefined ? undefined : view.conversations.querySelector(`li[data-with="${CSS.escape(was)}"] button`);
+  const item =
+    was === undefined ? undefined : view.conversations.querySelector(`li[data-with="${CSS.escape(was)}"] button`);
   (item ?? view.conversations.querySelector('button'))?.focus();
 });
 

@@ -52,7 +52,18 @@ export class Conversations {
   ensure(name, kind) {
     let conv = this.byName.get(name);
     if (!conv) {
-      conv = { name, kind, last: undefined, lastId: 0, unread: 0, readUpTo: 0, messages: new Map(), loaded: false, more: false, loading: false };
+      conv = {
+        name,
+        kind,
+        last: undefined,
+        lastId: 0,
+        unread: 0,
+        readUpTo: 0,
+        messages: new Map(),
+        loaded: false,
+        more: false,
+        loading: false,
+      };
       this.byName.set(name, conv);
     }
     return conv;

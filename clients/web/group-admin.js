@@ -64,20 +64,22 @@ export class GroupPanel {
     const mine = owner === me;
     this.view.owner.textContent = mine ? 'You own this group.' : `Owned by ${owner}.`;
     this.view.addForm.hidden = !mine;
-    this.view.list.replaceChildren(...group.members.map((member) => {
-      const li = el('li', 'member');
-      li.dataset.name = member;
-      li.append(el('span', 'member-name', member === me ? `${member} (you)` : member));
-      if (member === owner) li.append(el('span', 'member-role', 'owner'));
-      if (mine && member !== me) {
-        const remove = el('button', 'ghost small remove', 'Remove');
-        remove.type = 'button';
-        remove.append(el('span', 'visually-hidden', ` ${member} from ${group.name}`));
-        remove.addEventListener('click', () => void this.on.remove(group.name, member));
-        li.append(remove);
-      }
-      return li;
-    }));
+    this.view.list.replaceChildren(
+      ...group.members.map((member) => {
+        const li = el('li', 'member');
+        li.dataset.name = member;
+        li.append(el('span', 'member-name', member === me ? `${member} (you)` : member));
+        if (member === owner) li.append(el('span', 'member-role', 'owner'));
+        if (mine && member !== me) {
+          const remove = el('button', 'ghost small remove', 'Remove');
+          remove.type = 'button';
+          remove.append(el('span', 'visually-hidden', ` ${member} from ${group.name}`));
+          remove.addEventListener('click', () => void this.on.remove(group.name, member));
+          li.append(remove);
+        }
+        return li;
+      }),
+    );
   }
 }
 
@@ -94,7 +96,13 @@ export function applyGroupEvent(groups, me, data) {
     return 'gone';
   }
   const known = groups.get(data.group);
-  groups.set(data.group, { createdBy: known?.createdBy ?? data.by, ...known, name: data.group, members: data.members, owner: data.owner });
+  groups.set(data.group, {
+    createdBy: known?.createdBy ?? data.by,
+    ...known,
+    name: data.group,
+    members: data.members,
+    owner: data.owner,
+  });
   return known ? 'changed' : 'joined';
 }
 
@@ -103,12 +111,19 @@ export function describeGroupEvent(me, data) {
   const who = (name) => (name === me ? 'you' : name);
   const users = data.users.map(who).join(', ');
   switch (data.change) {
-    case 'created': return `${who(data.by)} created ${data.group}.`;
-    case 'added': return `${who(data.by)} added ${users} to ${data.group}.`;
-    case 'removed': return `${who(data.by)} removed ${users} from ${data.group}.`;
-    case 'left': return `${users} left ${data.group}.`;
-    case 'owner': return `${users === 'you' ? 'You now own' : `${users} now owns`} ${data.group}.`;
-    case 'ended': return `${data.group} has ended: nobody is left in it.`;
-    default: return `${data.group} changed.`;
+    case 'created':
+      return `${who(data.by)} created ${data.group}.`;
+    case 'added':
+      return `${who(data.by)} added ${users} to ${data.group}.`;
+    case 'removed':
+      return `${who(data.by)} removed ${users} from ${data.group}.`;
+    case 'left':
+      return `${users} left ${data.group}.`;
+    case 'owner':
+      return `${users === 'you' ? 'You now own' : `${users} now owns`} ${data.group}.`;
+    case 'ended':
+      return `${data.group} has ended: nobody is left in it.`;
+    default:
+      return `${data.group} changed.`;
   }
 }

@@ -11,7 +11,8 @@ const stream = new SharedStream({
   message: (msg, notify) => {
     if (!state.me) return;
     receive(msg, notify);
-    if (msg.kind === 'group' && msg.group && !state.groups.has(msg.group)) void state.request('refresh', { groups: true });
+    if (msg.kind === 'group' && msg.group && !state.groups.has(msg.group))
+      void state.request('refresh', { groups: true });
   },
   sent: (msg) => receive(msg),
   // Changes to what was delivered, from this user's devices or anyone's.
@@ -27,16 +28,18 @@ const stream = new SharedStream({
   lost: (info) => {
     if (!state.me) return;
     state.emit('notice', {
-      text: info.reason === 'retention'
-        ? 'Some older messages were no longer kept by the server and could not be shown.'
-        : 'The server\'s store went back in time (restored from a backup or failed over): some messages shown here are no longer kept; newer ones follow.',
+      text:
+        info.reason === 'retention'
+          ? 'Some older messages were no longer kept by the server and could not be shown.'
+          : "The server's store went back in time (restored from a backup or failed over): some messages shown here are no longer kept; newer ones follow.",
       tone: 'warn',
     });
   },
   state: (s) => state.emit('connection', s),
   // Presence, groups and messages sent from other devices may have changed while the stream was away.
   opened: () => {
-    if (state.me) void state.request('refresh', { users: true, groups: true, conversations: true }).catch(() => undefined);
+    if (state.me)
+      void state.request('refresh', { users: true, groups: true, conversations: true }).catch(() => undefined);
   },
   // Another tab read a conversation.
   read: (withName, upTo) => readElsewhere(withName, upTo),

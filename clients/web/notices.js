@@ -20,9 +20,12 @@ state.on('notice', ({ text, tone = 'info' }) => {
   notice.dataset.tone = tone;
   notice.hidden = false;
   clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => {
-    notice.hidden = true;
-  }, tone === 'info' ? 5000 : 10_000);
+  noticeTimer = setTimeout(
+    () => {
+      notice.hidden = true;
+    },
+    tone === 'info' ? 5000 : 10_000,
+  );
 });
 
 // A notice belongs to the last send; typing the next one puts it away.

@@ -21,8 +21,13 @@ const failed = (err) => state.emit('failed', err);
 
 const groupPanel = new GroupPanel(
   {
-    toggle: $('group-manage'), panel: $('group-panel'), list: $('group-members'), addForm: $('group-add'),
-    addInput: $('group-add-name'), leave: $('group-leave'), owner: $('group-owner'),
+    toggle: $('group-manage'),
+    panel: $('group-panel'),
+    list: $('group-members'),
+    addForm: $('group-add'),
+    addInput: $('group-add-name'),
+    leave: $('group-leave'),
+    owner: $('group-owner'),
   },
   {
     me: () => state.me,
@@ -71,7 +76,8 @@ view.groupForm.addEventListener('submit', async (event) => {
   const name = view.groupName.value.trim();
   const members = [...ticked];
   if (name === '') return state.emit('notice', { text: 'Name the group first.', tone: 'error' });
-  if (members.length === 0) return state.emit('notice', { text: 'Tick at least one person for the group.', tone: 'error' });
+  if (members.length === 0)
+    return state.emit('notice', { text: 'Tick at least one person for the group.', tone: 'error' });
   try {
     const { body } = await api.createGroup(name, members);
     view.groupName.value = '';

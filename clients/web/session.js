@@ -19,7 +19,8 @@ async function enter(name) {
   // From the newest message the list accounts for: whatever came after it comes on the stream.
   state.emit('listed', { name, lastId: String(state.convs.lastId()) });
   const last = stored(keys.open(name));
-  if (last && (state.convs.get(last) || state.users.has(last) || state.groups.has(last))) await state.request('open-conversation', last);
+  if (last && (state.convs.get(last) || state.users.has(last) || state.groups.has(last)))
+    await state.request('open-conversation', last);
   else await state.request('compose');
 }
 
@@ -81,7 +82,8 @@ async function refreshConversations() {
 state.handle('enter', enter);
 state.handle('sign-out', signOut);
 state.handle('refresh', ({ users, groups, conversations }) =>
-  Promise.all([users && refreshUsers(), groups && refreshGroups(), conversations && refreshConversations()]));
+  Promise.all([users && refreshUsers(), groups && refreshGroups(), conversations && refreshConversations()]),
+);
 
 // Whatever fails says so in the notice line; a 401 means the session is gone, and the page asks for a sign-in.
 state.on('failed', (err) => {

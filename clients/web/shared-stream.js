@@ -59,17 +59,29 @@ export class SharedStream {
         if (this.startMessage) this.startMessage.lastId = this.lastId;
         this.on.message(data.msg, Boolean(data.notify));
         break;
-      case 'sent': this.on.sent(data.msg); break;
+      case 'sent':
+        this.on.sent(data.msg);
+        break;
       case 'change':
         if (this.lastId === undefined || Number(data.change.id) > Number(this.lastId)) this.lastId = data.change.id;
         if (this.startMessage) this.startMessage.lastId = this.lastId;
         this.on.change(data.change);
         break;
-      case 'presence': this.on.presence(data.users); break;
-      case 'lost': this.on.lost(data.info); break;
-      case 'state': this.on.state(data.state); break;
-      case 'opened': this.on.opened(); break;
-      case 'read': this.on.read(data.with, data.upTo); break;
+      case 'presence':
+        this.on.presence(data.users);
+        break;
+      case 'lost':
+        this.on.lost(data.info);
+        break;
+      case 'state':
+        this.on.state(data.state);
+        break;
+      case 'opened':
+        this.on.opened();
+        break;
+      case 'read':
+        this.on.read(data.with, data.upTo);
+        break;
       case 'ended':
         this.startMessage = undefined;
         this.on.ended(data.reason);
@@ -81,7 +93,10 @@ export class SharedStream {
   connect() {
     if (typeof SharedWorker === 'function') {
       try {
-        const worker = new SharedWorker(new URL('stream-worker.js', import.meta.url), { type: 'module', name: lockName });
+        const worker = new SharedWorker(new URL('stream-worker.js', import.meta.url), {
+          type: 'module',
+          name: lockName,
+        });
         worker.port.addEventListener('message', (e) => this.deliver(e.data));
         worker.port.start();
         return (message) => worker.port.postMessage(message);

@@ -46,7 +46,9 @@ view.form.addEventListener('submit', async (event) => {
   try {
     const { body } = await api.join(username, password);
     await state.request('enter', body.username);
-    state.emit('notice', { text: body.created ? `Welcome, ${body.username}: your account is ready.` : `Welcome back, ${body.username}.` });
+    state.emit('notice', {
+      text: body.created ? `Welcome, ${body.username}: your account is ready.` : `Welcome back, ${body.username}.`,
+    });
   } catch (err) {
     showError(err instanceof Error ? err.message : String(err));
   } finally {

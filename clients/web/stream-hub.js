@@ -63,7 +63,8 @@ export class StreamHub {
       // Already streaming: this tab gets what came after the list it read, and where things stand.
       const after = Number(lastId ?? 0);
       for (const event of this.recent) if (Number(event.msg.id) > after) client.post({ ...event, notify: false });
-      if (this.presence.size > 0) client.post({ t: 'presence', users: [...this.presence].map(([n, online]) => ({ name: n, online })) });
+      if (this.presence.size > 0)
+        client.post({ t: 'presence', users: [...this.presence].map(([n, online]) => ({ name: n, online })) });
       client.post({ t: 'state', state: this.state });
       if (this.state === 'connected') client.post({ t: 'opened' });
       return;
@@ -128,7 +129,11 @@ export class StreamHub {
 /** Whether the session still holds: false only on a 401 (anything else may pass). */
 export async function sessionHolds() {
   try {
-    const res = await fetch('/users', { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+    const res = await fetch('/users', {
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
     return res.status !== 401;
   } catch {
     return true;

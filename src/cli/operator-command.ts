@@ -64,10 +64,18 @@ async function request(command: string | undefined, args: string[]): Promise<Ope
 }
 
 /** Runs one operator command (`users`, `backup FILE`, ...; argv starts with its name) and resolves with the exit code. */
-export async function operatorCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+export async function operatorCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (err) {
     console.error(`parley: ${(err as Error).message}; see --help`);
     return 2;
@@ -96,7 +104,10 @@ export async function operatorCommand(argv: readonly string[], env: Readonly<Rec
       console.error(`parley: ${err.message}; see --help`);
       return 2;
     }
-    const hint = err instanceof NoServerError ? `; start it with parley serve --data ${dataDir}, or pass the --data it runs with` : '';
+    const hint =
+      err instanceof NoServerError
+        ? `; start it with parley serve --data ${dataDir}, or pass the --data it runs with`
+        : '';
     console.error(`parley: ${(err as Error).message}${hint}`);
     return 1;
   }

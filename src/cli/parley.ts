@@ -2,11 +2,13 @@
 // others are the operator commands of src/cli/operator-command.ts. Each loads only its own modules.
 import { readFileSync } from 'node:fs';
 
-const serveLine = '  serve [options]        runs the server; `parley serve --help` lists every option and its PARLEY_* variable\n';
+const serveLine =
+  '  serve [options]        runs the server; `parley serve --help` lists every option and its PARLEY_* variable\n';
 
 /** The version of package.json, which sits one level up from src/ and from dist/ alike. */
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 }
 
 async function help(): Promise<string> {
@@ -23,7 +25,10 @@ async function help(): Promise<string> {
   ].join('\n');
 }
 
-async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number | undefined> {
+async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number | undefined> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':

@@ -7,7 +7,10 @@ import { createLogger } from '../log/logger.js';
  * `parley serve [options]`: flags and PARLEY_* variables -> the server, in this process or, with --workers N, in N
  * workers under this one. A wrong command line exits 2 with one line; --help prints the options and exits 0.
  */
-export async function serveCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<void> {
+export async function serveCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   let parsed;
   try {
     parsed = loadConfig(argv, env);
@@ -28,6 +31,10 @@ export async function serveCommand(argv: readonly string[], env: Readonly<Record
   if (cluster.isPrimary && config.workers > 1) await (await import('../workers/primary.js')).runPrimary(config, log);
   else {
     const { serve } = await import('./run-server.js');
-    await serve(config, config.workers === 1 ? log : log.child({ worker: cluster.worker!.id }), config.workers === 1 ? 'server' : 'worker');
+    await serve(
+      config,
+      config.workers === 1 ? log : log.child({ worker: cluster.worker!.id }),
+      config.workers === 1 ? 'server' : 'worker',
+    );
   }
 }

@@ -11,17 +11,27 @@ export type ParsedCommandLine = { help: true } | { help: false; config: Config }
  * Reads flags and PARLEY_* variables (flags win over the environment, which wins over defaults), validates
  * every option and returns a frozen Config. Every failure names the option, its flag and variable.
  */
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommandLine {
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ParsedCommandLine {
   const keys = Object.keys(optionSpecs) as OptionKey[];
   let values: Record<string, string | boolean | undefined>;
   try {
     const flags = Object.fromEntries(keys.map((key) => [optionSpecs[key].flag, { type: 'string' as const }]));
-    ({ values } = parseArgs({ args: [...argv], options: { ...flags, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { ...flags, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}; see --help`);
   }
   if (values.help) return { help: true };
-  return { help: false, config: resolveConfig(keys, (key) => values[optionSpecs[key].flag] as string | undefined, env) };
+  return {
+    help: false,
+    config: resolveConfig(keys, (key) => values[optionSpecs[key].flag] as string | undefined, env),
+  };
 }
 
 /** Defaults overlaid with explicit values; for tests and embedding, no flags or environment involved. */
@@ -67,7 +77,9 @@ function resolveConfig(
   // A certificate without its key (or the reverse) cannot be served, and plain HTTP is not what was asked for.
   const { tlsCert, tlsKey } = config as Pick<Config, 'tlsCert' | 'tlsKey'>;
   if ((tlsCert === '') !== (tlsKey === '')) {
-    throw new ConfigError('--tls-cert (PARLEY_TLS_CERT) and --tls-key (PARLEY_TLS_KEY) go together: set both or neither');
+    throw new ConfigError(
+      '--tls-cert (PARLEY_TLS_CERT) and --tls-key (PARLEY_TLS_KEY) go together: set both or neither',
+    );
   }
   return Object.freeze(config) as Config;
 }

@@ -42,5 +42,8 @@ export class ChatError extends Error {
 
 /** Refused because recipients have as many undelivered messages as they may; the core and shared stores say it alike. */
 export function queueFull(names: readonly string[]): ChatError {
-  return new ChatError('queue_full', `the pending queue of ${names.join(', ')} is full; try again once they have read it`);
+  return new ChatError(
+    'queue_full',
+    `the pending queue of ${names.join(', ')} is full; try again once they have read it`,
+  );
 }

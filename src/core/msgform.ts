@@ -75,7 +75,12 @@ export class MsgformEncoder {
 
 /** A message as one user sees it, as an object: the same fields, in the same order, as `MsgformEncoder` writes. */
 export function msgformOf(message: Message, to: string): MessageView {
-  const head = { id: String(message.id), from: message.from, to, ...(message.group === undefined ? {} : { group: message.group }) };
+  const head = {
+    id: String(message.id),
+    from: message.from,
+    to,
+    ...(message.group === undefined ? {} : { group: message.group }),
+  };
   const sentAt = new Date(message.sentAt).toISOString();
   if (message.deleted) return { ...head, kind: message.kind, sentAt, deleted: true };
   const edited = message.editedAt === undefined ? {} : { editedAt: new Date(message.editedAt).toISOString() };

@@ -4,7 +4,15 @@ import { ChatError } from './errors.js';
 export const maxNameLength = 32;
 
 /** The words of the original command language; no user or group may take them. */
-export const reservedNames: ReadonlySet<string> = new Set(['broad', 'get_users', 'exit', 'mk_grp', 'add_grp', 'rm_grp', 'leave']);
+export const reservedNames: ReadonlySet<string> = new Set([
+  'broad',
+  'get_users',
+  'exit',
+  'mk_grp',
+  'add_grp',
+  'rm_grp',
+  'leave',
+]);
 
 const namePattern = /^[a-z][a-z0-9_-]{0,31}$/;
 

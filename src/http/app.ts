@@ -33,7 +33,18 @@ export function createApp(deps: HttpDeps): Express {
   // its own. The busiest routes first (no two patterns overlap, so order decides only how many a request is
   // matched against); the page's static files last, as the fallback.
   const router = app as unknown as Router;
-  for (const routes of [messageRoutes, streamRoutes, healthRoutes, sessionRoutes, accountRoutes, userRoutes, groupRoutes, conversationRoutes, commandRoutes, webRoutes]) {
+  for (const routes of [
+    messageRoutes,
+    streamRoutes,
+    healthRoutes,
+    sessionRoutes,
+    accountRoutes,
+    userRoutes,
+    groupRoutes,
+    conversationRoutes,
+    commandRoutes,
+    webRoutes,
+  ]) {
     routes(router, deps);
   }
   app.use((req) => {

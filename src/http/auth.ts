@@ -11,7 +11,8 @@ export function tokenOf(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+([A-Za-z0-9_-]{1,512})\s*$/i.exec(header);
-    if (!match) throw new ChatError('unauthorized', 'the Authorization header must be "Bearer <token>"', 'header.authorization');
+    if (!match)
+      throw new ChatError('unauthorized', 'the Authorization header must be "Bearer <token>"', 'header.authorization');
     return match[1];
   }
   const cookies = req.headers.cookie;
@@ -23,7 +24,10 @@ export function requireActor(accounts: Accounts) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = tokenOf(req);
     if (token === undefined) {
-      throw new ChatError('unauthorized', 'log in with POST /sessions and send the token as "Authorization: Bearer <token>"');
+      throw new ChatError(
+        'unauthorized',
+        'log in with POST /sessions and send the token as "Authorization: Bearer <token>"',
+      );
     }
     res.locals.actor = await accounts.authenticate(token);
     next();

@@ -1,5 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createTlsServer, type Server as TlsServer, type ServerOptions as TlsOptions } from 'node:https';
+import {
+  createServer as createTlsServer,
+  type Server as TlsServer,
+  type ServerOptions as TlsOptions,
+} from 'node:https';
 import type { Express } from 'express';
 import { problem } from './problem.js';
 

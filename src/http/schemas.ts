@@ -48,8 +48,13 @@ export function requestSchemas(limits: { maxTextLength: number }) {
       .string()
       .regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters')
       .optional(),
-    createGroup: z.strictObject({ name: newName, members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
-    addMembers: z.strictObject({ members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names') }),
+    createGroup: z.strictObject({
+      name: newName,
+      members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names'),
+    }),
+    addMembers: z.strictObject({
+      members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names'),
+    }),
     editMessage: z.strictObject({ text }),
   };
 }

@@ -43,7 +43,8 @@ function headersSetBy(middleware: ReturnType<typeof helmet>): [string, string][]
     setHeader: (name: string, value: unknown) => void set.set(name, String(value)),
     // x-powered-by is off in the app already; any other removal would be a header this does not reproduce.
     removeHeader: (name: string) => {
-      if (name.toLowerCase() !== 'x-powered-by') throw new Error(`helmet removes ${name}, which the fixed headers cannot`);
+      if (name.toLowerCase() !== 'x-powered-by')
+        throw new Error(`helmet removes ${name}, which the fixed headers cannot`);
     },
   };
   let done = false;

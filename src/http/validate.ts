@@ -17,7 +17,11 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, locatio
 /** The JSON body, or unsupported_media_type when the request is not JSON. */
 export function jsonBody(req: Request): unknown {
   if (!req.is('application/json')) {
-    throw new ChatError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json', 'header.content-type');
+    throw new ChatError(
+      'unsupported_media_type',
+      'send the body as JSON with Content-Type: application/json',
+      'header.content-type',
+    );
   }
   return req.body;
 }

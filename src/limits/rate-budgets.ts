@@ -25,7 +25,12 @@ export function createRateBudgets(shared?: SharedCounters): BudgetFactory {
     const counted = { points: window.points, duration: window.durationSec };
     const limiter = shared
       ? // node-redis is told apart from ioredis by this flag: the library cannot recognise its v5 client.
-        new RateLimiterRedis({ ...counted, storeClient: shared.redis, useRedisPackage: true, keyPrefix: `${shared.keyPrefix}rl:${name}` })
+        new RateLimiterRedis({
+          ...counted,
+          storeClient: shared.redis,
+          useRedisPackage: true,
+          keyPrefix: `${shared.keyPrefix}rl:${name}`,
+        })
       : new RateLimiterMemory({ ...counted, keyPrefix: name });
     return new FlexibleBudget(limiter);
   };
@@ -38,7 +43,9 @@ class FlexibleBudget implements RateBudget {
   async wait(key: string): Promise<number> {
     const spent = await guard(this.limiter.get(key));
     // A window whose time is up counts nothing, even before the memory backend's timer has removed it.
-    return spent !== null && spent.consumedPoints >= this.limiter.points && spent.msBeforeNext > 0 ? spent.msBeforeNext : 0;
+    return spent !== null && spent.consumedPoints >= this.limiter.points && spent.msBeforeNext > 0
+      ? spent.msBeforeNext
+      : 0;
   }
 
   async take(key: string): Promise<number> {
@@ -75,5 +82,7 @@ function guard<T>(pending: Promise<T>): Promise<T> {
  */
 async function unavailable(err: unknown): Promise<unknown> {
   const { retryAfterMs, unreachable } = await import('../store/redis/unreachable.js');
-  return unreachable(err) ? new ChatError('unavailable', 'the rate limits are unreachable; try again shortly', undefined, retryAfterMs) : err;
+  return unreachable(err)
+    ? new ChatError('unavailable', 'the rate limits are unreachable; try again shortly', undefined, retryAfterMs)
+    : err;
 }

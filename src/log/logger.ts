@@ -34,7 +34,8 @@ function prettyLines(out: NodeJS.WriteStream | DestinationStream, colors: boolea
     ignore: 'pid,hostname,service',
     translateTime: 'SYS:HH:MM:ss.l',
     // Messages may quote what a client sent: control characters are shown escaped, so no line can be forged.
-    messageFormat: (entry, key) => String(entry[key] ?? '').replace(controlCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    messageFormat: (entry, key) =>
+      String(entry[key] ?? '').replace(controlCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   });
   return { write: (line: string) => void out.write(prettify(line)) };
 }
@@ -48,11 +49,22 @@ export function createLogger(level: LevelWithSilent, { format = 'json', destinat
       level,
       base: { service: 'parley' },
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'headers.authorization',
+          'headers.cookie',
+        ],
         censor: '[redacted]',
       },
     },
-    pretty ? prettyLines(out, destination === undefined && process.stdout.hasColors?.() === true) : (destination ?? stdoutLines()),
+    pretty
+      ? prettyLines(out, destination === undefined && process.stdout.hasColors?.() === true)
+      : (destination ?? stdoutLines()),
   );
 }
 

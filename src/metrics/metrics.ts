@@ -71,7 +71,10 @@ export function createMetrics(stats: DeliveryStats, pending: PendingCount): Metr
     labelNames: ['kind'] as const,
     registers,
   });
-  const acceptedBy = Object.fromEntries(kinds.map((kind) => [kind, accepted.labels(kind)])) as Record<MessageKind, { inc(): void }>;
+  const acceptedBy = Object.fromEntries(kinds.map((kind) => [kind, accepted.labels(kind)])) as Record<
+    MessageKind,
+    { inc(): void }
+  >;
 
   const refusals = new Counter({
     name: 'parley_refusals_total',

@@ -23,7 +23,12 @@ function isRequest(message: unknown): message is MetricsRequest {
 }
 
 function isAnswer(message: unknown, id: number): message is MetricsAnswer {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === answerType && (message as MetricsAnswer).id === id;
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { type?: unknown }).type === answerType &&
+    (message as MetricsAnswer).id === id
+  );
 }
 
 /** In a worker of --workers N: answers the primary's scrapes with this registry, over the cluster's channel. */
@@ -32,7 +37,8 @@ export function answerMetricsRequests(registry: Registry): void {
     if (!isRequest(message)) return;
     registry.getMetricsAsJSON().then(
       (metrics) => process.send?.({ type: answerType, id: message.id, metrics } satisfies MetricsAnswer),
-      (err: unknown) => process.send?.({ type: answerType, id: message.id, error: String(err) } satisfies MetricsAnswer),
+      (err: unknown) =>
+        process.send?.({ type: answerType, id: message.id, error: String(err) } satisfies MetricsAnswer),
     );
   });
 }
@@ -50,7 +56,9 @@ export function clusterMetrics(workers: () => Iterable<Worker>, timeoutMs = 5_00
     contentType: AggregatorRegistry.PROMETHEUS_CONTENT_TYPE,
     async metrics() {
       const id = ++lastId;
-      const answers = await Promise.all([...workers()].filter((worker) => worker.isConnected()).map((worker) => ask(worker, id, timeoutMs)));
+      const answers = await Promise.all(
+        [...workers()].filter((worker) => worker.isConnected()).map((worker) => ask(worker, id, timeoutMs)),
+      );
       return AggregatorRegistry.aggregate(answers.filter((metrics) => metrics !== undefined)).metrics();
     },
   };

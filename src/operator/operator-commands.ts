@@ -11,7 +11,8 @@ export interface OperatorDeps {
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-const ended = ({ sessions, streams }: Ended) => `${plural(sessions, 'session')} ended, ${plural(streams, 'stream')} closed`;
+const ended = ({ sessions, streams }: Ended) =>
+  `${plural(sessions, 'session')} ended, ${plural(streams, 'stream')} closed`;
 
 /** `2026-11-24 09:00 UTC` */
 function when(epochMs: number): string {
@@ -27,19 +28,28 @@ export async function runOperatorCommand(deps: OperatorDeps, request: OperatorRe
       if (users.length === 0) return ['no users'];
       const width = Math.max(...users.map((u) => u.name.length));
       return users.map(
-        (u) => `${u.name.padEnd(width)}  ${u.online ? 'online ' : 'offline'}  created ${when(u.createdAt)}  ${plural(u.sessions, 'session')}`,
+        (u) =>
+          `${u.name.padEnd(width)}  ${u.online ? 'online ' : 'offline'}  created ${when(u.createdAt)}  ${plural(u.sessions, 'session')}`,
       );
     }
     case 'logout':
       return [`logged out ${request.name}: ${ended(await operator.logout(request.name))}`];
     case 'reset-password':
-      return [`new password for ${request.name}: ${ended(await operator.resetPassword(request.name, request.password))}`];
+      return [
+        `new password for ${request.name}: ${ended(await operator.resetPassword(request.name, request.password))}`,
+      ];
     case 'delete-user': {
       const result = await operator.deleteUser(request.name);
-      return [`deleted ${request.name}: account and queue removed, ${ended(result)}, left ${plural(result.groups, 'group')}`];
+      return [
+        `deleted ${request.name}: account and queue removed, ${ended(result)}, left ${plural(result.groups, 'group')}`,
+      ];
     }
     case 'backup': {
-      if (!deps.backup) throw new ChatError('unavailable', 'this server keeps nothing on disk (--store memory): there is nothing to back up');
+      if (!deps.backup)
+        throw new ChatError(
+          'unavailable',
+          'this server keeps nothing on disk (--store memory): there is nothing to back up',
+        );
       const started = Date.now();
       await deps.backup.backup(request.file);
       const kib = Math.ceil(statSync(request.file).size / 1024);

@@ -14,14 +14,21 @@ export function operatorRequestSchema(password: z.ZodString) {
     z.strictObject({ command: z.literal('reset-password'), name, password }),
     z.strictObject({ command: z.literal('delete-user'), name }),
     // Absolute: the command resolves it against its own working directory, not the server's.
-    z.strictObject({ command: z.literal('backup'), file: z.string().min(1).refine((f) => f.startsWith('/'), 'must be an absolute path') }),
+    z.strictObject({
+      command: z.literal('backup'),
+      file: z
+        .string()
+        .min(1)
+        .refine((f) => f.startsWith('/'), 'must be an absolute path'),
+    }),
   ]);
 }
 
 export type OperatorRequest = z.infer<ReturnType<typeof operatorRequestSchema>>;
 
 /** What the command prints: `lines` on stdout, or `error` on stderr with a non-zero exit. */
-export type OperatorResponse = { readonly ok: true; readonly lines: readonly string[] } | { readonly ok: false; readonly error: string };
+export type OperatorResponse =
+  { readonly ok: true; readonly lines: readonly string[] } | { readonly ok: false; readonly error: string };
 
 /** A request line longer than this is refused: the largest legitimate one is a path or a password. */
 export const maxRequestBytes = 16 * 1024;

@@ -26,7 +26,8 @@ function readLine(socket: Socket, limit: number): Promise<string> {
       buffered += chunk;
       const end = buffered.indexOf('\n');
       if (end >= 0) resolveLine(buffered.slice(0, end));
-      else if (Buffer.byteLength(buffered) > limit) reject(new Error(`a request is one line of at most ${limit} bytes`));
+      else if (Buffer.byteLength(buffered) > limit)
+        reject(new Error(`a request is one line of at most ${limit} bytes`));
     });
     socket.on('end', () => reject(new Error('the connection ended before a whole line')));
     socket.on('error', reject);
@@ -65,7 +66,10 @@ export async function listenOperator(
         socket.setTimeout(0);
         const request = parse(line);
         const lines = await run(request);
-        log.info({ command: request.command, ...('name' in request ? { name: request.name } : {}) }, lines[0] ?? request.command);
+        log.info(
+          { command: request.command, ...('name' in request ? { name: request.name } : {}) },
+          lines[0] ?? request.command,
+        );
         answer({ ok: true, lines });
       })
       .catch((err: unknown) => {

@@ -56,14 +56,24 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
   const delivery = new Delivery(
     store,
     feed,
-    { queueLimit: config.queueLimit, maxStreamsPerUser: config.maxStreamsPerUser, maxStreams: config.maxStreams, slowConsumerMs: config.slowConsumerMs },
+    {
+      queueLimit: config.queueLimit,
+      maxStreamsPerUser: config.maxStreamsPerUser,
+      maxStreams: config.maxStreams,
+      slowConsumerMs: config.slowConsumerMs,
+    },
     {
       onError: (err, user) => deliveryLog.error({ err, user }, 'delivery failed'),
       onWentBack: (lastId, seenId) =>
-        deliveryLog.warn(wentBack(lastId, seenId), 'the store went back in time: the messages after its last id are lost; devices that saw them are told so when they resume'),
+        deliveryLog.warn(
+          wentBack(lastId, seenId),
+          'the store went back in time: the messages after its last id are lost; devices that saw them are told so when they resume',
+        ),
     },
   );
-  const presence = new Presence(config.presenceDelayMs, (event) => delivery.broadcastControl((sink) => sink.presence(event), true));
+  const presence = new Presence(config.presenceDelayMs, (event) =>
+    delivery.broadcastControl((sink) => sink.presence(event), true),
+  );
   const chat = new Chat(
     store,
     directory,
@@ -88,7 +98,11 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     intervalMs: config.pruneIntervalMs,
     batch: 5_000,
     now,
-    onPruned: (removed) => log.info({ module: 'retention', removed, retainMs: config.retainMs }, 'pruned delivered messages past the retention window'),
+    onPruned: (removed) =>
+      log.info(
+        { module: 'retention', removed, retainMs: config.retainMs },
+        'pruned delivered messages past the retention window',
+      ),
     onError: (err) => log.error({ module: 'retention', err }, 'a retention pass failed'),
   });
   const upkeep = new StreamUpkeep(delivery, accounts, config.heartbeatMs, (err) => {
@@ -109,7 +123,15 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
       for (const user of await store.loadUsers()) accounts.remember(user.name, user.passwordHash, user.createdAt);
       for (const group of await store.loadGroups()) directory.addGroup(group);
       // The feed first, then the last id: every id above it reaches this process through the feed.
-      await feed.start(followFeed({ accounts, directory, delivery, presence, onError: (err) => feedLog.error({ err }, 'following the feed failed') }));
+      await feed.start(
+        followFeed({
+          accounts,
+          directory,
+          delivery,
+          presence,
+          onError: (err) => feedLog.error({ err }, 'following the feed failed'),
+        }),
+      );
       delivery.restore(await store.lastMessageId());
       upkeep.start();
       retention.start();

@@ -56,7 +56,10 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
     limits: { maxBodyBytes: config.maxBodyBytes, retryMs: config.retryMs, sessionTtlMs: config.sessionTtlMs },
     secureCookies: tls !== undefined,
     security: {
-      corsOrigins: config.corsOrigins.split(',').map((o) => o.trim()).filter((o) => o !== ''),
+      corsOrigins: config.corsOrigins
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
       trustProxy: trustProxySetting(config.trustProxy),
       tls: tls !== undefined,
     },
@@ -72,7 +75,9 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
   try {
     // The operator socket lives in the data directory this process has locked (one server per directory).
     if (backend.file !== undefined && deps.ownBackend) {
-      const schema = operatorRequestSchema(requestSchemas({ maxTextLength: config.maxTextLength }).credentials.shape.password);
+      const schema = operatorRequestSchema(
+        requestSchemas({ maxTextLength: config.maxTextLength }).credentials.shape.password,
+      );
       const socket = await listenOperator(
         socketPath(config.data),
         (line) => parseOperatorRequest(line, schema),
@@ -82,12 +87,17 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
       opened.push(() => socket.close());
       operatorSocket = socket;
     }
-    if (metrics && deps.role === 'worker') (await import('../metrics/worker-metrics.js')).answerMetricsRequests(metrics.registry);
+    if (metrics && deps.role === 'worker')
+      (await import('../metrics/worker-metrics.js')).answerMetricsRequests(metrics.registry);
     else if (metrics && config.metricsPort !== '') {
       const { listenMetrics } = await import('../metrics/metrics-server.js');
-      const listening = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort).catch((err: Error) => {
-        throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`);
-      });
+      const listening = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort).catch(
+        (err: Error) => {
+          throw new Error(
+            `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`,
+          );
+        },
+      );
       opened.push(() => listening.close());
       metricsServer = listening;
     }
@@ -119,12 +129,22 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
-  const served = tls && { profile: `${config.tlsProfile} (Mozilla guidelines ${guidelineVersion})`, fingerprint256: tls.pair.fingerprint256, validTo: tls.pair.validTo };
+  const served = tls && {
+    profile: `${config.tlsProfile} (Mozilla guidelines ${guidelineVersion})`,
+    fingerprint256: tls.pair.fingerprint256,
+    validTo: tls.pair.validTo,
+  };
   if (operatorSocket) log.info({ socket: operatorSocket.path }, 'operator commands: parley --help');
   if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
   // The last line of start-up: once it is out, everything listens.
   log.info(
-    { url, pid: process.pid, store: config.store, ...(backend.file === undefined ? {} : { file: backend.file }), ...(served ? { tls: served } : {}) },
+    {
+      url,
+      pid: process.pid,
+      store: config.store,
+      ...(backend.file === undefined ? {} : { file: backend.file }),
+      ...(served ? { tls: served } : {}),
+    },
     deps.role === 'worker' ? 'worker is listening' : 'parley is listening',
   );
 

@@ -75,7 +75,10 @@ const soleWriterSessions = 10_000;
 export async function openBackend(settings: BackendSettings, log: Logger): Promise<Backend> {
   switch (settings.kind) {
     case 'memory': {
-      const [{ MemoryStore }, { LocalFeed }] = await Promise.all([import('../store/memory/memory-store.js'), import('../store/local-feed.js')]);
+      const [{ MemoryStore }, { LocalFeed }] = await Promise.all([
+        import('../store/memory/memory-store.js'),
+        import('../store/local-feed.js'),
+      ]);
       const feed = new LocalFeed();
       return { store: new MemoryStore(feed), feed, budgets: createRateBudgets(), sessionCache: soleWriterSessions };
     }
@@ -96,7 +99,9 @@ async function openSqlite(settings: BackendSettings, log: Logger): Promise<Backe
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new StoreOpenError(`cannot create the data directory ${dir}: ${(err as Error).message}; pass another --data.`);
+    throw new StoreOpenError(
+      `cannot create the data directory ${dir}: ${(err as Error).message}; pass another --data.`,
+    );
   }
   const file = join(dir, 'parley.db');
   // No busy wait: a database held by another process is an error to report at once, not to wait for.
@@ -124,19 +129,28 @@ async function openSqlite(settings: BackendSettings, log: Logger): Promise<Backe
  * its own Sentinel client, which follows the primary through a failover.
  */
 async function openRedis(settings: BackendSettings, log: Logger): Promise<Backend> {
-  const [{ connectRedis, connectSentinel, parseSentinels, redacted }, { RedisStore }, { RedisFeed }, { inspectTopology, topologyProblem }, { WriteConfirmer }] =
-    await Promise.all([
-      import('../store/redis/connect-redis.js'),
-      import('../store/redis/redis-store.js'),
-      import('../store/redis/redis-feed.js'),
-      import('../store/redis/redis-topology.js'),
-      import('../store/redis/write-confirmer.js'),
-    ]);
+  const [
+    { connectRedis, connectSentinel, parseSentinels, redacted },
+    { RedisStore },
+    { RedisFeed },
+    { inspectTopology, topologyProblem },
+    { WriteConfirmer },
+  ] = await Promise.all([
+    import('../store/redis/connect-redis.js'),
+    import('../store/redis/redis-store.js'),
+    import('../store/redis/redis-feed.js'),
+    import('../store/redis/redis-topology.js'),
+    import('../store/redis/write-confirmer.js'),
+  ]);
   const sentinel = settings.redisSentinel;
-  const where = sentinel === '' ? redacted(settings.redisUrl) : `the sentinels ${sentinel} (${settings.redisSentinelName})`;
+  const where =
+    sentinel === '' ? redacted(settings.redisUrl) : `the sentinels ${sentinel} (${settings.redisSentinelName})`;
   let redis: RedisLink;
   try {
-    redis = sentinel === '' ? await connectRedis(settings.redisUrl, log) : await connectSentinel(parseSentinels(sentinel), settings.redisSentinelName, log);
+    redis =
+      sentinel === ''
+        ? await connectRedis(settings.redisUrl, log)
+        : await connectSentinel(parseSentinels(sentinel), settings.redisSentinelName, log);
   } catch (err) {
     const fix = sentinel === '' ? 'pass another --redis-url' : 'check --redis-sentinel and --redis-sentinel-name';
     throw new StoreOpenError(`cannot reach Redis at ${where}: ${(err as Error).message}; start it, or ${fix}.`);
@@ -159,7 +173,13 @@ async function openRedis(settings: BackendSettings, log: Logger): Promise<Backen
     throw err;
   }
   const store = new RedisStore({ redis, keyPrefix, log, confirmer });
-  const feed = new RedisFeed(redis, keyPrefix, log.child({ module: 'feed' }), { processTimeoutMs: settings.processTimeoutMs }, confirmer);
+  const feed = new RedisFeed(
+    redis,
+    keyPrefix,
+    log.child({ module: 'feed' }),
+    { processTimeoutMs: settings.processTimeoutMs },
+    confirmer,
+  );
   // Limits hold across every process on this Redis: their counters live in it too.
   const budgets = createRateBudgets({ redis: redis.client, keyPrefix });
   return { store, feed, budgets, sessionCache: 0 };

@@ -50,8 +50,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tls = await loadTls(config);
   // The gauges read the core when scraped, by then long built.
   const metrics: Metrics | undefined =
-    config.metricsPort === '' ? undefined : (await import('../metrics/metrics.js')).createMetrics(() => core.delivery.stats(), () => backend.store.pendingTotal());
-  const backend = options.backend ?? (await openBackend(backendSettings(config, metrics?.storeCommit), log.child({ module: 'store' })));
+    config.metricsPort === ''
+      ? undefined
+      : (await import('../metrics/metrics.js')).createMetrics(
+          () => core.delivery.stats(),
+          () => backend.store.pendingTotal(),
+        );
+  const backend =
+    options.backend ??
+    (await openBackend(backendSettings(config, metrics?.storeCommit), log.child({ module: 'store' })));
   const core = buildCore(config, backend, { log, now: options.now ?? Date.now, metrics });
   try {
     await core.start();
@@ -62,7 +69,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   let listening;
   try {
-    listening = await listen(config, { core, backend, tls, metrics, log, webRoot, role: options.role ?? 'server', ownBackend: options.backend === undefined });
+    listening = await listen(config, {
+      core,
+      backend,
+      tls,
+      metrics,
+      log,
+      webRoot,
+      role: options.role ?? 'server',
+      ownBackend: options.backend === undefined,
+    });
   } catch (err) {
     await core.stop();
     if (options.backend === undefined) await backend.store.close();

@@ -15,4 +15,3 @@ export function deliveredToAll(message: Pick<Message, 'id' | 'from'>, floors: re
   if (!lowest || lowest.floor >= message.id) return true;
   return lowest.name === message.from && (second === undefined || second.floor >= message.id);
 }
-

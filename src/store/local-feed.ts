@@ -19,13 +19,21 @@ export class LocalFeed implements Feed {
   /** Tells a message the store appended with `id`: to its recipients, or to everyone for a broadcast. */
   tellMessage(id: number, message: NewMessage): void {
     const { recipients, queueLimit: _, ...rest } = message;
-    this.publish({ kind: 'message', message: { ...rest, id }, recipients: message.kind === 'broadcast' ? [] : recipients });
+    this.publish({
+      kind: 'message',
+      message: { ...rest, id },
+      recipients: message.kind === 'broadcast' ? [] : recipients,
+    });
   }
 
   /** Tells an event the store appended with `id`; one without recipients was not stored, and is not told. */
   tellEvent(id: number, event: NewEvent): void {
     if (event.recipients.length === 0) return;
-    this.publish({ kind: 'event', event: { id, type: event.type, json: event.json, at: event.at }, recipients: event.recipients });
+    this.publish({
+      kind: 'event',
+      event: { id, type: event.type, json: event.json, at: event.at },
+      recipients: event.recipients,
+    });
   }
 
   async start(listener: (event: FeedEvent) => void): Promise<void> {

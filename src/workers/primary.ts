@@ -41,9 +41,18 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     port = config.port === 0 ? await freePort(config.host) : config.port;
     if (config.metricsPort !== '') {
       // Loaded with --metrics-port alone, as in a worker.
-      const [{ clusterMetrics }, { listenMetrics }] = await Promise.all([import('../metrics/worker-metrics.js'), import('../metrics/metrics-server.js')]);
-      metricsServer = await listenMetrics(clusterMetrics(listeningWorkers), config.metricsHost, config.metricsPort).catch((err: Error) => {
-        throw new Error(`cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`);
+      const [{ clusterMetrics }, { listenMetrics }] = await Promise.all([
+        import('../metrics/worker-metrics.js'),
+        import('../metrics/metrics-server.js'),
+      ]);
+      metricsServer = await listenMetrics(
+        clusterMetrics(listeningWorkers),
+        config.metricsHost,
+        config.metricsPort,
+      ).catch((err: Error) => {
+        throw new Error(
+          `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`,
+        );
       });
       log.info({ url: metricsServer.url, summedOver: config.workers }, 'metrics are served');
     }
@@ -55,7 +64,13 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   // A worker reads the same flags and environment as the primary; the last --port wins.
   cluster.setupPrimary({ args: [...process.argv.slice(2), '--port', String(port)] });
 
-  const slots: Slot[] = Array.from({ length: config.workers }, () => ({ worker: undefined, startedAt: 0, listening: false, quickDeaths: 0, restart: undefined }));
+  const slots: Slot[] = Array.from({ length: config.workers }, () => ({
+    worker: undefined,
+    startedAt: 0,
+    listening: false,
+    quickDeaths: 0,
+    restart: undefined,
+  }));
   let announced = false;
   let stopping: Promise<void> | undefined;
   let failed = false;
@@ -67,14 +82,22 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   function start(slot: Slot, replaces?: number): void {
     const worker = cluster.fork();
     Object.assign(slot, { worker, startedAt: Date.now(), listening: false, restart: undefined });
-    log.info({ worker: worker.id, pid: worker.process.pid, ...(replaces === undefined ? {} : { replaces }) }, 'worker started');
-    worker.on('error', (err) => log.error({ err, worker: worker.id, pid: worker.process.pid }, 'worker channel failed'));
+    log.info(
+      { worker: worker.id, pid: worker.process.pid, ...(replaces === undefined ? {} : { replaces }) },
+      'worker started',
+    );
+    worker.on('error', (err) =>
+      log.error({ err, worker: worker.id, pid: worker.process.pid }, 'worker channel failed'),
+    );
     worker.on('message', (message: unknown) => {
       if (!isListeningMessage(message) || slot.worker !== worker) return;
       slot.listening = true;
       if (announced || stopping || !slots.every((s) => s.listening)) return;
       announced = true;
-      log.info({ url: message.url, workers: config.workers, pid: process.pid, store: config.store }, 'parley is listening');
+      log.info(
+        { url: message.url, workers: config.workers, pid: process.pid, store: config.store },
+        'parley is listening',
+      );
       log.info({ pid: process.pid }, `to stop it: Ctrl-C here, or kill -TERM ${process.pid}`);
     });
     worker.once('exit', (code, signal) => exited(slot, worker, code, signal));
@@ -96,7 +119,9 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     if (!announced) {
       // Every worker runs the same start: one that fails would fail again. Stop, as one process would.
       log.fatal({ worker: worker.id, pid, code, signal }, 'a worker exited before listening: parley could not start');
-      console.error(`parley: could not start: worker ${pid} exited (${signal ?? `code ${code}`}) before listening; its log says why`);
+      console.error(
+        `parley: could not start: worker ${pid} exited (${signal ?? `code ${code}`}) before listening; its log says why`,
+      );
       failed = true;
       void stop(undefined);
       return;
@@ -120,7 +145,10 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
       const bound = setTimeout(() => {
         for (const worker of running) {
           if (worker.process.exitCode !== null || worker.process.signalCode !== null) continue;
-          log.error({ worker: worker.id, pid: worker.process.pid, boundMs: drainBoundMs }, 'worker did not stop in time: killed');
+          log.error(
+            { worker: worker.id, pid: worker.process.pid, boundMs: drainBoundMs },
+            'worker did not stop in time: killed',
+          );
           worker.process.kill('SIGKILL');
         }
       }, drainBoundMs);

@@ -39,7 +39,9 @@ describe('two Parley processes on one Redis', () => {
     const carol = await register(a.url, 'carol');
     const onA = await openStream(a, bob);
     const onB = await openStream(b, bob);
-    expect((await api(b.url, 'POST', '/groups', { token: carol.token, json: { name: 'pair', members: ['bob'] } })).status).toBe(201);
+    expect(
+      (await api(b.url, 'POST', '/groups', { token: carol.token, json: { name: 'pair', members: ['bob'] } })).status,
+    ).toBe(201);
 
     const accepted: string[] = [];
     for (let i = 0; i < 30; i++) {
@@ -68,12 +70,16 @@ describe('two Parley processes on one Redis', () => {
     const again = await api(b.url, 'POST', '/sessions', { json: { username: 'erin', password: erin.password } });
     expect(again.status).toBe(200);
     expect((await send(b, dave, 'erin', 'hello from the other process')).status).toBe(202);
-    expect((await api(a.url, 'POST', '/groups', { token: dave.token, json: { name: 'duo', members: ['erin'] } })).status).toBe(201);
+    expect(
+      (await api(a.url, 'POST', '/groups', { token: dave.token, json: { name: 'duo', members: ['erin'] } })).status,
+    ).toBe(201);
     expect((await send(b, erin, 'duo', 'to the new group')).status).toBe(202);
     const users = await api(b.url, 'GET', '/users', { token: erin.token });
     expect(users.body.users.map((u: { name: string }) => u.name)).toEqual(expect.arrayContaining(['dave', 'erin']));
     // Taken is taken, whichever process is asked.
-    expect((await api(b.url, 'POST', '/groups', { token: erin.token, json: { name: 'duo', members: ['dave'] } })).status).toBe(409);
+    expect(
+      (await api(b.url, 'POST', '/groups', { token: erin.token, json: { name: 'duo', members: ['dave'] } })).status,
+    ).toBe(409);
   });
 
   it('shows presence and get_users from the streams of both processes', async () => {
@@ -82,7 +88,10 @@ describe('two Parley processes on one Redis', () => {
     const watcher = await openStream(b, grace, '?presence=true');
     const first = await openStream(a, frank);
     await watcher.until(presenceOf('frank', true));
-    expect((await api(b.url, 'GET', '/users', { token: grace.token })).body.users).toContainEqual({ name: 'frank', online: true });
+    expect((await api(b.url, 'GET', '/users', { token: grace.token })).body.users).toContainEqual({
+      name: 'frank',
+      online: true,
+    });
     // A second stream on the other process: still one user online, and closing one of the two changes nothing.
     const second = await openStream(b, frank);
     first.close();
@@ -90,7 +99,10 @@ describe('two Parley processes on one Redis', () => {
     expect(text.text).toContain('o frank');
     second.close();
     await watcher.until(presenceOf('frank', false));
-    expect((await api(a.url, 'GET', '/users', { token: grace.token })).body.users).toContainEqual({ name: 'frank', online: false });
+    expect((await api(a.url, 'GET', '/users', { token: grace.token })).body.users).toContainEqual({
+      name: 'frank',
+      online: false,
+    });
     watcher.close();
   });
 

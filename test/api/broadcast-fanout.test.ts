@@ -30,13 +30,17 @@ function openLight(url: string, user: TestUser, watched: Watched): Promise<Light
         watched.changed();
       },
     });
-    const req = get(`${url}/users/${user.name}/stream`, { agent: false, headers: { authorization: `Bearer ${user.token}` } }, (res: IncomingMessage) => {
-      if (res.statusCode !== 200) return reject(new Error(`stream of ${user.name}: ${res.statusCode}`));
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => parser.feed(chunk));
-      res.on('error', () => {});
-      resolve({ ids, close: () => req.destroy() });
-    });
+    const req = get(
+      `${url}/users/${user.name}/stream`,
+      { agent: false, headers: { authorization: `Bearer ${user.token}` } },
+      (res: IncomingMessage) => {
+        if (res.statusCode !== 200) return reject(new Error(`stream of ${user.name}: ${res.statusCode}`));
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => parser.feed(chunk));
+        res.on('error', () => {});
+        resolve({ ids, close: () => req.destroy() });
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -56,7 +60,13 @@ describe.each(['memory', 'sqlite', 'redis'] as const)('a broadcast to thousands 
   const watched = new Watched();
 
   beforeAll(async () => {
-    server = await startTestServer({ store, data: mkdtempSync(join(root, 'data-')), maxStreams: 10_000, redisUrl: redis.url, redisPrefix: 'fanout:' });
+    server = await startTestServer({
+      store,
+      data: mkdtempSync(join(root, 'data-')),
+      maxStreams: 10_000,
+      redisUrl: redis.url,
+      redisPrefix: 'fanout:',
+    });
     herald = await register(server.url, 'herald');
     users = await inBatches(
       Array.from({ length: streams }, (_, i) => `u${i}`),
@@ -78,21 +88,36 @@ describe.each(['memory', 'sqlite', 'redis'] as const)('a broadcast to thousands 
       expect(b.body.recipients).toBe(streams);
       for (const list of expected.values()) list.push(Number(b.body.id));
       const target = users[(round * 397) % streams]!;
-      const d = await api(server.url, 'POST', '/messages', { token: herald.token, json: { to: target.name, text: `for ${target.name}` } });
+      const d = await api(server.url, 'POST', '/messages', {
+        token: herald.token,
+        json: { to: target.name, text: `for ${target.name}` },
+      });
       expect(d.status).toBe(202);
       expected.get(target.name)!.push(Number(d.body.id));
     }
     const last = Math.max(...[...expected.values()].map((ids) => ids.at(-1)!));
     const done = () => open.every((s, i) => s.ids.at(-1) === expected.get(users[i]!.name)!.at(-1));
-    await watched.until(() => (done() ? true : undefined), 60_000, () => `not every stream got up to ${last}`);
+    await watched.until(
+      () => (done() ? true : undefined),
+      60_000,
+      () => `not every stream got up to ${last}`,
+    );
     users.forEach((user, i) => expect(open[i]!.ids).toEqual(expected.get(user.name)));
   });
 
   it('resumes after Last-Event-ID in the middle of a run of broadcasts with exactly what follows', async () => {
     const run: number[] = [];
-    for (let i = 0; i < 10; i++) run.push(Number((await api(server.url, 'POST', '/broadcast', { token: herald.token, json: { text: `run ${i}` } })).body.id));
+    for (let i = 0; i < 10; i++)
+      run.push(
+        Number(
+          (await api(server.url, 'POST', '/broadcast', { token: herald.token, json: { text: `run ${i}` } })).body.id,
+        ),
+      );
     const reader = users[1_234]!;
-    const resumed = await openSse(`${server.url}/users/${reader.name}/stream`, { authorization: `Bearer ${reader.token}`, 'last-event-id': String(run[4]) });
+    const resumed = await openSse(`${server.url}/users/${reader.name}/stream`, {
+      authorization: `Bearer ${reader.token}`,
+      'last-event-id': String(run[4]),
+    });
     await resumed.until((events) => events.some((e) => Number(e.id) === run[9]));
     expect(resumed.events.filter((e) => e.event === 'message').map((e) => Number(e.id))).toEqual(run.slice(5));
     resumed.close();

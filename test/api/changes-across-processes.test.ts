@@ -10,8 +10,10 @@ import { openSse, type SseEvent, type SseReader } from '../support/sse.js';
 // other, in order with the messages.
 const redis = redisForFile();
 
-const openStream = (server: ServerProcess, user: TestUser) => openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` });
-const countOf = (event: string, n: number) => (events: SseEvent[]) => events.filter((e) => e.event === event).length >= n;
+const openStream = (server: ServerProcess, user: TestUser) =>
+  openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` });
+const countOf = (event: string, n: number) => (events: SseEvent[]) =>
+  events.filter((e) => e.event === event).length >= n;
 const kinds = (reader: SseReader) => reader.events.filter((e) => e.event !== 'presence').map((e) => e.event);
 
 /** Every file under a directory, recursively. */
@@ -39,18 +41,36 @@ describe('changes across two Parley processes on one Redis', () => {
     const carol = await register(a.url, 'carol');
     const bobOnB = await openStream(b, bob);
     const carolOnB = await openStream(b, carol);
-    expect((await api(a.url, 'POST', '/groups', { token: alice.token, json: { name: 'crew', members: ['bob'] } })).status).toBe(201);
-    const added = await api(a.url, 'POST', '/groups/crew/members', { token: alice.token, json: { members: ['carol'] } });
+    expect(
+      (await api(a.url, 'POST', '/groups', { token: alice.token, json: { name: 'crew', members: ['bob'] } })).status,
+    ).toBe(201);
+    const added = await api(a.url, 'POST', '/groups/crew/members', {
+      token: alice.token,
+      json: { members: ['carol'] },
+    });
     expect(added.body.members).toEqual(['alice', 'bob', 'carol']);
     await carolOnB.until(countOf('group', 1));
-    expect(JSON.parse(carolOnB.events.find((e) => e.event === 'group')!.data)).toMatchObject({ change: 'added', users: ['carol'], by: 'alice' });
+    expect(JSON.parse(carolOnB.events.find((e) => e.event === 'group')!.data)).toMatchObject({
+      change: 'added',
+      users: ['carol'],
+      by: 'alice',
+    });
     // B knows the new member at once: a message sent through B reaches her.
-    const hello = await api(b.url, 'POST', '/messages', { token: bob.token, json: { to: 'crew', text: 'welcome carol' } });
+    const hello = await api(b.url, 'POST', '/messages', {
+      token: bob.token,
+      json: { to: 'crew', text: 'welcome carol' },
+    });
     expect(hello.body.recipients).toBe(2);
     await carolOnB.until(countOf('message', 1));
 
-    const sent = await api(a.url, 'POST', '/messages', { token: alice.token, json: { to: 'crew', text: 'the vault code is 2718' } });
-    const edited = await api(a.url, 'PATCH', `/messages/${sent.body.id}`, { token: alice.token, json: { text: 'the vault code is 3141' } });
+    const sent = await api(a.url, 'POST', '/messages', {
+      token: alice.token,
+      json: { to: 'crew', text: 'the vault code is 2718' },
+    });
+    const edited = await api(a.url, 'PATCH', `/messages/${sent.body.id}`, {
+      token: alice.token,
+      json: { text: 'the vault code is 3141' },
+    });
     expect(edited.status).toBe(200);
     const purged = b.logs.filter((e) => e.msg === 'Redis rewrote its append-only file after a deletion').length;
     expect((await api(b.url, 'DELETE', `/messages/${sent.body.id}`, { token: alice.token })).status).toBe(204);
@@ -61,14 +81,22 @@ describe('changes across two Parley processes on one Redis', () => {
     }
     expect(kinds(bobOnB)).toEqual(['group', 'group', 'message', 'edited', 'deleted']);
     expect(kinds(carolOnB)).toEqual(['group', 'message', 'message', 'edited', 'deleted']);
-    expect(JSON.parse(bobOnB.events.find((e) => e.event === 'edited')!.data)).toMatchObject({ of: sent.body.id, text: 'the vault code is 3141' });
+    expect(JSON.parse(bobOnB.events.find((e) => e.event === 'edited')!.data)).toMatchObject({
+      of: sent.body.id,
+      text: 'the vault code is 3141',
+    });
 
     const history = await api(a.url, 'GET', '/messages?with=crew', { token: carol.token });
     expect(history.body.messages.at(-1)).toMatchObject({ id: sent.body.id, deleted: true });
     expect(JSON.stringify(history.body)).not.toContain('vault code');
     // The process that deleted it has Redis rewrite its append-only file: the text is in none of Redis's files.
-    await b.waitForLog((e) => e.msg === 'Redis rewrote its append-only file after a deletion', { skip: 0, timeoutMs: 30_000 });
-    expect(b.logs.filter((e) => e.msg === 'Redis rewrote its append-only file after a deletion').length).toBeGreaterThan(purged);
+    await b.waitForLog((e) => e.msg === 'Redis rewrote its append-only file after a deletion', {
+      skip: 0,
+      timeoutMs: 30_000,
+    });
+    expect(
+      b.logs.filter((e) => e.msg === 'Redis rewrote its append-only file after a deletion').length,
+    ).toBeGreaterThan(purged);
     const files = filesUnder(redis.server.dir);
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) expect(readFileSync(file).includes('vault code'), file).toBe(false);

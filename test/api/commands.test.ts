@@ -11,7 +11,11 @@ let bob: TestUser;
 let carol: TestUser;
 beforeAll(async () => {
   server = await startTestServer();
-  [alice, bob, carol] = [await register(server.url, 'alice'), await register(server.url, 'bob'), await register(server.url, 'carol')];
+  [alice, bob, carol] = [
+    await register(server.url, 'alice'),
+    await register(server.url, 'bob'),
+    await register(server.url, 'carol'),
+  ];
 });
 afterAll(() => server.close());
 afterEach(async () => {
@@ -20,7 +24,11 @@ afterEach(async () => {
 
 /** As `curl -d '<line>'` sends it: form-encoded content type, raw line. */
 const command = (user: TestUser, line: string, headers: Record<string, string> = {}) =>
-  api(server.url, 'POST', '/commands', { token: user.token, text: line, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  api(server.url, 'POST', '/commands', {
+    token: user.token,
+    text: line,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
 
 describe('POST /commands (the original command language)', () => {
   it('runs every command of the original system as its endpoint would', async () => {
@@ -61,7 +69,10 @@ describe('POST /commands (the original command language)', () => {
   });
 
   it('accepts text/plain bodies and keeps the text after "name: " exactly', async () => {
-    const res = await api(server.url, 'POST', '/commands', { token: alice.token, text: 'carol:  two spaces, a colon: and % + signs\n' });
+    const res = await api(server.url, 'POST', '/commands', {
+      token: alice.token,
+      text: 'carol:  two spaces, a colon: and % + signs\n',
+    });
     expect(res.status).toBe(202);
     const stream = await openSse(server.url + streamPath(carol), { authorization: `Bearer ${carol.token}` });
     await stream.until(messageCount(1));

@@ -12,7 +12,9 @@ let carol: TestUser;
 let mallory: TestUser;
 beforeAll(async () => {
   server = await startTestServer();
-  [alice, bob, carol, mallory] = (await Promise.all(['alice', 'bob', 'carol', 'mallory'].map((n) => register(server.url, n)))) as [TestUser, TestUser, TestUser, TestUser];
+  [alice, bob, carol, mallory] = (await Promise.all(
+    ['alice', 'bob', 'carol', 'mallory'].map((n) => register(server.url, n)),
+  )) as [TestUser, TestUser, TestUser, TestUser];
 });
 afterAll(() => server.close());
 afterEach(async () => {
@@ -34,11 +36,20 @@ describe('POST /groups (mk_grp)', () => {
   it('sends a group message to every member but the sender, with the group named', async () => {
     await createGroup(alice, { name: 'trio', members: ['bob', 'carol'] });
     const bobStream = await openSse(server.url + streamPath(bob), { authorization: `Bearer ${bob.token}` });
-    const res = await api(server.url, 'POST', '/messages', { token: carol.token, json: { to: 'trio', text: 'hi trio' } });
+    const res = await api(server.url, 'POST', '/messages', {
+      token: carol.token,
+      json: { to: 'trio', text: 'hi trio' },
+    });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ to: 'trio', recipients: 2 });
     await bobStream.until(messageCount(1));
-    expect(bobStream.messages()[0]).toMatchObject({ from: 'carol', to: 'bob', group: 'trio', kind: 'group', text: 'hi trio' });
+    expect(bobStream.messages()[0]).toMatchObject({
+      from: 'carol',
+      to: 'bob',
+      group: 'trio',
+      kind: 'group',
+      text: 'hi trio',
+    });
     bobStream.close();
     const aliceStream = await openSse(server.url + streamPath(alice), { authorization: `Bearer ${alice.token}` });
     await aliceStream.until(messageCount(1));
@@ -48,7 +59,12 @@ describe('POST /groups (mk_grp)', () => {
 
   it('lets only members send to a group (403 not_member)', async () => {
     await createGroup(alice, { name: 'private', members: ['bob'] });
-    expectProblem(await api(server.url, 'POST', '/messages', { token: mallory.token, json: { to: 'private', text: 'let me in' } }), 403, 'not_member', 'body.to');
+    expectProblem(
+      await api(server.url, 'POST', '/messages', { token: mallory.token, json: { to: 'private', text: 'let me in' } }),
+      403,
+      'not_member',
+      'body.to',
+    );
   });
 
   it('answers 409 when the name is taken by a user or another group', async () => {
@@ -58,15 +74,27 @@ describe('POST /groups (mk_grp)', () => {
   });
 
   it('answers 422 for members who are not registered users', async () => {
-    expectProblem(await createGroup(alice, { name: 'ghosts', members: ['bob', 'casper'] }), 422, 'unknown_member', 'body.members');
+    expectProblem(
+      await createGroup(alice, { name: 'ghosts', members: ['bob', 'casper'] }),
+      422,
+      'unknown_member',
+      'body.members',
+    );
   });
 
   it('allows 32 users in all and answers 422 too_many_members for 33', async () => {
-    const names = await Promise.all(Array.from({ length: 32 }, (_, i) => register(server.url, `member${i}`).then((u) => u.name)));
+    const names = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => register(server.url, `member${i}`).then((u) => u.name)),
+    );
     const full = await createGroup(alice, { name: 'full', members: names.slice(0, 31) });
     expect(full.status).toBe(201);
     expect(full.body.members).toHaveLength(32);
-    expectProblem(await createGroup(alice, { name: 'overfull', members: names }), 422, 'too_many_members', 'body.members');
+    expectProblem(
+      await createGroup(alice, { name: 'overfull', members: names }),
+      422,
+      'too_many_members',
+      'body.members',
+    );
   });
 
   it('refuses reserved, malformed and missing names and empty member lists with 400', async () => {
@@ -74,7 +102,12 @@ describe('POST /groups (mk_grp)', () => {
     expectProblem(await createGroup(alice, { name: 'a/b', members: ['bob'] }), 400, 'invalid_request', 'body.name');
     expectProblem(await createGroup(alice, { members: ['bob'] }), 400, 'invalid_request', 'body.name');
     expectProblem(await createGroup(alice, { name: 'empty', members: [] }), 400, 'invalid_request', 'body.members');
-    expectProblem(await createGroup(alice, { name: 'solo', members: ['alice'] }), 400, 'invalid_request', 'body.members');
+    expectProblem(
+      await createGroup(alice, { name: 'solo', members: ['alice'] }),
+      400,
+      'invalid_request',
+      'body.members',
+    );
     expectProblem(await createGroup(alice, { name: 'typed', members: 'bob' }), 400, 'invalid_request', 'body.members');
   });
 });

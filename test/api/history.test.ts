@@ -19,7 +19,8 @@ describe.each(['memory', 'sqlite'] as const)('conversations with history, on %s'
   let dora: TestUser;
   const sent = { direct: [] as string[], group: [] as string[], broad: [] as string[] };
 
-  const history = (user: TestUser, query: string) => api(server.url, 'GET', `/messages?${query}`, { token: user.token });
+  const history = (user: TestUser, query: string) =>
+    api(server.url, 'GET', `/messages?${query}`, { token: user.token });
   const send = async (from: TestUser, to: string, text: string) => {
     const res = await api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
     expect(res.status).toBe(202);
@@ -28,15 +29,29 @@ describe.each(['memory', 'sqlite'] as const)('conversations with history, on %s'
 
   beforeAll(async () => {
     server = await startTestServer({ store, data });
-    [alice, bob, carol, dora] = [await register(server.url, 'alice'), await register(server.url, 'bob'), await register(server.url, 'carol'), await register(server.url, 'dora')];
-    expect((await api(server.url, 'POST', '/groups', { token: alice.token, json: { name: 'team', members: ['bob', 'carol'] } })).status).toBe(201);
+    [alice, bob, carol, dora] = [
+      await register(server.url, 'alice'),
+      await register(server.url, 'bob'),
+      await register(server.url, 'carol'),
+      await register(server.url, 'dora'),
+    ];
+    expect(
+      (
+        await api(server.url, 'POST', '/groups', {
+          token: alice.token,
+          json: { name: 'team', members: ['bob', 'carol'] },
+        })
+      ).status,
+    ).toBe(201);
     for (let i = 0; i < 7; i++) {
       sent.direct.push(await send(alice, 'bob', `a${i}`));
       sent.direct.push(await send(bob, 'alice', `b${i}`));
     }
     await send(carol, 'bob', 'not between alice and bob');
     sent.group.push(await send(alice, 'team', 'to the team'), await send(carol, 'team', 'carol to the team'));
-    sent.broad.push((await api(server.url, 'POST', '/broadcast', { token: alice.token, json: { text: 'to everyone' } })).body.id);
+    sent.broad.push(
+      (await api(server.url, 'POST', '/broadcast', { token: alice.token, json: { text: 'to everyone' } })).body.id,
+    );
   });
   afterAll(() => server.close());
 
@@ -71,13 +86,21 @@ describe.each(['memory', 'sqlite'] as const)('conversations with history, on %s'
     }
     const own = (await history(alice, 'with=team')).body.messages[0];
     expect(own).toMatchObject({ from: 'alice', to: 'team', group: 'team', kind: 'group' });
-    expect((await history(bob, 'with=team')).body.messages[0]).toMatchObject({ from: 'alice', to: 'bob', group: 'team' });
+    expect((await history(bob, 'with=team')).body.messages[0]).toMatchObject({
+      from: 'alice',
+      to: 'bob',
+      group: 'team',
+    });
     expectProblem(await history(dora, 'with=team'), 403, 'not_member', 'query.with');
   });
 
   it('returns the broadcasts with with=broad, and refuses an unknown name and a bad query', async () => {
     expect((await history(bob, 'with=broad')).body.messages.map((m: { id: string }) => m.id)).toEqual(sent.broad);
-    expect((await history(alice, 'with=broad')).body.messages[0]).toMatchObject({ from: 'alice', to: 'broad', kind: 'broadcast' });
+    expect((await history(alice, 'with=broad')).body.messages[0]).toMatchObject({
+      from: 'alice',
+      to: 'broad',
+      kind: 'broadcast',
+    });
     expectProblem(await history(alice, 'with=nobody'), 404, 'not_found', 'query.with');
     expectProblem(await history(alice, ''), 400, 'invalid_request', 'query.with');
     expectProblem(await history(alice, 'with=bob&limit=201'), 400, 'invalid_request', 'query.limit');
@@ -86,7 +109,9 @@ describe.each(['memory', 'sqlite'] as const)('conversations with history, on %s'
   });
 
   it('agrees with the stream: the same ids and the same msgforms', async () => {
-    const stream = await openSse(server.url + streamPath(bob) + '?lastEventId=0', { authorization: `Bearer ${bob.token}` });
+    const stream = await openSse(server.url + streamPath(bob) + '?lastEventId=0', {
+      authorization: `Bearer ${bob.token}`,
+    });
     const all = [...sent.direct.filter((_, i) => i % 2 === 0), ...sent.group, ...sent.broad];
     await stream.until(messageCount(all.length + 1));
     const streamed = stream.messages<{ id: string; from: string }>();
@@ -102,20 +127,43 @@ describe.each(['memory', 'sqlite'] as const)('conversations with history, on %s'
   });
 
   it('lists conversations most recent first with unread counts, and read marks lower them', async () => {
-    const list = async (user: TestUser) => (await api(server.url, 'GET', '/conversations', { token: user.token })).body.conversations;
+    const list = async (user: TestUser) =>
+      (await api(server.url, 'GET', '/conversations', { token: user.token })).body.conversations;
     const bobs = await list(bob);
     expect(bobs.map((c: { with: string }) => c.with)).toEqual(['broad', 'team', 'carol', 'alice']);
-    expect(bobs.find((c: { with: string }) => c.with === 'alice')).toMatchObject({ kind: 'direct', unread: 7, readUpTo: '0', last: { id: sent.direct.at(-1) } });
+    expect(bobs.find((c: { with: string }) => c.with === 'alice')).toMatchObject({
+      kind: 'direct',
+      unread: 7,
+      readUpTo: '0',
+      last: { id: sent.direct.at(-1) },
+    });
     expect(bobs.find((c: { with: string }) => c.with === 'team')).toMatchObject({ kind: 'group', unread: 2 });
     expect((await list(dora)).map((c: { with: string; unread: number }) => [c.with, c.unread])).toEqual([['broad', 1]]);
 
-    const mark = (upTo: string) => api(server.url, 'PUT', '/conversations/alice/read', { token: bob.token, json: { upTo } });
+    const mark = (upTo: string) =>
+      api(server.url, 'PUT', '/conversations/alice/read', { token: bob.token, json: { upTo } });
     expect((await mark(sent.direct[6]!)).status).toBe(204);
-    expect((await list(bob)).find((c: { with: string }) => c.with === 'alice')).toMatchObject({ unread: 3, readUpTo: sent.direct[6] });
+    expect((await list(bob)).find((c: { with: string }) => c.with === 'alice')).toMatchObject({
+      unread: 3,
+      readUpTo: sent.direct[6],
+    });
     expect((await mark(sent.direct[0]!)).status).toBe(204);
-    expect((await list(bob)).find((c: { with: string }) => c.with === 'alice')).toMatchObject({ unread: 3, readUpTo: sent.direct[6] });
-    expectProblem(await api(server.url, 'PUT', '/conversations/team/read', { token: dora.token, json: { upTo: '1' } }), 403, 'not_member', 'path.with');
-    expectProblem(await api(server.url, 'PUT', '/conversations/alice/read', { token: bob.token, json: { upTo: 'x' } }), 400, 'invalid_request', 'body.upTo');
+    expect((await list(bob)).find((c: { with: string }) => c.with === 'alice')).toMatchObject({
+      unread: 3,
+      readUpTo: sent.direct[6],
+    });
+    expectProblem(
+      await api(server.url, 'PUT', '/conversations/team/read', { token: dora.token, json: { upTo: '1' } }),
+      403,
+      'not_member',
+      'path.with',
+    );
+    expectProblem(
+      await api(server.url, 'PUT', '/conversations/alice/read', { token: bob.token, json: { upTo: 'x' } }),
+      400,
+      'invalid_request',
+      'body.upTo',
+    );
   });
 
   it('shows what a user sent on their streams that ask for it, and nowhere else', async () => {
@@ -141,7 +189,8 @@ describe('history across a restart', () => {
     const data = mkdtempSync(join(root, 'restart-'));
     let server = await startTestServer({ store: 'sqlite', data });
     const [erin, finn] = [await register(server.url, 'erin'), await register(server.url, 'finn')];
-    const id = (await api(server.url, 'POST', '/messages', { token: erin.token, json: { to: 'finn', text: 'kept' } })).body.id;
+    const id = (await api(server.url, 'POST', '/messages', { token: erin.token, json: { to: 'finn', text: 'kept' } }))
+      .body.id;
     await server.close();
     server = await startTestServer({ store: 'sqlite', data });
     try {

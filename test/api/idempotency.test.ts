@@ -17,14 +17,27 @@ describe.each(['memory', 'sqlite'] as const)('Idempotency-Key on %s', (store) =>
   let carol: TestUser;
   beforeAll(async () => {
     server = await startTestServer({ store, data: mkdtempSync(join(root, 'data-')) });
-    [alice, bob, carol] = [await register(server.url, 'alice'), await register(server.url, 'bob'), await register(server.url, 'carol')];
+    [alice, bob, carol] = [
+      await register(server.url, 'alice'),
+      await register(server.url, 'bob'),
+      await register(server.url, 'carol'),
+    ];
   });
   afterAll(() => server.close());
 
   const post = (from: TestUser, path: string, body: { json?: unknown; text?: string }, key?: string) =>
-    api(server.url, 'POST', path, { token: from.token, ...body, headers: key === undefined ? {} : { 'idempotency-key': key } });
+    api(server.url, 'POST', path, {
+      token: from.token,
+      ...body,
+      headers: key === undefined ? {} : { 'idempotency-key': key },
+    });
   const history = async (user: TestUser, peer: string) =>
-    ((await api(server.url, 'GET', `/messages?with=${peer}`, { token: user.token })).body.messages as { id: string; text: string }[]).map((m) => [m.id, m.text]);
+    (
+      (await api(server.url, 'GET', `/messages?with=${peer}`, { token: user.token })).body.messages as {
+        id: string;
+        text: string;
+      }[]
+    ).map((m) => [m.id, m.text]);
 
   it('answers a retry of a message with the same key as the first send, 202 with its id, and stores it once', async () => {
     const first = await post(alice, '/messages', { json: { to: 'bob', text: 'only once' } }, 'retry-1');
@@ -71,6 +84,8 @@ describe.each(['memory', 'sqlite'] as const)('Idempotency-Key on %s', (store) =>
       expectProblem(res, 400, 'invalid_request', 'header.idempotency-key');
     }
     expect((await history(carol, 'alice')).filter(([, text]) => text!.startsWith('bad key'))).toEqual([]);
-    expect((await post(alice, '/messages', { json: { to: 'carol', text: 'longest key' } }, 'k'.repeat(200))).status).toBe(202);
+    expect(
+      (await post(alice, '/messages', { json: { to: 'carol', text: 'longest key' } }, 'k'.repeat(200))).status,
+    ).toBe(202);
   });
 });

@@ -19,7 +19,10 @@ beforeAll(async () => {
   dataDir = tempDir('parley-changes-');
   logs = captureLog();
   // A clock the test moves, so that the edit window is crossed without waiting for it.
-  server = await startTestServer({ store: 'sqlite', data: dataDir, editWindowMs: 60_000 }, { log: logs.log, now: () => now });
+  server = await startTestServer(
+    { store: 'sqlite', data: dataDir, editWindowMs: 60_000 },
+    { log: logs.log, now: () => now },
+  );
 });
 afterAll(() => server.close());
 
@@ -29,14 +32,21 @@ async function pair(): Promise<[TestUser, TestUser]> {
 }
 
 const stream = (user: TestUser, lastEventId?: string) =>
-  openSse(server.url + streamPath(user), { authorization: `Bearer ${user.token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
-const countOf = (event: string, n: number) => (events: SseEvent[]) => events.filter((e) => e.event === event).length >= n;
-const dataOf = (reader: SseReader, event: string) => reader.events.filter((e) => e.event === event).map((e) => JSON.parse(e.data) as Record<string, unknown>);
-const send = (from: TestUser, to: string, text: string) => api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
-const history = async (reader: TestUser, peer: TestUser) => (await api(server.url, 'GET', `/messages?with=${peer.name}`, { token: reader.token })).body.messages;
+  openSse(server.url + streamPath(user), {
+    authorization: `Bearer ${user.token}`,
+    ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+  });
+const countOf = (event: string, n: number) => (events: SseEvent[]) =>
+  events.filter((e) => e.event === event).length >= n;
+const dataOf = (reader: SseReader, event: string) =>
+  reader.events.filter((e) => e.event === event).map((e) => JSON.parse(e.data) as Record<string, unknown>);
+const send = (from: TestUser, to: string, text: string) =>
+  api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
+const history = async (reader: TestUser, peer: TestUser) =>
+  (await api(server.url, 'GET', `/messages?with=${peer.name}`, { token: reader.token })).body.messages;
 
-describe('editing and deleting one\'s own messages', () => {
-  it('shows an edit live to the recipient and to the sender\'s other device, on resume, and in history', async () => {
+describe("editing and deleting one's own messages", () => {
+  it("shows an edit live to the recipient and to the sender's other device, on resume, and in history", async () => {
     const [ann, ben] = await pair();
     const bens = await stream(ben);
     const annsOther = await stream(ann);
@@ -44,9 +54,20 @@ describe('editing and deleting one\'s own messages', () => {
     await bens.until(countOf('message', 1));
     const position = bens.events.at(-1)!.id!;
     now += 1_000;
-    const edited = await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: 'see you at 10' } });
+    const edited = await api(server.url, 'PATCH', `/messages/${sent.body.id}`, {
+      token: ann.token,
+      json: { text: 'see you at 10' },
+    });
     expect(edited.status).toBe(200);
-    expect(edited.body).toEqual({ id: sent.body.id, from: ann.name, to: ben.name, kind: 'direct', text: 'see you at 10', sentAt: expect.any(String), editedAt: new Date(now).toISOString() });
+    expect(edited.body).toEqual({
+      id: sent.body.id,
+      from: ann.name,
+      to: ben.name,
+      kind: 'direct',
+      text: 'see you at 10',
+      sentAt: expect.any(String),
+      editedAt: new Date(now).toISOString(),
+    });
     const data = { of: sent.body.id, from: ann.name, text: 'see you at 10', editedAt: new Date(now).toISOString() };
     for (const reader of [bens, annsOther]) {
       await reader.until(countOf('edited', 1));
@@ -64,13 +85,43 @@ describe('editing and deleting one\'s own messages', () => {
   it('refuses an edit by anyone but the sender, past the window, of an unknown id or with a bad text, changing nothing', async () => {
     const [ann, ben] = await pair();
     const sent = await send(ann, ben.name, 'original');
-    expectProblem(await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ben.token, json: { text: 'forged' } }), 403, 'forbidden', 'path.id');
-    expectProblem(await api(server.url, 'DELETE', `/messages/${sent.body.id}`, { token: ben.token }), 403, 'forbidden', 'path.id');
-    expectProblem(await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: '  ' } }), 400, 'invalid_request', 'body.text');
-    expectProblem(await api(server.url, 'PATCH', '/messages/999999999999', { token: ann.token, json: { text: 'x' } }), 404, 'not_found', 'path.id');
-    expectProblem(await api(server.url, 'PATCH', '/messages/abc', { token: ann.token, json: { text: 'x' } }), 400, 'invalid_request', 'path.id');
+    expectProblem(
+      await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ben.token, json: { text: 'forged' } }),
+      403,
+      'forbidden',
+      'path.id',
+    );
+    expectProblem(
+      await api(server.url, 'DELETE', `/messages/${sent.body.id}`, { token: ben.token }),
+      403,
+      'forbidden',
+      'path.id',
+    );
+    expectProblem(
+      await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: '  ' } }),
+      400,
+      'invalid_request',
+      'body.text',
+    );
+    expectProblem(
+      await api(server.url, 'PATCH', '/messages/999999999999', { token: ann.token, json: { text: 'x' } }),
+      404,
+      'not_found',
+      'path.id',
+    );
+    expectProblem(
+      await api(server.url, 'PATCH', '/messages/abc', { token: ann.token, json: { text: 'x' } }),
+      400,
+      'invalid_request',
+      'path.id',
+    );
     now += 60_001;
-    expectProblem(await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: 'too late' } }), 403, 'edit_window_passed', 'path.id');
+    expectProblem(
+      await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: 'too late' } }),
+      403,
+      'edit_window_passed',
+      'path.id',
+    );
     expect((await history(ben, ann)).map((m: { text: string }) => m.text)).toEqual(['original']);
   });
 
@@ -79,14 +130,24 @@ describe('editing and deleting one\'s own messages', () => {
     const bens = await stream(ben);
     const sent = await send(ann, ben.name, 'secret one: the door code is 4711');
     await bens.until(countOf('message', 1));
-    await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: 'secret two: the door code is 0815' } });
+    await api(server.url, 'PATCH', `/messages/${sent.body.id}`, {
+      token: ann.token,
+      json: { text: 'secret two: the door code is 0815' },
+    });
     now += 2 * 3_600_000;
     const purged = logs.entries.filter((e) => e.msg === 'checkpointed the WAL after a deletion').length;
     expect((await api(server.url, 'DELETE', `/messages/${sent.body.id}`, { token: ann.token })).status).toBe(204);
     await bens.until(countOf('deleted', 1));
     expect(dataOf(bens, 'deleted')).toEqual([{ of: sent.body.id, from: ann.name }]);
 
-    const tombstone = { id: sent.body.id, from: ann.name, to: ben.name, kind: 'direct', sentAt: expect.any(String), deleted: true };
+    const tombstone = {
+      id: sent.body.id,
+      from: ann.name,
+      to: ben.name,
+      kind: 'direct',
+      sentAt: expect.any(String),
+      deleted: true,
+    };
     expect(await history(ben, ann)).toEqual([tombstone]);
     // A device from before it all: the tombstone, the edit turned into a deletion, and the deletion.
     const resumed = await stream(ben, '0');
@@ -94,10 +155,24 @@ describe('editing and deleting one\'s own messages', () => {
     expect(resumed.messages()).toEqual([tombstone]);
     expect(resumed.events.map((e) => e.event)).toEqual(['message', 'deleted', 'deleted']);
     expect(JSON.stringify(resumed.events)).not.toContain('door code');
-    expectProblem(await api(server.url, 'DELETE', `/messages/${sent.body.id}`, { token: ann.token }), 404, 'not_found', 'path.id');
-    expectProblem(await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: 'back' } }), 404, 'not_found', 'path.id');
+    expectProblem(
+      await api(server.url, 'DELETE', `/messages/${sent.body.id}`, { token: ann.token }),
+      404,
+      'not_found',
+      'path.id',
+    );
+    expectProblem(
+      await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: ann.token, json: { text: 'back' } }),
+      404,
+      'not_found',
+      'path.id',
+    );
 
-    await logs.until((e) => e.msg === 'checkpointed the WAL after a deletion' && logs.entries.filter((x) => x.msg === e.msg).length > purged);
+    await logs.until(
+      (e) =>
+        e.msg === 'checkpointed the WAL after a deletion' &&
+        logs.entries.filter((x) => x.msg === e.msg).length > purged,
+    );
     const files = ['parley.db', 'parley.db-wal'].map((name) => join(dataDir, name)).filter((file) => existsSync(file));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) expect(readFileSync(file).includes('door code')).toBe(false);
@@ -106,14 +181,24 @@ describe('editing and deleting one\'s own messages', () => {
 });
 
 describe('read marks on every device', () => {
-  it('tells the reader\'s other devices of a read mark, so that unread counts agree without a reload', async () => {
+  it("tells the reader's other devices of a read mark, so that unread counts agree without a reload", async () => {
     const [ann, ben] = await pair();
     const phone = await stream(ben);
     const last = await send(ann, ben.name, 'two');
     await phone.until(countOf('message', 1));
-    const unread = async () => (await api(server.url, 'GET', '/conversations', { token: ben.token })).body.conversations.find((c: { with: string }) => c.with === ann.name).unread;
+    const unread = async () =>
+      (await api(server.url, 'GET', '/conversations', { token: ben.token })).body.conversations.find(
+        (c: { with: string }) => c.with === ann.name,
+      ).unread;
     expect(await unread()).toBe(1);
-    expect((await api(server.url, 'PUT', `/conversations/${ann.name}/read`, { token: ben.token, json: { upTo: last.body.id } })).status).toBe(204);
+    expect(
+      (
+        await api(server.url, 'PUT', `/conversations/${ann.name}/read`, {
+          token: ben.token,
+          json: { upTo: last.body.id },
+        })
+      ).status,
+    ).toBe(204);
     await phone.until(countOf('read', 1));
     const [read] = dataOf(phone, 'read');
     expect(read).toEqual({ with: ann.name, upTo: last.body.id });

@@ -12,7 +12,11 @@ let bob: TestUser;
 let carol: TestUser;
 beforeAll(async () => {
   server = await startTestServer({ queueLimit: 3, maxTextLength: 100 });
-  [alice, bob, carol] = [await register(server.url, 'alice'), await register(server.url, 'bob'), await register(server.url, 'carol')];
+  [alice, bob, carol] = [
+    await register(server.url, 'alice'),
+    await register(server.url, 'bob'),
+    await register(server.url, 'carol'),
+  ];
 });
 afterAll(() => server.close());
 afterEach(async () => {
@@ -34,7 +38,13 @@ describe('POST /messages to a user', () => {
     expect(res.body).toMatchObject({ to: 'bob', recipients: 1 });
     const [msgform] = await read(bob, 1);
     assertSchema('Msgform', msgform);
-    expect(msgform).toMatchObject({ id: res.body.id, from: 'alice', to: 'bob', kind: 'direct', text: 'are you there?' });
+    expect(msgform).toMatchObject({
+      id: res.body.id,
+      from: 'alice',
+      to: 'bob',
+      kind: 'direct',
+      text: 'are you there?',
+    });
     expect(msgform).not.toHaveProperty('group');
     expect(Date.parse(msgform.sentAt)).not.toBeNaN();
   });
@@ -69,7 +79,11 @@ describe('POST /broadcast', () => {
   it('puts the message on the queue of every registered user but the sender, online or offline', async () => {
     const fresh = await startTestServer();
     try {
-      const [a, b, c] = [await register(fresh.url, 'a1'), await register(fresh.url, 'b1'), await register(fresh.url, 'c1')];
+      const [a, b, c] = [
+        await register(fresh.url, 'a1'),
+        await register(fresh.url, 'b1'),
+        await register(fresh.url, 'c1'),
+      ];
       const online = await openSse(fresh.url + streamPath(b), { authorization: `Bearer ${b.token}` });
       const res = await api(fresh.url, 'POST', '/broadcast', { token: a.token, json: { text: 'hello all' } });
       expect(res.status).toBe(202);

@@ -13,7 +13,13 @@ let bob: TestUser;
 let bobStream: SseReader;
 beforeAll(async () => {
   // SQLite, so that commits are measured; a small queue limit and one stream per user, so that limits are reached.
-  server = await startTestServer({ store: 'sqlite', data: tempDir(), metricsPort: 0, queueLimit: 2, maxStreamsPerUser: 1 });
+  server = await startTestServer({
+    store: 'sqlite',
+    data: tempDir(),
+    metricsPort: 0,
+    queueLimit: 2,
+    maxStreamsPerUser: 1,
+  });
   metricsUrl = server.metricsUrl!;
   alice = await register(server.url, 'alice');
   bob = await register(server.url, 'bob');
@@ -25,7 +31,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const send = (to: string, text: string) => api(server.url, 'POST', '/messages', { token: alice.token, json: { to, text } });
+const send = (to: string, text: string) =>
+  api(server.url, 'POST', '/messages', { token: alice.token, json: { to, text } });
 const requests = (s: Scrape, method: string, route: string, status: number) =>
   s.histogram('parley_http_request_duration_seconds', { method, route, status: String(status) }).count;
 
@@ -56,7 +63,12 @@ describe('GET /metrics on the metrics listener', () => {
     expect(s.types.get('parley_http_request_duration_seconds')).toBe('histogram');
     expect(s.types.get('parley_store_commit_duration_seconds')).toBe('histogram');
     expect(s.types.get('parley_store_commit_batch_size')).toBe('histogram');
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       expect(s.types.has(name), name).toBe(true);
     }
   });
@@ -65,11 +77,21 @@ describe('GET /metrics on the metrics listener', () => {
     const before = await scrape(metricsUrl);
 
     for (let i = 0; i < 3; i++) expect((await send('bob', `direct ${i}`)).status).toBe(202);
-    expect((await api(server.url, 'POST', '/groups', { token: alice.token, json: { name: 'team', members: ['bob', 'carol'] } })).status).toBe(201);
+    expect(
+      (
+        await api(server.url, 'POST', '/groups', {
+          token: alice.token,
+          json: { name: 'team', members: ['bob', 'carol'] },
+        })
+      ).status,
+    ).toBe(201);
     for (let i = 0; i < 2; i++) expect((await send('team', `group ${i}`)).status).toBe(202);
     // carol is offline and her queue (2) is full now.
     expect((await send('carol', 'one too many')).status).toBe(409);
-    const broadcast = await api(server.url, 'POST', '/broadcast', { token: alice.token, json: { text: 'to everyone' } });
+    const broadcast = await api(server.url, 'POST', '/broadcast', {
+      token: alice.token,
+      json: { text: 'to everyone' },
+    });
     expect(broadcast.status).toBe(202);
     // A broadcast takes no place on a queue: carol gets it all the same.
     expect(broadcast.body).toMatchObject({ recipients: 2 });
@@ -78,7 +100,8 @@ describe('GET /metrics on the metrics listener', () => {
     await bobStream.until(messageCount(6));
 
     const after = await scrape(metricsUrl);
-    const moved = (name: string, labels?: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
+    const moved = (name: string, labels?: Record<string, string>) =>
+      after.value(name, labels) - before.value(name, labels);
     expect(moved('parley_messages_accepted_total', { kind: 'direct' })).toBe(3);
     expect(moved('parley_messages_accepted_total', { kind: 'group' })).toBe(2);
     expect(moved('parley_messages_accepted_total', { kind: 'broadcast' })).toBe(1);
@@ -95,23 +118,32 @@ describe('GET /metrics on the metrics listener', () => {
     expect(requests(after, 'POST', '/messages', 409) - requests(before, 'POST', '/messages', 409)).toBe(1);
     expect(requests(after, 'POST', '/broadcast', 202) - requests(before, 'POST', '/broadcast', 202)).toBe(1);
     expect(requests(after, 'POST', '/groups', 201) - requests(before, 'POST', '/groups', 201)).toBe(1);
-    expect(requests(after, 'GET', '/users/:name/stream', 429) - requests(before, 'GET', '/users/:name/stream', 429)).toBe(1);
+    expect(
+      requests(after, 'GET', '/users/:name/stream', 429) - requests(before, 'GET', '/users/:name/stream', 429),
+    ).toBe(1);
     // The scrape before was the first request on that label set's path, the stream still open: none observed yet.
     expect(requests(after, 'GET', '/users/:name/stream', 200)).toBe(0);
 
     // Six messages and one group were written; commits carrying no write (delivered positions alone) add none.
-    const batches = after.histogram('parley_store_commit_batch_size').sum - before.histogram('parley_store_commit_batch_size').sum;
+    const batches =
+      after.histogram('parley_store_commit_batch_size').sum - before.histogram('parley_store_commit_batch_size').sum;
     expect(batches).toBe(7);
-    const commits = after.histogram('parley_store_commit_duration_seconds').count - before.histogram('parley_store_commit_duration_seconds').count;
+    const commits =
+      after.histogram('parley_store_commit_duration_seconds').count -
+      before.histogram('parley_store_commit_duration_seconds').count;
     expect(commits).toBeGreaterThanOrEqual(1);
-    expect(after.histogram('parley_store_commit_duration_seconds').count).toBe(after.histogram('parley_store_commit_batch_size').count);
+    expect(after.histogram('parley_store_commit_duration_seconds').count).toBe(
+      after.histogram('parley_store_commit_batch_size').count,
+    );
   });
 
   it('labels requests by route pattern, never by raw path', async () => {
     expect((await fetch(new URL('/no/such/path/12345', server.url))).status).toBe(404);
     expect((await fetch(new URL('/', server.url))).status).toBe(200);
     const s = await scrape(metricsUrl);
-    const routes = new Set(s.samples.filter((m) => m.name === 'parley_http_request_duration_seconds_count').map((m) => m.labels.route));
+    const routes = new Set(
+      s.samples.filter((m) => m.name === 'parley_http_request_duration_seconds_count').map((m) => m.labels.route),
+    );
     expect(routes).toContain('unmatched');
     expect(routes).toContain('static');
     expect(routes).toContain('/users/:name/stream');

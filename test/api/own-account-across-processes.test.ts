@@ -9,8 +9,13 @@ import { openSse } from '../support/sse.js';
 // its streams on the other ended with the reason.
 const redis = redisForFile();
 
-const openStream = (server: ServerProcess, user: TestUser) => openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` });
-const sessionsOf = async (server: ServerProcess, user: TestUser) => (await api(server.url, 'GET', '/sessions', { token: user.token })).body.sessions as { id: string; current: boolean }[];
+const openStream = (server: ServerProcess, user: TestUser) =>
+  openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` });
+const sessionsOf = async (server: ServerProcess, user: TestUser) =>
+  (await api(server.url, 'GET', '/sessions', { token: user.token })).body.sessions as {
+    id: string;
+    current: boolean;
+  }[];
 
 async function signIn(server: ServerProcess, user: TestUser, password = user.password): Promise<TestUser> {
   const res = await api(server.url, 'POST', '/sessions', { json: { username: user.name, password } });
@@ -40,7 +45,8 @@ describe('signing out, changing the password and deleting the account across two
     expect((await api(a.url, 'DELETE', `/sessions/${phoneId}`, { token: laptop.token })).status).toBe(204);
     await phoneStream.ended;
     expect(phoneStream.comments).toContain('end: revoked');
-    for (const server of [a, b]) expectProblem(await api(server.url, 'GET', '/users', { token: phone.token }), 401, 'unauthorized');
+    for (const server of [a, b])
+      expectProblem(await api(server.url, 'GET', '/users', { token: phone.token }), 401, 'unauthorized');
     expect((await api(b.url, 'GET', '/users', { token: laptop.token })).status).toBe(200);
   });
 
@@ -52,16 +58,27 @@ describe('signing out, changing the password and deleting the account across two
     const phoneStream = await openStream(b, phone);
     const laptopStream = await openStream(b, laptop);
 
-    const change = await api(a.url, 'PUT', '/account/password', { token: laptop.token, json: { currentPassword: laptop.password, newPassword: 'bob-secret-2' } });
+    const change = await api(a.url, 'PUT', '/account/password', {
+      token: laptop.token,
+      json: { currentPassword: laptop.password, newPassword: 'bob-secret-2' },
+    });
     expect(change.status).toBe(204);
     await phoneStream.ended;
     expect(phoneStream.comments).toContain('end: revoked');
     expect(await sessionsOf(b, laptop)).toEqual([expect.objectContaining({ current: true })]);
-    expectProblem(await api(b.url, 'POST', '/sessions', { json: { username: 'bob', password: laptop.password } }), 401, 'bad_credentials', 'body.password');
+    expectProblem(
+      await api(b.url, 'POST', '/sessions', { json: { username: 'bob', password: laptop.password } }),
+      401,
+      'bad_credentials',
+      'body.password',
+    );
     await signIn(b, laptop, 'bob-secret-2');
     // The session that made the change streams on, on the other process.
     const carol = await register(b.url, 'carol');
-    const sent = await api(a.url, 'POST', '/messages', { token: carol.token, json: { to: 'bob', text: 'still with you' } });
+    const sent = await api(a.url, 'POST', '/messages', {
+      token: carol.token,
+      json: { to: 'bob', text: 'still with you' },
+    });
     await laptopStream.until((events) => events.some((e) => e.event === 'message' && e.id === sent.body.id));
     laptopStream.close();
   });
@@ -70,10 +87,14 @@ describe('signing out, changing the password and deleting the account across two
     const dave = await register(a.url, 'dave');
     const elsewhere = await signIn(b, dave);
     const stream = await openStream(b, elsewhere);
-    expect((await api(a.url, 'DELETE', '/account', { token: dave.token, json: { password: dave.password } })).status).toBe(204);
+    expect(
+      (await api(a.url, 'DELETE', '/account', { token: dave.token, json: { password: dave.password } })).status,
+    ).toBe(204);
     await stream.ended;
     expect(stream.comments).toContain('end: exit');
     expectProblem(await api(b.url, 'GET', '/users', { token: elsewhere.token }), 401, 'unauthorized');
-    expect((await api(b.url, 'POST', '/sessions', { json: { username: 'dave', password: 'a-new-dave-1' } })).status).toBe(201);
+    expect(
+      (await api(b.url, 'POST', '/sessions', { json: { username: 'dave', password: 'a-new-dave-1' } })).status,
+    ).toBe(201);
   });
 });

@@ -17,7 +17,10 @@ afterAll(() => server.close());
 /** Signs `user` in once more, as another device with its own User-Agent. */
 async function signIn(user: TestUser, userAgent?: string): Promise<TestUser> {
   const headers: Record<string, string> = userAgent === undefined ? {} : { 'user-agent': userAgent };
-  const res = await api(server.url, 'POST', '/sessions', { json: { username: user.name, password: user.password }, headers });
+  const res = await api(server.url, 'POST', '/sessions', {
+    json: { username: user.name, password: user.password },
+    headers,
+  });
   expect(res.status).toBe(200);
   return { ...user, token: res.body.token };
 }
@@ -36,7 +39,11 @@ describe('GET /sessions', () => {
     const [first, second] = res.body.sessions;
     expect(res.body.sessions).toHaveLength(2);
     expect(first).toMatchObject({ current: true, createdAt: new Date(clock - 1_000).toISOString() });
-    expect(second).toMatchObject({ current: false, userAgent: 'ParleyPhone/1.0 (like a phone)', createdAt: new Date(clock).toISOString() });
+    expect(second).toMatchObject({
+      current: false,
+      userAgent: 'ParleyPhone/1.0 (like a phone)',
+      createdAt: new Date(clock).toISOString(),
+    });
     // From the phone, the phone is the current one; the ids are the same whoever asks.
     const fromPhone = await list(phone);
     expect(fromPhone.body.sessions.map((s: { id: string; current: boolean }) => [s.id, s.current])).toEqual([
@@ -99,7 +106,10 @@ describe('DELETE /sessions/{id}', () => {
 
     // The laptop's own stream still carries messages.
     const other = await register(server.url);
-    const sent = await api(server.url, 'POST', '/messages', { token: other.token, json: { to: laptop.name, text: 'still here?' } });
+    const sent = await api(server.url, 'POST', '/messages', {
+      token: other.token,
+      json: { to: laptop.name, text: 'still here?' },
+    });
     await laptopStream.until((events) => events.some((e) => e.event === 'message' && e.id === sent.body.id));
     laptopStream.close();
   });

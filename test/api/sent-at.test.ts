@@ -16,7 +16,10 @@ describe('the 202 of a send', () => {
     const bob = await register(server.url);
     const stream = await openSse(`${server.url}${streamPath(bob)}`, { authorization: `Bearer ${bob.token}` });
     const group = `g${bob.name}`;
-    expect((await api(server.url, 'POST', '/groups', { token: alice.token, json: { name: group, members: [bob.name] } })).status).toBe(201);
+    expect(
+      (await api(server.url, 'POST', '/groups', { token: alice.token, json: { name: group, members: [bob.name] } }))
+        .status,
+    ).toBe(201);
 
     const sends = [
       await api(server.url, 'POST', '/messages', { token: alice.token, json: { to: bob.name, text: 'direct' } }),

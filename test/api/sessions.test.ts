@@ -45,7 +45,12 @@ describe('POST /sessions (join)', () => {
 
   it('answers a wrong password with 401 bad_credentials', async () => {
     await join({ username: 'guarded', password: 'long-enough' });
-    expectProblem(await join({ username: 'guarded', password: 'wrong-password' }), 401, 'bad_credentials', 'body.password');
+    expectProblem(
+      await join({ username: 'guarded', password: 'wrong-password' }),
+      401,
+      'bad_credentials',
+      'body.password',
+    );
   });
 
   it('refuses the reserved words of the command language as names', async () => {
@@ -56,18 +61,39 @@ describe('POST /sessions (join)', () => {
 
   it('refuses malformed names, short passwords, missing and unknown fields, naming the field', async () => {
     expectProblem(await join({ username: '1abc', password: 'long-enough' }), 400, 'invalid_request', 'body.username');
-    expectProblem(await join({ username: 'a'.repeat(33), password: 'long-enough' }), 400, 'invalid_request', 'body.username');
-    expectProblem(await join({ username: 'has space', password: 'long-enough' }), 400, 'invalid_request', 'body.username');
+    expectProblem(
+      await join({ username: 'a'.repeat(33), password: 'long-enough' }),
+      400,
+      'invalid_request',
+      'body.username',
+    );
+    expectProblem(
+      await join({ username: 'has space', password: 'long-enough' }),
+      400,
+      'invalid_request',
+      'body.username',
+    );
     expectProblem(await join({ username: 'shorty', password: 'short' }), 400, 'invalid_request', 'body.password');
     expectProblem(await join({ username: 'nopass' }), 400, 'invalid_request', 'body.password');
-    expectProblem(await join({ username: 'extra', password: 'long-enough', admin: true }), 400, 'invalid_request', 'body.admin');
+    expectProblem(
+      await join({ username: 'extra', password: 'long-enough', admin: true }),
+      400,
+      'invalid_request',
+      'body.admin',
+    );
     expectProblem(await join(['not', 'an', 'object']), 400, 'invalid_request', 'body');
   });
 
   it('answers a body that is not JSON with 415 and broken JSON with 400', async () => {
-    const form = await api(server.url, 'POST', '/sessions', { text: 'username=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await api(server.url, 'POST', '/sessions', {
+      text: 'username=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expectProblem(form, 415, 'unsupported_media_type', 'header.content-type');
-    const broken = await api(server.url, 'POST', '/sessions', { text: '{"username":', headers: { 'content-type': 'application/json' } });
+    const broken = await api(server.url, 'POST', '/sessions', {
+      text: '{"username":',
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(broken, 400, 'invalid_request', 'body');
   });
 
@@ -98,7 +124,12 @@ describe('authentication', () => {
   it('answers 401 without a token, with a bad token and with a malformed Authorization header', async () => {
     expectProblem(await api(server.url, 'GET', '/users'), 401, 'unauthorized');
     expectProblem(await api(server.url, 'GET', '/users', { token: 'nope' }), 401, 'unauthorized');
-    expectProblem(await api(server.url, 'GET', '/users', { headers: { authorization: 'Basic abc' } }), 401, 'unauthorized', 'header.authorization');
+    expectProblem(
+      await api(server.url, 'GET', '/users', { headers: { authorization: 'Basic abc' } }),
+      401,
+      'unauthorized',
+      'header.authorization',
+    );
   });
 
   it('accepts the session cookie instead of the Authorization header', async () => {
@@ -113,9 +144,15 @@ describe('GET /sessions/current', () => {
     const user = await register(server.url, 'Whoami');
     const signedIn = { signedIn: true, username: 'whoami' };
     expect((await api(server.url, 'GET', '/sessions/current', { token: user.token })).body).toEqual(signedIn);
-    expect((await api(server.url, 'GET', '/sessions/current', { headers: { cookie: `parley_session=${user.token}` } })).body).toEqual(signedIn);
+    expect(
+      (await api(server.url, 'GET', '/sessions/current', { headers: { cookie: `parley_session=${user.token}` } })).body,
+    ).toEqual(signedIn);
     expect((await api(server.url, 'GET', '/sessions/current')).body).toEqual({ signedIn: false });
-    expect((await api(server.url, 'GET', '/sessions/current', { token: 'revoked-or-made-up' })).body).toEqual({ signedIn: false });
-    expect((await api(server.url, 'GET', '/sessions/current', { headers: { authorization: 'Basic abc' } })).body).toEqual({ signedIn: false });
+    expect((await api(server.url, 'GET', '/sessions/current', { token: 'revoked-or-made-up' })).body).toEqual({
+      signedIn: false,
+    });
+    expect(
+      (await api(server.url, 'GET', '/sessions/current', { headers: { authorization: 'Basic abc' } })).body,
+    ).toEqual({ signedIn: false });
   });
 });

@@ -20,7 +20,8 @@ afterEach(async () => {
 
 const sendMany = async (from: TestUser, to: TestUser, texts: string[]) => {
   const ids: string[] = [];
-  for (const text of texts) ids.push((await api(server.url, 'POST', '/messages', { token: from.token, json: { to: to.name, text } })).body.id);
+  for (const text of texts)
+    ids.push((await api(server.url, 'POST', '/messages', { token: from.token, json: { to: to.name, text } })).body.id);
   return ids;
 };
 const open = (user: TestUser, headers: Record<string, string> = {}, query = '') =>
@@ -97,7 +98,7 @@ describe('GET /users/{name}/stream', () => {
     byQuery.close();
   });
 
-  it('delivers every message to each of a user\'s open streams', async () => {
+  it("delivers every message to each of a user's open streams", async () => {
     const user = await register(server.url);
     const [laptop, phone] = [await open(user), await open(user)];
     await sendMany(alice, user, ['to both']);
@@ -114,15 +115,23 @@ describe('GET /users/{name}/stream', () => {
     try {
       const [a, b] = [await register(small.url, 'a'), await register(small.url, 'b')];
       const ids: string[] = [];
-      for (let i = 0; i < 70; i++) ids.push((await api(small.url, 'POST', '/messages', { token: a.token, json: { to: 'b', text: `n${i}` } })).body.id);
+      for (let i = 0; i < 70; i++)
+        ids.push(
+          (await api(small.url, 'POST', '/messages', { token: a.token, json: { to: 'b', text: `n${i}` } })).body.id,
+        );
       const reader = await openSse(`${small.url}/users/b/stream`, { authorization: `Bearer ${b.token}` });
       await reader.until(messageCount(70));
       reader.close();
       // All 70 were delivered, and with a retention of 0 every pass takes what is delivered: wait until they went.
       const pruned = () =>
-        captured.entries.filter((e) => e.msg === 'pruned delivered messages past the retention window').reduce((sum, e) => sum + Number(e.removed), 0);
+        captured.entries
+          .filter((e) => e.msg === 'pruned delivered messages past the retention window')
+          .reduce((sum, e) => sum + Number(e.removed), 0);
       await captured.until(() => pruned() >= 70);
-      const late = await openSse(`${small.url}/users/b/stream`, { authorization: `Bearer ${b.token}`, 'last-event-id': ids[0]! });
+      const late = await openSse(`${small.url}/users/b/stream`, {
+        authorization: `Bearer ${b.token}`,
+        'last-event-id': ids[0]!,
+      });
       await late.until((events) => events.some((e) => e.event === 'lost'));
       const lost = JSON.parse(late.events.find((e) => e.event === 'lost')!.data);
       assertSchema('LostEvent', lost);
@@ -142,12 +151,19 @@ describe('GET /users/{name}/stream', () => {
     const online = `{"name":"${visitor.name}","online":true}`;
     await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(online)));
     visit.close();
-    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(`{"name":"${visitor.name}","online":false}`)));
+    await watcher.until((events) =>
+      events.some((e) => e.event === 'presence' && e.data.includes(`{"name":"${visitor.name}","online":false}`)),
+    );
     // A message sent after the last presence event arrives after anything that event could have put on the quiet stream.
     const [marker] = await sendMany(alice, quiet, ['after the visit']);
     await quietStream.until((events) => events.some((e) => e.id === marker));
     expect(quietStream.events.map((e) => e.event)).toEqual(['message']);
-    expectProblem(await api(server.url, 'GET', `${streamPath(quiet)}?presence=yes`, { token: quiet.token }), 400, 'invalid_request', 'query.presence');
+    expectProblem(
+      await api(server.url, 'GET', `${streamPath(quiet)}?presence=yes`, { token: quiet.token }),
+      400,
+      'invalid_request',
+      'query.presence',
+    );
     quietStream.close();
     watcher.close();
   });
@@ -193,8 +209,11 @@ describe('GET /users/{name}/stream', () => {
     const user = await register(server.url);
     await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(`"${user.name}"`)));
     const other = await open(user);
-    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes(`{"name":"${user.name}","online":true}`)));
-    for (const e of watcher.events.filter((x) => x.event === 'presence')) assertSchema('PresenceEvent', JSON.parse(e.data));
+    await watcher.until((events) =>
+      events.some((e) => e.event === 'presence' && e.data.includes(`{"name":"${user.name}","online":true}`)),
+    );
+    for (const e of watcher.events.filter((x) => x.event === 'presence'))
+      assertSchema('PresenceEvent', JSON.parse(e.data));
     other.close();
     watcher.close();
   });
@@ -224,11 +243,26 @@ describe('GET /users/{name}/stream', () => {
     expect(stream.comments).toContain('end: exit');
   });
 
-  it('refuses another user\'s stream with 403, no token with 401, a bad Last-Event-ID with 400', async () => {
+  it("refuses another user's stream with 403, no token with 401, a bad Last-Event-ID with 400", async () => {
     const user = await register(server.url);
-    expectProblem(await api(server.url, 'GET', streamPath(user), { token: alice.token }), 403, 'forbidden', 'path.name');
+    expectProblem(
+      await api(server.url, 'GET', streamPath(user), { token: alice.token }),
+      403,
+      'forbidden',
+      'path.name',
+    );
     expectProblem(await api(server.url, 'GET', streamPath(user)), 401, 'unauthorized');
-    expectProblem(await api(server.url, 'GET', streamPath(user), { token: user.token, headers: { 'last-event-id': 'abc' } }), 400, 'invalid_request', 'header.last-event-id');
-    expectProblem(await api(server.url, 'GET', `${streamPath(user)}?lastEventId=-1`, { token: user.token }), 400, 'invalid_request', 'query.lastEventId');
+    expectProblem(
+      await api(server.url, 'GET', streamPath(user), { token: user.token, headers: { 'last-event-id': 'abc' } }),
+      400,
+      'invalid_request',
+      'header.last-event-id',
+    );
+    expectProblem(
+      await api(server.url, 'GET', `${streamPath(user)}?lastEventId=-1`, { token: user.token }),
+      400,
+      'invalid_request',
+      'query.lastEventId',
+    );
   });
 });

@@ -83,11 +83,12 @@ describe('README.md', () => {
 });
 
 describe('README.md and docs/', () => {
-  it('name no PARLEY_ variable that does not exist (but the shell client\'s PARLEY_URL)', () => {
+  it("name no PARLEY_ variable that does not exist (but the shell client's PARLEY_URL)", () => {
     const known = new Set(Object.values(optionSpecs).map((s) => s.env));
     for (const file of markdownFiles()) {
       const text = readFileSync(join(root, file), 'utf8');
-      for (const env of text.match(/PARLEY_[A-Z_]+/g) ?? []) if (env !== 'PARLEY_URL') expect(known, `${env} in ${file}`).toContain(env);
+      for (const env of text.match(/PARLEY_[A-Z_]+/g) ?? [])
+        if (env !== 'PARLEY_URL') expect(known, `${env} in ${file}`).toContain(env);
     }
   });
 
@@ -98,7 +99,8 @@ describe('README.md and docs/', () => {
         const [path, anchor] = link.split('#', 2) as [string, string | undefined];
         const to = path === '' ? file : normalize(join(dirname(file), decodeURI(path)));
         if (to.startsWith('..') || !existsSync(join(root, to))) broken.push(`${file}: ${link} (no ${to})`);
-        else if (anchor !== undefined && !anchors(readFileSync(join(root, to), 'utf8')).has(anchor)) broken.push(`${file}: ${link} (no heading #${anchor} in ${to})`);
+        else if (anchor !== undefined && !anchors(readFileSync(join(root, to), 'utf8')).has(anchor))
+          broken.push(`${file}: ${link} (no heading #${anchor} in ${to})`);
       }
     }
     expect(broken).toEqual([]);

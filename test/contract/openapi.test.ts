@@ -20,9 +20,11 @@ describe('openapi.yaml is the contract', () => {
   it('declares, for every status the catalog can produce, a problem response somewhere', () => {
     const declared = new Set<number>();
     for (const item of Object.values(spec.paths as Record<string, Record<string, any>>)) {
-      for (const op of Object.values(item)) for (const status of Object.keys(op.responses ?? {})) declared.add(Number(status));
+      for (const op of Object.values(item))
+        for (const status of Object.keys(op.responses ?? {})) declared.add(Number(status));
     }
-    for (const code of errorCodes.filter((c) => c !== 'internal')) expect(declared, code).toContain(problemTypes[code].status);
+    for (const code of errorCodes.filter((c) => c !== 'internal'))
+      expect(declared, code).toContain(problemTypes[code].status);
   });
 
   it('has a checked-in src/generated/openapi.ts identical to a fresh generation', async () => {
@@ -44,12 +46,28 @@ describe('openapi.yaml is the contract', () => {
 
   it('makes the response checker reject what the contract does not allow', () => {
     const sentAt = '2026-11-24T08:00:00.000Z';
-    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1, sentAt })).not.toThrow();
-    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1 })).toThrow(/does not match/);
-    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: 1, to: 'bob', recipients: 1, sentAt })).toThrow(/does not match/);
-    expect(() => assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1, sentAt, extra: 1 })).toThrow();
+    expect(() =>
+      assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1, sentAt }),
+    ).not.toThrow();
+    expect(() =>
+      assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: '1', to: 'bob', recipients: 1 }),
+    ).toThrow(/does not match/);
+    expect(() =>
+      assertMatchesSpec('POST', '/messages', 202, 'application/json', { id: 1, to: 'bob', recipients: 1, sentAt }),
+    ).toThrow(/does not match/);
+    expect(() =>
+      assertMatchesSpec('POST', '/messages', 202, 'application/json', {
+        id: '1',
+        to: 'bob',
+        recipients: 1,
+        sentAt,
+        extra: 1,
+      }),
+    ).toThrow();
     expect(() => assertMatchesSpec('POST', '/messages', 418, 'application/json', {})).toThrow(/does not declare/);
     expect(() => assertMatchesSpec('GET', '/users', 200, 'text/html', '')).toThrow(/not one of/);
-    expect(() => assertSchema('Msgform', { id: '1', from: 'a', to: 'b', kind: 'shout', text: 'x', sentAt: 'now' })).toThrow();
+    expect(() =>
+      assertSchema('Msgform', { id: '1', from: 'a', to: 'b', kind: 'shout', text: 'x', sentAt: 'now' }),
+    ).toThrow();
   });
 });

@@ -26,7 +26,9 @@ const sendByCookie = (headers: Record<string, string>, text: string) =>
 
 describe('the session cookie', () => {
   it('is HttpOnly, SameSite=Strict and scoped to the whole site, and not Secure over plain HTTP', async () => {
-    const res = await call(server.url, 'POST', '/sessions', { json: { username: 'carol', password: 'carol-password' } });
+    const res = await call(server.url, 'POST', '/sessions', {
+      json: { username: 'carol', password: 'carol-password' },
+    });
     const cookie = res.headers['set-cookie']![0]!;
     expect(cookie).toMatch(/^parley_session=[A-Za-z0-9_-]+;/);
     expect(cookie).toMatch(/; HttpOnly/i);
@@ -40,7 +42,12 @@ describe('cross-site requests', () => {
   it('refuses a cookie-authenticated message from another origin with 403 naming header.origin, and sends nothing', async () => {
     const stream = await openSse(`${server.url}/users/bob/stream`, { authorization: `Bearer ${bob.token}` });
     const res = await sendByCookie({ origin: 'https://evil.example' }, 'forged');
-    expect(problemOf(res)).toEqual({ status: 403, type: 'application/problem+json', code: 'forbidden', field: 'header.origin' });
+    expect(problemOf(res)).toEqual({
+      status: 403,
+      type: 'application/problem+json',
+      code: 'forbidden',
+      field: 'header.origin',
+    });
     expect((await sendByCookie({ origin: `http://${host()}` }, 'genuine')).status).toBe(202);
     await stream.until(messageCount(1));
     expect(stream.messages().map((m) => m.text)).toEqual(['genuine']);
@@ -50,7 +57,12 @@ describe('cross-site requests', () => {
   it('refuses a cookie-authenticated request whose Sec-Fetch-Site is cross-site or same-site, whatever its Origin says', async () => {
     for (const site of ['cross-site', 'same-site']) {
       const res = await sendByCookie({ 'sec-fetch-site': site, origin: `http://${host()}` }, 'forged');
-      expect(problemOf(res)).toEqual({ status: 403, type: 'application/problem+json', code: 'forbidden', field: 'header.sec-fetch-site' });
+      expect(problemOf(res)).toEqual({
+        status: 403,
+        type: 'application/problem+json',
+        code: 'forbidden',
+        field: 'header.sec-fetch-site',
+      });
     }
   });
 
@@ -60,7 +72,11 @@ describe('cross-site requests', () => {
   });
 
   it('refuses a cookie-authenticated request that shows neither Origin nor Sec-Fetch-Site', async () => {
-    expect(problemOf(await sendByCookie({}, 'who am I?'))).toMatchObject({ status: 403, code: 'forbidden', field: 'header.origin' });
+    expect(problemOf(await sendByCookie({}, 'who am I?'))).toMatchObject({
+      status: 403,
+      code: 'forbidden',
+      field: 'header.origin',
+    });
   });
 
   it('keeps the session of a user whom another site tries to log out', async () => {
@@ -79,7 +95,16 @@ describe('cross-site requests', () => {
   });
 
   it('lets cookie-authenticated reads through from anywhere: they change nothing', async () => {
-    expect((await call(server.url, 'GET', '/users', byCookie({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }))).status).toBe(200);
+    expect(
+      (
+        await call(
+          server.url,
+          'GET',
+          '/users',
+          byCookie({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }),
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -90,13 +115,20 @@ describe('CORS', () => {
     });
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
-    const get = await call(server.url, 'GET', '/users', { token: alice.token, headers: { origin: 'https://app.example' } });
+    const get = await call(server.url, 'GET', '/users', {
+      token: alice.token,
+      headers: { origin: 'https://app.example' },
+    });
     expect(get.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('grants a listed origin a preflight for bearer requests, without credentials', async () => {
     const res = await call(corsServer.url, 'OPTIONS', '/messages', {
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('https://app.example');
@@ -108,10 +140,16 @@ describe('CORS', () => {
 
   it('answers a listed origin with its own name and an unlisted one with nothing', async () => {
     const user = await join(corsServer.url, 'dora');
-    const listed = await call(corsServer.url, 'GET', '/users', { token: user.token, headers: { origin: 'https://other.example' } });
+    const listed = await call(corsServer.url, 'GET', '/users', {
+      token: user.token,
+      headers: { origin: 'https://other.example' },
+    });
     expect(listed.headers['access-control-allow-origin']).toBe('https://other.example');
     expect(listed.headers['access-control-expose-headers']).toMatch(/Retry-After/);
-    const unlisted = await call(corsServer.url, 'GET', '/users', { token: user.token, headers: { origin: 'https://evil.example' } });
+    const unlisted = await call(corsServer.url, 'GET', '/users', {
+      token: user.token,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(unlisted.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
@@ -132,9 +170,14 @@ describe('security headers', () => {
   };
 
   it('are on JSON and problem answers, with a deny-all policy and no caching', async () => {
-    for (const res of [await call(server.url, 'GET', '/users', { token: alice.token }), await call(server.url, 'GET', '/users')]) {
+    for (const res of [
+      await call(server.url, 'GET', '/users', { token: alice.token }),
+      await call(server.url, 'GET', '/users'),
+    ]) {
       expectHardened(res.headers);
-      expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'");
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+      );
       expect(res.headers['cache-control']).toBe('no-store');
     }
   });

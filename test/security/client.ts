@@ -26,7 +26,12 @@ export interface RawRequest {
  * One request over its own socket (node:http, so that the source address can be chosen). Answers on paths of
  * openapi.yaml are checked against it, like test/support/api.ts does.
  */
-export function call<T = any>(baseUrl: string, method: string, path: string, options: RawRequest = {}): Promise<RawResponse<T>> {
+export function call<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RawRequest = {},
+): Promise<RawResponse<T>> {
   const url = new URL(path, baseUrl);
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -50,7 +55,8 @@ export function call<T = any>(baseUrl: string, method: string, path: string, opt
           const contentType = res.headers['content-type'] ?? null;
           const parsed = /json/.test(contentType ?? '') && text !== '' ? JSON.parse(text) : text;
           try {
-            if (templateOf(url.pathname) && method !== 'OPTIONS' && res.statusCode !== 404) assertMatchesSpec(method, url.pathname, res.statusCode!, contentType, parsed);
+            if (templateOf(url.pathname) && method !== 'OPTIONS' && res.statusCode !== 404)
+              assertMatchesSpec(method, url.pathname, res.statusCode!, contentType, parsed);
           } catch (err) {
             reject(err as Error);
             return;
@@ -72,7 +78,11 @@ export interface Joined {
 }
 
 /** Registers (or logs in) `name` and returns its token and session cookie. */
-export async function join(baseUrl: string, name: string, options: Omit<RawRequest, 'json'> & { password?: string } = {}): Promise<Joined> {
+export async function join(
+  baseUrl: string,
+  name: string,
+  options: Omit<RawRequest, 'json'> & { password?: string } = {},
+): Promise<Joined> {
   const password = options.password ?? `${name}-secret-pw`;
   const res = await call(baseUrl, 'POST', '/sessions', { ...options, json: { username: name, password } });
   if (res.status !== 201 && res.status !== 200) throw new Error(`could not join as ${name}: ${res.status} ${res.text}`);
@@ -81,7 +91,12 @@ export async function join(baseUrl: string, name: string, options: Omit<RawReque
 }
 
 /** Asserts nothing, returns the problem's identifying parts for one `toEqual`. */
-export function problemOf(res: RawResponse): { status: number; type: string | undefined; code: unknown; field: unknown } {
+export function problemOf(res: RawResponse): {
+  status: number;
+  type: string | undefined;
+  code: unknown;
+  field: unknown;
+} {
   return {
     status: res.status,
     type: String(res.headers['content-type']).split(';')[0],

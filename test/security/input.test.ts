@@ -11,7 +11,10 @@ let alice: Joined;
 let bob: Joined;
 const logLines: string[] = [];
 beforeAll(async () => {
-  server = await startTestServer({ logLevel: 'info' }, { log: createLogger('info', { destination: { write: (line: string) => void logLines.push(line) } }) });
+  server = await startTestServer(
+    { logLevel: 'info' },
+    { log: createLogger('info', { destination: { write: (line: string) => void logLines.push(line) } }) },
+  );
   alice = await join(server.url, 'alice');
   bob = await join(server.url, 'bob');
 });
@@ -23,12 +26,17 @@ const send = (json: unknown) => call(server.url, 'POST', '/messages', { token: a
 const invalid = (field: string) => ({ status: 400, type: 'application/problem+json', code: 'invalid_request', field });
 
 /** Sends `text` to bob and reads it back from his stream, parsed by a real SSE parser. */
-async function roundTrip(text: string): Promise<{ events: { event: string; id?: string; data: string }[]; text: string }> {
+async function roundTrip(
+  text: string,
+): Promise<{ events: { event: string; id?: string; data: string }[]; text: string }> {
   // Resumed right after a marker sent just before: the stream then carries exactly the one message.
   const marker = await send({ to: 'bob', text: 'marker' });
   const sent = await send({ to: 'bob', text });
   expect(sent.status).toBe(202);
-  const stream = await openSse(`${server.url}/users/bob/stream`, { authorization: `Bearer ${bob.token}`, 'last-event-id': marker.body.id });
+  const stream = await openSse(`${server.url}/users/bob/stream`, {
+    authorization: `Bearer ${bob.token}`,
+    'last-event-id': marker.body.id,
+  });
   await stream.until(messageCount(1));
   stream.close();
   return { events: stream.events.filter((e) => e.event !== 'presence'), text: stream.messages()[0]!.text as string };
@@ -40,7 +48,10 @@ describe('hostile JSON bodies', () => {
     expect(problemOf(proto)).toEqual(invalid('body.__proto__'));
     const ctor = await rawJson('/messages', '{"to":"bob","text":"hi","constructor":{"prototype":{"polluted":true}}}');
     expect(problemOf(ctor)).toEqual(invalid('body.constructor'));
-    const login = await rawJson('/sessions', '{"__proto__":{"username":"admin"},"username":"mallory","password":"mallory-pw"}');
+    const login = await rawJson(
+      '/sessions',
+      '{"__proto__":{"username":"admin"},"username":"mallory","password":"mallory-pw"}',
+    );
     expect(problemOf(login)).toEqual(invalid('body.__proto__'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -49,10 +60,21 @@ describe('hostile JSON bodies', () => {
     expect(problemOf(await send({ to: 'bob', text: 42 }))).toEqual(invalid('body.text'));
     expect(problemOf(await send({ to: ['bob'], text: 'hi' }))).toEqual(invalid('body.to'));
     expect(problemOf(await send({ to: 'bob', text: { toString: 'hi' } }))).toEqual(invalid('body.text'));
-    expect(problemOf(await call(server.url, 'POST', '/groups', { token: alice.token, json: { name: 'g1', members: 'bob' } }))).toEqual(invalid('body.members'));
-    expect(problemOf(await call(server.url, 'POST', '/sessions', { json: { username: { $gt: '' }, password: 'whatever-pw' } }))).toEqual(invalid('body.username'));
+    expect(
+      problemOf(
+        await call(server.url, 'POST', '/groups', { token: alice.token, json: { name: 'g1', members: 'bob' } }),
+      ),
+    ).toEqual(invalid('body.members'));
+    expect(
+      problemOf(
+        await call(server.url, 'POST', '/sessions', { json: { username: { $gt: '' }, password: 'whatever-pw' } }),
+      ),
+    ).toEqual(invalid('body.username'));
     expect(problemOf(await rawJson('/messages', 'null'))).toEqual(invalid('body'));
-    expect(problemOf(await rawJson('/messages', '"just a string"'))).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(problemOf(await rawJson('/messages', '"just a string"'))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    });
   });
 
   it('refuses deeply nested JSON with 400, never a crash', async () => {
@@ -63,17 +85,27 @@ describe('hostile JSON bodies', () => {
 
   it('refuses huge numbers where strings or ids belong', async () => {
     expect(problemOf(await rawJson('/messages', '{"to":"bob","text":1e999}'))).toEqual(invalid('body.text'));
-    const stream = await call(server.url, 'GET', '/users/alice/stream', { token: alice.token, headers: { 'last-event-id': '1'.repeat(400) } });
+    const stream = await call(server.url, 'GET', '/users/alice/stream', {
+      token: alice.token,
+      headers: { 'last-event-id': '1'.repeat(400) },
+    });
     expect(problemOf(stream)).toEqual(invalid('header.last-event-id'));
     const query = await call(server.url, 'GET', '/users/alice/stream?lastEventId=1e999', { token: alice.token });
     expect(problemOf(query)).toEqual(invalid('query.lastEventId'));
   });
 
   it('reads invalid UTF-8 as replacement characters: stored harmlessly and delivered as well-formed text', async () => {
-    const body = Buffer.concat([Buffer.from('{"to":"bob","text":"a'), Buffer.from([0xff, 0xc0, 0x80]), Buffer.from('b"}')]);
+    const body = Buffer.concat([
+      Buffer.from('{"to":"bob","text":"a'),
+      Buffer.from([0xff, 0xc0, 0x80]),
+      Buffer.from('b"}'),
+    ]);
     const res = await rawJson('/messages', body);
     expect(res.status).toBe(202);
-    const stream = await openSse(`${server.url}/users/bob/stream`, { authorization: `Bearer ${bob.token}`, 'last-event-id': String(Number(res.body.id) - 1) });
+    const stream = await openSse(`${server.url}/users/bob/stream`, {
+      authorization: `Bearer ${bob.token}`,
+      'last-event-id': String(Number(res.body.id) - 1),
+    });
     await stream.until(messageCount(1));
     stream.close();
     expect(stream.messages()[0]!.text).toMatch(/^a\uFFFD+b$/);
@@ -88,16 +120,23 @@ describe('texts', () => {
   });
 
   it('refuses lone surrogates with 400 naming body.text', async () => {
-    expect(problemOf(await rawJson('/messages', '{"to":"bob","text":"half \\ud800 a pair"}'))).toEqual(invalid('body.text'));
+    expect(problemOf(await rawJson('/messages', '{"to":"bob","text":"half \\ud800 a pair"}'))).toEqual(
+      invalid('body.text'),
+    );
   });
 
   it('refuses a control character sent through the command line too', async () => {
-    const res = await call(server.url, 'POST', '/commands', { token: alice.token, body: 'bob: bell\u0007', headers: { 'content-type': 'text/plain' } });
+    const res = await call(server.url, 'POST', '/commands', {
+      token: alice.token,
+      body: 'bob: bell\u0007',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(problemOf(res)).toMatchObject({ status: 400, code: 'invalid_request' });
   });
 
   it('carries tabs, newlines, carriage returns, right-to-left marks and emoji intact in exactly one message event', async () => {
-    const text = 'line one\r\n\revent: lost\r\n\nevent: presence\ndata: {"forged":true}\n\nid: 999\n\tindented \u202Eevil\u202C \u200Frtl\u200F 🎉';
+    const text =
+      'line one\r\n\revent: lost\r\n\nevent: presence\ndata: {"forged":true}\n\nid: 999\n\tindented \u202Eevil\u202C \u200Frtl\u200F 🎉';
     const { events, text: received } = await roundTrip(text);
     expect(received).toBe(text);
     expect(events.map((e) => e.event)).toEqual(['message']);
@@ -106,7 +145,18 @@ describe('texts', () => {
 
 describe('names', () => {
   it('refuses user names with slashes, dots, percent signs, spaces or bidi marks with 400 naming body.username', async () => {
-    for (const username of ['a/b', '../etc', '..', 'a%2Fb', 'a b', ' alice', 'alice\n', 'al\u202Eice', 'ａlice', 'x'.repeat(33)]) {
+    for (const username of [
+      'a/b',
+      '../etc',
+      '..',
+      'a%2Fb',
+      'a b',
+      ' alice',
+      'alice\n',
+      'al\u202Eice',
+      'ａlice',
+      'x'.repeat(33),
+    ]) {
       const res = await call(server.url, 'POST', '/sessions', { json: { username, password: 'some-password' } });
       expect({ username, ...problemOf(res) }).toEqual({ username, ...invalid('body.username') });
     }
@@ -120,7 +170,12 @@ describe('names', () => {
   });
 
   it('never serves files outside the web folder, however the path is encoded', async () => {
-    for (const path of ['/..%2Fpackage.json', '/%2e%2e/package.json', '/..%5Cpackage.json', '/%2e%2e%2fsrc%2fserver.ts']) {
+    for (const path of [
+      '/..%2Fpackage.json',
+      '/%2e%2e/package.json',
+      '/..%5Cpackage.json',
+      '/%2e%2e%2fsrc%2fserver.ts',
+    ]) {
       const res = await call(server.url, 'GET', path);
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.status, path).toBeLessThan(500);
@@ -161,8 +216,15 @@ describe('logs', () => {
     await call(server.url, 'POST', '/sessions', { json: { username: `x\n${forged}\r\n`, password: 'some-password' } });
     await call(server.url, 'GET', `/users/${encodeURIComponent(`a\n${forged}`)}/stream`, { token: alice.token });
     await call(server.url, 'GET', `/nope%0A${encodeURIComponent(forged)}`);
-    await call(server.url, 'POST', '/groups', { token: alice.token, json: { name: 'g9', members: [`\u001b[31mred\n${forged}`] } });
-    const entries = logLines.join('').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    await call(server.url, 'POST', '/groups', {
+      token: alice.token,
+      json: { name: 'g9', members: [`\u001b[31mred\n${forged}`] },
+    });
+    const entries = logLines
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries.length).toBeGreaterThanOrEqual(4);
     expect(entries.some((e) => e.msg === 'forged entry')).toBe(false);
     expect(logLines.join('').includes(String.fromCharCode(0x1b))).toBe(false);

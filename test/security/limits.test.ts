@@ -20,7 +20,9 @@ describe('send limits', () => {
     server = await startTestServer();
     const alice = await join(server.url, 'alice');
     await join(server.url, 'bob');
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post(alice.token, '/messages', { to: 'bob', text: `m${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => post(alice.token, '/messages', { to: 'bob', text: `m${i}` })),
+    );
     expect(answers.every((r) => r.status === 202)).toBe(true);
   });
 
@@ -30,18 +32,29 @@ describe('send limits', () => {
     server = await startTestServer({ messageBurst: 3, messageRate: 60 });
     const alice = await join(server.url, 'alice');
     await join(server.url, 'bob');
-    for (let i = 0; i < 3; i++) expect((await post(alice.token, '/messages', { to: 'bob', text: 'hi' })).status).toBe(202);
+    for (let i = 0; i < 3; i++)
+      expect((await post(alice.token, '/messages', { to: 'bob', text: 'hi' })).status).toBe(202);
     const limited = await post(alice.token, '/messages', { to: 'bob', text: 'one too many' });
-    expect(problemOf(limited)).toEqual({ status: 429, type: 'application/problem+json', code: 'rate_limited', field: undefined });
+    expect(problemOf(limited)).toEqual({
+      status: 429,
+      type: 'application/problem+json',
+      code: 'rate_limited',
+      field: undefined,
+    });
     // 3 at 60 per minute: 3 messages per window of 3 s, opened by the first.
     expect(limited.headers['retry-after']).toBe('3');
     // The command line is the same executor behind another door: the same budget.
-    const line = await call(server.url, 'POST', '/commands', { token: alice.token, body: 'bob: still too many', headers: { 'content-type': 'text/plain' } });
+    const line = await call(server.url, 'POST', '/commands', {
+      token: alice.token,
+      body: 'bob: still too many',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(problemOf(line)).toMatchObject({ status: 429, code: 'rate_limited' });
     vi.setSystemTime(Date.now() + 2_000);
     expect((await post(alice.token, '/messages', { to: 'bob', text: 'not yet' })).headers['retry-after']).toBe('1');
     vi.setSystemTime(Date.now() + 1_000);
-    for (let i = 0; i < 3; i++) expect((await post(alice.token, '/messages', { to: 'bob', text: 'the next window' })).status).toBe(202);
+    for (let i = 0; i < 3; i++)
+      expect((await post(alice.token, '/messages', { to: 'bob', text: 'the next window' })).status).toBe(202);
     expect((await post(alice.token, '/messages', { to: 'bob', text: 'one too many again' })).status).toBe(429);
   });
 
@@ -68,7 +81,8 @@ describe('send limits', () => {
     server = await startTestServer({ groupBurst: 2, groupRate: 6 });
     const alice = await join(server.url, 'alice');
     await join(server.url, 'bob');
-    for (const name of ['g1', 'g2']) expect((await post(alice.token, '/groups', { name, members: ['bob'] })).status).toBe(201);
+    for (const name of ['g1', 'g2'])
+      expect((await post(alice.token, '/groups', { name, members: ['bob'] })).status).toBe(201);
     const limited = await post(alice.token, '/groups', { name: 'g3', members: ['bob'] });
     expect(problemOf(limited)).toMatchObject({ status: 429, code: 'rate_limited' });
     // 2 at 6 per minute: 2 per window of 20 s.
@@ -79,7 +93,9 @@ describe('send limits', () => {
     server = await startTestServer({ messageRate: 0, messageBurst: 1 });
     const alice = await join(server.url, 'alice');
     await join(server.url, 'bob');
-    const answers = await Promise.all(Array.from({ length: 20 }, () => post(alice.token, '/messages', { to: 'bob', text: 'x' })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => post(alice.token, '/messages', { to: 'bob', text: 'x' })),
+    );
     expect(answers.every((r) => r.status === 202)).toBe(true);
   });
 });
@@ -89,7 +105,8 @@ describe('resource limits', () => {
     server = await startTestServer({ maxGroupsPerUser: 2 });
     const alice = await join(server.url, 'alice');
     const bob = await join(server.url, 'bob');
-    for (const name of ['g1', 'g2']) expect((await post(alice.token, '/groups', { name, members: ['bob'] })).status).toBe(201);
+    for (const name of ['g1', 'g2'])
+      expect((await post(alice.token, '/groups', { name, members: ['bob'] })).status).toBe(201);
     expect(problemOf(await post(alice.token, '/groups', { name: 'g3', members: ['bob'] }))).toEqual({
       status: 422,
       type: 'application/problem+json',
@@ -104,17 +121,26 @@ describe('resource limits', () => {
     const running = (server = await startTestServer({ maxStreamsPerUser: 2 }));
     const alice = await join(running.url, 'alice');
     const bob = await join(running.url, 'bob');
-    const watcher = await openSse(`${running.url}/users/bob/stream?presence=true`, { authorization: `Bearer ${bob.token}` });
+    const watcher = await openSse(`${running.url}/users/bob/stream?presence=true`, {
+      authorization: `Bearer ${bob.token}`,
+    });
     streams.push(watcher);
     const open = () => openSse(`${running.url}/users/alice/stream`, { authorization: `Bearer ${alice.token}` });
     const [first, second] = [await open(), await open()];
     const refused = await call(running.url, 'GET', '/users/alice/stream', { token: alice.token });
-    expect(problemOf(refused)).toEqual({ status: 429, type: 'application/problem+json', code: 'too_many_streams', field: undefined });
+    expect(problemOf(refused)).toEqual({
+      status: 429,
+      type: 'application/problem+json',
+      code: 'too_many_streams',
+      field: undefined,
+    });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     first!.close();
     second!.close();
     // Once the server has seen both go, alice is announced offline, and she may open streams again.
-    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes('{"name":"alice","online":false}')));
+    await watcher.until((events) =>
+      events.some((e) => e.event === 'presence' && e.data.includes('{"name":"alice","online":false}')),
+    );
     const again = await open();
     streams.push(again);
     expect(again.status).toBe(200);
@@ -127,9 +153,16 @@ describe('resource limits', () => {
       streams.push(await openSse(`${server.url}/users/${user.name}/stream`, { authorization: `Bearer ${user.token}` }));
     }
     const refused = await call(server.url, 'GET', '/users/cid/stream', { token: users[2]!.token });
-    expect(problemOf(refused)).toEqual({ status: 503, type: 'application/problem+json', code: 'unavailable', field: undefined });
+    expect(problemOf(refused)).toEqual({
+      status: 503,
+      type: 'application/problem+json',
+      code: 'unavailable',
+      field: undefined,
+    });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect((await post(users[2]!.token, '/messages', { to: 'ann', text: 'the server still answers' })).status).toBe(202);
+    expect((await post(users[2]!.token, '/messages', { to: 'ann', text: 'the server still answers' })).status).toBe(
+      202,
+    );
     expect((await call(server.url, 'GET', '/healthz')).status).toBe(200);
   });
 
@@ -137,7 +170,10 @@ describe('resource limits', () => {
     server = await startTestServer({ maxBodyBytes: 1_024, maxTextLength: 100 });
     const alice = await join(server.url, 'alice');
     await join(server.url, 'bob');
-    expect(problemOf(await post(alice.token, '/messages', { to: 'bob', text: 'x'.repeat(2_000) }))).toMatchObject({ status: 413, code: 'payload_too_large' });
+    expect(problemOf(await post(alice.token, '/messages', { to: 'bob', text: 'x'.repeat(2_000) }))).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+    });
     expect(problemOf(await post(alice.token, '/messages', { to: 'bob', text: 'x'.repeat(101) }))).toMatchObject({
       status: 400,
       code: 'invalid_request',
@@ -149,7 +185,11 @@ describe('resource limits', () => {
     server = await startTestServer({ queueLimit: 2 });
     const alice = await join(server.url, 'alice');
     await join(server.url, 'bob');
-    for (let i = 0; i < 2; i++) expect((await post(alice.token, '/messages', { to: 'bob', text: 'hi' })).status).toBe(202);
-    expect(problemOf(await post(alice.token, '/messages', { to: 'bob', text: 'hi' }))).toMatchObject({ status: 409, code: 'queue_full' });
+    for (let i = 0; i < 2; i++)
+      expect((await post(alice.token, '/messages', { to: 'bob', text: 'hi' })).status).toBe(202);
+    expect(problemOf(await post(alice.token, '/messages', { to: 'bob', text: 'hi' }))).toMatchObject({
+      status: 409,
+      code: 'queue_full',
+    });
   });
 });

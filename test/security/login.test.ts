@@ -27,7 +27,12 @@ describe('failed logins', () => {
     // The default budget: 5 failures per account and address in a window of 5 × --login-backoff-ms (5 min),
     // then every attempt waits for its end.
     expect(Object.fromEntries(statuses)).toEqual({ 401: 5, 429: 995 });
-    expect(problemOf(limited!)).toEqual({ status: 429, type: 'application/problem+json', code: 'rate_limited', field: undefined });
+    expect(problemOf(limited!)).toEqual({
+      status: 429,
+      type: 'application/problem+json',
+      code: 'rate_limited',
+      field: undefined,
+    });
     expect(Number(limited!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(limited!.headers['retry-after'])).toBeLessThanOrEqual(300);
 
@@ -65,10 +70,14 @@ describe('failed logins', () => {
     server = await startTestServer({ loginAddressFailures: 3 });
     for (const name of ['ann', 'ben', 'cat', 'dan']) await join(server.url, name);
     const answers = [];
-    for (const name of ['ann', 'ben', 'cat', 'dan']) answers.push((await login(name, 'wrong-password', '127.0.0.2')).status);
+    for (const name of ['ann', 'ben', 'cat', 'dan'])
+      answers.push((await login(name, 'wrong-password', '127.0.0.2')).status);
     expect(answers).toEqual([401, 401, 401, 429]);
     // A limited address cannot register new names either: the answer does not depend on the name.
-    expect(problemOf(await login('newcomer', 'any-password', '127.0.0.2'))).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(problemOf(await login('newcomer', 'any-password', '127.0.0.2'))).toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+    });
     expect((await login('newcomer', 'any-password', '127.0.0.3')).status).toBe(201);
   });
 
@@ -95,8 +104,16 @@ describe('failed logins', () => {
     await join(server.url, 'hal', { password: 'a-much-longer-password-than-the-other' });
     const a = await login('gus', 'wrong-password');
     const b = await login('hal', 'wrong-password');
-    expect(problemOf(a)).toEqual({ status: 401, type: 'application/problem+json', code: 'bad_credentials', field: 'body.password' });
-    expect({ ...a.body, detail: a.body.detail.replace('gus', 'NAME') }).toEqual({ ...b.body, detail: b.body.detail.replace('hal', 'NAME') });
+    expect(problemOf(a)).toEqual({
+      status: 401,
+      type: 'application/problem+json',
+      code: 'bad_credentials',
+      field: 'body.password',
+    });
+    expect({ ...a.body, detail: a.body.detail.replace('gus', 'NAME') }).toEqual({
+      ...b.body,
+      detail: b.body.detail.replace('hal', 'NAME'),
+    });
   });
 
   it('holds concurrent guesses to the budget: a thousand at once get no more than five password checks', async () => {

@@ -134,7 +134,10 @@ describe('rate budgets (redis) shared', () => {
     let restarted: RedisServer | undefined;
     try {
       const captured = captureLog();
-      const budget = createRateBudgets({ redis: await connect(own.url, captured.log), keyPrefix: 'down:' })('message', minute);
+      const budget = createRateBudgets({ redis: await connect(own.url, captured.log), keyPrefix: 'down:' })(
+        'message',
+        minute,
+      );
       expect(await budget.take('alice')).toBe(0);
       await own.stop();
       const unavailable = { code: 'unavailable', retryAfterMs: 1_000 };

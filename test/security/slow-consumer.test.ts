@@ -22,7 +22,11 @@ beforeAll(async () => {
   for (let i = 0; i < peers; i++) others.push(await join(server.url, `peer${i}`));
   // The first peer watches presence; the others only chat.
   streams = await Promise.all(
-    others.map((p, i) => openSse(`${server.url}/users/${p.name}/stream${i === 0 ? '?presence=true' : ''}`, { authorization: `Bearer ${p.token}` })),
+    others.map((p, i) =>
+      openSse(`${server.url}/users/${p.name}/stream${i === 0 ? '?presence=true' : ''}`, {
+        authorization: `Bearer ${p.token}`,
+      }),
+    ),
   );
 });
 afterAll(async () => {
@@ -34,7 +38,9 @@ describe('a client that stops reading its stream', () => {
   it('does not hold up the others, is closed past the bound with memory bounded, and resumes with nothing lost', async () => {
     const stalled = await openRawStream(server.url, slow, { paused: true });
     const watcher = streams[0]!;
-    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes('{"name":"slow","online":true}')));
+    await watcher.until((events) =>
+      events.some((e) => e.event === 'presence' && e.data.includes('{"name":"slow","online":true}')),
+    );
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -45,11 +51,17 @@ describe('a client that stops reading its stream', () => {
         const next = others[(n + 1) % peers]!;
         for (let i = 0; i < Math.max(bigToSlow, chatPerPeer); i++) {
           if (i < chatPerPeer) {
-            const res = await call(server.url, 'POST', '/messages', { token: peer.token, json: { to: next.name, text: `${peer.name} -> ${next.name} #${i}` } });
+            const res = await call(server.url, 'POST', '/messages', {
+              token: peer.token,
+              json: { to: next.name, text: `${peer.name} -> ${next.name} #${i}` },
+            });
             expect(res.status).toBe(202);
           }
           if (i < bigToSlow) {
-            const res = await call(server.url, 'POST', '/messages', { token: peer.token, json: { to: 'slow', text: bigText(peer.name, i) } });
+            const res = await call(server.url, 'POST', '/messages', {
+              token: peer.token,
+              json: { to: 'slow', text: bigText(peer.name, i) },
+            });
             expect(res.status).toBe(202);
             sentToSlow.push(res.body.id);
           }
@@ -61,11 +73,16 @@ describe('a client that stops reading its stream', () => {
     await Promise.all(streams.map((stream) => stream.until(messageCount(chatPerPeer), 30_000)));
     others.forEach((peer, n) => {
       const prev = others[(n + peers - 1) % peers]!;
-      expect(streams[n]!.messages().map((m) => m.text)).toEqual(Array.from({ length: chatPerPeer }, (_, i) => `${prev.name} -> ${peer.name} #${i}`));
+      expect(streams[n]!.messages().map((m) => m.text)).toEqual(
+        Array.from({ length: chatPerPeer }, (_, i) => `${prev.name} -> ${peer.name} #${i}`),
+      );
     });
 
     // The stalled stream is closed by the server, which announces slow offline.
-    await watcher.until((events) => events.some((e) => e.event === 'presence' && e.data.includes('{"name":"slow","online":false}')), 30_000);
+    await watcher.until(
+      (events) => events.some((e) => e.event === 'presence' && e.data.includes('{"name":"slow","online":false}')),
+      30_000,
+    );
     clearInterval(sampler);
     const growthMb = (peak - baseline) / 1e6;
     // 10 MB went to the slow client; its queue keeps them for the resume, and nothing is buffered past the bound.
@@ -78,7 +95,10 @@ describe('a client that stops reading its stream', () => {
     expect(seen.length).toBeLessThan(sentToSlow.length);
     expect(seen).toEqual(sentToSlow.sort((a, b) => Number(a) - Number(b)).slice(0, seen.length));
 
-    const resumed = await openSse(`${server.url}/users/slow/stream`, { authorization: `Bearer ${slow.token}`, 'last-event-id': seen.at(-1) ?? '0' });
+    const resumed = await openSse(`${server.url}/users/slow/stream`, {
+      authorization: `Bearer ${slow.token}`,
+      'last-event-id': seen.at(-1) ?? '0',
+    });
     await resumed.until(messageCount(sentToSlow.length - seen.length), 30_000);
     resumed.close();
     expect([...seen, ...resumed.events.filter((e) => e.event === 'message').map((e) => e.id)]).toEqual(sentToSlow);

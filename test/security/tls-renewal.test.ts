@@ -37,7 +37,14 @@ beforeAll(async () => {
   first = await makeCertificate(joinPath(dir, 'first'));
   renewed = await makeCertificate(joinPath(dir, 'renewed'));
   useGeneration('first');
-  server = await spawnServer(['--data', joinPath(dir, 'data'), '--tls-cert', joinPath(dir, 'live/cert.pem'), '--tls-key', joinPath(dir, 'live/key.pem')]);
+  server = await spawnServer([
+    '--data',
+    joinPath(dir, 'data'),
+    '--tls-cert',
+    joinPath(dir, 'live/cert.pem'),
+    '--tls-key',
+    joinPath(dir, 'live/key.pem'),
+  ]);
   alice = await join(server.url, 'alice', { ca: first.pem });
   bob = await join(server.url, 'bob', { ca: first.pem });
   stream = await openSse(`${server.url}/users/bob/stream`, { authorization: `Bearer ${bob.token}` }, { ca: first.pem });
@@ -56,14 +63,23 @@ describe('certificate renewal without a restart (SQLite)', () => {
 
     useGeneration('renewed');
     expect(await hangUp()).toMatchObject({ outcome: 'reloaded' });
-    expect(server.logs.find((entry) => entry.msg === 'TLS certificate reloaded')).toMatchObject({ trigger: 'SIGHUP', fingerprint256: renewed.fingerprint256 });
+    expect(server.logs.find((entry) => entry.msg === 'TLS certificate reloaded')).toMatchObject({
+      trigger: 'SIGHUP',
+      fingerprint256: renewed.fingerprint256,
+    });
     expect(await servedFingerprint(server.url)).toBe(renewed.fingerprint256);
 
     // A client that trusts only the renewed certificate gets in.
-    const sent = await call(server.url, 'POST', '/messages', { ca: renewed.pem, token: alice.token, json: { to: 'bob', text: 'sent after the swap' } });
+    const sent = await call(server.url, 'POST', '/messages', {
+      ca: renewed.pem,
+      token: alice.token,
+      json: { to: 'bob', text: 'sent after the swap' },
+    });
     expect(sent.status).toBe(202);
     await stream.until((events) => events.some((e) => e.event === 'message'));
-    expect(stream.messages()).toMatchObject([{ id: sent.body.id, from: 'alice', to: 'bob', kind: 'direct', text: 'sent after the swap' }]);
+    expect(stream.messages()).toMatchObject([
+      { id: sent.body.id, from: 'alice', to: 'bob', kind: 'direct', text: 'sent after the swap' },
+    ]);
     expect(errorLines()).toEqual([]);
   });
 
@@ -81,11 +97,20 @@ describe('certificate renewal without a restart (SQLite)', () => {
 
     const keyFile = joinPath(dir, 'live/key.pem');
     expect(errorLines()).toHaveLength(1);
-    expect(errorLines()[0]).toMatchObject({ msg: expect.stringContaining(keyFile), file: keyFile, reason: `is not the private key of the certificate in ${joinPath(dir, 'live/cert.pem')}`, trigger: 'SIGHUP' });
+    expect(errorLines()[0]).toMatchObject({
+      msg: expect.stringContaining(keyFile),
+      file: keyFile,
+      reason: `is not the private key of the certificate in ${joinPath(dir, 'live/cert.pem')}`,
+      trigger: 'SIGHUP',
+    });
     expect(server.child.exitCode).toBeNull();
 
     // The stream opened under the first certificate is still open.
-    const sent = await call(server.url, 'POST', '/messages', { ca: renewed.pem, token: alice.token, json: { to: 'bob', text: 'still here' } });
+    const sent = await call(server.url, 'POST', '/messages', {
+      ca: renewed.pem,
+      token: alice.token,
+      json: { to: 'bob', text: 'still here' },
+    });
     await stream.until((events) => events.filter((e) => e.event === 'message').length === 2);
     expect(stream.messages().at(-1)).toMatchObject({ id: sent.body.id, text: 'still here' });
   });

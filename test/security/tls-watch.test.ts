@@ -52,7 +52,8 @@ const certbotLayout = (dir: string, first: TestCertificate) => {
   return { files, renew, archive };
 };
 
-const reloadedTo = (fingerprint256: string) => (entry: LogEntry) => entry.msg === 'TLS certificate reloaded' && entry.fingerprint256 === fingerprint256;
+const reloadedTo = (fingerprint256: string) => (entry: LogEntry) =>
+  entry.msg === 'TLS certificate reloaded' && entry.fingerprint256 === fingerprint256;
 const errorsIn = (lines: LogLines) => lines.entries.filter((entry) => Number(entry.level) >= 50);
 
 describe('the certificate watcher (no signal)', () => {
@@ -63,7 +64,10 @@ describe('the certificate watcher (no signal)', () => {
     expect(await servedFingerprint(server.url)).toBe(first.fingerprint256);
 
     layout.renew(second);
-    expect(await lines.waitFor(reloadedTo(second.fingerprint256))).toMatchObject({ trigger: 'file change', cert: layout.files.cert });
+    expect(await lines.waitFor(reloadedTo(second.fingerprint256))).toMatchObject({
+      trigger: 'file change',
+      cert: layout.files.cert,
+    });
     expect(await servedFingerprint(server.url)).toBe(second.fingerprint256);
   });
 
@@ -91,7 +95,11 @@ describe('the certificate watcher (no signal)', () => {
     writeFileSync(garbage, '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
     relink(garbage, layout.files.cert);
     const logged = await lines.waitFor((entry) => Number(entry.level) >= 50);
-    expect(logged).toMatchObject({ trigger: 'file change', file: layout.files.cert, reason: expect.stringMatching(/^is not a PEM certificate/) });
+    expect(logged).toMatchObject({
+      trigger: 'file change',
+      file: layout.files.cert,
+      reason: expect.stringMatching(/^is not a PEM certificate/),
+    });
     expect(logged.msg).toContain(layout.files.cert);
     expect(await servedFingerprint(server.url)).toBe(first.fingerprint256);
 
@@ -104,7 +112,10 @@ describe('the certificate watcher (no signal)', () => {
     relink(second.cert, layout.files.cert);
     await lines.waitFor((entry) => Number(entry.level) >= 50, { skip: lines.entries.indexOf(logged) + 1 });
     expect(await server.reloadTls()).toBe('failed');
-    expect(errorsIn(lines)).toMatchObject([{ file: layout.files.cert }, { file: layout.files.key, reason: `is not the private key of the certificate in ${layout.files.cert}` }]);
+    expect(errorsIn(lines)).toMatchObject([
+      { file: layout.files.cert },
+      { file: layout.files.key, reason: `is not the private key of the certificate in ${layout.files.cert}` },
+    ]);
 
     layout.renew(third);
     await lines.waitFor(reloadedTo(third.fingerprint256));

@@ -20,7 +20,8 @@ afterAll(() => server.stop());
 /** A TLS 1.2 handshake offering only `cipher`, verified against the test's certificate. */
 const tls12With = (url: string, cipher: string) => sClient(url, ['-tls1_2', '-cipher', cipher, '-CAfile', pair.cert]);
 /** The server, not the client, ended the handshake with this TLS alert. */
-const refusedWith = (alert: 'handshake failure' | 'protocol version') => new RegExp(`alert ${alert}:.*SSL alert number`);
+const refusedWith = (alert: 'handshake failure' | 'protocol version') =>
+  new RegExp(`alert ${alert}:.*SSL alert number`);
 
 describe('HTTPS', () => {
   it('serves the API over TLS with the configured certificate', async () => {
@@ -31,7 +32,10 @@ describe('HTTPS', () => {
   });
 
   it('marks the session cookie Secure and sends Strict-Transport-Security', async () => {
-    const res = await call(server.url, 'POST', '/sessions', { ca, json: { username: 'alice', password: 'alice-password' } });
+    const res = await call(server.url, 'POST', '/sessions', {
+      ca,
+      json: { username: 'alice', password: 'alice-password' },
+    });
     expect(res.status).toBe(201);
     expect(res.headers['set-cookie']![0]).toMatch(/; Secure/i);
     expect(res.headers['set-cookie']![0]).toMatch(/; HttpOnly/i);
@@ -49,10 +53,13 @@ describe('HTTPS', () => {
   it('authenticates by bearer token over TLS like over plain HTTP', async () => {
     const bob = await join(server.url, 'bob', { ca });
     expect((await call(server.url, 'GET', '/users', { ca, token: bob.token })).status).toBe(200);
-    expect(problemOf(await call(server.url, 'GET', '/users', { ca }))).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(problemOf(await call(server.url, 'GET', '/users', { ca }))).toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+    });
   });
 
-  it('refuses to start with a key that is not the certificate\'s, naming the key file', async () => {
+  it("refuses to start with a key that is not the certificate's, naming the key file", async () => {
     const other = await makeCertificate(joinPath(dir, 'other'));
     const result = await runCli(['--port', '0', '--data', dir, '--tls-cert', pair.cert, '--tls-key', other.key]);
     expect(result.code).toBe(1);
@@ -76,15 +83,20 @@ describe('HTTPS', () => {
 
 describe('the default profile: Mozilla intermediate (guidelines 5.7)', () => {
   it('names the profile it serves when it starts', () => {
-    expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({ tls: { profile: 'intermediate (Mozilla guidelines 5.7)', fingerprint256: pair.fingerprint256 } });
+    expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({
+      tls: { profile: 'intermediate (Mozilla guidelines 5.7)', fingerprint256: pair.fingerprint256 },
+    });
   });
 
-  it.each(['AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384'])('refuses TLS 1.2 with %s (CBC, or no forward secrecy)', async (cipher) => {
-    const result = await tls12With(server.url, cipher);
-    expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(refusedWith('handshake failure'));
-    expect(result.output).toContain('Cipher is (NONE)');
-  });
+  it.each(['AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384'])(
+    'refuses TLS 1.2 with %s (CBC, or no forward secrecy)',
+    async (cipher) => {
+      const result = await tls12With(server.url, cipher);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(refusedWith('handshake failure'));
+      expect(result.output).toContain('Cipher is (NONE)');
+    },
+  );
 
   it.each(['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-CHACHA20-POLY1305'])('accepts TLS 1.2 with %s', async (cipher) => {
     const result = await tls12With(server.url, cipher);

@@ -26,7 +26,14 @@ const endpoints = (user: Joined, peer: string) =>
 async function expectRefusedEverywhere(user: Joined, peer: string): Promise<void> {
   for (const [method, path, options] of endpoints(user, peer)) {
     const res = await call(server!.url, method, path, { ...options, token: user.token });
-    expect({ method, path, ...problemOf(res) }).toEqual({ method, path, status: 401, type: 'application/problem+json', code: 'unauthorized', field: undefined });
+    expect({ method, path, ...problemOf(res) }).toEqual({
+      method,
+      path,
+      status: 401,
+      type: 'application/problem+json',
+      code: 'unauthorized',
+      field: undefined,
+    });
   }
 }
 
@@ -76,7 +83,10 @@ describe('tokens', () => {
     await doomed.ended;
     expect(doomed.comments).toContain('end: exit');
     const bob = await join(server.url, 'bob');
-    expect((await call(server.url, 'POST', '/messages', { token: bob.token, json: { to: 'alice', text: 'still there?' } })).status).toBe(202);
+    expect(
+      (await call(server.url, 'POST', '/messages', { token: bob.token, json: { to: 'alice', text: 'still there?' } }))
+        .status,
+    ).toBe(202);
     await survivor.until(messageCount(1));
     expect(survivor.messages()).toMatchObject([{ text: 'still there?' }]);
     survivor.close();

@@ -28,7 +28,16 @@ type Step =
 
 const steps = fc.array(
   fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom<Step>({ kind: 'direct' }, { kind: 'group' }, { kind: 'broadcast' }, { kind: 'own_broadcast' }, { kind: 'elsewhere' }) },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom<Step>(
+        { kind: 'direct' },
+        { kind: 'group' },
+        { kind: 'broadcast' },
+        { kind: 'own_broadcast' },
+        { kind: 'elsewhere' },
+      ),
+    },
     fc.record({ kind: fc.constantFrom('pause' as const, 'read' as const, 'reconnect' as const), device: fc.nat(2) }),
   ),
   // Long plans: a device must fall several pages behind for reading on to be put to the test.
@@ -55,7 +64,8 @@ describe.each(Object.keys(stores))('devices of one user at different speeds, on 
         const delivery = await startDelivery(store, feed, { queueLimit: 1_000_000, pageSize: 7 });
         const sessions: StreamSession[] = [];
         try {
-          for (const name of ['alice', 'bob', 'carol']) await store.insertUser({ name, passwordHash: 'x', createdAt: 0 });
+          for (const name of ['alice', 'bob', 'carol'])
+            await store.insertUser({ name, passwordHash: 'x', createdAt: 0 });
           const expected: number[] = [];
           const devices: Device[] = [];
           const connect = async (slot: number, start: number) => {
@@ -73,7 +83,14 @@ describe.each(Object.keys(stores))('devices of one user at different speeds, on 
                 expected.push((await delivery.send({ from: 'alice', kind: 'direct', text: 'd', sentAt }, ['bob'])).id);
                 break;
               case 'group':
-                expected.push((await delivery.send({ from: 'carol', kind: 'group', group: 'team', text: 'g', sentAt }, ['alice', 'bob'])).id);
+                expected.push(
+                  (
+                    await delivery.send({ from: 'carol', kind: 'group', group: 'team', text: 'g', sentAt }, [
+                      'alice',
+                      'bob',
+                    ])
+                  ).id,
+                );
                 break;
               case 'broadcast':
                 expected.push((await delivery.broadcast({ from: 'carol', text: 'b', sentAt })).id);

@@ -12,7 +12,8 @@ import { draft } from './contract/index.js';
 
 const redis = redisForFile();
 
-const open = (redisPrefix: string) => openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
+const open = (redisPrefix: string) =>
+  openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
 
 /** Every event published under `prefix`, decoded, read with a connection of its own. */
 async function listen(prefix: string) {
@@ -27,7 +28,11 @@ async function listen(prefix: string) {
   return {
     events,
     until: (count: number) =>
-      watched.until(() => (events.length >= count ? true : undefined), 10_000, (why) => `${why} with ${events.length} of ${count} events`),
+      watched.until(
+        () => (events.length >= count ? true : undefined),
+        10_000,
+        (why) => `${why} with ${events.length} of ${count} events`,
+      ),
     close: () => client.close(),
   };
 }
@@ -46,21 +51,64 @@ describe('the event feed of the Redis store', () => {
       const broadcast = await store.appendMessage(draft([], { from: 'alice', kind: 'broadcast', text: 'all' }));
       await store.insertSession({ tokenHash: 'h1', username: 'alice', createdAt: 3, expiresAt: 4, lastUsedAt: 3 });
       await store.deleteSession('h1');
-      const added = { type: 'group' as const, json: '{"change":"added"}', at: 7, recipients: ['alice', 'bob', 'carol'] };
-      const [event] = (await store.changeGroup({ name: 'crew', expected: ['alice', 'bob'], members: ['alice', 'bob', 'carol'], owner: 'alice', added: ['carol'], removed: [], events: [added] }))!;
+      const added = {
+        type: 'group' as const,
+        json: '{"change":"added"}',
+        at: 7,
+        recipients: ['alice', 'bob', 'carol'],
+      };
+      const [event] = (await store.changeGroup({
+        name: 'crew',
+        expected: ['alice', 'bob'],
+        members: ['alice', 'bob', 'carol'],
+        owner: 'alice',
+        added: ['carol'],
+        removed: [],
+        events: [added],
+      }))!;
       await store.insertSession({ tokenHash: 'h2', username: 'alice', createdAt: 5, expiresAt: 6, lastUsedAt: 5 });
       await store.deleteSession('h2', 'revoked');
       await store.deleteUser('alice');
       await feed.until(11);
       expect(feed.events).toEqual([
         { kind: 'registered', name: 'alice' },
-        { kind: 'group', group: { name: 'crew', members: ['alice', 'bob'], createdBy: 'alice', createdAt: 2, owner: 'alice', joined: {}, left: {} } },
-        { kind: 'message', message: expect.objectContaining({ id: direct, from: 'alice', kind: 'direct', text }), recipients: ['bob'] },
-        { kind: 'message', message: expect.objectContaining({ id: group, kind: 'group', group: 'crew' }), recipients: ['bob', 'carol'] },
-        { kind: 'message', message: expect.objectContaining({ id: broadcast, kind: 'broadcast', text: 'all' }), recipients: [] },
+        {
+          kind: 'group',
+          group: {
+            name: 'crew',
+            members: ['alice', 'bob'],
+            createdBy: 'alice',
+            createdAt: 2,
+            owner: 'alice',
+            joined: {},
+            left: {},
+          },
+        },
+        {
+          kind: 'message',
+          message: expect.objectContaining({ id: direct, from: 'alice', kind: 'direct', text }),
+          recipients: ['bob'],
+        },
+        {
+          kind: 'message',
+          message: expect.objectContaining({ id: group, kind: 'group', group: 'crew' }),
+          recipients: ['bob', 'carol'],
+        },
+        {
+          kind: 'message',
+          message: expect.objectContaining({ id: broadcast, kind: 'broadcast', text: 'all' }),
+          recipients: [],
+        },
         { kind: 'session_ended', user: 'alice', sessionId: 'h1', reason: 'exit' },
         // A membership change: the group as it is now, then its event, for every process to fan out.
-        { kind: 'group', group: expect.objectContaining({ name: 'crew', members: ['alice', 'bob', 'carol'], joined: { carol: event } }) },
+        {
+          kind: 'group',
+          group: expect.objectContaining({
+            name: 'crew',
+            members: ['alice', 'bob', 'carol'],
+            joined: { carol: event },
+          }),
+        },
         { kind: 'event', event: { id: event, type: 'group', json: added.json, at: 7 }, recipients: added.recipients },
         { kind: 'session_ended', user: 'alice', sessionId: 'h2', reason: 'revoked' },
         { kind: 'sessions_ended', user: 'alice' },

@@ -23,7 +23,10 @@ describe('the Redis store when Redis is unreachable', () => {
     let restarted;
     try {
       const captured = captureLog();
-      const store = await openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix: 'outage:' }, captured.log);
+      const store = await openStore(
+        { kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix: 'outage:' },
+        captured.log,
+      );
       for (const name of ['alice', 'bob']) await store.insertUser({ name, passwordHash: 'x', createdAt: 1 });
       const before = await store.appendMessage(draft(['bob'], { text: 'before' }));
       store.markDelivered('bob', before);
@@ -32,9 +35,13 @@ describe('the Redis store when Redis is unreachable', () => {
       const refused = store.appendMessage(draft(['bob'], { text: 'while down' }));
       await expect(refused).rejects.toThrow(ChatError);
       await expect(refused).rejects.toMatchObject({ code: 'unavailable', retryAfterMs: 1_000 });
-      await expect(store.appendMessage(draft([], { kind: 'broadcast' }))).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(store.appendMessage(draft([], { kind: 'broadcast' }))).rejects.toMatchObject({
+        code: 'unavailable',
+      });
       await expect(store.readQueue('bob', 0, 10)).rejects.toMatchObject({ code: 'unavailable' });
-      await expect(store.insertUser({ name: 'carol', passwordHash: 'x', createdAt: 2 })).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(store.insertUser({ name: 'carol', passwordHash: 'x', createdAt: 2 })).rejects.toMatchObject({
+        code: 'unavailable',
+      });
       // Retention runs in the background: it removes nothing now and tries again on its next pass.
       expect(await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).toEqual({ removed: 0 });
       await captured.until((entry) => entry.msg === lost);
@@ -43,9 +50,17 @@ describe('the Redis store when Redis is unreachable', () => {
       restarted = await startRedisServer({ dir: redis.dir, port: redis.port });
       await captured.until((entry) => entry.msg === 'the connection to Redis is back');
       expect(await store.appendMessage(draft(['bob'], { text: 'after' }))).toBeGreaterThan(before);
-      expect((await store.readQueue('bob', 0, 10)).rows.map((row) => ('text' in row ? row.text : row.json))).toEqual(['before', 'after']);
+      expect((await store.readQueue('bob', 0, 10)).rows.map((row) => ('text' in row ? row.text : row.json))).toEqual([
+        'before',
+        'after',
+      ]);
       // The delivered position refused while Redis was down was kept and written once it was back.
-      expect((await store.loadCursors()).find((c) => c.name === 'bob')).toEqual({ name: 'bob', deliveredId: before, prunedId: 0, pending: 1 });
+      expect((await store.loadCursors()).find((c) => c.name === 'bob')).toEqual({
+        name: 'bob',
+        deliveredId: before,
+        prunedId: 0,
+        pending: 1,
+      });
       expect(captured.entries.filter((entry) => entry.msg === lost)).toHaveLength(1);
       await store.close();
     } finally {

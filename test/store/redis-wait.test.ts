@@ -24,18 +24,30 @@ afterAll(async () => {
 let prefixes = 0;
 const open = (waitTimeoutMs = 1_000, replicas: number | 'all' = 1) =>
   openStore(
-    { kind: 'redis', dataDir: '', redisUrl: primary.url, redisPrefix: `wait${++prefixes}:`, redisWaitReplicas: replicas, redisWaitTimeoutMs: waitTimeoutMs },
+    {
+      kind: 'redis',
+      dataDir: '',
+      redisUrl: primary.url,
+      redisPrefix: `wait${++prefixes}:`,
+      redisWaitReplicas: replicas,
+      redisWaitTimeoutMs: waitTimeoutMs,
+    },
     createLogger('silent'),
   );
 
-const waitCalls = async () => Number(/calls=(\d+)/.exec(field(await command(primary.port, ['INFO', 'commandstats']), 'cmdstat_wait') ?? 'calls=0')![1]);
+const waitCalls = async () =>
+  Number(
+    /calls=(\d+)/.exec(field(await command(primary.port, ['INFO', 'commandstats']), 'cmdstat_wait') ?? 'calls=0')![1],
+  );
 
 describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
   it('confirms many concurrent writes with a few WAIT round trips, not one each', async () => {
     const store = await open();
     try {
       const before = await waitCalls();
-      const ids = await Promise.all(Array.from({ length: 200 }, (_, i) => store.appendMessage(draft(['bob'], { text: `m${i}` }))));
+      const ids = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => store.appendMessage(draft(['bob'], { text: `m${i}` }))),
+      );
       expect(new Set(ids).size).toBe(200);
       const rounds = (await waitCalls()) - before;
       console.log(`200 concurrent sends confirmed in ${rounds} WAIT rounds`);
@@ -50,7 +62,13 @@ describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
 
   it('refuses a write the replica cannot confirm in time with unavailable, and holds its feed event until the replica has it', async () => {
     const { store, feed: cluster } = await openTestBackend(
-      { kind: 'redis', redisUrl: primary.url, redisPrefix: `wait${++prefixes}:`, redisWaitReplicas: 1, redisWaitTimeoutMs: 200 },
+      {
+        kind: 'redis',
+        redisUrl: primary.url,
+        redisPrefix: `wait${++prefixes}:`,
+        redisWaitReplicas: 1,
+        redisWaitTimeoutMs: 200,
+      },
       createLogger('silent'),
     );
     const events: FeedEvent[] = [];
@@ -67,8 +85,14 @@ describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
       // Stored on the primary, but no round has succeeded since: nothing was told to the streams.
       expect(events.filter((e) => e.kind === 'message')).toEqual([]);
       replica.thaw();
-      await watched.until(() => (events.some((e) => e.kind === 'message') ? true : undefined), 10_000, (why) => why);
-      expect(events.filter((e) => e.kind === 'message').map((e) => (e as { message: { text: string } }).message.text)).toEqual(['not confirmed']);
+      await watched.until(
+        () => (events.some((e) => e.kind === 'message') ? true : undefined),
+        10_000,
+        (why) => why,
+      );
+      expect(
+        events.filter((e) => e.kind === 'message').map((e) => (e as { message: { text: string } }).message.text),
+      ).toEqual(['not confirmed']);
     } finally {
       replica.thaw();
       await cluster.stop();
@@ -81,15 +105,21 @@ describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
     const late = await startRedisServer({ replicaOf: primary });
     try {
       await store.appendMessage(draft(['bob'], { text: 'one replica in sync' }));
-      await until(async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === 2);
+      await until(
+        async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === 2,
+      );
       await until(async () => field(await command(late.port, ['INFO', 'replication']), 'master_link_status') === 'up');
       await store.appendMessage(draft(['bob'], { text: 'both in sync' }));
       // The newcomer holds writes back once it is in sync: frozen, it acknowledges nothing.
       late.freeze();
-      await expect(store.appendMessage(draft(['bob'], { text: 'the newcomer is frozen' }))).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(store.appendMessage(draft(['bob'], { text: 'the newcomer is frozen' }))).rejects.toMatchObject({
+        code: 'unavailable',
+      });
       late.thaw();
       await late.stop();
-      await until(async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === 1);
+      await until(
+        async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === 1,
+      );
       await store.appendMessage(draft(['bob'], { text: 'the newcomer is gone' }));
     } finally {
       late.thaw();

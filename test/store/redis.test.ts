@@ -9,10 +9,14 @@ const redis = redisForFile();
 
 /** A key prefix no other test uses. */
 const freshPrefix = () => redis.prefix('t');
-const open = (redisPrefix: string) => openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
+const open = (redisPrefix: string) =>
+  openStore({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix }, createLogger('silent'));
 
 describeStore('redis', async () => {
-  const { store, feed } = await openTestBackend({ kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix: freshPrefix() }, createLogger('silent'));
+  const { store, feed } = await openTestBackend(
+    { kind: 'redis', dataDir: '', redisUrl: redis.url, redisPrefix: freshPrefix() },
+    createLogger('silent'),
+  );
   return { store, feed, feedTells: 'soon after' };
 });
 
@@ -41,7 +45,9 @@ describe('the Redis store across reopens', () => {
     const prefix = freshPrefix();
     const before = new Set(await keysOf(''));
     const store = await open(prefix);
-    const id = await store.appendMessage(draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }));
+    const id = await store.appendMessage(
+      draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }),
+    );
     expect((await keysOf('')).filter((key) => !before.has(key) && !key.startsWith(prefix))).toEqual([]);
     expect((await keysOf(prefix)).filter((key) => key.startsWith(`${prefix}m:`))).toEqual([`${prefix}m:${id}`]);
     for (const name of ['bob', 'carol']) store.markDelivered(name, id);

@@ -54,7 +54,13 @@ describe('reading every stream again (after a cut feed or a failover)', () => {
     delivery.reread();
     await settle();
     expect(store.held).toBe(1);
-    const missed = await store.appendMessage({ from: 'alice', kind: 'direct', text: 'two', sentAt: 2, recipients: ['bob'] });
+    const missed = await store.appendMessage({
+      from: 'alice',
+      kind: 'direct',
+      text: 'two',
+      sentAt: 2,
+      recipients: ['bob'],
+    });
     delivery.reread();
     store.releaseReads();
     await settle();

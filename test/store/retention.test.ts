@@ -19,13 +19,17 @@ afterEach(async () => {
 describe('background retention on the SQLite store', () => {
   it('prunes delivered messages past the age window in bounded batches and tells a late resume what was lost', async () => {
     let now = Date.UTC(2026, 10, 24);
-    const backend = await openTestBackend({ kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) }, createLogger('silent'));
+    const backend = await openTestBackend(
+      { kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) },
+      createLogger('silent'),
+    );
     store = backend.store;
     const delivery = await startDelivery(store, backend.feed, { queueLimit: 100 });
     const retention = new Retention(store, { retainMs: day, intervalMs: 60_000, batch: 3, now: () => now });
 
     const ids: number[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await delivery.send({ from: 'alice', kind: 'direct', text: `m${i}`, sentAt: now }, ['bob'])).id);
+    for (let i = 0; i < 10; i++)
+      ids.push((await delivery.send({ from: 'alice', kind: 'direct', text: `m${i}`, sentAt: now }, ['bob'])).id);
     const reader = new RecordingSink();
     delivery.close(await delivery.open('bob', 's1', reader));
     expect(reader.ids).toEqual(ids);
@@ -33,7 +37,8 @@ describe('background retention on the SQLite store', () => {
     // Two more that nobody has read yet: retention never touches them.
     now += 1_000;
     const waiting = [];
-    for (let i = 0; i < 2; i++) waiting.push((await delivery.send({ from: 'alice', kind: 'direct', text: `w${i}`, sentAt: now }, ['bob'])).id);
+    for (let i = 0; i < 2; i++)
+      waiting.push((await delivery.send({ from: 'alice', kind: 'direct', text: `w${i}`, sentAt: now }, ['bob'])).id);
 
     now += day + 1;
     await retention.run();

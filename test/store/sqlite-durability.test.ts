@@ -52,10 +52,14 @@ describe('the SQLite store across restarts', () => {
 
   it('keeps every write that resolved before the process was killed', async () => {
     const dir = freshDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/store/fixtures/crash-writer.ts'), dir], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'test/store/fixtures/crash-writer.ts'), dir],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const [, signal] = await once(child, 'exit');
@@ -81,7 +85,9 @@ describe('the SQLite store on disk', () => {
   it('stores the text of a message once, whatever the number of recipients, and drops it once nobody holds it', async () => {
     const dir = freshDir();
     const store = await open(dir);
-    const id = await store.appendMessage(draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }));
+    const id = await store.appendMessage(
+      draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }),
+    );
     await store.close();
     expect(inspect(dir, (db) => db.prepare('SELECT count(*) AS n FROM messages').get())).toEqual({ n: 1 });
     expect(inspect(dir, (db) => db.prepare('SELECT count(*) AS n FROM queue').get())).toEqual({ n: 3 });
@@ -107,12 +113,20 @@ describe('the SQLite store on disk', () => {
     const order: string[] = [];
     await Promise.all([
       store.insertUser({ name: 'alice', passwordHash: 'h', createdAt: 1 }).then(() => order.push('user')),
-      ...Array.from({ length: 100 }, (_, i) => store.appendMessage(draft(['bob'])).then((id) => order.push(`m${i}`, `id${id}`))),
-      store.insertSession({ tokenHash: 'b'.repeat(64), username: 'alice', createdAt: 1, expiresAt: 2, lastUsedAt: 1 }).then(() => order.push('session')),
+      ...Array.from({ length: 100 }, (_, i) =>
+        store.appendMessage(draft(['bob'])).then((id) => order.push(`m${i}`, `id${id}`)),
+      ),
+      store
+        .insertSession({ tokenHash: 'b'.repeat(64), username: 'alice', createdAt: 1, expiresAt: 2, lastUsedAt: 1 })
+        .then(() => order.push('session')),
     ]);
     expect(store.commitCount - before).toBe(1);
     const ids = order.filter((o) => o.startsWith('id')).map((o) => Number(o.slice(2)));
-    expect(order.filter((o) => !o.startsWith('id'))).toEqual(['user', ...Array.from({ length: 100 }, (_, i) => `m${i}`), 'session']);
+    expect(order.filter((o) => !o.startsWith('id'))).toEqual([
+      'user',
+      ...Array.from({ length: 100 }, (_, i) => `m${i}`),
+      'session',
+    ]);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     await store.close();
   });
@@ -142,7 +156,8 @@ describe('the SQLite store on disk', () => {
     const store = SqliteStore.open({ db, log }, { markDelayMs: 10 });
     const id = await store.appendMessage(draft([], { kind: 'broadcast' }));
     const users = Array.from({ length: 2_500 }, (_, i) => `u${i}`);
-    const written = () => (db.prepare('SELECT count(*) AS n FROM cursors WHERE delivered_id = ?').get(id) as { n: number }).n;
+    const written = () =>
+      (db.prepare('SELECT count(*) AS n FROM cursors WHERE delivered_id = ?').get(id) as { n: number }).n;
     const before = store.commitCount;
     for (const name of users) store.markDelivered(name, id);
     await new Promise<void>((resolve) => {
@@ -158,7 +173,9 @@ describe('the SQLite store on disk', () => {
     // Closing writes what is still owed in one go.
     for (const name of users) store.markDelivered(name, id + 1);
     await store.close();
-    expect(inspect(dir, (d) => d.prepare('SELECT count(*) AS n FROM cursors WHERE delivered_id = ?').get(id + 1))).toEqual({ n: users.length });
+    expect(
+      inspect(dir, (d) => d.prepare('SELECT count(*) AS n FROM cursors WHERE delivered_id = ?').get(id + 1)),
+    ).toEqual({ n: users.length });
   });
 });
 
@@ -185,7 +202,13 @@ describe('opening a SQLite data directory', () => {
     expect((await store.loadUsers()).map((u) => u.name)).toEqual(['alice']);
     expect((await store.loadGroups()).map((g) => g.members)).toEqual([['alice', 'bob']]);
     // A session from before last uses were kept counts as last used when it signed in, with no user agent.
-    expect(await store.findSession('c'.repeat(64))).toEqual({ tokenHash: 'c'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4, lastUsedAt: 3 });
+    expect(await store.findSession('c'.repeat(64))).toEqual({
+      tokenHash: 'c'.repeat(64),
+      username: 'alice',
+      createdAt: 3,
+      expiresAt: 4,
+      lastUsedAt: 3,
+    });
     expect((await store.readQueue('bob', 0, 10)).rows).toEqual([
       { id: 6, from: 'alice', to: 'bob', kind: 'broadcast', text: 'old broadcast', sentAt: 4 },
       { id: 7, from: 'alice', to: 'bob', kind: 'direct', text: 'from v1', sentAt: 5 },
@@ -199,12 +222,20 @@ describe('opening a SQLite data directory', () => {
     expect(broadcast).toBeGreaterThan(7);
     expect((await store.readQueue('bob', 0, 10)).rows.map((r) => r.id)).toEqual([6, 7, broadcast]);
     // And history finds what was written before conversations existed.
-    expect((await store.readConversation('bob', { kind: 'direct', with: 'alice' }, 100, 10)).map((m) => m.text)).toEqual(['from v1']);
+    expect(
+      (await store.readConversation('bob', { kind: 'direct', with: 'alice' }, 100, 10)).map((m) => m.text),
+    ).toEqual(['from v1']);
     expect(await store.directPeers('alice')).toEqual(['bob']);
-    expect((await store.readConversation('bob', { kind: 'broadcast', with: 'broad' }, Number.MAX_SAFE_INTEGER, 10)).map((m) => m.id)).toEqual([broadcast, 6]);
+    expect(
+      (await store.readConversation('bob', { kind: 'broadcast', with: 'broad' }, Number.MAX_SAFE_INTEGER, 10)).map(
+        (m) => m.id,
+      ),
+    ).toEqual([broadcast, 6]);
     await store.close();
     expect(inspect(dir, (db) => db.pragma('user_version', { simple: true }))).toBe(latestVersion);
-    expect(inspect(dir, (db) => db.prepare(`SELECT name FROM sqlite_master WHERE name = 'queue_by_message'`).get())).toEqual({ name: 'queue_by_message' });
+    expect(
+      inspect(dir, (db) => db.prepare(`SELECT name FROM sqlite_master WHERE name = 'queue_by_message'`).get()),
+    ).toEqual({ name: 'queue_by_message' });
   });
 
   it('refuses a database written by a newer schema version', async () => {
@@ -213,7 +244,9 @@ describe('opening a SQLite data directory', () => {
     migrate(db, log);
     db.pragma(`user_version = ${latestVersion + 1}`);
     db.close();
-    await expect(open(dir)).rejects.toThrow(new RegExp(`schema version ${latestVersion + 1}, written by a newer Parley`));
+    await expect(open(dir)).rejects.toThrow(
+      new RegExp(`schema version ${latestVersion + 1}, written by a newer Parley`),
+    );
   });
 
   it('refuses a file that is not a database', async () => {

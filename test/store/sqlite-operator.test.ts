@@ -29,12 +29,15 @@ describe('a backup of the SQLite store', () => {
     const store = await open(dir);
     await store.insertUser({ name: 'bob', passwordHash: 'scrypt$b', createdAt: 1 });
     const before: number[] = [];
-    for (let i = 0; i < 500; i++) before.push(await store.appendMessage(draft(['bob'], { text: `before ${i}`.padEnd(500, '.') })));
+    for (let i = 0; i < 500; i++)
+      before.push(await store.appendMessage(draft(['bob'], { text: `before ${i}`.padEnd(500, '.') })));
 
     const out = join(tempDir(), 'copy.db');
     const copying = backup(store, out);
     // Writes during the backup: the server keeps serving.
-    const during = await Promise.all(Array.from({ length: 200 }, (_, i) => store.appendMessage(draft(['bob'], { text: `during ${i}` }))));
+    const during = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => store.appendMessage(draft(['bob'], { text: `during ${i}` }))),
+    );
     await copying;
     await store.close();
 
@@ -44,7 +47,11 @@ describe('a backup of the SQLite store', () => {
     readCopy(out, (db) => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
-      const ids = new Set((db.prepare('SELECT message_id AS id FROM queue WHERE recipient = ?').all('bob') as { id: number }[]).map((r) => r.id));
+      const ids = new Set(
+        (db.prepare('SELECT message_id AS id FROM queue WHERE recipient = ?').all('bob') as { id: number }[]).map(
+          (r) => r.id,
+        ),
+      );
       expect(before.filter((id) => !ids.has(id))).toEqual([]);
       expect(db.prepare('SELECT name FROM users').all()).toEqual([{ name: 'bob' }]);
     });

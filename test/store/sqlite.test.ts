@@ -8,6 +8,9 @@ import { describeStore } from './contract/index.js';
 const root = tempDir('parley-sqlite-contract-');
 
 describeStore('sqlite', async () => {
-  const { store, feed } = await openTestBackend({ kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) }, createLogger('silent'));
+  const { store, feed } = await openTestBackend(
+    { kind: 'sqlite', dataDir: mkdtempSync(join(root, 'db-')) },
+    createLogger('silent'),
+  );
   return { store, feed, feedTells: 'at once' };
 });

@@ -19,7 +19,12 @@ export interface RequestOptions {
  * One HTTP request over a real socket. Every answer is checked against openapi.yaml before the test sees it,
  * so no test can pass on a response the contract does not allow.
  */
-export async function api<T = any>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+export async function api<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;

@@ -18,11 +18,18 @@ export const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practi
 export async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
   const results = await page.evaluate(
-    (tags) => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { runOnly: { type: 'tag', values: tags } }),
+    (tags) =>
+      (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(
+        document,
+        { runOnly: { type: 'tag', values: tags } },
+      ),
     axeTags,
   );
   return results.violations.flatMap((rule) =>
-    rule.nodes.map((node) => `${rule.id} (${rule.impact ?? 'no impact'}) on ${node.target.join(' ')}: ${rule.help} (${rule.helpUrl})\n  ${node.failureSummary ?? ''}`),
+    rule.nodes.map(
+      (node) =>
+        `${rule.id} (${rule.impact ?? 'no impact'}) on ${node.target.join(' ')}: ${rule.help} (${rule.helpUrl})\n  ${node.failureSummary ?? ''}`,
+    ),
   );
 }
 
@@ -30,7 +37,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
  * Expects no axe-core violation in the page as it is, in both colour schemes (`inEachScheme`); `then` runs in
  * each scheme after its check (a screenshot, a tally of what was checked).
  */
-export async function expectAccessible(page: Page, state: string, then?: (scheme: 'light' | 'dark') => Promise<void> | void): Promise<void> {
+export async function expectAccessible(
+  page: Page,
+  state: string,
+  then?: (scheme: 'light' | 'dark') => Promise<void> | void,
+): Promise<void> {
   await inEachScheme(page, async (scheme) => {
     expect(await axeViolations(page), `${state}, ${scheme} scheme`).toEqual([]);
     await then?.(scheme);

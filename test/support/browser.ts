@@ -8,7 +8,9 @@ export const chromiumPath = '/usr/bin/chromium';
  * A headless Chromium that talks to loopback only and phones nowhere; closed at the end of the test file at the
  * latest. `executablePath` is for the test that makes the launch fail.
  */
-export async function launchBrowser({ executablePath = chromiumPath }: { executablePath?: string } = {}): Promise<Browser> {
+export async function launchBrowser({
+  executablePath = chromiumPath,
+}: { executablePath?: string } = {}): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath,
     args: [
@@ -38,7 +40,11 @@ export interface WatchedPage {
  * A page in a fresh context (no cookies, no storage) that records what the browser complains about.
  * `bypassCSP` only for injecting a checker (axe-core) into the page: the page itself never needs it.
  */
-export async function openPage(browser: Browser, viewport = { width: 1280, height: 800 }, { bypassCSP = false } = {}): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 800 },
+  { bypassCSP = false } = {},
+): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, bypassCSP });
   const page = await context.newPage();
   const problems: string[] = [];

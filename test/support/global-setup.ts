@@ -22,7 +22,9 @@ export function setup(project: TestProject): () => Promise<void> {
     const left = await survivors(ownerVariable, `${runId}:`, 5_000);
     if (left.length === 0) return;
     const lines = left.map((p) => `  pid ${p.pid} from ${p.owner.slice(runId.length + 1)}: ${p.command.slice(0, 200)}`);
-    console.error(`parley tests: ${left.length} process(es) started by the suite outlived it; killed now:\n${lines.join('\n')}`);
+    console.error(
+      `parley tests: ${left.length} process(es) started by the suite outlived it; killed now:\n${lines.join('\n')}`,
+    );
     for (const p of left) {
       try {
         process.kill(p.pid, 'SIGKILL');

@@ -33,8 +33,10 @@ export function reflowProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const width = document.documentElement.clientWidth;
-    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
-    if (document.documentElement.scrollWidth > width) problems.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
+    if (document.documentElement.scrollWidth > width)
+      problems.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
     const controls = [...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')];
     for (const el of controls) {
       if (!el.checkVisibility({ visibilityProperty: true })) continue;
@@ -51,10 +53,15 @@ export function reflowProblems(page: Page): Promise<string[]> {
         bottom = Math.min(bottom, box.bottom);
       }
       if (bottom - top < r.height - 0.5) continue;
-      if (r.left < -0.5 || r.right > width + 0.5) problems.push(`${name(el)} is outside the viewport (${Math.round(r.left)}..${Math.round(r.right)} of ${width})`);
+      if (r.left < -0.5 || r.right > width + 0.5)
+        problems.push(
+          `${name(el)} is outside the viewport (${Math.round(r.left)}..${Math.round(r.right)} of ${width})`,
+        );
       const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      if (hit && hit !== el && !el.contains(hit) && !hit.contains(el)) problems.push(`${name(el)} is covered by ${name(hit)}`);
-      if (el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'INPUT' && !el.matches('ol, ul')) problems.push(`${name(el)} cuts off its text (${el.scrollWidth} > ${el.clientWidth})`);
+      if (hit && hit !== el && !el.contains(hit) && !hit.contains(el))
+        problems.push(`${name(el)} is covered by ${name(hit)}`);
+      if (el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'INPUT' && !el.matches('ol, ul'))
+        problems.push(`${name(el)} cuts off its text (${el.scrollWidth} > ${el.clientWidth})`);
     }
     return problems;
   });

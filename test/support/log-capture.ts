@@ -31,7 +31,8 @@ export function captureLog(level: 'info' | 'debug' = 'info'): CapturedLog {
       return watched.until(
         () => entries.find(match),
         timeoutMs,
-        () => `no such log entry within ${timeoutMs} ms; logged: ${JSON.stringify(entries.map((e) => e.msg)).slice(0, 1000)}`,
+        () =>
+          `no such log entry within ${timeoutMs} ms; logged: ${JSON.stringify(entries.map((e) => e.msg)).slice(0, 1000)}`,
       );
     },
   };

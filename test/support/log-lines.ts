@@ -26,7 +26,8 @@ export class LogLines {
     return this.watched.until(
       () => this.entries.slice(skip).find(predicate),
       timeoutMs,
-      (why) => `no such log line ${why === 'ended' ? 'before the log ended' : `within ${timeoutMs} ms`}; logged:\n${this.entries.map((e) => JSON.stringify(e)).join('\n')}`,
+      (why) =>
+        `no such log line ${why === 'ended' ? 'before the log ended' : `within ${timeoutMs} ms`}; logged:\n${this.entries.map((e) => JSON.stringify(e)).join('\n')}`,
     );
   }
 }
@@ -34,5 +35,8 @@ export class LogLines {
 /** A logger for an in-process server whose lines a test can read and wait for. */
 export function capturedLogger(level: 'info' | 'debug' = 'info'): { log: Logger; lines: LogLines } {
   const lines = new LogLines();
-  return { log: createLogger(level, { destination: { write: (line: string) => lines.add(JSON.parse(line) as LogEntry) } }), lines };
+  return {
+    log: createLogger(level, { destination: { write: (line: string) => lines.add(JSON.parse(line) as LogEntry) } }),
+    lines,
+  };
 }

@@ -28,15 +28,16 @@ export interface NotificationSpy {
   shown: { title: string; body: string | undefined }[];
   asked(): number;
 }
-export const spy = (page: Page) => page.evaluate(() => {
-  const s = (window as unknown as { notificationSpy: NotificationSpy }).notificationSpy;
-  return { shown: s.shown, asked: s.asked() };
-});
+export const spy = (page: Page) =>
+  page.evaluate(() => {
+    const s = (window as unknown as { notificationSpy: NotificationSpy }).notificationSpy;
+    return { shown: s.shown, asked: s.asked() };
+  });
 
 /** Headless Chromium never hides a page, so the test says the page is hidden the way the browser would. */
-export const setHidden = (page: Page, hidden: boolean) => page.evaluate((hide) => {
-  if (hide) Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-  else delete (document as unknown as { visibilityState?: string }).visibilityState;
-  document.dispatchEvent(new Event('visibilitychange'));
-}, hidden);
-
+export const setHidden = (page: Page, hidden: boolean) =>
+  page.evaluate((hide) => {
+    if (hide) Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    else delete (document as unknown as { visibilityState?: string }).visibilityState;
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);

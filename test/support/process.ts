@@ -20,7 +20,10 @@ export interface ServerProcess {
    * Resolves with the first log line, printed before or after the call, that `predicate` accepts among those
    * after the first `skip`; rejects when the process exits first or after `timeoutMs`.
    */
-  waitForLog(predicate: (entry: Record<string, unknown>) => boolean, options?: { skip?: number; timeoutMs?: number }): Promise<Record<string, unknown>>;
+  waitForLog(
+    predicate: (entry: Record<string, unknown>) => boolean,
+    options?: { skip?: number; timeoutMs?: number },
+  ): Promise<Record<string, unknown>>;
   /** SIGTERM, then waits for the exit; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL: a crash. */
@@ -31,7 +34,12 @@ export interface ServerProcess {
 export const fastArgs = ['--scrypt-cost', '1024', '--presence-delay-ms', '20', '--log-level', 'info'];
 
 /** The server from the source: node with tsx, then src/cli/server-main.ts. */
-const serverFromSource: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/server-main.ts')];
+const serverFromSource: readonly string[] = [
+  process.execPath,
+  '--import',
+  'tsx',
+  join(repoRoot, 'src/cli/server-main.ts'),
+];
 
 /**
  * Starts the server as a real process on a free port and resolves once it logs that it listens: `src/cli/server-main.ts`
@@ -40,7 +48,11 @@ const serverFromSource: readonly string[] = [process.execPath, '--import', 'tsx'
 export async function spawnServer(
   args: readonly string[] = [],
   env: Record<string, string> = {},
-  { command = serverFromSource, cwd = repoRoot, detached = false }: { command?: readonly string[]; cwd?: string; detached?: boolean } = {},
+  {
+    command = serverFromSource,
+    cwd = repoRoot,
+    detached = false,
+  }: { command?: readonly string[]; cwd?: string; detached?: boolean } = {},
 ): Promise<ServerProcess> {
   // A data directory of its own unless the caller names one; flags would override PARLEY_DATA, so check both.
   const ownData = args.includes('--data') || env.PARLEY_DATA !== undefined ? [] : ['--data', tempDir()];
@@ -72,7 +84,9 @@ export async function spawnServer(
         // not a log line
       }
     });
-    void exited.then(([code]) => reject(new Error(`server exited with ${String(code)} before listening:\n${output.join('\n')}`)));
+    void exited.then(([code]) =>
+      reject(new Error(`server exited with ${String(code)} before listening:\n${output.join('\n')}`)),
+    );
   });
   return {
     url,
@@ -98,7 +112,10 @@ export async function spawnServer(
  * The server processes one test file starts: `start` spawns and remembers one; `stopAll` (for afterEach) stops
  * every one still running. Stopping one that already stopped or was killed is harmless.
  */
-export function serverFleet(): { start(...how: Parameters<typeof spawnServer>): Promise<ServerProcess>; stopAll(): Promise<void> } {
+export function serverFleet(): {
+  start(...how: Parameters<typeof spawnServer>): Promise<ServerProcess>;
+  stopAll(): Promise<void>;
+} {
   const running = new Set<ServerProcess>();
   return {
     async start(...how) {
@@ -125,7 +142,11 @@ export async function runToEnd(
   args: readonly string[],
   { env = {}, input, cwd = repoRoot }: { env?: Record<string, string>; input?: string; cwd?: string } = {},
 ): Promise<Finished> {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   const exited = once(child, 'exit');
   const release = stopAtEnd(() => stopProcess(child, exited));
   exited.then(release, release);
@@ -147,10 +168,18 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
  * The `parley` command from the source (node with tsx, then src/cli/parley.ts): what package.json's `bin` runs once
  * built. test/e2e/parley-command/package.test.ts runs the built and installed one.
  */
-export const parleyCommand: readonly string[] = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/parley.ts')];
+export const parleyCommand: readonly string[] = [
+  process.execPath,
+  '--import',
+  'tsx',
+  join(repoRoot, 'src/cli/parley.ts'),
+];
 
 /** `parley <args>`, run to completion. */
-export function runParley(args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Finished> {
+export function runParley(
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<Finished> {
   return runToEnd(parleyCommand[0]!, [...parleyCommand.slice(1), ...args], options);
 }
 

@@ -70,11 +70,14 @@ export function openRawStream(
       pause: () => socket.pause(),
       resume: () => socket.resume(),
       until: (predicate, timeoutMs = 30_000) =>
-        watched.until(
-          () => (predicate(events) ? true : undefined),
-          timeoutMs,
-          (why) => `raw stream ${why} before the condition held; ${events.length} events, the last: ${JSON.stringify(events.slice(-3))}`,
-        ).then(() => undefined),
+        watched
+          .until(
+            () => (predicate(events) ? true : undefined),
+            timeoutMs,
+            (why) =>
+              `raw stream ${why} before the condition held; ${events.length} events, the last: ${JSON.stringify(events.slice(-3))}`,
+          )
+          .then(() => undefined),
       ended,
       close: () => socket.destroy(),
     };

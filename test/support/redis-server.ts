@@ -70,17 +70,30 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const configFile = join(dir, 'sentinel.conf');
   if (sentinel) writeFileSync(configFile, options.sentinelConfig!);
   const storage = ['--save', '', '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec'];
-  const replica = options.replicaOf ? ['--replicaof', '127.0.0.1', String(options.replicaOf.port), '--replica-priority', String(options.replicaPriority ?? 100)] : [];
+  const replica = options.replicaOf
+    ? [
+        '--replicaof',
+        '127.0.0.1',
+        String(options.replicaOf.port),
+        '--replica-priority',
+        String(options.replicaPriority ?? 100),
+      ]
+    : [];
   const child = spawn(
     redisServerPath,
     [
       ...(sentinel ? [configFile, '--sentinel'] : []),
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', dir,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
       ...(sentinel ? [] : [...storage, ...replica]),
-      '--daemonize', 'no',
-      '--logfile', '',
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -102,7 +115,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const output: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server was not ready within ${startTimeoutMs} ms`)), startTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`redis-server was not ready within ${startTimeoutMs} ms`)),
+        startTimeoutMs,
+      );
       createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
       createInterface({ input: child.stdout! }).on('line', (line) => {
         output.push(line);
@@ -151,7 +167,8 @@ async function ping(port: number): Promise<void> {
     await once(socket, 'connect');
     socket.write('PING\r\n');
     const [reply] = (await once(socket, 'data')) as [Buffer];
-    if (!reply.toString().startsWith('+PONG')) throw new Error(`redis-server answered PING with ${JSON.stringify(reply.toString())}`);
+    if (!reply.toString().startsWith('+PONG'))
+      throw new Error(`redis-server answered PING with ${JSON.stringify(reply.toString())}`);
   } finally {
     socket.destroy();
   }
@@ -176,7 +193,7 @@ export function redisForFile(): FileRedis {
     await server?.stop();
   });
   const started = () => {
-    if (!server) throw new Error('the file\'s redis-server is not started yet: use it inside a test or hook');
+    if (!server) throw new Error("the file's redis-server is not started yet: use it inside a test or hook");
     return server;
   };
   return {
@@ -232,10 +249,21 @@ export async function startSentinelTopology(options: SentinelTopologyOptions = {
   try {
     const primary = await startRedisServer();
     started.push(primary);
-    const replicas = await Promise.all(Array.from({ length: options.replicas ?? 2 }, (_, i) => startRedisServer({ replicaOf: primary, replicaPriority: options.replicaPriorities?.[i] })));
+    const replicas = await Promise.all(
+      Array.from({ length: options.replicas ?? 2 }, (_, i) =>
+        startRedisServer({ replicaOf: primary, replicaPriority: options.replicaPriorities?.[i] }),
+      ),
+    );
     started.push(...replicas);
-    await until(async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === replicas.length);
-    await Promise.all(replicas.map((r) => until(async () => field(await command(r.port, ['INFO', 'replication']), 'master_link_status') === 'up')));
+    await until(
+      async () =>
+        Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === replicas.length,
+    );
+    await Promise.all(
+      replicas.map((r) =>
+        until(async () => field(await command(r.port, ['INFO', 'replication']), 'master_link_status') === 'up'),
+      ),
+    );
     const config = [
       'sentinel resolve-hostnames no',
       `sentinel monitor ${name} 127.0.0.1 ${primary.port} 2`,
@@ -341,7 +369,9 @@ function parseResp(buffer: string, at: number): { value: unknown; end: number } 
 
 /** A field of an INFO reply. */
 export function field(info: unknown, name: string): string | undefined {
-  const line = String(info).split('\r\n').find((l) => l.startsWith(`${name}:`));
+  const line = String(info)
+    .split('\r\n')
+    .find((l) => l.startsWith(`${name}:`));
   return line?.slice(name.length + 1);
 }
 
@@ -360,7 +390,8 @@ export async function until(check: () => Promise<boolean>, timeoutMs = 20_000): 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`a Redis topology did not reach the expected state within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`a Redis topology did not reach the expected state within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -26,7 +26,8 @@ export function testClock(at: Date | number): string {
 /** The environment the client runs in: a UTF-8 locale, the test zone, no inherited PARLEY_URL. */
 export function shellClientEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'PARLEY_URL') env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && key !== 'PARLEY_URL') env[key] = value;
   return { ...env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: testZone.tz, ...extra };
 }
 
@@ -43,7 +44,11 @@ export interface ShellClient {
    * Resolves with the first line at index `from` or later of `stream` that matches; rejects when the client
    * exits first or after `timeoutMs`, showing what it printed.
    */
-  waitFor(stream: StreamName, match: RegExp | string, options?: { from?: number; timeoutMs?: number }): Promise<{ line: string; index: number }>;
+  waitFor(
+    stream: StreamName,
+    match: RegExp | string,
+    options?: { from?: number; timeoutMs?: number },
+  ): Promise<{ line: string; index: number }>;
   /** Ends standard input (Ctrl-D at a terminal) and resolves with the exit code. */
   endInput(): Promise<number | null>;
   /** Resolves with the exit code (or the signal's name) once the client has exited. */
@@ -57,8 +62,16 @@ export interface ShellClient {
  * Runs `clients/shell/parley` with pipes, as a script would, and collects its output line by line.
  * `input` is written first: usually the username and the password.
  */
-export function startShellClient(args: readonly string[], input: readonly string[], env: Record<string, string> = {}): ShellClient {
-  const child = spawn('bash', [shellClientPath, ...args], { cwd: repoRoot, env: shellClientEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+export function startShellClient(
+  args: readonly string[],
+  input: readonly string[],
+  env: Record<string, string> = {},
+): ShellClient {
+  const child = spawn('bash', [shellClientPath, ...args], {
+    cwd: repoRoot,
+    env: shellClientEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const lines = { stdout: [] as string[], stderr: [] as string[] };
   const merged: string[] = [];
   const watched = new Watched();
@@ -174,7 +187,10 @@ export interface Terminal {
 export function startTerminal(command: string, env: Record<string, string>): Terminal {
   const socket = `parley-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const tmux = (...args: string[]) => {
-    const res = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...env, TERM: 'xterm-256color' } });
+    const res = spawnSync('tmux', ['-L', socket, ...args], {
+      encoding: 'utf8',
+      env: { ...env, TERM: 'xterm-256color' },
+    });
     return { status: res.status, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
   };
   const started = tmux('new-session', '-d', '-x', '160', '-y', '40', '-s', 'client', '-c', repoRoot, `exec ${command}`);
@@ -217,7 +233,11 @@ export function startTerminal(command: string, env: Record<string, string>): Ter
       return found;
     },
     waitForExit(timeoutMs = 15_000) {
-      return poll(() => !isAlive({ pid: panePid, comm: 'bash' }), timeoutMs, () => `the client did not exit:\n${screen().join('\n')}`);
+      return poll(
+        () => !isAlive({ pid: panePid, comm: 'bash' }),
+        timeoutMs,
+        () => `the client did not exit:\n${screen().join('\n')}`,
+      );
     },
     close() {
       close();
@@ -230,8 +250,18 @@ export function startTerminal(command: string, env: Record<string, string>): Ter
  * What the shell client's tests start, gathered so that each is stopped after every test, whatever its outcome:
  * push what a test starts onto these lists.
  */
-export function stoppedAfterEach(): { servers: ServerProcess[]; clients: ShellClient[]; streams: SseReader[]; terminals: Terminal[] } {
-  const started = { servers: [] as ServerProcess[], clients: [] as ShellClient[], streams: [] as SseReader[], terminals: [] as Terminal[] };
+export function stoppedAfterEach(): {
+  servers: ServerProcess[];
+  clients: ShellClient[];
+  streams: SseReader[];
+  terminals: Terminal[];
+} {
+  const started = {
+    servers: [] as ServerProcess[],
+    clients: [] as ShellClient[],
+    streams: [] as SseReader[],
+    terminals: [] as Terminal[],
+  };
   afterEach(async () => {
     for (const terminal of started.terminals.splice(0)) terminal.close();
     for (const stream of started.streams.splice(0)) stream.close();

@@ -43,7 +43,11 @@ interface Source {
  * the response headers arrived, which is when the server has attached the stream. With `ca`, the request goes
  * over node:https trusting that certificate (fetch cannot be given one).
  */
-export async function openSse(url: string, headers: Record<string, string> = {}, options: { ca?: string | Buffer } = {}): Promise<SseReader> {
+export async function openSse(
+  url: string,
+  headers: Record<string, string> = {},
+  options: { ca?: string | Buffer } = {},
+): Promise<SseReader> {
   const source = options.ca === undefined ? await fromFetch(url, headers) : await fromHttps(url, headers, options.ca);
   const events: SseEvent[] = [];
   const retries: number[] = [];
@@ -88,7 +92,10 @@ export async function openSse(url: string, headers: Record<string, string> = {},
       return watched.until(
         () => (predicate(events) ? events : undefined),
         timeoutMs,
-        (why) => (why === 'ended' ? `stream ended before the condition held; events: ${shown()}` : `condition not met within ${timeoutMs} ms; events: ${shown()}`),
+        (why) =>
+          why === 'ended'
+            ? `stream ended before the condition held; events: ${shown()}`
+            : `condition not met within ${timeoutMs} ms; events: ${shown()}`,
       );
     },
     close() {
@@ -109,14 +116,21 @@ async function fromFetch(url: string, headers: Record<string, string>): Promise<
       yield value;
     }
   }
-  return { status: res.status, headers: res.headers, chunks: chunks(), fingerprint256: undefined, abort: () => controller.abort() };
+  return {
+    status: res.status,
+    headers: res.headers,
+    chunks: chunks(),
+    fingerprint256: undefined,
+    abort: () => controller.abort(),
+  };
 }
 
 function fromHttps(url: string, headers: Record<string, string>, ca: string | Buffer): Promise<Source> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { accept: 'text/event-stream', ...headers }, ca, agent: false }, (res) => {
       const fields = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) fields.set(name, Array.isArray(value) ? value.join(', ') : value);
+      for (const [name, value] of Object.entries(res.headers))
+        if (value !== undefined) fields.set(name, Array.isArray(value) ? value.join(', ') : value);
       const fingerprint256 = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
       resolve({ status: res.statusCode!, headers: fields, chunks: res, fingerprint256, abort: () => req.destroy() });
     });
@@ -126,4 +140,5 @@ function fromHttps(url: string, headers: Record<string, string>, ca: string | Bu
 }
 
 /** Counts `message` events. */
-export const messageCount = (n: number) => (events: SseEvent[]) => events.filter((e) => e.event === 'message').length >= n;
+export const messageCount = (n: number) => (events: SseEvent[]) =>
+  events.filter((e) => e.event === 'message').length >= n;

@@ -17,5 +17,9 @@ export async function stopEverything(): Promise<void> {
   pending.clear();
   const results = await Promise.allSettled(stops.map(async (stop) => stop()));
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed.length > 0) throw new AggregateError(failed.map((r) => r.reason), 'stopping what the test file started failed');
+  if (failed.length > 0)
+    throw new AggregateError(
+      failed.map((r) => r.reason),
+      'stopping what the test file started failed',
+    );
 }

@@ -20,8 +20,21 @@ export async function makeCertificate(dir: string): Promise<TestCertificate> {
   mkdirSync(dir, { recursive: true });
   const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
   await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', key, '-out', cert, '-days', '1',
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
   ]);
   const pem = readFileSync(cert);
   return { cert, key, pem, fingerprint256: new X509Certificate(pem).fingerprint256 };
@@ -51,7 +64,10 @@ export interface HandshakeResult {
  */
 export async function sClient(url: string, args: readonly string[]): Promise<HandshakeResult> {
   const { hostname, port } = new URL(url);
-  const child = spawn('openssl', ['s_client', '-connect', `${hostname}:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+  const child = spawn('openssl', ['s_client', '-connect', `${hostname}:${port}`, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 10_000,
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

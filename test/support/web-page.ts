@@ -4,7 +4,8 @@ import type { Locator, Page } from 'playwright-core';
 export const guard = { timeout: 15_000 };
 
 /** An entry of the conversation list (`broad` for Everyone). */
-export const conversation = (page: Page, name: string): Locator => page.locator(`#conversations li[data-with="${name}"]`);
+export const conversation = (page: Page, name: string): Locator =>
+  page.locator(`#conversations li[data-with="${name}"]`);
 
 /** A person in the People list. */
 export const person = (page: Page, name: string): Locator => page.locator(`#users li[data-name="${name}"]`);
@@ -31,7 +32,10 @@ export async function signIn(page: Page, name: string, password: string): Promis
 /** Opens a conversation from the list and waits until it is shown. */
 export async function openConversation(page: Page, name: string): Promise<void> {
   await conversation(page, name).locator('button.conv-open').click();
-  await page.locator('#conv-title').getByText(name === 'broad' ? 'Everyone' : name, { exact: true }).waitFor(guard);
+  await page
+    .locator('#conv-title')
+    .getByText(name === 'broad' ? 'Everyone' : name, { exact: true })
+    .waitFor(guard);
 }
 
 export async function composerMode(page: Page, mode: 'message' | 'command'): Promise<void> {
@@ -52,7 +56,11 @@ export async function send(page: Page, text: string): Promise<void> {
 export async function inEachScheme(page: Page, look: (scheme: 'light' | 'dark') => Promise<void>): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, guard);
+    await page.waitForFunction(
+      () => document.getAnimations().every((a) => a.playState !== 'running'),
+      undefined,
+      guard,
+    );
     await look(scheme);
   }
   await page.emulateMedia({ colorScheme: 'light' });

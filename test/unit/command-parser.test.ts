@@ -25,9 +25,12 @@ describe('the original command language', () => {
     expect(parseCommandLine(line)).toEqual(command);
   });
 
-  it.each(['', 'hello', ': no target', 'two words: hi', 'get_users please', 'rm_grp:g1:a:b', 'leave:g1:g2'])('rejects %j as not a command', (line) => {
-    expect(() => parseCommandLine(line)).toThrow(ChatError);
-  });
+  it.each(['', 'hello', ': no target', 'two words: hi', 'get_users please', 'rm_grp:g1:a:b', 'leave:g1:g2'])(
+    'rejects %j as not a command',
+    (line) => {
+      expect(() => parseCommandLine(line)).toThrow(ChatError);
+    },
+  );
 
   it('leaves empty texts to the validators, which name the field', () => {
     expect(parseCommandLine('bob:')).toEqual({ kind: 'send', to: 'bob', text: '' });

@@ -11,7 +11,8 @@ const config = (argv: string[], env: Record<string, string> = {}) => {
 describe('configuration', () => {
   it('starts from the documented defaults', () => {
     const defaults = config([]);
-    for (const [key, spec] of Object.entries(optionSpecs)) expect((defaults as any)[key], key).toEqual(spec.schema.parse(spec.default));
+    for (const [key, spec] of Object.entries(optionSpecs))
+      expect((defaults as any)[key], key).toEqual(spec.schema.parse(spec.default));
     expect(defaults.port).toBe(8080);
     expect(defaults.host).toBe('127.0.0.1');
   });
@@ -27,13 +28,19 @@ describe('configuration', () => {
     expect(() => config([], { PARLEY_HEARTBEAT_MS: '-5' })).toThrow(/--heartbeat-ms \/ PARLEY_HEARTBEAT_MS/);
     expect(() => config(['--scrypt-cost', '1000'])).toThrow(/power of two/);
     expect(() => config(['--no-such-flag'])).toThrow(ConfigError);
-    expect(() => config(['--tls-cert', '/etc/parley/cert.pem'])).toThrow(/--tls-cert \(PARLEY_TLS_CERT\) and --tls-key \(PARLEY_TLS_KEY\) go together/);
+    expect(() => config(['--tls-cert', '/etc/parley/cert.pem'])).toThrow(
+      /--tls-cert \(PARLEY_TLS_CERT\) and --tls-key \(PARLEY_TLS_KEY\) go together/,
+    );
     expect(() => config([], { PARLEY_TLS_KEY: '/etc/parley/key.pem' })).toThrow(ConfigError);
-    expect(() => config(['--store', 'redis', '--redis-url', 'http://127.0.0.1:6379'])).toThrow(/--redis-url \/ PARLEY_REDIS_URL: .*redis:\/\/ or rediss:\/\//);
+    expect(() => config(['--store', 'redis', '--redis-url', 'http://127.0.0.1:6379'])).toThrow(
+      /--redis-url \/ PARLEY_REDIS_URL: .*redis:\/\/ or rediss:\/\//,
+    );
   });
 
   it('takes a Redis URL with credentials and a database, or a TLS one', () => {
-    expect(config(['--store', 'redis'], { PARLEY_REDIS_URL: 'rediss://user:secret@redis.internal:6380/2' })).toMatchObject({
+    expect(
+      config(['--store', 'redis'], { PARLEY_REDIS_URL: 'rediss://user:secret@redis.internal:6380/2' }),
+    ).toMatchObject({
       store: 'redis',
       redisUrl: 'rediss://user:secret@redis.internal:6380/2',
       redisPrefix: 'parley:',
@@ -46,7 +53,9 @@ describe('configuration', () => {
     expect(config(['--store', 'redis'], { PARLEY_WORKERS: '64' }).workers).toBe(64);
     expect(() => config(['--workers', '0'])).toThrow(/--workers \/ PARLEY_WORKERS/);
     expect(() => config(['--workers', '65', '--store', 'redis'])).toThrow(/--workers \/ PARLEY_WORKERS/);
-    expect(() => config(['--workers', '2'])).toThrow(/--workers 2 \(PARLEY_WORKERS\) needs a store all processes share: use --store redis/);
+    expect(() => config(['--workers', '2'])).toThrow(
+      /--workers 2 \(PARLEY_WORKERS\) needs a store all processes share: use --store redis/,
+    );
     expect(() => config(['--workers', '2', '--store', 'memory'])).toThrow(/--store is memory/);
   });
 
@@ -59,12 +68,18 @@ describe('configuration', () => {
     });
     expect(config(['--redis-wait-replicas', '0']).redisWaitReplicas).toBe(0);
     expect(config(['--redis-wait-replicas', 'all']).redisWaitReplicas).toBe('all');
-    expect(() => config(['--redis-wait-replicas', 'most'])).toThrow(/--redis-wait-replicas \/ PARLEY_REDIS_WAIT_REPLICAS/);
-    expect(() => config(['--redis-sentinel', '10.0.0.1'])).toThrow(/--redis-sentinel \/ PARLEY_REDIS_SENTINEL: .*HOST:PORT/);
+    expect(() => config(['--redis-wait-replicas', 'most'])).toThrow(
+      /--redis-wait-replicas \/ PARLEY_REDIS_WAIT_REPLICAS/,
+    );
+    expect(() => config(['--redis-sentinel', '10.0.0.1'])).toThrow(
+      /--redis-sentinel \/ PARLEY_REDIS_SENTINEL: .*HOST:PORT/,
+    );
     expect(() => config(['--redis-sentinel', '10.0.0.1:26379', '--redis-url', 'redis://10.0.0.5:6379'])).toThrow(
       /--redis-sentinel \(PARLEY_REDIS_SENTINEL\) and --redis-url \(PARLEY_REDIS_URL\) both name the Redis: give one/,
     );
-    expect(() => config(['--redis-sentinel', '10.0.0.1:26379'], { PARLEY_REDIS_URL: 'redis://10.0.0.5:6379' })).toThrow(/give one/);
+    expect(() => config(['--redis-sentinel', '10.0.0.1:26379'], { PARLEY_REDIS_URL: 'redis://10.0.0.5:6379' })).toThrow(
+      /give one/,
+    );
   });
 
   it('freezes the result', () => {

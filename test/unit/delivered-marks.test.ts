@@ -32,7 +32,10 @@ describe('the delivered positions a store coalesces', () => {
     vi.advanceTimersByTime(400);
     expect(rounds).toBe(1);
     expect(marks.isDue).toBe(true);
-    expect([...marks.take()!]).toEqual([['bob', 2], ['carol', 1]]);
+    expect([...marks.take()!]).toEqual([
+      ['bob', 2],
+      ['carol', 1],
+    ]);
     expect(marks.isDue).toBe(false);
     vi.advanceTimersByTime(5_000);
     expect(rounds).toBe(1);
@@ -66,7 +69,12 @@ describe('the delivered positions a store coalesces', () => {
     marks.mark('bob', 9);
     marks.restore(batch);
     expect(marks.isDue).toBe(true);
-    expect(new Map(marks.take()!)).toEqual(new Map([['bob', 9], ['carol', 4]]));
+    expect(new Map(marks.take()!)).toEqual(
+      new Map([
+        ['bob', 9],
+        ['carol', 4],
+      ]),
+    );
   });
 
   it('forgets a deleted user, and arms no round once closed', () => {

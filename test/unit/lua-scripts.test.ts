@@ -16,7 +16,9 @@ function scriptFiles(folder: string): string[] {
 describe('the Redis scripts', () => {
   it('are loaded, one a file, under the camelCase of the file name, each hashed as Redis hashes it', () => {
     for (const [folder, scripts] of Object.entries(folders)) {
-      const names = scriptFiles(folder).map((file) => file.slice(0, -'.lua'.length).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()));
+      const names = scriptFiles(folder).map((file) =>
+        file.slice(0, -'.lua'.length).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+      );
       expect(Object.keys(scripts).sort(), folder).toEqual(names.sort());
       for (const script of Object.values(scripts) as LuaScript[]) {
         expect(script.sha).toBe(createHash('sha1').update(script.source).digest('hex'));
@@ -44,7 +46,10 @@ describe('the Redis scripts', () => {
       it(`${folder}/${file} starts with its flags, what it does and returns, then names its arguments`, () => {
         const lines = readFileSync(join(luaFolder, folder, file), 'utf8').split('\n');
         expect(lines[0]).toMatch(/^#!lua flags=(no-writes,)?no-cluster$/);
-        const header = lines.slice(1, lines.findIndex((line, i) => i > 0 && !line.startsWith('--')));
+        const header = lines.slice(
+          1,
+          lines.findIndex((line, i) => i > 0 && !line.startsWith('--')),
+        );
         expect(header.length).toBeGreaterThanOrEqual(2);
         expect(header.some((line) => line.startsWith('-- Returns '))).toBe(true);
         // Right under the header, up to the first blank line: a local per argument (ARGV[1] is the helpers' P).

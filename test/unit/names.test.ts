@@ -16,7 +16,8 @@ describe('names', () => {
   });
 
   it('reserves the words of the command language', () => {
-    for (const word of ['broad', 'get_users', 'exit', 'mk_grp', 'BROAD']) expect(() => claimableName(word, 'body.name')).toThrow(/reserved/);
+    for (const word of ['broad', 'get_users', 'exit', 'mk_grp', 'BROAD'])
+      expect(() => claimableName(word, 'body.name')).toThrow(/reserved/);
     expect(claimableName('broadway', 'body.name')).toBe('broadway');
   });
 });

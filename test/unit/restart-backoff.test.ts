@@ -14,6 +14,17 @@ describe('the restart backoff of --workers', () => {
       waits.push(next.delayMs);
       quickDeaths = next.quickDeaths;
     }
-    expect(waits).toEqual([500, 1_000, 2_000, 4_000, 8_000, 16_000, maxBackoffMs, maxBackoffMs, maxBackoffMs, maxBackoffMs]);
+    expect(waits).toEqual([
+      500,
+      1_000,
+      2_000,
+      4_000,
+      8_000,
+      16_000,
+      maxBackoffMs,
+      maxBackoffMs,
+      maxBackoffMs,
+      maxBackoffMs,
+    ]);
   });
 });

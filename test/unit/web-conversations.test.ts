@@ -15,11 +15,18 @@ interface Msg {
 }
 
 const sentAt = '2026-12-01T10:00:00.000Z';
-const direct = (id: number, from: string, to: string): Msg => ({ id: String(id), from, to, kind: 'direct', text: `m${id}`, sentAt });
+const direct = (id: number, from: string, to: string): Msg => ({
+  id: String(id),
+  from,
+  to,
+  kind: 'direct',
+  text: `m${id}`,
+  sentAt,
+});
 const page = (messages: Msg[], more: boolean) => ({ messages, more });
 const ids = (convs: any, name: string) => convs.messagesOf(convs.get(name)).map((m: Msg) => Number(m.id));
 
-describe('the web page\'s conversations', () => {
+describe("the web page's conversations", () => {
   it('files a message under the other party, the group, or broad, from either side', () => {
     expect(conversationOf(direct(1, 'bob', 'alice'), 'alice')).toBe('bob');
     expect(conversationOf(direct(2, 'alice', 'bob'), 'alice')).toBe('bob');
@@ -29,7 +36,7 @@ describe('the web page\'s conversations', () => {
     expect(conversationOf({ ...direct(6, 'alice', 'broad'), kind: 'broadcast' }, 'alice')).toBe('broad');
   });
 
-  it('counts a new message from others as unread, never one of the user\'s own, and keeps each id once', () => {
+  it("counts a new message from others as unread, never one of the user's own, and keeps each id once", () => {
     const convs = new Conversations('alice');
     expect(convs.add(direct(1, 'bob', 'alice'))).toMatchObject({ added: true, fresh: true });
     expect(convs.add(direct(2, 'alice', 'bob'))).toMatchObject({ added: true, fresh: true });
@@ -40,9 +47,12 @@ describe('the web page\'s conversations', () => {
     expect(convs.get('bob')).toMatchObject({ unread: 0, readUpTo: 2 });
   });
 
-  it('takes the server\'s summary unless the stream brought something newer, and does not count again what it counted', () => {
+  it("takes the server's summary unless the stream brought something newer, and does not count again what it counted", () => {
     const convs = new Conversations('alice');
-    convs.applyList([{ with: 'bob', kind: 'direct', last: direct(5, 'bob', 'alice'), unread: 3, readUpTo: '2' }, { with: 'broad', kind: 'broadcast', unread: 0, readUpTo: '0' }]);
+    convs.applyList([
+      { with: 'bob', kind: 'direct', last: direct(5, 'bob', 'alice'), unread: 3, readUpTo: '2' },
+      { with: 'broad', kind: 'broadcast', unread: 0, readUpTo: '0' },
+    ]);
     // A replay of a message the summary already counted changes nothing.
     expect(convs.add(direct(4, 'bob', 'alice'))).toMatchObject({ fresh: false });
     expect(convs.get('bob')).toMatchObject({ unread: 3, lastId: 5 });

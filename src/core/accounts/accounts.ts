@@ -237,7 +237,9 @@ export class Accounts {
 
   /** Every account, sorted by name, with when it was registered (epoch ms). */
   accounts(): { name: string; createdAt: number }[] {
-    return [...this.created].map(([name, createdAt]) => ({ name, createdAt })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...this.created]
+      .map(([name, createdAt]) => ({ name, createdAt }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   /** The canonical name of a registered user, or not_found. */
@@ -295,7 +297,13 @@ export class Accounts {
   private async openSession(username: string, userAgent?: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.options.now();
-    const session = { tokenHash: hashToken(token), username, createdAt: now, expiresAt: now + this.options.sessionTtlMs, lastUsedAt: now };
+    const session = {
+      tokenHash: hashToken(token),
+      username,
+      createdAt: now,
+      expiresAt: now + this.options.sessionTtlMs,
+      lastUsedAt: now,
+    };
     const agent = userAgent?.slice(0, maxUserAgentLength);
     const stored = agent === undefined || agent === '' ? session : { ...session, userAgent: agent };
     const epoch = this.revocationEpoch;

@@ -50,7 +50,12 @@ export class LoginGuard {
       }
     }
     const ok = await verify();
-    if (ok) await Promise.all([this.limits.perPair.reset(pair), this.limits.perAddress.refund(address), this.limits.perAccount.refund(account)]);
+    if (ok)
+      await Promise.all([
+        this.limits.perPair.reset(pair),
+        this.limits.perAddress.refund(address),
+        this.limits.perAccount.refund(account),
+      ]);
     return ok;
   }
 }

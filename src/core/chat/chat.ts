@@ -99,7 +99,12 @@ export class Chat {
     return this.directory.groupsOf(name);
   }
 
-  private async send(actor: Actor, rawTo: string, text: string, idempotencyKey: string | undefined): Promise<CommandResult> {
+  private async send(
+    actor: Actor,
+    rawTo: string,
+    text: string,
+    idempotencyKey: string | undefined,
+  ): Promise<CommandResult> {
     this.checkText(text);
     const to = canonicalName(rawTo);
     const group = to === undefined ? undefined : await this.directory.findGroup(to);
@@ -107,7 +112,11 @@ export class Chat {
       throw new ChatError('not_found', `no user or group is called "${rawTo.slice(0, 40)}"`, 'body.to');
     }
     if (!group) {
-      const { id, sentAt } = await this.delivery.send({ from: actor.name, kind: 'direct', text, sentAt: this.now() }, [to], idempotencyKey);
+      const { id, sentAt } = await this.delivery.send(
+        { from: actor.name, kind: 'direct', text, sentAt: this.now() },
+        [to],
+        idempotencyKey,
+      );
       this.observer?.accepted('direct');
       return { kind: 'sent', id, to, recipients: 1, sentAt };
     }
@@ -123,7 +132,10 @@ export class Chat {
 
   private async broadcast(actor: Actor, text: string, idempotencyKey: string | undefined): Promise<CommandResult> {
     this.checkText(text);
-    const { id, sentAt } = await this.delivery.broadcast({ from: actor.name, text, sentAt: this.now() }, idempotencyKey);
+    const { id, sentAt } = await this.delivery.broadcast(
+      { from: actor.name, text, sentAt: this.now() },
+      idempotencyKey,
+    );
     this.observer?.accepted('broadcast');
     // Every registered user but the sender reads it from the broadcast log, online or not.
     return { kind: 'broadcast', id, recipients: this.directory.userCount() - 1, sentAt };
@@ -173,14 +185,23 @@ export class Chat {
     const waitMs = await (this.limits.rates?.[kind] ?? unlimited).take(user);
     if (waitMs > 0) {
       const what = kind === 'group' ? 'group creations' : `${kind}s`;
-      throw new ChatError('rate_limited', `too many ${what}; try again in ${Math.ceil(waitMs / 1000)} s`, undefined, waitMs);
+      throw new ChatError(
+        'rate_limited',
+        `too many ${what}; try again in ${Math.ceil(waitMs / 1000)} s`,
+        undefined,
+        waitMs,
+      );
     }
   }
 
   private checkText(text: string): void {
     if (text.trim() === '') throw new ChatError('invalid_request', 'the text is empty', 'body.text');
     if (forbiddenCharacter.test(text)) {
-      throw new ChatError('invalid_request', 'the text may not contain NUL, control characters other than tab, LF and CR, or lone surrogates', 'body.text');
+      throw new ChatError(
+        'invalid_request',
+        'the text may not contain NUL, control characters other than tab, LF and CR, or lone surrogates',
+        'body.text',
+      );
     }
     if (text.length > this.limits.maxTextLength) {
       throw new ChatError(

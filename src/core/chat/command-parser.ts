@@ -23,7 +23,8 @@ export function parseCommandLine(input: string): Command {
   }
   if (/^rm_grp\s*:/.test(trimmed)) {
     const [, group = '', member = '', ...rest] = fields(trimmed);
-    if (rest.length > 0) throw new ChatError('invalid_request', 'remove one member at a time: "rm_grp:<group>:<user>"', 'body');
+    if (rest.length > 0)
+      throw new ChatError('invalid_request', 'remove one member at a time: "rm_grp:<group>:<user>"', 'body');
     return { kind: 'remove_member', group, member };
   }
   if (/^leave\s*:/.test(trimmed)) {

@@ -21,7 +21,13 @@ export type CommandResult =
   | { readonly kind: 'users'; readonly users: readonly UserPresence[] }
   | { readonly kind: 'exited' }
   /** `sentAt` (epoch ms) is the one the msgform carries. */
-  | { readonly kind: 'sent'; readonly id: number; readonly to: string; readonly recipients: number; readonly sentAt: number }
+  | {
+      readonly kind: 'sent';
+      readonly id: number;
+      readonly to: string;
+      readonly recipients: number;
+      readonly sentAt: number;
+    }
   | { readonly kind: 'broadcast'; readonly id: number; readonly recipients: number; readonly sentAt: number }
   | { readonly kind: 'group_created'; readonly group: Group }
   /** A membership change was made (its event has `id`), or there was nothing to change (`id` 0). */

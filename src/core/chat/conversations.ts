@@ -30,19 +30,31 @@ export class Conversations {
   ) {}
 
   /** Up to `limit` messages before `beforeId`, oldest first, and whether older ones are retained. */
-  async history(actor: Actor, rawWith: string, beforeId: number, limit: number): Promise<{ messages: MessageView[]; more: boolean }> {
+  async history(
+    actor: Actor,
+    rawWith: string,
+    beforeId: number,
+    limit: number,
+  ): Promise<{ messages: MessageView[]; more: boolean }> {
     const ref = this.resolve(actor, rawWith, 'query.with');
     const page = await this.store.readConversation(actor.name, ref, beforeId, limit + 1);
     const more = page.length > limit;
     const messages = page.slice(0, limit).reverse();
-    return { messages: messages.map((m) => msgformOf(m, addressedTo(m, actor.name, this.recipientOf(m.from, actor.name, ref)))), more };
+    return {
+      messages: messages.map((m) =>
+        msgformOf(m, addressedTo(m, actor.name, this.recipientOf(m.from, actor.name, ref))),
+      ),
+      more,
+    };
   }
 
   /** Every conversation of the user: direct peers, their groups, and the broadcasts; most recent first. */
   async list(actor: Actor): Promise<ConversationView[]> {
     const me = actor.name;
     const refs: ConversationRef[] = [
-      ...(await this.store.directPeers(me)).filter((peer) => this.directory.hasUser(peer)).map((peer) => ({ kind: 'direct' as const, with: peer })),
+      ...(await this.store.directPeers(me))
+        .filter((peer) => this.directory.hasUser(peer))
+        .map((peer) => ({ kind: 'direct' as const, with: peer })),
       ...this.directory.groupsOf(me).map((g) => ({ kind: 'group' as const, with: g.name })),
       { kind: 'broadcast', with: 'broad' },
     ];
@@ -50,7 +62,9 @@ export class Conversations {
       refs.map(async (ref): Promise<ConversationView> => {
         const { last, unread, readId } = await this.store.summarize(me, ref);
         const base = { with: ref.with, kind: ref.kind, unread, readId };
-        return last ? { ...base, last: msgformOf(last, addressedTo(last, me, this.recipientOf(last.from, me, ref))) } : base;
+        return last
+          ? { ...base, last: msgformOf(last, addressedTo(last, me, this.recipientOf(last.from, me, ref))) }
+          : base;
       }),
     );
     const lastId = (v: ConversationView) => (v.last ? Number(v.last.id) : 0);

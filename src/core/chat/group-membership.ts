@@ -47,7 +47,8 @@ export class GroupMembership {
       if (member === undefined || !(await this.accounts.learn(member))) unknown.push(raw.slice(0, 40));
       else if (!added.includes(member)) added.push(member);
     }
-    if (unknown.length > 0) throw new ChatError('unknown_member', `not registered users: ${unknown.join(', ')}`, 'body.members');
+    if (unknown.length > 0)
+      throw new ChatError('unknown_member', `not registered users: ${unknown.join(', ')}`, 'body.members');
     return this.change(actor, rawName, (group) => {
       this.requireOwner(actor, group, 'add members');
       const fresh = added.filter((m) => !group.members.includes(m));
@@ -85,10 +86,21 @@ export class GroupMembership {
   async leave(actor: Actor, rawName: string): Promise<{ group: Group; id: number }> {
     return this.change(actor, rawName, (group) => {
       const members = group.members.filter((m) => m !== actor.name);
-      if (members.length === 0) return { members, owner: ownerOf(group), added: [], removed: [actor.name], events: [['ended', [actor.name]]] };
-      if (ownerOf(group) !== actor.name) return { members, owner: ownerOf(group), added: [], removed: [actor.name], events: [['left', [actor.name]]] };
+      if (members.length === 0)
+        return { members, owner: ownerOf(group), added: [], removed: [actor.name], events: [['ended', [actor.name]]] };
+      if (ownerOf(group) !== actor.name)
+        return { members, owner: ownerOf(group), added: [], removed: [actor.name], events: [['left', [actor.name]]] };
       const heir = members[0]!;
-      return { members, owner: heir, added: [], removed: [actor.name], events: [['left', [actor.name]], ['owner', [heir]]] };
+      return {
+        members,
+        owner: heir,
+        added: [],
+        removed: [actor.name],
+        events: [
+          ['left', [actor.name]],
+          ['owner', [heir]],
+        ],
+      };
     });
   }
 
@@ -104,7 +116,9 @@ export class GroupMembership {
       // Everyone the change concerns: the members before it (the removed and the leaving included) and the added.
       const recipients = [...group.members, ...decision.added];
       const after: Group = { ...group, members: decision.members, owner: decision.owner };
-      const events = decision.events.map(([kind, users]) => this.event(after, kind, users, actor.name, recipients, decision.members)) as [NewEvent, ...NewEvent[]];
+      const events = decision.events.map(([kind, users]) =>
+        this.event(after, kind, users, actor.name, recipients, decision.members),
+      ) as [NewEvent, ...NewEvent[]];
       const ids = await this.delivery.change(async () => {
         const ids = await this.store.changeGroup({
           name: group.name,
@@ -121,7 +135,12 @@ export class GroupMembership {
       });
       if (ids) return { group: this.directory.group(group.name) ?? after, id: ids[ids.length - 1]! };
       if (attempt >= attempts) {
-        throw new ChatError('unavailable', `"${group.name}" is changing too often to change it now; try again`, undefined, 1_000);
+        throw new ChatError(
+          'unavailable',
+          `"${group.name}" is changing too often to change it now; try again`,
+          undefined,
+          1_000,
+        );
       }
     }
   }
@@ -129,20 +148,40 @@ export class GroupMembership {
   /** The group, for one of its members; with `fresh`, as the store holds it now. */
   private async memberGroup(actor: Actor, rawName: string, fresh = false): Promise<Group> {
     const name = canonicalName(rawName);
-    const group = name === undefined ? undefined : fresh ? await this.directory.reload(name) : await this.directory.findGroup(name);
+    const group =
+      name === undefined ? undefined : fresh ? await this.directory.reload(name) : await this.directory.findGroup(name);
     if (!group) throw new ChatError('not_found', `no group is called "${rawName.slice(0, 40)}"`, 'path.name');
-    if (!group.members.includes(actor.name)) throw new ChatError('not_member', `only members of "${group.name}" may see or change it`, 'path.name');
+    if (!group.members.includes(actor.name))
+      throw new ChatError('not_member', `only members of "${group.name}" may see or change it`, 'path.name');
     return group;
   }
 
   private requireOwner(actor: Actor, group: Group, what: string): void {
     if (ownerOf(group) !== actor.name) {
-      throw new ChatError('forbidden', `only the owner of "${group.name}" (${ownerOf(group)}) may ${what}`, 'path.name');
+      throw new ChatError(
+        'forbidden',
+        `only the owner of "${group.name}" (${ownerOf(group)}) may ${what}`,
+        'path.name',
+      );
     }
   }
 
-  private event(group: Group, change: GroupChangeKind, users: readonly string[], by: string, recipients: readonly string[], members: readonly string[]): NewEvent {
-    const data = { group: group.name, change, members, ...(members.length > 0 ? { owner: ownerOf(group) } : {}), users, by };
+  private event(
+    group: Group,
+    change: GroupChangeKind,
+    users: readonly string[],
+    by: string,
+    recipients: readonly string[],
+    members: readonly string[],
+  ): NewEvent {
+    const data = {
+      group: group.name,
+      change,
+      members,
+      ...(members.length > 0 ? { owner: ownerOf(group) } : {}),
+      users,
+      by,
+    };
     return { type: 'group', json: JSON.stringify(data), at: this.now(), recipients };
   }
 }

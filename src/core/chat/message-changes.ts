@@ -34,7 +34,12 @@ export class MessageChanges {
       );
     }
     const data = { of: String(id), from: message.from, text, editedAt: new Date(editedAt).toISOString() };
-    const event: NewEvent = { type: 'edited', json: JSON.stringify(data), at: editedAt, recipients: await this.recipientsOf(message) };
+    const event: NewEvent = {
+      type: 'edited',
+      json: JSON.stringify(data),
+      at: editedAt,
+      recipients: await this.recipientsOf(message),
+    };
     const ids = await this.delivery.change(async () => {
       const eventId = await this.store.editMessage(id, text, editedAt, event);
       return eventId === undefined ? undefined : [eventId];
@@ -46,7 +51,12 @@ export class MessageChanges {
   async delete(actor: Actor, id: number): Promise<void> {
     const message = await this.own(actor, id);
     const data = { of: String(id), from: message.from };
-    const event: NewEvent = { type: 'deleted', json: JSON.stringify(data), at: this.now(), recipients: await this.recipientsOf(message) };
+    const event: NewEvent = {
+      type: 'deleted',
+      json: JSON.stringify(data),
+      at: this.now(),
+      recipients: await this.recipientsOf(message),
+    };
     const ids = await this.delivery.change(async () => {
       const eventId = await this.store.deleteMessage(id, event);
       return eventId === undefined ? undefined : [eventId];
@@ -58,7 +68,8 @@ export class MessageChanges {
   private async own(actor: Actor, id: number): Promise<FoundMessage> {
     const message = await this.store.findMessage(id);
     if (!message || message.deleted) throw gone(id);
-    if (message.from !== actor.name) throw new ChatError('forbidden', 'only its sender may edit or delete a message', 'path.id');
+    if (message.from !== actor.name)
+      throw new ChatError('forbidden', 'only its sender may edit or delete a message', 'path.id');
     return message;
   }
 
@@ -70,7 +81,8 @@ export class MessageChanges {
   private async recipientsOf(message: FoundMessage): Promise<string[]> {
     const names = new Set([message.from]);
     if (message.kind === 'direct' && message.to !== undefined) names.add(message.to);
-    if (message.kind === 'group') for (const m of (await this.directory.findGroup(message.group!))?.members ?? []) names.add(m);
+    if (message.kind === 'group')
+      for (const m of (await this.directory.findGroup(message.group!))?.members ?? []) names.add(m);
     if (message.kind === 'broadcast') for (const m of await this.directory.everyUser()) names.add(m);
     return [...names];
   }

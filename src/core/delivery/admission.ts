@@ -30,7 +30,12 @@ export class Admission {
   async admit(r: Reader, open: number): Promise<void> {
     if (r.streams.size >= this.perUser) throw tooManyStreams(this.perUser);
     if (open + this.reserved >= (this.limits.maxStreams ?? Infinity)) {
-      throw new ChatError('unavailable', 'the server has as many open streams as it takes; try again later', undefined, 5_000);
+      throw new ChatError(
+        'unavailable',
+        'the server has as many open streams as it takes; try again later',
+        undefined,
+        5_000,
+      );
     }
     this.reserved++;
     let counted: boolean;
@@ -59,5 +64,10 @@ export class Admission {
 }
 
 function tooManyStreams(perUser: number): ChatError {
-  return new ChatError('too_many_streams', `a user may have at most ${perUser} streams open; close one first`, undefined, 1_000);
+  return new ChatError(
+    'too_many_streams',
+    `a user may have at most ${perUser} streams open; close one first`,
+    undefined,
+    1_000,
+  );
 }

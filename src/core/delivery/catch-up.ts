@@ -102,7 +102,10 @@ export class CatchUp {
         // read again. Only when nothing was fanned out during the read is the store really missing a message.
         if (page.rows.length === 0 && r.lastId === fannedOut) {
           // A message was fanned out to this user that the store does not return: never spin on it.
-          this.deps.onError(new Error(`the store returned nothing after ${session.cursor} for ${r.name}, who was sent ${r.lastId}`), r.name);
+          this.deps.onError(
+            new Error(`the store returned nothing after ${session.cursor} for ${r.name}, who was sent ${r.lastId}`),
+            r.name,
+          );
           session.live = true;
           return;
         }

@@ -198,7 +198,8 @@ export class Delivery {
         this.appended(id);
       },
       (err: unknown) => {
-        if (err instanceof ChatError && err.code === 'unavailable') setTimeout(() => this.checkLastId(seen), err.retryAfterMs ?? 1_000).unref();
+        if (err instanceof ChatError && err.code === 'unavailable')
+          setTimeout(() => this.checkLastId(seen), err.retryAfterMs ?? 1_000).unref();
       },
     );
   }

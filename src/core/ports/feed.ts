@@ -13,7 +13,12 @@ export type FeedEvent =
   | { readonly kind: 'registered'; readonly name: string }
   | { readonly kind: 'group'; readonly group: Group }
   /** One session ended (exit, or revoked by another session of its user): its streams end on every process. */
-  | { readonly kind: 'session_ended'; readonly user: string; readonly sessionId: string; readonly reason: SessionEndReason }
+  | {
+      readonly kind: 'session_ended';
+      readonly user: string;
+      readonly sessionId: string;
+      readonly reason: SessionEndReason;
+    }
   /** Every session of a user ended (operator commands, account deletion). */
   | { readonly kind: 'sessions_ended'; readonly user: string }
   /** A user was deleted (their sessions ended before): their name is free again. */

@@ -6,7 +6,16 @@ export type { ConversationRef, ConversationStore, ConversationSummary } from './
 export type { Feed, FeedEvent } from './feed.js';
 export type { GroupChange, GroupStore, StoredGroup } from './group-store.js';
 export { idempotencyKeepMs, isEventRow } from './queue-store.js';
-export type { Appended, NewMessage, QueueCursor, QueuedEvent, QueuedMessage, QueuePage, QueueRow, QueueStore } from './queue-store.js';
+export type {
+  Appended,
+  NewMessage,
+  QueueCursor,
+  QueuedEvent,
+  QueuedMessage,
+  QueuePage,
+  QueueRow,
+  QueueStore,
+} from './queue-store.js';
 export { unlimited } from './rate-budgets.js';
 export type { BudgetFactory, RateBudget, RateWindow } from './rate-budgets.js';
 export type { PruneResult, RetentionPolicy, RetentionStore } from './retention-store.js';

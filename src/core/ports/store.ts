@@ -29,6 +29,7 @@ import type { UserStore } from './user-store.js';
  *   messages, and the caller says so to the client. A position the store does not know (`knowsPosition`) was
  *   handed out by a later state of the store than this one: the store went back, and what followed it is lost.
  */
-export interface Store extends UserStore, SessionStore, GroupStore, QueueStore, ConversationStore, ChangeStore, RetentionStore {
+export interface Store
+  extends UserStore, SessionStore, GroupStore, QueueStore, ConversationStore, ChangeStore, RetentionStore {
   close(): Promise<void>;
 }

@@ -16,7 +16,10 @@ function validated(schemas: RequestSchemas, command: Command): Command {
     case 'broadcast':
       return { kind: 'broadcast', ...validate(schemas.broadcast, { text: command.text }, 'command') };
     case 'create_group':
-      return { kind: 'create_group', ...validate(schemas.createGroup, { name: command.name, members: command.members }, 'command') };
+      return {
+        kind: 'create_group',
+        ...validate(schemas.createGroup, { name: command.name, members: command.members }, 'command'),
+      };
     case 'add_members':
       return {
         kind: 'add_members',
@@ -24,7 +27,11 @@ function validated(schemas: RequestSchemas, command: Command): Command {
         ...validate(schemas.addMembers, { members: command.members }, 'command'),
       };
     case 'remove_member':
-      return { kind: 'remove_member', group: validate(schemas.name, command.group, 'command.group'), member: validate(schemas.name, command.member, 'command.user') };
+      return {
+        kind: 'remove_member',
+        group: validate(schemas.name, command.group, 'command.group'),
+        member: validate(schemas.name, command.member, 'command.user'),
+      };
     case 'leave':
       return { kind: 'leave', group: validate(schemas.name, command.group, 'command.group') };
     default:
@@ -35,7 +42,10 @@ function validated(schemas: RequestSchemas, command: Command): Command {
 /** One line of the original command language, as `curl -d 'bob: hi'` sends it. */
 export function commandRoutes(router: Router, { accounts, chat, schemas, limits }: HttpDeps): void {
   // curl -d sends application/x-www-form-urlencoded; the line is read raw either way, never form-decoded.
-  const readLine = express.text({ type: ['text/plain', 'application/x-www-form-urlencoded'], limit: limits.maxBodyBytes });
+  const readLine = express.text({
+    type: ['text/plain', 'application/x-www-form-urlencoded'],
+    limit: limits.maxBodyBytes,
+  });
   router.post('/commands', requireActor(accounts), readLine, async (req, res) => {
     if (typeof req.body !== 'string') {
       throw new ChatError('unsupported_media_type', 'send the command line as text/plain', 'header.content-type');
@@ -50,7 +60,11 @@ export function commandRoutes(router: Router, { accounts, chat, schemas, limits 
       // The executor names request fields; here they are parts of the command line.
       const part = err instanceof ChatError ? /^(?:body|path)\.(.*)$/.exec(err.field ?? '')?.[1] : undefined;
       if (err instanceof ChatError && part !== undefined) {
-        throw new ChatError(err.code, err.message, `command.${part === 'name' && command.kind !== 'create_group' ? 'group' : part}`);
+        throw new ChatError(
+          err.code,
+          err.message,
+          `command.${part === 'name' && command.kind !== 'create_group' ? 'group' : part}`,
+        );
       }
       throw err;
     }

@@ -10,7 +10,9 @@ export function groupRoutes(router: Router, { accounts, chat, schemas }: HttpDep
   router
     .get('/groups', requireActor(accounts), (_req, res) => {
       const body: components['schemas']['GroupList'] = {
-        groups: chat.groupsOf(actorOf(res).name).map(({ name, members, createdBy }) => ({ name, members: [...members], createdBy })),
+        groups: chat
+          .groupsOf(actorOf(res).name)
+          .map(({ name, members, createdBy }) => ({ name, members: [...members], createdBy })),
       };
       res.json(body);
     })

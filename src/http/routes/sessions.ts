@@ -7,7 +7,10 @@ import { jsonBody, validate } from '../validate.js';
 import type { components } from '../../generated/openapi.js';
 
 /** join (register or log in) and exit; the caller's sessions, and signing one out. */
-export function sessionRoutes(router: Router, { accounts, chat, ownAccount, schemas, limits, secureCookies }: HttpDeps): void {
+export function sessionRoutes(
+  router: Router,
+  { accounts, chat, ownAccount, schemas, limits, secureCookies }: HttpDeps,
+): void {
   router
     .get('/sessions', requireActor(accounts), async (_req, res) => {
       const sessions = await ownAccount.sessions(actorOf(res));
@@ -29,7 +32,9 @@ export function sessionRoutes(router: Router, { accounts, chat, ownAccount, sche
     })
     .get('/sessions/current', async (req, res) => {
       const actor = await currentActor(accounts, req);
-      const body: components['schemas']['CurrentSession'] = actor ? { signedIn: true, username: actor.name } : { signedIn: false };
+      const body: components['schemas']['CurrentSession'] = actor
+        ? { signedIn: true, username: actor.name }
+        : { signedIn: false };
       res.json(body);
     })
     .delete('/sessions/current', requireActor(accounts), async (req, res) => {

@@ -11,7 +11,8 @@ export function streamRoutes(router: Router, { accounts, delivery, schemas, limi
   router.get('/users/:name/stream', requireActor(accounts), async (req, res) => {
     const actor = actorOf(res);
     const name = validate(schemas.name, req.params.name, 'path.name').toLowerCase();
-    if (name !== actor.name) throw new ChatError('forbidden', `you may open only your own stream, /users/${actor.name}/stream`, 'path.name');
+    if (name !== actor.name)
+      throw new ChatError('forbidden', `you may open only your own stream, /users/${actor.name}/stream`, 'path.name');
     const resumeAfter = resumePosition(schemas.messageId, req.get('last-event-id'), req.query.lastEventId);
     const presence = flag(schemas.flag, req.query.presence, 'query.presence');
     const sent = flag(schemas.flag, req.query.sent, 'query.sent');

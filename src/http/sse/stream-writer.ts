@@ -40,9 +40,10 @@ export class SseStreamWriter implements StreamSink {
   }
 
   lost(notice: LostNotice): void {
-    const data = notice.reason === 'retention'
-      ? { reason: notice.reason, after: String(notice.after), through: String(notice.through) }
-      : { reason: notice.reason, after: String(notice.after) };
+    const data =
+      notice.reason === 'retention'
+        ? { reason: notice.reason, after: String(notice.after), through: String(notice.through) }
+        : { reason: notice.reason, after: String(notice.after) };
     this.res.write(eventFrame('lost', JSON.stringify(data)));
   }
 

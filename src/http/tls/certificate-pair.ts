@@ -63,14 +63,21 @@ export function checkPair(files: CertificateFiles, bytes: PairBytes, profile: Tl
   } catch (err) {
     throw new CertificateError(files.key, `is not a PEM private key (${messageOf(err)})`);
   }
-  if (!certificate.checkPrivateKey(key)) throw new CertificateError(files.key, `is not the private key of the certificate in ${files.cert}`);
+  if (!certificate.checkPrivateKey(key))
+    throw new CertificateError(files.key, `is not the private key of the certificate in ${files.cert}`);
   const options = secureContextOptions(profile, bytes);
   try {
     createSecureContext(options);
   } catch (err) {
     throw new CertificateError(files.cert, `is refused by TLS (${messageOf(err)})`);
   }
-  return { ...bytes, options, fingerprint256: certificate.fingerprint256, subject: certificate.subject, validTo: certificate.validTo };
+  return {
+    ...bytes,
+    options,
+    fingerprint256: certificate.fingerprint256,
+    subject: certificate.subject,
+    validTo: certificate.validTo,
+  };
 }
 
 /** Reads and checks a pair (at start-up). */

@@ -3,7 +3,14 @@ import { realpathSync, watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from '../../log/logger.js';
-import { CertificateError, checkPair, readPairBytes, type CertificateFiles, type CertificatePair, type PairBytes } from './certificate-pair.js';
+import {
+  CertificateError,
+  checkPair,
+  readPairBytes,
+  type CertificateFiles,
+  type CertificatePair,
+  type PairBytes,
+} from './certificate-pair.js';
 import type { TlsProfile } from './profile.js';
 
 /** What one reload did: took a new pair, found the files as they were, or kept the last good pair. */
@@ -113,13 +120,19 @@ export class CertificateReloader {
       const signature = `${file}\0${reason}\0${bytes ? digest(bytes) : ''}`;
       if (signature !== this.lastFailure) {
         this.lastFailure = signature;
-        log.error({ trigger, file, reason }, `TLS certificate not reloaded: ${file} ${reason}; the last good certificate stays in use`);
+        log.error(
+          { trigger, file, reason },
+          `TLS certificate not reloaded: ${file} ${reason}; the last good certificate stays in use`,
+        );
       }
       return 'failed';
     }
     this.current = pair;
     this.lastFailure = undefined;
-    log.info({ trigger, cert: files.cert, fingerprint256: pair.fingerprint256, subject: pair.subject, validTo: pair.validTo }, 'TLS certificate reloaded');
+    log.info(
+      { trigger, cert: files.cert, fingerprint256: pair.fingerprint256, subject: pair.subject, validTo: pair.validTo },
+      'TLS certificate reloaded',
+    );
     // The directory may itself have been swapped (a symlink to a new release): watch what the paths name now.
     if (this.watching && !this.closed) this.watch();
     return 'reloaded';

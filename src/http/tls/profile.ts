@@ -53,7 +53,10 @@ export const hstsMaxAgeSeconds = 63_072_000;
  * is passed each time (server creation and `setSecureContext` alike), since `setSecureContext` resets what it
  * is not given to Node's defaults.
  */
-export function secureContextOptions(profile: TlsProfile, pair: { readonly cert: Buffer; readonly key: Buffer }): SecureContextOptions {
+export function secureContextOptions(
+  profile: TlsProfile,
+  pair: { readonly cert: Buffer; readonly key: Buffer },
+): SecureContextOptions {
   return {
     cert: pair.cert,
     key: pair.key,

@@ -30,7 +30,6 @@ export interface KeptEvent extends StoredEvent {
   readonly of?: number;
 }
 
-
 /** The memory store's state and its reads; its writes are MemoryStore's. */
 export abstract class MemoryReads {
   protected readonly users = new Map<string, StoredUser>();
@@ -150,10 +149,19 @@ export abstract class MemoryReads {
     const c = this.cursors.get(recipient);
     if (!c) return false;
     if (id <= c.prunedId || c.queue[firstAfter(c.queue, id) - 1] === id) return true;
-    return id > c.joinedId && this.broadcasts[firstAfter(this.broadcasts, id) - 1] === id && this.messages.get(id)?.from !== recipient;
+    return (
+      id > c.joinedId &&
+      this.broadcasts[firstAfter(this.broadcasts, id) - 1] === id &&
+      this.messages.get(id)?.from !== recipient
+    );
   }
 
-  async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
+  async readConversation(
+    reader: string,
+    conversation: ConversationRef,
+    beforeId: number,
+    limit: number,
+  ): Promise<Message[]> {
     const ids = this.conversations.get(conversationKey(reader, conversation)) ?? [];
     const joined = this.cursors.get(reader)?.joinedId ?? 0;
     const { after, through } = windowOf(conversation);
@@ -174,7 +182,11 @@ export abstract class MemoryReads {
     const readId = this.reads.get(`${reader}\n${conversation.with}`) ?? 0;
     const ids = this.conversations.get(conversationKey(reader, conversation)) ?? [];
     const { after, through } = windowOf(conversation);
-    const floor = Math.max(readId, after, conversation.kind === 'broadcast' ? (this.cursors.get(reader)?.joinedId ?? 0) : 0);
+    const floor = Math.max(
+      readId,
+      after,
+      conversation.kind === 'broadcast' ? (this.cursors.get(reader)?.joinedId ?? 0) : 0,
+    );
     let unread = 0;
     for (let i = firstAfter(ids, floor); i < ids.length && ids[i]! <= through; i++) {
       const message = this.messages.get(ids[i]!)!;
@@ -223,4 +235,3 @@ export function firstAfter(ids: readonly number[], id: number): number {
   }
   return lo;
 }
-

@@ -23,7 +23,6 @@ import { firstAfter, MemoryReads } from './memory-reads.js';
 
 /** Keeps everything in this process: for tests and throwaway servers. Nothing survives a restart. */
 export class MemoryStore extends MemoryReads implements Store {
-
   async insertUser(user: StoredUser): Promise<boolean> {
     if (this.taken(user.name)) return false;
     this.users.set(user.name, user);
@@ -34,7 +33,13 @@ export class MemoryStore extends MemoryReads implements Store {
 
   async insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false> {
     if (this.taken(group.name)) return false;
-    const stored = { ...group, members: [...group.members], owner: group.owner ?? group.createdBy, joined: group.joined ?? {}, left: group.left ?? {} };
+    const stored = {
+      ...group,
+      members: [...group.members],
+      owner: group.owner ?? group.createdBy,
+      joined: group.joined ?? {},
+      left: group.left ?? {},
+    };
     this.groups.set(group.name, stored);
     this.feed.publish({ kind: 'group', group: stored });
     return event ? this.appendEvent(event) : 0;
@@ -191,7 +196,8 @@ export class MemoryStore extends MemoryReads implements Store {
       this.unfile(directKey(name, peer));
     }
     this.peers.delete(name);
-    for (const key of [...this.reads.keys()]) if (key.startsWith(`${name}\n`) || key.endsWith(`\n${name}`)) this.reads.delete(key);
+    for (const key of [...this.reads.keys()])
+      if (key.startsWith(`${name}\n`) || key.endsWith(`\n${name}`)) this.reads.delete(key);
     for (const [groupName, group] of this.groups) {
       if (!group.members.includes(name)) continue;
       const members = group.members.filter((m) => m !== name);

@@ -20,7 +20,15 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
   const event = JSON.parse(payload) as string[];
   switch (event[0]) {
     case 'm': {
-      const [, id, kind, from, group, text, sentAt] = event as [string, string, MessageKind, string, string, string, string];
+      const [, id, kind, from, group, text, sentAt] = event as [
+        string,
+        string,
+        MessageKind,
+        string,
+        string,
+        string,
+        string,
+      ];
       const base = { id: Number(id), from, kind, text, sentAt: Number(sentAt) };
       return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients: event.slice(7) };
     }
@@ -34,7 +42,12 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
       return { kind: 'group', group: groupOf(event[1]!, event[2]!) };
     case 'x':
       // An older version published no reason: its only session end was exit.
-      return { kind: 'session_ended', user: event[1]!, sessionId: event[2]!, reason: event[3] === 'revoked' ? 'revoked' : 'exit' };
+      return {
+        kind: 'session_ended',
+        user: event[1]!,
+        sessionId: event[2]!,
+        reason: event[3] === 'revoked' ? 'revoked' : 'exit',
+      };
     case 'X':
       return { kind: 'sessions_ended', user: event[1]! };
     case 'd':

@@ -45,21 +45,32 @@ export function scriptParts(folder: string): Map<string, LuaPart[]> {
   const dir = join(luaFolder, folder);
   const files = luaFiles(dir);
   const libraries = [luaFolder, dir]
-    .flatMap((at) => luaFiles(at).filter(isLibrary).map((file) => join(at, file)))
+    .flatMap((at) =>
+      luaFiles(at)
+        .filter(isLibrary)
+        .map((file) => join(at, file)),
+    )
     .map((file) => ({ file, line: 1, text: read(file) }));
   const scripts = new Map<string, LuaPart[]>();
   for (const name of files.filter((file) => !isLibrary(file))) {
     const file = join(dir, name);
     const text = read(file);
     const flags = text.slice(0, text.indexOf('\n') + 1);
-    if (!/^#!lua flags=[a-z,-]*\n$/.test(flags)) throw new Error(`${file}: the first line must be the script's flags, as in #!lua flags=no-cluster`);
-    scripts.set(name.slice(0, -'.lua'.length), [{ file, line: 1, text: flags }, ...libraries, { file, line: 2, text: text.slice(flags.length) }]);
+    if (!/^#!lua flags=[a-z,-]*\n$/.test(flags))
+      throw new Error(`${file}: the first line must be the script's flags, as in #!lua flags=no-cluster`);
+    scripts.set(name.slice(0, -'.lua'.length), [
+      { file, line: 1, text: flags },
+      ...libraries,
+      { file, line: 2, text: text.slice(flags.length) },
+    ]);
   }
   return scripts;
 }
 
 /** `append-message` as callers say it: `appendMessage`. */
-type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 
 const camelCase = (name: string): string => name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 
@@ -75,7 +86,9 @@ export function loadScripts<const Name extends string>(folder: string, names: re
   const parts = scriptParts(folder);
   const missing = names.filter((name) => !parts.has(name));
   if (missing.length > 0) {
-    throw new Error(`Redis scripts missing from ${join(luaFolder, folder)}: ${missing.map((name) => `${name}.lua`).join(', ')}`);
+    throw new Error(
+      `Redis scripts missing from ${join(luaFolder, folder)}: ${missing.map((name) => `${name}.lua`).join(', ')}`,
+    );
   }
   const scripts: Record<string, LuaScript> = {};
   for (const [file, pieces] of parts) {

@@ -53,7 +53,6 @@ export interface RedisOptions {
 /** Names or positions sent to one script at most, so that none holds Redis for long. */
 const chunk = 500;
 
-
 /** The reads of the Redis store, and what its writes share with them: the link, the scripts, the guards. */
 export abstract class RedisReads {
   protected readonly redis: RedisLink;
@@ -100,7 +99,12 @@ export abstract class RedisReads {
       const some = names.slice(i, i + chunk);
       const reply = (await this.run(lua.readCursors, some)) as (string | number)[];
       some.forEach((name, j) => {
-        cursors.push({ name, deliveredId: Number(reply[3 * j]), prunedId: Number(reply[3 * j + 1]), pending: Number(reply[3 * j + 2]) });
+        cursors.push({
+          name,
+          deliveredId: Number(reply[3 * j]),
+          prunedId: Number(reply[3 * j + 1]),
+          pending: Number(reply[3 * j + 2]),
+        });
       });
     }
     return cursors;
@@ -136,7 +140,16 @@ export abstract class RedisReads {
   async findMessage(id: number): Promise<FoundMessage | undefined> {
     const reply = (await this.run(lua.findMessage, [id])) as string[];
     if (reply.length === 0) return undefined;
-    const [from, kind, group, text, sentAt, editedAt, deleted, conversation] = reply as [string, MessageKind, string, string, string, string, string, string];
+    const [from, kind, group, text, sentAt, editedAt, deleted, conversation] = reply as [
+      string,
+      MessageKind,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const message = messageOf(String(id), from, kind, group, text, sentAt, editedAt, deleted);
     if (kind !== 'direct') return message;
     const [, a, b] = conversation.split(':');
@@ -144,10 +157,18 @@ export abstract class RedisReads {
   }
 
   async findSession(tokenHash: string): Promise<StoredSession | undefined> {
-    const fields = (await this.guard(this.redis.send(['HMGET', this.key(`s:${tokenHash}`), 'u', 'c', 'e', 'l', 'a']))) as (string | null)[];
+    const fields = (await this.guard(
+      this.redis.send(['HMGET', this.key(`s:${tokenHash}`), 'u', 'c', 'e', 'l', 'a']),
+    )) as (string | null)[];
     const [username, createdAt, expiresAt, lastUsedAt, userAgent] = fields;
     if (username == null) return undefined;
-    const base = { tokenHash, username, createdAt: Number(createdAt), expiresAt: Number(expiresAt), lastUsedAt: Number(lastUsedAt ?? createdAt) };
+    const base = {
+      tokenHash,
+      username,
+      createdAt: Number(createdAt),
+      expiresAt: Number(expiresAt),
+      lastUsedAt: Number(lastUsedAt ?? createdAt),
+    };
     return userAgent == null ? base : { ...base, userAgent };
   }
 
@@ -172,12 +193,20 @@ export abstract class RedisReads {
     return id === 0 || (await this.run(lua.knowsPosition, [recipient, id])) === 1;
   }
 
-  async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
+  async readConversation(
+    reader: string,
+    conversation: ConversationRef,
+    beforeId: number,
+    limit: number,
+  ): Promise<Message[]> {
     const key = conversationKey(reader, conversation);
     const broadcast = conversation.kind === 'broadcast' ? '1' : '0';
     const { after, through } = windowOf(conversation);
     const before = Math.min(beforeId, through + 1);
-    return toMessages((await this.run(lua.readConversation, [key, before, limit, reader, broadcast, after])) as string[], 0);
+    return toMessages(
+      (await this.run(lua.readConversation, [key, before, limit, reader, broadcast, after])) as string[],
+      0,
+    );
   }
 
   async directPeers(reader: string): Promise<string[]> {
@@ -214,7 +243,11 @@ export abstract class RedisReads {
           this.marks.restore(some);
           this.marks.nextRound();
           if (!(err instanceof ChatError)) this.log.error({ err }, 'writing delivered positions failed');
-          else if (this.closed) this.log.warn({ users: some.length }, 'closed without writing some delivered positions: Redis is unreachable');
+          else if (this.closed)
+            this.log.warn(
+              { users: some.length },
+              'closed without writing some delivered positions: Redis is unreachable',
+            );
         },
       );
     }

@@ -8,7 +8,16 @@ const rowFields = 8;
 export function toRows(reply: readonly string[], start: number, to: string): QueueRow[] {
   const out: QueueRow[] = [];
   for (let i = start; i + rowFields - 1 < reply.length; i += rowFields) {
-    const [id, from, kind, group, text, sentAt, editedAt, deleted] = reply.slice(i, i + rowFields) as [string, string, string, string, string, string, string, string];
+    const [id, from, kind, group, text, sentAt, editedAt, deleted] = reply.slice(i, i + rowFields) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     if (kind === 'event') out.push({ id: Number(id), type: group as EventType, json: text, at: Number(sentAt), to });
     else out.push({ ...messageOf(id, from, kind as MessageKind, group, text, sentAt, editedAt, deleted), to });
   }
@@ -20,7 +29,16 @@ export function toMessages(reply: readonly string[], start: number): Message[] {
   return toRows(reply, start, '').map(({ to: _, ...message }) => message as Message);
 }
 
-export function messageOf(id: string, from: string, kind: MessageKind, group: string, text: string, sentAt: string, editedAt: string, deleted: string): Message {
+export function messageOf(
+  id: string,
+  from: string,
+  kind: MessageKind,
+  group: string,
+  text: string,
+  sentAt: string,
+  editedAt: string,
+  deleted: string,
+): Message {
   return {
     id: Number(id),
     from,

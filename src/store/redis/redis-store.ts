@@ -71,15 +71,24 @@ export class RedisStore extends RedisReads implements Store {
   }
 
   async insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false> {
-    const json = JSON.stringify({ members: group.members, createdBy: group.createdBy, createdAt: group.createdAt, owner: group.owner ?? group.createdBy });
+    const json = JSON.stringify({
+      members: group.members,
+      createdBy: group.createdBy,
+      createdAt: group.createdAt,
+      owner: group.owner ?? group.createdBy,
+    });
     const reply = await this.confirmed(this.run(lua.insertGroup, [group.name, json, ...eventArgs(event)]));
     return Number(reply) < 0 ? false : Number(reply);
   }
 
   async changeGroup(change: GroupChange): Promise<number[] | undefined> {
-    const lists = [change.expected, change.members, [change.owner], change.added, change.removed].map((names) => names.join(','));
+    const lists = [change.expected, change.members, [change.owner], change.added, change.removed].map((names) =>
+      names.join(','),
+    );
     const data = change.events.flatMap((event) => [event.json, event.at]);
-    const reply = await this.confirmed(this.run(lua.changeGroup, [change.name, ...lists, change.events.length, ...data, ...change.events[0].recipients]));
+    const reply = await this.confirmed(
+      this.run(lua.changeGroup, [change.name, ...lists, change.events.length, ...data, ...change.events[0].recipients]),
+    );
     return Array.isArray(reply) ? reply.map(Number) : undefined;
   }
 
@@ -95,7 +104,16 @@ export class RedisStore extends RedisReads implements Store {
 
   async insertSession(session: StoredSession): Promise<void> {
     const { tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent } = session;
-    await this.confirmed(this.run(lua.insertSession, [tokenHash, username, createdAt, expiresAt, lastUsedAt, ...(userAgent === undefined ? [] : [userAgent])]));
+    await this.confirmed(
+      this.run(lua.insertSession, [
+        tokenHash,
+        username,
+        createdAt,
+        expiresAt,
+        lastUsedAt,
+        ...(userAgent === undefined ? [] : [userAgent]),
+      ]),
+    );
   }
 
   async touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
@@ -131,7 +149,18 @@ export class RedisStore extends RedisReads implements Store {
   private async append(message: NewMessage, idempotencyKey: string): Promise<Appended> {
     const recipients = message.kind === 'broadcast' ? [] : message.recipients;
     const limit = message.queueLimit ?? 0;
-    const args = [message.kind, message.from, message.group ?? '', message.text, message.sentAt, keyOfMessage(message), limit, idempotencyKey, idempotencyKeepMs, ...recipients];
+    const args = [
+      message.kind,
+      message.from,
+      message.group ?? '',
+      message.text,
+      message.sentAt,
+      keyOfMessage(message),
+      limit,
+      idempotencyKey,
+      idempotencyKeepMs,
+      ...recipients,
+    ];
     let reply = await this.run(lua.appendMessage, args);
     if (isFull(reply) && this.marks.size > 0) {
       // Positions this process has yet to write may be what makes room: write them, then ask again. Those of
@@ -188,7 +217,8 @@ export class RedisStore extends RedisReads implements Store {
     const reply = (await this.run(lua.broadcastCandidates, [room])) as (string | number)[];
     const floorCount = Number(reply[0]);
     const floors: Floor[] = [];
-    for (let i = 0; i < floorCount; i++) floors.push({ name: String(reply[1 + 2 * i]), floor: Number(reply[2 + 2 * i]) });
+    for (let i = 0; i < floorCount; i++)
+      floors.push({ name: String(reply[1 + 2 * i]), floor: Number(reply[2 + 2 * i]) });
     let through = 0;
     for (let i = 1 + 2 * floorCount; i < reply.length; i += 3) {
       const id = Number(reply[i]);

@@ -37,7 +37,13 @@ export async function inspectTopology(link: RedisLink): Promise<RedisTopology> {
     replicas.push(`${parts.get('ip')}:${parts.get('port')} ${parts.get('state')} lag ${parts.get('lag')}`);
     if (parts.get('state') === 'online') onlineReplicas++;
   }
-  return { role: fields.get('role') ?? 'unknown', replicas, onlineReplicas, ...(await persistence(link)), ...(await sentinels(link)) };
+  return {
+    role: fields.get('role') ?? 'unknown',
+    replicas,
+    onlineReplicas,
+    ...(await persistence(link)),
+    ...(await sentinels(link)),
+  };
 }
 
 async function persistence(link: RedisLink): Promise<Pick<RedisTopology, 'appendonly' | 'appendfsync' | 'save'>> {
@@ -54,7 +60,10 @@ async function persistence(link: RedisLink): Promise<Pick<RedisTopology, 'append
 async function sentinels(link: RedisLink): Promise<Pick<RedisTopology, 'sentinels' | 'quorum'>> {
   const through = sentinelOf(link);
   if (!through?.node) return {};
-  const client = createClient({ RESP: 2, socket: { host: through.node.host, port: through.node.port, reconnectStrategy: false } });
+  const client = createClient({
+    RESP: 2,
+    socket: { host: through.node.host, port: through.node.port, reconnectStrategy: false },
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -73,7 +82,11 @@ async function sentinels(link: RedisLink): Promise<Pick<RedisTopology, 'sentinel
  * Why Parley cannot start with this topology, or undefined: WAIT for more replicas than are in sync would
  * refuse every write (`all` asks for at least one).
  */
-export function topologyProblem(topology: RedisTopology, waitReplicas: number | 'all', where: string): string | undefined {
+export function topologyProblem(
+  topology: RedisTopology,
+  waitReplicas: number | 'all',
+  where: string,
+): string | undefined {
   const wanted = waitReplicas === 'all' ? 1 : waitReplicas;
   if (wanted <= topology.onlineReplicas) return undefined;
   const have = `${topology.onlineReplicas} replica${topology.onlineReplicas === 1 ? '' : 's'} in sync`;

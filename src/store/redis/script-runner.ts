@@ -35,7 +35,11 @@ export class ScriptRunner {
     for (const script of this.scripts) {
       this.redis.send(['SCRIPT', 'LOAD', script.source]).then(
         (sha) => {
-          if (String(sha) !== script.sha) this.log.warn({ script: script.name, sha, expected: script.sha }, 'Redis hashed a script differently; it runs by EVAL');
+          if (String(sha) !== script.sha)
+            this.log.warn(
+              { script: script.name, sha, expected: script.sha },
+              'Redis hashed a script differently; it runs by EVAL',
+            );
         },
         (err: unknown) => {
           // The call that needs it falls back to EVAL; the connection's own trouble is logged where it is watched.

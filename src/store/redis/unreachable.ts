@@ -23,7 +23,9 @@ export function refusingUnreachable<T>(pending: Promise<T>): Promise<T> {
 
 /** A failure to reach Redis as `unavailable` (503 with Retry-After); anything else is a fault to report as is. */
 export function asUnavailable(err: unknown): unknown {
-  return unreachable(err) ? new ChatError('unavailable', 'the store is unreachable; try again shortly', undefined, retryAfterMs) : err;
+  return unreachable(err)
+    ? new ChatError('unavailable', 'the store is unreachable; try again shortly', undefined, retryAfterMs)
+    : err;
 }
 
 /**
@@ -31,7 +33,8 @@ export function asUnavailable(err: unknown): unknown {
  * busy, read-only or out of memory), as opposed to a command it rejected.
  */
 export function unreachable(err: unknown): boolean {
-  if (err instanceof ErrorReply) return /^(LOADING|BUSY|READONLY|MASTERDOWN|OOM|NOREPLICAS|TRYAGAIN)\b/.test(err.message);
+  if (err instanceof ErrorReply)
+    return /^(LOADING|BUSY|READONLY|MASTERDOWN|OOM|NOREPLICAS|TRYAGAIN)\b/.test(err.message);
   if (connectionErrors.some((type) => err instanceof type)) return true;
   // The Sentinel client while no primary is known (mid-failover) or no sentinel answers: plain Errors.
   if (err instanceof Error && sentinelOutages.includes(err.message)) return true;
@@ -51,4 +54,3 @@ const connectionErrors = [
   SocketTimeoutError,
   TimeoutError,
 ];
-

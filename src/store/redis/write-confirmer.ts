@@ -49,7 +49,8 @@ export class WriteConfirmer {
    * `unavailable` when fewer did within the timeout, or Redis could not be asked.
    */
   confirm(): Promise<void> {
-    if (this.closed) return Promise.reject(new ChatError('unavailable', 'the server is shutting down', undefined, retryAfterMs));
+    if (this.closed)
+      return Promise.reject(new ChatError('unavailable', 'the server is shutting down', undefined, retryAfterMs));
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       if (!this.inFlight) this.round();
@@ -70,7 +71,8 @@ export class WriteConfirmer {
     for (const closer of this.closers) closer();
     const left = this.waiting;
     this.waiting = [];
-    for (const w of left) w.reject(new ChatError('unavailable', 'the server is shutting down', undefined, retryAfterMs));
+    for (const w of left)
+      w.reject(new ChatError('unavailable', 'the server is shutting down', undefined, retryAfterMs));
   }
 
   private round(): void {
@@ -81,18 +83,23 @@ export class WriteConfirmer {
     // (twice, with `all`: see acknowledgedBy).
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('WAIT was not answered')), (this.replicas === 'all' ? 2 : 1) * this.timeoutMs + 1_000);
+      timer = setTimeout(
+        () => reject(new Error('WAIT was not answered')),
+        (this.replicas === 'all' ? 2 : 1) * this.timeoutMs + 1_000,
+      );
     });
-    Promise.race([this.acknowledgedBy(), deadline]).then(
-      ({ acknowledged, wanted }) => {
-        if (acknowledged >= wanted) return this.settle(batch, undefined);
-        this.settle(batch, this.refusal(`${acknowledged} of the ${wanted} replicas`));
-      },
-      (err: unknown) => {
-        const mapped = asUnavailable(err);
-        this.settle(batch, mapped instanceof ChatError ? mapped : this.refusal('no replica', err));
-      },
-    ).finally(() => clearTimeout(timer));
+    Promise.race([this.acknowledgedBy(), deadline])
+      .then(
+        ({ acknowledged, wanted }) => {
+          if (acknowledged >= wanted) return this.settle(batch, undefined);
+          this.settle(batch, this.refusal(`${acknowledged} of the ${wanted} replicas`));
+        },
+        (err: unknown) => {
+          const mapped = asUnavailable(err);
+          this.settle(batch, mapped instanceof ChatError ? mapped : this.refusal('no replica', err));
+        },
+      )
+      .finally(() => clearTimeout(timer));
   }
 
   /**

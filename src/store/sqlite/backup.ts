@@ -46,7 +46,8 @@ export interface RestoredBackup {
  */
 export function restoredBackup(db: Database.Database): RestoredBackup | undefined {
   const take = db.transaction(() => {
-    const row = db.prepare(`SELECT value FROM counters WHERE name = 'backup_taken_at'`).get() as { value: number } | undefined;
+    const row = db.prepare(`SELECT value FROM counters WHERE name = 'backup_taken_at'`).get() as
+      { value: number } | undefined;
     if (!row) return undefined;
     db.prepare(`DELETE FROM counters WHERE name = 'backup_taken_at'`).run();
     const last = db.prepare(`SELECT value FROM counters WHERE name = 'last_message_id'`).get() as { value: number };

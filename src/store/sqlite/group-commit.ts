@@ -67,7 +67,12 @@ export class GroupCommit {
   submit<T, R = T>(op: () => T, after?: (result: T) => R): Promise<R> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise<R>((resolve, reject) => {
-      this.pending.push({ run: op, after: after as ((result: unknown) => unknown) | undefined, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({
+        run: op,
+        after: after as ((result: unknown) => unknown) | undefined,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       if (this.pending.length >= this.options.maxBatch) this.flush();
       else this.immediate ??= setImmediate(() => this.flush());
     });

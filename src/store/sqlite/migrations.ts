@@ -10,7 +10,11 @@ export const latestVersion = allMigrations[allMigrations.length - 1]!.version;
  * Brings the database to the latest schema, one transaction per step, recording each in `PRAGMA user_version`.
  * Refuses a database from a newer build and an SQLite file that is not a Parley database.
  */
-export function migrate(db: Database, log: Pick<Logger, 'info'>, migrations: readonly Migration[] = allMigrations): number {
+export function migrate(
+  db: Database,
+  log: Pick<Logger, 'info'>,
+  migrations: readonly Migration[] = allMigrations,
+): number {
   const latest = migrations[migrations.length - 1]!.version;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
@@ -21,7 +25,8 @@ export function migrate(db: Database, log: Pick<Logger, 'info'>, migrations: rea
   }
   if (current === 0) {
     const objects = db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number };
-    if (objects.n > 0) throw new StoreOpenError(`${db.name} is an SQLite database but not a Parley one; use another --data directory.`);
+    if (objects.n > 0)
+      throw new StoreOpenError(`${db.name} is an SQLite database but not a Parley one; use another --data directory.`);
   } else if (db.pragma('application_id', { simple: true }) !== applicationId) {
     throw new StoreOpenError(`${db.name} is an SQLite database but not a Parley one; use another --data directory.`);
   }

@@ -5,7 +5,9 @@ import { directKey } from '../conversation-key.js';
 export function prepareOperatorStatements(db: Database) {
   const st = (sql: string): Statement => db.prepare(sql);
   return {
-    sessionsOf: st('SELECT token_hash, username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE username = ? ORDER BY created_at, token_hash'),
+    sessionsOf: st(
+      'SELECT token_hash, username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE username = ? ORDER BY created_at, token_hash',
+    ),
     deleteSessionsOf: st('DELETE FROM sessions WHERE username = ?'),
     setPasswordHash: st('UPDATE users SET password_hash = ? WHERE name = ?'),
     deleteUser: st('DELETE FROM users WHERE name = ?'),
@@ -19,7 +21,9 @@ export function prepareOperatorStatements(db: Database) {
     directPeers: st(`SELECT with_name FROM conversations WHERE reader = ? AND kind = 'direct'`),
     // The messages stay on the queues that hold them; the conversation leaves history (see Store.deleteUser).
     unfileConversation: st('UPDATE messages SET conversation = NULL WHERE conversation = ?'),
-    groupsWith: st('SELECT g.name, g.members FROM chat_groups g WHERE EXISTS (SELECT 1 FROM json_each(g.members) WHERE value = ?)'),
+    groupsWith: st(
+      'SELECT g.name, g.members FROM chat_groups g WHERE EXISTS (SELECT 1 FROM json_each(g.members) WHERE value = ?)',
+    ),
     setMembers: st('UPDATE chat_groups SET members = ? WHERE name = ?'),
     deleteGroup: st('DELETE FROM chat_groups WHERE name = ?'),
   };
@@ -38,7 +42,8 @@ export function deleteUserRows(s: OperatorStatements, name: string): boolean {
   s.deleteOwnMessages.run({ name });
   s.deleteQueue.run(name);
   s.deleteCursor.run(name);
-  for (const { with_name } of s.directPeers.all(name) as { with_name: string }[]) s.unfileConversation.run(directKey(name, with_name));
+  for (const { with_name } of s.directPeers.all(name) as { with_name: string }[])
+    s.unfileConversation.run(directKey(name, with_name));
   s.deleteConversations.run(name, name);
   for (const group of s.groupsWith.all(name) as { name: string; members: string }[]) {
     const members = (JSON.parse(group.members) as string[]).filter((m) => m !== name);

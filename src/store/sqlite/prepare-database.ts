@@ -32,10 +32,14 @@ export function explainOpenFailure(file: string, err: unknown): Error {
   const code = (err as { code?: unknown }).code;
   const detail = (err as Error).message;
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new StoreOpenError(`${file} is in use by another Parley process (${detail}); stop it, or start this one with another --data directory.`);
+    return new StoreOpenError(
+      `${file} is in use by another Parley process (${detail}); stop it, or start this one with another --data directory.`,
+    );
   }
   if (code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
-    return new StoreOpenError(`${file} is damaged or not a database (${detail}); restore it from a backup, or move it away to start empty.`);
+    return new StoreOpenError(
+      `${file} is damaged or not a database (${detail}); restore it from a backup, or move it away to start empty.`,
+    );
   }
   if (typeof code === 'string' && code.startsWith('SQLITE_')) {
     return new StoreOpenError(`cannot open ${file}: ${detail} (${code}).`);

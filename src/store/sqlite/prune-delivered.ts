@@ -11,11 +11,17 @@ import type { Statements } from './statements.js';
 export function pruneDelivered(db: Database, s: Statements, policy: RetentionPolicy): number {
   let removed = 0;
   db.transaction(() => {
-    for (const { name, delivered_id: deliveredId } of s.pruneCandidates.all() as { name: string; delivered_id: number }[]) {
+    for (const { name, delivered_id: deliveredId } of s.pruneCandidates.all() as {
+      name: string;
+      delivered_id: number;
+    }[]) {
       const room = policy.batch - removed;
       if (room <= 0) break;
       const cut: number[] = [];
-      for (const row of s.oldestDelivered.iterate(name, deliveredId, room) as Iterable<{ id: number; sent_at: number }>) {
+      for (const row of s.oldestDelivered.iterate(name, deliveredId, room) as Iterable<{
+        id: number;
+        sent_at: number;
+      }>) {
         if (row.sent_at >= policy.olderThan) break;
         cut.push(row.id);
       }

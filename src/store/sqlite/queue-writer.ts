@@ -38,7 +38,15 @@ export class QueueWriter {
       const full = recipients.filter((to) => this.queueLimit.isFull(to, queueLimit));
       if (full.length > 0) return full;
     }
-    s.insertMessage.run(id, message.from, message.kind, message.group ?? null, message.text, message.sentAt, keyOfMessage(message));
+    s.insertMessage.run(
+      id,
+      message.from,
+      message.kind,
+      message.group ?? null,
+      message.text,
+      message.sentAt,
+      keyOfMessage(message),
+    );
     if (message.kind === 'direct') s.notePeers.run(message.from, recipients[0], recipients[0], message.from);
     for (const to of recipients) {
       s.insertQueueRow.run(to, id);

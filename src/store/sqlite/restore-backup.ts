@@ -42,9 +42,11 @@ function extentOfBackup(file: string): Extent {
   if (!existsSync(file)) throw new Error(`${file} does not exist; name a file written by parley backup`);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    if (db.pragma('application_id', { simple: true }) !== applicationId) throw new Error(`${file} is not a Parley database`);
+    if (db.pragma('application_id', { simple: true }) !== applicationId)
+      throw new Error(`${file} is not a Parley database`);
     if (db.pragma('quick_check', { simple: true }) !== 'ok') throw new Error(`${file} is damaged; take another backup`);
-    const value = (name: string) => (db.prepare('SELECT value FROM counters WHERE name = ?').get(name) as { value: number } | undefined)?.value;
+    const value = (name: string) =>
+      (db.prepare('SELECT value FROM counters WHERE name = ?').get(name) as { value: number } | undefined)?.value;
     return { lastId: value('last_message_id') ?? 0, takenAt: value('backup_taken_at') };
   } catch (err) {
     throw explainOpenFailure(file, err);
@@ -58,7 +60,9 @@ function droppedBy(file: string, lastId: number): { count: number; first?: numbe
   const db = new Database(file, { timeout: 0, fileMustExist: true });
   try {
     prepareDatabase(db);
-    const row = db.prepare('SELECT count(*) AS count, min(sent_at) AS first, max(sent_at) AS last FROM messages WHERE id > ?').get(lastId) as {
+    const row = db
+      .prepare('SELECT count(*) AS count, min(sent_at) AS first, max(sent_at) AS last FROM messages WHERE id > ?')
+      .get(lastId) as {
       count: number;
       first: number | null;
       last: number | null;
@@ -66,7 +70,9 @@ function droppedBy(file: string, lastId: number): { count: number; first?: numbe
     return { count: row.count, first: row.first ?? undefined, last: row.last ?? undefined };
   } catch (err) {
     const failure = explainOpenFailure(file, err);
-    throw /in use/.test(failure.message) ? new Error(`${file} is in use by a running Parley server; stop it first, then restore`) : failure;
+    throw /in use/.test(failure.message)
+      ? new Error(`${file} is in use by a running Parley server; stop it first, then restore`)
+      : failure;
   } finally {
     // Closing the last connection checkpoints the WAL into the file and removes it, so the file kept aside is whole.
     db.close();

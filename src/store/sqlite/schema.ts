@@ -105,7 +105,8 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 5,
-    description: 'what a user sees of their own sessions: when each was last used and the browser or tool it signed in with',
+    description:
+      'what a user sees of their own sessions: when each was last used and the browser or tool it signed in with',
     sql: `
       ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;
       UPDATE sessions SET last_used_at = created_at;
@@ -129,7 +130,8 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 7,
-    description: 'events (group changes, edits, deletions, read marks) in the journal of messages; owned groups; edits and tombstones',
+    description:
+      'events (group changes, edits, deletions, read marks) in the journal of messages; owned groups; edits and tombstones',
     sql: `
       -- An event is a row of messages with kind 'event': its type in event, its data (JSON) in text, when in
       -- sent_at, no conversation (so history and unread counts never see it), on queues like a message, pruned

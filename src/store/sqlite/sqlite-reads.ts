@@ -1,18 +1,48 @@
 import type { Message } from '../../core/msgform.js';
-import type { ConversationRef, ConversationSummary, FoundMessage, QueuePage, Store, StoredGroup, StoredSession, StoredUser } from '../../core/ports/index.js';
+import type {
+  ConversationRef,
+  ConversationSummary,
+  FoundMessage,
+  QueuePage,
+  Store,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from '../../core/ports/index.js';
 import { conversationKey } from '../conversation-key.js';
 import { windowOf } from '../group-window.js';
 import type { OperatorStatements } from './operator-statements.js';
-import { sessionOfRow, toGroup, toMessage, toQueueRow, type GroupRow, type MessageRow, type SessionRow, type Statements } from './statements.js';
+import {
+  sessionOfRow,
+  toGroup,
+  toMessage,
+  toQueueRow,
+  type GroupRow,
+  type MessageRow,
+  type SessionRow,
+  type Statements,
+} from './statements.js';
 
-type Reads = 'loadUsers' | 'loadGroups' | 'findUser' | 'userNames' | 'findGroup' | 'findMessage' | 'findSession' | 'endedSessions' | 'sessionsOf';
+type Reads =
+  | 'loadUsers'
+  | 'loadGroups'
+  | 'findUser'
+  | 'userNames'
+  | 'findGroup'
+  | 'findMessage'
+  | 'findSession'
+  | 'endedSessions'
+  | 'sessionsOf';
 
 /**
  * What the SQLite store answers from the database alone, outside any transaction: the accounts, groups and
  * sessions, the stored messages, a queue up to what is on disk, positions, and history. The store adds the
  * writes, which go through its group commit.
  */
-export abstract class SqliteReads implements Pick<Store, Reads | 'readQueue' | 'knowsPosition' | 'readConversation' | 'directPeers' | 'summarize'> {
+export abstract class SqliteReads implements Pick<
+  Store,
+  Reads | 'readQueue' | 'knowsPosition' | 'readConversation' | 'directPeers' | 'summarize'
+> {
   protected constructor(
     protected readonly statements: Statements,
     protected readonly operatorStatements: OperatorStatements,
@@ -22,11 +52,13 @@ export abstract class SqliteReads implements Pick<Store, Reads | 'readQueue' | '
   protected abstract get syncedId(): number;
 
   async loadUsers(): Promise<StoredUser[]> {
-    return (this.statements.users.all() as { name: string; password_hash: string; created_at: number }[]).map((row) => ({
-      name: row.name,
-      passwordHash: row.password_hash,
-      createdAt: row.created_at,
-    }));
+    return (this.statements.users.all() as { name: string; password_hash: string; created_at: number }[]).map(
+      (row) => ({
+        name: row.name,
+        passwordHash: row.password_hash,
+        createdAt: row.created_at,
+      }),
+    );
   }
 
   async loadGroups(): Promise<StoredGroup[]> {
@@ -75,7 +107,13 @@ export abstract class SqliteReads implements Pick<Store, Reads | 'readQueue' | '
     const s = this.statements;
     const cursor = s.readerCursor.get(recipient) as { joined_id: number; pruned_id: number } | undefined;
     if (!cursor) return { rows: [], prunedId: 0 };
-    const rows = s.readQueue.all({ recipient, after: afterId, joined: cursor.joined_id, durable: this.syncedId, limit }) as MessageRow[];
+    const rows = s.readQueue.all({
+      recipient,
+      after: afterId,
+      joined: cursor.joined_id,
+      durable: this.syncedId,
+      limit,
+    }) as MessageRow[];
     return { rows: rows.map((row) => toQueueRow(row, recipient)), prunedId: cursor.pruned_id };
   }
 
@@ -85,7 +123,12 @@ export abstract class SqliteReads implements Pick<Store, Reads | 'readQueue' | '
     return row?.known === 1;
   }
 
-  async readConversation(reader: string, conversation: ConversationRef, beforeId: number, limit: number): Promise<Message[]> {
+  async readConversation(
+    reader: string,
+    conversation: ConversationRef,
+    beforeId: number,
+    limit: number,
+  ): Promise<Message[]> {
     const s = this.statements;
     const key = conversationKey(reader, conversation);
     const { after, through } = windowOf(conversation);

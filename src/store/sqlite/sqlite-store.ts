@@ -1,6 +1,18 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { ConversationRef, GroupChange, NewEvent, NewMessage, PruneResult, QueueCursor, RetentionPolicy, Store, StoredGroup, StoredSession, StoredUser } from '../../core/ports/index.js';
+import type {
+  ConversationRef,
+  GroupChange,
+  NewEvent,
+  NewMessage,
+  PruneResult,
+  QueueCursor,
+  RetentionPolicy,
+  Store,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from '../../core/ports/index.js';
 import { nextId } from '../../core/ids.js';
 import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
 import { movedMembers } from '../../core/chat/group-change.js';
@@ -81,8 +93,12 @@ export class SqliteStore extends SqliteReads implements Store {
     this.log = log;
     this.lastId = this.durableLastId = (this.statements.lastId.get() as { value: number }).value;
     this.wal = new WalSync(db.name, this.lastId);
-    const countPending = (recipient: string, through: number) => this.statements.countPending.get(recipient, through) as number;
-    this.queueLimit = new QueueLimit({ countPending, deliveredPosition: (recipient) => this.deliveredPosition(recipient) });
+    const countPending = (recipient: string, through: number) =>
+      this.statements.countPending.get(recipient, through) as number;
+    this.queueLimit = new QueueLimit({
+      countPending,
+      deliveredPosition: (recipient) => this.deliveredPosition(recipient),
+    });
     this.queues = new QueueWriter(this.statements, this.queueLimit);
     const savepoint = db.transaction((op: () => unknown) => op());
     this.commits = new GroupCommit(
@@ -158,13 +174,22 @@ export class SqliteStore extends SqliteReads implements Store {
     return this.commits.submit(
       () => {
         if (this.taken(group.name)) return false;
-        this.statements.insertGroup.run(group.name, JSON.stringify(group.members), group.createdBy, group.createdAt, group.owner ?? group.createdBy);
+        this.statements.insertGroup.run(
+          group.name,
+          JSON.stringify(group.members),
+          group.createdBy,
+          group.createdAt,
+          group.owner ?? group.createdBy,
+        );
         if (event) this.queues.event(id, event);
         return id;
       },
       (inserted) => {
         if (inserted === false) return false;
-        this.feed.publish({ kind: 'group', group: { ...group, owner: group.owner ?? group.createdBy, joined: {}, left: {} } });
+        this.feed.publish({
+          kind: 'group',
+          group: { ...group, owner: group.owner ?? group.createdBy, joined: {}, left: {} },
+        });
         if (event) this.feed.tellEvent(id, event);
         return inserted;
       },
@@ -181,7 +206,12 @@ export class SqliteStore extends SqliteReads implements Store {
         const group = toGroup(row);
         if (group.members.join(',') !== change.expected.join(',')) return undefined;
         const moved = movedMembers(group, change, ids[0]!);
-        this.statements.setGroup.run(JSON.stringify(moved.members), moved.owner, JSON.stringify({ joined: moved.joined, left: moved.left }), change.name);
+        this.statements.setGroup.run(
+          JSON.stringify(moved.members),
+          moved.owner,
+          JSON.stringify({ joined: moved.joined, left: moved.left }),
+          change.name,
+        );
         change.events.forEach((event, i) => this.queues.event(ids[i]!, { ...event, recipients }));
         return { ...group, ...moved };
       },
@@ -223,7 +253,17 @@ export class SqliteStore extends SqliteReads implements Store {
   }
 
   insertSession({ tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent }: StoredSession): Promise<void> {
-    return this.commits.submit(() => void this.statements.insertSession.run(tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent ?? null));
+    return this.commits.submit(
+      () =>
+        void this.statements.insertSession.run(
+          tokenHash,
+          username,
+          createdAt,
+          expiresAt,
+          lastUsedAt,
+          userAgent ?? null,
+        ),
+    );
   }
 
   touchSession(tokenHash: string, expiresAt: number, lastUsedAt: number): Promise<void> {
@@ -251,7 +291,8 @@ export class SqliteStore extends SqliteReads implements Store {
         const s = this.statements;
         // A few expired keys go with each use, oldest first: the table stays about a day of keys.
         s.forgetExpiredKeys.run(message.sentAt);
-        const known = s.findKey.get(message.from, key, message.sentAt) as { message_id: number; sent_at: number } | undefined;
+        const known = s.findKey.get(message.from, key, message.sentAt) as
+          { message_id: number; sent_at: number } | undefined;
         if (known) return { id: known.message_id, replayed: true, sentAt: known.sent_at };
         const full = this.queues.message(id, message);
         if (full) return full;
@@ -350,7 +391,10 @@ export class SqliteStore extends SqliteReads implements Store {
     await this.commits.close();
     this.db.close();
     this.wal.close();
-    this.log.info({ file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId }, 'closed the database');
+    this.log.info(
+      { file: this.db.name, commits: this.commits.commits, lastMessageId: this.lastId },
+      'closed the database',
+    );
   }
 
   /** The id of the next message (src/core/ids.ts): from the clock, above the last one. */

@@ -25,7 +25,13 @@ export interface GroupRow {
 }
 
 export function toMessage(row: MessageRow): Message {
-  const base: Message = { id: row.id, from: row.sender, kind: row.kind as MessageKind, text: row.text, sentAt: row.sent_at };
+  const base: Message = {
+    id: row.id,
+    from: row.sender,
+    kind: row.kind as MessageKind,
+    text: row.text,
+    sentAt: row.sent_at,
+  };
   return {
     ...base,
     ...(row.group_name === null ? {} : { group: row.group_name }),
@@ -44,7 +50,13 @@ export interface SessionRow {
 }
 
 export function sessionOfRow(row: SessionRow): StoredSession {
-  const base = { tokenHash: row.token_hash, username: row.username, createdAt: row.created_at, expiresAt: row.expires_at, lastUsedAt: row.last_used_at };
+  const base = {
+    tokenHash: row.token_hash,
+    username: row.username,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+  };
   return row.user_agent === null ? base : { ...base, userAgent: row.user_agent };
 }
 
@@ -81,14 +93,22 @@ export function prepareStatements(db: Database) {
     countPending: st(`
       SELECT count(*) FROM queue q JOIN messages m ON m.id = q.message_id
       WHERE q.recipient = ? AND q.message_id > ? AND m.kind <> 'event'`).pluck(),
-    groups: st('SELECT name, members, created_by, created_at, owner, positions FROM chat_groups ORDER BY created_at, name'),
+    groups: st(
+      'SELECT name, members, created_by, created_at, owner, positions FROM chat_groups ORDER BY created_at, name',
+    ),
     group: st('SELECT name, members, created_by, created_at, owner, positions FROM chat_groups WHERE name = ?'),
     setGroup: st('UPDATE chat_groups SET members = ?, owner = ?, positions = ? WHERE name = ?'),
-    insertEvent: st(`INSERT INTO messages (id, sender, kind, text, sent_at, event, of_message) VALUES (?, '', 'event', ?, ?, ?, ?)`),
+    insertEvent: st(
+      `INSERT INTO messages (id, sender, kind, text, sent_at, event, of_message) VALUES (?, '', 'event', ?, ?, ?, ?)`,
+    ),
     findMessage: st(`SELECT ${messageColumns}, conversation FROM messages WHERE id = ? AND kind <> 'event'`),
     editMessage: st(`UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND kind <> 'event' AND deleted = 0`),
-    deleteMessage: st(`UPDATE messages SET text = '', edited_at = NULL, deleted = 1 WHERE id = ? AND kind <> 'event' AND deleted = 0`),
-    blankEdits: st(`UPDATE messages SET event = 'deleted', text = ?, of_message = NULL WHERE of_message = ? AND event = 'edited'`),
+    deleteMessage: st(
+      `UPDATE messages SET text = '', edited_at = NULL, deleted = 1 WHERE id = ? AND kind <> 'event' AND deleted = 0`,
+    ),
+    blankEdits: st(
+      `UPDATE messages SET event = 'deleted', text = ?, of_message = NULL WHERE of_message = ? AND event = 'edited'`,
+    ),
     cursorNames: st('SELECT name FROM cursors'),
     cursors: st(`
       SELECT c.name, c.delivered_id AS deliveredId, c.pruned_id AS prunedId,
@@ -101,7 +121,9 @@ export function prepareStatements(db: Database) {
     insertSession: st(
       'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    findSession: st('SELECT username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE token_hash = ?'),
+    findSession: st(
+      'SELECT username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE token_hash = ?',
+    ),
     sessionExpiry: st('SELECT expires_at FROM sessions WHERE token_hash = ?').pluck(),
     touchSession: st('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE token_hash = ?'),
     deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
@@ -109,9 +131,15 @@ export function prepareStatements(db: Database) {
       'DELETE FROM idempotency_keys WHERE (sender, key) IN (SELECT sender, key FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT 10)',
     ),
     findKey: st('SELECT message_id, sent_at FROM idempotency_keys WHERE sender = ? AND key = ? AND expires_at > ?'),
-    insertKey: st('INSERT OR REPLACE INTO idempotency_keys (sender, key, message_id, expires_at, sent_at) VALUES (?, ?, ?, ?, ?)'),
-    insertMessage: st('INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    notePeers: st(`INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`),
+    insertKey: st(
+      'INSERT OR REPLACE INTO idempotency_keys (sender, key, message_id, expires_at, sent_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertMessage: st(
+      'INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    notePeers: st(
+      `INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`,
+    ),
     readConversation: st(`
       SELECT ${messageColumns} FROM messages
       WHERE conversation = @key AND id < @before AND id > @after ORDER BY id DESC LIMIT @limit`),
@@ -120,7 +148,9 @@ export function prepareStatements(db: Database) {
       WHERE conversation = 'b' AND id < @before AND (id > @joined OR sender = @reader) ORDER BY id DESC LIMIT @limit`),
     directPeers: st(`SELECT with_name FROM conversations WHERE reader = ? AND kind = 'direct' ORDER BY with_name`),
     readMark: st('SELECT read_id FROM conversations WHERE reader = ? AND with_name = ?'),
-    countUnread: st('SELECT count(*) AS n FROM messages WHERE conversation = @key AND id > @floor AND id <= @through AND sender <> @reader AND deleted = 0'),
+    countUnread: st(
+      'SELECT count(*) AS n FROM messages WHERE conversation = @key AND id > @floor AND id <= @through AND sender <> @reader AND deleted = 0',
+    ),
     markRead: st(`
       INSERT INTO conversations (reader, with_name, kind, read_id) VALUES (?, ?, ?, ?)
       ON CONFLICT (reader, with_name) DO UPDATE SET read_id = max(read_id, excluded.read_id)`),
@@ -158,7 +188,9 @@ export function prepareStatements(db: Database) {
       ORDER BY q.message_id LIMIT ?`),
     deleteQueueRows: st('DELETE FROM queue WHERE recipient = ? AND message_id <= ?'),
     setPruned: st('UPDATE cursors SET pruned_id = max(pruned_id, ?) WHERE name = ?'),
-    deleteUnreferencedMessage: st('DELETE FROM messages WHERE id = ? AND NOT EXISTS (SELECT 1 FROM queue WHERE message_id = ?)'),
+    deleteUnreferencedMessage: st(
+      'DELETE FROM messages WHERE id = ? AND NOT EXISTS (SELECT 1 FROM queue WHERE message_id = ?)',
+    ),
     lowestFloors: st(`
       SELECT c.name, max(c.delivered_id, c.joined_id) AS floor
       FROM cursors c JOIN users u ON u.name = c.name
@@ -167,7 +199,9 @@ export function prepareStatements(db: Database) {
       SELECT b.message_id AS id, b.sender, m.sent_at
       FROM broadcasts b JOIN messages m ON m.id = b.message_id
       ORDER BY b.message_id LIMIT ?`),
-    deleteBroadcastMessages: st('DELETE FROM messages WHERE id IN (SELECT message_id FROM broadcasts WHERE message_id <= ?)'),
+    deleteBroadcastMessages: st(
+      'DELETE FROM messages WHERE id IN (SELECT message_id FROM broadcasts WHERE message_id <= ?)',
+    ),
     deleteBroadcasts: st('DELETE FROM broadcasts WHERE message_id <= ?'),
     raisePrunedOfReaders: st('UPDATE cursors SET pruned_id = max(pruned_id, ?) WHERE joined_id < ?'),
   };

@@ -45,7 +45,11 @@ export class WalPurge {
       this.timer = undefined;
       if (!this.db.open) return;
       try {
-        const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+        const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as {
+          busy: number;
+          log: number;
+          checkpointed: number;
+        }[];
         this.log.info({ busy: result?.busy }, 'checkpointed the WAL after a deletion');
         this.purged();
       } catch (err) {

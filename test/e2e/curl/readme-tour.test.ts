@@ -45,10 +45,19 @@ describe.each(['sqlite', 'redis'])('the README curl tour, on %s', (store) => {
     const sessions = JSON.parse(lines.find((l) => l.startsWith('{"sessions":'))!).sessions;
     expect(sessions.map((s: { current: boolean }) => s.current).sort()).toEqual([false, true]);
     expect(stdout).toMatch(/\n204\n204\n/);
-    expect(stdout.trimEnd().split('\n').filter((l) => /^[ox] /.test(l)).slice(-3)).toEqual(['x alice', 'x bob', 'x carol']);
+    expect(
+      stdout
+        .trimEnd()
+        .split('\n')
+        .filter((l) => /^[ox] /.test(l))
+        .slice(-3),
+    ).toEqual(['x alice', 'x bob', 'x carol']);
     // alice's history with bob: her last two messages to him; her conversations, the broadcasts most recent.
     const history = JSON.parse(lines.find((l) => l.startsWith('{"messages":'))!);
-    expect(history.messages.map((m: { text: string }) => m.text)).toEqual(['hi bob, this waited for you', 'hello again']);
+    expect(history.messages.map((m: { text: string }) => m.text)).toEqual([
+      'hi bob, this waited for you',
+      'hello again',
+    ]);
     expect(history.more).toBe(false);
     const conversations = JSON.parse(lines.find((l) => l.startsWith('{"conversations":'))!).conversations;
     // The team's last message is the one taken back: a tombstone, the most recent.
@@ -63,10 +72,29 @@ describe.each(['sqlite', 'redis'])('the README curl tour, on %s', (store) => {
     const parser = createParser({ onEvent: (e) => events.push(e) });
     parser.feed(readFileSync(join(cwd, 'bob.events'), 'utf8'));
     const texts = events.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data).text);
-    expect(texts).toEqual(['hello everyone', 'standup in five minutes', 'hello again', 'hello once more', 'and to the crew', 'lunch at 12']);
+    expect(texts).toEqual([
+      'hello everyone',
+      'standup in five minutes',
+      'hello again',
+      'hello once more',
+      'and to the crew',
+      'lunch at 12',
+    ]);
     // The changes, in order with the messages, each with its id in the same sequence.
     const kinds = events.map((e) => e.event);
-    expect(kinds).toEqual(['message', 'group', 'message', 'message', 'message', 'group', 'message', 'group', 'message', 'edited', 'deleted']);
+    expect(kinds).toEqual([
+      'message',
+      'group',
+      'message',
+      'message',
+      'message',
+      'group',
+      'message',
+      'group',
+      'message',
+      'edited',
+      'deleted',
+    ]);
     const ids = events.map((e) => BigInt(e.id!));
     for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
     expect(JSON.parse(events.find((e) => e.event === 'edited')!.data)).toMatchObject({ text: 'lunch at 1' });

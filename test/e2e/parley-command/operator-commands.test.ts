@@ -22,7 +22,8 @@ afterAll(async () => {
 });
 
 /** `parley <args> --data <the server's>`. */
-const parley = (args: readonly string[], input?: string) => runParley([...args, '--data', data], input === undefined ? {} : { input });
+const parley = (args: readonly string[], input?: string) =>
+  runParley([...args, '--data', data], input === undefined ? {} : { input });
 
 async function stream(user: TestUser): Promise<SseReader> {
   const reader = await openSse(server.url + streamPath(user), { authorization: `Bearer ${user.token}` });
@@ -83,8 +84,12 @@ describe('the operator commands', () => {
     const { code, stdout, stderr } = await parley(['users']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const lines = stdout.trimEnd().split('\n');
-    expect(lines.find((l) => l.startsWith('ann '))).toMatch(new RegExp(`^ann +online +created ${today} \\d\\d:\\d\\d UTC +1 session$`));
-    expect(lines.find((l) => l.startsWith('ben '))).toMatch(new RegExp(`^ben +offline +created ${today} \\d\\d:\\d\\d UTC +1 session$`));
+    expect(lines.find((l) => l.startsWith('ann '))).toMatch(
+      new RegExp(`^ann +online +created ${today} \\d\\d:\\d\\d UTC +1 session$`),
+    );
+    expect(lines.find((l) => l.startsWith('ben '))).toMatch(
+      new RegExp(`^ben +offline +created ${today} \\d\\d:\\d\\d UTC +1 session$`),
+    );
   });
 
   it('reset-password: reads the new password from standard input, ends every session and stream, and the new password works', async () => {
@@ -104,7 +109,10 @@ describe('the operator commands', () => {
 
   it('reset-password: at a terminal asks twice without showing what is typed', async () => {
     await register(server.url, 'dot');
-    const terminal = startTerminal(`bash -c '${parleyCommand.join(' ')} reset-password dot --data ${data}; echo "exit status $?"; read'`, shellClientEnv());
+    const terminal = startTerminal(
+      `bash -c '${parleyCommand.join(' ')} reset-password dot --data ${data}; echo "exit status $?"; read'`,
+      shellClientEnv(),
+    );
     await terminal.waitForScreen(/^new password for dot:\s*$/);
     terminal.type('dot-typed-secret');
     terminal.keys('Enter');
@@ -122,7 +130,11 @@ describe('the operator commands', () => {
   it('reset-password: refuses a password too short, changing nothing', async () => {
     const eve = await register(server.url, 'eve');
     const { code, stdout, stderr } = await parley(['reset-password', 'eve'], 'short\n');
-    expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: 'parley: password must be at least 8 characters\n' });
+    expect({ code, stdout, stderr }).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'parley: password must be at least 8 characters\n',
+    });
     expect(await works(eve)).toBe(true);
   });
 
@@ -142,7 +154,10 @@ describe('the operator commands', () => {
     expect(await works(fay)).toBe(false);
     expect(await works({ ...fay, token: other.token })).toBe(false);
     expect(await works(gus)).toBe(true);
-    const sent = await api(server.url, 'POST', '/messages', { token: gus.token, json: { to: 'gus', text: 'still here' } });
+    const sent = await api(server.url, 'POST', '/messages', {
+      token: gus.token,
+      json: { to: 'gus', text: 'still here' },
+    });
     expect(sent.status).toBe(202);
     await bystander.until(messageCount(1));
   });
@@ -151,8 +166,14 @@ describe('the operator commands', () => {
     const hal = await register(server.url, 'hal');
     const ida = await register(server.url, 'ida');
     const jon = await register(server.url, 'jon');
-    expect((await api(server.url, 'POST', '/groups', { token: hal.token, json: { name: 'crew', members: ['ida', 'jon'] } })).status).toBe(201);
-    for (const text of ['one', 'two']) expect((await api(server.url, 'POST', '/messages', { token: hal.token, json: { to: 'jon', text } })).status).toBe(202);
+    expect(
+      (await api(server.url, 'POST', '/groups', { token: hal.token, json: { name: 'crew', members: ['ida', 'jon'] } }))
+        .status,
+    ).toBe(201);
+    for (const text of ['one', 'two'])
+      expect((await api(server.url, 'POST', '/messages', { token: hal.token, json: { to: 'jon', text } })).status).toBe(
+        202,
+      );
     const jonStream = await stream(jon);
     await jonStream.until(messageCount(2));
 
@@ -161,15 +182,25 @@ describe('the operator commands', () => {
     expect(stdout).toBe('deleted jon: account and queue removed, 1 session ended, 1 stream closed, left 1 group\n');
     await jonStream.ended;
     expect(await works(jon)).toBe(false);
-    const users = (await api(server.url, 'GET', '/users', { token: hal.token })).body.users.map((u: { name: string }) => u.name);
+    const users = (await api(server.url, 'GET', '/users', { token: hal.token })).body.users.map(
+      (u: { name: string }) => u.name,
+    );
     expect(users).not.toContain('jon');
-    expect((await api(server.url, 'GET', '/groups', { token: ida.token })).body.groups).toEqual([{ name: 'crew', members: ['hal', 'ida'], createdBy: 'hal' }]);
-    expect((await api(server.url, 'POST', '/messages', { token: hal.token, json: { to: 'jon', text: 'gone?' } })).status).toBe(404);
+    expect((await api(server.url, 'GET', '/groups', { token: ida.token })).body.groups).toEqual([
+      { name: 'crew', members: ['hal', 'ida'], createdBy: 'hal' },
+    ]);
+    expect(
+      (await api(server.url, 'POST', '/messages', { token: hal.token, json: { to: 'jon', text: 'gone?' } })).status,
+    ).toBe(404);
 
     // A new jon starts from nothing: no old messages, and the old password is no key to it.
-    const again = await api(server.url, 'POST', '/sessions', { json: { username: 'jon', password: 'another-jon-password' } });
+    const again = await api(server.url, 'POST', '/sessions', {
+      json: { username: 'jon', password: 'another-jon-password' },
+    });
     expect(again.status).toBe(201);
-    expect((await api(server.url, 'POST', '/messages', { token: hal.token, json: { to: 'jon', text: 'welcome' } })).status).toBe(202);
+    expect(
+      (await api(server.url, 'POST', '/messages', { token: hal.token, json: { to: 'jon', text: 'welcome' } })).status,
+    ).toBe(202);
     const fresh = await stream({ ...jon, token: again.body.token });
     await fresh.until(messageCount(1));
     expect(fresh.messages().map((m) => m.text)).toEqual(['welcome']);
@@ -177,10 +208,21 @@ describe('the operator commands', () => {
 
   it('say so and exit 1 for an unknown name, and 2 for a wrong command line', async () => {
     for (const command of ['logout', 'delete-user']) {
-      expect(await parley([command, 'nobody'])).toEqual({ code: 1, stdout: '', stderr: 'parley: no user is called "nobody"\n' });
+      expect(await parley([command, 'nobody'])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'parley: no user is called "nobody"\n',
+      });
     }
-    expect(await parley(['reset-password', 'nobody'], 'long-enough-password\n')).toEqual({ code: 1, stdout: '', stderr: 'parley: no user is called "nobody"\n' });
-    expect(await parley(['frobnicate'])).toMatchObject({ code: 2, stderr: 'parley: unknown command "frobnicate"; see --help\n' });
+    expect(await parley(['reset-password', 'nobody'], 'long-enough-password\n')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'parley: no user is called "nobody"\n',
+    });
+    expect(await parley(['frobnicate'])).toMatchObject({
+      code: 2,
+      stderr: 'parley: unknown command "frobnicate"; see --help\n',
+    });
     expect(await parley(['logout'])).toMatchObject({ code: 2, stderr: 'parley: logout takes one NAME; see --help\n' });
   });
 });
@@ -233,7 +275,9 @@ describe('backup', () => {
     const restoredData = tempDir('parley-restored-');
     copyFileSync(file, join(restoredData, 'parley.db'));
     const restored = await servers.start(['--store', 'sqlite', '--data', restoredData]);
-    const session = await api(restored.url, 'POST', '/sessions', { json: { username: 'reader', password: reader.password } });
+    const session = await api(restored.url, 'POST', '/sessions', {
+      json: { username: 'reader', password: reader.password },
+    });
     expect(session.status).toBe(200);
     const inbox = await openSse(restored.url + streamPath(reader), { authorization: `Bearer ${session.body.token}` });
     readers.add(inbox);

@@ -26,7 +26,10 @@ beforeAll(async () => {
   const prefix = join(work, 'prefix');
   // npm pack builds first (the prepack script), as it does for anyone packing a clone.
   succeeded('npm pack', await runToEnd('npm', ['pack', '--silent', '--pack-destination', work]));
-  const tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz'))!);
+  const tarball = join(
+    work,
+    readdirSync(work).find((name) => name.endsWith('.tgz'))!,
+  );
   // better-sqlite3's install script (prebuild-install) fetches a binary for this Node from the internet, else
   // compiles SQLite for a minute. The packages come from npm as for anyone; the binary is handed over as a local
   // prebuild, the one this clone's better-sqlite3 installed for the very Node that runs the tests.
@@ -35,11 +38,28 @@ beforeAll(async () => {
   const sqlite = join(repoRoot, 'node_modules/better-sqlite3');
   const sqliteVersion = (JSON.parse(readFileSync(join(sqlite, 'package.json'), 'utf8')) as { version: string }).version;
   const prebuild = `better-sqlite3-v${sqliteVersion}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
-  succeeded('tar', await runToEnd('tar', ['czf', join(prebuilds, prebuild), '-C', sqlite, 'build/Release/better_sqlite3.node']));
-  const install = await runToEnd('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--allow-scripts=better-sqlite3', tarball], {
-    cwd: work,
-    env: { npm_config_better_sqlite3_local_prebuilds: prebuilds },
-  });
+  succeeded(
+    'tar',
+    await runToEnd('tar', ['czf', join(prebuilds, prebuild), '-C', sqlite, 'build/Release/better_sqlite3.node']),
+  );
+  const install = await runToEnd(
+    'npm',
+    [
+      'install',
+      '-g',
+      '--prefix',
+      prefix,
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--allow-scripts=better-sqlite3',
+      tarball,
+    ],
+    {
+      cwd: work,
+      env: { npm_config_better_sqlite3_local_prebuilds: prebuilds },
+    },
+  );
   succeeded('npm install -g', install);
   installed = join(prefix, 'lib/node_modules/parley');
   parley = join(prefix, 'bin/parley');
@@ -69,13 +89,22 @@ function processTree(pid: number): number[] {
 /** What in a process tree shows a TypeScript loader: its command lines, mapped files and NODE_OPTIONS. */
 function typescriptLoaders(pid: number): string[] {
   const found: string[] = [];
-  const loader = /(^|[/\\])(tsx|esbuild|ts-node|typescript)([/\\]|$)|^--(import|loader|experimental-loader|require)(=|$)/;
+  const loader =
+    /(^|[/\\])(tsx|esbuild|ts-node|typescript)([/\\]|$)|^--(import|loader|experimental-loader|require)(=|$)/;
   for (const member of processTree(pid)) {
-    const argv = readFileSync(`/proc/${member}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    const argv = readFileSync(`/proc/${member}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
     found.push(...argv.filter((arg) => loader.test(arg)).map((arg) => `pid ${member} runs with ${arg}`));
     const maps = readFileSync(`/proc/${member}/maps`, 'utf8');
-    found.push(...[...new Set(maps.match(/\S*node_modules\/(tsx|esbuild|@esbuild|typescript)\/\S*/g) ?? [])].map((file) => `pid ${member} maps ${file}`));
-    const options = readFileSync(`/proc/${member}/environ`, 'utf8').split('\0').find((v) => v.startsWith('NODE_OPTIONS='));
+    found.push(
+      ...[...new Set(maps.match(/\S*node_modules\/(tsx|esbuild|@esbuild|typescript)\/\S*/g) ?? [])].map(
+        (file) => `pid ${member} maps ${file}`,
+      ),
+    );
+    const options = readFileSync(`/proc/${member}/environ`, 'utf8')
+      .split('\0')
+      .find((v) => v.startsWith('NODE_OPTIONS='));
     if (options !== undefined && /tsx|loader|import/.test(options)) found.push(`pid ${member} has ${options}`);
   }
   return found;
@@ -83,26 +112,60 @@ function typescriptLoaders(pid: number): string[] {
 
 describe('the package', () => {
   it('installs the compiled server, the Redis scripts, the page, the contract and the service file, and no TypeScript or loader', () => {
-    const scripts = ['dist/store/redis/lua/_helpers.lua', 'dist/store/redis/lua/store/append-message.lua', 'dist/store/redis/lua/presence/open-stream.lua'];
-    for (const file of ['bin/parley.js', 'dist/cli/parley.js', 'dist/server/start-server.js', 'dist/store/sqlite/migrations.js', ...scripts, 'clients/web/index.html', 'openapi.yaml', 'contrib/parley.service']) {
+    const scripts = [
+      'dist/store/redis/lua/_helpers.lua',
+      'dist/store/redis/lua/store/append-message.lua',
+      'dist/store/redis/lua/presence/open-stream.lua',
+    ];
+    for (const file of [
+      'bin/parley.js',
+      'dist/cli/parley.js',
+      'dist/server/start-server.js',
+      'dist/store/sqlite/migrations.js',
+      ...scripts,
+      'clients/web/index.html',
+      'openapi.yaml',
+      'contrib/parley.service',
+    ]) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
     expect(existsSync(join(installed, 'src'))).toBe(false);
     const dist = readdirSync(join(installed, 'dist'), { recursive: true }).map(String);
     expect(dist.filter((file) => file.endsWith('.ts'))).toEqual([]);
-    for (const loader of ['tsx', 'esbuild', '@esbuild', 'typescript']) expect(existsSync(join(installed, 'node_modules', loader)), loader).toBe(false);
+    for (const loader of ['tsx', 'esbuild', '@esbuild', 'typescript'])
+      expect(existsSync(join(installed, 'node_modules', loader)), loader).toBe(false);
   });
 
   it('prints its version, lists serve and every operator command on --help, and exits 2 without a known command', async () => {
-    expect(await runToEnd(parley, ['--version'], { cwd: work })).toEqual({ code: 0, stdout: `parley ${version}\n`, stderr: '' });
+    expect(await runToEnd(parley, ['--version'], { cwd: work })).toEqual({
+      code: 0,
+      stdout: `parley ${version}\n`,
+      stderr: '',
+    });
     const help = await runToEnd(parley, ['--help'], { cwd: work });
     expect(help.code).toBe(0);
-    for (const command of ['serve [options]', 'users', 'backup FILE', 'reset-password NAME', 'logout NAME', 'delete-user NAME', '--version']) {
+    for (const command of [
+      'serve [options]',
+      'users',
+      'backup FILE',
+      'reset-password NAME',
+      'logout NAME',
+      'delete-user NAME',
+      '--version',
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command.replace(/[[\]]/g, '\\$&')} `, 'm'));
     }
     const bare = await runToEnd(parley, [], { cwd: work });
-    expect({ code: bare.code, stdout: bare.stdout, stderr: bare.stderr }).toEqual({ code: 2, stdout: '', stderr: help.stdout });
-    expect(await runToEnd(parley, ['serv'], { cwd: work })).toEqual({ code: 2, stdout: '', stderr: 'parley: unknown command "serv"; see --help\n' });
+    expect({ code: bare.code, stdout: bare.stdout, stderr: bare.stderr }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: help.stdout,
+    });
+    expect(await runToEnd(parley, ['serv'], { cwd: work })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'parley: unknown command "serv"; see --help\n',
+    });
     const serveHelp = await runToEnd(parley, ['serve', '--help'], { cwd: work });
     expect(serveHelp.code).toBe(0);
     expect(serveHelp.stdout).toMatch(/^Usage: parley serve \[options\]/);
@@ -111,7 +174,17 @@ describe('the package', () => {
 
   it('ships a systemd unit that systemd-analyze verify accepts, with its state directory as the data directory', async () => {
     const unit = readFileSync(join(installed, 'contrib/parley.service'), 'utf8');
-    for (const line of ['ExecStart=parley serve', 'ExecReload=/bin/kill -HUP $MAINPID', 'DynamicUser=yes', 'StateDirectory=parley', 'Environment=PARLEY_DATA=%S/parley', 'ProtectSystem=strict', 'ProtectHome=yes', 'NoNewPrivileges=yes', 'PrivateTmp=yes']) {
+    for (const line of [
+      'ExecStart=parley serve',
+      'ExecReload=/bin/kill -HUP $MAINPID',
+      'DynamicUser=yes',
+      'StateDirectory=parley',
+      'Environment=PARLEY_DATA=%S/parley',
+      'ProtectSystem=strict',
+      'ProtectHome=yes',
+      'NoNewPrivileges=yes',
+      'PrivateTmp=yes',
+    ]) {
       expect(unit.split('\n')).toContain(line);
     }
     // systemd finds a bare name on its own search path (/usr/local/bin, /usr/bin); here it is in the test's prefix.
@@ -119,11 +192,19 @@ describe('the package', () => {
     mkdirSync(unitDir);
     writeFileSync(join(unitDir, 'parley.service'), unit.replace(/^ExecStart=parley /m, `ExecStart=${parley} `));
     // A setting systemd cannot parse is only warned about (exit 0): nothing at all may be said.
-    expect(await runToEnd('systemd-analyze', ['verify', join(unitDir, 'parley.service')], { cwd: work })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runToEnd('systemd-analyze', ['verify', join(unitDir, 'parley.service')], { cwd: work })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 
   it('is the bin that npx parley runs in the clone, once built', async () => {
-    expect(await runToEnd('npx', ['--no-install', 'parley', '--version'])).toEqual({ code: 0, stdout: `parley ${version}\n`, stderr: '' });
+    expect(await runToEnd('npx', ['--no-install', 'parley', '--version'])).toEqual({
+      code: 0,
+      stdout: `parley ${version}\n`,
+      stderr: '',
+    });
   });
 });
 
@@ -131,13 +212,19 @@ describe('parley serve', () => {
   it('serves from the data directory PARLEY_DATA names, answers the operator commands, reloads on SIGHUP and drains on SIGTERM, with no TypeScript loader', async () => {
     const data = join(work, 'state');
     const server = await servers.start([], { PARLEY_DATA: data }, { command: [parley, 'serve'], cwd: work });
-    expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({ file: join(data, 'parley.db'), pid: server.child.pid });
+    expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({
+      file: join(data, 'parley.db'),
+      pid: server.child.pid,
+    });
 
     const ann = await register(server.url, 'ann');
     const ben = await register(server.url, 'ben');
     const stream = await openSse(server.url + streamPath(ben), { authorization: `Bearer ${ben.token}` });
     expect(stream.status).toBe(200);
-    expect((await api(server.url, 'POST', '/messages', { token: ann.token, json: { to: 'ben', text: 'from the package' } })).status).toBe(202);
+    expect(
+      (await api(server.url, 'POST', '/messages', { token: ann.token, json: { to: 'ben', text: 'from the package' } }))
+        .status,
+    ).toBe(202);
     await stream.until(messageCount(1));
     expect(stream.messages()[0]).toMatchObject({ from: 'ann', text: 'from the package' });
     expect((await fetch(server.url + '/')).headers.get('content-type')).toMatch(/^text\/html/);
@@ -182,18 +269,25 @@ describe('parley serve', () => {
     use('renewed');
     const skip = server.logs.length;
     server.child.kill('SIGHUP');
-    expect(await server.waitForLog((entry) => entry.msg === 'TLS files reread', { skip })).toMatchObject({ outcome: 'reloaded' });
+    expect(await server.waitForLog((entry) => entry.msg === 'TLS files reread', { skip })).toMatchObject({
+      outcome: 'reloaded',
+    });
     expect(await servedFingerprint(server.url)).toBe(renewed.fingerprint256);
     expect(await server.stop()).toBe(0);
   });
 
   it('runs --workers 2 on Redis as a primary and two workers of the installed command, none with a loader', async () => {
     redis = await startRedisServer();
-    const server = await servers.start(['--store', 'redis', '--redis-url', redis.url, '--workers', '2'], {}, { command: [parley, 'serve'], cwd: work });
+    const server = await servers.start(
+      ['--store', 'redis', '--redis-url', redis.url, '--workers', '2'],
+      {},
+      { command: [parley, 'serve'], cwd: work },
+    );
     expect(server.logs.find((entry) => entry.msg === 'parley is listening')).toMatchObject({ workers: 2 });
     const tree = processTree(server.child.pid!);
     expect(tree.length).toBe(3);
-    for (const pid of tree) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1, 3)).toEqual([parley, 'serve']);
+    for (const pid of tree)
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1, 3)).toEqual([parley, 'serve']);
     expect(typescriptLoaders(server.child.pid!)).toEqual([]);
     expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
     expect(await server.stop()).toBe(0);
@@ -212,7 +306,11 @@ describe('parley serve', () => {
   });
 
   it('under npm start, Ctrl-C drains once: the server hears it from the terminal and from npm alike', async () => {
-    const server = await servers.start(['--store', 'memory'], {}, { command: ['npm', 'start', '--silent', '--'], detached: true });
+    const server = await servers.start(
+      ['--store', 'memory'],
+      {},
+      { command: ['npm', 'start', '--silent', '--'], detached: true },
+    );
     const user = await register(server.url, 'cat');
     const stream = await openSse(server.url + streamPath(user), { authorization: `Bearer ${user.token}` });
     const exited = once(server.child, 'exit');
@@ -221,7 +319,9 @@ describe('parley serve', () => {
     await exited;
     await stream.ended;
     expect(stream.comments).toContain('end: shutdown');
-    expect(server.logs.filter((entry) => entry.msg === 'shutting down')).toEqual([expect.objectContaining({ signal: 'SIGINT' })]);
+    expect(server.logs.filter((entry) => entry.msg === 'shutting down')).toEqual([
+      expect.objectContaining({ signal: 'SIGINT' }),
+    ]);
     expect(server.logs.at(-1)).toMatchObject({ msg: 'parley stopped' });
   });
 

@@ -14,7 +14,8 @@ afterEach(async () => {
   topology = undefined;
 });
 
-const parley = (t: SentinelTopology, ...args: string[]) => fleet.start(['--store', 'redis', '--redis-sentinel', t.sentinelList, ...args]);
+const parley = (t: SentinelTopology, ...args: string[]) =>
+  fleet.start(['--store', 'redis', '--redis-sentinel', t.sentinelList, ...args]);
 
 interface Accepted {
   readonly to: string;
@@ -32,12 +33,18 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
  * Sends until a send is accepted after a failover, for at most `withinMs` (the sentinels named the new primary
  * already; what is left is the replica catching up): a failover that never ends fails the test with the last answer.
  */
-async function untilAccepted<T extends { status: number }>(send: () => Promise<T | undefined>, withinMs = 30_000): Promise<T> {
+async function untilAccepted<T extends { status: number }>(
+  send: () => Promise<T | undefined>,
+  withinMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const answer = await send();
     if (answer?.status === 202) return answer;
-    if (Date.now() > deadline) throw new Error(`no 202 within ${withinMs} ms of the promotion; the last answer: ${answer?.status ?? 'no answer'}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no 202 within ${withinMs} ms of the promotion; the last answer: ${answer?.status ?? 'no answer'}`,
+      );
     await pause();
   }
 }
@@ -61,7 +68,10 @@ async function sendInLanes(
       const via = servers[i % servers.length]!;
       const text = `lane ${lane} send ${i}`;
       const sent = Date.now();
-      const res = await api(via.url, 'POST', '/messages', { token: senders[lane]!.token, json: { to: to.name, text } }).catch(() => undefined);
+      const res = await api(via.url, 'POST', '/messages', {
+        token: senders[lane]!.token,
+        json: { to: to.name, text },
+      }).catch(() => undefined);
       if (res?.status === 202) {
         accepted.push({ to: to.name, id: Number(res.body.id), text, sent, at: Date.now() });
         onAccepted(accepted);
@@ -90,8 +100,15 @@ describe('Redis behind Sentinel', () => {
     const onB = [await register(b.url, 'bea'), await register(b.url, 'ben')];
     const recipients = [...onA, ...onB];
     const streams = new Map<string, SseReader>();
-    for (const [server, users] of [[a, onA], [b, onB]] as const) {
-      for (const user of users) streams.set(user.name, await openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` }));
+    for (const [server, users] of [
+      [a, onA],
+      [b, onB],
+    ] as const) {
+      for (const user of users)
+        streams.set(
+          user.name,
+          await openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` }),
+        );
     }
 
     // From the moment the primary is gone (its process reaped), not from the signal: a write it confirmed before may
@@ -121,10 +138,14 @@ describe('Redis behind Sentinel', () => {
       const stream = streams.get(user.name)!;
       const mine = accepted.filter((m) => m.to === user.name);
       const wanted = new Set(mine.map((m) => m.text));
-      await stream.until((events) => {
-        const seen = new Set(events.filter((e) => e.event === 'message').map((e) => (JSON.parse(e.data) as { text: string }).text));
-        return [...wanted].every((text) => seen.has(text));
-      }, 20_000).catch(() => undefined);
+      await stream
+        .until((events) => {
+          const seen = new Set(
+            events.filter((e) => e.event === 'message').map((e) => (JSON.parse(e.data) as { text: string }).text),
+          );
+          return [...wanted].every((text) => seen.has(text));
+        }, 20_000)
+        .catch(() => undefined);
       const got = texts(stream);
       const ids = got.map((m) => Number(m.id));
       expect(ids).toEqual([...ids].sort((x, y) => x - y));
@@ -134,7 +155,9 @@ describe('Redis behind Sentinel', () => {
           const sender = senders[Number(m.text.split(' ')[1])]!;
           const history = await api(a.url, 'GET', `/messages?with=${sender.name}&limit=200`, { token: user.token });
           const stored = (history.body.messages as { id: string; text: string }[]).find((h) => h.text === m.text);
-          console.log(`lost ${JSON.stringify(m)} killedAt ${killedAt}; in the store: ${JSON.stringify(stored)}; stream ids ${got.map((g) => g.id).join(',')}`);
+          console.log(
+            `lost ${JSON.stringify(m)} killedAt ${killedAt}; in the store: ${JSON.stringify(stored)}; stream ids ${got.map((g) => g.id).join(',')}`,
+          );
         }
         if (copies.length === 0) lost++;
         else delivered++;
@@ -183,7 +206,9 @@ describe('Redis behind Sentinel', () => {
     const newPrimary = await promoted!;
     t.primary.thaw();
     // The old primary comes back as a replica of the new one, throwing away what only it had.
-    await until(async () => field(await command(oldPrimary, ['INFO', 'replication']), 'master_port') === String(newPrimary));
+    await until(
+      async () => field(await command(oldPrimary, ['INFO', 'replication']), 'master_port') === String(newPrimary),
+    );
 
     // History is read from the new primary: every 202 is there.
     const stored = new Set<string>();
@@ -194,7 +219,9 @@ describe('Redis behind Sentinel', () => {
       for (const m of res.body.messages as { text: string }[]) stored.add(m.text);
     }
     const missing = accepted.filter((m) => !stored.has(m.text));
-    console.log(`primary frozen: accepted ${accepted.length}, of which ${accepted.filter((m) => m.sent > frozenAt).length} after the freeze; missing on the new primary ${missing.length}`);
+    console.log(
+      `primary frozen: accepted ${accepted.length}, of which ${accepted.filter((m) => m.sent > frozenAt).length} after the freeze; missing on the new primary ${missing.length}`,
+    );
     expect(missing).toEqual([]);
   }, 90_000);
 
@@ -204,7 +231,11 @@ describe('Redis behind Sentinel', () => {
     const alice = await register(server.url, 'alice');
     const bob = await register(server.url, 'bob');
     const send = () =>
-      api(server.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text: 'sent twice, stored once' }, headers: { 'idempotency-key': 'failover-1' } });
+      api(server.url, 'POST', '/messages', {
+        token: alice.token,
+        json: { to: 'bob', text: 'sent twice, stored once' },
+        headers: { 'idempotency-key': 'failover-1' },
+      });
     const first = await send();
     expect(first.status).toBe(202);
 
@@ -214,7 +245,9 @@ describe('Redis behind Sentinel', () => {
     const again = await untilAccepted(() => send().catch(() => undefined));
     expect(again.body).toEqual(first.body);
     const history = await api(server.url, 'GET', '/messages?with=alice', { token: bob.token });
-    expect((history.body.messages as { id: string; text: string }[]).map((m) => [m.id, m.text])).toEqual([[first.body.id, 'sent twice, stored once']]);
+    expect((history.body.messages as { id: string; text: string }[]).map((m) => [m.id, m.text])).toEqual([
+      [first.body.id, 'sent twice, stored once'],
+    ]);
   }, 60_000);
 
   it('answers no 202 while a replica lags, by default, so that promoting that replica loses none', async () => {
@@ -223,10 +256,14 @@ describe('Redis behind Sentinel', () => {
     const t = (topology = await startSentinelTopology({ replicaPriorities: [0, 100] }));
     const promotable = t.replicas[1]!;
     const server = await parley(t, '--redis-wait-timeout-ms', '300');
-    expect(server.logs.find((entry) => entry.msg === 'connected to Redis')).toMatchObject({ onlineReplicas: 2, waitReplicas: 'all' });
+    expect(server.logs.find((entry) => entry.msg === 'connected to Redis')).toMatchObject({
+      onlineReplicas: 2,
+      waitReplicas: 'all',
+    });
     const alice = await register(server.url, 'alice');
     const bob = await register(server.url, 'bob');
-    const send = (text: string) => api(server.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text } }).catch(() => undefined);
+    const send = (text: string) =>
+      api(server.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text } }).catch(() => undefined);
     const accepted: string[] = [];
     const statuses = async (phase: string): Promise<number[]> => {
       const seen: number[] = [];
@@ -251,29 +288,55 @@ describe('Redis behind Sentinel', () => {
 
     const history = await api(server.url, 'GET', '/messages?with=alice&limit=100', { token: bob.token });
     const stored = new Set((history.body.messages as { text: string }[]).map((m) => m.text));
-    console.log(`lagging replica promoted: accepted ${accepted.length}, missing on the new primary ${accepted.filter((text) => !stored.has(text)).length}`);
+    console.log(
+      `lagging replica promoted: accepted ${accepted.length}, missing on the new primary ${accepted.filter((text) => !stored.has(text)).length}`,
+    );
     expect(accepted.filter((text) => !stored.has(text))).toEqual([]);
   }, 90_000);
 
   it('answers 503 with Retry-After, never 202, while fewer replicas than --redis-wait-replicas hold the writes', async () => {
     const t = (topology = await startSentinelTopology());
     // Asked for more replicas than are in sync, Parley does not start, and says what to change.
-    const refused = await runCli(['--port', '0', '--data', tempDir(), '--store', 'redis', '--redis-sentinel', t.sentinelList, '--redis-wait-replicas', '3']);
+    const refused = await runCli([
+      '--port',
+      '0',
+      '--data',
+      tempDir(),
+      '--store',
+      'redis',
+      '--redis-sentinel',
+      t.sentinelList,
+      '--redis-wait-replicas',
+      '3',
+    ]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/--redis-wait-replicas 3 \(PARLEY_REDIS_WAIT_REPLICAS\) asks for 3 replicas .* has 2 replicas in sync .*lower --redis-wait-replicas to 2/);
+    expect(refused.stderr).toMatch(
+      /--redis-wait-replicas 3 \(PARLEY_REDIS_WAIT_REPLICAS\) asks for 3 replicas .* has 2 replicas in sync .*lower --redis-wait-replicas to 2/,
+    );
     const server = await parley(t, '--redis-wait-replicas', '2', '--redis-wait-timeout-ms', '200');
     const topologyLine = server.logs.find((entry) => entry.msg === 'connected to Redis')!;
-    expect(topologyLine).toMatchObject({ role: 'master', onlineReplicas: 2, sentinels: 3, quorum: 2, appendonly: 'yes', appendfsync: 'everysec', waitReplicas: 2 });
+    expect(topologyLine).toMatchObject({
+      role: 'master',
+      onlineReplicas: 2,
+      sentinels: 3,
+      quorum: 2,
+      appendonly: 'yes',
+      appendfsync: 'everysec',
+      waitReplicas: 2,
+    });
     // Beside it, one on the default (every replica in sync), which stops waiting for a replica once it is gone.
     const everyInSync = await parley(t, '--redis-wait-timeout-ms', '200');
     const alice = await register(server.url, 'alice');
     await register(server.url, 'bob');
-    const send = (via: ServerProcess, text: string) => api(via.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text } });
+    const send = (via: ServerProcess, text: string) =>
+      api(via.url, 'POST', '/messages', { token: alice.token, json: { to: 'bob', text } });
     expect((await send(server, 'both replicas hold this')).status).toBe(202);
     expect((await send(everyInSync, 'both replicas hold this too')).status).toBe(202);
 
     await t.replicas[1]!.kill();
-    await until(async () => Number(field(await command(t.primary.port, ['INFO', 'replication']), 'connected_slaves')) === 1);
+    await until(
+      async () => Number(field(await command(t.primary.port, ['INFO', 'replication']), 'connected_slaves')) === 1,
+    );
     const statuses: number[] = [];
     const fromTheDefault: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -289,4 +352,3 @@ describe('Redis behind Sentinel', () => {
     expect(fromTheDefault).toEqual([202, 202, 202, 202, 202]);
   }, 60_000);
 });
-

@@ -67,7 +67,9 @@ describe('a SQLite server killed during a burst of sends', { timeout: 60_000 }, 
         if (acked.size >= killAfter) killing ??= server.kill();
       }
     };
-    await Promise.all(Array.from({ length: senders }, (_, s) => Array.from({ length: inFlight }, (_, w) => worker(s, w))).flat());
+    await Promise.all(
+      Array.from({ length: senders }, (_, s) => Array.from({ length: inFlight }, (_, w) => worker(s, w))).flat(),
+    );
     await killing;
     expect(server.child.signalCode).toBe('SIGKILL');
     expect(acked.size).toBeGreaterThanOrEqual(killAfter);
@@ -79,7 +81,10 @@ describe('a SQLite server killed during a burst of sends', { timeout: 60_000 }, 
     // A message sent now has the highest id, so it comes after everything that survived.
     const marker = await post(server, tokens[0]!, 'bob', 'after the crash');
     expect(marker.status).toBe(202);
-    await reader.until((events) => events.some((e) => e.event === 'message' && JSON.parse(e.data).text === 'after the crash'), 20_000);
+    await reader.until(
+      (events) => events.some((e) => e.event === 'message' && JSON.parse(e.data).text === 'after the crash'),
+      20_000,
+    );
 
     const delivered = reader.messages<{ id: string; text: string }>().slice(0, -1);
     const ids = delivered.map((m) => m.id);

@@ -21,7 +21,9 @@ async function loadedBy(args: readonly string[]): Promise<string[]> {
   const server = await servers.start(args, { PARLEY_TEST_MODULES: record }, { command });
   expect(await server.stop()).toBe(0);
   const files = readFileSync(record, 'utf8').split('\n');
-  return optional.filter((name) => files.some((file) => file.includes(`/node_modules/${name}/`) || file.includes(`/node_modules/${name}.js`)));
+  return optional.filter((name) =>
+    files.some((file) => file.includes(`/node_modules/${name}/`) || file.includes(`/node_modules/${name}.js`)),
+  );
 }
 
 describe('what a server loads', () => {
@@ -32,7 +34,16 @@ describe('what a server loads', () => {
   it('on Redis with --metrics-port: the Redis client and prom-client, which the first case would have shown', async () => {
     const redis = await startRedisServer();
     redisServers.push(redis);
-    const loaded = await loadedBy(['--store', 'redis', '--redis-url', redis.url, '--metrics-port', '0', '--log-format', 'json']);
+    const loaded = await loadedBy([
+      '--store',
+      'redis',
+      '--redis-url',
+      redis.url,
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+    ]);
     expect(loaded).toEqual(expect.arrayContaining(['@redis/client', 'prom-client']));
     expect(loaded).not.toContain('pino-pretty');
   });

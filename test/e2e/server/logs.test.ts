@@ -12,10 +12,14 @@ const cli = `${process.execPath} --import tsx ${join(repoRoot, 'src/cli/server-m
 
 /** Starts the server with its stdout on a pipe and resolves with its lines once it says how to stop it. */
 async function startPiped(args: readonly string[]): Promise<{ lines: string[]; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/server-main.ts'), '--port', '0', ...fastArgs, ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'src/cli/server-main.ts'), '--port', '0', ...fastArgs, ...args],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = once(child, 'exit');
   const release = stopAtEnd(() => stopProcess(child, exited));
   const lines: string[] = [];
@@ -25,7 +29,11 @@ async function startPiped(args: readonly string[]): Promise<{ lines: string[]; s
     watched.changed();
   });
   void exited.then(() => watched.end());
-  await watched.until(() => lines.find((l) => l.includes('to stop it')), 15_000, (why) => `server ${why}:\n${lines.join('\n')}`);
+  await watched.until(
+    () => lines.find((l) => l.includes('to stop it')),
+    15_000,
+    (why) => `server ${why}:\n${lines.join('\n')}`,
+  );
   return {
     lines,
     async stop() {
@@ -52,16 +60,23 @@ describe('the logs', () => {
   it('are one readable line per event with --log-format pretty, even on a pipe', async () => {
     const server = await startPiped(['--store', 'sqlite', '--data', tempDir(), '--log-format', 'pretty']);
     const listening = server.lines.find((line) => line.includes('parley is listening'))!;
-    expect(listening).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: parley is listening \{"url":"http:\/\/127\.0\.0\.1:\d+","store":"sqlite","file":"[^"]+parley\.db"\}$/);
+    expect(listening).toMatch(
+      /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: parley is listening \{"url":"http:\/\/127\.0\.0\.1:\d+","store":"sqlite","file":"[^"]+parley\.db"\}$/,
+    );
     expect(server.lines.some((line) => line.startsWith('{'))).toBe(false);
     await server.stop();
   });
 
   it('are readable at a terminal by default', async () => {
     // The shell keeps the pane, and so the screen, once the server has exited.
-    const terminal = startTerminal(`bash -c '${cli} --port 0 --store memory; echo "exit status $?"; read'`, shellClientEnv());
+    const terminal = startTerminal(
+      `bash -c '${cli} --port 0 --store memory; echo "exit status $?"; read'`,
+      shellClientEnv(),
+    );
     const line = await terminal.waitForScreen(/INFO: parley is listening/);
-    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: parley is listening \{"url":"http:\/\/127\.0\.0\.1:\d+","store":"memory"\}$/);
+    expect(line).toMatch(
+      /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: parley is listening \{"url":"http:\/\/127\.0\.0\.1:\d+","store":"memory"\}$/,
+    );
     await terminal.waitForScreen(/INFO: to stop it: Ctrl-C here, or kill -TERM \d+$/);
     terminal.keys('C-c');
     await terminal.waitForScreen(/^exit status 0$/);

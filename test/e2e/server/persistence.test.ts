@@ -36,7 +36,12 @@ async function send(server: ServerProcess, token: string, to: string, text: stri
   return ((await res.json()) as { id: string }).id;
 }
 
-async function stream(server: ServerProcess, user: string, token: string, headers: Record<string, string> = {}): Promise<SseReader> {
+async function stream(
+  server: ServerProcess,
+  user: string,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<SseReader> {
   const reader = await openSse(`${server.url}/users/${user}/stream`, { authorization: `Bearer ${token}`, ...headers });
   expect(reader.status).toBe(200);
   streams.add(reader);
@@ -46,7 +51,13 @@ async function stream(server: ServerProcess, user: string, token: string, header
 const texts = (reader: SseReader) => reader.messages<{ text: string }>().map((m) => m.text);
 
 /** Sends a marker and waits for it: everything the stream was going to replay came before it. */
-async function settle(server: ServerProcess, reader: SseReader, senderToken: string, to: string, marker: string): Promise<void> {
+async function settle(
+  server: ServerProcess,
+  reader: SseReader,
+  senderToken: string,
+  to: string,
+  marker: string,
+): Promise<void> {
   const before = reader.messages().length;
   await send(server, senderToken, to, marker);
   await reader.until((events) => messageCount(before + 1)(events) && texts(reader).includes(marker));
@@ -92,7 +103,12 @@ describe('a SQLite server across restarts', { timeout: 60_000 }, () => {
     const resumed = await stream(server, 'bob', bob, { 'last-event-id': ids[1]! });
     await settle(server, resumed, alice, 'bob', 'after restart');
     expect(texts(resumed)).toEqual(['m3', 'm4', 'm5', 'after restart']);
-    expect(resumed.events.filter((e) => e.event === 'message').slice(0, 3).map((e) => e.id)).toEqual(ids.slice(2));
+    expect(
+      resumed.events
+        .filter((e) => e.event === 'message')
+        .slice(0, 3)
+        .map((e) => e.id),
+    ).toEqual(ids.slice(2));
     expect(resumed.events.some((e) => e.event === 'lost')).toBe(false);
   });
 });

@@ -8,7 +8,17 @@ describe('the server process', () => {
   it('prints every option with its variable and default on --help', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const needle of ['--port', 'PARLEY_PORT', '--host', 'PARLEY_HOST', '--store', 'PARLEY_STORE', '--data', 'PARLEY_DATA', '(default: 8080)']) {
+    for (const needle of [
+      '--port',
+      'PARLEY_PORT',
+      '--host',
+      'PARLEY_HOST',
+      '--store',
+      'PARLEY_STORE',
+      '--data',
+      'PARLEY_DATA',
+      '(default: 8080)',
+    ]) {
       expect(stdout).toContain(needle);
     }
   });
@@ -37,7 +47,10 @@ describe('the server process', () => {
     const url = String(server.logs.find((entry) => entry.msg === 'metrics are served')?.url);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     await register(server.url, 'counted');
-    expect((await scrape(url)).histogram('parley_http_request_duration_seconds', { route: '/sessions', status: '201' }).count).toBe(1);
+    expect(
+      (await scrape(url)).histogram('parley_http_request_duration_seconds', { route: '/sessions', status: '201' })
+        .count,
+    ).toBe(1);
     expect(await server.stop()).toBe(0);
   });
 

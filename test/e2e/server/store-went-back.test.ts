@@ -47,7 +47,10 @@ async function expectResumeAcrossTheLoss(url: string, alice: TestUser, bob: Test
   expect(resumed.map((e) => e.event)).toEqual(['lost', 'message', 'message']);
   expect(resumed[0]!.data).toEqual({ reason: 'store', after: seen[3] });
   assertSchema('LostEvent', resumed[0]!.data);
-  expect(resumed.slice(1).map((e) => [e.id, e.data.text])).toEqual([[five, 'five'], [six, 'six']]);
+  expect(resumed.slice(1).map((e) => [e.id, e.data.text])).toEqual([
+    [five, 'five'],
+    [six, 'six'],
+  ]);
 
   const history = await api(url, 'GET', '/messages?with=alice', { token: bob.token });
   expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual(['one', 'two', 'five', 'six']);
@@ -82,9 +85,13 @@ describe('a store that went back in time', () => {
     const lines = restore.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^restored ${backup} \\(taken 20\\d\\d-.*Z\\) as ${join(data, 'parley.db')}$`));
     expect(lines[1]).toMatch(/^kept the database it replaces as .*parley\.db\.before-restore-/);
-    expect(lines[2]).toMatch(/^it held 2 messages the backup lacks, sent from 20.* to 20.*: they are gone; devices that saw them are told so/);
+    expect(lines[2]).toMatch(
+      /^it held 2 messages the backup lacks, sent from 20.* to 20.*: they are gone; devices that saw them are told so/,
+    );
     const restored = await fleet.start(['--data', data]);
-    const told = restored.logs.find((entry) => String(entry.msg).startsWith('this database is a backup opened for the first time'));
+    const told = restored.logs.find((entry) =>
+      String(entry.msg).startsWith('this database is a backup opened for the first time'),
+    );
     console.log(`start on the restored copy logged: ${JSON.stringify(told)}`);
     expect(told).toMatchObject({ level: 40, lastMessageId: Number(seen[1]) });
 
@@ -103,7 +110,11 @@ describe('a store that went back in time', () => {
     mkdirSync(data);
     cpSync(backup, join(data, 'parley.db'));
     const restored = await fleet.start(['--data', data]);
-    expect(restored.logs.find((entry) => String(entry.msg).startsWith('this database is a backup opened for the first time'))).toMatchObject({
+    expect(
+      restored.logs.find((entry) =>
+        String(entry.msg).startsWith('this database is a backup opened for the first time'),
+      ),
+    ).toMatchObject({
       level: 40,
       lastMessageId: Number(seen[1]),
     });
@@ -130,7 +141,9 @@ describe('a store that went back in time', () => {
     const restarted = await startRedisServer({ dir: redis.dir, port: redis.port, appendfsync: 'always' });
     redisServers.push(restarted);
     // However long Parley's connections take to come back after the restart.
-    const told = await server.waitForLog((entry) => String(entry.msg).startsWith('the store went back in time'), { timeoutMs: 20_000 });
+    const told = await server.waitForLog((entry) => String(entry.msg).startsWith('the store went back in time'), {
+      timeoutMs: 20_000,
+    });
     console.log(`the running process logged: ${JSON.stringify(told)}`);
     expect(told).toMatchObject({ level: 40, lastId: Number(seen[1]), seenId: Number(seen[3]) });
 

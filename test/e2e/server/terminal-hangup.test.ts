@@ -17,7 +17,8 @@ function followLog(file: string): { lines: LogLines; stop(): void } {
   let partial = '';
   const read = () => {
     const buffer = Buffer.alloc(64 * 1024);
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, position)) > 0; position += n) partial += buffer.toString('utf8', 0, n);
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, position)) > 0; position += n)
+      partial += buffer.toString('utf8', 0, n);
     const complete = partial.split('\n');
     partial = complete.pop()!;
     for (const line of complete) if (line.startsWith('{')) lines.add(JSON.parse(line) as Record<string, unknown>);
@@ -52,15 +53,30 @@ describe('SIGHUP and the terminal', () => {
     const dir = tempDir('parley-hangup-');
     const pair = await makeCertificate(dir);
     log = followLog(join(dir, 'log'));
-    const args = ['--port', '0', '--data', join(dir, 'data'), ...fastArgs, '--tls-cert', pair.cert, '--tls-key', pair.key];
+    const args = [
+      '--port',
+      '0',
+      '--data',
+      join(dir, 'data'),
+      ...fastArgs,
+      '--tls-cert',
+      pair.cert,
+      '--tls-key',
+      pair.key,
+    ];
     const command = `exec ${[process.execPath, '--import', 'tsx', 'src/cli/server-main.ts', ...args].map(quote).join(' ')} >> ${quote(join(dir, 'log'))} 2>&1`;
     // `script` runs the server in a new session on a pseudo-terminal of its own; killing it closes the terminal.
-    terminal = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: repoRoot, stdio: ['pipe', 'ignore', 'ignore'] });
+    terminal = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+      cwd: repoRoot,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
 
     const listening = await log.lines.waitFor((entry) => entry.msg === 'parley is listening');
     serverPid = Number(listening.pid);
     process.kill(serverPid, 'SIGHUP');
-    expect(await log.lines.waitFor((entry) => entry.msg === 'TLS files reread')).toMatchObject({ outcome: 'unchanged' });
+    expect(await log.lines.waitFor((entry) => entry.msg === 'TLS files reread')).toMatchObject({
+      outcome: 'unchanged',
+    });
 
     // A stream is open when the terminal closes: the process ending closes its connection.
     const url = String(listening.url);
@@ -71,7 +87,10 @@ describe('SIGHUP and the terminal', () => {
     terminal.kill('SIGKILL');
     await stream.ended;
     // Nobody serves the port any more (a connection the dying process had not accepted yet is reset).
-    const failure = await servedFingerprint(url).then(() => 'a certificate was served', (err: NodeJS.ErrnoException) => err.code);
+    const failure = await servedFingerprint(url).then(
+      () => 'a certificate was served',
+      (err: NodeJS.ErrnoException) => err.code,
+    );
     expect(['ECONNREFUSED', 'ECONNRESET']).toContain(failure);
     expect(log.lines.entries.map((entry) => entry.msg)).not.toContain('shutting down');
   });

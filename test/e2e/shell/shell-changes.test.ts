@@ -38,7 +38,10 @@ describe('the shell client with groups people manage, edits and deletions', () =
     await bob.waitFor('stderr', 'error: only the owner of "team" (alice) may add members');
 
     // Carol, from the REST API, edits and deletes a message to bob.
-    const sent = await api(server.url, 'POST', '/messages', { token: carol.token, json: { to: 'bob', text: 'meet at 9' } });
+    const sent = await api(server.url, 'POST', '/messages', {
+      token: carol.token,
+      json: { to: 'bob', text: 'meet at 9' },
+    });
     await bob.waitFor('stdout', /carol: meet at 9$/);
     await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: carol.token, json: { text: 'meet at 10' } });
     const edited = await bob.waitFor('stdout', new RegExp(`carol edited #${sent.body.id}: meet at 10$`));

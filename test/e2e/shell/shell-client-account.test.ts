@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { api, register, streamPath, type TestUser } from '../../support/api.js';
 import { spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
-import { descendants, isAlive, shellClientEnv, shellClientPath, startShellClient, startTerminal, stoppedAfterEach, type ShellClient } from '../../support/shell-client.js';
+import {
+  descendants,
+  isAlive,
+  shellClientEnv,
+  shellClientPath,
+  startShellClient,
+  startTerminal,
+  stoppedAfterEach,
+  type ShellClient,
+} from '../../support/shell-client.js';
 import { openSse, type SseReader } from '../../support/sse.js';
 
 const { servers, clients, streams, terminals } = stoppedAfterEach();
@@ -22,7 +31,10 @@ async function join(url: string, user: TestUser): Promise<ShellClient> {
 
 /** Another device of `user`: a session of its own and its stream. */
 async function device(url: string, user: TestUser, userAgent: string): Promise<{ token: string; stream: SseReader }> {
-  const res = await api(url, 'POST', '/sessions', { json: { username: user.name, password: user.password }, headers: { 'user-agent': userAgent } });
+  const res = await api(url, 'POST', '/sessions', {
+    json: { username: user.name, password: user.password },
+    headers: { 'user-agent': userAgent },
+  });
   const stream = await openSse(url + streamPath(user), { authorization: `Bearer ${res.body.token}` });
   streams.push(stream);
   return { token: res.body.token, stream };
@@ -70,8 +82,11 @@ describe('the shell client and the account', () => {
     await client.waitFor('stderr', '-- password changed; your other devices are signed out --');
     await tablet.stream.ended;
     expect(tablet.stream.comments).toContain('end: revoked');
-    for (const token of [tablet.token, alice.token]) expect((await api(url, 'GET', '/users', { token })).status).toBe(401);
-    expect((await api(url, 'POST', '/sessions', { json: { username: 'alice', password: 'alice-secret-2' } })).status).toBe(200);
+    for (const token of [tablet.token, alice.token])
+      expect((await api(url, 'GET', '/users', { token })).status).toBe(401);
+    expect(
+      (await api(url, 'POST', '/sessions', { json: { username: 'alice', password: 'alice-secret-2' } })).status,
+    ).toBe(200);
     // The client's own session stays: it still sends.
     const bob = await register(url, 'bob');
     const bobStream = await openSse(url + streamPath(bob), { authorization: `Bearer ${bob.token}` });
@@ -89,11 +104,16 @@ describe('the shell client and the account', () => {
     const client = await join(url, carol);
     const below = descendants(client.pid);
     expect(below.map((p) => p.comm)).toContain('curl');
-    const sessions = (await api(url, 'GET', '/sessions', { token: carol.token })).body.sessions as { id: string; userAgent?: string }[];
+    const sessions = (await api(url, 'GET', '/sessions', { token: carol.token })).body.sessions as {
+      id: string;
+      userAgent?: string;
+    }[];
     const clientSession = sessions.find((s) => s.userAgent?.startsWith('curl/'))!;
     expect((await api(url, 'DELETE', `/sessions/${clientSession.id}`, { token: carol.token })).status).toBe(204);
     expect(await client.exited).toBe(0);
-    expect(client.lines.stderr.slice(-1)).toEqual(['-- this session was signed out from another device; run parley again to log in --']);
+    expect(client.lines.stderr.slice(-1)).toEqual([
+      '-- this session was signed out from another device; run parley again to log in --',
+    ]);
     expect(below.filter(isAlive)).toEqual([]);
   });
 
@@ -123,7 +143,9 @@ describe('the shell client and the account', () => {
     await terminal.waitForScreen(/^-- password changed; your other devices are signed out --$/);
     expect(terminal.screen().join('\n')).not.toContain('dave-typed-secret');
     expect(terminal.screen().join('\n')).not.toContain(dave.password);
-    expect((await api(url, 'POST', '/sessions', { json: { username: 'dave', password: 'dave-typed-secret' } })).status).toBe(200);
+    expect(
+      (await api(url, 'POST', '/sessions', { json: { username: 'dave', password: 'dave-typed-secret' } })).status,
+    ).toBe(200);
     terminal.type('exit');
     terminal.keys('Enter');
     await terminal.waitForExit();

@@ -87,22 +87,35 @@ describe('the shell client (clients/shell/parley)', () => {
     bob.send('team: hi team');
     const group = await alice.waitFor('stdout', /bob @team/);
     expect(group.line).toMatch(new RegExp(`^${clock} bob @team: hi team$`));
-    await carolStream.until((events) => events.some((e) => e.event === 'message' && JSON.parse(e.data).text === 'hi team'));
-    expect(carolStream.messages()).toContainEqual(expect.objectContaining({ from: 'bob', group: 'team', kind: 'group', to: 'carol' }));
+    await carolStream.until((events) =>
+      events.some((e) => e.event === 'message' && JSON.parse(e.data).text === 'hi team'),
+    );
+    expect(carolStream.messages()).toContainEqual(
+      expect.objectContaining({ from: 'bob', group: 'team', kind: 'group', to: 'carol' }),
+    );
 
     // From a REST user: a broadcast of two lines, and a direct message with characters that need decoding.
-    expect((await api(url, 'POST', '/broadcast', { token: carol.token, json: { text: 'news\nsecond line' } })).status).toBe(202);
+    expect(
+      (await api(url, 'POST', '/broadcast', { token: carol.token, json: { text: 'news\nsecond line' } })).status,
+    ).toBe(202);
     for (const client of [alice, bob]) {
       const first = await client.waitFor('stdout', /carol \(broadcast\): news$/);
       expect(first.line).toMatch(new RegExp(`^${clock} carol \\(broadcast\\): news$`));
-      const second = await client.waitFor('stdout', `${' '.repeat('[00:00] carol (broadcast): '.length)}second line`, { from: first.index });
+      const second = await client.waitFor('stdout', `${' '.repeat('[00:00] carol (broadcast): '.length)}second line`, {
+        from: first.index,
+      });
       expect(second.index).toBe(first.index + 1);
     }
     const tricky = 'café 😀 "quoted" \\ back/slash\ttab';
-    expect((await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: tricky } })).status).toBe(202);
+    expect(
+      (await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: tricky } })).status,
+    ).toBe(202);
     expect((await alice.waitFor('stdout', /^\S+ carol: café/)).line.slice(8)).toBe(`carol: ${tricky}`);
     // Characters a terminal would obey are shown, not obeyed: DEL in caret notation, C1 controls as U+FFFD.
-    expect((await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: 'a\u007fb\u009b31mc' } })).status).toBe(202);
+    expect(
+      (await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: 'a\u007fb\u009b31mc' } }))
+        .status,
+    ).toBe(202);
     expect((await alice.waitFor('stdout', /^\S+ carol: a/)).line.slice(8)).toBe('carol: a^?b\ufffd31mc');
 
     // Messages to alice reach the terminal of alice only.
@@ -116,7 +129,11 @@ describe('the shell client (clients/shell/parley)', () => {
 
     expect(await bob.endInput()).toBe(0);
     expect(await online(url, carol.token)).toMatchObject({ alice: false, bob: false });
-    expect([...alice.lines.stdout, ...alice.lines.stderr, ...bob.lines.stdout, ...bob.lines.stderr].filter((l) => l.includes('{'))).toEqual([]);
+    expect(
+      [...alice.lines.stdout, ...alice.lines.stderr, ...bob.lines.stdout, ...bob.lines.stderr].filter((l) =>
+        l.includes('{'),
+      ),
+    ).toEqual([]);
   });
 
   it('reconnects after a server restart and prints a message sent during the gap exactly once', async () => {
@@ -136,7 +153,14 @@ describe('the shell client (clients/shell/parley)', () => {
     await alice.waitFor('stderr', '-- connection lost, reconnecting --');
     const elsewhere = await server(store);
     const bobAgain = await register(elsewhere.url, 'bob');
-    expect((await api(elsewhere.url, 'POST', '/messages', { token: bobAgain.token, json: { to: 'alice', text: 'during the gap' } })).status).toBe(202);
+    expect(
+      (
+        await api(elsewhere.url, 'POST', '/messages', {
+          token: bobAgain.token,
+          json: { to: 'alice', text: 'during the gap' },
+        })
+      ).status,
+    ).toBe(202);
     await elsewhere.stop();
     await closeHolder();
 
@@ -144,11 +168,21 @@ describe('the shell client (clients/shell/parley)', () => {
     await alice.waitFor('stderr', '-- reconnected --');
     await alice.waitFor('stdout', /bob: during the gap$/);
     const bobLast = await register(second.url, 'bob');
-    await api(second.url, 'POST', '/messages', { token: bobLast.token, json: { to: 'alice', text: 'after the restart' } });
+    await api(second.url, 'POST', '/messages', {
+      token: bobLast.token,
+      json: { to: 'alice', text: 'after the restart' },
+    });
     await alice.waitFor('stdout', /bob: after the restart$/);
 
-    expect(alice.lines.stdout.map((line) => line.slice(8))).toEqual(['bob: before the restart', 'bob: during the gap', 'bob: after the restart']);
-    expect(alice.lines.stderr.filter((line) => /connection lost|reconnected/.test(line))).toEqual(['-- connection lost, reconnecting --', '-- reconnected --']);
+    expect(alice.lines.stdout.map((line) => line.slice(8))).toEqual([
+      'bob: before the restart',
+      'bob: during the gap',
+      'bob: after the restart',
+    ]);
+    expect(alice.lines.stderr.filter((line) => /connection lost|reconnected/.test(line))).toEqual([
+      '-- connection lost, reconnecting --',
+      '-- reconnected --',
+    ]);
     alice.send('exit');
     expect(await alice.exited).toBe(0);
   }, 60_000); // three server starts
@@ -228,7 +262,9 @@ describe('the shell client (clients/shell/parley)', () => {
     terminal.keys('Enter');
     const carolStream = await stream(url, carol);
     await carolStream.until((events) => events.some((e) => e.event === 'message'));
-    expect(carolStream.messages()).toEqual([expect.objectContaining({ from: 'alice', text: 'hi back', kind: 'direct' })]);
+    expect(carolStream.messages()).toEqual([
+      expect.objectContaining({ from: 'alice', text: 'hi back', kind: 'direct' }),
+    ]);
 
     const below = descendants(terminal.panePid);
     expect(below.map((p) => p.comm)).toContain('curl');

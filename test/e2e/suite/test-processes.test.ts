@@ -11,7 +11,9 @@ import { processesMarked } from '../../support/suite-processes.js';
  * Runs the suite's vitest configuration on one fixture of test/e2e/suite/fixtures in a process of its own. Everything
  * it starts carries a variable of its own, so that what is left of it afterwards can be found.
  */
-async function runFixture(name: string): Promise<{ code: number | null; output: string; left: ReturnType<typeof processesMarked> }> {
+async function runFixture(
+  name: string,
+): Promise<{ code: number | null; output: string; left: ReturnType<typeof processesMarked> }> {
   const probe = randomUUID();
   const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs');
   const child = spawn(process.execPath, [vitest, 'run', '--config', 'test/e2e/suite/fixtures/vitest.config.ts'], {

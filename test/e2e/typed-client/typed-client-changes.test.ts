@@ -17,28 +17,47 @@ describe('the typed client with changes to what was delivered', () => {
     const changes: Change[] = [];
     const watched = new Watched();
     const stream = streamMessages({
-      baseUrl: server.url, username: 'tcben', token: bob.session.token,
+      baseUrl: server.url,
+      username: 'tcben',
+      token: bob.session.token,
       onChange: (change) => {
         changes.push(change);
         watched.changed();
       },
     });
     await stream.opened;
-    expect((await alice.client.POST('/groups', { body: { name: 'tcteam', members: ['tcben'] } })).response.status).toBe(201);
-    const added = await alice.client.POST('/groups/{name}/members', { params: { path: { name: 'tcteam' } }, body: { members: ['tccat'] } });
-    expect(added.data).toEqual({ name: 'tcteam', members: ['tcann', 'tcben', 'tccat'], owner: 'tcann', createdBy: 'tcann' });
+    expect((await alice.client.POST('/groups', { body: { name: 'tcteam', members: ['tcben'] } })).response.status).toBe(
+      201,
+    );
+    const added = await alice.client.POST('/groups/{name}/members', {
+      params: { path: { name: 'tcteam' } },
+      body: { members: ['tccat'] },
+    });
+    expect(added.data).toEqual({
+      name: 'tcteam',
+      members: ['tcann', 'tcben', 'tccat'],
+      owner: 'tcann',
+      createdBy: 'tcann',
+    });
     const shown = await bob.client.GET('/groups/{name}', { params: { path: { name: 'tcteam' } } });
     expect(shown.data?.owner).toBe('tcann');
     const sent = await alice.client.POST('/messages', { body: { to: 'tcben', text: 'typo hre' } });
     const id = sent.data!.id;
-    const edited = await alice.client.PATCH('/messages/{id}', { params: { path: { id } }, body: { text: 'typo here' } });
+    const edited = await alice.client.PATCH('/messages/{id}', {
+      params: { path: { id } },
+      body: { text: 'typo here' },
+    });
     expect(edited.data).toMatchObject({ id, text: 'typo here', editedAt: expect.any(String) });
     const refused = await bob.client.DELETE('/messages/{id}', { params: { path: { id } } });
     expect(refused.error).toMatchObject({ code: 'forbidden', field: 'path.id' });
     expect((await alice.client.DELETE('/messages/{id}', { params: { path: { id } } })).response.status).toBe(204);
     await bob.client.PUT('/conversations/{with}/read', { params: { path: { with: 'tcann' } }, body: { upTo: id } });
 
-    await watched.until(() => (changes.length >= 5 ? true : undefined), 10_000, () => `only ${changes.length} changes`);
+    await watched.until(
+      () => (changes.length >= 5 ? true : undefined),
+      10_000,
+      () => `only ${changes.length} changes`,
+    );
     expect(changes.map((c) => c.type)).toEqual(['group', 'group', 'edited', 'deleted', 'read']);
     expect(changes[1]).toMatchObject({ type: 'group', data: { change: 'added', users: ['tccat'] } });
     expect(changes[3]).toMatchObject({ type: 'deleted', data: { of: id } });

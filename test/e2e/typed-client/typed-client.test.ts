@@ -2,7 +2,15 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changePassword, deleteAccount, join as joinChat, listSessions, ParleyError, revokeSession, streamMessages } from '../../../clients/ts/index.js';
+import {
+  changePassword,
+  deleteAccount,
+  join as joinChat,
+  listSessions,
+  ParleyError,
+  revokeSession,
+  streamMessages,
+} from '../../../clients/ts/index.js';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
 
 const run = promisify(execFile);
@@ -15,7 +23,11 @@ afterAll(() => server.stop());
 
 describe('the typed client', () => {
   it('runs the example of docs/clients.md as written: log in, send, receive', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'clients/ts/example.ts'), server.url], { cwd: repoRoot, timeout: 30_000 });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'clients/ts/example.ts'), server.url],
+      { cwd: repoRoot, timeout: 30_000 },
+    );
     expect(stdout).toMatch(/^alice sent message \d+ to bob\nbob received from alice: hello from the typed client\n$/);
   });
 
@@ -32,7 +44,12 @@ describe('the typed client', () => {
     expect(data).toBeUndefined();
     expect(error).toMatchObject({ code: 'not_found', field: 'body.to' });
     await alice.client.POST('/messages', { body: { to: 'tcbob', text: 'three' } });
-    const resumed = streamMessages({ baseUrl: server.url, username: 'tcbob', token: bob.session.token, lastEventId: first.lastEventId! });
+    const resumed = streamMessages({
+      baseUrl: server.url,
+      username: 'tcbob',
+      token: bob.session.token,
+      lastEventId: first.lastEventId!,
+    });
     const next = await resumed.next();
     expect(next).toMatchObject({ from: 'tcalice', to: 'tcbob', kind: 'direct', text: 'three' });
     resumed.close();
@@ -50,7 +67,10 @@ describe('the typed client', () => {
     await expect(listSessions(phone.client)).rejects.toMatchObject({ status: 401, problem: { code: 'unauthorized' } });
     await expect(revokeSession(laptop.client, phoneId)).rejects.toBeInstanceOf(ParleyError);
 
-    await expect(changePassword(laptop.client, 'not-the-password', 'tcdana-secret-2')).rejects.toMatchObject({ status: 401, problem: { code: 'bad_credentials' } });
+    await expect(changePassword(laptop.client, 'not-the-password', 'tcdana-secret-2')).rejects.toMatchObject({
+      status: 401,
+      problem: { code: 'bad_credentials' },
+    });
     await changePassword(laptop.client, 'tcdana-secret-1', 'tcdana-secret-2');
     await expect(listSessions(tablet.client)).rejects.toMatchObject({ status: 401 });
     expect(await listSessions(laptop.client)).toHaveLength(1);

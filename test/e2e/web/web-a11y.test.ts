@@ -7,7 +7,16 @@ import { expectAccessible as expectNoViolations } from '../../support/axe.js';
 import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
 import { focused } from '../../support/keyboard.js';
 import { repoRoot } from '../../support/process.js';
-import { composerMode, conversation, guard, message, openConversation, person, send, signIn } from '../../support/web-page.js';
+import {
+  composerMode,
+  conversation,
+  guard,
+  message,
+  openConversation,
+  person,
+  send,
+  signIn,
+} from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
@@ -28,7 +37,8 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
   const checked: string[] = [];
 
   /** No axe-core violation in the page as it is, in the light scheme and in the dark one. */
-  const expectAccessible = (state: string) => expectNoViolations(page, state, (scheme) => void checked.push(`${state} (${scheme})`));
+  const expectAccessible = (state: string) =>
+    expectNoViolations(page, state, (scheme) => void checked.push(`${state} (${scheme})`));
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
@@ -55,9 +65,14 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
     await expectAccessible('chat, no conversation open');
 
     expect((await web.post(bob, ada.name, 'hello ada')).status).toBe(202);
-    expect((await web.api('POST', '/groups', { token: carol.token, json: { name: 'crew', members: ['ada', 'bob'] } })).status).toBe(201);
+    expect(
+      (await web.api('POST', '/groups', { token: carol.token, json: { name: 'crew', members: ['ada', 'bob'] } }))
+        .status,
+    ).toBe(201);
     expect((await web.post(carol, 'crew', 'crew, assemble')).status).toBe(202);
-    expect((await web.api('POST', '/broadcast', { token: carol.token, json: { text: 'hello everyone' } })).status).toBe(202);
+    expect((await web.api('POST', '/broadcast', { token: carol.token, json: { text: 'hello everyone' } })).status).toBe(
+      202,
+    );
     await page.locator('#conversations li[data-with="broad"][data-unread="1"]').waitFor(guard);
     await page.locator('#conversations li[data-with="crew"][data-unread="1"]').waitFor(guard);
     // Unread counts are read out as words, not told by a coloured number alone.
@@ -80,7 +95,10 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
 
     await composerMode(page, 'command');
     await send(page, 'get_users');
-    await page.locator('#notice').getByText(/people, \d online/).waitFor(guard);
+    await page
+      .locator('#notice')
+      .getByText(/people, \d online/)
+      .waitFor(guard);
     await expectAccessible('command line, with a notice');
     await composerMode(page, 'message');
   });
@@ -149,7 +167,9 @@ describe('the web page for everyone: axe-core in every state, light and dark, an
     expect(await web.server.stop()).toBe(0);
     await page.locator('#conn[data-state="reconnecting"]').waitFor(guard);
     await page.getByRole('status').getByText('reconnecting…').waitFor(guard);
-    expect(await page.getByRole('status').filter({ hasText: 'reconnecting' }).textContent()).toBe('Connection: reconnecting…');
+    expect(await page.getByRole('status').filter({ hasText: 'reconnecting' }).textContent()).toBe(
+      'Connection: reconnecting…',
+    );
     await expectAccessible('connection lost, reconnecting');
     await web.startAgain();
     await page.locator('#conn[data-state="connected"]').waitFor(guard);

@@ -20,7 +20,10 @@ describe('the account panel of the web page', () => {
 
   /** Another device of ada's, signed in through the API with a User-Agent of its own, and its stream. */
   async function device(userAgent: string): Promise<{ user: TestUser; stream: SseReader }> {
-    const res = await web.api('POST', '/sessions', { json: { username: ada.name, password: ada.password }, headers: { 'user-agent': userAgent } });
+    const res = await web.api('POST', '/sessions', {
+      json: { username: ada.name, password: ada.password },
+      headers: { 'user-agent': userAgent },
+    });
     const user = { ...ada, token: res.body.token };
     return { user, stream: await openSse(`${web.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` }) };
   }
@@ -47,7 +50,9 @@ describe('the account panel of the web page', () => {
     await web.api('POST', '/messages', { token: bob.token, json: { to: 'ada', text: 'hello ada' } });
     await page.locator('#conversations li[data-with="bob"]').waitFor(guard);
     await openConversation(page, 'bob');
-    const answered = page.waitForResponse((res) => res.url().endsWith('/messages') && res.request().method() === 'POST');
+    const answered = page.waitForResponse(
+      (res) => res.url().endsWith('/messages') && res.request().method() === 'POST',
+    );
     await send(page, 'my own copy');
     const accepted = await (await answered).json();
     const shown = page.locator(`#messages li.msg[data-id="${accepted.id}"] time`);
@@ -57,14 +62,20 @@ describe('the account panel of the web page', () => {
 
   it('lists the devices by keyboard, signs one out (its stream ends revoked) and changes the password, signing out the others', async () => {
     const phone = await device('ParleyPhone/2.0 (Linux; Android 14)');
-    const tablet = await device('Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15');
+    const tablet = await device(
+      'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15',
+    );
 
     await page.locator('#text').focus();
     await tabTo(page, '#account-open', { back: true });
     await page.keyboard.press('Enter');
     await page.locator('#account[open]').waitFor(guard);
     await expect.poll(() => devices().count(), guard).toBe(3);
-    expect(await devices().locator('.device-name').allTextContents()).toEqual(['Chrome on Linux', 'ParleyPhone on Android', 'Safari on iOS']);
+    expect(await devices().locator('.device-name').allTextContents()).toEqual([
+      'Chrome on Linux',
+      'ParleyPhone on Android',
+      'Safari on iOS',
+    ]);
     expect(await page.locator('#devices li.current .device-name').textContent()).toBe('Chrome on Linux');
     expect(await page.locator('#devices li.current button').count()).toBe(0);
     await expectAccessibleShot('account-devices');
@@ -94,7 +105,10 @@ describe('the account panel of the web page', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type('ada-secret-2');
     await page.keyboard.press('Enter');
-    await page.locator('#account-status').getByText('Your password is changed, and your other devices are signed out.').waitFor(guard);
+    await page
+      .locator('#account-status')
+      .getByText('Your password is changed, and your other devices are signed out.')
+      .waitFor(guard);
     await tablet.stream.ended;
     expect(tablet.stream.comments).toContain('end: revoked');
     await expect.poll(() => devices().count(), guard).toBe(1);
@@ -106,12 +120,18 @@ describe('the account panel of the web page', () => {
       [...document.querySelectorAll('#account button, #account input, #account .device-name')]
         .filter((el) => {
           const box = el.getBoundingClientRect();
-          return box.left < 0 || box.right > document.documentElement.clientWidth || (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth);
+          return (
+            box.left < 0 ||
+            box.right > document.documentElement.clientWidth ||
+            (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth)
+          );
         })
         .map((el) => el.id || el.textContent),
     );
     expect(outside).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+    ).toBe(true);
     await page.screenshot({ path: `${shots}/account-phone.png` });
     await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -120,13 +140,19 @@ describe('the account panel of the web page', () => {
     await page.locator('#account:not([open])').waitFor({ state: 'attached', ...guard });
     expect(await focused(page, '#account-open')).toBe(true);
     expect(await page.locator('#conn').getAttribute('data-state')).toBe('connected');
-    expect((await web.api('POST', '/sessions', { json: { username: 'ada', password: 'ada-secret-2' } })).status).toBe(200);
+    expect((await web.api('POST', '/sessions', { json: { username: 'ada', password: 'ada-secret-2' } })).status).toBe(
+      200,
+    );
     expect(watched.problems.filter((p) => !p.includes('401'))).toEqual([]);
   });
 
   it('shows the sign-in form once another device signs this page out, as after exit', async () => {
     const other = await web.api('POST', '/sessions', { json: { username: 'ada', password: 'ada-secret-2' } });
-    const sessions = (await web.api('GET', '/sessions', { token: other.body.token })).body.sessions as { id: string; current: boolean; userAgent?: string }[];
+    const sessions = (await web.api('GET', '/sessions', { token: other.body.token })).body.sessions as {
+      id: string;
+      current: boolean;
+      userAgent?: string;
+    }[];
     const pageSession = sessions.find((s) => !s.current && s.userAgent?.includes('Chrome'))!;
     expect((await web.api('DELETE', `/sessions/${pageSession.id}`, { token: other.body.token })).status).toBe(204);
     await page.locator('#sign-in-view:not([hidden])').waitFor(guard);

@@ -41,7 +41,9 @@ describe('the web page with changes to what was delivered', () => {
     await a.page.locator('#group-manage').focus();
     await a.page.keyboard.press('Enter');
     await a.page.locator('#group-panel').waitFor({ state: 'visible', ...guard });
-    await expect(a.page.locator('#group-members li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.name))).resolves.toEqual(['alice', 'carol', 'bob']);
+    await expect(
+      a.page.locator('#group-members li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.name)),
+    ).resolves.toEqual(['alice', 'carol', 'bob']);
     await a.page.screenshot({ path: `${shots}/2-members-panel.png` });
     await expectAccessible(a.page, 'the members panel of an owner');
 
@@ -100,7 +102,9 @@ describe('the web page with changes to what was delivered', () => {
     const sent = (await web.api('GET', '/messages?with=carol', { token: alice.token })).body.messages.at(-1);
     // Alice's phone (the API here) reads it: the laptop's badge goes without a reload.
     await web.api('PUT', '/conversations/carol/read', { token: alice.token, json: { upTo: sent.id } });
-    await conversation(a.page, 'carol').locator('.unread').waitFor({ state: 'detached', ...guard });
+    await conversation(a.page, 'carol')
+      .locator('.unread')
+      .waitFor({ state: 'detached', ...guard });
     expect(a.problems).toEqual([]);
   });
 });

@@ -6,17 +6,27 @@ import type { TestUser } from '../../support/api.js';
 import type { WatchedPage } from '../../support/browser.js';
 import { repoRoot } from '../../support/process.js';
 import { setHidden, spy, spyOnNotifications, type NotificationSpy } from '../../support/notifications.js';
-import { conversation, guard, message, openConversation, person, send, shownIds, shownTexts } from '../../support/web-page.js';
+import {
+  conversation,
+  guard,
+  message,
+  openConversation,
+  person,
+  send,
+  shownIds,
+  shownTexts,
+} from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
 const seeded = 120;
 
 /** Where a message sits from the top of the scrolled log, in px. */
-const offsetInLog = (page: Page, id: string) => page.locator('#messages').evaluate((log, msgId) => {
-  const item = log.querySelector(`li.msg[data-id="${msgId}"]`)!;
-  return item.getBoundingClientRect().top - log.getBoundingClientRect().top;
-}, id);
+const offsetInLog = (page: Page, id: string) =>
+  page.locator('#messages').evaluate((log, msgId) => {
+    const item = log.querySelector(`li.msg[data-id="${msgId}"]`)!;
+    return item.getBoundingClientRect().top - log.getBoundingClientRect().top;
+  }, id);
 
 describe('the web page by conversation, on two devices of one user', () => {
   const web = webFixture();
@@ -49,7 +59,11 @@ describe('the web page by conversation, on two devices of one user', () => {
     for (const { page } of [a1, a2]) {
       await page.locator('#conversations li[data-with="bob"][data-unread="1"]').waitFor(guard);
       expect(await conversation(page, 'bob').locator('.conv-last').textContent()).toBe('hi alice, from bob');
-      expect(await page.locator('#conversations li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.with))).toEqual(['bob', 'dave', 'broad']);
+      expect(
+        await page
+          .locator('#conversations li')
+          .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.with)),
+      ).toEqual(['bob', 'dave', 'broad']);
       expect(await conversation(page, 'dave').getAttribute('data-unread')).toBe(String(seeded / 2));
       expect(await conversation(page, 'dave').locator('.conv-last').textContent()).toBe(`You: seed ${seeded}`);
     }
@@ -73,7 +87,10 @@ describe('the web page by conversation, on two devices of one user', () => {
     // With another conversation open, the list still follows what she sends elsewhere.
     await openConversation(a2.page, 'broad');
     await send(a1.page, 'a second reply');
-    await conversation(a2.page, 'bob').locator('.conv-last').getByText('You: a second reply', { exact: true }).waitFor(guard);
+    await conversation(a2.page, 'bob')
+      .locator('.conv-last')
+      .getByText('You: a second reply', { exact: true })
+      .waitFor(guard);
     expect(await conversation(a2.page, 'bob').getAttribute('data-unread')).toBe('0');
     await openConversation(a2.page, 'bob');
     await message(a2.page, 'a second reply').waitFor(guard);
@@ -84,7 +101,10 @@ describe('the web page by conversation, on two devices of one user', () => {
 
     // The read mark is the server's: a third device would see nothing unread with bob.
     const listed = await web.api('GET', '/conversations', { token: alice.token });
-    expect(listed.body.conversations.find((c: { with: string }) => c.with === 'bob')).toMatchObject({ unread: 0, last: { text: 'a second reply', from: 'alice' } });
+    expect(listed.body.conversations.find((c: { with: string }) => c.with === 'bob')).toMatchObject({
+      unread: 0,
+      last: { text: 'a second reply', from: 'alice' },
+    });
   });
 
   it('keeps every conversation across a reload, even with the local storage cleared', async () => {
@@ -93,7 +113,10 @@ describe('the web page by conversation, on two devices of one user', () => {
     await page.reload();
     await page.locator('#conn[data-state="connected"]').waitFor(guard);
     expect(await page.locator('#me-name').textContent()).toBe('alice');
-    await conversation(page, 'bob').locator('.conv-last').getByText('You: a second reply', { exact: true }).waitFor(guard);
+    await conversation(page, 'bob')
+      .locator('.conv-last')
+      .getByText('You: a second reply', { exact: true })
+      .waitFor(guard);
     expect(await conversation(page, 'dave').getAttribute('data-unread')).toBe(String(seeded / 2));
     expect(await page.locator('#conv-title').textContent()).toBe('No conversation open');
     await openConversation(page, 'bob');
@@ -123,7 +146,10 @@ describe('the web page by conversation, on two devices of one user', () => {
         const item = log.querySelector(`li.msg[data-id="${id}"]`)!;
         return item.getBoundingClientRect().top - log.getBoundingClientRect().top;
       }, firstId!);
-      await page.locator('#messages li.msg').nth(expected - 1).waitFor(guard);
+      await page
+        .locator('#messages li.msg')
+        .nth(expected - 1)
+        .waitFor(guard);
       expect(await page.locator('#messages li.msg').count()).toBe(expected);
       expect(Math.abs((await offsetInLog(page, firstId!)) - before)).toBeLessThanOrEqual(1);
     }
@@ -154,7 +180,11 @@ describe('the web page by conversation, on two devices of one user', () => {
     await setHidden(a2.page, true);
     const res = await web.api('POST', '/messages', { token: bob.token, json: { to: 'alice', text: 'are you there?' } });
     expect(res.status).toBe(202);
-    await page.waitForFunction(() => (window as unknown as { notificationSpy: NotificationSpy }).notificationSpy.shown.length > 0, undefined, guard);
+    await page.waitForFunction(
+      () => (window as unknown as { notificationSpy: NotificationSpy }).notificationSpy.shown.length > 0,
+      undefined,
+      guard,
+    );
     expect((await spy(page)).shown).toEqual([{ title: 'bob', body: 'are you there?' }]);
     // Open but hidden: not read yet.
     expect(await conversation(page, 'bob').getAttribute('data-unread')).toBe('1');

@@ -62,7 +62,11 @@ describe('the web page without a mouse, and at 320 px and 200 % zoom', () => {
     await page.keyboard.press('Enter');
     await message(page, 'replied by keyboard').waitFor(guard);
     const history = await web.api('GET', '/messages?with=kim', { token: bob.token });
-    expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual(['hello bob, from the keyboard', 'reply to this, kim', 'replied by keyboard']);
+    expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual([
+      'hello bob, from the keyboard',
+      'reply to this, kim',
+      'replied by keyboard',
+    ]);
   });
 
   it('broadcasts from the Everyone conversation', async () => {
@@ -126,7 +130,10 @@ describe('the web page without a mouse, and at 320 px and 200 % zoom', () => {
 
   it('reflows at 320 px and at 200 % zoom: nothing scrolls sideways, nothing is cut off or covered', async () => {
     // 200 % zoom on a 1280 x 800 laptop is a 640 x 400 viewport in CSS pixels.
-    for (const viewport of [{ width: 320, height: 640 }, { width: 640, height: 400 }]) {
+    for (const viewport of [
+      { width: 320, height: 640 },
+      { width: 640, height: 400 },
+    ]) {
       await page.setViewportSize(viewport);
       const at = `${viewport.width} x ${viewport.height}`;
       expect(await reflowProblems(page), `${at}, conversation`).toEqual([]);

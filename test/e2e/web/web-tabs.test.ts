@@ -69,7 +69,9 @@ describe.each([
   it('holds one stream for the user on the server: another is refused, and no tab was', async () => {
     const users = await web.api('GET', '/users', { token: bob.token });
     expect(users.body.users).toContainEqual({ name, online: true });
-    const another = await fetch(new URL(streamPath(user), web.url), { headers: { authorization: `Bearer ${user.token}` } });
+    const another = await fetch(new URL(streamPath(user), web.url), {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
     expect(another.status).toBe(429);
     await another.body?.cancel();
     await web.server.waitForLog((e) => JSON.stringify(e).includes('too_many_streams'));
@@ -87,10 +89,15 @@ describe.each([
 
   it('keeps read state and unread counts the same in every tab', async () => {
     const [carol] = await web.register('carol');
-    expect((await web.api('POST', '/messages', { token: carol.token, json: { to: name, text: 'unread until read' } })).status).toBe(202);
-    for (const page of pages) await page.locator('#conversations li[data-with="carol"][data-unread="1"]').waitFor(guard);
+    expect(
+      (await web.api('POST', '/messages', { token: carol.token, json: { to: name, text: 'unread until read' } }))
+        .status,
+    ).toBe(202);
+    for (const page of pages)
+      await page.locator('#conversations li[data-with="carol"][data-unread="1"]').waitFor(guard);
     await conversation(pages[2]!, 'carol').locator('button').click();
-    for (const page of pages) await page.locator('#conversations li[data-with="carol"][data-unread="0"]').waitFor(guard);
+    for (const page of pages)
+      await page.locator('#conversations li[data-with="carol"][data-unread="0"]').waitFor(guard);
     for (const page of pages) expect(await page.title()).toBe('Parley');
     await conversation(pages[2]!, 'bob').locator('button').click();
     await pages[2]!.locator('#conv-title').getByText('bob', { exact: true }).waitFor(guard);

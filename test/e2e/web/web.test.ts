@@ -6,7 +6,17 @@ import { streamPath, type TestUser } from '../../support/api.js';
 import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
 import { repoRoot } from '../../support/process.js';
 import { openSse, type SseReader } from '../../support/sse.js';
-import { composerMode, conversation, guard, message, openConversation, person, send, shownTexts, signIn } from '../../support/web-page.js';
+import {
+  composerMode,
+  conversation,
+  guard,
+  message,
+  openConversation,
+  person,
+  send,
+  shownTexts,
+  signIn,
+} from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
@@ -20,7 +30,8 @@ interface Msgform {
   text: string;
 }
 
-const stream = (base: string, user: TestUser) => openSse(new URL(streamPath(user), base).href, { authorization: `Bearer ${user.token}` });
+const stream = (base: string, user: TestUser) =>
+  openSse(new URL(streamPath(user), base).href, { authorization: `Bearer ${user.token}` });
 const received = (reader: SseReader, match: (m: Msgform) => boolean) =>
   reader.until(() => reader.messages<Msgform>().some(match)).then(() => reader.messages<Msgform>().filter(match));
 
@@ -125,7 +136,9 @@ describe('the web page', () => {
     expect(await message(page, 'to everyone, by the conversation').getAttribute('data-kind')).toBe('broadcast');
     const got = await received(bobStream, (m) => m.text === 'to everyone, by command');
     expect(got).toMatchObject([{ from: me, kind: 'broadcast' }]);
-    expect(bobStream.messages<Msgform>().filter((m) => m.text === 'to everyone, by the conversation')).toMatchObject([{ from: me, kind: 'broadcast' }]);
+    expect(bobStream.messages<Msgform>().filter((m) => m.text === 'to everyone, by the conversation')).toMatchObject([
+      { from: me, kind: 'broadcast' },
+    ]);
     await composerMode(page, 'message');
   });
 
@@ -139,7 +152,9 @@ describe('the web page', () => {
     await conversation(page, 'crew').waitFor(guard);
     await page.locator('#conv-title').getByText('crew', { exact: true }).waitFor(guard);
     const groups = await web.api('GET', '/groups', { token: carol.token });
-    expect(groups.body.groups).toMatchObject([{ name: 'crew', members: expect.arrayContaining(['bob', 'carol', me]), createdBy: me }]);
+    expect(groups.body.groups).toMatchObject([
+      { name: 'crew', members: expect.arrayContaining(['bob', 'carol', me]), createdBy: me },
+    ]);
 
     await send(page, 'hello crew');
     await message(page, 'hello crew').waitFor(guard);
@@ -227,7 +242,10 @@ describe('the web page', () => {
     expect(await page.locator('#me-name').textContent()).toBe(me);
     await message(page, 'hello from bob').waitFor(guard);
     expect(await message(page, 'hello from bob').count()).toBe(1);
-    expect(await page.evaluate(() => Object.keys(window.localStorage).sort())).toEqual(['parley.mode', `parley.open.${me}`]);
+    expect(await page.evaluate(() => Object.keys(window.localStorage).sort())).toEqual([
+      'parley.mode',
+      `parley.open.${me}`,
+    ]);
   });
 
   it('reconnects after a server restart and shows a message sent during the gap exactly once', async () => {
@@ -273,11 +291,22 @@ describe('the web page', () => {
     });
     // The first reconnection meets an error status, as from a server that is still shutting down, and so
     // the EventSource gives up (readyState CLOSED): the page must open a new one itself.
-    await page.route(`**/users/${me}/stream*`, (route) => route.fulfill({
-      status: 503,
-      contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'urn:parley:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'shutting down', code: 'unavailable' }),
-    }), { times: 1 });
+    await page.route(
+      `**/users/${me}/stream*`,
+      (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({
+            type: 'urn:parley:problem:unavailable',
+            title: 'Service unavailable',
+            status: 503,
+            detail: 'shutting down',
+            code: 'unavailable',
+          }),
+        }),
+      { times: 1 },
+    );
     bobStream.close();
     expect(await web.server.stop()).toBe(0);
     await page.locator('#conn[data-state="reconnecting"]').waitFor(guard);

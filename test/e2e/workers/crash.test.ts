@@ -32,7 +32,9 @@ describe('a process of two killed with SIGKILL', () => {
     const watcherUser = await register(b.url, 'watcher');
     const onA = [await register(a.url, 'ann'), await register(a.url, 'abe')];
     const onB = [await register(b.url, 'bea'), await register(b.url, 'ben')];
-    const watcher = await openSse(`${b.url}${streamPath(watcherUser)}?presence=true`, { authorization: `Bearer ${watcherUser.token}` });
+    const watcher = await openSse(`${b.url}${streamPath(watcherUser)}?presence=true`, {
+      authorization: `Bearer ${watcherUser.token}`,
+    });
     const streams = new Map<string, SseReader>();
     for (const user of onA) streams.set(user.name, await open(a, user));
     for (const user of onB) streams.set(user.name, await open(b, user));
@@ -48,7 +50,10 @@ describe('a process of two killed with SIGKILL', () => {
         const to = recipients[(lane + i) % recipients.length]!;
         const via = i % 2 === 0 ? a : b;
         try {
-          const res = await api(via.url, 'POST', '/messages', { token: sender.token, json: { to: to.name, text: `burst ${lane}.${i}` } });
+          const res = await api(via.url, 'POST', '/messages', {
+            token: sender.token,
+            json: { to: to.name, text: `burst ${lane}.${i}` },
+          });
           if (res.status !== 202) continue;
           accepted.get(to.name)!.push(Number(res.body.id));
           if (++total === 120) {

@@ -27,13 +27,23 @@ describe('two Parley processes when their Redis restarts (append-only file on)',
     servers = await Promise.all([spawnServer(args), spawnServer(args)]);
     const [a, b] = servers as [ServerProcess, ServerProcess];
     const sender = await register(a.url, 'sender');
-    const readers: [ServerProcess, TestUser][] = [[a, await register(a.url, 'ria')], [b, await register(b.url, 'rob')]];
-    const streams = await Promise.all(readers.map(([server, user]) => openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` })));
+    const readers: [ServerProcess, TestUser][] = [
+      [a, await register(a.url, 'ria')],
+      [b, await register(b.url, 'rob')],
+    ];
+    const streams = await Promise.all(
+      readers.map(([server, user]) =>
+        openSse(`${server.url}${streamPath(user)}`, { authorization: `Bearer ${user.token}` }),
+      ),
+    );
     const accepted = new Map<string, number[]>(readers.map(([, user]) => [user.name, []]));
     const sendAll = async (label: string) => {
       for (const [i, [, user]] of readers.entries()) {
         for (const server of [a, b]) {
-          const res = await api(server.url, 'POST', '/messages', { token: sender.token, json: { to: user.name, text: `${label} ${i}` } });
+          const res = await api(server.url, 'POST', '/messages', {
+            token: sender.token,
+            json: { to: user.name, text: `${label} ${i}` },
+          });
           expect(res.status).toBe(202);
           accepted.get(user.name)!.push(Number(res.body.id));
         }
@@ -46,7 +56,10 @@ describe('two Parley processes when their Redis restarts (append-only file on)',
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) {
       for (const server of [a, b]) {
-        const refused = await api(server.url, 'POST', '/messages', { token: sender.token, json: { to: 'rob', text: `while down ${i}` } });
+        const refused = await api(server.url, 'POST', '/messages', {
+          token: sender.token,
+          json: { to: 'rob', text: `while down ${i}` },
+        });
         statuses.push(refused.status);
         expect(refused.headers.get('retry-after')).toBe('1');
       }
@@ -66,7 +79,9 @@ describe('two Parley processes when their Redis restarts (append-only file on)',
 
     for (const [i, [, user]] of readers.entries()) {
       const want = accepted.get(user.name)!;
-      await streams[i]!.until((events) => events.some((e) => e.event === 'message' && Number(e.id) >= Math.max(...want)));
+      await streams[i]!.until((events) =>
+        events.some((e) => e.event === 'message' && Number(e.id) >= Math.max(...want)),
+      );
       // The same streams, never cut: every accepted message once, in order.
       expect(ids(streams[i]!)).toEqual(want);
     }

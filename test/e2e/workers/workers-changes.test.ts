@@ -10,7 +10,16 @@ let redis: RedisServer;
 let server: ServerProcess;
 beforeAll(async () => {
   redis = await startRedisServer();
-  server = await spawnServer(['--workers', '2', '--store', 'redis', '--redis-url', redis.url, '--redis-prefix', `changes-${randomUUID()}:`]);
+  server = await spawnServer([
+    '--workers',
+    '2',
+    '--store',
+    'redis',
+    '--redis-url',
+    redis.url,
+    '--redis-prefix',
+    `changes-${randomUUID()}:`,
+  ]);
   const started = server.logs.filter((e) => e.msg === 'worker started').map((e) => Number(e.pid));
   for (const pid of started) await server.waitForLog((e) => e.msg === 'worker is listening' && e.pid === pid);
 });
@@ -19,17 +28,26 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const countOf = (event: string, n: number) => (events: SseEvent[]) => events.filter((e) => e.event === event).length >= n;
+const countOf = (event: string, n: number) => (events: SseEvent[]) =>
+  events.filter((e) => e.event === event).length >= n;
 
 describe('--workers 2 on one Redis', () => {
   it('brings a membership change and an edit made through either worker to every stream, on both workers, in order', async () => {
     // A new connection per request and per stream: node:cluster hands connections round the two workers, so
     // the streams sit on both and the changes are made through both.
     const fresh = connection(server.url, 'fresh');
-    const join = async (name: string) => (await fresh.api('POST', '/sessions', { json: { username: name, password: `${name}-password` } })).body.token as string;
+    const join = async (name: string) =>
+      (await fresh.api('POST', '/sessions', { json: { username: name, password: `${name}-password` } })).body
+        .token as string;
     const [ann, bob, cat] = [await join('ann'), await join('bob'), await join('cat')];
-    const streams = await Promise.all(Array.from({ length: 4 }, () => openSse(server.url + streamPath({ name: 'bob' }), { authorization: `Bearer ${bob}` })));
-    expect((await fresh.api('POST', '/groups', { token: ann, json: { name: 'crew', members: ['bob'] } })).status).toBe(201);
+    const streams = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        openSse(server.url + streamPath({ name: 'bob' }), { authorization: `Bearer ${bob}` }),
+      ),
+    );
+    expect((await fresh.api('POST', '/groups', { token: ann, json: { name: 'crew', members: ['bob'] } })).status).toBe(
+      201,
+    );
     const added = await fresh.api('POST', '/groups/crew/members', { token: ann, json: { members: ['cat'] } });
     expect(added.body.members).toEqual(['ann', 'bob', 'cat']);
     const sent = await fresh.api('POST', '/messages', { token: cat, json: { to: 'crew', text: 'hi crew' } });

@@ -18,11 +18,23 @@ afterAll(async () => {
 
 /** `--workers 2` on the file's Redis, with a key prefix of its own. */
 function startCluster(extra: readonly string[] = []): Promise<ServerProcess> {
-  return spawnServer(['--workers', '2', '--store', 'redis', '--redis-url', redis.url, '--redis-prefix', `workers-${randomUUID()}:`, ...extra]);
+  return spawnServer([
+    '--workers',
+    '2',
+    '--store',
+    'redis',
+    '--redis-url',
+    redis.url,
+    '--redis-prefix',
+    `workers-${randomUUID()}:`,
+    ...extra,
+  ]);
 }
 
-const byMessage = (msg: string, fields: Record<string, unknown> = {}) => (entry: Record<string, unknown>) =>
-  entry.msg === msg && Object.entries(fields).every(([key, value]) => entry[key] === value);
+const byMessage =
+  (msg: string, fields: Record<string, unknown> = {}) =>
+  (entry: Record<string, unknown>) =>
+    entry.msg === msg && Object.entries(fields).every(([key, value]) => entry[key] === value);
 
 /** The pids the primary logged as started, once each of them says it listens. */
 async function listeningWorkers(server: ServerProcess, count: number): Promise<number[]> {
@@ -62,7 +74,10 @@ describe('--workers 2', () => {
     ];
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const sent = await fresh.api('POST', '/messages', { token: ann.body.token, json: { to: 'bob', text: `across the cluster ${i}` } });
+      const sent = await fresh.api('POST', '/messages', {
+        token: ann.body.token,
+        json: { to: 'bob', text: `across the cluster ${i}` },
+      });
       expect(sent.status).toBe(202);
       ids.push(sent.body.id);
     }
@@ -110,7 +125,10 @@ describe('--workers 2', () => {
     one.close();
     const headers = { authorization: `Bearer ${cat.body.token}` };
     // Two streams on two new connections: node:cluster hands them to the two workers in turn.
-    const streams = [await openSse(server.url + streamPath({ name: 'cat' }), headers), await openSse(server.url + streamPath({ name: 'cat' }), headers)];
+    const streams = [
+      await openSse(server.url + streamPath({ name: 'cat' }), headers),
+      await openSse(server.url + streamPath({ name: 'cat' }), headers),
+    ];
 
     expect(await server.stop()).toBe(0);
     for (const stream of streams) {
@@ -121,24 +139,33 @@ describe('--workers 2', () => {
     expect(server.logs.filter(byMessage('shutting down', { signal: 'SIGTERM' }))).toHaveLength(2);
   });
 
-  it(`kills a worker that has not drained ${drainBoundMs / 1000} s after SIGTERM, and exits 1 for it`, { timeout: drainBoundMs + 15_000 }, async () => {
-    const server = await startCluster();
-    const [stuck, other] = await listeningWorkers(server, 2);
-    // A stopped process does not run its SIGTERM handler; SIGKILL still ends it.
-    process.kill(stuck!, 'SIGSTOP');
-    expect(await server.stop()).toBe(1);
-    expect(server.logs.find(byMessage('worker did not stop in time: killed', { pid: stuck }))).toBeDefined();
-    expect(server.logs.find(byMessage('worker did not stop in time: killed', { pid: other }))).toBeUndefined();
-    for (const pid of [stuck!, other!]) expect(isRunning(pid), `worker ${pid}`).toBe(false);
-  });
+  it(
+    `kills a worker that has not drained ${drainBoundMs / 1000} s after SIGTERM, and exits 1 for it`,
+    { timeout: drainBoundMs + 15_000 },
+    async () => {
+      const server = await startCluster();
+      const [stuck, other] = await listeningWorkers(server, 2);
+      // A stopped process does not run its SIGTERM handler; SIGKILL still ends it.
+      process.kill(stuck!, 'SIGSTOP');
+      expect(await server.stop()).toBe(1);
+      expect(server.logs.find(byMessage('worker did not stop in time: killed', { pid: stuck }))).toBeDefined();
+      expect(server.logs.find(byMessage('worker did not stop in time: killed', { pid: other }))).toBeUndefined();
+      for (const pid of [stuck!, other!]) expect(isRunning(pid), `worker ${pid}`).toBe(false);
+    },
+  );
 
   it('serves the metrics of every worker, summed, on the one --metrics-port', async () => {
     const server = await startCluster(['--metrics-port', '0']);
     const workers = await listeningWorkers(server, 2);
     const url = String(server.logs.find(byMessage('metrics are served', { summedOver: 2 }))?.url);
     const fresh = connection(server.url, 'fresh');
-    for (const name of ['dan', 'eve', 'fay', 'gus']) expect((await fresh.api('POST', '/sessions', { json: { username: name, password: `${name}-password` } })).status).toBe(201);
-    const registrations = async () => (await scrape(url)).histogram('parley_http_request_duration_seconds', { route: '/sessions', status: '201' }).count;
+    for (const name of ['dan', 'eve', 'fay', 'gus'])
+      expect(
+        (await fresh.api('POST', '/sessions', { json: { username: name, password: `${name}-password` } })).status,
+      ).toBe(201);
+    const registrations = async () =>
+      (await scrape(url)).histogram('parley_http_request_duration_seconds', { route: '/sessions', status: '201' })
+        .count;
     expect(await registrations()).toBe(4);
 
     // The connections went round both workers: without one of them the sum keeps only the other's share.
@@ -152,18 +179,34 @@ describe('--workers 2', () => {
 
   it('exits 1 when the workers cannot start, with the reason and without restarting them', async () => {
     const missing = '/nonexistent/parley-cert.pem';
-    const { code, stdout, stderr } = await runCli(['--workers', '2', '--store', 'redis', '--redis-url', redis.url, '--port', '0', '--tls-cert', missing, '--tls-key', missing]);
+    const { code, stdout, stderr } = await runCli([
+      '--workers',
+      '2',
+      '--store',
+      'redis',
+      '--redis-url',
+      redis.url,
+      '--port',
+      '0',
+      '--tls-cert',
+      missing,
+      '--tls-key',
+      missing,
+    ]);
     expect(code).toBe(1);
     expect(stderr).toContain('parley: could not start: TLS certificate not loaded');
     expect(stderr).toMatch(/parley: could not start: worker \d+ exited \(code 1\) before listening/);
     expect(stdout).not.toContain('a replacement starts');
   });
 
-  it.each(['sqlite', 'memory'])('refuses to start with --store %s, saying which store all workers can share (exit 2)', async (store) => {
-    const { code, stderr } = await runCli(['--workers', '2', '--store', store, '--port', '0']);
-    expect(code).toBe(2);
-    expect(stderr.trim()).toBe(
-      `parley: --workers 2 (PARLEY_WORKERS) needs a store all processes share: use --store redis --redis-url redis://HOST:PORT (--store is ${store}; sqlite and memory belong to one process)`,
-    );
-  });
+  it.each(['sqlite', 'memory'])(
+    'refuses to start with --store %s, saying which store all workers can share (exit 2)',
+    async (store) => {
+      const { code, stderr } = await runCli(['--workers', '2', '--store', store, '--port', '0']);
+      expect(code).toBe(2);
+      expect(stderr.trim()).toBe(
+        `parley: --workers 2 (PARLEY_WORKERS) needs a store all processes share: use --store redis --redis-url redis://HOST:PORT (--store is ${store}; sqlite and memory belong to one process)`,
+      );
+    },
+  );
 });

@@ -17,7 +17,15 @@ export function changesContract(backend: () => FreshBackend): void {
         const edit = event('edited', { of: String(id), text: 'hello' }, ['bob', 'alice'], 2_000);
         const e = await store.editMessage(id, 'hello', 2_000, edit);
         expect(e).toBeGreaterThan(id);
-        expect(await store.findMessage(id)).toEqual({ id, from: 'alice', to: 'bob', kind: 'direct', text: 'hello', sentAt: 1_000, editedAt: 2_000 });
+        expect(await store.findMessage(id)).toEqual({
+          id,
+          from: 'alice',
+          to: 'bob',
+          kind: 'direct',
+          text: 'hello',
+          sentAt: 1_000,
+          editedAt: 2_000,
+        });
         const rows = await rowsOf(store, 'bob');
         expect(rows[0]).toMatchObject({ id, text: 'hello', editedAt: 2_000 });
         expect(rows[1]).toEqual({ id: e, type: 'edited', json: edit.json, at: 2_000, to: 'bob' });
@@ -38,7 +46,11 @@ export function changesContract(backend: () => FreshBackend): void {
         expect(rows[0]).toMatchObject({ id, deleted: true, text: '' });
         expect(rows[1]).toEqual({ id: e, type: 'deleted', json: deletion.json, at: 5_000, to: 'bob' });
         expect(JSON.stringify(rows)).not.toContain('secret');
-        expect(JSON.stringify(await store.readConversation('bob', { kind: 'direct', with: 'alice' }, Number.MAX_SAFE_INTEGER, 10))).not.toContain('secret');
+        expect(
+          JSON.stringify(
+            await store.readConversation('bob', { kind: 'direct', with: 'alice' }, Number.MAX_SAFE_INTEGER, 10),
+          ),
+        ).not.toContain('secret');
         expect(await store.editMessage(id, 'again', 3_000, edit)).toBeUndefined();
         expect(await store.deleteMessage(id, deletion)).toBeUndefined();
         expect(await idsOf(store, 'bob')).toEqual([id, e, d]);
@@ -49,16 +61,28 @@ export function changesContract(backend: () => FreshBackend): void {
         const feed = await backend().listen();
         const edit = event('edited', { of: String(id), text: 'hello' }, ['bob', 'alice'], 2_000);
         const e = await store.editMessage(id, 'hello', 2_000, edit);
-        const told = [{ kind: 'event', event: { id: e, type: 'edited', json: edit.json, at: 2_000 }, recipients: ['bob', 'alice'] }];
+        const told = [
+          { kind: 'event', event: { id: e, type: 'edited', json: edit.json, at: 2_000 }, recipients: ['bob', 'alice'] },
+        ];
         expect(await feed.told(1)).toEqual(told);
         const deletion = event('deleted', { of: String(id) }, ['bob', 'alice']);
         const d = await store.deleteMessage(id, deletion);
-        told.push({ kind: 'event', event: { id: d, type: 'deleted', json: deletion.json, at: 5_000 }, recipients: ['bob', 'alice'] });
+        told.push({
+          kind: 'event',
+          event: { id: d, type: 'deleted', json: deletion.json, at: 5_000 },
+          recipients: ['bob', 'alice'],
+        });
         expect(await feed.told(2)).toEqual(told);
         expect(await store.editMessage(id, 'again', 3_000, edit)).toBeUndefined();
         expect(await store.deleteMessage(id, deletion)).toBeUndefined();
         const next = await store.appendMessage(draft(['bob'], { text: 'next' }));
-        expect((await feed.told(3)).slice(2)).toEqual([{ kind: 'message', message: { id: next, from: 'alice', kind: 'direct', text: 'next', sentAt: 1_000 }, recipients: ['bob'] }]);
+        expect((await feed.told(3)).slice(2)).toEqual([
+          {
+            kind: 'message',
+            message: { id: next, from: 'alice', kind: 'direct', text: 'next', sentAt: 1_000 },
+            recipients: ['bob'],
+          },
+        ]);
       });
     });
   });

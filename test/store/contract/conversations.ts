@@ -21,13 +21,23 @@ export function conversationsContract(backend: () => FreshBackend): void {
         await store.appendMessage(draft(['carol'], { text: 'to carol' }));
         const b1 = await store.appendMessage(draft(['alice'], { from: 'bob', text: 'b1' }));
         const a2 = await store.appendMessage(draft(['bob'], { text: 'a2' }));
-        expect(ids(await store.readConversation('alice', direct('bob'), Number.MAX_SAFE_INTEGER, 10))).toEqual([a2, b1, a1]);
+        expect(ids(await store.readConversation('alice', direct('bob'), Number.MAX_SAFE_INTEGER, 10))).toEqual([
+          a2,
+          b1,
+          a1,
+        ]);
         expect(await store.readConversation('bob', direct('alice'), Number.MAX_SAFE_INTEGER, 10)).toEqual(
           await store.readConversation('alice', direct('bob'), Number.MAX_SAFE_INTEGER, 10),
         );
         expect(ids(await store.readConversation('alice', direct('bob'), a2, 1))).toEqual([b1]);
         expect(ids(await store.readConversation('alice', direct('bob'), a1, 10))).toEqual([]);
-        expect((await store.readConversation('bob', direct('alice'), b1, 10))[0]).toEqual({ id: a1, from: 'alice', kind: 'direct', text: 'a1', sentAt: 1_000 });
+        expect((await store.readConversation('bob', direct('alice'), b1, 10))[0]).toEqual({
+          id: a1,
+          from: 'alice',
+          kind: 'direct',
+          text: 'a1',
+          sentAt: 1_000,
+        });
         expect((await store.directPeers('alice')).sort()).toEqual(['bob', 'carol']);
         expect(await store.directPeers('carol')).toEqual(['alice']);
       });
@@ -35,10 +45,15 @@ export function conversationsContract(backend: () => FreshBackend): void {
       it('reads every message of a group, its senders own included', async () => {
         const g = { kind: 'group' as const, with: 'team' };
         const one = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
-        const two = await store.appendMessage(draft(['alice', 'carol'], { from: 'bob', kind: 'group', group: 'team', text: 'two' }));
+        const two = await store.appendMessage(
+          draft(['alice', 'carol'], { from: 'bob', kind: 'group', group: 'team', text: 'two' }),
+        );
         await store.appendMessage(draft(['bob'], { kind: 'group', group: 'other' }));
         expect(ids(await store.readConversation('alice', g, Number.MAX_SAFE_INTEGER, 10))).toEqual([two, one]);
-        expect((await store.readConversation('carol', g, Number.MAX_SAFE_INTEGER, 10))[0]).toMatchObject({ group: 'team', from: 'bob' });
+        expect((await store.readConversation('carol', g, Number.MAX_SAFE_INTEGER, 10))[0]).toMatchObject({
+          group: 'team',
+          from: 'bob',
+        });
       });
 
       it('reads the broadcasts a user sent or could read', async () => {
@@ -47,7 +62,11 @@ export function conversationsContract(backend: () => FreshBackend): void {
         await store.insertUser(user('dora'));
         const after = await store.appendMessage(draft([], { kind: 'broadcast', text: 'after dora' }));
         const own = await store.appendMessage(draft([], { kind: 'broadcast', from: 'dora', text: 'from dora' }));
-        expect(ids(await store.readConversation('alice', broad, Number.MAX_SAFE_INTEGER, 10))).toEqual([own, after, before]);
+        expect(ids(await store.readConversation('alice', broad, Number.MAX_SAFE_INTEGER, 10))).toEqual([
+          own,
+          after,
+          before,
+        ]);
         expect(ids(await store.readConversation('dora', broad, Number.MAX_SAFE_INTEGER, 10))).toEqual([own, after]);
       });
 
@@ -56,17 +75,23 @@ export function conversationsContract(backend: () => FreshBackend): void {
         const m1 = await store.appendMessage(draft(['bob'], { kind: 'group', group: 'team', text: 'one' }));
         const m2 = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'two' }));
         const m3 = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'three' }));
-        const read = (ref: typeof g & { after?: number; through?: number }) => store.readConversation('carol', ref, Number.MAX_SAFE_INTEGER, 10);
+        const read = (ref: typeof g & { after?: number; through?: number }) =>
+          store.readConversation('carol', ref, Number.MAX_SAFE_INTEGER, 10);
         expect((await read({ ...g, after: m1 })).map((m) => m.id)).toEqual([m3, m2]);
         expect((await read({ ...g, after: m1, through: m2 })).map((m) => m.id)).toEqual([m2]);
-        expect(await store.summarize('carol', { ...g, after: m1, through: m2 })).toMatchObject({ unread: 1, last: { id: m2 } });
+        expect(await store.summarize('carol', { ...g, after: m1, through: m2 })).toMatchObject({
+          unread: 1,
+          last: { id: m2 },
+        });
       });
 
       it('forgets what retention removed', async () => {
         const [first, second] = await fill(store, 'bob', 2);
         store.markDelivered('bob', first!);
         await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 100 });
-        expect(ids(await store.readConversation('alice', direct('bob'), Number.MAX_SAFE_INTEGER, 10))).toEqual([second]);
+        expect(ids(await store.readConversation('alice', direct('bob'), Number.MAX_SAFE_INTEGER, 10))).toEqual([
+          second,
+        ]);
       });
     });
 
@@ -78,7 +103,11 @@ export function conversationsContract(backend: () => FreshBackend): void {
         const a1 = await store.appendMessage(draft(['bob'], { text: 'a1' }));
         const a2 = await store.appendMessage(draft(['bob'], { text: 'a2' }));
         const b1 = await store.appendMessage(draft(['alice'], { from: 'bob', text: 'b1' }));
-        expect(await store.summarize('bob', direct('alice'))).toEqual({ last: expect.objectContaining({ id: b1 }), unread: 2, readId: 0 });
+        expect(await store.summarize('bob', direct('alice'))).toEqual({
+          last: expect.objectContaining({ id: b1 }),
+          unread: 2,
+          readId: 0,
+        });
         expect(await store.summarize('alice', direct('bob'))).toMatchObject({ unread: 1, readId: 0 });
         await store.markRead('bob', direct('alice'), a1);
         await store.markRead('bob', direct('alice'), 0);
@@ -99,7 +128,7 @@ export function conversationsContract(backend: () => FreshBackend): void {
         expect(await store.summarize('dora', broad)).toMatchObject({ unread: 0, readId: later });
       });
 
-      it('counts no tombstone as unread, for the recipient, and none of the sender\'s own either', async () => {
+      it("counts no tombstone as unread, for the recipient, and none of the sender's own either", async () => {
         const kept = await store.appendMessage(draft(['bob'], { text: 'stays' }));
         const gone = await store.appendMessage(draft(['bob'], { text: 'goes' }));
         const reply = await store.appendMessage(draft(['alice'], { from: 'bob', text: 'reply' }));
@@ -119,7 +148,10 @@ export function conversationsContract(backend: () => FreshBackend): void {
         const read = event('read', { with: 'alice', upTo: String(id) }, ['bob']);
         const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, id, read);
         expect(r).toBeGreaterThan(id);
-        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ readId: id, unread: 0 });
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({
+          readId: id,
+          unread: 0,
+        });
         expect(await idsOf(store, 'bob')).toEqual([id, r]);
         expect(await idsOf(store, 'alice')).toEqual([]);
         expect(await store.markRead('bob', { kind: 'direct', with: 'alice' }, id)).toBe(0);
@@ -131,7 +163,9 @@ export function conversationsContract(backend: () => FreshBackend): void {
         expect(await store.markRead('bob', direct('alice'), id)).toBe(0);
         const read = event('read', { with: 'alice', upTo: String(id) }, ['bob']);
         const r = await store.markRead('bob', direct('alice'), id, read);
-        expect(await feed.told(1)).toEqual([{ kind: 'event', event: { id: r, type: 'read', json: read.json, at: 5_000 }, recipients: ['bob'] }]);
+        expect(await feed.told(1)).toEqual([
+          { kind: 'event', event: { id: r, type: 'read', json: read.json, at: 5_000 }, recipients: ['bob'] },
+        ]);
       });
     });
   });

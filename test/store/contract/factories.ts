@@ -6,8 +6,21 @@ export function draft(recipients: readonly string[], overrides: Partial<NewMessa
 }
 
 export const user = (name: string) => ({ name, passwordHash: `scrypt$${name}`, createdAt: 1 });
-export const group = (name: string, members: string[]) => ({ name, members, createdBy: members[0]!, createdAt: 2, owner: members[0]!, joined: {}, left: {} });
-export const event = (type: NewEvent['type'], data: object, recipients: string[], at = 5_000): NewEvent => ({ type, json: JSON.stringify(data), at, recipients });
+export const group = (name: string, members: string[]) => ({
+  name,
+  members,
+  createdBy: members[0]!,
+  createdAt: 2,
+  owner: members[0]!,
+  joined: {},
+  left: {},
+});
+export const event = (type: NewEvent['type'], data: object, recipients: string[], at = 5_000): NewEvent => ({
+  type,
+  json: JSON.stringify(data),
+  at,
+  recipients,
+});
 
 /** The n-th session of a user, its token hash named after both. */
 export const sessionOf = (username: string, n: number, createdAt = n) => ({

@@ -62,14 +62,20 @@ export function freshBackend(make: MakeBackend): () => FreshBackend {
           events.push(event);
           watched.changed();
         });
-        return { events, told: (count) => (feedTells === 'at once' ? toldAlready(events, count) : toldSoon(watched, events, count)) };
+        return {
+          events,
+          told: (count) => (feedTells === 'at once' ? toldAlready(events, count) : toldSoon(watched, events, count)),
+        };
       },
     };
   };
 }
 
 async function toldAlready(events: FeedEvent[], count: number): Promise<FeedEvent[]> {
-  if (events.length < count) throw new Error(`the write resolved before its event: the feed had told ${events.length} of ${count} (${JSON.stringify(events)})`);
+  if (events.length < count)
+    throw new Error(
+      `the write resolved before its event: the feed had told ${events.length} of ${count} (${JSON.stringify(events)})`,
+    );
   return [...events];
 }
 

@@ -27,14 +27,24 @@ export function groupsContract(backend: () => FreshBackend): void {
         expect(c).toBeGreaterThan(0);
         const m = await store.appendMessage(draft(['bob'], { kind: 'group', group: 'team', text: 'hi' }));
         const added = event('group', { change: 'added', users: ['carol'] }, ['alice', 'bob', 'carol']);
-        const ids = await store.changeGroup({ name: 'team', expected: ['alice', 'bob'], members: ['alice', 'bob', 'carol'], owner: 'alice', added: ['carol'], removed: [], events: [added] });
+        const ids = await store.changeGroup({
+          name: 'team',
+          expected: ['alice', 'bob'],
+          members: ['alice', 'bob', 'carol'],
+          owner: 'alice',
+          added: ['carol'],
+          removed: [],
+          events: [added],
+        });
         expect(ids).toHaveLength(1);
         const [e] = ids!;
         expect(c as number).toBeLessThan(m);
         expect(m).toBeLessThan(e!);
         expect(await idsOf(store, 'bob')).toEqual([c, m, e]);
         expect(await idsOf(store, 'carol')).toEqual([e]);
-        expect(await rowsOf(store, 'carol')).toEqual([{ id: e, type: 'group', json: added.json, at: 5_000, to: 'carol' }]);
+        expect(await rowsOf(store, 'carol')).toEqual([
+          { id: e, type: 'group', json: added.json, at: 5_000, to: 'carol' },
+        ]);
         expect(textOf((await rowsOf(store, 'alice'))[1]!)).toBe(added.json);
         expect(await store.loadGroups()).toEqual([{ ...team(['alice', 'bob', 'carol']), joined: { carol: e } }]);
         expect(await store.lastMessageId()).toBe(e);
@@ -43,8 +53,28 @@ export function groupsContract(backend: () => FreshBackend): void {
       it('refuses a change decided on members that changed meanwhile, writing nothing', async () => {
         await store.insertGroup(team(['alice', 'bob']));
         const stale = event('group', { change: 'removed' }, ['alice', 'bob']);
-        expect(await store.changeGroup({ name: 'team', expected: ['alice'], members: [], owner: 'alice', added: [], removed: ['alice'], events: [stale] })).toBeUndefined();
-        expect(await store.changeGroup({ name: 'nope', expected: [], members: ['alice'], owner: 'alice', added: ['alice'], removed: [], events: [stale] })).toBeUndefined();
+        expect(
+          await store.changeGroup({
+            name: 'team',
+            expected: ['alice'],
+            members: [],
+            owner: 'alice',
+            added: [],
+            removed: ['alice'],
+            events: [stale],
+          }),
+        ).toBeUndefined();
+        expect(
+          await store.changeGroup({
+            name: 'nope',
+            expected: [],
+            members: ['alice'],
+            owner: 'alice',
+            added: ['alice'],
+            removed: [],
+            events: [stale],
+          }),
+        ).toBeUndefined();
         expect(await store.loadGroups()).toEqual([team(['alice', 'bob'])]);
         expect(await rowsOf(store, 'bob')).toEqual([]);
       });
@@ -53,24 +83,50 @@ export function groupsContract(backend: () => FreshBackend): void {
         await store.insertGroup(team(['alice', 'bob', 'carol']));
         const left = event('group', { change: 'left' }, ['alice', 'bob', 'carol']);
         const owner = event('group', { change: 'owner' }, ['alice', 'bob', 'carol']);
-        const ids = (await store.changeGroup({ name: 'team', expected: ['alice', 'bob', 'carol'], members: ['bob', 'carol'], owner: 'bob', added: [], removed: ['alice'], events: [left, owner] }))!;
+        const ids = (await store.changeGroup({
+          name: 'team',
+          expected: ['alice', 'bob', 'carol'],
+          members: ['bob', 'carol'],
+          owner: 'bob',
+          added: [],
+          removed: ['alice'],
+          events: [left, owner],
+        }))!;
         expect(ids).toEqual(asc(ids));
         expect(ids[0]).toBeLessThan(ids[1]!);
         expect((await rowsOf(store, 'alice')).map(textOf)).toEqual([left.json, owner.json]);
-        expect(await store.loadGroups()).toEqual([{ ...team(['bob', 'carol']), owner: 'bob', left: { alice: ids[0] } }]);
+        expect(await store.loadGroups()).toEqual([
+          { ...team(['bob', 'carol']), owner: 'bob', left: { alice: ids[0] } },
+        ]);
         // Nobody left: the group ends, its name stays taken.
-        await store.changeGroup({ name: 'team', expected: ['bob', 'carol'], members: [], owner: 'bob', added: [], removed: ['bob', 'carol'], events: [event('group', { change: 'ended' }, ['bob', 'carol'])] });
+        await store.changeGroup({
+          name: 'team',
+          expected: ['bob', 'carol'],
+          members: [],
+          owner: 'bob',
+          added: [],
+          removed: ['bob', 'carol'],
+          events: [event('group', { change: 'ended' }, ['bob', 'carol'])],
+        });
         expect((await store.loadGroups())[0]!.members).toEqual([]);
         expect(await store.insertUser(user('team'))).toBe(false);
       });
 
-      it('finds a group as it is now, and nothing under an unknown name or a user\'s', async () => {
+      it("finds a group as it is now, and nothing under an unknown name or a user's", async () => {
         await store.insertUser(user('alice'));
         expect(await store.findGroup('team')).toBeUndefined();
         await store.insertGroup(team(['alice', 'bob']));
         expect(await store.findGroup('team')).toEqual(team(['alice', 'bob']));
         const added = event('group', { change: 'added', users: ['carol'] }, ['alice', 'bob', 'carol']);
-        const [e] = (await store.changeGroup({ name: 'team', expected: ['alice', 'bob'], members: ['alice', 'bob', 'carol'], owner: 'alice', added: ['carol'], removed: [], events: [added] }))!;
+        const [e] = (await store.changeGroup({
+          name: 'team',
+          expected: ['alice', 'bob'],
+          members: ['alice', 'bob', 'carol'],
+          owner: 'alice',
+          added: ['carol'],
+          removed: [],
+          events: [added],
+        }))!;
         expect(await store.findGroup('team')).toEqual({ ...team(['alice', 'bob', 'carol']), joined: { carol: e } });
         expect(await store.findGroup('alice')).toBeUndefined();
       });
@@ -81,17 +137,32 @@ export function groupsContract(backend: () => FreshBackend): void {
         const c = await store.insertGroup(team(['alice', 'bob']), created);
         const told: object[] = [
           { kind: 'group', group: team(['alice', 'bob']) },
-          { kind: 'event', event: { id: c, type: 'group', json: created.json, at: 5_000 }, recipients: ['alice', 'bob'] },
+          {
+            kind: 'event',
+            event: { id: c, type: 'group', json: created.json, at: 5_000 },
+            recipients: ['alice', 'bob'],
+          },
         ];
         expect(await feed.told(2)).toEqual(told);
         // Refused: nothing told.
         expect(await store.insertGroup(team(['carol', 'dave']))).toBe(false);
         const added = event('group', { change: 'added', users: ['carol'] }, ['alice', 'bob', 'carol']);
-        const change = { name: 'team', members: ['alice', 'bob', 'carol'], owner: 'alice', added: ['carol'], removed: [], events: [added] as const };
+        const change = {
+          name: 'team',
+          members: ['alice', 'bob', 'carol'],
+          owner: 'alice',
+          added: ['carol'],
+          removed: [],
+          events: [added] as const,
+        };
         const [e] = (await store.changeGroup({ ...change, expected: ['alice', 'bob'] }))!;
         told.push(
           { kind: 'group', group: { ...team(['alice', 'bob', 'carol']), joined: { carol: e } } },
-          { kind: 'event', event: { id: e, type: 'group', json: added.json, at: 5_000 }, recipients: ['alice', 'bob', 'carol'] },
+          {
+            kind: 'event',
+            event: { id: e, type: 'group', json: added.json, at: 5_000 },
+            recipients: ['alice', 'bob', 'carol'],
+          },
         );
         expect(await feed.told(4)).toEqual(told);
         // Decided on members that changed meanwhile: nothing told.

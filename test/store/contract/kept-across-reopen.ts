@@ -10,7 +10,14 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   const store = await open();
   await store.insertUser(user('alice'));
   await store.insertGroup(group('team', ['alice', 'bob']));
-  const session = { tokenHash: 'a'.repeat(64), username: 'alice', createdAt: 3, expiresAt: 4, lastUsedAt: 3, userAgent: 'curl/8.11.1' };
+  const session = {
+    tokenHash: 'a'.repeat(64),
+    username: 'alice',
+    createdAt: 3,
+    expiresAt: 4,
+    lastUsedAt: 3,
+    userAgent: 'curl/8.11.1',
+  };
   await store.insertSession(session);
   const first = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
   const second = await store.appendMessage(draft(['bob'], { text: 'two' }));
@@ -29,7 +36,10 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
     { name: 'carol', deliveredId: 0, prunedId: 0, pending: 1 },
   ]);
   expect((await rowsOf(reopened, 'bob', 0, 10)).map(textOf)).toEqual(['one', 'two']);
-  expect(await reopened.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ readId: second, unread: 0 });
+  expect(await reopened.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({
+    readId: second,
+    unread: 0,
+  });
   expect(await reopened.appendMessage(draft(['bob']))).toBeGreaterThan(second);
   await reopened.close();
 }

@@ -30,7 +30,10 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
       it('stores a message once per key of its sender: a retry, whatever it says, gets the first id and stores nothing', async () => {
         const first = await store.appendMessageOnce(draft(['bob'], { text: 'once' }), 'key-1');
         expect(first).toEqual({ id: first.id, replayed: false, sentAt: 1_000 });
-        const retry = await store.appendMessageOnce(draft(['bob'], { text: 'said differently', sentAt: 2_000 }), 'key-1');
+        const retry = await store.appendMessageOnce(
+          draft(['bob'], { text: 'said differently', sentAt: 2_000 }),
+          'key-1',
+        );
         // The first send's answer, its sentAt included.
         expect(retry).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
         expect((await rowsOf(store, 'bob')).map((r) => [r.id, textOf(r)])).toEqual([[first.id, 'once']]);
@@ -48,17 +51,29 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
       it('replays a broadcast once, one entry in the shared log', async () => {
         await store.insertUser(user('bob'));
         const first = await store.appendMessageOnce(draft([], { kind: 'broadcast', text: 'all' }), 'b');
-        expect(await store.appendMessageOnce(draft([], { kind: 'broadcast', text: 'all' }), 'b')).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        expect(await store.appendMessageOnce(draft([], { kind: 'broadcast', text: 'all' }), 'b')).toEqual({
+          id: first.id,
+          replayed: true,
+          sentAt: 1_000,
+        });
         expect(await idsOf(store, 'bob')).toEqual([first.id]);
       });
 
       it('forgets a key once its keep time has passed since the first message was sent', async () => {
         const first = await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 }), 'k');
-        expect(await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 + idempotencyKeepMs - 1 }), 'k')).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        expect(await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 + idempotencyKeepMs - 1 }), 'k')).toEqual({
+          id: first.id,
+          replayed: true,
+          sentAt: 1_000,
+        });
         const later = await store.appendMessageOnce(draft(['bob'], { sentAt: 1_000 + idempotencyKeepMs }), 'k');
         expect(later.replayed).toBe(false);
         expect(later.id).toBeGreaterThan(first.id);
-        expect(await store.appendMessageOnce(draft(['bob'], { sentAt: 2_000 + idempotencyKeepMs }), 'k')).toEqual({ id: later.id, replayed: true, sentAt: 1_000 + idempotencyKeepMs });
+        expect(await store.appendMessageOnce(draft(['bob'], { sentAt: 2_000 + idempotencyKeepMs }), 'k')).toEqual({
+          id: later.id,
+          replayed: true,
+          sentAt: 1_000 + idempotencyKeepMs,
+        });
       });
     });
 
@@ -89,7 +104,9 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
       });
 
       it('stores a message for every recipient with all its fields', async () => {
-        const id = await store.appendMessage(draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'hi all', sentAt: 42 }));
+        const id = await store.appendMessage(
+          draft(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'hi all', sentAt: 42 }),
+        );
         for (const to of ['bob', 'carol', 'dave']) {
           expect(await rowsOf(store, to, 0, 10)).toEqual([
             { id, from: 'alice', to, kind: 'group', group: 'team', text: 'hi all', sentAt: 42 },
@@ -114,9 +131,9 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
       it('pages through a queue after a position, oldest first', async () => {
         const ids = await fill(store, 'bob', 7);
         await store.appendMessage(draft(['carol']));
-        expect((await idsOf(store, 'bob', 0, 3))).toEqual(ids.slice(0, 3));
-        expect((await idsOf(store, 'bob', ids[2]!, 3))).toEqual(ids.slice(3, 6));
-        expect((await idsOf(store, 'bob', ids[5]!, 3))).toEqual(ids.slice(6));
+        expect(await idsOf(store, 'bob', 0, 3)).toEqual(ids.slice(0, 3));
+        expect(await idsOf(store, 'bob', ids[2]!, 3)).toEqual(ids.slice(3, 6));
+        expect(await idsOf(store, 'bob', ids[5]!, 3)).toEqual(ids.slice(6));
         expect(await rowsOf(store, 'bob', ids[6]!, 3)).toEqual([]);
       });
     });
@@ -142,7 +159,12 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
       it('counts no event as pending, and prunes delivered events like messages', async () => {
         await store.insertUser(user('bob'));
         const m = await store.appendMessage(draft(['bob'], { sentAt: 1 }));
-        const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, m, event('read', { upTo: String(m) }, ['bob'], 2));
+        const r = await store.markRead(
+          'bob',
+          { kind: 'direct', with: 'alice' },
+          m,
+          event('read', { upTo: String(m) }, ['bob'], 2),
+        );
         expect(await cursorOf(store, 'bob')).toMatchObject({ pending: 1 });
         store.markDelivered('bob', m);
         expect(await cursorOf(store, 'bob')).toMatchObject({ pending: 0 });
@@ -173,7 +195,12 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         const [first] = await fill(store, 'bob', 2);
         const shared = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team' }));
         await store.appendMessage(draft([], { kind: 'broadcast' }));
-        await store.markRead('carol', { kind: 'group', with: 'team' }, shared, event('read', { upTo: String(shared) }, ['carol']));
+        await store.markRead(
+          'carol',
+          { kind: 'group', with: 'team' },
+          shared,
+          event('read', { upTo: String(shared) }, ['carol']),
+        );
         expect(await store.pendingTotal()).toBe(4);
         store.markDelivered('bob', first!);
         expect(await store.pendingTotal()).toBe(3);
@@ -189,7 +216,9 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         const b1 = await store.appendMessage(draft([], { kind: 'broadcast', text: 'to all', sentAt: 7 }));
         const d2 = await store.appendMessage(draft(['bob'], { from: 'carol' }));
         expect(await idsOf(store, 'bob')).toEqual([d1, b1, d2]);
-        expect(await rowsOf(store, 'carol')).toEqual([{ id: b1, from: 'alice', to: 'carol', kind: 'broadcast', text: 'to all', sentAt: 7 }]);
+        expect(await rowsOf(store, 'carol')).toEqual([
+          { id: b1, from: 'alice', to: 'carol', kind: 'broadcast', text: 'to all', sentAt: 7 },
+        ]);
         expect(await rowsOf(store, 'alice')).toEqual([]);
       });
 
@@ -207,7 +236,11 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         for (const name of ['alice', 'bob']) await store.insertUser(user(name));
         const ids: number[] = [];
         for (let i = 0; i < 12; i++) {
-          ids.push(await store.appendMessage(draft(i % 3 === 0 ? [] : ['bob'], { kind: i % 3 === 0 ? 'broadcast' : 'direct', text: `m${i}` })));
+          ids.push(
+            await store.appendMessage(
+              draft(i % 3 === 0 ? [] : ['bob'], { kind: i % 3 === 0 ? 'broadcast' : 'direct', text: `m${i}` }),
+            ),
+          );
         }
         const read: number[] = [];
         let after = 0;
@@ -262,7 +295,12 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
       it('knows the position of an event as it knows a message', async () => {
         await store.insertUser(user('bob'));
         const m = await store.appendMessage(draft(['bob']));
-        const r = await store.markRead('bob', { kind: 'direct', with: 'alice' }, m, event('read', { upTo: String(m) }, ['bob']));
+        const r = await store.markRead(
+          'bob',
+          { kind: 'direct', with: 'alice' },
+          m,
+          event('read', { upTo: String(m) }, ['bob']),
+        );
         expect(await store.knowsPosition('bob', r)).toBe(true);
         expect(await store.knowsPosition('bob', r + 1)).toBe(false);
       });
@@ -270,24 +308,35 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
 
     describe('the queue limit', () => {
       /** A message refused while a recipient has two undelivered. */
-      const limited = (recipients: string[], overrides: Partial<NewMessage> = {}) => draft(recipients, { queueLimit: 2, ...overrides });
-      const refusedFor = (...names: string[]) => ({ code: 'queue_full', message: expect.stringMatching(new RegExp(names.map((n) => `\\b${n}\\b`).join('.*'))) });
+      const limited = (recipients: string[], overrides: Partial<NewMessage> = {}) =>
+        draft(recipients, { queueLimit: 2, ...overrides });
+      const refusedFor = (...names: string[]) => ({
+        code: 'queue_full',
+        message: expect.stringMatching(new RegExp(names.map((n) => `\\b${n}\\b`).join('.*'))),
+      });
       const direct = { kind: 'direct' as const, with: 'alice' };
 
       it('refuses a message to a recipient with the limit undelivered, naming them, and stores nothing', async () => {
-        const waiting = [await store.appendMessage(draft(['bob'])), await store.appendMessage(draft(['bob'], { kind: 'group', group: 'team' }))];
+        const waiting = [
+          await store.appendMessage(draft(['bob'])),
+          await store.appendMessage(draft(['bob'], { kind: 'group', group: 'team' })),
+        ];
         const refused = store.appendMessage(limited(['bob'], { text: 'one too many' }));
         await expect(refused).rejects.toBeInstanceOf(ChatError);
         await expect(refused).rejects.toMatchObject(refusedFor('bob'));
         // Its id may have been spent, but nothing was stored.
         expect(await idsOf(store, 'bob')).toEqual(waiting);
         expect(await cursorOf(store, 'bob')).toMatchObject({ pending: 2 });
-        expect((await store.readConversation('bob', direct, Number.MAX_SAFE_INTEGER, 10)).map((m) => m.id)).toEqual(waiting.slice(0, 1));
+        expect((await store.readConversation('bob', direct, Number.MAX_SAFE_INTEGER, 10)).map((m) => m.id)).toEqual(
+          waiting.slice(0, 1),
+        );
       });
 
       it('stores a message to several recipients for all or none: one full queue refuses it for everyone', async () => {
         await fill(store, 'carol', 2);
-        const refused = store.appendMessage(limited(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }));
+        const refused = store.appendMessage(
+          limited(['bob', 'carol', 'dave'], { kind: 'group', group: 'team', text: 'to all' }),
+        );
         await expect(refused).rejects.toMatchObject(refusedFor('carol'));
         await expect(refused).rejects.not.toMatchObject(refusedFor('bob'));
         for (const name of ['bob', 'dave']) {
@@ -296,11 +345,15 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         }
         expect((await rowsOf(store, 'carol')).map(textOf)).toEqual(['m0', 'm1']);
         for (const reader of ['alice', 'bob', 'carol', 'dave']) {
-          expect(await store.readConversation(reader, { kind: 'group', with: 'team' }, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+          expect(
+            await store.readConversation(reader, { kind: 'group', with: 'team' }, Number.MAX_SAFE_INTEGER, 10),
+          ).toEqual([]);
         }
         // Every full queue is named.
         await fill(store, 'bob', 2);
-        await expect(store.appendMessage(limited(['bob', 'carol', 'dave']))).rejects.toMatchObject(refusedFor('bob', 'carol'));
+        await expect(store.appendMessage(limited(['bob', 'carol', 'dave']))).rejects.toMatchObject(
+          refusedFor('bob', 'carol'),
+        );
       });
 
       it('lets the next message in once delivery makes room, counting the newest position marked, written or not', async () => {
@@ -333,7 +386,11 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         const first = await store.appendMessageOnce(limited(['bob'], { text: 'once' }), 'key-1');
         await store.appendMessage(limited(['bob']));
         await expect(store.appendMessage(limited(['bob']))).rejects.toMatchObject(refusedFor('bob'));
-        expect(await store.appendMessageOnce(limited(['bob'], { text: 'once' }), 'key-1')).toEqual({ id: first.id, replayed: true, sentAt: 1_000 });
+        expect(await store.appendMessageOnce(limited(['bob'], { text: 'once' }), 'key-1')).toEqual({
+          id: first.id,
+          replayed: true,
+          sentAt: 1_000,
+        });
         await expect(store.appendMessageOnce(limited(['bob']), 'key-2')).rejects.toMatchObject(refusedFor('bob'));
         store.markDelivered('bob', first.id);
         const later = await store.appendMessageOnce(limited(['bob']), 'key-2');
@@ -346,14 +403,35 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
       it('is told each message stored by the time its append resolves, with its recipients; a broadcast with none', async () => {
         const feed = await backend().listen();
         const d = await store.appendMessage(draft(['bob'], { text: 'hi', sentAt: 7 }));
-        const told = [{ kind: 'message', message: { id: d, from: 'alice', kind: 'direct', text: 'hi', sentAt: 7 }, recipients: ['bob'] }];
+        const told = [
+          {
+            kind: 'message',
+            message: { id: d, from: 'alice', kind: 'direct', text: 'hi', sentAt: 7 },
+            recipients: ['bob'],
+          },
+        ];
         expect(await feed.told(1)).toEqual(told);
         const g = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team' }));
-        expect(await feed.told(2)).toEqual([...told, { kind: 'message', message: { id: g, from: 'alice', kind: 'group', group: 'team', text: 'hello', sentAt: 1_000 }, recipients: ['bob', 'carol'] }]);
+        expect(await feed.told(2)).toEqual([
+          ...told,
+          {
+            kind: 'message',
+            message: { id: g, from: 'alice', kind: 'group', group: 'team', text: 'hello', sentAt: 1_000 },
+            recipients: ['bob', 'carol'],
+          },
+        ]);
         const b = await store.appendMessage(draft([], { kind: 'broadcast', text: 'all' }));
-        expect((await feed.told(3))[2]).toEqual({ kind: 'message', message: { id: b, from: 'alice', kind: 'broadcast', text: 'all', sentAt: 1_000 }, recipients: [] });
+        expect((await feed.told(3))[2]).toEqual({
+          kind: 'message',
+          message: { id: b, from: 'alice', kind: 'broadcast', text: 'all', sentAt: 1_000 },
+          recipients: [],
+        });
         const once = await store.appendMessageOnce(draft(['carol'], { text: 'once' }), 'k');
-        expect((await feed.told(4))[3]).toEqual({ kind: 'message', message: { id: once.id, from: 'alice', kind: 'direct', text: 'once', sentAt: 1_000 }, recipients: ['carol'] });
+        expect((await feed.told(4))[3]).toEqual({
+          kind: 'message',
+          message: { id: once.id, from: 'alice', kind: 'direct', text: 'once', sentAt: 1_000 },
+          recipients: ['carol'],
+        });
       });
 
       it('is told nothing of a key replayed or of a message refused, for any of its recipients', async () => {
@@ -361,9 +439,17 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         await store.appendMessage(draft(['bob']));
         const feed = await backend().listen();
         expect((await store.appendMessageOnce(draft(['bob']), 'k')).replayed).toBe(true);
-        await expect(store.appendMessage(draft(['carol', 'bob'], { queueLimit: 2, kind: 'group', group: 'team' }))).rejects.toMatchObject({ code: 'queue_full' });
+        await expect(
+          store.appendMessage(draft(['carol', 'bob'], { queueLimit: 2, kind: 'group', group: 'team' })),
+        ).rejects.toMatchObject({ code: 'queue_full' });
         const next = await store.appendMessage(draft(['carol'], { text: 'next' }));
-        expect(await feed.told(1)).toEqual([{ kind: 'message', message: { id: next, from: 'alice', kind: 'direct', text: 'next', sentAt: 1_000 }, recipients: ['carol'] }]);
+        expect(await feed.told(1)).toEqual([
+          {
+            kind: 'message',
+            message: { id: next, from: 'alice', kind: 'direct', text: 'next', sentAt: 1_000 },
+            recipients: ['carol'],
+          },
+        ]);
       });
     });
   });

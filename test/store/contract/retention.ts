@@ -19,9 +19,17 @@ export function retentionContract(backend: () => FreshBackend): void {
         store.markDelivered('bob', ids[5]!);
         const result = await store.prune({ ...keepAll, olderThan: 350 });
         expect(result).toEqual({ removed: 3 });
-        expect(await store.readQueue('bob', 0, 100)).toEqual({ rows: (await rowsOf(store, 'bob', ids[2]!)), prunedId: ids[2] });
+        expect(await store.readQueue('bob', 0, 100)).toEqual({
+          rows: await rowsOf(store, 'bob', ids[2]!),
+          prunedId: ids[2],
+        });
         expect(await idsOf(store, 'bob')).toEqual(ids.slice(3));
-        expect(await cursorOf(store, 'bob')).toEqual({ name: 'bob', deliveredId: ids[5], prunedId: ids[2], pending: 0 });
+        expect(await cursorOf(store, 'bob')).toEqual({
+          name: 'bob',
+          deliveredId: ids[5],
+          prunedId: ids[2],
+          pending: 0,
+        });
       });
 
       it('never prunes undelivered messages, however old', async () => {
@@ -39,7 +47,12 @@ export function retentionContract(backend: () => FreshBackend): void {
         store.markDelivered('bob', bob[5]!);
         store.markDelivered('carol', carol[5]!);
         const policy = { olderThan: Number.MAX_SAFE_INTEGER, batch: 4 };
-        const results = [await store.prune(policy), await store.prune(policy), await store.prune(policy), await store.prune(policy)];
+        const results = [
+          await store.prune(policy),
+          await store.prune(policy),
+          await store.prune(policy),
+          await store.prune(policy),
+        ];
         expect(results.map((r) => r.removed)).toEqual([4, 4, 4, 0]);
         expect(await cursorOf(store, 'bob')).toMatchObject({ prunedId: bob[5] });
         expect(await cursorOf(store, 'carol')).toMatchObject({ prunedId: carol[5] });

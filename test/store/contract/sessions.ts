@@ -45,12 +45,19 @@ export function sessionsContract(backend: () => FreshBackend): void {
         await store.insertSession({ ...session, userAgent: 'curl' });
         await store.touchSession(session.tokenHash, 500, 70);
         await store.touchSession('c'.repeat(64), 500, 70);
-        expect(await store.findSession(session.tokenHash)).toEqual({ ...session, userAgent: 'curl', expiresAt: 500, lastUsedAt: 70 });
+        expect(await store.findSession(session.tokenHash)).toEqual({
+          ...session,
+          userAgent: 'curl',
+          expiresAt: 500,
+          lastUsedAt: 70,
+        });
         expect(await store.findSession('c'.repeat(64))).toBeUndefined();
-        expect(await store.sessionsOf('alice')).toEqual([{ ...session, userAgent: 'curl', expiresAt: 500, lastUsedAt: 70 }]);
+        expect(await store.sessionsOf('alice')).toEqual([
+          { ...session, userAgent: 'curl', expiresAt: 500, lastUsedAt: 70 },
+        ]);
       });
 
-      it('forgets a revoked session, and it leaves its user\'s list', async () => {
+      it("forgets a revoked session, and it leaves its user's list", async () => {
         await store.insertSession(session);
         await store.insertSession({ ...session, tokenHash: 'b'.repeat(64), createdAt: 20 });
         await store.deleteSession(session.tokenHash, 'revoked');
@@ -73,7 +80,10 @@ export function sessionsContract(backend: () => FreshBackend): void {
         expect(await feed.told(1)).toEqual([exit]);
         await store.deleteSession('c'.repeat(64), 'revoked');
         await store.deleteSession('b'.repeat(64), 'revoked');
-        expect(await feed.told(2)).toEqual([exit, { kind: 'session_ended', user: 'alice', sessionId: 'b'.repeat(64), reason: 'revoked' }]);
+        expect(await feed.told(2)).toEqual([
+          exit,
+          { kind: 'session_ended', user: 'alice', sessionId: 'b'.repeat(64), reason: 'revoked' },
+        ]);
       });
     });
 

@@ -38,7 +38,7 @@ export function usersContract(backend: () => FreshBackend): void {
         expect(await store.loadGroups()).toEqual([]);
       });
 
-      it('finds a user as stored now, and nothing under an unknown name or a group\'s', async () => {
+      it("finds a user as stored now, and nothing under an unknown name or a group's", async () => {
         await store.insertUser(user('alice'));
         await store.insertGroup(group('team', ['alice', 'bob']));
         expect(await store.findUser('alice')).toEqual(user('alice'));
@@ -131,16 +131,34 @@ export function usersContract(backend: () => FreshBackend): void {
 
         await store.insertUser(user('bob'));
         const after = await store.appendMessage(draft(['bob'], { from: 'alice', text: 'to the new bob' }));
-        for (const [reader, other] of [['bob', 'alice'], ['alice', 'bob']] as const) {
-          const history = await store.readConversation(reader, { kind: 'direct', with: other }, Number.MAX_SAFE_INTEGER, 10);
+        for (const [reader, other] of [
+          ['bob', 'alice'],
+          ['alice', 'bob'],
+        ] as const) {
+          const history = await store.readConversation(
+            reader,
+            { kind: 'direct', with: other },
+            Number.MAX_SAFE_INTEGER,
+            10,
+          );
           expect(history.map((m) => m.text)).toEqual(['to the new bob']);
         }
         expect(await store.directPeers('bob')).toEqual(['alice']);
-        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({ unread: 1, readId: 0, last: { id: after } });
-        expect(await store.summarize('alice', { kind: 'direct', with: 'bob' })).toMatchObject({ unread: 0, readId: 0, last: { id: after } });
+        expect(await store.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({
+          unread: 1,
+          readId: 0,
+          last: { id: after },
+        });
+        expect(await store.summarize('alice', { kind: 'direct', with: 'bob' })).toMatchObject({
+          unread: 0,
+          readId: 0,
+          last: { id: after },
+        });
         // Retention can still remove the old messages.
         store.markDelivered('alice', before);
-        expect((await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).removed).toBeGreaterThanOrEqual(1);
+        expect((await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 10 })).removed).toBeGreaterThanOrEqual(
+          1,
+        );
         expect((await rowsOf(store, 'alice')).map(textOf)).toEqual([]);
       });
 
