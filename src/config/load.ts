@@ -65,13 +65,16 @@ function resolveConfig(
   const { workers, store } = config as Pick<Config, 'workers' | 'store'>;
   if (workers > 1 && store !== 'redis') {
     throw new ConfigError(
-      `--workers ${workers} (PARLEY_WORKERS) needs a store all processes share: use --store redis --redis-url redis://HOST:PORT (--store is ${store}; sqlite and memory belong to one process)`,
+      `--workers ${workers} (PARLEY_WORKERS) needs a store all processes share: use --store redis ` +
+        `--redis-url redis://HOST:PORT (--store is ${store}; sqlite and memory belong to one process)`,
     );
   }
   // Two answers to "which Redis": the sentinels name the primary, a URL is one fixed server.
   if ((config as Pick<Config, 'redisSentinel'>).redisSentinel !== '' && given.has('redisUrl')) {
     throw new ConfigError(
-      '--redis-sentinel (PARLEY_REDIS_SENTINEL) and --redis-url (PARLEY_REDIS_URL) both name the Redis: give one. With Sentinel, the sentinels name the primary; pass --redis-sentinel-name for the name they monitor it under',
+      '--redis-sentinel (PARLEY_REDIS_SENTINEL) and --redis-url (PARLEY_REDIS_URL) both name the Redis: give ' +
+        'one. With Sentinel, the sentinels name the primary; pass --redis-sentinel-name for the name they ' +
+        'monitor it under',
     );
   }
   // A certificate without its key (or the reverse) cannot be served, and plain HTTP is not what was asked for.

@@ -40,7 +40,10 @@ export const optionSpecs = {
     env: 'PARLEY_STORE',
     schema: z.enum(['sqlite', 'memory', 'redis']),
     default: 'sqlite',
-    help: 'Storage backend: sqlite (one file under --data, fsynced before every 202), memory (nothing survives a restart) or redis (the Redis at --redis-url or behind --redis-sentinel, which several Parley processes can share)',
+    help:
+      'Storage backend: sqlite (one file under --data, fsynced before every 202), memory (nothing ' +
+      'survives a restart) or redis (the Redis at --redis-url or behind --redis-sentinel, which several ' +
+      'Parley processes can share)',
   }),
   redisUrl: option({
     flag: 'redis-url',
@@ -54,7 +57,9 @@ export const optionSpecs = {
     env: 'PARLEY_REDIS_SENTINEL',
     schema: z.string().regex(/^$|^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be HOST:PORT,HOST:PORT,...'),
     default: '',
-    help: 'Sentinels to ask for the Redis of --store redis, HOST:PORT,...: Parley follows the primary they name through a failover, instead of --redis-url; empty: --redis-url',
+    help:
+      'Sentinels to ask for the Redis of --store redis, HOST:PORT,...: Parley follows the primary they ' +
+      'name through a failover, instead of --redis-url; empty: --redis-url',
   }),
   redisSentinelName: option({
     flag: 'redis-sentinel-name',
@@ -68,7 +73,11 @@ export const optionSpecs = {
     env: 'PARLEY_REDIS_WAIT_REPLICAS',
     schema: z.union([z.literal(''), z.literal('all'), int(0, 100)]),
     default: '',
-    help: 'With --store redis: a write is answered 201/202 only once this many replicas hold it (Redis WAIT), else 503; all: every replica in sync with the primary at the time, at least one; Parley refuses to start when fewer replicas are in sync. Empty: all with --redis-sentinel, 0 with --redis-url',
+    help:
+      'With --store redis: a write is answered 201/202 only once this many replicas hold it (Redis ' +
+      'WAIT), else 503; all: every replica in sync with the primary at the time, at least one; Parley ' +
+      'refuses to start when fewer replicas are in sync. Empty: all with --redis-sentinel, 0 with ' +
+      '--redis-url',
   }),
   redisWaitTimeoutMs: option({
     flag: 'redis-wait-timeout-ms',
@@ -89,14 +98,18 @@ export const optionSpecs = {
     env: 'PARLEY_PROCESS_TIMEOUT_MS',
     schema: ms(100, 3_600_000),
     default: 10_000,
-    help: 'With --store redis: a Parley process not heard from for this long is taken for dead, and its users are shown offline (ms)',
+    help:
+      'With --store redis: a Parley process not heard from for this long is taken for dead, and its ' +
+      'users are shown offline (ms)',
   }),
   workers: option({
     flag: 'workers',
     env: 'PARLEY_WORKERS',
     schema: int(1, 64),
     default: 1,
-    help: 'Processes serving the one --port (node:cluster): a primary restarts any that dies and SIGTERM drains them all; more than 1 needs --store redis',
+    help:
+      'Processes serving the one --port (node:cluster): a primary restarts any that dies and SIGTERM ' +
+      'drains them all; more than 1 needs --store redis',
   }),
   data: option({
     flag: 'data',
@@ -117,7 +130,9 @@ export const optionSpecs = {
     env: 'PARLEY_LOG_FORMAT',
     schema: z.enum(['auto', 'pretty', 'json']),
     default: 'auto',
-    help: 'Logs on stdout: pretty (one readable line per event), json (JSON lines), auto (pretty on a terminal, json otherwise)',
+    help:
+      'Logs on stdout: pretty (one readable line per event), json (JSON lines), auto (pretty on a ' +
+      'terminal, json otherwise)',
   }),
   heartbeatMs: option({
     flag: 'heartbeat-ms',
@@ -138,14 +153,18 @@ export const optionSpecs = {
     env: 'PARLEY_QUEUE_LIMIT',
     schema: int(1, 10_000_000),
     default: 10_000,
-    help: 'Undelivered direct and group messages a user may have waiting; past it sends to them are refused (broadcasts do not count)',
+    help:
+      'Undelivered direct and group messages a user may have waiting; past it sends to them are refused ' +
+      '(broadcasts do not count)',
   }),
   retainMs: option({
     flag: 'retain-ms',
     env: 'PARLEY_RETAIN_MS',
     schema: ms(0, 10 * 365 * 86_400_000),
     default: 30 * 86_400_000,
-    help: 'Delivered messages older than this are pruned; a Last-Event-ID resume reaches this far back (ms; default 30 days). Undelivered messages are kept however old',
+    help:
+      'Delivered messages older than this are pruned; a Last-Event-ID resume reaches this far back (ms; ' +
+      'default 30 days). Undelivered messages are kept however old',
   }),
   pruneIntervalMs: option({
     flag: 'prune-interval-ms',
@@ -194,70 +213,90 @@ export const optionSpecs = {
     env: 'PARLEY_LOGIN_PAIR_FAILURES',
     schema: int(1, 1_000_000),
     default: 5,
-    help: 'Failed logins to one account from one client address before 429, counted per window of this × --login-backoff-ms',
+    help:
+      'Failed logins to one account from one client address before 429, counted per window of this × ' +
+      '--login-backoff-ms',
   }),
   loginAddressFailures: option({
     flag: 'login-address-failures',
     env: 'PARLEY_LOGIN_ADDRESS_FAILURES',
     schema: int(1, 1_000_000),
     default: 20,
-    help: 'Failed logins from one client address, over all accounts, before 429, counted per window of this × --login-backoff-ms',
+    help:
+      'Failed logins from one client address, over all accounts, before 429, counted per window of this ' +
+      '× --login-backoff-ms',
   }),
   loginAccountFailures: option({
     flag: 'login-account-failures',
     env: 'PARLEY_LOGIN_ACCOUNT_FAILURES',
     schema: int(1, 1_000_000),
     default: 100,
-    help: 'Failed logins to one account, over all addresses, before 429, counted per window of this × --login-backoff-ms',
+    help:
+      'Failed logins to one account, over all addresses, before 429, counted per window of this × ' +
+      '--login-backoff-ms',
   }),
   loginBackoffMs: option({
     flag: 'login-backoff-ms',
     env: 'PARLEY_LOGIN_BACKOFF_MS',
     schema: ms(1, 86_400_000),
     default: 60_000,
-    help: 'Sets the windows of the failed-login limits: a limit of N counts failures in a window of N × this, opened by the first and forgiven all at once when it ends, 24 days at most (ms; default 1 min)',
+    help:
+      'Sets the windows of the failed-login limits: a limit of N counts failures in a window of N × ' +
+      'this, opened by the first and forgiven all at once when it ends, 24 days at most (ms; default 1 min)',
   }),
   messageRate: option({
     flag: 'message-rate',
     env: 'PARLEY_MESSAGE_RATE',
     schema: int(0, 100_000_000),
     default: 3_000,
-    help: 'Direct and group messages per user per minute, sustained: --message-burst per window of burst/rate minutes, whole seconds, at least 1 s (0: unlimited)',
+    help:
+      'Direct and group messages per user per minute, sustained: --message-burst per window of ' +
+      'burst/rate minutes, whole seconds, at least 1 s (0: unlimited)',
   }),
   messageBurst: option({
     flag: 'message-burst',
     env: 'PARLEY_MESSAGE_BURST',
     schema: int(1, 100_000_000),
     default: 200,
-    help: 'Direct and group messages a user may send at once; past it 429 until the window the first opened ends (see --message-rate)',
+    help:
+      'Direct and group messages a user may send at once; past it 429 until the window the first opened ' +
+      'ends (see --message-rate)',
   }),
   broadcastRate: option({
     flag: 'broadcast-rate',
     env: 'PARLEY_BROADCAST_RATE',
     schema: int(0, 100_000_000),
     default: 600,
-    help: 'Broadcasts per user per minute, sustained: --broadcast-burst per window of burst/rate minutes, whole seconds, at least 1 s (0: unlimited)',
+    help:
+      'Broadcasts per user per minute, sustained: --broadcast-burst per window of burst/rate minutes, ' +
+      'whole seconds, at least 1 s (0: unlimited)',
   }),
   broadcastBurst: option({
     flag: 'broadcast-burst',
     env: 'PARLEY_BROADCAST_BURST',
     schema: int(1, 100_000_000),
     default: 100,
-    help: 'Broadcasts a user may send at once; past it 429 until the window the first opened ends (see --broadcast-rate)',
+    help:
+      'Broadcasts a user may send at once; past it 429 until the window the first opened ends (see ' +
+      '--broadcast-rate)',
   }),
   groupRate: option({
     flag: 'group-rate',
     env: 'PARLEY_GROUP_RATE',
     schema: int(0, 100_000_000),
     default: 60,
-    help: 'Group creations per user per minute, sustained: --group-burst per window of burst/rate minutes, whole seconds, at least 1 s (0: unlimited)',
+    help:
+      'Group creations per user per minute, sustained: --group-burst per window of burst/rate minutes, ' +
+      'whole seconds, at least 1 s (0: unlimited)',
   }),
   groupBurst: option({
     flag: 'group-burst',
     env: 'PARLEY_GROUP_BURST',
     schema: int(1, 100_000_000),
     default: 20,
-    help: 'Group creations a user may make at once; past it 429 until the window the first opened ends (see --group-rate)',
+    help:
+      'Group creations a user may make at once; past it 429 until the window the first opened ends (see ' +
+      '--group-rate)',
   }),
   maxGroupsPerUser: option({
     flag: 'max-groups-per-user',
@@ -271,7 +310,10 @@ export const optionSpecs = {
     env: 'PARLEY_EDIT_WINDOW_MS',
     schema: ms(0, 10 * 365 * 86_400_000),
     default: 15 * 60_000,
-    help: 'How long after sending a sender may still edit a message (ms; default 15 min: long enough to fix a typo seen on rereading, short enough that a reply is not left answering words that changed later). Deleting has no limit',
+    help:
+      'How long after sending a sender may still edit a message (ms; default 15 min: long enough to fix ' +
+      'a typo seen on rereading, short enough that a reply is not left answering words that changed ' +
+      'later). Deleting has no limit',
   }),
   maxStreamsPerUser: option({
     flag: 'max-streams-per-user',
@@ -292,7 +334,9 @@ export const optionSpecs = {
     env: 'PARLEY_SLOW_CONSUMER_MS',
     schema: ms(1, 3_600_000),
     default: 30_000,
-    help: 'A stream whose client reads nothing for this long while data waits is closed; it resumes with Last-Event-ID (ms)',
+    help:
+      'A stream whose client reads nothing for this long while data waits is closed; it resumes with ' +
+      'Last-Event-ID (ms)',
   }),
   tlsCert: option({
     flag: 'tls-cert',
@@ -313,7 +357,9 @@ export const optionSpecs = {
     env: 'PARLEY_TLS_PROFILE',
     schema: z.enum(['intermediate', 'modern']),
     default: 'intermediate',
-    help: 'Mozilla server-side TLS profile (guidelines 5.7): intermediate (TLS 1.2 with ECDHE and AEAD ciphers, and TLS 1.3) or modern (TLS 1.3 only)',
+    help:
+      'Mozilla server-side TLS profile (guidelines 5.7): intermediate (TLS 1.2 with ECDHE and AEAD ' +
+      'ciphers, and TLS 1.3) or modern (TLS 1.3 only)',
   }),
   corsOrigins: option({
     flag: 'cors-origins',
@@ -341,7 +387,9 @@ export const optionSpecs = {
     env: 'PARLEY_TRUST_PROXY',
     schema: z.string(),
     default: '',
-    help: 'Proxies whose X-Forwarded-For is believed (express trust proxy: loopback, an address or CIDR list); empty: none',
+    help:
+      'Proxies whose X-Forwarded-For is believed (express trust proxy: loopback, an address or CIDR ' +
+      'list); empty: none',
   }),
 } as const;
 

@@ -31,7 +31,8 @@ export function claimableName(raw: string, field: string): string {
   if (name === undefined) {
     throw new ChatError(
       'invalid_request',
-      `"${raw.slice(0, 40)}" is not a valid name: use 1 to ${maxNameLength} letters, digits, _ or -, starting with a letter`,
+      `"${raw.slice(0, 40)}" is not a valid name: use 1 to ${maxNameLength} letters, digits, _ or -, ` +
+        `starting with a letter`,
       field,
     );
   }

@@ -20,7 +20,8 @@ export function crossSiteGuard(): RequestHandler {
     }
     throw new ChatError(
       'forbidden',
-      'a request authenticated by the session cookie must come from this site; other clients send "Authorization: Bearer <token>"',
+      'a request authenticated by the session cookie must come from this site; other clients send ' +
+        '"Authorization: Bearer <token>"',
       site !== undefined ? 'header.sec-fetch-site' : 'header.origin',
     );
   };

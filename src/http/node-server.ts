@@ -27,7 +27,8 @@ export function createNodeServer(app: Express, tls: TlsOptions | undefined): Nod
     }
     const body = JSON.stringify(problem('invalid_request', 'the request is not valid HTTP'));
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ` +
+        `${Buffer.byteLength(body)}\r\n` +
         `Connection: close\r\n\r\n${body}`,
     );
   });

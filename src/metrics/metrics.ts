@@ -85,7 +85,9 @@ export function createMetrics(stats: DeliveryStats, pending: PendingCount): Metr
 
   const requests = new Histogram({
     name: 'parley_http_request_duration_seconds',
-    help: 'Time from a request to the end of its response, by route pattern and status; for a stream, how long it was open',
+    help:
+      'Time from a request to the end of its response, by route pattern and status; for a stream, how ' +
+      'long it was open',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,

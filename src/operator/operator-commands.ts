@@ -29,7 +29,8 @@ export async function runOperatorCommand(deps: OperatorDeps, request: OperatorRe
       const width = Math.max(...users.map((u) => u.name.length));
       return users.map(
         (u) =>
-          `${u.name.padEnd(width)}  ${u.online ? 'online ' : 'offline'}  created ${when(u.createdAt)}  ${plural(u.sessions, 'session')}`,
+          `${u.name.padEnd(width)}  ${u.online ? 'online ' : 'offline'}  created ${when(u.createdAt)}  ` +
+          `${plural(u.sessions, 'session')}`,
       );
     }
     case 'logout':

@@ -67,7 +67,8 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
       onWentBack: (lastId, seenId) =>
         deliveryLog.warn(
           wentBack(lastId, seenId),
-          'the store went back in time: the messages after its last id are lost; devices that saw them are told so when they resume',
+          'the store went back in time: the messages after its last id are lost; devices that saw them are ' +
+            'told so when they resume',
         ),
     },
   );

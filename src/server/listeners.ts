@@ -94,7 +94,8 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
       const listening = await listenMetrics(metrics.registry, config.metricsHost, config.metricsPort).catch(
         (err: Error) => {
           throw new Error(
-            `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`,
+            `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, ` +
+              `--metrics-port): ${err.message}`,
           );
         },
       );

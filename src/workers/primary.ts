@@ -51,7 +51,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
         config.metricsPort,
       ).catch((err: Error) => {
         throw new Error(
-          `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, --metrics-port): ${err.message}`,
+          `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (--metrics-host, ` +
+            `--metrics-port): ${err.message}`,
         );
       });
       log.info({ url: metricsServer.url, summedOver: config.workers }, 'metrics are served');

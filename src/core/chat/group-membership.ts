@@ -57,7 +57,8 @@ export class GroupMembership {
       if (members.length > maxGroupSize) {
         throw new ChatError(
           'too_many_members',
-          `a group has at most ${maxGroupSize} users; "${group.name}" has ${group.members.length}, and adding ${fresh.length} would make ${members.length}`,
+          `a group has at most ${maxGroupSize} users; "${group.name}" has ${group.members.length}, and ` +
+            `adding ${fresh.length} would make ${members.length}`,
           'body.members',
         );
       }

@@ -29,7 +29,8 @@ export class MessageChanges {
     if (editedAt - message.sentAt > this.limits.editWindowMs) {
       throw new ChatError(
         'edit_window_passed',
-        `a message can be edited for ${Math.round(this.limits.editWindowMs / 60_000)} min after it was sent; this one can still be deleted`,
+        `a message can be edited for ${Math.round(this.limits.editWindowMs / 60_000)} min after it was sent; ` +
+          `this one can still be deleted`,
         'path.id',
       );
     }

@@ -144,7 +144,8 @@ export class WriteConfirmer {
     if (cause !== undefined) this.log.error({ err: cause }, 'confirming writes with WAIT failed');
     return new ChatError(
       'unavailable',
-      `${held} confirmed the write within ${this.timeoutMs} ms; it may still be stored: retry with the same Idempotency-Key`,
+      `${held} confirmed the write within ${this.timeoutMs} ms; it may still be stored: retry with the same ` +
+        `Idempotency-Key`,
       undefined,
       retryAfterMs,
     );

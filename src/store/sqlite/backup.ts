@@ -62,6 +62,8 @@ export function warnIfRestored(db: Database.Database, log: Logger): void {
   if (!restored) return;
   log.warn(
     { file: db.name, takenAt: new Date(restored.takenAt).toISOString(), lastMessageId: restored.lastId },
-    'this database is a backup opened for the first time: what the server it was copied from accepted after the backup was taken is not in it; devices that saw such messages are told so when they resume (lost, reason store), and new ids stay above every id handed out before',
+    'this database is a backup opened for the first time: what the server it was copied from accepted after ' +
+      'the backup was taken is not in it; devices that saw such messages are told so when they resume ' +
+      '(lost, reason store), and new ids stay above every id handed out before',
   );
 }

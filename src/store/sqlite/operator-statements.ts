@@ -6,7 +6,8 @@ export function prepareOperatorStatements(db: Database) {
   const st = (sql: string): Statement => db.prepare(sql);
   return {
     sessionsOf: st(
-      'SELECT token_hash, username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE username = ? ORDER BY created_at, token_hash',
+      'SELECT token_hash, username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE ' +
+        'username = ? ORDER BY created_at, token_hash',
     ),
     deleteSessionsOf: st('DELETE FROM sessions WHERE username = ?'),
     setPasswordHash: st('UPDATE users SET password_hash = ? WHERE name = ?'),

@@ -33,7 +33,8 @@ export function explainOpenFailure(file: string, err: unknown): Error {
   const detail = (err as Error).message;
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new StoreOpenError(
-      `${file} is in use by another Parley process (${detail}); stop it, or start this one with another --data directory.`,
+      `${file} is in use by another Parley process (${detail}); stop it, or start this one with another ` +
+        `--data directory.`,
     );
   }
   if (code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {

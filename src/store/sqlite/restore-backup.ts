@@ -29,8 +29,10 @@ export function restoreBackup(dataDir: string, backupFile: string, now = new Dat
     lines.push(
       dropped.count === 0
         ? 'it held nothing the backup lacks'
-        : `it held ${dropped.count} messages the backup lacks, sent from ${iso(dropped.first!)} to ${iso(dropped.last!)}: ` +
-            'they are gone; devices that saw them are told so when they resume (lost, reason store), and get every message sent from now on',
+        : `it held ${dropped.count} messages the backup lacks, sent from ${iso(dropped.first!)} to ` +
+            `${iso(dropped.last!)}: ` +
+            'they are gone; devices that saw them are told so when they resume (lost, reason store), and get ' +
+            'every message sent from now on',
     );
   }
   copyFileSync(backup, target, constants.COPYFILE_EXCL);

@@ -131,7 +131,8 @@ export const migrations: readonly Migration[] = [
   {
     version: 7,
     description:
-      'events (group changes, edits, deletions, read marks) in the journal of messages; owned groups; edits and tombstones',
+      'events (group changes, edits, deletions, read marks) in the journal of messages; owned groups; edits ' +
+      'and tombstones',
     sql: `
       -- An event is a row of messages with kind 'event': its type in event, its data (JSON) in text, when in
       -- sent_at, no conversation (so history and unread counts never see it), on queues like a message, pruned

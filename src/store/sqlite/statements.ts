@@ -119,7 +119,8 @@ export function prepareStatements(db: Database) {
     insertUser: st('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)'),
     insertGroup: st('INSERT INTO chat_groups (name, members, created_by, created_at, owner) VALUES (?, ?, ?, ?, ?)'),
     insertSession: st(
-      'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, ' +
+        'user_agent) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     findSession: st(
       'SELECT username, created_at, expires_at, last_used_at, user_agent FROM sessions WHERE token_hash = ?',
@@ -128,7 +129,8 @@ export function prepareStatements(db: Database) {
     touchSession: st('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE token_hash = ?'),
     deleteSession: st('DELETE FROM sessions WHERE token_hash = ?'),
     forgetExpiredKeys: st(
-      'DELETE FROM idempotency_keys WHERE (sender, key) IN (SELECT sender, key FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT 10)',
+      'DELETE FROM idempotency_keys WHERE (sender, key) IN (SELECT sender, key FROM idempotency_keys WHERE ' +
+        'expires_at <= ? ORDER BY expires_at LIMIT 10)',
     ),
     findKey: st('SELECT message_id, sent_at FROM idempotency_keys WHERE sender = ? AND key = ? AND expires_at > ?'),
     insertKey: st(
@@ -149,7 +151,8 @@ export function prepareStatements(db: Database) {
     directPeers: st(`SELECT with_name FROM conversations WHERE reader = ? AND kind = 'direct' ORDER BY with_name`),
     readMark: st('SELECT read_id FROM conversations WHERE reader = ? AND with_name = ?'),
     countUnread: st(
-      'SELECT count(*) AS n FROM messages WHERE conversation = @key AND id > @floor AND id <= @through AND sender <> @reader AND deleted = 0',
+      'SELECT count(*) AS n FROM messages WHERE conversation = @key AND id > @floor AND id <= @through AND ' +
+        'sender <> @reader AND deleted = 0',
     ),
     markRead: st(`
       INSERT INTO conversations (reader, with_name, kind, read_id) VALUES (?, ?, ?, ?)
