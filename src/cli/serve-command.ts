@@ -27,7 +27,7 @@ export async function serveCommand(
   const { config } = parsed;
   const log = createLogger(config.logLevel, { format: config.logFormat });
   // One process, or with --workers N a primary that forks N workers, each of which runs the same command again.
-  // The primary serves nothing: it loads the cluster code alone, the workers the server alone.
+  // The primary serves nothing: it loads the workers' code alone, the workers the server alone.
   if (cluster.isPrimary && config.workers > 1) await (await import('../workers/primary.js')).runPrimary(config, log);
   else {
     const { serve } = await import('./run-server.js');

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-/** What the listener serves: a registry, or the sum of the workers' registries (cluster-metrics.ts). */
+/** What the listener serves: a registry, or the sum of the workers' registries (worker-metrics.ts). */
 export type MetricsSource = Pick<Registry, 'metrics' | 'contentType'>;
 
 export interface MetricsServer {

@@ -31,7 +31,7 @@ function isAnswer(message: unknown, id: number): message is MetricsAnswer {
   );
 }
 
-/** In a worker of --workers N: answers the primary's scrapes with this registry, over the cluster's channel. */
+/** In a worker of --workers N: answers the primary's scrapes with this registry, over node:cluster's channel. */
 export function answerMetricsRequests(registry: Registry): void {
   process.on('message', (message: unknown) => {
     if (!isRequest(message)) return;
@@ -50,7 +50,7 @@ export function answerMetricsRequests(registry: Registry): void {
  * which cannot answer yet, so a scrape during a restart would wait for its timeout and fail. A worker that exits
  * while asked is left out of the sum; one that does not answer within `timeoutMs` fails the scrape.
  */
-export function clusterMetrics(workers: () => Iterable<Worker>, timeoutMs = 5_000): MetricsSource {
+export function workersMetrics(workers: () => Iterable<Worker>, timeoutMs = 5_000): MetricsSource {
   let lastId = 0;
   return {
     contentType: AggregatorRegistry.PROMETHEUS_CONTENT_TYPE,

@@ -1,4 +1,4 @@
-/** A worker's word to the primary, over the cluster's channel, once its server listens. */
+/** A worker's word to the primary, over node:cluster's channel, once its server listens. */
 export interface ListeningMessage {
   readonly type: 'parley:listening';
   /** The URL the worker serves, e.g. http://127.0.0.1:8080. */

@@ -41,12 +41,12 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     port = config.port === 0 ? await freePort(config.host) : config.port;
     if (config.metricsPort !== '') {
       // Loaded with --metrics-port alone, as in a worker.
-      const [{ clusterMetrics }, { listenMetrics }] = await Promise.all([
+      const [{ workersMetrics }, { listenMetrics }] = await Promise.all([
         import('../metrics/worker-metrics.js'),
         import('../metrics/metrics-server.js'),
       ]);
       metricsServer = await listenMetrics(
-        clusterMetrics(listeningWorkers),
+        workersMetrics(listeningWorkers),
         config.metricsHost,
         config.metricsPort,
       ).catch((err: Error) => {

@@ -55,7 +55,7 @@ export class StreamSession {
   /** Asked to read again while a read was in progress: that read's answer may predate what it must find. */
   readAgain = false;
   closed = false;
-  /** Counted in the cluster's streams of its user (so closing it must uncount it). */
+  /** Counted on the feed's streams of its user (so closing it must uncount it). */
   counted = false;
 
   constructor(

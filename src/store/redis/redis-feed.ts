@@ -21,7 +21,7 @@ export interface RedisFeedOptions {
 }
 
 /**
- * The cluster on the store's Redis: a pub/sub feed of what every process wrote (published by the store's own
+ * The feed on the store's Redis: a pub/sub feed of what every process wrote (published by the store's own
  * scripts, hence in the order Redis applied the writes), a heartbeat per process, and per process the count of
  * streams it holds per user (src/store/redis/feed-scripts.ts, lua/presence/).
  *
@@ -154,7 +154,7 @@ export class RedisFeed implements Feed {
       if ((await this.run(scripts.heartbeat, [this.processId, silenceMs])) === 1) this.restore();
     } catch (err) {
       // An outage is logged by the connection, once; anything else is worth a line per beat.
-      if (!isOutage(err)) this.log.error({ err }, 'the cluster heartbeat failed');
+      if (!isOutage(err)) this.log.error({ err }, 'the feed heartbeat failed');
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * What the Redis store, the cluster and the write confirmer need of Redis: commands to the primary, in order,
+ * What the Redis store, its feed and the write confirmer need of Redis: commands to the primary, in order,
  * and to be told when the connection is ready again. Two kinds exist (src/store/redis/connect-redis.ts): one
  * node-redis client on a fixed URL, and node-redis's Sentinel client, which follows the primary the sentinels
  * name through a failover. Nothing else in the backend knows which one it has.
