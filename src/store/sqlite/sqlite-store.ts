@@ -15,7 +15,6 @@ import type {
 } from '../../core/ports/index.js';
 import { nextId } from '../../core/ids.js';
 import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
-import { movedMembers } from '../../core/chat/group-change.js';
 import { queueFull } from '../../core/errors.js';
 import type { SessionEndReason } from '../../core/delivery/stream-session.js';
 import { DeliveredMarks } from '../delivered-marks.js';
@@ -30,7 +29,8 @@ import { QueueLimit } from './queue-limit.js';
 import { QueueWriter } from './queue-writer.js';
 import type { SqliteDeps, SqliteOptions } from './sqlite-options.js';
 import { SqliteReads } from './sqlite-reads.js';
-import { prepareStatements, toGroup, type GroupRow } from './statements.js';
+import { changeGroup, deleteMessage, editMessage, insertGroup, type ChangeWrites } from './change-writes.js';
+import { prepareStatements } from './statements.js';
 import { WalPurge } from './wal-purge.js';
 import { WalSync } from './wal-sync.js';
 
@@ -70,6 +70,8 @@ export class SqliteStore extends SqliteReads implements Store {
   /** Told of every WAL checkpoint that followed a deletion (tests and logs wait for it). */
   onPurged: (() => void) | undefined;
   readonly feed: LocalFeed;
+  /** What the writes of changes (groups, edits, deletions: change-writes.ts) need of this store. */
+  private readonly changes: ChangeWrites;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -112,6 +114,15 @@ export class SqliteStore extends SqliteReads implements Store {
       },
       { maxBatch: options.maxBatch ?? 1_000, idleDelayMs: options.idleDelayMs ?? 50, onCommit: options.onCommit },
     );
+    this.changes = {
+      commits: this.commits,
+      statements: this.statements,
+      queues: this.queues,
+      feed: this.feed,
+      purge: this.purge,
+      nextId: () => this.nextId(),
+      taken: (name) => this.taken(name),
+    };
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
 
@@ -170,86 +181,19 @@ export class SqliteStore extends SqliteReads implements Store {
   }
 
   insertGroup(group: StoredGroup, event?: NewEvent): Promise<number | false> {
-    const id = event ? this.nextId() : 0;
-    return this.commits.submit(
-      () => {
-        if (this.taken(group.name)) return false;
-        this.statements.insertGroup.run(
-          group.name,
-          JSON.stringify(group.members),
-          group.createdBy,
-          group.createdAt,
-          group.owner ?? group.createdBy,
-        );
-        if (event) this.queues.event(id, event);
-        return id;
-      },
-      (inserted) => {
-        if (inserted === false) return false;
-        this.feed.publish({
-          kind: 'group',
-          group: { ...group, owner: group.owner ?? group.createdBy, joined: {}, left: {} },
-        });
-        if (event) this.feed.tellEvent(id, event);
-        return inserted;
-      },
-    );
+    return insertGroup(this.changes, group, event);
   }
 
   changeGroup(change: GroupChange): Promise<number[] | undefined> {
-    const ids = change.events.map(() => this.nextId());
-    const recipients = change.events[0].recipients;
-    return this.commits.submit(
-      () => {
-        const row = this.statements.group.get(change.name) as GroupRow | undefined;
-        if (!row) return undefined;
-        const group = toGroup(row);
-        if (group.members.join(',') !== change.expected.join(',')) return undefined;
-        const moved = movedMembers(group, change, ids[0]!);
-        this.statements.setGroup.run(
-          JSON.stringify(moved.members),
-          moved.owner,
-          JSON.stringify({ joined: moved.joined, left: moved.left }),
-          change.name,
-        );
-        change.events.forEach((event, i) => this.queues.event(ids[i]!, { ...event, recipients }));
-        return { ...group, ...moved };
-      },
-      (changed) => {
-        if (!changed) return undefined;
-        this.feed.publish({ kind: 'group', group: changed });
-        change.events.forEach((event, i) => this.feed.tellEvent(ids[i]!, { ...event, recipients }));
-        return ids;
-      },
-    );
+    return changeGroup(this.changes, change);
   }
 
   editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined> {
-    const eventId = this.nextId();
-    return this.commits.submit(
-      () => {
-        if (this.statements.editMessage.run(text, editedAt, id).changes === 0) return undefined;
-        this.queues.event(eventId, event, id);
-        return eventId;
-      },
-      (stored) => this.toldEvent(stored, event),
-    );
+    return editMessage(this.changes, id, text, editedAt, event);
   }
 
   deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
-    const eventId = this.nextId();
-    return this.commits.submit(
-      () => {
-        const s = this.statements;
-        if (s.deleteMessage.run(id).changes === 0) return undefined;
-        // Earlier edits carried texts of the message too: they become deletions, keeping their positions.
-        s.blankEdits.run(event.json, id);
-        this.queues.event(eventId, event);
-        this.purge.deleted();
-        return eventId;
-      },
-      (stored) => this.toldEvent(stored, event),
-    );
+    return deleteMessage(this.changes, id, event);
   }
 
   insertSession({ tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent }: StoredSession): Promise<void> {
@@ -400,11 +344,6 @@ export class SqliteStore extends SqliteReads implements Store {
   /** The id of the next message (src/core/ids.ts): from the clock, above the last one. */
   private nextId(): number {
     return (this.lastId = nextId(this.lastId, this.clock()));
-  }
-
-  private toldEvent(id: number | undefined, event: NewEvent): number | undefined {
-    if (id !== undefined) this.feed.tellEvent(id, event);
-    return id;
   }
 
   /** Writes the delivered positions now, in a commit of their own if nothing else is waiting. */
