@@ -227,17 +227,17 @@ export async function withSentinel(
 }
 
 /**
- * Another checkout of Parley to measure instead of this one (BENCH_PARLEY_SOURCE=/path/to/clone, with its own
+ * Another checkout of Parley to measure instead of this one (BENCH_CHECKOUT=/path/to/clone, with its own
  * node_modules): rows of a change and of the commit before it, taken in turns within one sitting, tell the
  * change's effect from the machine's drift. Its server entry is found where either layout keeps it.
  */
 function parleyCommand(): { command?: readonly string[]; cwd?: string } {
-  const source = process.env.BENCH_PARLEY_SOURCE;
+  const source = process.env.BENCH_CHECKOUT;
   if (source === undefined || source === '') return {};
   const entry = ['src/cli/server-main.ts', 'src/cli.ts']
     .map((file) => join(source, file))
     .find((file) => existsSync(file));
-  if (entry === undefined) throw new Error(`BENCH_PARLEY_SOURCE=${source}: no Parley server entry there`);
+  if (entry === undefined) throw new Error(`BENCH_CHECKOUT=${source}: no Parley server entry there`);
   return { command: [process.execPath, '--import', 'tsx', entry], cwd: source };
 }
 
