@@ -51,7 +51,10 @@ async function untilAccepted<T extends { status: number }>(
 
 /**
  * Sends from `senders` in lanes, one send at a time each, to the recipients in turn through the servers in
- * turn, until `enough` says stop; returns every 202. Refusals (503, a cut connection) count as not sent.
+ * turn, until `enough` says stop; returns every 202. Refusals (503, a cut connection) count as not sent. Parley
+ * answers every request within its Redis command timeout (5 s): a request unanswered for `answerMs`, or lanes
+ * still short of `enough` after `withinMs`, fail the test with what each lane last heard and the servers' last
+ * log lines, so that a failover that stalls says where.
  */
 async function sendInLanes(
   senders: readonly TestUser[],
@@ -59,26 +62,54 @@ async function sendInLanes(
   servers: readonly ServerProcess[],
   enough: (accepted: readonly Accepted[]) => boolean,
   onAccepted: (accepted: readonly Accepted[]) => void = () => {},
+  { withinMs = 60_000, answerMs = 20_000 } = {},
 ): Promise<{ accepted: Accepted[]; refused: number }> {
   const accepted: Accepted[] = [];
   let refused = 0;
+  const started = Date.now();
+  const heard: string[] = senders.map(() => 'nothing yet');
+  const stalled = (why: string) =>
+    new Error(
+      `${why}: ${accepted.length} accepted, ${refused} refused; each lane last heard: ${heard.join('; ')}\n` +
+        servers
+          .map((s) =>
+            s.logs
+              .slice(-20)
+              .map((entry) => JSON.stringify(entry))
+              .join('\n'),
+          )
+          .join('\n---\n'),
+    );
   const lane = async (lane: number) => {
     for (let i = 0; !enough(accepted); i++) {
+      if (Date.now() - started > withinMs) throw stalled(`lanes still short after ${withinMs} ms`);
       const to = recipients[(lane + i) % recipients.length]!;
       const via = servers[i % servers.length]!;
       const text = `lane ${lane} send ${i}`;
       const sent = Date.now();
-      const res = await api(via.url, 'POST', '/messages', {
-        token: senders[lane]!.token,
-        json: { to: to.name, text },
-      }).catch(() => undefined);
-      if (res?.status === 202) {
+      let timer: NodeJS.Timeout | undefined;
+      const unanswered = new Promise<'unanswered'>(
+        (resolve) => (timer = setTimeout(() => resolve('unanswered'), answerMs)),
+      );
+      const res = await Promise.race([
+        api(via.url, 'POST', '/messages', { token: senders[lane]!.token, json: { to: to.name, text } }).catch(
+          (err: Error) => err,
+        ),
+        unanswered,
+      ]);
+      clearTimeout(timer);
+      if (res === 'unanswered') throw stalled(`lane ${lane}: no answer to a send within ${answerMs} ms`);
+      heard[lane] =
+        res instanceof Error
+          ? `${res.message} after ${Date.now() - sent} ms`
+          : `${res.status} after ${Date.now() - sent} ms`;
+      if (!(res instanceof Error) && res.status === 202) {
         accepted.push({ to: to.name, id: Number(res.body.id), text, sent, at: Date.now() });
         onAccepted(accepted);
         continue;
       }
       refused++;
-      if (res) {
+      if (!(res instanceof Error)) {
         expect(res.status).toBe(503);
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       }
