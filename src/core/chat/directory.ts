@@ -32,11 +32,9 @@ export class Directory {
 
   private readonly groups = new Map<string, Group>();
   private readonly claimed = new Set<string>();
-  private sortedUsers: string[] | undefined;
 
   addUser(name: string): void {
     this.users.add(name);
-    this.sortedUsers = undefined;
   }
 
   addGroup(group: Group): void {
@@ -46,7 +44,6 @@ export class Directory {
   /** Forgets a deleted user, who leaves every group; a group left with no member goes (as in the store). */
   removeUser(name: string): void {
     if (!this.users.delete(name)) return;
-    this.sortedUsers = undefined;
     for (const group of this.groups.values()) {
       if (!group.members.includes(name)) continue;
       const members = group.members.filter((m) => m !== name);
@@ -87,12 +84,6 @@ export class Directory {
   /** Every user, sorted by name, as the store has them (see the constructor). */
   everyUser(): Promise<readonly string[]> {
     return this.store.userNames();
-  }
-
-  /** Every user this process knows, sorted by name. */
-  userNames(): readonly string[] {
-    this.sortedUsers ??= [...this.users].sort();
-    return this.sortedUsers;
   }
 
   groupsOf(user: string): Group[] {

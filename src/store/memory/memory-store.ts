@@ -115,8 +115,9 @@ export class MemoryStore extends MemoryReads implements Store {
   async appendMessage(message: NewMessage): Promise<number> {
     const { recipients, queueLimit, ...rest } = message;
     if (message.kind !== 'broadcast' && queueLimit !== undefined) {
-      const full = recipients.filter((to) => (this.cursors.get(to)?.pending ?? 0) >= queueLimit);
-      if (full.length > 0) throw queueFull(full);
+      // Per message: the list of full queues is made only when there is one.
+      const isFull = (to: string) => (this.cursors.get(to)?.pending ?? 0) >= queueLimit;
+      if (recipients.some(isFull)) throw queueFull(recipients.filter(isFull));
     }
     const id = this.nextId();
     const stored = { ...rest, id };

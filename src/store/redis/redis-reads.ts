@@ -21,7 +21,7 @@ import { luaScripts as lua } from './lua-scripts.js';
 import { refusingUnreachable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
 import { DeliveredMarks } from '../delivered-marks.js';
-import { byCreation, messageOf, pairs, toMessages, toRows } from './redis-replies.js';
+import { byCreation, messageOf, pairs, toMessages, toRows, type EightFields } from './redis-replies.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
 export interface RedisDeps {
@@ -140,17 +140,8 @@ export abstract class RedisReads {
   async findMessage(id: number): Promise<FoundMessage | undefined> {
     const reply = (await this.run(lua.findMessage, [id])) as string[];
     if (reply.length === 0) return undefined;
-    const [from, kind, group, text, sentAt, editedAt, deleted, conversation] = reply as [
-      string,
-      MessageKind,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    const message = messageOf(String(id), from, kind, group, text, sentAt, editedAt, deleted);
+    const [from, kind, group, text, sentAt, editedAt, deleted, conversation] = reply as EightFields;
+    const message = messageOf(String(id), from, kind as MessageKind, group, text, sentAt, editedAt, deleted);
     if (kind !== 'direct') return message;
     const [, a, b] = conversation.split(':');
     return { ...message, to: a === from ? b! : a! };

@@ -4,20 +4,14 @@ import type { NewEvent, QueueRow } from '../../core/ports/index.js';
 
 const rowFields = 8;
 
+/** Eight fields of a message as the scripts return it (see push_row): id or sender first, as the script says. */
+export type EightFields = [string, string, string, string, string, string, string, string];
+
 /** Rows of eight fields (see push_row in the scripts) from `start` on, read by one recipient. */
 export function toRows(reply: readonly string[], start: number, to: string): QueueRow[] {
   const out: QueueRow[] = [];
   for (let i = start; i + rowFields - 1 < reply.length; i += rowFields) {
-    const [id, from, kind, group, text, sentAt, editedAt, deleted] = reply.slice(i, i + rowFields) as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [id, from, kind, group, text, sentAt, editedAt, deleted] = reply.slice(i, i + rowFields) as EightFields;
     if (kind === 'event') out.push({ id: Number(id), type: group as EventType, json: text, at: Number(sentAt), to });
     else out.push({ ...messageOf(id, from, kind as MessageKind, group, text, sentAt, editedAt, deleted), to });
   }
