@@ -55,13 +55,23 @@ export async function send(page: Page, text: string): Promise<void> {
  */
 export async function inEachScheme(page: Page, look: (scheme: 'light' | 'dark') => Promise<void>): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction(
-      () => document.getAnimations().every((a) => a.playState !== 'running'),
-      undefined,
-      guard,
-    );
+    await inScheme(page, scheme);
     await look(scheme);
   }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await inScheme(page, 'light');
+}
+
+/**
+ * Puts the page in a colour scheme and resolves once the colour transitions it starts (buttons fade over 120 ms)
+ * have ended. Style is computed first: until then no transition exists, and a look for running ones finds
+ * none while the colours are still the old scheme's.
+ */
+export async function inScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.evaluate(async () => {
+    void document.documentElement.getBoundingClientRect();
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const transitions = document.getAnimations().filter((a) => a instanceof CSSTransition);
+    await Promise.all(transitions.map((a) => a.finished.catch(() => undefined)));
+  });
 }

@@ -9,6 +9,7 @@ import { setHidden, spy, spyOnNotifications, type NotificationSpy } from '../../
 import {
   conversation,
   guard,
+  inScheme,
   message,
   openConversation,
   person,
@@ -202,7 +203,7 @@ describe('the web page by conversation, on two devices of one user', () => {
     const { page } = a1;
     await page.locator('#notice').waitFor({ state: 'hidden', ...guard });
     for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
+      await inScheme(page, scheme);
       await page.setViewportSize({ width: 1280, height: 800 });
       await openConversation(page, 'bob');
       await page.screenshot({ path: join(shots, `conversations-laptop-${scheme}.png`) });
@@ -216,7 +217,7 @@ describe('the web page by conversation, on two devices of one user', () => {
       await page.screenshot({ path: join(shots, `conversations-phone-${scheme}.png`) });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     }
-    await page.emulateMedia({ colorScheme: 'light' });
+    await inScheme(page, 'light');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

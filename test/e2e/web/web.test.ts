@@ -10,6 +10,7 @@ import {
   composerMode,
   conversation,
   guard,
+  inScheme,
   message,
   openConversation,
   person,
@@ -215,9 +216,9 @@ describe('the web page', () => {
   it('looks clean on a laptop and on a phone: the list, then the conversation with a back button', async () => {
     await page.locator('#notice').waitFor({ state: 'hidden', ...guard });
     await page.screenshot({ path: join(shots, 'laptop-chat.png') });
-    await page.emulateMedia({ colorScheme: 'dark' });
+    await inScheme(page, 'dark');
     await page.screenshot({ path: join(shots, 'laptop-chat-dark.png') });
-    await page.emulateMedia({ colorScheme: 'light' });
+    await inScheme(page, 'light');
     await page.setViewportSize({ width: 390, height: 844 });
     // The open conversation fills the screen; the back button leads to the list.
     expect(await page.locator('#sidebar').isHidden()).toBe(true);
