@@ -4,6 +4,8 @@
  */
 export const errorCodes = [
   'invalid_request',
+  'invalid_payload',
+  'no_text',
   'unsupported_media_type',
   'payload_too_large',
   'unauthorized',

@@ -9,6 +9,8 @@ interface ProblemType {
 /** The one place where the core's error codes meet HTTP. */
 export const problemTypes: { readonly [C in ErrorCode]: ProblemType } = {
   invalid_request: { status: 400, title: 'Invalid request' },
+  invalid_payload: { status: 400, title: 'Unreadable payload' },
+  no_text: { status: 400, title: 'Nothing to post' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unauthorized: { status: 401, title: 'Authentication required' },
