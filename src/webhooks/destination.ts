@@ -25,8 +25,8 @@ export type ResolveAll = (hostname: string) => Promise<readonly LookupAddress[]>
 export interface DestinationOptions {
   /**
    * Accept loopback, private and other non-public addresses: for a server whose bots run beside it on a
-   * trusted network. Schemes and credentials are checked all the same.
-   * @default false
+   * trusted network. Schemes and credentials are checked all the same. No default here: the caller passes the
+   * configured value, so that forgetting it cannot open the private network.
    */
   readonly allowPrivate: boolean;
   /** Resolves names; node:dns/promises `lookup` with `all: true` (what the system resolver says) by default. */
