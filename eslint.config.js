@@ -15,7 +15,8 @@ const layers = {
   http: ['core', 'generated', 'log'],
   metrics: ['core'],
   operator: ['core', 'config'],
-  server: ['core', 'store', 'limits', 'http', 'metrics', 'operator', 'config', 'log'],
+  webhooks: ['core', 'log'],
+  server: ['core', 'store', 'limits', 'http', 'metrics', 'operator', 'webhooks', 'config', 'log'],
   workers: ['server', 'metrics', 'config', 'log'],
   cli: ['server', 'workers', 'operator', 'store', 'config', 'log'],
 };

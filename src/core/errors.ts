@@ -19,6 +19,7 @@ export const errorCodes = [
   'too_many_members',
   'too_many_groups',
   'edit_window_passed',
+  'bad_destination',
   'rate_limited',
   'too_many_streams',
   'unavailable',

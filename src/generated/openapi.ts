@@ -813,7 +813,7 @@ export interface components {
          * @description The stable machine-readable error code. `invalid_payload` (a body that is no readable JSON object) and `no_text` (nothing in it to show) use the words Slack answers incoming webhooks with.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "edit_window_passed" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
+        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**

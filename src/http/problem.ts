@@ -24,6 +24,7 @@ export const problemTypes: { readonly [C in ErrorCode]: ProblemType } = {
   too_many_members: { status: 422, title: 'Too many group members' },
   too_many_groups: { status: 422, title: 'Too many groups' },
   edit_window_passed: { status: 403, title: 'Edit window passed' },
+  bad_destination: { status: 422, title: 'Webhook destination refused' },
   rate_limited: { status: 429, title: 'Too many requests' },
   too_many_streams: { status: 429, title: 'Too many open streams' },
   unavailable: { status: 503, title: 'Service unavailable' },
