@@ -12,6 +12,10 @@ export interface Message {
   /** Store-assigned; strictly increasing across the whole store, hence per recipient. */
   readonly id: number;
   readonly from: string;
+  /** Sent by a bot, or through an incoming webhook: the stream and the page mark it. */
+  readonly bot?: boolean;
+  /** The name a webhook's payload asked to show (Slack's `username`), at most 80 characters. */
+  readonly displayName?: string;
   readonly kind: MessageKind;
   readonly group?: string;
   readonly text: string;
@@ -57,7 +61,7 @@ export class MsgformEncoder {
 
   constructor(readonly message: Message) {
     const group = message.group === undefined ? '' : `"group":${JSON.stringify(message.group)},`;
-    this.head = `{"id":"${message.id}","from":${JSON.stringify(message.from)},"to":`;
+    this.head = `{"id":"${message.id}","from":${JSON.stringify(message.from)},${senderMarks(message)}"to":`;
     const sentAt = `"sentAt":"${new Date(message.sentAt).toISOString()}"`;
     if (message.deleted) {
       this.tail = `${group}"kind":"${message.kind}",${sentAt},"deleted":true}`;
@@ -73,11 +77,19 @@ export class MsgformEncoder {
   }
 }
 
+/** The bot mark and display name, as the encoder writes them after `from` (each with its trailing comma). */
+function senderMarks(message: Message): string {
+  const bot = message.bot ? '"bot":true,' : '';
+  return message.displayName === undefined ? bot : `${bot}"displayName":${JSON.stringify(message.displayName)},`;
+}
+
 /** A message as one user sees it, as an object: the same fields, in the same order, as `MsgformEncoder` writes. */
 export function msgformOf(message: Message, to: string): MessageView {
   const head = {
     id: String(message.id),
     from: message.from,
+    ...(message.bot ? { bot: true } : {}),
+    ...(message.displayName === undefined ? {} : { displayName: message.displayName }),
     to,
     ...(message.group === undefined ? {} : { group: message.group }),
   };

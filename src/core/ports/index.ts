@@ -5,6 +5,7 @@ export type { ChangeStore, FoundMessage, NewEvent } from './change-store.js';
 export type { ConversationRef, ConversationStore, ConversationSummary } from './conversation-store.js';
 export type { Feed, FeedEvent } from './feed.js';
 export type { GroupChange, GroupStore, StoredGroup } from './group-store.js';
+export type { HookRecord, HookStore, StoredHook } from './hook-store.js';
 export { idempotencyKeepMs, isEventRow } from './queue-store.js';
 export type {
   Appended,
@@ -22,3 +23,4 @@ export type { PruneResult, RetentionPolicy, RetentionStore } from './retention-s
 export type { SessionStore, StoredSession } from './session-store.js';
 export type { Store } from './store.js';
 export type { StoredUser, UserStore } from './user-store.js';
+export type { StoredWebhook, WebhookAttempt, WebhookStore } from './webhook-store.js';

@@ -3,6 +3,9 @@ import type { Message, MessageKind, StoredEvent } from '../msgform.js';
 /** A message to be appended: the id is the store's to assign. */
 export interface NewMessage {
   readonly from: string;
+  /** See `Message.bot` and `Message.displayName`: stored with the message and read back with it everywhere. */
+  readonly bot?: boolean;
+  readonly displayName?: string;
   readonly kind: MessageKind;
   readonly group?: string;
   readonly text: string;

@@ -1,10 +1,12 @@
 import type { ChangeStore } from './change-store.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { GroupStore } from './group-store.js';
+import type { HookStore } from './hook-store.js';
 import type { QueueStore } from './queue-store.js';
 import type { RetentionStore } from './retention-store.js';
 import type { SessionStore } from './session-store.js';
 import type { UserStore } from './user-store.js';
+import type { WebhookStore } from './webhook-store.js';
 
 /**
  * The durable journal of the chat, and the only copy of every message: streams read it by position. Each family
@@ -30,6 +32,15 @@ import type { UserStore } from './user-store.js';
  *   handed out by a later state of the store than this one: the store went back, and what followed it is lost.
  */
 export interface Store
-  extends UserStore, SessionStore, GroupStore, QueueStore, ConversationStore, ChangeStore, RetentionStore {
+  extends
+    UserStore,
+    SessionStore,
+    GroupStore,
+    QueueStore,
+    ConversationStore,
+    ChangeStore,
+    RetentionStore,
+    HookStore,
+    WebhookStore {
   close(): Promise<void>;
 }

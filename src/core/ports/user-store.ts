@@ -1,7 +1,9 @@
 export interface StoredUser {
   readonly name: string;
-  /** A self-describing scrypt hash (see src/core/accounts/passwords.ts); never the password. */
+  /** A self-describing scrypt hash (see src/core/accounts/passwords.ts); never the password. '' for a bot. */
   readonly passwordHash: string;
+  /** Set for a bot: the user who made it and manages it. A bot cannot log in with a password. */
+  readonly owner?: string;
   /** Epoch milliseconds. */
   readonly createdAt: number;
 }
@@ -25,7 +27,7 @@ export interface UserStore {
    * left with no member goes too). What it sent stays with its recipients: on their queues, and in the history
    * of its groups. Its direct conversations leave history. Resolves false for an unknown user. A user
    * registered later under the same name starts with an empty queue and reads none of those conversations.
-   * Tells the feed `sessions_ended`, then `deleted`.
+   * Its incoming hooks and its webhook go too. Tells the feed `sessions_ended`, then `deleted`.
    */
   deleteUser(name: string): Promise<boolean>;
 }
