@@ -18,7 +18,12 @@ export function loadConfig(
   const keys = Object.keys(optionSpecs) as OptionKey[];
   let values: Record<string, string | boolean | undefined>;
   try {
-    const flags = Object.fromEntries(keys.map((key) => [optionSpecs[key].flag, { type: 'string' as const }]));
+    const flags = Object.fromEntries(
+      keys.map((key) => {
+        const spec: { flag: string; boolean?: true } = optionSpecs[key];
+        return [spec.flag, { type: spec.boolean ? ('boolean' as const) : ('string' as const) }];
+      }),
+    );
     ({ values } = parseArgs({
       args: [...argv],
       options: { ...flags, help: { type: 'boolean', short: 'h' } },
@@ -30,7 +35,14 @@ export function loadConfig(
   if (values.help) return { help: true };
   return {
     help: false,
-    config: resolveConfig(keys, (key) => values[optionSpecs[key].flag] as string | undefined, env),
+    config: resolveConfig(
+      keys,
+      (key) => {
+        const value = values[optionSpecs[key].flag];
+        return value === undefined ? undefined : String(value);
+      },
+      env,
+    ),
   };
 }
 

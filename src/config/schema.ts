@@ -3,6 +3,8 @@ import { z } from 'zod';
 interface OptionSpec<S extends z.ZodType> {
   /** The command-line flag, without the leading dashes. */
   readonly flag: string;
+  /** A switch: the flag alone means true (its variable takes true or false). */
+  readonly boolean?: true;
   readonly env: `PARLEY_${string}`;
   readonly schema: S;
   readonly default: z.input<S>;
@@ -15,6 +17,7 @@ function option<S extends z.ZodType>(spec: OptionSpec<S>): OptionSpec<S> {
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const ms = (min: number, max: number) => int(min, max);
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 /**
  * Every setting of the server, in one place: its flag, its PARLEY_* variable, its default and its help.
@@ -381,6 +384,39 @@ export const optionSpecs = {
     schema: z.string().min(1),
     default: '127.0.0.1',
     help: 'Address of the metrics listener of --metrics-port',
+  }),
+  publicUrl: option({
+    flag: 'public-url',
+    env: 'PARLEY_PUBLIC_URL',
+    schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+    default: '',
+    help:
+      'The URL users reach this server at (behind a proxy, say), used in the URLs of incoming webhooks; ' +
+      "empty: the request's own origin",
+  }),
+  webhookTimeoutMs: option({
+    flag: 'webhook-timeout-ms',
+    env: 'PARLEY_WEBHOOK_TIMEOUT_MS',
+    schema: ms(100, 60_000),
+    default: 10_000,
+    help: "How long one post to a bot's webhook may take before it counts as failed and is tried again (ms)",
+  }),
+  webhookAllowPrivate: option({
+    flag: 'webhook-allow-private',
+    env: 'PARLEY_WEBHOOK_ALLOW_PRIVATE',
+    boolean: true,
+    schema: flag,
+    default: 'false',
+    help:
+      "Let bots' webhooks go to loopback, private and link-local addresses (bots running beside the server); " +
+      'off: public addresses only',
+  }),
+  hookRate: option({
+    flag: 'hook-rate',
+    env: 'PARLEY_HOOK_RATE',
+    schema: int(1, 1_000_000),
+    default: 60,
+    help: 'Posts per minute one incoming webhook may make (bursts of up to that many)',
   }),
   trustProxy: option({
     flag: 'trust-proxy',

@@ -13,7 +13,7 @@ export interface Message {
   readonly id: number;
   readonly from: string;
   /** Sent by a bot, or through an incoming webhook: the stream and the page mark it. */
-  readonly bot?: boolean;
+  readonly bot?: true;
   /** The name a webhook's payload asked to show (Slack's `username`), at most 80 characters. */
   readonly displayName?: string;
   readonly kind: MessageKind;
@@ -88,7 +88,7 @@ export function msgformOf(message: Message, to: string): MessageView {
   const head = {
     id: String(message.id),
     from: message.from,
-    ...(message.bot ? { bot: true } : {}),
+    ...(message.bot ? { bot: true as const } : {}),
     ...(message.displayName === undefined ? {} : { displayName: message.displayName }),
     to,
     ...(message.group === undefined ? {} : { group: message.group }),

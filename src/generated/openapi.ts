@@ -467,6 +467,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bots the caller owns */
+        get: operations["listBots"];
+        put?: never;
+        /**
+         * Make a bot account, owned by the caller
+         * @description The bot is a user (names follow a user's rules, in the same namespace) that cannot log in with a
+         *     password: `POST /sessions` for its name is refused with `bot_account`. Its token, answered once here,
+         *     never expires; its owner rotates it with `POST /bots/{name}/token`. It is marked `bot: true` in
+         *     `GET /users` and on every message it sends. A bot cannot own bots. At most 20 bots per owner.
+         */
+        post: operations["createBot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        /** One of the caller's bots, with its webhook's state */
+        get: operations["showBot"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete one of the caller's bots
+         * @description Deletes the bot as an account is deleted (its token, queue, groups), with its hooks and webhook.
+         */
+        delete: operations["deleteBot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{name}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new token for the bot; the old one stops working at once, on every process */
+        post: operations["rotateBotToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{name}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set (or change) the URL every event of the bot's stream is posted to
+         * @description From now on every event of the bot's stream (messages to it, in its groups, broadcasts, changes) is
+         *     posted to the URL as `{type, id, data}`, where `data` is what the stream carries, in order, one at a
+         *     time, each until a `2xx`, from a stored position: nothing is skipped across the receiver being down,
+         *     a restart or a failover (a receiver may see an event twice, never miss one). Each post is signed as
+         *     Standard Webhooks says (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the secret
+         *     answered here, once; setting the webhook again gives a new secret and keeps the position. A `2xx`
+         *     whose body is `{"text": "..."}` or text/plain is posted as the bot's reply, in the group the event came
+         *     from or to its sender. The URL must be `http` or `https`, with a public address unless the server
+         *     runs with `--webhook-allow-private` (else `bad_destination`); redirects are not followed.
+         */
+        put: operations["setBotWebhook"];
+        post?: never;
+        /** Stop posting the bot's events */
+        delete: operations["deleteBotWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's incoming webhooks, oldest first (their URLs' secrets are not kept) */
+        get: operations["listHooks"];
+        put?: never;
+        /**
+         * Make an incoming webhook posting to a conversation
+         * @description `to` is one the caller may send to: a user, a group they are in, or `broad`. The answer's `url`
+         *     (from `--public-url` when set, else this request's origin) is the only credential the sender needs;
+         *     it is shown this once. At most 100 hooks per owner.
+         */
+        post: operations["createHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["HookId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one of the caller's hooks; its URL answers `no_service` from now on */
+        delete: operations["deleteHook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hooks/{id}/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["HookId"];
+                secret: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a Slack-format message through a hook (no other credential)
+         * @description The body is a Slack incoming-webhook payload: `application/json` (any charset), or
+         *     `application/x-www-form-urlencoded` with the JSON in a `payload` field. `text`, the legacy
+         *     `attachments` (pretext, title and title_link, text, fields as `title: value`, footer, else fallback)
+         *     and `blocks` (section text and fields, header, context, divider, rich text; interactive elements
+         *     ignored) render into one plain-text message: `<url|label>` becomes `label (url)`, `<!here>`,
+         *     `<!channel>` and `<@U123>` become plain words that notify nobody. `username` becomes the message's
+         *     `displayName`; the message carries the bot mark and comes from the hook's owner. At most 1 MiB, and
+         *     `--hook-rate` posts a minute per hook. Refusals are 4xx with Slack's words as `code`: `invalid_token`
+         *     (wrong secret), `no_service` (no such hook), `invalid_payload`, `no_text`; a 5xx only when the store is
+         *     unavailable. After 5 refusals in a row the owner gets a message saying so.
+         */
+        post: operations["postToHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -551,6 +722,11 @@ export interface components {
         User: {
             name: components["schemas"]["Name"];
             online: boolean;
+            /**
+             * @description Present for a bot account.
+             * @constant
+             */
+            bot?: true;
         };
         UserList: {
             users: components["schemas"]["User"][];
@@ -619,6 +795,13 @@ export interface components {
         Msgform: {
             id: components["schemas"]["MessageId"];
             from: components["schemas"]["Name"];
+            /**
+             * @description Sent by a bot, or through an incoming webhook.
+             * @constant
+             */
+            bot?: true;
+            /** @description The name a webhook's payload asked to show for this message (Slack's `username`). */
+            displayName?: string;
             to: components["schemas"]["Name"];
             group?: components["schemas"]["Name"];
             /** @enum {string} */
@@ -647,6 +830,13 @@ export interface components {
         Tombstone: {
             id: components["schemas"]["MessageId"];
             from: components["schemas"]["Name"];
+            /**
+             * @description Sent by a bot, or through an incoming webhook.
+             * @constant
+             */
+            bot?: true;
+            /** @description The name a webhook's payload asked to show for this message (Slack's `username`). */
+            displayName?: string;
             to: components["schemas"]["Name"];
             group?: components["schemas"]["Name"];
             /** @enum {string} */
@@ -809,11 +999,117 @@ export interface components {
             after: components["schemas"]["MessageId"];
             through?: components["schemas"]["MessageId"];
         };
+        CreateBot: {
+            name: components["schemas"]["Name"];
+        };
+        Bot: {
+            name: components["schemas"]["Name"];
+            owner: components["schemas"]["Name"];
+            /** Format: date-time */
+            createdAt: string;
+            webhook?: components["schemas"]["WebhookState"];
+        };
+        NewBot: {
+            name: components["schemas"]["Name"];
+            owner: components["schemas"]["Name"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The bot's bearer token, shown this once. It never expires. */
+            token: string;
+        };
+        BotList: {
+            bots: components["schemas"]["Bot"][];
+        };
+        BotToken: {
+            name: components["schemas"]["Name"];
+            token: string;
+        };
+        SetWebhook: {
+            /** Format: uri */
+            url: string;
+        };
+        WebhookSecret: {
+            name: components["schemas"]["Name"];
+            /** Format: uri */
+            url: string;
+            /** @description The Standard Webhooks signing secret, shown this once. */
+            secret: string;
+        };
+        /** @description Where a bot's webhook stands. */
+        WebhookState: {
+            /** Format: uri */
+            url: string;
+            /** Format: date-time */
+            setAt: string;
+            /** @description The last event id the receiver acknowledged (0 before the first). */
+            position: components["schemas"]["MessageId"];
+            /** @description Events after the position not yet acknowledged, counted up to 1000. */
+            waiting: number;
+            /** @description Failed attempts in a row at the next event. */
+            failures: number;
+            /** Format: date-time */
+            lastSuccessAt?: string;
+            lastError?: string;
+            /** Format: date-time */
+            lastErrorAt?: string;
+        };
+        HookId: string;
+        CreateHook: {
+            /** @description A user, a group the caller is in, or `broad`. */
+            to: components["schemas"]["Name"];
+            /** @description The owner's label for it. */
+            name?: string;
+        };
+        Hook: {
+            id: components["schemas"]["HookId"];
+            to: components["schemas"]["Name"];
+            name?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt?: string;
+            /** @description Posts refused in a row since the last one stored. */
+            failures: number;
+            lastError?: string;
+            /** Format: date-time */
+            lastErrorAt?: string;
+        };
+        NewHook: {
+            id: components["schemas"]["HookId"];
+            to: components["schemas"]["Name"];
+            name?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt?: string;
+            /** @description Posts refused in a row since the last one stored. */
+            failures: number;
+            lastError?: string;
+            /** Format: date-time */
+            lastErrorAt?: string;
+            /**
+             * Format: uri
+             * @description The URL to give the sender; its secret is shown this once.
+             */
+            url: string;
+        };
+        HookList: {
+            hooks: components["schemas"]["Hook"][];
+        };
+        /** @description Slack's incoming-webhook message; unknown fields are ignored. */
+        SlackPayload: {
+            text?: string;
+            username?: string;
+            icon_url?: string;
+            icon_emoji?: string;
+            attachments?: Record<string, never>[];
+            blocks?: Record<string, never>[];
+        };
         /**
-         * @description The stable machine-readable error code. `invalid_payload` (a body that is no readable JSON object) and `no_text` (nothing in it to show) use the words Slack answers incoming webhooks with.
+         * @description The stable machine-readable error code. `invalid_payload` (a body that is no readable JSON object) and `no_text` (nothing in it to show), `invalid_token` (a wrong secret in a hook's URL) and `no_service` (no such hook) use the words Slack answers incoming webhooks with. `bot_account`: a bot's name was given to `POST /sessions`; a bot signs in with its token only.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
+        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "bot_account" | "invalid_token" | "no_service" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "too_many_bots" | "too_many_hooks" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**
@@ -1735,6 +2031,369 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listBots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's bots, sorted by name (without their webhooks' state; see `GET /bots/{name}`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "deploybot"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateBot"];
+            };
+        };
+        responses: {
+            /** @description The bot, with its token. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "deploybot",
+                     *       "owner": "alice",
+                     *       "createdAt": "2026-12-06T10:00:00.000Z",
+                     *       "token": "k2V9xQ..."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NewBot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    showBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "deploybot",
+                     *       "owner": "alice",
+                     *       "createdAt": "2026-12-06T10:00:00.000Z",
+                     *       "webhook": {
+                     *         "url": "https://bots.example.com/parley",
+                     *         "setAt": "2026-12-06T10:01:00.000Z",
+                     *         "position": "1796000000000000",
+                     *         "waiting": 0,
+                     *         "failures": 0,
+                     *         "lastSuccessAt": "2026-12-06T10:05:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Bot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotateBotToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token, shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setBotWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://bots.example.com/parley"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetWebhook"];
+            };
+        };
+        responses: {
+            /** @description The webhook is set; its secret is shown this once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteBotWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listHooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hooks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "ops",
+                 *       "name": "alertmanager"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateHook"];
+            };
+        };
+        responses: {
+            /** @description The hook, with its URL. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3q2kTnB0aXhpYmFy",
+                     *       "to": "ops",
+                     *       "name": "alertmanager",
+                     *       "createdAt": "2026-12-06T10:00:00.000Z",
+                     *       "failures": 0,
+                     *       "url": "http://127.0.0.1:8080/hooks/3q2kTnB0aXhpYmFy/Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NewHook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["HookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postToHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["HookId"];
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Deploy of *api* finished: <https://ci.example.com/42|build 42>",
+                 *       "username": "CI"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SlackPayload"];
+                "application/x-www-form-urlencoded": {
+                    /** @description The JSON payload. */
+                    payload: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Posted. The body is exactly `ok`, as Slack answers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": "ok";
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

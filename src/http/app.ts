@@ -1,6 +1,8 @@
 import express, { Router, type ErrorRequestHandler, type Express } from 'express';
 import { ChatError } from '../core/errors.js';
 import { accountRoutes } from './routes/account.js';
+import { botRoutes } from './routes/bots.js';
+import { hookPostRoute, hookRoutes } from './routes/hooks.js';
 import { cors } from './cors.js';
 import { crossSiteGuard } from './csrf.js';
 import type { HttpDeps } from './deps.js';
@@ -28,6 +30,9 @@ export function createApp(deps: HttpDeps): Express {
   app.use(securityHeaders({ tls: deps.security?.tls ?? false }));
   const origins = deps.security?.corsOrigins ?? [];
   if (origins.length > 0) app.use(cors(origins));
+  // Before the JSON parser, which would take a Slack payload's body from it; it needs no cookie guard, having
+  // no credential but the secret in its URL.
+  hookPostRoute(app as unknown as Router, deps);
   app.use(crossSiteGuard(), express.json({ limit: deps.limits.maxBodyBytes, type: 'application/json', strict: true }));
   // Every route on the app's own router: each router a request passes through costs a match and a dispatch of
   // its own. The busiest routes first (no two patterns overlap, so order decides only how many a request is
@@ -43,6 +48,8 @@ export function createApp(deps: HttpDeps): Express {
     groupRoutes,
     conversationRoutes,
     commandRoutes,
+    botRoutes,
+    hookRoutes,
     webRoutes,
   ]) {
     routes(router, deps);

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Accounts } from '../core/accounts/accounts.js';
+import type { Bots } from '../core/bots/bots.js';
+import type { Hooks } from '../core/hooks/hooks.js';
 import type { Chat } from '../core/chat/chat.js';
 import type { Conversations } from '../core/chat/conversations.js';
 import type { Delivery } from '../core/delivery/delivery.js';
@@ -17,7 +19,9 @@ export interface HttpObserver {
 /** What the HTTP layer needs, and nothing more. */
 export interface HttpDeps {
   readonly accounts: Accounts;
+  readonly bots: Bots;
   readonly chat: Chat;
+  readonly hooks: Hooks;
   readonly conversations: Conversations;
   readonly delivery: Delivery;
   readonly ownAccount: OwnAccount;
@@ -29,6 +33,8 @@ export interface HttpDeps {
     readonly retryMs: number;
     readonly sessionTtlMs: number;
   };
+  /** Where users reach the server (--public-url), for the URLs of incoming hooks; '': each request's origin. */
+  readonly publicUrl: string;
   /** Mark the session cookie Secure (the server speaks TLS). */
   readonly secureCookies: boolean;
   /** The browser client's folder, served at `/`. */

@@ -65,7 +65,7 @@ export function groupDetail(group: Group): Schemas['GroupDetail'] {
  * The same response as express's `res.status(status).json(body)` (no ETag is made: the app turns them off),
  * written straight to node:http: the busiest answers skip express's content negotiation and conversions.
  */
-function sendJson(res: Response, status: number, body: object): void {
+export function sendJson(res: Response, status: number, body: object): void {
   const json = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -56,6 +56,16 @@ export function requestSchemas(limits: { maxTextLength: number }) {
       members: z.array(name).min(1, 'must name at least one member').max(64, 'too many names'),
     }),
     editMessage: z.strictObject({ text }),
+    createBot: z.strictObject({ name: newName }),
+    setWebhook: z.strictObject({
+      url: z.string().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters'),
+    }),
+    createHook: z.strictObject({
+      to: name,
+      name: z.string().max(80, 'must be at most 80 characters').optional(),
+    }),
+    hookId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a hook id from GET /hooks'),
+    hookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the secret part of a hook URL'),
   };
 }
 

@@ -47,13 +47,16 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
   let draining = false;
   const app = createApp({
     accounts: core.accounts,
+    bots: core.bots,
     chat: core.chat,
+    hooks: core.hooks,
     conversations: core.conversations,
     delivery: core.delivery,
     ownAccount: core.ownAccount,
     schemas: requestSchemas({ maxTextLength: config.maxTextLength }),
     log: log.child({ module: 'http' }),
     limits: { maxBodyBytes: config.maxBodyBytes, retryMs: config.retryMs, sessionTtlMs: config.sessionTtlMs },
+    publicUrl: config.publicUrl,
     secureCookies: tls !== undefined,
     security: {
       corsOrigins: config.corsOrigins

@@ -32,6 +32,9 @@ function noSuchUser(rawName: string): ChatError {
   return new ChatError('not_found', `no user is called "${rawName.slice(0, 40)}"`, 'name');
 }
 
+/** A bot's token never expires: it works until its owner rotates it or deletes the bot. */
+export const neverExpires = Number.MAX_SAFE_INTEGER;
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -67,6 +70,8 @@ export class Accounts {
   private readonly hashes = new Map<string, string>();
   /** Epoch ms of each account's registration. */
   private readonly created = new Map<string, number>();
+  /** The owner of each bot; a user not here is a person. */
+  private readonly owners = new Map<string, string>();
   private readonly guard: LoginGuard | undefined;
   /** Sessions looked up, by token hash, oldest first (see AccountsOptions.sessionCache). */
   private readonly sessions = new Map<string, StoredSession>();
@@ -83,10 +88,56 @@ export class Accounts {
   }
 
   /** Makes a stored user known (on start). */
-  remember(name: string, passwordHash: string, createdAt = 0): void {
+  remember(name: string, passwordHash: string, createdAt = 0, owner?: string): void {
     this.hashes.set(name, passwordHash);
     this.created.set(name, createdAt);
+    if (owner !== undefined) this.owners.set(name, owner);
     this.directory.addUser(name);
+  }
+
+  /** Whether a registered user is a bot. */
+  isBot(name: string): boolean {
+    return this.owners.has(name);
+  }
+
+  /** The owner of a bot; undefined for a person or an unknown name. */
+  ownerOf(name: string): string | undefined {
+    return this.owners.get(name);
+  }
+
+  /** When a known user registered (epoch ms); 0 when unknown. */
+  createdAtOf(name: string): number {
+    return this.created.get(name) ?? 0;
+  }
+
+  /** The bots a user owns, sorted by name. */
+  botsOf(owner: string): string[] {
+    return [...this.owners]
+      .filter(([, o]) => o === owner)
+      .map(([name]) => name)
+      .sort();
+  }
+
+  /**
+   * Registers a bot owned by `owner`: a user with no password, whose one way in is the token returned. The
+   * name follows the rules of a user's.
+   */
+  async registerBot(rawName: string, owner: string): Promise<JoinResult> {
+    const username = claimableName(rawName, 'body.name');
+    await this.directory.claim(username, async () => {
+      const createdAt = this.options.now();
+      if (!(await this.store.insertUser({ name: username, passwordHash: '', createdAt, owner }))) {
+        throw new ChatError('name_taken', `the name "${username}" is taken`, 'body.name');
+      }
+      this.remember(username, '', createdAt, owner);
+    });
+    return { username, token: await this.openSession(username, undefined, neverExpires), created: true };
+  }
+
+  /** Ends every token of a bot and hands out a new one; the old one is refused at once, on every process. */
+  async rotateBotToken(name: string): Promise<string> {
+    await this.revoking(() => this.store.deleteSessionsOf(name));
+    return this.openSession(name, undefined, neverExpires);
   }
 
   /**
@@ -98,6 +149,13 @@ export class Accounts {
     await this.guard?.checkAddress(client);
     const username = claimableName(rawName, 'body.username');
     const known = (await this.learn(username)) ? await this.currentHash(username) : undefined;
+    if (this.owners.has(username)) {
+      throw new ChatError(
+        'bot_account',
+        `"${username}" is a bot: it has no password, and signs in with the token its owner got for it`,
+        'body.username',
+      );
+    }
     if (known !== undefined) {
       await this.checkPassword(username, password, client, 'body.password', known);
       return { username, token: await this.openSession(username, userAgent), created: false };
@@ -117,7 +175,7 @@ export class Accounts {
   async learn(name: string): Promise<boolean> {
     if (this.hashes.has(name)) return true;
     const user = await this.store.findUser(name);
-    if (user) this.remember(user.name, user.passwordHash, user.createdAt);
+    if (user) this.remember(user.name, user.passwordHash, user.createdAt, user.owner);
     return user !== undefined;
   }
 
@@ -131,13 +189,17 @@ export class Accounts {
     }
     // Sliding expiry and the last use, written together and coalesced (see lastUseResolutionMs), so that
     // most reads stay reads.
-    if (session.expiresAt - now < this.options.sessionTtlMs / 2 || now - session.lastUsedAt >= lastUseResolutionMs) {
-      const expiresAt = now + this.options.sessionTtlMs;
+    const bot = session.expiresAt === neverExpires;
+    const renew = !bot && session.expiresAt - now < this.options.sessionTtlMs / 2;
+    if (renew || now - session.lastUsedAt >= lastUseResolutionMs) {
+      const expiresAt = bot ? neverExpires : now + this.options.sessionTtlMs;
       await this.store.touchSession(tokenHash, expiresAt, now);
       const kept = this.sessions.get(tokenHash);
       if (kept) this.sessions.set(tokenHash, { ...kept, expiresAt, lastUsedAt: now });
     }
-    return { name: session.username, sessionId: tokenHash };
+    return this.owners.has(session.username)
+      ? { name: session.username, sessionId: tokenHash, bot: true as const }
+      : { name: session.username, sessionId: tokenHash };
   }
 
   /** The store's session, kept when this process may keep sessions and no revocation overlapped the read. */
@@ -235,10 +297,13 @@ export class Accounts {
     await this.revoking(() => this.store.deleteSession(actor.sessionId));
   }
 
-  /** Every account, sorted by name, with when it was registered (epoch ms). */
-  accounts(): { name: string; createdAt: number }[] {
+  /** Every account, sorted by name, with when it was registered (epoch ms) and, for a bot, its owner. */
+  accounts(): { name: string; createdAt: number; owner?: string }[] {
     return [...this.created]
-      .map(([name, createdAt]) => ({ name, createdAt }))
+      .map(([name, createdAt]) => {
+        const owner = this.owners.get(name);
+        return owner === undefined ? { name, createdAt } : { name, createdAt, owner };
+      })
       .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
@@ -270,9 +335,16 @@ export class Accounts {
     return this.revoking(() => this.store.deleteSessionsOf(name));
   }
 
-  /** Deletes an account: its sessions, its queue, its place in groups (see Store.deleteUser). */
+  /**
+   * Deletes an account: its sessions, its queue, its place in groups (see Store.deleteUser). The bots it owns
+   * go first: nobody would be left to manage them.
+   */
   async deleteUser(rawName: string): Promise<void> {
     const name = this.known(rawName);
+    for (const bot of this.botsOf(name)) {
+      await this.revoking(() => this.store.deleteUser(bot));
+      this.forget(bot);
+    }
     await this.revoking(() => this.store.deleteUser(name));
     this.forget(name);
   }
@@ -281,6 +353,7 @@ export class Accounts {
   forget(name: string): void {
     this.hashes.delete(name);
     this.created.delete(name);
+    this.owners.delete(name);
     this.directory.removeUser(name);
   }
 
@@ -294,14 +367,14 @@ export class Accounts {
     return user?.passwordHash;
   }
 
-  private async openSession(username: string, userAgent?: string): Promise<string> {
+  private async openSession(username: string, userAgent?: string, expiresAt?: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.options.now();
     const session = {
       tokenHash: hashToken(token),
       username,
       createdAt: now,
-      expiresAt: now + this.options.sessionTtlMs,
+      expiresAt: expiresAt ?? now + this.options.sessionTtlMs,
       lastUsedAt: now,
     };
     const agent = userAgent?.slice(0, maxUserAgentLength);

@@ -64,7 +64,10 @@ export class Chat {
     switch (command.kind) {
       case 'get_users': {
         const [names, online] = await Promise.all([this.directory.everyUser(), this.delivery.onlineNow()]);
-        return { kind: 'users', users: names.map((name) => ({ name, online: online(name) })) };
+        const users = names.map((name) =>
+          this.accounts.isBot(name) ? { name, online: online(name), bot: true as const } : { name, online: online(name) },
+        );
+        return { kind: 'users', users };
       }
       case 'exit':
         await this.accounts.logout(actor);
@@ -72,10 +75,10 @@ export class Chat {
         return { kind: 'exited' };
       case 'send':
         await this.spend('message', actor.name);
-        return this.send(actor, command.to, command.text, options.idempotencyKey);
+        return this.send(actor, command.to, command.text, options);
       case 'broadcast':
         await this.spend('broadcast', actor.name);
-        return this.broadcast(actor, command.text, options.idempotencyKey);
+        return this.broadcast(actor, command.text, options);
       case 'create_group':
         await this.spend('group', actor.name);
         return { kind: 'group_created', group: await this.createGroup(actor, command.name, command.members) };
@@ -99,12 +102,8 @@ export class Chat {
     return this.directory.groupsOf(name);
   }
 
-  private async send(
-    actor: Actor,
-    rawTo: string,
-    text: string,
-    idempotencyKey: string | undefined,
-  ): Promise<CommandResult> {
+  private async send(actor: Actor, rawTo: string, text: string, options: ExecuteOptions): Promise<CommandResult> {
+    const { idempotencyKey } = options;
     this.checkText(text);
     const to = canonicalName(rawTo);
     const group = to === undefined ? undefined : await this.directory.findGroup(to);
@@ -113,7 +112,7 @@ export class Chat {
     }
     if (!group) {
       const { id, sentAt } = await this.delivery.send(
-        { from: actor.name, kind: 'direct', text, sentAt: this.now() },
+        { from: actor.name, ...senderMarks(actor, options), kind: 'direct', text, sentAt: this.now() },
         [to],
         idempotencyKey,
       );
@@ -124,17 +123,24 @@ export class Chat {
       throw new ChatError('not_member', `only members of "${group.name}" may send to it`, 'body.to');
     }
     const recipients = group.members.filter((m) => m !== actor.name);
-    const draft = { from: actor.name, kind: 'group' as const, group: group.name, text, sentAt: this.now() };
+    const draft = {
+      from: actor.name,
+      ...senderMarks(actor, options),
+      kind: 'group' as const,
+      group: group.name,
+      text,
+      sentAt: this.now(),
+    };
     const { id, sentAt } = await this.delivery.send(draft, recipients, idempotencyKey);
     this.observer?.accepted('group');
     return { kind: 'sent', id, to, recipients: recipients.length, sentAt };
   }
 
-  private async broadcast(actor: Actor, text: string, idempotencyKey: string | undefined): Promise<CommandResult> {
+  private async broadcast(actor: Actor, text: string, options: ExecuteOptions): Promise<CommandResult> {
     this.checkText(text);
     const { id, sentAt } = await this.delivery.broadcast(
-      { from: actor.name, text, sentAt: this.now() },
-      idempotencyKey,
+      { from: actor.name, ...senderMarks(actor, options), text, sentAt: this.now() },
+      options.idempotencyKey,
     );
     this.observer?.accepted('broadcast');
     // Every registered user but the sender reads it from the broadcast log, online or not.
@@ -211,4 +217,10 @@ export class Chat {
       );
     }
   }
+}
+
+/** What a message says of its sender besides the name: the bot mark, and the name a webhook asked to show. */
+function senderMarks(actor: Actor, options: ExecuteOptions): { bot?: true; displayName?: string } {
+  if (!actor.bot) return {};
+  return options.displayName === undefined ? { bot: true } : { bot: true, displayName: options.displayName };
 }

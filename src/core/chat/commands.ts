@@ -38,6 +38,7 @@ export type CommandResult =
 export interface UserPresence {
   readonly name: string;
   readonly online: boolean;
+  readonly bot?: true;
 }
 
 /** How a command is to be carried out, besides what it says. */
@@ -47,10 +48,14 @@ export interface ExecuteOptions {
    * nothing is stored twice (see Store.appendMessageOnce). Ignored by the other commands.
    */
   readonly idempotencyKey?: string;
+  /** For the sends: the name shown for the sender (a webhook payload's `username`), at most 80 characters. */
+  readonly displayName?: string;
 }
 
 /** Who is acting: the authenticated user and the session (token) they act through. */
 export interface Actor {
   readonly name: string;
   readonly sessionId: string;
+  /** A bot (see Accounts.registerBot), or a hook posting for its owner: what it sends carries the bot mark. */
+  readonly bot?: true;
 }

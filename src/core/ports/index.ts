@@ -24,3 +24,4 @@ export type { SessionStore, StoredSession } from './session-store.js';
 export type { Store } from './store.js';
 export type { StoredUser, UserStore } from './user-store.js';
 export type { StoredWebhook, WebhookAttempt, WebhookStore } from './webhook-store.js';
+export type { WebhookCall, WebhookOutcome, WebhookSender } from './webhook-sender.js';

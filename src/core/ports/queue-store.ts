@@ -4,7 +4,7 @@ import type { Message, MessageKind, StoredEvent } from '../msgform.js';
 export interface NewMessage {
   readonly from: string;
   /** See `Message.bot` and `Message.displayName`: stored with the message and read back with it everywhere. */
-  readonly bot?: boolean;
+  readonly bot?: true;
   readonly displayName?: string;
   readonly kind: MessageKind;
   readonly group?: string;
