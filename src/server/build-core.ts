@@ -112,7 +112,6 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     timeoutMs: config.webhookTimeoutMs,
     userAgent: 'Parley-Webhooks/1',
   });
-  const bots = new Bots(store, accounts, sender, { maxPerOwner: maxBotsPerUser }, now);
   const hookLog = log.child({ module: 'hooks' });
   const hooks = new Hooks(
     store,
@@ -169,6 +168,9 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
       error: (err, bot) => webhookLog.warn({ err, bot }, 'webhook delivery stopped for a moment'),
     },
     now,
+  );
+  const bots = new Bots(store, accounts, sender, { maxPerOwner: maxBotsPerUser }, now, (bot) =>
+    webhooks.webhookSet(bot),
   );
   const operator = new Operator(accounts, directory, delivery, chat.groups);
   const retention = new Retention(store, {

@@ -38,6 +38,8 @@ export class Bots {
     private readonly sender: WebhookSender,
     private readonly limits: BotLimits,
     private readonly now: () => number,
+    /** Told when a webhook was set here, so that its deliveries start now rather than at the next look. */
+    private readonly webhookSet: (bot: string) => void = () => undefined,
   ) {}
 
   async create(actor: Actor, rawName: string): Promise<{ bot: BotView; token: string }> {
@@ -82,6 +84,7 @@ export class Bots {
     const url = await this.sender.check(rawUrl);
     const secret = this.sender.newSecret();
     await this.store.setWebhook(name, url, secret, this.now(), await this.store.deliveredId(name));
+    this.webhookSet(name);
     return { url, secret };
   }
 

@@ -65,7 +65,9 @@ export class Chat {
       case 'get_users': {
         const [names, online] = await Promise.all([this.directory.everyUser(), this.delivery.onlineNow()]);
         const users = names.map((name) =>
-          this.accounts.isBot(name) ? { name, online: online(name), bot: true as const } : { name, online: online(name) },
+          this.accounts.isBot(name)
+            ? { name, online: online(name), bot: true as const }
+            : { name, online: online(name) },
         );
         return { kind: 'users', users };
       }

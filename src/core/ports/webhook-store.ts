@@ -49,7 +49,8 @@ export interface WebhookStore {
   leaseWebhook(bot: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   /**
    * Records an attempt, if `holder` still holds the lease: success moves `ackedId` up (never down) and
-   * `lastSuccessAt`, and zeroes `failures`; failure counts one more and keeps the error. Resolves false, writing
+   * `lastSuccessAt`, and zeroes `failures` (the last error stays, for the owner to read); failure counts one
+   * more and keeps the error. Resolves false, writing
    * nothing, when `holder` does not hold the lease (it lapsed, or the webhook was deleted).
    */
   recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean>;

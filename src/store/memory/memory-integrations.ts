@@ -80,9 +80,8 @@ export class MemoryIntegrations implements HookStore, WebhookStore {
     const hook = this.webhooks.get(bot);
     if (!hook || !this.leases.holds(bot, holder, this.clock())) return false;
     if (attempt.error === undefined) {
-      const { lastError: _e, lastErrorAt: _a, ...rest } = hook;
       this.webhooks.set(bot, {
-        ...rest,
+        ...hook,
         ackedId: Math.max(hook.ackedId, attempt.ackedId ?? 0),
         lastSuccessAt: attempt.at,
         failures: 0,
