@@ -18,10 +18,11 @@ export class LocalFeed implements Feed {
 
   /** Tells a message the store appended with `id`: to its recipients, or to everyone for a broadcast. */
   tellMessage(id: number, message: NewMessage): void {
-    const { recipients, queueLimit: _, ...rest } = message;
+    const { recipients, queueLimit: _, bot, displayName, ...rest } = message;
     this.publish({
       kind: 'message',
-      message: { ...rest, id },
+      // As the store reads it back: the bot mark and the display name only when set.
+      message: { ...rest, ...(bot ? { bot } : {}), ...(displayName === undefined ? {} : { displayName }), id },
       recipients: message.kind === 'broadcast' ? [] : recipients,
     });
   }

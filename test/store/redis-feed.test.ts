@@ -161,3 +161,49 @@ describe('the event feed of the Redis store', () => {
     }
   });
 });
+
+describe('the message events of the Redis feed', () => {
+  it("publishes a plain message as 'm', which older versions read, and one with a bot mark or display name as 'M'", async () => {
+    const prefix = redis.prefix('feed');
+    const store = await open(prefix);
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const payloads: string[] = [];
+    const watched = new Watched();
+    await client.subscribe(`${prefix}events`, (payload) => {
+      payloads.push(payload);
+      watched.changed();
+    });
+    try {
+      const plain = await store.appendMessage(draft(['bob'], { text: 'plain' }));
+      const named = await store.appendMessage(draft(['bob', 'carol'], { displayName: '', text: 'named' }));
+      const bot = await store.appendMessage(draft(['bob'], { bot: true, text: 'bot' }));
+      await watched.until(
+        () => (payloads.length >= 3 ? true : undefined),
+        10_000,
+        (why) => why,
+      );
+      expect(payloads.map((p) => (JSON.parse(p) as string[])[0])).toEqual(['m', 'M', 'M']);
+      expect(payloads.map(decodeFeedEvent)).toEqual([
+        {
+          kind: 'message',
+          message: { id: plain, from: 'alice', kind: 'direct', text: 'plain', sentAt: 1_000 },
+          recipients: ['bob'],
+        },
+        {
+          kind: 'message',
+          message: { id: named, from: 'alice', displayName: '', kind: 'direct', text: 'named', sentAt: 1_000 },
+          recipients: ['bob', 'carol'],
+        },
+        {
+          kind: 'message',
+          message: { id: bot, from: 'alice', bot: true, kind: 'direct', text: 'bot', sentAt: 1_000 },
+          recipients: ['bob'],
+        },
+      ]);
+    } finally {
+      await store.close();
+      await client.close();
+    }
+  });
+});

@@ -25,7 +25,8 @@ export class MemoryIntegrations implements HookStore, WebhookStore {
   }
 
   async hooksOf(owner: string): Promise<HookRecord[]> {
-    return [...this.hooks.values()].filter((hook) => hook.owner === owner);
+    // By creation, then (the sort is stable) in the order inserted.
+    return [...this.hooks.values()].filter((hook) => hook.owner === owner).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async deleteHook(id: string): Promise<boolean> {

@@ -1,11 +1,14 @@
 import type { FeedEvent } from '../../core/ports/index.js';
 import type { EventType, MessageKind } from '../../core/msgform.js';
 import type { Group } from '../../core/chat/directory.js';
+import { senderMarks } from './redis-replies.js';
 
 /**
  * Decodes what the scripts publish on `P events` (their `tell`): a JSON array whose first element says what it is.
  *
  *   ['m', id, kind, from, group or '', text, sentAt, recipients...]   a message was stored
+ *   ['M', id, kind, from, group or '', text, sentAt, bot ('1' or ''), display name or false, recipients...]
+ *                                                                    one with a bot mark or a display name
  *   ['u', name]                                                      a user registered
  *   ['g', name, group JSON]                                          a group was created or changed
  *   ['e', id, type, data, at, recipients...]                         an event was stored
@@ -31,6 +34,28 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
       ];
       const base = { id: Number(id), from, kind, text, sentAt: Number(sentAt) };
       return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients: event.slice(7) };
+    }
+    case 'M': {
+      const [, id, kind, from, group, text, sentAt, bot, displayName] = event as unknown as [
+        string,
+        string,
+        MessageKind,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string | false,
+      ];
+      const base = {
+        id: Number(id),
+        from,
+        kind,
+        text,
+        sentAt: Number(sentAt),
+        ...senderMarks(bot, displayName === false ? null : displayName),
+      };
+      return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients: event.slice(9) };
     }
     case 'e': {
       const [, id, type, json, at] = event as [string, string, EventType, string, string];

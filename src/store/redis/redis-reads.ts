@@ -21,7 +21,16 @@ import { luaScripts as lua } from './lua-scripts.js';
 import { refusingUnreachable } from './unreachable.js';
 import { ScriptRunner } from './script-runner.js';
 import { DeliveredMarks } from '../delivered-marks.js';
-import { byCreation, messageOf, pairs, toMessages, toRows, type EightFields } from './redis-replies.js';
+import {
+  byCreation,
+  messageOf,
+  pairs,
+  senderMarks,
+  toMessages,
+  toRows,
+  type Reply,
+  type TenFields,
+} from './redis-replies.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
 export interface RedisDeps {
@@ -113,8 +122,8 @@ export abstract class RedisReads {
   async findUser(name: string): Promise<StoredUser | undefined> {
     const json = (await this.guard(this.redis.send(['HGET', this.key('users'), name]))) as string | null;
     if (json == null) return undefined;
-    const { passwordHash, createdAt } = JSON.parse(json) as Omit<StoredUser, 'name'>;
-    return { name, passwordHash, createdAt };
+    const { passwordHash, owner, createdAt } = JSON.parse(json) as Omit<StoredUser, 'name'>;
+    return owner === undefined ? { name, passwordHash, createdAt } : { name, passwordHash, owner, createdAt };
   }
 
   async userNames(): Promise<string[]> {
@@ -138,10 +147,13 @@ export abstract class RedisReads {
   }
 
   async findMessage(id: number): Promise<FoundMessage | undefined> {
-    const reply = (await this.run(lua.findMessage, [id])) as string[];
+    const reply = (await this.run(lua.findMessage, [id])) as Reply;
     if (reply.length === 0) return undefined;
-    const [from, kind, group, text, sentAt, editedAt, deleted, conversation] = reply as EightFields;
-    const message = messageOf(String(id), from, kind as MessageKind, group, text, sentAt, editedAt, deleted);
+    const [from, kind, group, text, sentAt, editedAt, deleted, conversation, bot, displayName] = reply as TenFields;
+    const message = {
+      ...messageOf(String(id), from, kind as MessageKind, group, text, sentAt, editedAt, deleted),
+      ...senderMarks(bot, displayName),
+    };
     if (kind !== 'direct') return message;
     const [, a, b] = conversation.split(':');
     return { ...message, to: a === from ? b! : a! };
@@ -176,7 +188,7 @@ export abstract class RedisReads {
 
   async readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage> {
     // What a stream is handed must be what a promoted replica would have too.
-    const reply = (await this.confirmed(this.run(lua.readQueue, [recipient, afterId, limit]))) as string[];
+    const reply = (await this.confirmed(this.run(lua.readQueue, [recipient, afterId, limit]))) as Reply;
     return { prunedId: Number(reply[0]), rows: toRows(reply, 1, recipient) };
   }
 
@@ -195,7 +207,7 @@ export abstract class RedisReads {
     const { after, through } = windowOf(conversation);
     const before = Math.min(beforeId, through + 1);
     return toMessages(
-      (await this.run(lua.readConversation, [key, before, limit, reader, broadcast, after])) as string[],
+      (await this.run(lua.readConversation, [key, before, limit, reader, broadcast, after])) as Reply,
       0,
     );
   }

@@ -2,24 +2,41 @@
 import type { EventType, Message, MessageKind } from '../../core/msgform.js';
 import type { NewEvent, QueueRow } from '../../core/ports/index.js';
 
-const rowFields = 8;
+const rowFields = 10;
 
-/** Eight fields of a message as the scripts return it (see push_row): id or sender first, as the script says. */
-export type EightFields = [string, string, string, string, string, string, string, string];
+/** A script's reply: strings, and a nil reply (null) where a display name is absent. */
+export type Reply = readonly (string | null)[];
 
-/** Rows of eight fields (see push_row in the scripts) from `start` on, read by one recipient. */
-export function toRows(reply: readonly string[], start: number, to: string): QueueRow[] {
+/**
+ * Ten fields of a message as the scripts return it (see push_row): id or sender first, as the script says; the
+ * display name, last, is null for none.
+ */
+export type TenFields = [string, string, string, string, string, string, string, string, string, string | null];
+
+/** Rows of ten fields (see push_row in the scripts) from `start` on, read by one recipient. */
+export function toRows(reply: Reply, start: number, to: string): QueueRow[] {
   const out: QueueRow[] = [];
   for (let i = start; i + rowFields - 1 < reply.length; i += rowFields) {
-    const [id, from, kind, group, text, sentAt, editedAt, deleted] = reply.slice(i, i + rowFields) as EightFields;
+    const [id, from, kind, group, text, sentAt, editedAt, deleted, bot, displayName] = reply.slice(
+      i,
+      i + rowFields,
+    ) as TenFields;
     if (kind === 'event') out.push({ id: Number(id), type: group as EventType, json: text, at: Number(sentAt), to });
-    else out.push({ ...messageOf(id, from, kind as MessageKind, group, text, sentAt, editedAt, deleted), to });
+    else {
+      const message = messageOf(id, from, kind as MessageKind, group, text, sentAt, editedAt, deleted);
+      out.push({ ...message, ...senderMarks(bot, displayName), to });
+    }
   }
   return out;
 }
 
-/** Messages of eight fields from `start` on (a conversation holds no events). */
-export function toMessages(reply: readonly string[], start: number): Message[] {
+/** A message's bot mark ('1') and display name (null for none), as fields only when set. */
+export function senderMarks(bot: string, displayName: string | null): Pick<Message, 'bot' | 'displayName'> {
+  return { ...(bot === '1' ? { bot: true } : {}), ...(displayName === null ? {} : { displayName }) };
+}
+
+/** Messages of ten fields from `start` on (a conversation holds no events). */
+export function toMessages(reply: Reply, start: number): Message[] {
   return toRows(reply, start, '').map(({ to: _, ...message }) => message as Message);
 }
 

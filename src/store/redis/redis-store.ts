@@ -7,16 +7,21 @@ import type {
   Appended,
   ConversationRef,
   GroupChange,
+  HookRecord,
   NewEvent,
   NewMessage,
   PruneResult,
   RetentionPolicy,
   Store,
   StoredGroup,
+  StoredHook,
   StoredSession,
   StoredUser,
+  StoredWebhook,
+  WebhookAttempt,
 } from '../../core/ports/index.js';
 import { luaScripts as lua } from './lua-scripts.js';
+import { RedisIntegrations } from './redis-integrations.js';
 import { RedisReads, type RedisDeps, type RedisOptions } from './redis-reads.js';
 import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
 
@@ -25,12 +30,13 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  * processes may use it at once. Every step that must be atomic is one Lua script (src/store/redis/lua-scripts.ts).
  *
  *   P id                  the last id assigned (src/core/ids.ts): ids strictly increase across every process
- *   P users, P groups     hashes, name -> JSON
+ *   P users, P groups     hashes, name -> JSON (a bot's user has its owner)
  *   P s:<token hash>      a session: hash of u (user), c (created), e (expires), l (last used), a (user agent,
  *                         absent for none);  P us:<name>  its user's tokens
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
  *                         c (its conversation key), r (queue entries still referring to it), x (editedAt),
- *                         d ('1': deleted, its text overwritten); or an event: k 'event', e (its type),
+ *                         d ('1': deleted, its text overwritten), b ('1': from a bot), n (display name);
+ *                         or an event: k 'event', e (its type),
  *                         t (its data), s (when), r
  *   P q:<name>            a user's queue: sorted set of message and event ids, scored by id
  *   P qe:<name>           the events among them, so that they never count against the queue limit
@@ -48,6 +54,13 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  *                         retention may remove, found without scanning every user
  *   P bpruned             how far the broadcast log was pruned; raises the pruned position of everyone
  *                         registered before it, at read time, instead of writing to every user
+ *   P h:<id>              an incoming hook: hash of o, t, n, s, c (owner, to, name, secret hash, created),
+ *                         u (last used), f (failures in a row), e, a (last error, when)
+ *   P ho:<owner>          an owner's hook ids, scored by creation
+ *   P w:<bot>             a bot's outgoing webhook: hash of u, s, t (url, secret, set at), k (acked id),
+ *                         ok (last success), f (failures in a row), e, a (last error, when)
+ *   P webhooks            set of the bots with a webhook
+ *   P wl:<bot>            the lease on posting a bot's events: its holder, expiring (PX)
  *
  * Ordering: every call is one command on one connection, sent at once; Redis runs them in that order and the
  * replies, hence the promises, come back in it. Durability: a promise resolves once Redis has applied the write;
@@ -57,7 +70,16 @@ export class RedisStore extends RedisReads implements Store {
   constructor(deps: RedisDeps, options: Partial<RedisOptions> = {}) {
     super(deps, options);
     this.rewriteDelayMs = options.rewriteDelayMs ?? 1_000;
+    this.integrations = new RedisIntegrations({
+      run: (script, args) => this.run(script, args),
+      read: (command) => this.guard(this.redis.send(command)),
+      confirmed: (pending) => this.confirmed(pending),
+      key: (name) => this.key(name),
+    });
   }
+
+  /** Incoming hooks and outgoing webhooks (redis-integrations.ts). */
+  private readonly integrations: RedisIntegrations;
 
   /** A deletion asks for the append-only file to be rewritten soon; deletions meanwhile share one rewrite. */
   private rewriteTimer: NodeJS.Timeout | undefined;
@@ -66,7 +88,7 @@ export class RedisStore extends RedisReads implements Store {
   onPurged: (() => void) | undefined;
 
   async insertUser(user: StoredUser): Promise<boolean> {
-    const json = JSON.stringify({ passwordHash: user.passwordHash, createdAt: user.createdAt });
+    const json = JSON.stringify({ passwordHash: user.passwordHash, owner: user.owner, createdAt: user.createdAt });
     return (await this.confirmed(this.run(lua.insertUser, [user.name, json]))) === 1;
   }
 
@@ -159,6 +181,9 @@ export class RedisStore extends RedisReads implements Store {
       limit,
       idempotencyKey,
       idempotencyKeepMs,
+      message.bot ? '1' : '',
+      message.displayName === undefined ? '0' : '1',
+      message.displayName ?? '',
       ...recipients,
     ];
     let reply = await this.run(lua.appendMessage, args);
@@ -173,6 +198,54 @@ export class RedisStore extends RedisReads implements Store {
     await this.confirmer?.confirm();
     if (Array.isArray(reply)) return { id: Number(reply[1]), replayed: true, sentAt: Number(reply[2]) };
     return { id: Number(reply), replayed: false, sentAt: message.sentAt };
+  }
+
+  insertHook(hook: StoredHook): Promise<void> {
+    return this.integrations.insertHook(hook);
+  }
+
+  findHook(id: string): Promise<HookRecord | undefined> {
+    return this.integrations.findHook(id);
+  }
+
+  hooksOf(owner: string): Promise<HookRecord[]> {
+    return this.integrations.hooksOf(owner);
+  }
+
+  deleteHook(id: string): Promise<boolean> {
+    return this.integrations.deleteHook(id);
+  }
+
+  recordHookUse(id: string, at: number, error?: string): Promise<number> {
+    return this.integrations.recordHookUse(id, at, error);
+  }
+
+  setWebhook(bot: string, url: string, secret: string, setAt: number, fromId: number): Promise<void> {
+    return this.integrations.setWebhook(bot, url, secret, setAt, fromId);
+  }
+
+  findWebhook(bot: string): Promise<StoredWebhook | undefined> {
+    return this.integrations.findWebhook(bot);
+  }
+
+  webhookBots(): Promise<string[]> {
+    return this.integrations.webhookBots();
+  }
+
+  deleteWebhook(bot: string): Promise<boolean> {
+    return this.integrations.deleteWebhook(bot);
+  }
+
+  leaseWebhook(bot: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.integrations.leaseWebhook(bot, holder, now, ttlMs);
+  }
+
+  recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
+    return this.integrations.recordWebhookAttempt(bot, holder, attempt);
+  }
+
+  releaseWebhook(bot: string, holder: string): Promise<void> {
+    return this.integrations.releaseWebhook(bot, holder);
   }
 
   markDelivered(recipient: string, id: number): void {

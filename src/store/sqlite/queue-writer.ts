@@ -28,7 +28,7 @@ export class QueueWriter {
   message(id: number, message: NewMessage): string[] | undefined {
     const s = this.statements;
     if (message.kind === 'broadcast') {
-      s.insertMessage.run(id, message.from, message.kind, null, message.text, message.sentAt, 'b');
+      s.insertMessage.run(messageRow(id, message, 'b'));
       s.insertBroadcast.run(id, message.from);
       return undefined;
     }
@@ -38,15 +38,7 @@ export class QueueWriter {
       const full = recipients.filter((to) => this.queueLimit.isFull(to, queueLimit));
       if (full.length > 0) return full;
     }
-    s.insertMessage.run(
-      id,
-      message.from,
-      message.kind,
-      message.group ?? null,
-      message.text,
-      message.sentAt,
-      keyOfMessage(message),
-    );
+    s.insertMessage.run(messageRow(id, message, keyOfMessage(message)));
     if (message.kind === 'direct') s.notePeers.run(message.from, recipients[0], recipients[0], message.from);
     for (const to of recipients) {
       s.insertQueueRow.run(to, id);
@@ -95,4 +87,19 @@ export class QueueWriter {
     this.statements.ensureCursor.run(name);
     this.newCursorNames.push(name);
   }
+}
+
+/** The parameters of `insertMessage`: a message filed under its conversation's key. */
+function messageRow(id: number, message: NewMessage, conversation: string) {
+  return {
+    id,
+    sender: message.from,
+    kind: message.kind,
+    group: message.kind === 'broadcast' ? null : (message.group ?? null),
+    text: message.text,
+    sentAt: message.sentAt,
+    conversation,
+    bot: message.bot ? 1 : 0,
+    displayName: message.displayName ?? null,
+  };
 }

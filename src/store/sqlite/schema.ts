@@ -148,4 +148,41 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE chat_groups ADD COLUMN positions TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    version: 8,
+    description:
+      "bots (a user with an owner), a message's bot mark and display name, incoming hooks, bots' outgoing webhooks",
+    sql: `
+      -- Set for a bot: the user who made it. A bot's password_hash is '', which no password matches.
+      ALTER TABLE users ADD COLUMN owner TEXT;
+      ALTER TABLE messages ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN display_name TEXT;
+      -- A rowid table: hooks of one owner created in the same millisecond still list in the order made.
+      CREATE TABLE hooks (
+        id TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL,
+        to_name TEXT NOT NULL,
+        name TEXT,
+        secret_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_error_at INTEGER
+      );
+      CREATE INDEX hooks_by_owner ON hooks (owner, created_at);
+      -- One per bot; who posts its events (the lease) is kept in the process that owns the database.
+      CREATE TABLE webhooks (
+        bot TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        set_at INTEGER NOT NULL,
+        acked_id INTEGER NOT NULL,
+        last_success_at INTEGER,
+        last_error TEXT,
+        last_error_at INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

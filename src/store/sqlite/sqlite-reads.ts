@@ -17,10 +17,12 @@ import {
   toGroup,
   toMessage,
   toQueueRow,
+  toUser,
   type GroupRow,
   type MessageRow,
   type SessionRow,
   type Statements,
+  type UserRow,
 } from './statements.js';
 
 type Reads =
@@ -52,13 +54,7 @@ export abstract class SqliteReads implements Pick<
   protected abstract get syncedId(): number;
 
   async loadUsers(): Promise<StoredUser[]> {
-    return (this.statements.users.all() as { name: string; password_hash: string; created_at: number }[]).map(
-      (row) => ({
-        name: row.name,
-        passwordHash: row.password_hash,
-        createdAt: row.created_at,
-      }),
-    );
+    return (this.statements.users.all() as UserRow[]).map(toUser);
   }
 
   async loadGroups(): Promise<StoredGroup[]> {
@@ -66,8 +62,8 @@ export abstract class SqliteReads implements Pick<
   }
 
   async findUser(name: string): Promise<StoredUser | undefined> {
-    const row = this.statements.user.get(name) as { password_hash: string; created_at: number } | undefined;
-    return row && { name, passwordHash: row.password_hash, createdAt: row.created_at };
+    const row = this.statements.user.get(name) as UserRow | undefined;
+    return row && toUser(row);
   }
 
   async userNames(): Promise<string[]> {

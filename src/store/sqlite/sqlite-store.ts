@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type {
   ConversationRef,
   GroupChange,
+  HookRecord,
   NewEvent,
   NewMessage,
   PruneResult,
@@ -10,8 +11,11 @@ import type {
   RetentionPolicy,
   Store,
   StoredGroup,
+  StoredHook,
   StoredSession,
   StoredUser,
+  StoredWebhook,
+  WebhookAttempt,
 } from '../../core/ports/index.js';
 import { nextId } from '../../core/ids.js';
 import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
@@ -21,6 +25,7 @@ import { DeliveredMarks } from '../delivered-marks.js';
 import { LocalFeed } from '../local-feed.js';
 import { backupDatabase, warnIfRestored } from './backup.js';
 import { GroupCommit } from './group-commit.js';
+import { prepareIntegrationStatements } from './integration-statements.js';
 import { migrate } from './migrations.js';
 import { deleteUserRows, prepareOperatorStatements } from './operator-statements.js';
 import { explainOpenFailure, prepareDatabase } from './prepare-database.js';
@@ -28,6 +33,7 @@ import { pruneDelivered } from './prune-delivered.js';
 import { QueueLimit } from './queue-limit.js';
 import { QueueWriter } from './queue-writer.js';
 import type { SqliteDeps, SqliteOptions } from './sqlite-options.js';
+import { SqliteIntegrations } from './sqlite-integrations.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { changeGroup, deleteMessage, editMessage, insertGroup, type ChangeWrites } from './change-writes.js';
 import { prepareStatements } from './statements.js';
@@ -72,6 +78,8 @@ export class SqliteStore extends SqliteReads implements Store {
   readonly feed: LocalFeed;
   /** What the writes of changes (groups, edits, deletions: change-writes.ts) need of this store. */
   private readonly changes: ChangeWrites;
+  /** Incoming hooks and outgoing webhooks (sqlite-integrations.ts). */
+  private readonly integrations: SqliteIntegrations;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -123,6 +131,7 @@ export class SqliteStore extends SqliteReads implements Store {
       nextId: () => this.nextId(),
       taken: (name) => this.taken(name),
     };
+    this.integrations = new SqliteIntegrations(prepareIntegrationStatements(db), this.commits, this.clock);
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
 
@@ -169,7 +178,7 @@ export class SqliteStore extends SqliteReads implements Store {
     return this.commits.submit(
       () => {
         if (this.taken(user.name)) return false;
-        this.statements.insertUser.run(user.name, user.passwordHash, user.createdAt);
+        this.statements.insertUser.run(user.name, user.passwordHash, user.owner ?? null, user.createdAt);
         this.queues.join(user.name, joinedId);
         return true;
       },
@@ -308,6 +317,7 @@ export class SqliteStore extends SqliteReads implements Store {
     return this.commits.submit(
       () => {
         if (!deleteUserRows(this.operatorStatements, name)) return false;
+        this.integrations.forgetOwner(name);
         // Its position is gone with its row; a later user of the name starts afresh.
         this.queues.forget(name);
         this.marks.forget(name);
@@ -321,6 +331,54 @@ export class SqliteStore extends SqliteReads implements Store {
         return true;
       },
     );
+  }
+
+  insertHook(hook: StoredHook): Promise<void> {
+    return this.integrations.insertHook(hook);
+  }
+
+  findHook(id: string): Promise<HookRecord | undefined> {
+    return this.integrations.findHook(id);
+  }
+
+  hooksOf(owner: string): Promise<HookRecord[]> {
+    return this.integrations.hooksOf(owner);
+  }
+
+  deleteHook(id: string): Promise<boolean> {
+    return this.integrations.deleteHook(id);
+  }
+
+  recordHookUse(id: string, at: number, error?: string): Promise<number> {
+    return this.integrations.recordHookUse(id, at, error);
+  }
+
+  setWebhook(bot: string, url: string, secret: string, setAt: number, fromId: number): Promise<void> {
+    return this.integrations.setWebhook(bot, url, secret, setAt, fromId);
+  }
+
+  findWebhook(bot: string): Promise<StoredWebhook | undefined> {
+    return this.integrations.findWebhook(bot);
+  }
+
+  webhookBots(): Promise<string[]> {
+    return this.integrations.webhookBots();
+  }
+
+  deleteWebhook(bot: string): Promise<boolean> {
+    return this.integrations.deleteWebhook(bot);
+  }
+
+  leaseWebhook(bot: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.integrations.leaseWebhook(bot, holder, now, ttlMs);
+  }
+
+  recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
+    return this.integrations.recordWebhookAttempt(bot, holder, attempt);
+  }
+
+  releaseWebhook(bot: string, holder: string): Promise<void> {
+    return this.integrations.releaseWebhook(bot, holder);
   }
 
   backup(destination: string): Promise<void> {

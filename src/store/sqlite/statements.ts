@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventType, Message, MessageKind } from '../../core/msgform.js';
-import type { QueueRow, StoredGroup, StoredSession } from '../../core/ports/index.js';
+import type { QueueRow, StoredGroup, StoredSession, StoredUser } from '../../core/ports/index.js';
 
 /** A row of `messages`: a message, or an event (kind 'event', its type in `event`, its data in `text`). */
 export interface MessageRow {
@@ -13,6 +13,21 @@ export interface MessageRow {
   event: EventType | null;
   edited_at: number | null;
   deleted: number;
+  bot: number;
+  display_name: string | null;
+}
+
+export interface UserRow {
+  name: string;
+  password_hash: string;
+  owner: string | null;
+  created_at: number;
+}
+
+/** A user; `owner` only for a bot. */
+export function toUser(row: UserRow): StoredUser {
+  const user = { name: row.name, passwordHash: row.password_hash, createdAt: row.created_at };
+  return row.owner === null ? user : { ...user, owner: row.owner };
 }
 
 export interface GroupRow {
@@ -34,6 +49,8 @@ export function toMessage(row: MessageRow): Message {
   };
   return {
     ...base,
+    ...(row.bot ? { bot: true } : {}),
+    ...(row.display_name === null ? {} : { displayName: row.display_name }),
     ...(row.group_name === null ? {} : { group: row.group_name }),
     ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
     ...(row.deleted ? { deleted: true } : {}),
@@ -78,7 +95,7 @@ export function toGroup(row: GroupRow): StoredGroup {
   };
 }
 
-const messageColumns = 'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted';
+const messageColumns = 'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted, bot, display_name';
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database) {
@@ -86,8 +103,8 @@ export function prepareStatements(db: Database) {
   return {
     lastId: st(`SELECT value FROM counters WHERE name = 'last_message_id'`),
     setLastId: st(`UPDATE counters SET value = max(value, ?) WHERE name = 'last_message_id'`),
-    users: st('SELECT name, password_hash, created_at FROM users ORDER BY created_at, name'),
-    user: st('SELECT password_hash, created_at FROM users WHERE name = ?'),
+    users: st('SELECT name, password_hash, owner, created_at FROM users ORDER BY created_at, name'),
+    user: st('SELECT name, password_hash, owner, created_at FROM users WHERE name = ?'),
     userNames: st('SELECT name FROM users ORDER BY name').pluck(),
     deliveredId: st('SELECT delivered_id FROM cursors WHERE name = ?').pluck(),
     countPending: st(`
@@ -116,7 +133,7 @@ export function prepareStatements(db: Database) {
           WHERE q.recipient = c.name AND q.message_id > c.delivered_id AND m.kind <> 'event') AS pending
       FROM cursors c`),
     nameTaken: st('SELECT 1 FROM users WHERE name = ? UNION ALL SELECT 1 FROM chat_groups WHERE name = ?'),
-    insertUser: st('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)'),
+    insertUser: st('INSERT INTO users (name, password_hash, owner, created_at) VALUES (?, ?, ?, ?)'),
     insertGroup: st('INSERT INTO chat_groups (name, members, created_by, created_at, owner) VALUES (?, ?, ?, ?, ?)'),
     insertSession: st(
       'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, ' +
@@ -137,7 +154,8 @@ export function prepareStatements(db: Database) {
       'INSERT OR REPLACE INTO idempotency_keys (sender, key, message_id, expires_at, sent_at) VALUES (?, ?, ?, ?, ?)',
     ),
     insertMessage: st(
-      'INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation, bot, display_name) ' +
+        'VALUES (@id, @sender, @kind, @group, @text, @sentAt, @conversation, @bot, @displayName)',
     ),
     notePeers: st(
       `INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`,
@@ -171,7 +189,8 @@ export function prepareStatements(db: Database) {
       FROM cursors c WHERE c.name = @recipient`),
     // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
     readQueue: st(`
-      SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at, m.event, m.edited_at, m.deleted
+      SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at, m.event, m.edited_at, m.deleted, m.bot,
+        m.display_name
       FROM (
         SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after AND message_id <= @durable
         UNION ALL

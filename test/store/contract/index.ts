@@ -3,10 +3,12 @@ import { changesContract } from './changes.js';
 import { conversationsContract } from './conversations.js';
 import { freshBackend, type MakeBackend } from './fresh-backend.js';
 import { groupsContract } from './groups.js';
+import { hooksContract } from './hooks.js';
 import { queueAndStreamsContract } from './queue-and-streams.js';
 import { retentionContract } from './retention.js';
 import { sessionsContract } from './sessions.js';
 import { usersContract } from './users.js';
+import { webhooksContract } from './webhooks.js';
 
 export { draft } from './factories.js';
 export type { ContractBackend, MakeBackend } from './fresh-backend.js';
@@ -26,5 +28,7 @@ export function describeStore(name: string, makeBackend: MakeBackend): void {
     conversationsContract(backend);
     changesContract(backend);
     retentionContract(backend);
+    hooksContract(backend);
+    webhooksContract(backend);
   });
 }

@@ -9,6 +9,8 @@ import { draft, group, rowsOf, textOf, user } from './factories.js';
 export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promise<void> {
   const store = await open();
   await store.insertUser(user('alice'));
+  const bot = { name: 'helper', passwordHash: '', owner: 'alice', createdAt: 1 };
+  await store.insertUser(bot);
   await store.insertGroup(group('team', ['alice', 'bob']));
   const session = {
     tokenHash: 'a'.repeat(64),
@@ -20,13 +22,20 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   };
   await store.insertSession(session);
   const first = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
-  const second = await store.appendMessage(draft(['bob'], { text: 'two' }));
+  const second = await store.appendMessage(draft(['bob'], { text: 'two', bot: true, displayName: 'Two' }));
+  const hook = { id: 'h1', owner: 'helper', to: 'bob', name: 'deploys', secretHash: 'ab'.repeat(32), createdAt: 5 };
+  await store.insertHook(hook);
+  await store.recordHookUse('h1', 6, 'refused');
+  await store.setWebhook('helper', 'https://example.com/in', 'whsec_abc', 7, 1);
+  await store.leaseWebhook('helper', 'p1', Date.now(), 60_000);
+  await store.recordWebhookAttempt('helper', 'p1', { at: 8, ackedId: first });
+  await store.recordWebhookAttempt('helper', 'p1', { at: 9, error: 'HTTP 500' });
   await store.markRead('bob', { kind: 'direct', with: 'alice' }, second);
   store.markDelivered('bob', first);
   await store.close();
 
   const reopened = await open();
-  expect(await reopened.loadUsers()).toEqual([user('alice')]);
+  expect(await reopened.loadUsers()).toEqual([user('alice'), bot]);
   expect(await reopened.loadGroups()).toEqual([group('team', ['alice', 'bob'])]);
   expect(await reopened.findSession(session.tokenHash)).toEqual(session);
   expect(await reopened.lastMessageId()).toBe(second);
@@ -34,8 +43,24 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
     { name: 'alice', deliveredId: 0, prunedId: 0, pending: 0 },
     { name: 'bob', deliveredId: first, prunedId: 0, pending: 1 },
     { name: 'carol', deliveredId: 0, prunedId: 0, pending: 1 },
+    { name: 'helper', deliveredId: 0, prunedId: 0, pending: 0 },
   ]);
   expect((await rowsOf(reopened, 'bob', 0, 10)).map(textOf)).toEqual(['one', 'two']);
+  expect(await reopened.findMessage(second)).toMatchObject({ bot: true, displayName: 'Two' });
+  expect(await reopened.findMessage(first)).not.toHaveProperty('bot');
+  expect(await reopened.hooksOf('helper')).toEqual([{ ...hook, failures: 1, lastError: 'refused', lastErrorAt: 6 }]);
+  expect(await reopened.findWebhook('helper')).toEqual({
+    bot: 'helper',
+    url: 'https://example.com/in',
+    secret: 'whsec_abc',
+    setAt: 7,
+    ackedId: first,
+    lastSuccessAt: 8,
+    failures: 1,
+    lastError: 'HTTP 500',
+    lastErrorAt: 9,
+  });
+  expect(await reopened.webhookBots()).toEqual(['helper']);
   expect(await reopened.summarize('bob', { kind: 'direct', with: 'alice' })).toMatchObject({
     readId: second,
     unread: 0,

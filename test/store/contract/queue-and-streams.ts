@@ -115,6 +115,55 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
         expect(await rowsOf(store, 'alice', 0, 10)).toEqual([]);
       });
 
+      it('keeps the bot mark and display name of a message wherever it is read, and neither key when unset', async () => {
+        await store.insertUser(user('bob'));
+        const marked = await store.appendMessage(
+          draft(['bob'], { bot: true, displayName: 'CI \u00e9 "builds"', sentAt: 7 }),
+        );
+        const named = await store.appendMessage(draft(['bob'], { displayName: '', sentAt: 8 }));
+        const plain = await store.appendMessage(draft(['bob'], { sentAt: 9 }));
+        const broadcast = await store.appendMessage(
+          draft([], { kind: 'broadcast', from: 'helper', bot: true, displayName: 'Status', sentAt: 10 }),
+        );
+        const marks = { bot: true, displayName: 'CI \u00e9 "builds"' };
+        const base = { from: 'alice', kind: 'direct', text: 'hello' } as const;
+        const fromHelper = {
+          from: 'helper',
+          kind: 'broadcast',
+          text: 'hello',
+          bot: true,
+          displayName: 'Status',
+        } as const;
+        expect(await rowsOf(store, 'bob')).toEqual([
+          { ...base, ...marks, id: marked, sentAt: 7, to: 'bob' },
+          { ...base, displayName: '', id: named, sentAt: 8, to: 'bob' },
+          { ...base, id: plain, sentAt: 9, to: 'bob' },
+          { ...fromHelper, id: broadcast, sentAt: 10, to: 'bob' },
+        ]);
+        const [, , plainRow] = await rowsOf(store, 'bob');
+        expect(plainRow).not.toHaveProperty('bot');
+        expect(plainRow).not.toHaveProperty('displayName');
+        expect(await store.findMessage(marked)).toEqual({ ...base, ...marks, id: marked, sentAt: 7, to: 'bob' });
+        expect(await store.findMessage(plain)).toEqual({ ...base, id: plain, sentAt: 9, to: 'bob' });
+        expect(await store.findMessage(broadcast)).toEqual({ ...fromHelper, id: broadcast, sentAt: 10 });
+        expect(
+          await store.readConversation('bob', { kind: 'direct', with: 'alice' }, Number.MAX_SAFE_INTEGER, 10),
+        ).toEqual([
+          { ...base, id: plain, sentAt: 9 },
+          { ...base, displayName: '', id: named, sentAt: 8 },
+          { ...base, ...marks, id: marked, sentAt: 7 },
+        ]);
+        expect(
+          await store.readConversation('bob', { kind: 'broadcast', with: 'broad' }, Number.MAX_SAFE_INTEGER, 10),
+        ).toEqual([{ ...fromHelper, id: broadcast, sentAt: 10 }]);
+        const group = await store.appendMessage(
+          draft(['bob'], { kind: 'group', group: 'team', bot: true, sentAt: 11 }),
+        );
+        expect(
+          await store.readConversation('bob', { kind: 'group', with: 'team' }, Number.MAX_SAFE_INTEGER, 10),
+        ).toEqual([{ from: 'alice', kind: 'group', group: 'team', text: 'hello', bot: true, id: group, sentAt: 11 }]);
+      });
+
       it('keeps text exactly, including newlines, quotes and non-ASCII characters', async () => {
         const text = 'line one\nline "two"\r\n\u00e9\u4e2d\ud83d\ude00 \\ end';
         await store.appendMessage(draft(['bob'], { text }));
@@ -432,6 +481,51 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
           message: { id: once.id, from: 'alice', kind: 'direct', text: 'once', sentAt: 1_000 },
           recipients: ['carol'],
         });
+      });
+
+      it("is told a message's bot mark and display name, and neither for a message without them", async () => {
+        const feed = await backend().listen();
+        const marked = await store.appendMessage(draft(['bob'], { bot: true, displayName: 'Deploys', sentAt: 7 }));
+        const plain = await store.appendMessage(draft(['bob'], { sentAt: 8 }));
+        const broadcast = await store.appendMessage(
+          draft([], { kind: 'broadcast', from: 'helper', bot: true, displayName: 'Status', sentAt: 9 }),
+        );
+        expect(await feed.told(3)).toEqual([
+          {
+            kind: 'message',
+            message: {
+              id: marked,
+              from: 'alice',
+              bot: true,
+              displayName: 'Deploys',
+              kind: 'direct',
+              text: 'hello',
+              sentAt: 7,
+            },
+            recipients: ['bob'],
+          },
+          {
+            kind: 'message',
+            message: { id: plain, from: 'alice', kind: 'direct', text: 'hello', sentAt: 8 },
+            recipients: ['bob'],
+          },
+          {
+            kind: 'message',
+            message: {
+              id: broadcast,
+              from: 'helper',
+              bot: true,
+              displayName: 'Status',
+              kind: 'broadcast',
+              text: 'hello',
+              sentAt: 9,
+            },
+            recipients: [],
+          },
+        ]);
+        const second = feed.events[1];
+        expect(second?.kind === 'message' && second.message).not.toHaveProperty('bot');
+        expect(second?.kind === 'message' && second.message).not.toHaveProperty('displayName');
       });
 
       it('is told nothing of a key replayed or of a message refused, for any of its recipients', async () => {

@@ -50,6 +50,19 @@ export function usersContract(backend: () => FreshBackend): void {
         expect(await store.findUser('alice')).toBeUndefined();
       });
 
+      it('stores a bot with its owner and no password hash, and a user without an owner with none', async () => {
+        const bot = { name: 'helper', passwordHash: '', owner: 'alice', createdAt: 1 };
+        await store.insertUser(user('alice'));
+        expect(await store.insertUser(bot)).toBe(true);
+        expect(await store.loadUsers()).toEqual([user('alice'), bot]);
+        expect(await store.findUser('helper')).toEqual(bot);
+        expect(await store.findUser('alice')).not.toHaveProperty('owner');
+        expect((await store.loadUsers())[0]).not.toHaveProperty('owner');
+        // A new password hash leaves the owner as it was.
+        await store.setPasswordHash('helper', 'scrypt$x');
+        expect(await store.findUser('helper')).toEqual({ ...bot, passwordHash: 'scrypt$x' });
+      });
+
       it('lists the name of every user, sorted, and of no group', async () => {
         expect(await store.userNames()).toEqual([]);
         for (const name of ['carol', 'alice', 'dave', 'bob']) await store.insertUser(user(name));

@@ -70,10 +70,11 @@ local function walk(key, start, limit, keep)
   return out
 end
 
--- Appends a message as eight fields: id, from, kind, group ('' for none), text, sentAt, editedAt ('' for
--- none), deleted ('1' or ''). An event has kind 'event', its type in the group field and its data as text.
+-- Appends a message as ten fields: id, from, kind, group ('' for none), text, sentAt, editedAt ('' for
+-- none), deleted ('1' or ''), bot ('1' or '') and display name (false, a nil reply, for none: '' is a name).
+-- An event has kind 'event', its type in the group field and its data as text.
 local function push_row(out, id)
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's', 'x', 'd', 'e')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's', 'x', 'd', 'e', 'b', 'n')
   if not m[2] then return end
   out[#out + 1] = id
   out[#out + 1] = m[1] or ''
@@ -83,6 +84,8 @@ local function push_row(out, id)
   out[#out + 1] = m[5]
   out[#out + 1] = m[6] or ''
   out[#out + 1] = m[7] or ''
+  out[#out + 1] = m[9] or ''
+  out[#out + 1] = m[10]
 end
 
 

@@ -1,6 +1,7 @@
 #!lua flags=no-cluster
 -- Deletes a user: account, sessions, queue (a text only they held goes with it), positions, peers, their direct
--- conversations' history and read marks, and their place in every group (a group left empty goes).
+-- conversations' history and read marks, their incoming hooks, their webhook (a bot's) with its lease, and their
+-- place in every group (a group left empty goes).
 -- Returns 1, or 0 for an unknown user.
 local name = ARGV[2]
 
@@ -21,6 +22,9 @@ redis.call('DEL', P .. 'us:' .. name, P .. 'q:' .. name, P .. 'qe:' .. name,
   P .. 'peers:' .. name, P .. 'read:' .. name)
 for _, set in ipairs({ 'delivered', 'pruned', 'floors', 'due' }) do redis.call('ZREM', P .. set, name) end
 redis.call('HDEL', P .. 'joined', name)
+for _, id in ipairs(redis.call('ZRANGE', P .. 'ho:' .. name, 0, -1)) do redis.call('DEL', P .. 'h:' .. id) end
+redis.call('DEL', P .. 'ho:' .. name, P .. 'w:' .. name, P .. 'wl:' .. name)
+redis.call('SREM', P .. 'webhooks', name)
 redis.call('SREM', P .. 'cursors', name)
 tell({'X', name})
 local groups = redis.call('HGETALL', P .. 'groups')
