@@ -26,7 +26,10 @@ afterEach(async () => {
 async function botWithWebhook(name: string): Promise<{ token: string; secret: string }> {
   const made = await api(server.url, 'POST', '/bots', { token: alice.token, json: { name } });
   expect(made.status).toBe(201);
-  const set = await api(server.url, 'PUT', `/bots/${name}/webhook`, { token: alice.token, json: { url: receiver.url } });
+  const set = await api(server.url, 'PUT', `/bots/${name}/webhook`, {
+    token: alice.token,
+    json: { url: receiver.url },
+  });
   expect(set.status).toBe(200);
   expect(set.body.secret).toMatch(/^whsec_/);
   receiver.secret = set.body.secret;

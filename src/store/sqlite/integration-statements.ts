@@ -89,9 +89,7 @@ export function prepareIntegrationStatements(db: Database) {
     webhookBots: st('SELECT bot FROM webhooks ORDER BY bot').pluck(),
     deleteWebhook: st('DELETE FROM webhooks WHERE bot = ?'),
     webhookAcked: st(`
-      UPDATE webhooks SET acked_id = max(acked_id, ?), last_success_at = ?, failures = 0, last_error = NULL,
-        last_error_at = NULL
-      WHERE bot = ?`),
+      UPDATE webhooks SET acked_id = max(acked_id, ?), last_success_at = ?, failures = 0 WHERE bot = ?`),
     webhookFailed: st('UPDATE webhooks SET failures = failures + 1, last_error = ?, last_error_at = ? WHERE bot = ?'),
   };
 }

@@ -163,7 +163,7 @@ export function webhooksContract(backend: () => FreshBackend): void {
         await store.leaseWebhook('helper', 'p1', Date.now(), ttl);
       });
 
-      it('moves the position up on success, zeroing the failures and clearing the error', async () => {
+      it('moves the position up on success, zeroing the failures and keeping the last error', async () => {
         expect(await store.recordWebhookAttempt('helper', 'p1', { at: 200, error: 'HTTP 502' })).toBe(true);
         expect(await store.recordWebhookAttempt('helper', 'p1', { at: 210, error: 'timed out' })).toBe(true);
         expect(await store.findWebhook('helper')).toEqual({
@@ -185,6 +185,8 @@ export function webhooksContract(backend: () => FreshBackend): void {
           ackedId: 15,
           lastSuccessAt: 300,
           failures: 0,
+          lastError: 'timed out',
+          lastErrorAt: 210,
         });
         expect(await store.recordWebhookAttempt('helper', 'p1', { at: 400, error: 'HTTP 404' })).toBe(true);
         expect(await store.findWebhook('helper')).toEqual({
