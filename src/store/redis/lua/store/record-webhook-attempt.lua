@@ -1,6 +1,7 @@
 #!lua flags=no-cluster
 -- Records an attempt at posting a bot's events, if holder still holds the lease: a success moves the position
--- up (never down) and zeroes the failures, keeping the last error for the owner to read; a failure counts one more and keeps why.
+-- up (never down) and zeroes the failures, keeping the last error for the owner to read; a failure counts one
+-- more and keeps why.
 -- Returns 1, or 0 writing nothing when holder does not hold the lease (it lapsed, or the webhook was deleted).
 local bot, holder, at = ARGV[2], ARGV[3], ARGV[4]
 local failed, acked_id, error_text = ARGV[5] == '1', ARGV[6], ARGV[7] -- acked_id: on success; error: on failure
