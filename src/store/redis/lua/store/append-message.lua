@@ -10,8 +10,7 @@ local conversation = ARGV[7] -- its key
 local limit = tonumber(ARGV[8]) -- 0: none
 local idempotency_key, keep_ms = ARGV[9], ARGV[10] -- '' for none; how long the key is kept
 local bot = ARGV[11] -- '1': sent by a bot or through a hook; '' otherwise
-local display_name -- the name a hook's payload asked to show, if any ('' is one)
-if ARGV[12] == '1' then display_name = ARGV[13] end
+local has_display_name, display_name = ARGV[12] == '1', ARGV[13] -- a hook payload's name to show ('' is one)
 local first_recipient = 14 -- ARGV[14] and on: the recipients
 
 local idempotency = ''
@@ -45,14 +44,16 @@ if kind ~= 'broadcast' and recipients == 0 then return id end
 -- A message with a bot mark or a display name is told as 'M', with both before the recipients: a process of an
 -- older version skips an event it does not know, where it would take them for recipients of an 'm'.
 local event = {'m', id, kind, from, group, text, sent_at}
-if bot == '1' or display_name then event = {'M', id, kind, from, group, text, sent_at, bot, display_name or false} end
+if bot == '1' or has_display_name then
+  event = {'M', id, kind, from, group, text, sent_at, bot, has_display_name and display_name or false}
+end
 for i = first_recipient, #ARGV do event[#event + 1] = ARGV[i] end
 tell(event)
 local m = P .. 'm:' .. id
 redis.call('HSET', m, 'f', from, 'k', kind, 't', text, 's', sent_at, 'c', conversation)
 if group ~= '' then redis.call('HSET', m, 'g', group) end
 if bot == '1' then redis.call('HSET', m, 'b', '1') end
-if display_name then redis.call('HSET', m, 'n', display_name) end
+if has_display_name then redis.call('HSET', m, 'n', display_name) end
 redis.call('ZADD', P .. 'v:' .. conversation, id, id)
 redis.call('ZADD', P .. 'o:' .. conversation .. ':' .. from, id, id)
 if kind == 'broadcast' then return id end
