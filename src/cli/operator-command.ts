@@ -18,6 +18,8 @@ export const operatorCommands = `  users                  every account: online 
   reset-password NAME    sets a new password (asked at a terminal, else read from standard input) and ends NAME's sessions
   logout NAME            ends every session and stream of NAME
   delete-user NAME       deletes NAME's account, sessions and queue; their groups lose them
+  bots                   the bot accounts, as users lists them, each with its owner
+  delete-bot NAME        deletes the bot NAME with its token, queue, hooks and webhook (a person is refused)
 `;
 
 /** What the operator commands share, for the end of `parley --help`. */
@@ -47,12 +49,14 @@ async function request(command: string | undefined, args: string[]): Promise<Ope
   };
   switch (command) {
     case 'users':
-      if (args.length > 0) throw new UsageError('users takes no argument');
+    case 'bots':
+      if (args.length > 0) throw new UsageError(`${command} takes no argument`);
       return { command };
     case 'backup':
       return { command, file: resolve(one('FILE')) };
     case 'logout':
     case 'delete-user':
+    case 'delete-bot':
       return { command, name: one('NAME') };
     case 'reset-password': {
       const name = one('NAME');

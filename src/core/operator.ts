@@ -12,6 +12,8 @@ export interface UserSummary {
   readonly createdAt: number;
   /** Sessions whose token still works. */
   readonly sessions: number;
+  /** For a bot: who owns it. */
+  readonly owner?: string;
 }
 
 export interface Ended {
@@ -40,11 +42,26 @@ export class Operator {
   async users(): Promise<UserSummary[]> {
     const summaries: UserSummary[] = [];
     const online = await this.delivery.onlineNow();
-    for (const { name, createdAt } of this.accounts.accounts()) {
+    for (const { name, createdAt, owner } of this.accounts.accounts()) {
       const sessions = (await this.accounts.liveSessionsOf(name)).length;
-      summaries.push({ name, online: online(name), createdAt, sessions });
+      const summary = { name, online: online(name), createdAt, sessions };
+      summaries.push(owner === undefined ? summary : { ...summary, owner });
     }
     return summaries;
+  }
+
+  /** The bots among the accounts. */
+  async bots(): Promise<UserSummary[]> {
+    return (await this.users()).filter((user) => user.owner !== undefined);
+  }
+
+  /** Deletes a bot as `deleteUser` deletes an account (its hooks and webhook go too); not_found for a person. */
+  async deleteBot(rawName: string): Promise<Ended & { groups: number }> {
+    const name = this.accounts.known(rawName);
+    if (!this.accounts.isBot(name)) {
+      throw new ChatError('not_found', `"${name}" is a person, not a bot; delete-user deletes people`, 'name');
+    }
+    return this.deleteUser(name);
   }
 
   /** Ends every session and every stream of a user. */

@@ -23,15 +23,20 @@ function when(epochMs: number): string {
 export async function runOperatorCommand(deps: OperatorDeps, request: OperatorRequest): Promise<string[]> {
   const { operator } = deps;
   switch (request.command) {
-    case 'users': {
-      const users = await operator.users();
-      if (users.length === 0) return ['no users'];
+    case 'users':
+    case 'bots': {
+      const users = request.command === 'users' ? await operator.users() : await operator.bots();
+      if (users.length === 0) return [`no ${request.command}`];
       const width = Math.max(...users.map((u) => u.name.length));
       return users.map(
         (u) =>
           `${u.name.padEnd(width)}  ${u.online ? 'online ' : 'offline'}  created ${when(u.createdAt)}  ` +
-          `${plural(u.sessions, 'session')}`,
+          `${plural(u.sessions, 'session')}${u.owner === undefined ? '' : `  bot of ${u.owner}`}`,
       );
+    }
+    case 'delete-bot': {
+      const result = await operator.deleteBot(request.name);
+      return [`deleted bot ${request.name}: account, hooks and webhook removed, ${ended(result)}`];
     }
     case 'logout':
       return [`logged out ${request.name}: ${ended(await operator.logout(request.name))}`];

@@ -13,6 +13,8 @@ export function operatorRequestSchema(password: z.ZodString) {
     z.strictObject({ command: z.literal('logout'), name }),
     z.strictObject({ command: z.literal('reset-password'), name, password }),
     z.strictObject({ command: z.literal('delete-user'), name }),
+    z.strictObject({ command: z.literal('bots') }),
+    z.strictObject({ command: z.literal('delete-bot'), name }),
     // Absolute: the command resolves it against its own working directory, not the server's.
     z.strictObject({
       command: z.literal('backup'),

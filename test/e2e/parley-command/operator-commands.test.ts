@@ -206,6 +206,36 @@ describe('the operator commands', () => {
     expect(fresh.messages().map((m) => m.text)).toEqual(['welcome']);
   });
 
+  it('bots and delete-bot: list the bots with their owners, and delete one with its hook; a person is refused', async () => {
+    const kim = await register(server.url, 'kim');
+    const made = await api(server.url, 'POST', '/bots', { token: kim.token, json: { name: 'kimbot' } });
+    expect(made.status).toBe(201);
+    const hook = await api(server.url, 'POST', '/hooks', { token: made.body.token, json: { to: 'kim' } });
+    expect(hook.status).toBe(201);
+    const listed = await parley(['bots']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^kimbot +offline +created \d{4}-\d\d-\d\d \d\d:\d\d UTC +1 session +bot of kim\n$/);
+    expect((await parley(['users'])).stdout).toMatch(/^kimbot .* bot of kim$/m);
+    expect(await parley(['delete-bot', 'kim'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'parley: "kim" is a person, not a bot; delete-user deletes people\n',
+    });
+    const deleted = await parley(['delete-bot', 'kimbot']);
+    expect(deleted).toMatchObject({ code: 0 });
+    expect(deleted.stdout).toBe(
+      'deleted bot kimbot: account, hooks and webhook removed, 1 session ended, 0 streams closed\n',
+    );
+    expect(await works({ ...kim, token: made.body.token })).toBe(false);
+    const post = await fetch(hook.body.url, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'still here?' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(post.status).toBe(404);
+    expect((await parley(['bots'])).stdout).toBe('no bots\n');
+  });
+
   it('say so and exit 1 for an unknown name, and 2 for a wrong command line', async () => {
     for (const command of ['logout', 'delete-user']) {
       expect(await parley([command, 'nobody'])).toEqual({
