@@ -8,7 +8,7 @@
 //                                          streams-100k: registering and opening 100,000 streams)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
 //   BENCH_ONLY=fanout-10k,keep-up          some scenarios: start-up, requests, healthz, post, direct, direct-redis,
-//                                          resume, fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
+//                                          resume, webhooks, fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
 //                                          streams-100k, direct-acked, failover (Redis behind Sentinel)
 //   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
 //                                          sqlite, redis (one process), redis-workers (--workers 2), and
@@ -35,6 +35,7 @@ import { healthz, postMessages } from './scenarios/requests.js';
 import { resume } from './scenarios/resume.js';
 import { startUp } from './scenarios/start-up.js';
 import { streams100k, streamsWorkers } from './scenarios/streams-held.js';
+import { webhooks } from './scenarios/webhooks.js';
 
 const env = process.env;
 
@@ -74,6 +75,7 @@ const scenarios: Scenario<unknown>[] = [
   direct(settings),
   directRedis(settings),
   resume(settings),
+  webhooks(settings),
   fanout1k(settings),
   fanout10k(settings),
   fanout2proc(settings),

@@ -1,0 +1,243 @@
+// A bot with an outgoing webhook and an open stream, each message acknowledged by a local receiver. First as fast
+// as 16 senders' connections go: webhook deliveries per second (one POST at a time, each until its 2xx). Then one
+// message at a time, each sent once the one before reached both: the time from a message's 202 to its webhook
+// POST against the time to the same message's frame on the bot's stream. Every message is checked on both: once
+// each, in order.
+import { once } from 'node:events';
+import { createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { pool, sleep } from '../lib/async.js';
+import { expectJson } from '../lib/http.js';
+import type { IntegritySum } from '../lib/load-workers.js';
+import { atMost, num } from '../lib/report.js';
+import type { TargetName } from '../lib/targets.js';
+import {
+  cells,
+  checks,
+  ratiosWithin,
+  register,
+  restAgent,
+  scaled,
+  values,
+  withServer,
+  type Results,
+  type Scenario,
+  type Settings,
+} from './common.js';
+
+interface WebhookResult {
+  readonly messages: number;
+  /** Webhook posts acknowledged per second, from the first send to the last post. */
+  readonly deliveriesPerS: number;
+  readonly webhookP50Ms: number;
+  readonly webhookP99Ms: number;
+  readonly streamP50Ms: number;
+  readonly streamP99Ms: number;
+  readonly check: IntegritySum;
+}
+
+const senders = 16;
+/** Messages sent one at a time for the latencies. */
+const pacedCount = 200;
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Arrival times by message id, and how the ids came: once each and in order, or not. */
+class Arrivals {
+  readonly at = new Map<string, number>();
+  private last = 0n;
+  duplicate = 0;
+  outOfOrder = 0;
+
+  add(id: string): void {
+    if (this.at.has(id)) {
+      this.duplicate++;
+      return;
+    }
+    this.at.set(id, performance.now());
+    if (BigInt(id) < this.last) this.outOfOrder++;
+    else this.last = BigInt(id);
+  }
+}
+
+async function measure(target: TargetName, amount: number, settings: Settings): Promise<WebhookResult> {
+  const posted = new Arrivals();
+  const receiver = createServer((req, res) => {
+    const id = String(req.headers['webhook-id']);
+    req.resume();
+    req.on('end', () => {
+      posted.add(id);
+      res.writeHead(204).end();
+    });
+  });
+  receiver.listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  try {
+    return await withServer(target, ['--webhook-allow-private', '--message-rate', '0'], async (server) => {
+      const url = new URL(server.url);
+      const agent = restAgent(senders);
+      const [owner] = await register(agent, url, ['owner']);
+      const bot = await expectJson(agent, url, '/bots', { name: 'hookbot' }, 201, owner);
+      const botToken = String(bot.body.token);
+      await putJson(url, '/bots/hookbot/webhook', { url: receiverUrl }, owner!);
+      const streamed = new Arrivals();
+      const stream = await openStream(url, botToken, (id) => streamed.add(id));
+      try {
+        const accepted = new Map<string, number>();
+        const started = performance.now();
+        await pool(
+          Array.from({ length: amount }, (_, i) => i),
+          senders,
+          async (i) => {
+            const answer = await expectJson(agent, url, '/messages', { to: 'hookbot', text: `m${i}` }, 202, owner);
+            accepted.set(String(answer.body.id), performance.now());
+          },
+        );
+        const deadline = performance.now() + 120_000;
+        while ((posted.at.size < amount || streamed.at.size < amount) && performance.now() < deadline) await sleep(20);
+        const lastPost = Math.max(...posted.at.values());
+        // One at a time: the latency of a message that waits behind no other.
+        const paced = new Map<string, number>();
+        for (let i = 0; i < pacedCount; i++) {
+          const answer = await expectJson(agent, url, '/messages', { to: 'hookbot', text: `p${i}` }, 202, owner);
+          const id = String(answer.body.id);
+          paced.set(id, performance.now());
+          const until = performance.now() + 10_000;
+          while ((!posted.at.has(id) || !streamed.at.has(id)) && performance.now() < until) await sleep(1);
+        }
+        const webhookMs = [...paced].map(([id, at]) => (posted.at.get(id) ?? NaN) - at);
+        const streamMs = [...paced].map(([id, at]) => (streamed.at.get(id) ?? NaN) - at);
+        const total = amount + pacedCount;
+        const result: WebhookResult = {
+          messages: amount,
+          deliveriesPerS: amount / ((lastPost - started) / 1000),
+          webhookP50Ms: percentile(webhookMs, 50),
+          webhookP99Ms: percentile(webhookMs, 99),
+          streamP50Ms: percentile(streamMs, 50),
+          streamP99Ms: percentile(streamMs, 99),
+          check: {
+            streams: 1,
+            received: posted.at.size,
+            missing: total - posted.at.size + (total - streamed.at.size),
+            duplicate: posted.duplicate + streamed.duplicate,
+            outOfOrder: posted.outOfOrder + streamed.outOfOrder,
+            unexpected: 0,
+            lost: 0,
+            ended: 0,
+          },
+        };
+        settings.log(
+          `${target}: webhook ${num(result.deliveriesPerS)}/s, 202 to POST p50 ${num(result.webhookP50Ms)} ms against ${num(result.streamP50Ms)} ms to the stream`,
+        );
+        return result;
+      } finally {
+        stream.destroy();
+        agent.destroy();
+      }
+    });
+  } finally {
+    receiver.closeAllConnections();
+    receiver.close();
+  }
+}
+
+function putJson(url: URL, path: string, body: unknown, token: string): Promise<void> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PUT ${path}: ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** The bot's stream, telling the id of every message frame as it arrives. */
+async function openStream(url: URL, token: string, onId: (id: string) => void): Promise<IncomingMessage> {
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request({
+      host: url.hostname,
+      port: url.port,
+      path: '/users/hookbot/stream',
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    });
+    req.on('response', resolve);
+    req.on('error', reject);
+    req.end();
+  });
+  if (res.statusCode !== 200) throw new Error(`the bot's stream answered ${res.statusCode}`);
+  let buffered = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    buffered += chunk;
+    let end: number;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const frame = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      const id = /^id: (\d+)$/m.exec(frame)?.[1];
+      if (id !== undefined && /^event: message$/m.test(frame)) onId(id);
+    }
+  });
+  return res;
+}
+
+export function webhooks(settings: Settings): Scenario<WebhookResult> {
+  const amount = scaled(5_000, settings, 200);
+  const figure = `${num(amount, 9)} messages to a bot with an outgoing webhook (a local receiver answering 204) and an open stream, ${senders} senders`;
+  return {
+    name: 'webhooks',
+    targets: ['memory', 'sqlite'],
+    measure: (target) => measure(target, amount, settings),
+    rows(results: Results<WebhookResult>) {
+      const raw = values(results, (r) => {
+        const { check: _check, ...numbers } = r;
+        return numbers;
+      });
+      const latency = ratiosWithin(results, (r) => r.webhookP50Ms / r.streamP50Ms);
+      return [
+        {
+          key: 'webhook-deliveries',
+          figure: `${figure}: webhook posts acknowledged per second (one at a time, in order)`,
+          cells: cells(results, (r) => `${num(r.deliveriesPerS)}/s`),
+          ratios: {},
+          checks: checks(results, (r) => r.check),
+          values: raw,
+        },
+        {
+          key: 'webhook-latency',
+          figure: `${pacedCount} messages to the same bot one at a time: 202 to webhook POST, against 202 to the stream's frame (p50, p99)`,
+          cells: cells(
+            results,
+            (r) =>
+              `${num(r.webhookP50Ms)} / ${num(r.webhookP99Ms)} ms against ${num(r.streamP50Ms)} / ${num(r.streamP99Ms)} ms`,
+          ),
+          ratios: latency,
+          ratioOf: 'webhook ÷ stream, p50',
+          goal: '≤ 3× both stores',
+          met: atMost(latency, 3),
+          checks: {},
+          values: raw,
+        },
+      ];
+    },
+  };
+}
