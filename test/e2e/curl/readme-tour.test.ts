@@ -60,9 +60,9 @@ describe.each(['sqlite', 'redis'])('the README curl tour, on %s', (store) => {
     ]);
     expect(history.more).toBe(false);
     const conversations = JSON.parse(lines.find((l) => l.startsWith('{"conversations":'))!).conversations;
-    // The team's last message is the one taken back: a tombstone, the most recent.
+    // The team's last message is the hook's, after the one taken back.
     expect(conversations.map((c: { with: string }) => c.with)).toEqual(['team', 'crew', 'broad', 'bob']);
-    expect(conversations[0].last).toMatchObject({ from: 'alice', deleted: true });
+    expect(conversations[0].last).toMatchObject({ from: 'alice', bot: true, displayName: 'CI' });
     expect(JSON.stringify(conversations)).not.toContain('lunch');
     // The owner added carol; carol sees the group; the edit answered with the new text.
     expect(stdout).toContain('{"name":"team","members":["alice","bob","carol"],"owner":"alice","createdBy":"alice"}');
@@ -79,7 +79,16 @@ describe.each(['sqlite', 'redis'])('the README curl tour, on %s', (store) => {
       'hello once more',
       'and to the crew',
       'lunch at 12',
+      'Deploy of api finished: build 42 (https://ci.example.com/42)',
     ]);
+    // The hook answered as Slack does, and its message carries the bot mark and the payload's name.
+    expect(stdout).toMatch(/\nok\n/);
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({
+      from: 'alice',
+      bot: true,
+      displayName: 'CI',
+      group: 'team',
+    });
     // The changes, in order with the messages, each with its id in the same sequence.
     const kinds = events.map((e) => e.event);
     expect(kinds).toEqual([
@@ -94,6 +103,7 @@ describe.each(['sqlite', 'redis'])('the README curl tour, on %s', (store) => {
       'message',
       'edited',
       'deleted',
+      'message',
     ]);
     const ids = events.map((e) => BigInt(e.id!));
     for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
