@@ -82,10 +82,13 @@ export class Operator {
   /**
    * Deletes an account with its sessions and queue. It leaves each of its groups first as it would itself: the
    * members are told (`left`), a group it owned passes to the member in it longest (`owner`), and a group it
-   * was the last of ends (`ended`). Resolves with what it ended and left.
+   * was the last of ends (`ended`). The bots it owns go the same way first. Resolves with what it ended and left
+   * (its own, not its bots').
    */
   async deleteUser(rawName: string): Promise<Ended & { groups: number }> {
     const name = this.accounts.known(rawName);
+    // Its bots first, each leaving its groups as a person would: nobody would be left to manage them.
+    for (const bot of this.accounts.botsOf(name)) await this.deleteUser(bot);
     const memberOf = this.directory.groupsOf(name);
     for (const group of memberOf) {
       try {

@@ -169,10 +169,16 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     },
     now,
   );
-  const bots = new Bots(store, accounts, sender, { maxPerOwner: maxBotsPerUser }, now, (bot) =>
-    webhooks.webhookSet(bot),
-  );
   const operator = new Operator(accounts, directory, delivery, chat.groups);
+  const bots = new Bots(
+    store,
+    accounts,
+    sender,
+    { maxPerOwner: maxBotsPerUser },
+    (name) => operator.deleteUser(name),
+    now,
+    (bot) => webhooks.webhookSet(bot),
+  );
   const retention = new Retention(store, {
     retainMs: config.retainMs,
     intervalMs: config.pruneIntervalMs,

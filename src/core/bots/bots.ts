@@ -37,6 +37,8 @@ export class Bots {
     private readonly accounts: Accounts,
     private readonly sender: WebhookSender,
     private readonly limits: BotLimits,
+    /** Deletes an account as the operator's delete-user does: leaving its groups first, so that members are told. */
+    private readonly deleteAccount: (name: string) => Promise<unknown>,
     private readonly now: () => number,
     /** Told when a webhook was set here, so that its deliveries start now rather than at the next look. */
     private readonly webhookSet: (bot: string) => void = () => undefined,
@@ -71,7 +73,7 @@ export class Bots {
   }
 
   async delete(actor: Actor, rawName: string): Promise<void> {
-    await this.accounts.deleteUser(this.owned(actor, rawName));
+    await this.deleteAccount(this.owned(actor, rawName));
   }
 
   /**
