@@ -1,4 +1,5 @@
 export { changePassword, deleteAccount, listSessions, revokeSession } from './account.js';
+export { createBot, deleteBot, deleteBotWebhook, getBot, listBots, rotateBotToken, setBotWebhook } from './bots.js';
 export {
   createParleyClient,
   join,
@@ -9,4 +10,5 @@ export {
   type Problem,
   type Schemas,
 } from './client.js';
+export { createHook, deleteHook, listHooks, postToHook } from './hooks.js';
 export { MessageStream, streamMessages, type Change, type StreamOptions } from './stream.js';

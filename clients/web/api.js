@@ -67,6 +67,15 @@ export const api = {
     call('DELETE', `/groups/${encodeURIComponent(name)}/members/${encodeURIComponent(user)}`),
   editMessage: (id, text) => call('PATCH', `/messages/${encodeURIComponent(id)}`, { text }),
   deleteMessage: (id) => call('DELETE', `/messages/${encodeURIComponent(id)}`),
+  /** The user's incoming hooks, oldest first; their URLs are shown only when made. */
+  hooks: () => call('GET', '/hooks'),
+  /** An incoming hook posting to `to` (a person, a group or `broad`); the answer carries its URL, this once. */
+  createHook: (to, name) => call('POST', '/hooks', name ? { to, name } : { to }),
+  deleteHook: (id) => call('DELETE', `/hooks/${encodeURIComponent(id)}`),
+  /** The bots the user owns, without their webhooks' state. */
+  bots: () => call('GET', '/bots'),
+  /** One of the user's bots, with its webhook's state. */
+  bot: (name) => call('GET', `/bots/${encodeURIComponent(name)}`),
   /** One line of the original command language. */
   command: (line) => call('POST', '/commands', line, 'text/plain; charset=utf-8'),
 };

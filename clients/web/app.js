@@ -16,6 +16,7 @@
 
 import './notices.js';
 import './top-bar.js';
+import './integrations.js';
 import './sign-in.js';
 import './people.js';
 import './conversation-list.js';

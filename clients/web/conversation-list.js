@@ -5,6 +5,7 @@
 import { avatar } from './avatar.js';
 import { titleOf } from './conversations.js';
 import { $, el } from './dom.js';
+import { senderName } from './sender.js';
 import { state } from './state.js';
 import { listTime, timeElement } from './times.js';
 
@@ -14,6 +15,7 @@ function preview(conv) {
   const last = conv.last;
   if (!last) return conv.kind === 'broadcast' ? 'Messages to everyone' : 'No messages yet';
   const text = last.deleted ? 'Message deleted' : last.text;
+  if (last.displayName) return `${senderName(last)}: ${text}`;
   if (last.from === state.me) return `You: ${text}`;
   return conv.kind === 'direct' ? text : `${last.from}: ${text}`;
 }

@@ -7,6 +7,7 @@ import { api, ApiError } from './api.js';
 import { titleOf } from './conversations.js';
 import { $, el } from './dom.js';
 import { messageItem } from './message-item.js';
+import { senderName } from './sender.js';
 import { state } from './state.js';
 
 /** Messages read per page of history. */
@@ -176,7 +177,7 @@ state.on('mode', renderEmpty);
 state.on('received', ({ conv, msg }) => {
   if (conv.name !== state.open) return;
   insertMessage(msg);
-  if (msg.from !== state.me && !msg.deleted) state.emit('announce', `${msg.from}: ${msg.text}`);
+  if ((msg.from !== state.me || msg.bot) && !msg.deleted) state.emit('announce', `${senderName(msg)}: ${msg.text}`);
 });
 
 state.on('message-changed', (msg) => {

@@ -1,9 +1,12 @@
-// One message in the log: who sent it, its text, and its foot: Reply on other people's messages, Edit and
-// Delete on the user's own (message-changes.js), when it was sent, and whether it was edited.
+// One message in the log: who sent it (sender.js: with the bot mark and a hook's display name), its text, and its
+// foot: Reply on other people's messages, Edit and Delete on the user's own (message-changes.js), when it was
+// sent, and whether it was edited. What the user's own hooks post is theirs to edit or delete, but it is shown
+// as the hook's, on the others' side of the log.
 
 import { api } from './api.js';
 import { el } from './dom.js';
 import { editedMark, messageText, ownActions } from './message-changes.js';
+import { senderLabel } from './sender.js';
 import { state } from './state.js';
 import { logTime, timeElement } from './times.js';
 
@@ -41,16 +44,17 @@ async function replyTo(msg) {
 
 /** The log's entry for `msg`. */
 export function messageItem(msg) {
-  const mine = msg.from === state.me;
-  const li = el('li', `msg ${msg.kind}${mine ? ' mine' : ''}`);
+  const own = msg.from === state.me;
+  const mine = own && !msg.bot;
+  const li = el('li', `msg ${msg.kind}${mine ? ' mine' : ''}${msg.bot ? ' bot' : ''}`);
   li.dataset.id = msg.id;
   li.dataset.kind = msg.kind;
   li.dataset.from = msg.from;
-  li.append(el('span', 'from', mine ? 'you' : msg.from), messageText(msg));
+  li.append(senderLabel(msg, state.me), messageText(msg));
   if (msg.deleted) li.classList.add('deleted');
   const foot = el('div', 'msg-foot');
-  if (mine) foot.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
-  if (!mine && !msg.deleted) {
+  if (own) foot.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
+  if (!own && !msg.deleted) {
     const reply = el('button', 'reply', 'Reply');
     reply.type = 'button';
     reply.append(el('span', 'visually-hidden', msg.kind === 'broadcast' ? ` to ${msg.from} alone` : ` to ${msg.from}`));

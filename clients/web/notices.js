@@ -5,6 +5,7 @@
 import { titleOf } from './conversations.js';
 import { $, el } from './dom.js';
 import { DesktopNotifier } from './notify.js';
+import { senderName } from './sender.js';
 import { state } from './state.js';
 
 /** Announcements kept in the live region: a screen reader reads each once as it is added. */
@@ -43,6 +44,6 @@ state.on('signed-in', () => notifier.render());
 
 state.on('received', ({ conv, msg, fresh, notify }) => {
   if (!notify || !fresh || msg.from === state.me || msg.deleted) return;
-  const body = conv.kind === 'direct' ? msg.text : `${msg.from}: ${msg.text}`;
+  const body = conv.kind === 'direct' && !msg.displayName ? msg.text : `${senderName(msg)}: ${msg.text}`;
   notifier.show(titleOf(conv), body, conv.name, () => void state.request('open-conversation', conv.name));
 });

@@ -1,10 +1,11 @@
-// People and groups: everyone on the server, online or not (#users), with a box to tick each for a new group
+// People and groups: everyone on the server, online or not, bots marked (#users), with a box to tick each for a new group
 // and the form that names and creates it (#group-form); and the members of the open group with their owner's
 // controls (group-admin.js). A name clicked opens the conversation with that person.
 
 import { api } from './api.js';
 import { $, el } from './dom.js';
 import { GroupPanel } from './group-admin.js';
+import { botBadge } from './sender.js';
 import { state } from './state.js';
 
 const view = {
@@ -57,6 +58,10 @@ function person(name) {
   target.disabled = isMe;
   target.title = isMe ? 'You' : `Open the conversation with ${name}`;
   target.append(el('span', 'dot', ''), el('span', 'name', name));
+  if (state.bots.has(name)) {
+    li.classList.add('bot');
+    target.append(botBadge());
+  }
   if (isMe) target.append(el('span', 'you', 'you'));
   target.append(el('span', 'presence', online ? 'online' : 'offline'));
   target.addEventListener('click', () => void state.request('open-conversation', name));

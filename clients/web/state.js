@@ -33,6 +33,8 @@ class PageState extends window.EventTarget {
   me = undefined;
   /** name -> online */
   users = new Map();
+  /** The names of the bot accounts among `users`. */
+  bots = new Set();
   /** name -> {name, members, owner, createdBy} */
   groups = new Map();
   /** @type {Conversations} */
@@ -83,6 +85,7 @@ class PageState extends window.EventTarget {
   signIn(name) {
     this.me = name;
     this.users = new Map();
+    this.bots = new Set();
     this.groups = new Map();
     this.convs = new Conversations(name);
     this.open = undefined;
@@ -100,12 +103,16 @@ class PageState extends window.EventTarget {
   /** The server's list of people. */
   setUsers(users) {
     this.users = new Map(users.map((u) => [u.name, Boolean(u.online)]));
+    this.bots = new Set(users.filter((u) => u.bot).map((u) => u.name));
     this.emit('people');
   }
 
   /** Who came online or went offline, from the stream. */
   setPresence(users) {
-    for (const u of users) this.users.set(u.name, Boolean(u.online));
+    for (const u of users) {
+      this.users.set(u.name, Boolean(u.online));
+      if (u.bot) this.bots.add(u.name);
+    }
     this.emit('people');
   }
 

@@ -35,3 +35,16 @@ export function listTime(date) {
   if (sameDay(date, now)) return timeFormat.format(date);
   return (now.getTime() - date.getTime() < 6 * 24 * 3600 * 1000 ? weekdayFormat : dateFormat).format(date);
 }
+
+const whenFormat = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** A date and time in a few words (6 Dec, 10:05), for lists of things made and used. */
+export function shortWhen(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : whenFormat.format(date);
+}
