@@ -23,8 +23,7 @@ const clock = String.raw`\[\d\d:\d\d\]`;
 
 describe('the shell client and bots', () => {
   it("marks a bot's messages, shows a hook's display name with the account that sent it, and marks bots in get_users", async () => {
-    // The memory store: the one that keeps hooks so far.
-    const { url } = await server(['--store', 'memory']);
+    const { url } = await server([]);
     const bob = await register(url, 'bob');
     const alice = await join(url, 'alice');
     const made = await api(url, 'POST', '/bots', { token: bob.token, json: { name: 'deploybot' } });

@@ -15,9 +15,8 @@ import { webFixture } from '../../support/web-fixture.js';
 const shots = join(repoRoot, 'test-output/web');
 
 describe('the Integrations panel and the bot mark on the web page', () => {
-  // The memory store, the one that keeps hooks and bots' webhooks so far (a later --store wins over the
-  // fixture's); private addresses allowed, since the bot's webhook below is a receiver on loopback.
-  const web = webFixture({ args: ['--store', 'memory', '--webhook-allow-private'] });
+  // Private addresses allowed, since the bot's webhook below is a receiver on loopback.
+  const web = webFixture({ args: ['--webhook-allow-private'] });
   let watched: WatchedPage;
   let page: Page;
   let ada: TestUser;
