@@ -168,3 +168,35 @@ describe('the limits of two processes on one Redis', () => {
     expect(statuses).toEqual([202, 202, 202, 409, 409]);
   });
 });
+
+describe('bots on two Parley processes', () => {
+  let a: ServerProcess;
+  let b: ServerProcess;
+  beforeAll(async () => {
+    [a, b] = await twoProcesses();
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it("refuses a bot's old token on the other process at once when its owner rotates it, and ends its stream there", async () => {
+    const owner = await register(a.url, 'owner');
+    const made = await api(a.url, 'POST', '/bots', { token: owner.token, json: { name: 'rotor' } });
+    expect(made.status).toBe(201);
+    const old = { name: 'rotor', password: '', token: made.body.token as string };
+    expect((await api(b.url, 'GET', '/users', { token: old.token })).status).toBe(200);
+    const stream = await openStream(b, old);
+    expect(stream.status).toBe(200);
+    const login = await api(b.url, 'POST', '/sessions', { json: { username: 'rotor', password: 'anything-at-all' } });
+    expect(login.status).toBe(403);
+    expect(login.body.code).toBe('bot_account');
+
+    const rotated = await api(a.url, 'POST', '/bots/rotor/token', { token: owner.token });
+    expect(rotated.status).toBe(201);
+    await stream.ended;
+    expect((await api(b.url, 'GET', '/users', { token: old.token })).status).toBe(401);
+    const users = await api(b.url, 'GET', '/users', { token: rotated.body.token });
+    expect(users.status).toBe(200);
+    expect(users.body.users).toContainEqual({ name: 'rotor', online: false, bot: true });
+  });
+});
