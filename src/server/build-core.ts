@@ -1,9 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { Accounts } from '../core/accounts/accounts.js';
 import { OwnAccount } from '../core/accounts/own-account.js';
-import { Bots } from '../core/bots/bots.js';
-import { WebhookDeliveries } from '../core/bots/webhook-deliveries.js';
-import { Hooks } from '../core/hooks/hooks.js';
+import type { Bots } from '../core/bots/bots.js';
+import type { WebhookDeliveries } from '../core/bots/webhook-deliveries.js';
+import type { Hooks } from '../core/hooks/hooks.js';
 import { Chat } from '../core/chat/chat.js';
 import { Conversations } from '../core/chat/conversations.js';
 import { Directory } from '../core/chat/directory.js';
@@ -18,15 +18,8 @@ import { Retention } from '../core/retention.js';
 import { perInterval, perMinute } from '../limits/rate-window.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { HttpWebhookSender } from '../webhooks/http-webhook-sender.js';
+import { buildIntegrations } from './build-integrations.js';
 import type { Backend } from './open-backend.js';
-
-/** Bots one user may own. */
-const maxBotsPerUser = 20;
-/** Incoming hooks one user or bot may own. */
-const maxHooksPerUser = 100;
-/** Refused posts in a row after which a hook's owner is told (and again after as many more). */
-const hookFailingAfter = 5;
 
 /** The core, wired to its backend; `start` follows the feed and starts the timers, `stop` ends them. */
 export interface Core {
@@ -107,78 +100,18 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     now,
     metrics?.chat,
   );
-  const sender = new HttpWebhookSender({
-    allowPrivate: config.webhookAllowPrivate,
-    timeoutMs: config.webhookTimeoutMs,
-    userAgent: 'Parley-Webhooks/1',
-  });
-  const hookLog = log.child({ module: 'hooks' });
-  const hooks = new Hooks(
+  const operator = new Operator(accounts, directory, delivery, chat.groups);
+  const { bots, hooks, webhooks, sender } = buildIntegrations(config, {
     store,
-    chat,
+    budgets,
     accounts,
     directory,
-    {
-      maxPerOwner: maxHooksPerUser,
-      maxTextLength: config.maxTextLength,
-      rate: budgets('hook', perMinute(config.hookRate, config.hookRate)),
-      failingAfter: hookFailingAfter,
-    },
+    chat,
+    delivery,
+    operator,
+    log,
     now,
-    async (hook, failures) => {
-      hookLog.warn({ hook: hook.id, owner: hook.owner, failures, lastError: hook.lastError }, 'a hook keeps failing');
-      // Told as a message to its owner, from the owner's own hook, so that every device of theirs shows it.
-      await delivery.send(
-        {
-          from: hook.owner,
-          bot: true,
-          displayName: `hook ${hook.name ?? hook.id}`,
-          kind: 'direct',
-          text: `Your hook ${hook.name ?? hook.id} (to ${hook.to}) refused its last ${failures} posts. The last error: ${hook.lastError ?? 'unknown'}`,
-          sentAt: now(),
-        },
-        [hook.owner],
-      );
-    },
-  );
-  const webhookLog = log.child({ module: 'webhooks' });
-  const webhooks = new WebhookDeliveries(
-    store,
-    sender,
-    {
-      // A post never outlives the lease it started under: the lease is renewed when a third of it has passed.
-      leaseMs: 3 * config.webhookTimeoutMs + 5_000,
-      idleMs: 2_000,
-      firstBackoffMs: 1_000,
-      maxBackoffMs: 300_000,
-      pageSize: 100,
-    },
-    {
-      async reply(bot, to, text, inReplyTo) {
-        const actor = { name: bot, sessionId: 'webhook', bot: true as const };
-        const cutText = text.length > config.maxTextLength ? text.slice(0, config.maxTextLength) : text;
-        // Keyed by the event, so that a post answered twice (a retry after a lost acknowledgement) replies once.
-        await chat.execute(
-          actor,
-          { kind: 'send', to, text: cutText },
-          { idempotencyKey: `webhook-reply:${inReplyTo}` },
-        );
-      },
-      failed: (bot, id, error) => webhookLog.info({ bot, id, error }, 'a webhook post failed; it will be tried again'),
-      error: (err, bot) => webhookLog.warn({ err, bot }, 'webhook delivery stopped for a moment'),
-    },
-    now,
-  );
-  const operator = new Operator(accounts, directory, delivery, chat.groups);
-  const bots = new Bots(
-    store,
-    accounts,
-    sender,
-    { maxPerOwner: maxBotsPerUser },
-    (name) => operator.deleteUser(name),
-    now,
-    (bot) => webhooks.webhookSet(bot),
-  );
+  });
   const retention = new Retention(store, {
     retainMs: config.retainMs,
     intervalMs: config.pruneIntervalMs,

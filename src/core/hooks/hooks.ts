@@ -25,8 +25,8 @@ export interface CreatedHook {
   readonly secret: string;
 }
 
-/** Told when a hook has been refused `failingAfter` posts in a row: its owner should look at it. */
-export type HookFailing = (hook: HookRecord, failures: number) => Promise<void>;
+/** Told when a hook has been refused `failingAfter` posts in a row (`error`: the last refusal's reason). */
+export type HookFailing = (hook: HookRecord, failures: number, error: string) => Promise<void>;
 
 const maxNameLength = 80;
 
@@ -115,8 +115,9 @@ export class Hooks {
   }
 
   private async refused(hook: HookRecord, err: ChatError): Promise<void> {
-    const failures = await this.store.recordHookUse(hook.id, this.now(), `${err.code}: ${err.message}`);
-    if (failures > 0 && failures % this.limits.failingAfter === 0) await this.failing(hook, failures);
+    const error = `${err.code}: ${err.message}`;
+    const failures = await this.store.recordHookUse(hook.id, this.now(), error);
+    if (failures > 0 && failures % this.limits.failingAfter === 0) await this.failing(hook, failures, error);
   }
 
   private async target(actor: Actor, rawTo: string): Promise<string> {
