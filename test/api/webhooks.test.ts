@@ -36,8 +36,16 @@ async function botWithWebhook(name: string): Promise<{ token: string; secret: st
   return { token: made.body.token, secret: set.body.secret };
 }
 
-const send = (from: TestUser, to: string, text: string) =>
-  api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
+const send = (from: TestUser, to: string, text: string, base = server.url) =>
+  api(base, 'POST', '/messages', { token: from.token, json: { to, text } });
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('outgoing webhooks', () => {
   it('posts every message to the bot, in order, signed, and posts the answer as its reply', async () => {
@@ -110,6 +118,42 @@ describe('outgoing webhooks', () => {
       expect(state.body.webhook).toBeUndefined();
     } finally {
       await strict.close();
+    }
+  });
+
+  it('posts a lost event, as a stream gets one, for messages retention pruned before the webhook had them', async () => {
+    const pruning = await startTestServer({ webhookAllowPrivate: true, retainMs: 0, pruneIntervalMs: 50 });
+    const lonely = new WebhookReceiver();
+    await lonely.start();
+    try {
+      const owner = await register(pruning.url, 'owner');
+      const made = await api(pruning.url, 'POST', '/bots', { token: owner.token, json: { name: 'late' } });
+      const set = await api(pruning.url, 'PUT', '/bots/late/webhook', {
+        token: owner.token,
+        json: { url: lonely.url },
+      });
+      lonely.secret = set.body.secret;
+      await lonely.stop();
+      // The bot's own stream takes three messages while its receiver is down; retention then prunes them.
+      const stream = await openSse(pruning.url + '/users/late/stream', { authorization: `Bearer ${made.body.token}` });
+      const ids: string[] = [];
+      for (const text of ['one', 'two', 'three']) ids.push((await send(owner, 'late', text, pruning.url)).body.id);
+      await stream.until(messageCount(3));
+      stream.close();
+      await until(async () => {
+        const history = await api(pruning.url, 'GET', '/messages?with=owner', { token: made.body.token });
+        return history.body.messages.length === 0;
+      });
+      await lonely.start();
+      expect((await send(owner, 'late', 'four', pruning.url)).status).toBe(202);
+      await lonely.until((posts) => posts.some((p) => p.type === 'message'));
+      const lost = lonely.posts.find((p) => p.type === 'lost')!;
+      expect(lost).toMatchObject({ verified: true, data: { reason: 'retention', through: ids[2] } });
+      expect(lonely.posts.indexOf(lost)).toBeLessThan(lonely.posts.findIndex((p) => p.type === 'message'));
+      expect(lonely.messageTexts()).toEqual(['four']);
+    } finally {
+      await pruning.close();
+      await lonely.stop();
     }
   });
 

@@ -7,7 +7,7 @@ export interface WebhookDeliveryEvents {
   /** A receiver answered a message with text: post it as the bot's reply to `to`. */
   reply(bot: string, to: string, text: string, inReplyTo: number): Promise<void>;
   delivered?(bot: string, id: number): void;
-  failed?(bot: string, id: number, error: string): void;
+  failed?(bot: string, id: string, error: string): void;
   error(err: unknown, bot?: string): void;
 }
 
@@ -96,7 +96,7 @@ export class WebhookDeliveries {
       if (reply === undefined || reply.trim() === '' || to === undefined) return;
       this.events.reply(bot, to, reply, row.id).catch((err: unknown) => this.events.error(err, bot));
     },
-    failed: (bot: string, id: number, error: string) => this.events.failed?.(bot, id, error),
+    failed: (bot: string, id: string, error: string) => this.events.failed?.(bot, id, error),
     error: (bot: string, err: unknown) => this.events.error(err, bot),
   };
 }

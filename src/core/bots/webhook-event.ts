@@ -10,6 +10,11 @@ export function webhookBody(row: QueueRow): string {
   return `{"type":"message","id":"${row.id}","data":${new MsgformEncoder(row).forRecipient(row.to).json}}`;
 }
 
+/** The body of a `lost` post: the `data` of the stream's `lost` event (see LostEvent in openapi.yaml). */
+export function lostBody(id: string, data: { reason: string; after: string; through?: string }): string {
+  return `{"type":"lost","id":"${id}","data":${JSON.stringify(data)}}`;
+}
+
 /** Where a bot's reply to a message goes: the group it came in, else back to its sender. */
 export function replyTarget(row: QueueRow): string | undefined {
   if (isEventRow(row) || row.deleted) return undefined;

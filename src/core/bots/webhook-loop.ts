@@ -1,6 +1,5 @@
-import type { Store, WebhookSender } from '../ports/index.js';
-import { webhookBody } from './webhook-event.js';
-import type { QueueRow } from '../ports/index.js';
+import type { QueueRow, Store, StoredWebhook, WebhookSender } from '../ports/index.js';
+import { lostBody, webhookBody } from './webhook-event.js';
 
 export interface WebhookTiming {
   /** How long a lease lasts unless renewed (ms); it is renewed when a third of it has passed. */
@@ -17,19 +16,29 @@ export interface WebhookTiming {
 export interface WebhookLoopHooks {
   /** A row was acknowledged; `reply` is what the receiver answered with, if anything. */
   delivered(bot: string, row: QueueRow, reply: string | undefined): void;
-  failed(bot: string, id: number, error: string): void;
+  failed(bot: string, id: string, error: string): void;
   error(bot: string, err: unknown): void;
+}
+
+/** One post to make: a row of the queue, or the news that rows were lost, and the position it acknowledges. */
+interface Post {
+  readonly id: string;
+  readonly body: string;
+  readonly ackedId: number;
+  readonly row?: QueueRow;
 }
 
 /**
  * The device that is a bot's webhook, on one process: while this process holds the bot's lease, it posts every
  * row after the stored position, in order, one at a time, each until a 2xx, and moves the position after each.
  * The lease (see WebhookStore) makes it the only process posting for the bot; a receiver may see a row twice
- * (a crash between its 2xx and the position's write), never a gap or a row out of order.
+ * (a crash between its 2xx and the position's write), never a gap or a row out of order. Rows the store no
+ * longer has are announced as a stream announces them: a `lost` event.
  */
 export class WebhookLoop {
   private stopped = false;
   private leasedAt = 0;
+  private failures = 0;
   private wakeUp: (() => void) | undefined;
   private pending = false;
   readonly done: Promise<void>;
@@ -61,9 +70,9 @@ export class WebhookLoop {
   }
 
   private async run(): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       try {
+        const fresh = this.leasedAt === 0;
         if (!(await this.lease())) {
           await this.sleep(this.timing.idleMs, true);
           continue;
@@ -71,35 +80,30 @@ export class WebhookLoop {
         const webhook = await this.store.findWebhook(this.bot);
         if (!webhook) return;
         this.pending = false;
-        const { rows } = await this.store.readQueue(this.bot, webhook.ackedId, this.timing.pageSize);
-        if (rows.length === 0) {
+        // Taking the lease is where a device resumes: the position may be one the store no longer knows.
+        if (fresh && !(await this.store.knowsPosition(this.bot, webhook.ackedId))) {
+          const after = String(webhook.ackedId);
+          await this.deliver(webhook, {
+            id: `lost:${after}`,
+            body: lostBody(after, { reason: 'store', after }),
+            ackedId: 0,
+          });
+          continue;
+        }
+        const page = await this.store.readQueue(this.bot, webhook.ackedId, this.timing.pageSize);
+        if (page.prunedId > webhook.ackedId) {
+          const [after, through] = [String(webhook.ackedId), String(page.prunedId)];
+          const data = { reason: 'retention', after, through };
+          await this.deliver(webhook, { id: `lost:${through}`, body: lostBody(through, data), ackedId: page.prunedId });
+          continue;
+        }
+        if (page.rows.length === 0) {
           await this.sleep(this.timing.idleMs, true);
           continue;
         }
-        for (const row of rows) {
-          if (this.stopped || !(await this.lease())) break;
-          const body = webhookBody(row);
-          const outcome = await this.sender.post({
-            url: webhook.url,
-            secret: webhook.secret,
-            id: String(row.id),
-            body,
-          });
-          const at = this.now();
-          if (!outcome.ok) {
-            failures++;
-            await this.store.recordWebhookAttempt(this.bot, this.holder, { at, error: outcome.error });
-            this.hooks.failed(this.bot, row.id, outcome.error);
-            await this.sleep(this.backoff(failures), false);
-            break;
-          }
-          failures = 0;
-          // A lease lost during the post: the new holder posts this row again, and the position is theirs to move.
-          if (!(await this.store.recordWebhookAttempt(this.bot, this.holder, { at, ackedId: row.id }))) break;
-          // The webhook is one of the bot's devices: what it acknowledged counts as delivered, for queue limits
-          // and retention alike.
-          this.store.markDelivered(this.bot, row.id);
-          this.hooks.delivered(this.bot, row, outcome.reply);
+        for (const row of page.rows) {
+          const post = { id: String(row.id), body: webhookBody(row), ackedId: row.id, row };
+          if (this.stopped || !(await this.deliver(webhook, post))) break;
         }
       } catch (err) {
         // The store unreachable, most likely: the position is stored, so trying again later loses nothing.
@@ -108,6 +112,35 @@ export class WebhookLoop {
         await this.sleep(this.timing.idleMs, false);
       }
     }
+  }
+
+  /** Posts once, and records how it went; true when the next one may follow at once. */
+  private async deliver(webhook: StoredWebhook, post: Post): Promise<boolean> {
+    if (!(await this.lease())) return false;
+    const outcome = await this.sender.post({ url: webhook.url, secret: webhook.secret, id: post.id, body: post.body });
+    const at = this.now();
+    if (!outcome.ok) {
+      this.failures++;
+      if (!(await this.store.recordWebhookAttempt(this.bot, this.holder, { at, error: outcome.error })))
+        this.leasedAt = 0;
+      this.hooks.failed(this.bot, post.id, outcome.error);
+      await this.sleep(this.backoff(), false);
+      return false;
+    }
+    this.failures = 0;
+    const acked = post.ackedId === 0 ? {} : { ackedId: post.ackedId };
+    // A lease lost during the post: the new holder posts this row again, and the position is theirs to move.
+    if (!(await this.store.recordWebhookAttempt(this.bot, this.holder, { at, ...acked }))) {
+      this.leasedAt = 0;
+      return false;
+    }
+    if (post.row) {
+      // The webhook is one of the bot's devices: what it acknowledged counts as delivered, for queue limits and
+      // retention alike.
+      this.store.markDelivered(this.bot, post.row.id);
+      this.hooks.delivered(this.bot, post.row, outcome.reply);
+    }
+    return true;
   }
 
   /** Holds the lease, renewing it once a third of it has passed; false while another process holds it. */
@@ -119,8 +152,8 @@ export class WebhookLoop {
     return held;
   }
 
-  private backoff(failures: number): number {
-    return Math.min(this.timing.maxBackoffMs, this.timing.firstBackoffMs * 2 ** Math.min(failures - 1, 30));
+  private backoff(): number {
+    return Math.min(this.timing.maxBackoffMs, this.timing.firstBackoffMs * 2 ** Math.min(this.failures - 1, 30));
   }
 
   /** Waits `ms`, or less when stopped, or (when `wakeable`) when something arrives for the bot. */
