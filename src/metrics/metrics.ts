@@ -18,6 +18,8 @@ export interface Metrics {
   };
   /** For the store's group commit. */
   readonly storeCommit: (durationMs: number, batchSize: number) => void;
+  /** One post to a bot's webhook: acknowledged (2xx) or failed (to be tried again). */
+  readonly webhookPost: (outcome: 'acknowledged' | 'failed') => void;
 }
 
 const kinds: readonly MessageKind[] = ['direct', 'group', 'broadcast'];
@@ -108,8 +110,17 @@ export function createMetrics(stats: DeliveryStats, pending: PendingCount): Metr
     registers,
   });
 
+  const webhookPosts = new Counter({
+    name: 'parley_webhook_posts_total',
+    help: "Posts to bots' outgoing webhooks, by outcome: acknowledged (a 2xx) or failed (tried again later)",
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const postsBy = { acknowledged: webhookPosts.labels('acknowledged'), failed: webhookPosts.labels('failed') };
+
   return {
     registry,
+    webhookPost: (outcome) => postsBy[outcome].inc(),
     chat: { accepted: (kind) => acceptedBy[kind].inc() },
     http: {
       request(method, route, status, seconds) {

@@ -111,6 +111,7 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     operator,
     log,
     now,
+    ...(metrics ? { metrics } : {}),
   });
   const retention = new Retention(store, {
     retainMs: config.retainMs,

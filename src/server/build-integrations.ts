@@ -10,6 +10,7 @@ import type { Operator } from '../core/operator.js';
 import type { BudgetFactory, Store } from '../core/ports/index.js';
 import { perMinute } from '../limits/rate-window.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { HttpWebhookSender } from '../webhooks/http-webhook-sender.js';
 
 /** Bots one user may own. */
@@ -29,11 +30,12 @@ export interface IntegrationParts {
   readonly operator: Operator;
   readonly log: Logger;
   readonly now: () => number;
+  readonly metrics?: Metrics;
 }
 
 /** What programs use: bots and their webhooks' deliveries, incoming hooks, and the sender that posts to bots. */
 export function buildIntegrations(config: Config, parts: IntegrationParts) {
-  const { store, budgets, accounts, directory, chat, delivery, operator, log, now } = parts;
+  const { store, budgets, accounts, directory, chat, delivery, operator, log, now, metrics } = parts;
   const sender = new HttpWebhookSender({
     allowPrivate: config.webhookAllowPrivate,
     timeoutMs: config.webhookTimeoutMs,
@@ -91,7 +93,11 @@ export function buildIntegrations(config: Config, parts: IntegrationParts) {
           { idempotencyKey: `webhook-reply:${inReplyTo}` },
         );
       },
-      failed: (bot, id, error) => webhookLog.info({ bot, id, error }, 'a webhook post failed; it will be tried again'),
+      delivered: () => metrics?.webhookPost('acknowledged'),
+      failed: (bot, id, error) => {
+        metrics?.webhookPost('failed');
+        webhookLog.info({ bot, id, error }, 'a webhook post failed; it will be tried again');
+      },
       error: (err, bot) => webhookLog.warn({ err, bot }, 'webhook delivery stopped for a moment'),
     },
     now,

@@ -4,6 +4,7 @@ import { api, register, streamPath, type TestUser } from '../support/api.js';
 import { scrape, type Scrape } from '../support/metrics.js';
 import { tempDir } from '../support/process.js';
 import { startTestServer } from '../support/server.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { messageCount, openSse, type SseReader } from '../support/sse.js';
 
 let server: RunningServer;
@@ -19,6 +20,7 @@ beforeAll(async () => {
     metricsPort: 0,
     queueLimit: 2,
     maxStreamsPerUser: 1,
+    webhookAllowPrivate: true,
   });
   metricsUrl = server.metricsUrl!;
   alice = await register(server.url, 'alice');
@@ -148,5 +150,37 @@ describe('GET /metrics on the metrics listener', () => {
     expect(routes).toContain('static');
     expect(routes).toContain('/users/:name/stream');
     expect([...routes].filter((r) => r?.includes('12345') || r?.includes('/users/bob'))).toEqual([]);
+  });
+
+  it("counts posts to bots' webhooks by outcome", async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.start();
+    try {
+      const before = await scrape(metricsUrl);
+      await api(server.url, 'POST', '/bots', { token: alice.token, json: { name: 'counted' } });
+      const set = await api(server.url, 'PUT', '/bots/counted/webhook', {
+        token: alice.token,
+        json: { url: receiver.url },
+      });
+      receiver.secret = set.body.secret;
+      let refusals = 1;
+      receiver.answer = () => (refusals-- > 0 ? { status: 500 } : { status: 204 });
+      expect((await send('counted', 'count me')).status).toBe(202);
+      await receiver.until((posts) => posts.length === 2);
+      // The acknowledgement is counted once its position is stored, a moment after the receiver answered.
+      let after = await scrape(metricsUrl);
+      for (let i = 0; i < 100 && after.value('parley_webhook_posts_total', { outcome: 'acknowledged' }) === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        after = await scrape(metricsUrl);
+      }
+      expect(after.types.get('parley_webhook_posts_total')).toBe('counter');
+      const moved = (outcome: string) =>
+        after.value('parley_webhook_posts_total', { outcome }) -
+        before.value('parley_webhook_posts_total', { outcome });
+      expect(moved('failed')).toBe(1);
+      expect(moved('acknowledged')).toBe(1);
+    } finally {
+      await receiver.stop();
+    }
   });
 });
