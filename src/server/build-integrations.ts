@@ -81,6 +81,7 @@ export function buildIntegrations(config: Config, parts: IntegrationParts) {
       firstBackoffMs: 1_000,
       maxBackoffMs: 300_000,
       pageSize: 100,
+      recordEveryMs: 250,
     },
     {
       async reply(bot, to, text, inReplyTo) {

@@ -11,6 +11,11 @@ export interface WebhookTiming {
   readonly maxBackoffMs: number;
   /** Rows read from the store at a time. */
   readonly pageSize: number;
+  /**
+   * How long acknowledged positions may wait to be stored together (ms): in a burst one write covers many posts,
+   * and a crash re-posts at most that much (a receiver may see an event twice, never miss one).
+   */
+  readonly recordEveryMs: number;
 }
 
 export interface WebhookLoopHooks {
@@ -39,6 +44,9 @@ export class WebhookLoop {
   private stopped = false;
   private leasedAt = 0;
   private failures = 0;
+  /** The last acknowledgement not stored yet, and when the last one was. */
+  private unrecorded: { ackedId: number; at: number } | undefined;
+  private recordedAt = 0;
   private wakeUp: (() => void) | undefined;
   private pending = false;
   readonly done: Promise<void>;
@@ -66,6 +74,7 @@ export class WebhookLoop {
     this.stopped = true;
     this.wakeUp?.();
     await this.done;
+    await this.record().catch(() => undefined);
     await this.store.releaseWebhook(this.bot, this.holder).catch(() => undefined);
   }
 
@@ -105,6 +114,7 @@ export class WebhookLoop {
           const post = { id: String(row.id), body: webhookBody(row), ackedId: row.id, row };
           if (this.stopped || !(await this.deliver(webhook, post))) break;
         }
+        await this.record();
       } catch (err) {
         // The store unreachable, most likely: the position is stored, so trying again later loses nothing.
         this.hooks.error(this.bot, err);
@@ -121,6 +131,7 @@ export class WebhookLoop {
     const at = this.now();
     if (!outcome.ok) {
       this.failures++;
+      await this.record();
       if (!(await this.store.recordWebhookAttempt(this.bot, this.holder, { at, error: outcome.error })))
         this.leasedAt = 0;
       this.hooks.failed(this.bot, post.id, outcome.error);
@@ -128,10 +139,8 @@ export class WebhookLoop {
       return false;
     }
     this.failures = 0;
-    const acked = post.ackedId === 0 ? {} : { ackedId: post.ackedId };
-    // A lease lost during the post: the new holder posts this row again, and the position is theirs to move.
-    if (!(await this.store.recordWebhookAttempt(this.bot, this.holder, { at, ...acked }))) {
-      this.leasedAt = 0;
+    this.unrecorded = { ackedId: Math.max(post.ackedId, this.unrecorded?.ackedId ?? 0), at };
+    if ((post.row === undefined || at - this.recordedAt >= this.timing.recordEveryMs) && !(await this.record())) {
       return false;
     }
     if (post.row) {
@@ -141,6 +150,21 @@ export class WebhookLoop {
       this.hooks.delivered(this.bot, post.row, outcome.reply);
     }
     return true;
+  }
+
+  /**
+   * Stores the last acknowledgement, if one waits; false when the lease was lost meanwhile (the new holder posts
+   * from the stored position again, and the position is theirs to move).
+   */
+  private async record(): Promise<boolean> {
+    const acked = this.unrecorded;
+    if (!acked) return true;
+    this.unrecorded = undefined;
+    this.recordedAt = acked.at;
+    const attempt = acked.ackedId === 0 ? { at: acked.at } : acked;
+    if (await this.store.recordWebhookAttempt(this.bot, this.holder, attempt)) return true;
+    this.leasedAt = 0;
+    return false;
   }
 
   /** Holds the lease, renewing it once a third of it has passed; false while another process holds it. */

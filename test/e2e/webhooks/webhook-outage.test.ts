@@ -90,6 +90,28 @@ describe("a bot's webhook across an outage", () => {
     expect(state.body.webhook.lastError).toEqual(expect.any(String));
   }, 120_000);
 
+  it('loses nothing when Parley is killed while it posts (a re-post of what it had not stored as acknowledged is allowed)', async () => {
+    const data = tempDir();
+    let server: ServerProcess = await fleet.start(['--store', 'sqlite', '--data', data, ...webhookArgs]);
+    const { alice } = await setUp(server.url);
+    // A slow receiver, so that the kill lands while posts are in flight.
+    const answer = receiver.answer;
+    receiver.answer = (post) => {
+      const until = Date.now() + 5;
+      while (Date.now() < until);
+      return answer(post);
+    };
+    await sendAll(server.url, alice, numbered(1, 50));
+    await receiver.until(() => receiverOrder(receiver.posts).length >= 10, 30_000);
+    await server.kill();
+    server = await fleet.start(['--store', 'sqlite', '--data', data, ...webhookArgs]);
+    await receiver.until(() => receiverOrder(receiver.posts).length >= 50, 60_000);
+    const { summary, texts } = tally(receiver.posts, numbered(1, 50));
+    expect(texts).toEqual(numbered(1, 50));
+    expect(summary).toMatchObject({ distinct: 50, outOfOrder: 0 });
+    expect(summary.verified).toBe(summary.received);
+  }, 120_000);
+
   describe('on Redis with two processes', () => {
     let redis: RedisServer;
     beforeAll(async () => {
