@@ -1,20 +1,27 @@
-// A bot with an outgoing webhook and an open stream, each message acknowledged by a local receiver. First as fast
-// as 16 senders' connections go: webhook deliveries per second (one POST at a time, each until its 2xx). Then one
+// A bot with an outgoing webhook and an open stream, each message acknowledged by a local receiver. First a backlog,
+// sent as fast as 16 senders' connections go while the receiver refuses, then drained once it accepts: webhook
+// deliveries per second (one POST at a time, each until its 2xx, from the first to the last). Then one
 // message at a time, each sent once the one before reached both: the time from a message's 202 to its webhook
 // POST against the time to the same message's frame on the bot's stream. Every message is checked on both: once
-// each, in order.
+// each, in order. The reference is a bare node:http loop posting as many bodies of the same size, one at a time,
+// to the same kind of receiver: the ceiling of one-at-a-time delivery on this machine.
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '../../test/support/process.js';
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pool, sleep } from '../lib/async.js';
 import { expectJson } from '../lib/http.js';
 import type { IntegritySum } from '../lib/load-workers.js';
-import { atMost, num } from '../lib/report.js';
+import { atLeast, atMost, num } from '../lib/report.js';
 import type { TargetName } from '../lib/targets.js';
 import {
   cells,
   checks,
+  ratiosToReference,
   ratiosWithin,
   register,
   restAgent,
@@ -37,6 +44,7 @@ interface WebhookResult {
   readonly check: IntegritySum;
 }
 
+const run = promisify(execFile);
 const senders = 16;
 /** Messages sent one at a time for the latencies. */
 const pacedCount = 200;
@@ -65,11 +73,18 @@ class Arrivals {
 }
 
 async function measure(target: TargetName, amount: number, settings: Settings): Promise<WebhookResult> {
+  if (target === 'reference') return bareLoop(amount, settings);
   const posted = new Arrivals();
+  // Refusing (503) until the backlog is in place: the drain is then measured alone, not beside the sends.
+  let refusing = true;
   const receiver = createServer((req, res) => {
     const id = String(req.headers['webhook-id']);
     req.resume();
     req.on('end', () => {
+      if (refusing) {
+        res.writeHead(503).end();
+        return;
+      }
       posted.add(id);
       res.writeHead(204).end();
     });
@@ -89,7 +104,6 @@ async function measure(target: TargetName, amount: number, settings: Settings): 
       const stream = await openStream(url, botToken, (id) => streamed.add(id));
       try {
         const accepted = new Map<string, number>();
-        const started = performance.now();
         await pool(
           Array.from({ length: amount }, (_, i) => i),
           senders,
@@ -98,8 +112,10 @@ async function measure(target: TargetName, amount: number, settings: Settings): 
             accepted.set(String(answer.body.id), performance.now());
           },
         );
+        refusing = false;
         const deadline = performance.now() + 120_000;
         while ((posted.at.size < amount || streamed.at.size < amount) && performance.now() < deadline) await sleep(20);
+        const firstPost = Math.min(...posted.at.values());
         const lastPost = Math.max(...posted.at.values());
         // One at a time: the latency of a message that waits behind no other.
         const paced = new Map<string, number>();
@@ -115,7 +131,7 @@ async function measure(target: TargetName, amount: number, settings: Settings): 
         const total = amount + pacedCount;
         const result: WebhookResult = {
           messages: amount,
-          deliveriesPerS: amount / ((lastPost - started) / 1000),
+          deliveriesPerS: (amount - 1) / ((lastPost - firstPost) / 1000),
           webhookP50Ms: percentile(webhookMs, 50),
           webhookP99Ms: percentile(webhookMs, 99),
           streamP50Ms: percentile(streamMs, 50),
@@ -140,6 +156,59 @@ async function measure(target: TargetName, amount: number, settings: Settings): 
         agent.destroy();
       }
     });
+  } finally {
+    receiver.closeAllConnections();
+    receiver.close();
+  }
+}
+
+/** The reference: bench/reference/webhook-poster.ts, a process of its own as Parley is, posting to this receiver. */
+async function bareLoop(amount: number, settings: Settings): Promise<WebhookResult> {
+  let received = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(204).end();
+    });
+  });
+  receiver.listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  const { port } = receiver.address() as AddressInfo;
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(repoRoot, 'bench/reference/webhook-poster.ts'),
+        `http://127.0.0.1:${port}/hook`,
+        String(amount),
+        String(settings.textBytes),
+      ],
+      { cwd: repoRoot, timeout: 120_000 },
+    );
+    const { perS } = JSON.parse(stdout) as { perS: number };
+    settings.log(`reference: ${num(perS)} posts/s one at a time`);
+    const check = {
+      streams: 0,
+      received,
+      missing: amount - received,
+      duplicate: 0,
+      outOfOrder: 0,
+      unexpected: 0,
+      lost: 0,
+      ended: 0,
+    };
+    return {
+      messages: amount,
+      deliveriesPerS: perS,
+      webhookP50Ms: NaN,
+      webhookP99Ms: NaN,
+      streamP50Ms: NaN,
+      streamP99Ms: NaN,
+      check,
+    };
   } finally {
     receiver.closeAllConnections();
     receiver.close();
@@ -202,10 +271,10 @@ async function openStream(url: URL, token: string, onId: (id: string) => void): 
 
 export function webhooks(settings: Settings): Scenario<WebhookResult> {
   const amount = scaled(5_000, settings, 200);
-  const figure = `${num(amount, 9)} messages to a bot with an outgoing webhook (a local receiver answering 204) and an open stream, ${senders} senders`;
+  const figure = `${num(amount, 9)} messages waiting for a bot's webhook (a local receiver answering 204), posted once it answers`;
   return {
     name: 'webhooks',
-    targets: ['memory', 'sqlite'],
+    targets: ['reference', 'memory', 'sqlite'],
     measure: (target) => measure(target, amount, settings),
     rows(results: Results<WebhookResult>) {
       const raw = values(results, (r) => {
@@ -216,9 +285,15 @@ export function webhooks(settings: Settings): Scenario<WebhookResult> {
       return [
         {
           key: 'webhook-deliveries',
-          figure: `${figure}: webhook posts acknowledged per second (one at a time, in order)`,
+          figure: `${figure}: webhook posts acknowledged per second, one at a time, in order (reference: a bare node:http loop posting as many, one at a time)`,
           cells: cells(results, (r) => `${num(r.deliveriesPerS)}/s`),
-          ratios: {},
+          ratios: ratiosToReference(results, 'reference', (r) => r.deliveriesPerS),
+          ratioOf: '÷ reference',
+          goal: '≥ 0.3× both stores',
+          met: atLeast(
+            ratiosToReference(results, 'reference', (r) => r.deliveriesPerS),
+            0.3,
+          ),
           checks: checks(results, (r) => r.check),
           values: raw,
         },
@@ -226,7 +301,7 @@ export function webhooks(settings: Settings): Scenario<WebhookResult> {
           key: 'webhook-latency',
           figure: `${pacedCount} messages to the same bot one at a time: 202 to webhook POST, against 202 to the stream's frame (p50, p99)`,
           cells: cells(
-            results,
+            withoutReference(results),
             (r) =>
               `${num(r.webhookP50Ms)} / ${num(r.webhookP99Ms)} ms against ${num(r.streamP50Ms)} / ${num(r.streamP99Ms)} ms`,
           ),
@@ -240,4 +315,9 @@ export function webhooks(settings: Settings): Scenario<WebhookResult> {
       ];
     },
   };
+}
+
+function withoutReference<M>(results: Results<M>): Results<M> {
+  const { reference: _reference, ...stores } = results;
+  return stores as Results<M>;
 }
