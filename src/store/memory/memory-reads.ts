@@ -13,6 +13,7 @@ import type {
 import { conversationKey } from '../conversation-key.js';
 import { windowOf } from '../group-window.js';
 import { LocalFeed } from '../local-feed.js';
+import { IntegrationDelegates } from '../integration-delegates.js';
 
 export interface Cursor {
   deliveredId: number;
@@ -31,7 +32,7 @@ export interface KeptEvent extends StoredEvent {
 }
 
 /** The memory store's state and its reads; its writes are MemoryStore's. */
-export abstract class MemoryReads {
+export abstract class MemoryReads extends IntegrationDelegates {
   protected readonly users = new Map<string, StoredUser>();
   protected readonly groups = new Map<string, StoredGroup>();
   protected readonly sessions = new Map<string, StoredSession>();
@@ -58,7 +59,9 @@ export abstract class MemoryReads {
   constructor(
     readonly feed: LocalFeed = new LocalFeed(),
     protected readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    super();
+  }
 
   async lastMessageId(): Promise<number> {
     return this.lastId;

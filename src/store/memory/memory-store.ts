@@ -6,10 +6,6 @@ import { movedMembers } from '../../core/chat/group-change.js';
 import { idempotencyKeepMs } from '../../core/ports/index.js';
 import type {
   Appended,
-  HookRecord,
-  StoredHook,
-  StoredWebhook,
-  WebhookAttempt,
   ConversationRef,
   GroupChange,
   NewEvent,
@@ -28,7 +24,7 @@ import { firstAfter, MemoryReads } from './memory-reads.js';
 
 /** Keeps everything in this process: for tests and throwaway servers. Nothing survives a restart. */
 export class MemoryStore extends MemoryReads implements Store {
-  private readonly integrations = new MemoryIntegrations(this.clock);
+  protected readonly integrations = new MemoryIntegrations(this.clock);
 
   async insertUser(user: StoredUser): Promise<boolean> {
     if (this.taken(user.name)) return false;
@@ -215,54 +211,6 @@ export class MemoryStore extends MemoryReads implements Store {
     this.integrations.forgetOwner(name);
     this.feed.publish({ kind: 'deleted', name });
     return true;
-  }
-
-  insertHook(hook: StoredHook): Promise<void> {
-    return this.integrations.insertHook(hook);
-  }
-
-  findHook(id: string): Promise<HookRecord | undefined> {
-    return this.integrations.findHook(id);
-  }
-
-  hooksOf(owner: string): Promise<HookRecord[]> {
-    return this.integrations.hooksOf(owner);
-  }
-
-  deleteHook(id: string): Promise<boolean> {
-    return this.integrations.deleteHook(id);
-  }
-
-  recordHookUse(id: string, at: number, error?: string): Promise<number> {
-    return this.integrations.recordHookUse(id, at, error);
-  }
-
-  setWebhook(bot: string, url: string, secret: string, setAt: number, fromId: number): Promise<void> {
-    return this.integrations.setWebhook(bot, url, secret, setAt, fromId);
-  }
-
-  findWebhook(bot: string): Promise<StoredWebhook | undefined> {
-    return this.integrations.findWebhook(bot);
-  }
-
-  webhookBots(): Promise<string[]> {
-    return this.integrations.webhookBots();
-  }
-
-  deleteWebhook(bot: string): Promise<boolean> {
-    return this.integrations.deleteWebhook(bot);
-  }
-
-  leaseWebhook(bot: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
-    return this.integrations.leaseWebhook(bot, holder, now, ttlMs);
-  }
-
-  recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
-    return this.integrations.recordWebhookAttempt(bot, holder, attempt);
-  }
-
-  releaseWebhook(bot: string, holder: string): Promise<void> {
-    return this.integrations.releaseWebhook(bot, holder);
   }
 
   async close(): Promise<void> {}

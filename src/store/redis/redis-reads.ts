@@ -31,6 +31,7 @@ import {
   type Reply,
   type TenFields,
 } from './redis-replies.js';
+import { IntegrationDelegates } from '../integration-delegates.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
 export interface RedisDeps {
@@ -63,7 +64,7 @@ export interface RedisOptions {
 const chunk = 500;
 
 /** The reads of the Redis store, and what its writes share with them: the link, the scripts, the guards. */
-export abstract class RedisReads {
+export abstract class RedisReads extends IntegrationDelegates {
   protected readonly redis: RedisLink;
   protected readonly confirmer: WriteConfirmer | undefined;
   protected readonly prefix: string;
@@ -76,6 +77,7 @@ export abstract class RedisReads {
   protected closed = false;
 
   constructor({ redis, keyPrefix, log, confirmer }: RedisDeps, options: Partial<RedisOptions>) {
+    super();
     this.redis = redis;
     this.confirmer = confirmer;
     this.prefix = keyPrefix;

@@ -7,18 +7,14 @@ import type {
   Appended,
   ConversationRef,
   GroupChange,
-  HookRecord,
   NewEvent,
   NewMessage,
   PruneResult,
   RetentionPolicy,
   Store,
   StoredGroup,
-  StoredHook,
   StoredSession,
   StoredUser,
-  StoredWebhook,
-  WebhookAttempt,
 } from '../../core/ports/index.js';
 import { luaScripts as lua } from './lua-scripts.js';
 import { RedisIntegrations } from './redis-integrations.js';
@@ -79,7 +75,7 @@ export class RedisStore extends RedisReads implements Store {
   }
 
   /** Incoming hooks and outgoing webhooks (redis-integrations.ts). */
-  private readonly integrations: RedisIntegrations;
+  protected readonly integrations: RedisIntegrations;
 
   /** A deletion asks for the append-only file to be rewritten soon; deletions meanwhile share one rewrite. */
   private rewriteTimer: NodeJS.Timeout | undefined;
@@ -198,54 +194,6 @@ export class RedisStore extends RedisReads implements Store {
     await this.confirmer?.confirm();
     if (Array.isArray(reply)) return { id: Number(reply[1]), replayed: true, sentAt: Number(reply[2]) };
     return { id: Number(reply), replayed: false, sentAt: message.sentAt };
-  }
-
-  insertHook(hook: StoredHook): Promise<void> {
-    return this.integrations.insertHook(hook);
-  }
-
-  findHook(id: string): Promise<HookRecord | undefined> {
-    return this.integrations.findHook(id);
-  }
-
-  hooksOf(owner: string): Promise<HookRecord[]> {
-    return this.integrations.hooksOf(owner);
-  }
-
-  deleteHook(id: string): Promise<boolean> {
-    return this.integrations.deleteHook(id);
-  }
-
-  recordHookUse(id: string, at: number, error?: string): Promise<number> {
-    return this.integrations.recordHookUse(id, at, error);
-  }
-
-  setWebhook(bot: string, url: string, secret: string, setAt: number, fromId: number): Promise<void> {
-    return this.integrations.setWebhook(bot, url, secret, setAt, fromId);
-  }
-
-  findWebhook(bot: string): Promise<StoredWebhook | undefined> {
-    return this.integrations.findWebhook(bot);
-  }
-
-  webhookBots(): Promise<string[]> {
-    return this.integrations.webhookBots();
-  }
-
-  deleteWebhook(bot: string): Promise<boolean> {
-    return this.integrations.deleteWebhook(bot);
-  }
-
-  leaseWebhook(bot: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
-    return this.integrations.leaseWebhook(bot, holder, now, ttlMs);
-  }
-
-  recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
-    return this.integrations.recordWebhookAttempt(bot, holder, attempt);
-  }
-
-  releaseWebhook(bot: string, holder: string): Promise<void> {
-    return this.integrations.releaseWebhook(bot, holder);
   }
 
   markDelivered(recipient: string, id: number): void {

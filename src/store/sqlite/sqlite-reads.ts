@@ -24,6 +24,7 @@ import {
   type Statements,
   type UserRow,
 } from './statements.js';
+import { IntegrationDelegates } from '../integration-delegates.js';
 
 type Reads =
   | 'loadUsers'
@@ -41,14 +42,16 @@ type Reads =
  * sessions, the stored messages, a queue up to what is on disk, positions, and history. The store adds the
  * writes, which go through its group commit.
  */
-export abstract class SqliteReads implements Pick<
-  Store,
-  Reads | 'readQueue' | 'knowsPosition' | 'readConversation' | 'directPeers' | 'summarize'
-> {
+export abstract class SqliteReads
+  extends IntegrationDelegates
+  implements Pick<Store, Reads | 'readQueue' | 'knowsPosition' | 'readConversation' | 'directPeers' | 'summarize'>
+{
   protected constructor(
     protected readonly statements: Statements,
     protected readonly operatorStatements: OperatorStatements,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The last id of what is on disk: queues are read no further, so that nothing delivered can be lost to a power cut. */
   protected abstract get syncedId(): number;

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type {
   ConversationRef,
   GroupChange,
-  HookRecord,
   NewEvent,
   NewMessage,
   PruneResult,
@@ -11,11 +10,8 @@ import type {
   RetentionPolicy,
   Store,
   StoredGroup,
-  StoredHook,
   StoredSession,
   StoredUser,
-  StoredWebhook,
-  WebhookAttempt,
 } from '../../core/ports/index.js';
 import { nextId } from '../../core/ids.js';
 import { idempotencyKeepMs, type Appended } from '../../core/ports/index.js';
@@ -79,7 +75,7 @@ export class SqliteStore extends SqliteReads implements Store {
   /** What the writes of changes (groups, edits, deletions: change-writes.ts) need of this store. */
   private readonly changes: ChangeWrites;
   /** Incoming hooks and outgoing webhooks (sqlite-integrations.ts). */
-  private readonly integrations: SqliteIntegrations;
+  protected readonly integrations: SqliteIntegrations;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -331,54 +327,6 @@ export class SqliteStore extends SqliteReads implements Store {
         return true;
       },
     );
-  }
-
-  insertHook(hook: StoredHook): Promise<void> {
-    return this.integrations.insertHook(hook);
-  }
-
-  findHook(id: string): Promise<HookRecord | undefined> {
-    return this.integrations.findHook(id);
-  }
-
-  hooksOf(owner: string): Promise<HookRecord[]> {
-    return this.integrations.hooksOf(owner);
-  }
-
-  deleteHook(id: string): Promise<boolean> {
-    return this.integrations.deleteHook(id);
-  }
-
-  recordHookUse(id: string, at: number, error?: string): Promise<number> {
-    return this.integrations.recordHookUse(id, at, error);
-  }
-
-  setWebhook(bot: string, url: string, secret: string, setAt: number, fromId: number): Promise<void> {
-    return this.integrations.setWebhook(bot, url, secret, setAt, fromId);
-  }
-
-  findWebhook(bot: string): Promise<StoredWebhook | undefined> {
-    return this.integrations.findWebhook(bot);
-  }
-
-  webhookBots(): Promise<string[]> {
-    return this.integrations.webhookBots();
-  }
-
-  deleteWebhook(bot: string): Promise<boolean> {
-    return this.integrations.deleteWebhook(bot);
-  }
-
-  leaseWebhook(bot: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
-    return this.integrations.leaseWebhook(bot, holder, now, ttlMs);
-  }
-
-  recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
-    return this.integrations.recordWebhookAttempt(bot, holder, attempt);
-  }
-
-  releaseWebhook(bot: string, holder: string): Promise<void> {
-    return this.integrations.releaseWebhook(bot, holder);
   }
 
   backup(destination: string): Promise<void> {
