@@ -167,17 +167,6 @@ describe('the limits of two processes on one Redis', () => {
     for (let i = 0; i < 5; i++) statuses.push((await send(i % 2 === 0 ? a : b, leo, 'mia', `q ${i}`)).status);
     expect(statuses).toEqual([202, 202, 202, 409, 409]);
   });
-});
-
-describe('bots on two Parley processes', () => {
-  let a: ServerProcess;
-  let b: ServerProcess;
-  beforeAll(async () => {
-    [a, b] = await twoProcesses();
-  });
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-  });
 
   it("refuses a bot's old token on the other process at once when its owner rotates it, and ends its stream there", async () => {
     const owner = await register(a.url, 'owner');

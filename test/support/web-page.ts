@@ -75,3 +75,21 @@ export async function inScheme(page: Page, scheme: 'light' | 'dark'): Promise<vo
     await Promise.all(transitions.map((a) => a.finished.catch(() => undefined)));
   });
 }
+
+/**
+ * What of a dialog does not fit the viewport: the controls matched by `selector` that stick out of it or whose
+ * label is cut, and whether the page scrolls sideways. (The page's own reflow check counts the controls behind a
+ * modal as covered: a dialog's are checked with this.)
+ */
+export async function misfits(page: Page, selector: string): Promise<{ outside: string[]; scrollsSideways: boolean }> {
+  return page.evaluate((sel) => {
+    const width = document.documentElement.clientWidth;
+    const outside = [...document.querySelectorAll(sel)]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.left < 0 || box.right > width || (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth);
+      })
+      .map((el) => el.id || el.textContent || '');
+    return { outside, scrollsSideways: document.documentElement.scrollWidth > width };
+  }, selector);
+}

@@ -6,7 +6,7 @@ import { expectAccessible } from '../../support/axe.js';
 import type { WatchedPage } from '../../support/browser.js';
 import { focused, tabTo } from '../../support/keyboard.js';
 import { openSse, type SseReader } from '../../support/sse.js';
-import { guard, openConversation, send } from '../../support/web-page.js';
+import { guard, misfits, openConversation, send } from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 /** Screenshots of the panel, to look at; outside the repository. */
@@ -116,22 +116,10 @@ describe('the account panel of the web page', () => {
     // On a phone (320 px wide) the dialog fits, nothing cut off or out of reach.
     // (The page's own reflow check counts the controls behind a modal as covered: the dialog's are checked here.)
     await page.setViewportSize({ width: 320, height: 640 });
-    const outside = await page.evaluate(() =>
-      [...document.querySelectorAll('#account button, #account input, #account .device-name')]
-        .filter((el) => {
-          const box = el.getBoundingClientRect();
-          return (
-            box.left < 0 ||
-            box.right > document.documentElement.clientWidth ||
-            (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth)
-          );
-        })
-        .map((el) => el.id || el.textContent),
-    );
-    expect(outside).toEqual([]);
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
-    ).toBe(true);
+    expect(await misfits(page, '#account button, #account input, #account .device-name')).toEqual({
+      outside: [],
+      scrollsSideways: false,
+    });
     await page.screenshot({ path: `${shots}/account-phone.png` });
     await page.setViewportSize({ width: 1280, height: 800 });
 

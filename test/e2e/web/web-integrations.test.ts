@@ -9,7 +9,7 @@ import { expectAccessible } from '../../support/axe.js';
 import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
 import { focused } from '../../support/keyboard.js';
 import { repoRoot } from '../../support/process.js';
-import { guard, message, openConversation, person } from '../../support/web-page.js';
+import { guard, message, misfits, openConversation, person } from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
@@ -191,22 +191,10 @@ describe('the Integrations panel and the bot mark on the web page', () => {
     // On a phone the dialog fits: nothing cut off, nothing out of reach. (The page's own reflow check counts the
     // controls behind a modal as covered: the dialog's are checked here.)
     await page.setViewportSize({ width: 360, height: 740 });
-    const outside = await page.evaluate(() =>
-      [...document.querySelectorAll('#integrations button, #integrations input, #integrations .integration-name')]
-        .filter((el) => {
-          const box = el.getBoundingClientRect();
-          return (
-            box.left < 0 ||
-            box.right > document.documentElement.clientWidth ||
-            (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth)
-          );
-        })
-        .map((el) => el.id || el.textContent),
-    );
-    expect(outside).toEqual([]);
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
-    ).toBe(true);
+    expect(await misfits(page, '#integrations button, #integrations input, #integrations .integration-name')).toEqual({
+      outside: [],
+      scrollsSideways: false,
+    });
     await page.screenshot({ path: `${shots}/integrations-phone.png` });
     await closePanel();
     await page.screenshot({ path: `${shots}/integrations-phone-message.png` });
