@@ -68,6 +68,21 @@ describe('bot accounts', () => {
     expectProblem(await makeBot(bob, 'broad'), 400, 'invalid_request', 'body.name');
   });
 
+  it('has no password to change and no account to delete itself: its owner manages it', async () => {
+    const { body } = await makeBot(alice, 'selfish');
+    const change = await api(server.url, 'PUT', '/account/password', {
+      token: body.token,
+      json: { currentPassword: 'whatever-1', newPassword: 'whatever-2' },
+    });
+    expectProblem(change, 403, 'bot_account');
+    expectProblem(
+      await api(server.url, 'DELETE', '/account', { token: body.token, json: { password: 'whatever-1' } }),
+      403,
+      'bot_account',
+    );
+    expect((await api(server.url, 'GET', '/users', { token: body.token })).status).toBe(200);
+  });
+
   it('goes with its owner when the owner deletes their account', async () => {
     const carol = await register(server.url, 'carol');
     const { body } = await makeBot(carol, 'carolsbot');

@@ -1,6 +1,7 @@
 import type { Accounts, OwnSession } from './accounts.js';
 import type { Actor } from '../chat/commands.js';
 import type { Delivery } from '../delivery/delivery.js';
+import { ChatError } from '../errors.js';
 import type { Operator } from '../operator.js';
 
 /**
@@ -26,13 +27,22 @@ export class OwnAccount {
 
   /** Changes the password; every session but the actor's is revoked. `client` keys the failed-login limits. */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string, client: string): Promise<void> {
+    refuseBot(actor);
     const revoked = await this.accounts.changePassword(actor, currentPassword, newPassword, client);
     for (const sessionId of revoked) this.delivery.endSession(actor.name, sessionId, 'revoked');
   }
 
   /** Deletes the account once its password checks out, exactly as the operator's `delete-user` does. */
   async deleteAccount(actor: Actor, password: string, client: string): Promise<void> {
+    refuseBot(actor);
     await this.accounts.checkPassword(actor.name, password, client, 'body.password');
     await this.operator.deleteUser(actor.name);
+  }
+}
+
+/** A bot has no password to change or to prove: its owner rotates its token and deletes it (POST, DELETE /bots). */
+function refuseBot(actor: Actor): void {
+  if (actor.bot) {
+    throw new ChatError('bot_account', `"${actor.name}" is a bot: its owner manages it through /bots/${actor.name}`);
   }
 }
