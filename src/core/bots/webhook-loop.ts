@@ -37,8 +37,10 @@ interface Post {
  * The device that is a bot's webhook, on one process: while this process holds the bot's lease, it posts every
  * row after the stored position, in order, one at a time, each until a 2xx, and moves the position after each.
  * The lease (see WebhookStore) makes it the only process posting for the bot; a receiver may see a row twice
- * (a crash between its 2xx and the position's write), never a gap or a row out of order. Rows the store no
- * longer has are announced as a stream announces them: a `lost` event.
+ * (a crash between its 2xx and the position's write), never a gap or a row out of order. Rows retention pruned
+ * before the webhook had them are announced as a stream announces them: a `lost` event. (The position lives in
+ * the store with the rows, so a store that goes back in time takes it back too: unlike a device's Last-Event-ID,
+ * it is never ahead of what the store holds.)
  */
 export class WebhookLoop {
   private stopped = false;
@@ -81,7 +83,6 @@ export class WebhookLoop {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        const fresh = this.leasedAt === 0;
         if (!(await this.lease())) {
           await this.sleep(this.timing.idleMs, true);
           continue;
@@ -89,16 +90,6 @@ export class WebhookLoop {
         const webhook = await this.store.findWebhook(this.bot);
         if (!webhook) return;
         this.pending = false;
-        // Taking the lease is where a device resumes: the position may be one the store no longer knows.
-        if (fresh && !(await this.store.knowsPosition(this.bot, webhook.ackedId))) {
-          const after = String(webhook.ackedId);
-          await this.deliver(webhook, {
-            id: `lost:${after}`,
-            body: lostBody(after, { reason: 'store', after }),
-            ackedId: 0,
-          });
-          continue;
-        }
         const page = await this.store.readQueue(this.bot, webhook.ackedId, this.timing.pageSize);
         if (page.prunedId > webhook.ackedId) {
           const [after, through] = [String(webhook.ackedId), String(page.prunedId)];
