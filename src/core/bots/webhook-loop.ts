@@ -152,8 +152,7 @@ export class WebhookLoop {
     if (!acked) return true;
     this.unrecorded = undefined;
     this.recordedAt = acked.at;
-    const attempt = acked.ackedId === 0 ? { at: acked.at } : acked;
-    if (await this.store.recordWebhookAttempt(this.bot, this.holder, attempt)) return true;
+    if (await this.store.recordWebhookAttempt(this.bot, this.holder, acked)) return true;
     this.leasedAt = 0;
     return false;
   }
