@@ -39,7 +39,7 @@ describe('the clients together', () => {
     await page.locator('#users li[data-name="tess"][data-online="true"]').waitFor(guard);
 
     sam.send('get_users');
-    await sam.waitFor('stdout', /^o tess$/);
+    await sam.waitFor('stdout', /^o wendy$/);
     expect(sam.lines.stdout.slice(-3)).toEqual(['o sam', 'o tess', 'o wendy']);
 
     // shell -> web, web -> shell
