@@ -109,6 +109,9 @@ describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
         async () => Number(field(await command(primary.port, ['INFO', 'replication']), 'connected_slaves')) === 2,
       );
       await until(async () => field(await command(late.port, ['INFO', 'replication']), 'master_link_status') === 'up');
+      // In sync as the store counts it: the primary lists a replica in ROLE once it is online there, which may be
+      // a moment after the replica says its link is up (the primary waits for its first acknowledgement).
+      await until(async () => ((await command(primary.port, ['ROLE'])) as [string, number, unknown[]])[2].length === 2);
       await store.appendMessage(draft(['bob'], { text: 'both in sync' }));
       // The newcomer holds writes back once it is in sync: frozen, it acknowledges nothing.
       late.freeze();
