@@ -112,7 +112,13 @@ describe('writes confirmed by replicas (--redis-wait-replicas)', () => {
       // In sync as the store counts it: the primary lists a replica in ROLE once it is online there, which may be
       // a moment after the replica says its link is up (the primary waits for its first acknowledgement).
       await until(async () => ((await command(primary.port, ['ROLE'])) as [string, number, unknown[]])[2].length === 2);
-      await store.appendMessage(draft(['bob'], { text: 'both in sync' }));
+      // Confirmed by both: the newcomer may take a moment to acknowledge its first writes (a refusal says so).
+      await until(() =>
+        store.appendMessage(draft(['bob'], { text: 'both in sync' })).then(
+          () => true,
+          () => false,
+        ),
+      );
       // The newcomer holds writes back once it is in sync: frozen, it acknowledges nothing.
       late.freeze();
       await expect(store.appendMessage(draft(['bob'], { text: 'the newcomer is frozen' }))).rejects.toMatchObject({
