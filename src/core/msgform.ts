@@ -28,7 +28,7 @@ export interface Message {
 }
 
 /** What a change to delivered state is called on the stream (its SSE event name). */
-export type EventType = 'group' | 'edited' | 'deleted' | 'read';
+export type EventType = 'group' | 'edited' | 'deleted' | 'read' | 'blocks';
 
 /** A stored event: see `NewEvent` in src/store/store.ts. */
 export interface StoredEvent {

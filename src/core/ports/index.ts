@@ -25,3 +25,6 @@ export type { Store } from './store.js';
 export type { StoredUser, UserStore } from './user-store.js';
 export type { StoredWebhook, WebhookAttempt, WebhookStore } from './webhook-store.js';
 export type { WebhookCall, WebhookOutcome, WebhookSender } from './webhook-sender.js';
+export type { AuditEntry, AuditStore } from './audit-store.js';
+export type { Block, BlockStore } from './block-store.js';
+export type { InviteStore, InviteTake, StoredInvite } from './invite-store.js';

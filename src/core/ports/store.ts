@@ -1,7 +1,10 @@
 import type { ChangeStore } from './change-store.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { GroupStore } from './group-store.js';
+import type { AuditStore } from './audit-store.js';
+import type { BlockStore } from './block-store.js';
 import type { HookStore } from './hook-store.js';
+import type { InviteStore } from './invite-store.js';
 import type { QueueStore } from './queue-store.js';
 import type { RetentionStore } from './retention-store.js';
 import type { SessionStore } from './session-store.js';
@@ -41,6 +44,9 @@ export interface Store
     ChangeStore,
     RetentionStore,
     HookStore,
-    WebhookStore {
+    WebhookStore,
+    InviteStore,
+    AuditStore,
+    BlockStore {
   close(): Promise<void>;
 }

@@ -4,6 +4,10 @@ export interface StoredUser {
   readonly passwordHash: string;
   /** Set for a bot: the user who made it and manages it. A bot cannot log in with a password. */
   readonly owner?: string;
+  /** An admin: granted by the operator (`parley grant-admin`). */
+  readonly admin?: true;
+  /** Suspended by an admin: cannot log in; what it sent stays. */
+  readonly suspended?: true;
   /** Epoch milliseconds. */
   readonly createdAt: number;
 }
@@ -20,6 +24,13 @@ export interface UserStore {
    * appended after this call. Tells the feed `registered`.
    */
   insertUser(user: StoredUser): Promise<boolean>;
+  /** Grants (true) or takes back (false) the admin role; resolves false, writing nothing, for an unknown user. */
+  setAdmin(name: string, admin: boolean): Promise<boolean>;
+  /**
+   * Suspends (true) or restores (false) a user; resolves false, writing nothing, for an unknown user. Suspending
+   * ends nothing by itself: the caller ends the user's sessions (deleteSessionsOf), which every process hears.
+   */
+  setSuspended(name: string, suspended: boolean): Promise<boolean>;
   /** Replaces a user's password hash; resolves false, writing nothing, for an unknown user. */
   setPasswordHash(name: string, passwordHash: string): Promise<boolean>;
   /**
@@ -27,7 +38,7 @@ export interface UserStore {
    * left with no member goes too). What it sent stays with its recipients: on their queues, and in the history
    * of its groups. Its direct conversations leave history. Resolves false for an unknown user. A user
    * registered later under the same name starts with an empty queue and reads none of those conversations.
-   * Its incoming hooks and its webhook go too. Tells the feed `sessions_ended`, then `deleted`.
+   * Its incoming hooks, its webhook and every block it made or is the object of go too. Tells the feed `sessions_ended`, then `deleted`.
    */
   deleteUser(name: string): Promise<boolean>;
 }

@@ -13,7 +13,7 @@ import type {
 import { conversationKey } from '../conversation-key.js';
 import { windowOf } from '../group-window.js';
 import { LocalFeed } from '../local-feed.js';
-import { IntegrationDelegates } from '../integration-delegates.js';
+import { DelegatedFamilies } from '../delegated-families.js';
 
 export interface Cursor {
   deliveredId: number;
@@ -32,7 +32,7 @@ export interface KeptEvent extends StoredEvent {
 }
 
 /** The memory store's state and its reads; its writes are MemoryStore's. */
-export abstract class MemoryReads extends IntegrationDelegates {
+export abstract class MemoryReads extends DelegatedFamilies {
   protected readonly users = new Map<string, StoredUser>();
   protected readonly groups = new Map<string, StoredGroup>();
   protected readonly sessions = new Map<string, StoredSession>();

@@ -6,6 +6,7 @@ import { movedMembers } from '../../core/chat/group-change.js';
 import { idempotencyKeepMs } from '../../core/ports/index.js';
 import type {
   Appended,
+  Block,
   ConversationRef,
   GroupChange,
   NewEvent,
@@ -19,12 +20,16 @@ import type {
 } from '../../core/ports/index.js';
 import { deliveredToAll } from '../broadcast-floor.js';
 import { directKey, keyOfMessage } from '../conversation-key.js';
+import { MemoryAccess } from './memory-access.js';
 import { MemoryIntegrations } from './memory-integrations.js';
 import { firstAfter, MemoryReads } from './memory-reads.js';
 
 /** Keeps everything in this process: for tests and throwaway servers. Nothing survives a restart. */
 export class MemoryStore extends MemoryReads implements Store {
   protected readonly integrations = new MemoryIntegrations(this.clock);
+  protected readonly access = new MemoryAccess();
+  /** Each blocker's blocked users. */
+  private readonly blocks = new Map<string, Set<string>>();
 
   async insertUser(user: StoredUser): Promise<boolean> {
     if (this.taken(user.name)) return false;
@@ -150,6 +155,36 @@ export class MemoryStore extends MemoryReads implements Store {
     return event ? this.appendEvent(event) : 0;
   }
 
+  async loadBlocks(): Promise<Block[]> {
+    return [...this.blocks].flatMap(([blocker, blocked]) => [...blocked].map((name) => ({ blocker, blocked: name })));
+  }
+
+  async setBlock(block: Block, on: boolean, event: NewEvent): Promise<number | undefined> {
+    const mine = this.blocks.get(block.blocker) ?? new Set<string>();
+    if (mine.has(block.blocked) === on) return undefined;
+    if (on) mine.add(block.blocked);
+    else mine.delete(block.blocked);
+    if (mine.size === 0) this.blocks.delete(block.blocker);
+    else this.blocks.set(block.blocker, mine);
+    return this.appendEvent(event);
+  }
+
+  async setAdmin(name: string, admin: boolean): Promise<boolean> {
+    return this.setFlag(name, 'admin', admin);
+  }
+
+  async setSuspended(name: string, suspended: boolean): Promise<boolean> {
+    return this.setFlag(name, 'suspended', suspended);
+  }
+
+  private setFlag(name: string, flag: 'admin' | 'suspended', on: boolean): boolean {
+    const user = this.users.get(name);
+    if (!user) return false;
+    const { [flag]: _old, ...rest } = user;
+    this.users.set(name, on ? { ...rest, [flag]: true } : rest);
+    return true;
+  }
+
   markDelivered(recipient: string, id: number): void {
     const c = this.cursor(recipient);
     if (id <= c.deliveredId) return;
@@ -209,6 +244,11 @@ export class MemoryStore extends MemoryReads implements Store {
       else this.groups.set(groupName, { ...group, members });
     }
     this.integrations.forgetOwner(name);
+    this.blocks.delete(name);
+    for (const [blocker, blocked] of this.blocks) {
+      blocked.delete(name);
+      if (blocked.size === 0) this.blocks.delete(blocker);
+    }
     this.feed.publish({ kind: 'deleted', name });
     return true;
   }

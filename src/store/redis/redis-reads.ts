@@ -31,7 +31,7 @@ import {
   type Reply,
   type TenFields,
 } from './redis-replies.js';
-import { IntegrationDelegates } from '../integration-delegates.js';
+import { DelegatedFamilies } from '../delegated-families.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
 export interface RedisDeps {
@@ -64,7 +64,7 @@ export interface RedisOptions {
 const chunk = 500;
 
 /** The reads of the Redis store, and what its writes share with them: the link, the scripts, the guards. */
-export abstract class RedisReads extends IntegrationDelegates {
+export abstract class RedisReads extends DelegatedFamilies {
   protected readonly redis: RedisLink;
   protected readonly confirmer: WriteConfirmer | undefined;
   protected readonly prefix: string;

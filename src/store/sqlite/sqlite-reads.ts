@@ -24,7 +24,7 @@ import {
   type Statements,
   type UserRow,
 } from './statements.js';
-import { IntegrationDelegates } from '../integration-delegates.js';
+import { DelegatedFamilies } from '../delegated-families.js';
 
 type Reads =
   | 'loadUsers'
@@ -43,7 +43,7 @@ type Reads =
  * writes, which go through its group commit.
  */
 export abstract class SqliteReads
-  extends IntegrationDelegates
+  extends DelegatedFamilies
   implements Pick<Store, Reads | 'readQueue' | 'knowsPosition' | 'readConversation' | 'directPeers' | 'summarize'>
 {
   protected constructor(

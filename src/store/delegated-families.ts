@@ -1,18 +1,57 @@
 import type {
+  AuditEntry,
+  AuditStore,
   HookRecord,
   HookStore,
+  InviteStore,
+  InviteTake,
   StoredHook,
+  StoredInvite,
   StoredWebhook,
   WebhookAttempt,
   WebhookStore,
 } from '../core/ports/index.js';
 
 /**
- * The hook and webhook families of a store, passed on to the object of each backend that keeps them
- * (memory-, sqlite-, redis-integrations.ts): written once for the three.
+ * The families of a store that each backend keeps in an object of their own, passed on to it: hooks and
+ * webhooks (memory-, sqlite-, redis-integrations.ts), invites and the audit list (memory-, sqlite-,
+ * redis-access.ts). Written once for the three backends.
  */
-export abstract class IntegrationDelegates implements HookStore, WebhookStore {
+export abstract class DelegatedFamilies implements HookStore, WebhookStore, InviteStore, AuditStore {
   protected abstract readonly integrations: HookStore & WebhookStore;
+  protected abstract readonly access: InviteStore & AuditStore;
+
+  insertInvite(invite: Omit<StoredInvite, 'used'>): Promise<void> {
+    return this.access.insertInvite(invite);
+  }
+
+  invites(): Promise<StoredInvite[]> {
+    return this.access.invites();
+  }
+
+  findInvite(code: string): Promise<StoredInvite | undefined> {
+    return this.access.findInvite(code);
+  }
+
+  deleteInvite(code: string): Promise<boolean> {
+    return this.access.deleteInvite(code);
+  }
+
+  takeInvite(code: string, now: number): Promise<InviteTake> {
+    return this.access.takeInvite(code, now);
+  }
+
+  returnInvite(code: string): Promise<void> {
+    return this.access.returnInvite(code);
+  }
+
+  appendAudit(entry: AuditEntry): Promise<void> {
+    return this.access.appendAudit(entry);
+  }
+
+  auditLog(limit: number, before?: number): Promise<AuditEntry[]> {
+    return this.access.auditLog(limit, before);
+  }
 
   insertHook(hook: StoredHook): Promise<void> {
     return this.integrations.insertHook(hook);
