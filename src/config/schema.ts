@@ -385,6 +385,24 @@ export const optionSpecs = {
     default: '127.0.0.1',
     help: 'Address of the metrics listener of --metrics-port',
   }),
+  registration: option({
+    flag: 'registration',
+    env: 'PARLEY_REGISTRATION',
+    schema: z.enum(['open', 'invite', 'closed']),
+    default: 'open',
+    help:
+      'Who may register a new name: open (anyone who reaches the server, the original rule; said at start when ' +
+      'it listens beyond loopback), invite (with an invite code from an admin), closed (admins and the operator ' +
+      'make accounts)',
+  }),
+  membersInvite: option({
+    flag: 'members-invite',
+    env: 'PARLEY_MEMBERS_INVITE',
+    boolean: true,
+    schema: flag,
+    default: 'false',
+    help: 'Let every user make invites (POST /invites), not only admins',
+  }),
   publicUrl: option({
     flag: 'public-url',
     env: 'PARLEY_PUBLIC_URL',

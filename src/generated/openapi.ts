@@ -673,6 +673,11 @@ export interface components {
         Credentials: {
             username: components["schemas"]["Name"];
             password: components["schemas"]["Password"];
+            /**
+             * @description With `--registration invite`, what lets a new name register (from `POST /invites`); ignored for a
+             *     name that exists. A wrong code counts as a failed login from the caller's address.
+             */
+            invite?: string;
         };
         Session: {
             username: components["schemas"]["Name"];
@@ -1109,7 +1114,7 @@ export interface components {
          * @description The stable machine-readable error code. `invalid_payload` (a body that is no readable JSON object) and `no_text` (nothing in it to show), `invalid_token` (a wrong secret in a hook's URL) and `no_service` (no such hook) use the words Slack answers incoming webhooks with. `bot_account`: a bot's name was given to `POST /sessions`; a bot signs in with its token only.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "bot_account" | "invalid_token" | "no_service" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "too_many_bots" | "too_many_hooks" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
+        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "bot_account" | "registration_closed" | "invite_invalid" | "invite_used" | "invite_expired" | "account_suspended" | "not_admin" | "not_accepted" | "invalid_token" | "no_service" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "too_many_bots" | "too_many_hooks" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**

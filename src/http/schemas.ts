@@ -21,12 +21,13 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     .regex(/^[0-9]{1,16}$/, 'must be a message id (digits)')
     .refine((id) => Number.isSafeInteger(Number(id)), 'must be a message id (at most 2^53 - 1)');
   const flag = z.enum(['true', 'false'], 'must be true or false');
+  const inviteCode = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an invite code');
 
   return {
     name,
     messageId,
     flag,
-    credentials: z.strictObject({ username: newName, password }),
+    credentials: z.strictObject({ username: newName, password, invite: inviteCode.optional() }),
     sendMessage: z.strictObject({ to: name, text }),
     broadcast: z.strictObject({ text }),
     history: z.object({

@@ -53,6 +53,7 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     sessionTtlMs: config.sessionTtlMs,
     now,
     sessionCache: backend.sessionCache,
+    registration: config.registration,
     login: {
       perPair: budgets('login-pair', perInterval(config.loginPairFailures, config.loginBackoffMs)),
       perAddress: budgets('login-address', perInterval(config.loginAddressFailures, config.loginBackoffMs)),

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
+import { warnIfOpenToAll } from './open-registration.js';
 import { createApp } from '../http/app.js';
 import { createNodeServer } from '../http/node-server.js';
 import { requestSchemas } from '../http/schemas.js';
@@ -140,6 +141,7 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
   };
   if (operatorSocket) log.info({ socket: operatorSocket.path }, 'operator commands: parley --help');
   if (metricsServer) log.info({ url: metricsServer.url }, 'metrics are served');
+  if (deps.role !== 'worker') warnIfOpenToAll(config, log);
   // The last line of start-up: once it is out, everything listens.
   log.info(
     {

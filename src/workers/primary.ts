@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { MetricsServer } from '../metrics/metrics-server.js';
+import { warnIfOpenToAll } from '../server/open-registration.js';
 import { onReloadSignal, onStopSignal, type StopSignal } from '../server/signals.js';
 import { isListeningMessage } from './messages.js';
 import { restartDelay } from './restart-backoff.js';
@@ -95,6 +96,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
       slot.listening = true;
       if (announced || stopping || !slots.every((s) => s.listening)) return;
       announced = true;
+      warnIfOpenToAll(config, log);
       log.info(
         { url: message.url, workers: config.workers, pid: process.pid, store: config.store },
         'parley is listening',

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SessionStore, StoredSession, UserStore } from '../ports/index.js';
+import type { InviteStore, SessionStore, StoredSession, StoredUser, UserStore } from '../ports/index.js';
 import type { Actor } from '../chat/commands.js';
 import type { Directory } from '../chat/directory.js';
 import { ChatError } from '../errors.js';
 import { LoginGuard, type LoginLimits } from './login-guard.js';
+import { Registration, type RegistrationMode } from './registration.js';
 import { canonicalName, claimableName } from '../names.js';
 import { hashPassword, verifyPassword, type ScryptCost } from './passwords.js';
 
@@ -20,6 +21,8 @@ export interface AccountsOptions {
    * absent where another process may revoke a session at any moment.
    */
   readonly sessionCache?: number;
+  /** Who may register a new name. @default 'open' (the original system's rule) */
+  readonly registration?: RegistrationMode;
 }
 
 export interface JoinResult {
@@ -73,6 +76,7 @@ export class Accounts {
   /** The owner of each bot; a user not here is a person. */
   private readonly owners = new Map<string, string>();
   private readonly guard: LoginGuard | undefined;
+  readonly registration: Registration;
   /** Sessions looked up, by token hash, oldest first (see AccountsOptions.sessionCache). */
   private readonly sessions = new Map<string, StoredSession>();
   /** Bumped as every revocation starts and ends: a lookup that overlapped one is not kept. */
@@ -80,11 +84,12 @@ export class Accounts {
   private revocationsRunning = 0;
 
   constructor(
-    private readonly store: UserStore & SessionStore,
+    private readonly store: UserStore & SessionStore & InviteStore,
     private readonly directory: Directory,
     private readonly options: AccountsOptions,
   ) {
     this.guard = options.login && new LoginGuard(options.login);
+    this.registration = new Registration(options.registration ?? 'open', store, this.guard, options.now);
   }
 
   /** Makes a stored user known (on start). */
@@ -145,10 +150,11 @@ export class Accounts {
    * keys the failed-login limits; the wrong-password answer is the same whatever the account or the cause.
    * `userAgent` is kept with the session (cut to 200 characters) so that the user can tell their devices apart.
    */
-  async join(rawName: string, password: string, client = '', userAgent?: string): Promise<JoinResult> {
+  async join(rawName: string, password: string, client = '', userAgent?: string, invite?: string): Promise<JoinResult> {
     await this.guard?.checkAddress(client);
     const username = claimableName(rawName, 'body.username');
-    const known = (await this.learn(username)) ? await this.currentHash(username) : undefined;
+    const user = (await this.learn(username)) ? await this.currentUser(username) : undefined;
+    const known = user?.passwordHash;
     if (this.owners.has(username)) {
       throw new ChatError(
         'bot_account',
@@ -158,17 +164,38 @@ export class Accounts {
     }
     if (known !== undefined) {
       await this.checkPassword(username, password, client, 'body.password', known);
+      // Only once the password checks out: a guesser learns nothing of the account's state.
+      if (user?.suspended) {
+        throw new ChatError('account_suspended', `"${username}" is suspended by an admin`, 'body.username');
+      }
       return { username, token: await this.openSession(username, userAgent), created: false };
     }
+    const giveBack = await this.registration.admit(invite, client);
+    try {
+      await this.register(username, password, 'body.username');
+    } catch (err) {
+      await giveBack();
+      throw err;
+    }
+    return { username, token: await this.openSession(username, userAgent), created: true };
+  }
+
+  /** Makes an account whatever the registration mode: for admins and the operator. name_taken when it exists. */
+  async createAccount(rawName: string, password: string): Promise<string> {
+    const username = claimableName(rawName, 'body.name');
+    await this.register(username, password, 'body.name');
+    return username;
+  }
+
+  private async register(username: string, password: string, field: string): Promise<void> {
     const passwordHash = await hashPassword(password, this.options.scrypt);
     await this.directory.claim(username, async () => {
       const createdAt = this.options.now();
       if (!(await this.store.insertUser({ name: username, passwordHash, createdAt }))) {
-        throw new ChatError('name_taken', `the name "${username}" is taken`, 'body.username');
+        throw new ChatError('name_taken', `the name "${username}" is taken`, field);
       }
       this.remember(username, passwordHash, createdAt);
     });
-    return { username, token: await this.openSession(username, userAgent), created: true };
   }
 
   /** Whether `name` is a registered user; one another process registered just now counts. */
@@ -362,9 +389,14 @@ export class Accounts {
    * deleted the account) since this one remembered it.
    */
   private async currentHash(name: string): Promise<string | undefined> {
+    return (await this.currentUser(name))?.passwordHash;
+  }
+
+  /** The user as the store has them now (another process may have changed the password, or suspended them). */
+  async currentUser(name: string): Promise<StoredUser | undefined> {
     const user = await this.store.findUser(name);
     if (user) this.hashes.set(name, user.passwordHash);
-    return user?.passwordHash;
+    return user;
   }
 
   private async openSession(username: string, userAgent?: string, expiresAt?: number): Promise<string> {

@@ -58,6 +58,17 @@ export class LoginGuard {
       ]);
     return ok;
   }
+
+  /**
+   * Runs a check of something other than a password (an invite code) from `address` within the address's
+   * failed-login budget: a failure spends one attempt of it, a success gives it back.
+   */
+  async verifyOther(address: string, verify: () => Promise<boolean>): Promise<boolean> {
+    refuse(await this.limits.perAddress.take(address));
+    const ok = await verify();
+    if (ok) await this.limits.perAddress.refund(address);
+    return ok;
+  }
 }
 
 /** One answer whatever the budget that ran out, so the limits reveal nothing about accounts or other clients. */

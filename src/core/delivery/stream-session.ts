@@ -15,12 +15,12 @@ export interface SharedEvent {
 /**
  * Why the server ended a stream; `unavailable`: the store could not be read, so the client should come back;
  * `revoked`: another session of the user (or a password change) signed this one out, so, as after `exit`, it
- * must not reconnect.
+ * must not reconnect; `suspended`: an admin suspended the user, who must not reconnect either.
  */
-export type EndReason = 'exit' | 'revoked' | 'shutdown' | 'slow_consumer' | 'unavailable';
+export type EndReason = 'exit' | 'revoked' | 'suspended' | 'shutdown' | 'slow_consumer' | 'unavailable';
 
 /** Why a session ended, told to its streams on every process. */
-export type SessionEndReason = Extract<EndReason, 'exit' | 'revoked'>;
+export type SessionEndReason = Extract<EndReason, 'exit' | 'revoked' | 'suspended'>;
 
 /**
  * The transport side of a stream, implemented by the HTTP layer (an SSE response). The core decides what to

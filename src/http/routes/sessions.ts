@@ -18,8 +18,8 @@ export function sessionRoutes(
       res.json(body);
     })
     .post('/sessions', async (req, res) => {
-      const { username, password } = validate(schemas.credentials, jsonBody(req), 'body');
-      const joined = await accounts.join(username, password, clientAddress(req), req.get('user-agent'));
+      const { username, password, invite } = validate(schemas.credentials, jsonBody(req), 'body');
+      const joined = await accounts.join(username, password, clientAddress(req), req.get('user-agent'), invite);
       res.cookie(sessionCookie, joined.token, {
         httpOnly: true,
         sameSite: 'strict',

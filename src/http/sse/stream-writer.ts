@@ -70,7 +70,7 @@ export class SseStreamWriter implements StreamSink {
     // A stream's connection is not worth keeping alive: close it with the response.
     this.res.shouldKeepAlive = false;
     // After an exit or a revocation the client should stay away; otherwise come back soon.
-    const final = reason === 'exit' || reason === 'revoked';
+    const final = reason === 'exit' || reason === 'revoked' || reason === 'suspended';
     this.res.end(commentFrame(`end: ${reason}`) + (final ? '' : retryFrame(this.retryMs)));
     // A client that stopped reading cannot take the goodbye either: past the slow-consumer bound the connection
     // is dropped at once, so that it holds neither buffers nor a socket. Its messages stay for a resume.

@@ -71,7 +71,7 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
         kind: 'session_ended',
         user: event[1]!,
         sessionId: event[2]!,
-        reason: event[3] === 'revoked' ? 'revoked' : 'exit',
+        reason: event[3] === 'revoked' || event[3] === 'suspended' ? event[3] : 'exit',
       };
     case 'X':
       return { kind: 'sessions_ended', user: event[1]! };
