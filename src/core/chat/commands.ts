@@ -58,4 +58,6 @@ export interface Actor {
   readonly sessionId: string;
   /** A bot (see Accounts.registerBot), or a hook posting for its owner: what it sends carries the bot mark. */
   readonly bot?: true;
+  /** An admin acting as one (through /admin): may change any group and delete any message. */
+  readonly admin?: true;
 }

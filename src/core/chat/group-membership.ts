@@ -80,6 +80,15 @@ export class GroupMembership {
     });
   }
 
+  /** The owner (or an admin) ends the group: every member is removed at once, and told `ended`. */
+  async end(actor: Actor, rawName: string): Promise<{ group: Group; id: number }> {
+    return this.change(actor, rawName, (group) => {
+      this.requireOwner(actor, group, 'end it');
+      const removed = [...group.members];
+      return { members: [], owner: ownerOf(group), added: [], removed, events: [['ended', removed]] };
+    });
+  }
+
   /**
    * The actor leaves. An owner who leaves hands the group to the member who has been in it longest (the first
    * of the members, who are kept in the order they joined); the last member to leave ends it.
@@ -152,13 +161,13 @@ export class GroupMembership {
     const group =
       name === undefined ? undefined : fresh ? await this.directory.reload(name) : await this.directory.findGroup(name);
     if (!group) throw new ChatError('not_found', `no group is called "${rawName.slice(0, 40)}"`, 'path.name');
-    if (!group.members.includes(actor.name))
+    if (!group.members.includes(actor.name) && !actor.admin)
       throw new ChatError('not_member', `only members of "${group.name}" may see or change it`, 'path.name');
     return group;
   }
 
   private requireOwner(actor: Actor, group: Group, what: string): void {
-    if (ownerOf(group) !== actor.name) {
+    if (ownerOf(group) !== actor.name && !actor.admin) {
       throw new ChatError(
         'forbidden',
         `only the owner of "${group.name}" (${ownerOf(group)}) may ${what}`,

@@ -49,9 +49,13 @@ export class MessageChanges {
     return msgformOf({ ...message, text, editedAt }, addressedTo(message, actor.name, message.to ?? '')) as Msgform;
   }
 
+  /** The sender takes a message back; an admin acting as one may take back anyone's, and the event names them. */
   async delete(actor: Actor, id: number): Promise<void> {
-    const message = await this.own(actor, id);
-    const data = { of: String(id), from: message.from };
+    const message = actor.admin ? await this.retained(id) : await this.own(actor, id);
+    const data =
+      message.from === actor.name
+        ? { of: String(id), from: message.from }
+        : { of: String(id), from: message.from, by: actor.name };
     const event: NewEvent = {
       type: 'deleted',
       json: JSON.stringify(data),
@@ -67,10 +71,16 @@ export class MessageChanges {
 
   /** The actor's own message, not deleted; not_found or forbidden otherwise. */
   private async own(actor: Actor, id: number): Promise<FoundMessage> {
-    const message = await this.store.findMessage(id);
-    if (!message || message.deleted) throw gone(id);
+    const message = await this.retained(id);
     if (message.from !== actor.name)
       throw new ChatError('forbidden', 'only its sender may edit or delete a message', 'path.id');
+    return message;
+  }
+
+  /** A retained message, not deleted; not_found otherwise. */
+  private async retained(id: number): Promise<FoundMessage> {
+    const message = await this.store.findMessage(id);
+    if (!message || message.deleted) throw gone(id);
     return message;
   }
 
