@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { InviteStore, SessionStore, StoredSession, StoredUser, UserStore } from '../ports/index.js';
 import type { Actor } from '../chat/commands.js';
 import type { Directory } from '../chat/directory.js';
+import type { SessionEndReason } from '../delivery/stream-session.js';
 import { ChatError } from '../errors.js';
 import { LoginGuard, type LoginLimits } from './login-guard.js';
 import { Registration, type RegistrationMode } from './registration.js';
@@ -348,9 +349,15 @@ export class Accounts {
   }
 
   /** Revokes every session of a user, so that each of their tokens stops working; resolves with how many there were. */
-  async endSessionsOf(rawName: string): Promise<number> {
+  async endSessionsOf(rawName: string, reason?: SessionEndReason): Promise<number> {
     const name = this.known(rawName);
-    return this.revoking(() => this.store.deleteSessionsOf(name));
+    if (reason === undefined) return this.revoking(() => this.store.deleteSessionsOf(name));
+    // One by one, so that each session's streams end, on every process, with the reason.
+    return this.revoking(async () => {
+      const sessions = await this.store.sessionsOf(name);
+      for (const session of sessions) await this.store.deleteSession(session.tokenHash, reason);
+      return sessions.length;
+    });
   }
 
   /** Sets a new password and revokes every session: whoever knew the old one is out. */
