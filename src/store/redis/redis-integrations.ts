@@ -10,8 +10,11 @@ import type { LuaScript } from './load-scripts.js';
 import { luaScripts as lua } from './lua-scripts.js';
 import { pairs } from './redis-replies.js';
 
-/** What the hooks and webhooks need of the Redis store: its scripts, its reads, its write confirmation, its keys. */
-export interface RedisAccess {
+/**
+ * What the families kept apart (hooks and webhooks, invites and the audit list) need of the Redis store: its
+ * scripts, its reads, its write confirmation, its keys.
+ */
+export interface RedisStoreLink {
   /** Runs a store script (the key prefix goes first). */
   readonly run: (script: LuaScript, args: readonly (string | number)[]) => Promise<unknown>;
   /** Sends one read command. */
@@ -27,7 +30,7 @@ export interface RedisAccess {
  * that a process whose lease lapsed cannot record over the one that took it.
  */
 export class RedisIntegrations implements HookStore, WebhookStore {
-  constructor(private readonly redis: RedisAccess) {}
+  constructor(private readonly redis: RedisStoreLink) {}
 
   async insertHook(hook: StoredHook): Promise<void> {
     const { id, owner, to, name, secretHash, createdAt } = hook;

@@ -124,8 +124,15 @@ export abstract class RedisReads extends DelegatedFamilies {
   async findUser(name: string): Promise<StoredUser | undefined> {
     const json = (await this.guard(this.redis.send(['HGET', this.key('users'), name]))) as string | null;
     if (json == null) return undefined;
-    const { passwordHash, owner, createdAt } = JSON.parse(json) as Omit<StoredUser, 'name'>;
-    return owner === undefined ? { name, passwordHash, createdAt } : { name, passwordHash, owner, createdAt };
+    const { passwordHash, owner, admin, suspended, createdAt } = JSON.parse(json) as Omit<StoredUser, 'name'>;
+    return {
+      name,
+      passwordHash,
+      ...(owner === undefined ? {} : { owner }),
+      ...(admin ? { admin } : {}),
+      ...(suspended ? { suspended } : {}),
+      createdAt,
+    };
   }
 
   async userNames(): Promise<string[]> {

@@ -5,6 +5,7 @@ import { keyOfMessage } from '../conversation-key.js';
 import { idempotencyKeepMs } from '../../core/ports/index.js';
 import type {
   Appended,
+  Block,
   ConversationRef,
   GroupChange,
   NewEvent,
@@ -16,7 +17,9 @@ import type {
   StoredSession,
   StoredUser,
 } from '../../core/ports/index.js';
+import type { LuaScript } from './load-scripts.js';
 import { luaScripts as lua } from './lua-scripts.js';
+import { RedisAccess } from './redis-access.js';
 import { RedisIntegrations } from './redis-integrations.js';
 import { RedisReads, type RedisDeps, type RedisOptions } from './redis-reads.js';
 import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
@@ -26,7 +29,8 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  * processes may use it at once. Every step that must be atomic is one Lua script (src/store/redis/lua-scripts.ts).
  *
  *   P id                  the last id assigned (src/core/ids.ts): ids strictly increase across every process
- *   P users, P groups     hashes, name -> JSON (a bot's user has its owner)
+ *   P users, P groups     hashes, name -> JSON (a bot's user has its owner; an admin `admin: true`, a
+ *                         suspended user `suspended: true`)
  *   P s:<token hash>      a session: hash of u (user), c (created), e (expires), l (last used), a (user agent,
  *                         absent for none);  P us:<name>  its user's tokens
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
@@ -57,6 +61,12 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  *                         ok (last success), f (failures in a row), e, a (last error, when)
  *   P webhooks            set of the bots with a webhook
  *   P wl:<bot>            the lease on posting a bot's events: its holder, expiring (PX)
+ *   P i:<code>            an invite: hash of b, c (created by, at), x (expires at, absent for never), u (uses),
+ *                         n (used), l (note);  P invites  the codes, scored by creation
+ *   P audit               the audit list: sorted set scored by when, of members `<sequence>:<entry JSON>`, the
+ *                         sequence (P auditn) zero-padded so that entries of one millisecond keep their order
+ *   P bl:<blocker>        set of the users they block;  P blb:<blocked>  set of those who block them;
+ *   P blockers            set of the users who block anyone
  *
  * Ordering: every call is one command on one connection, sent at once; Redis runs them in that order and the
  * replies, hence the promises, come back in it. Durability: a promise resolves once Redis has applied the write;
@@ -66,16 +76,20 @@ export class RedisStore extends RedisReads implements Store {
   constructor(deps: RedisDeps, options: Partial<RedisOptions> = {}) {
     super(deps, options);
     this.rewriteDelayMs = options.rewriteDelayMs ?? 1_000;
-    this.integrations = new RedisIntegrations({
-      run: (script, args) => this.run(script, args),
-      read: (command) => this.guard(this.redis.send(command)),
-      confirmed: (pending) => this.confirmed(pending),
-      key: (name) => this.key(name),
-    });
+    const link = {
+      run: (script: LuaScript, args: readonly (string | number)[]) => this.run(script, args),
+      read: (command: readonly (string | number)[]) => this.guard(this.redis.send(command)),
+      confirmed: <T>(pending: Promise<T>) => this.confirmed(pending),
+      key: (name: string) => this.key(name),
+    };
+    this.integrations = new RedisIntegrations(link);
+    this.access = new RedisAccess(link);
   }
 
   /** Incoming hooks and outgoing webhooks (redis-integrations.ts). */
   protected readonly integrations: RedisIntegrations;
+  /** Invites and the audit list (redis-access.ts). */
+  protected readonly access: RedisAccess;
 
   /** A deletion asks for the append-only file to be rewritten soon; deletions meanwhile share one rewrite. */
   private rewriteTimer: NodeJS.Timeout | undefined;
@@ -84,7 +98,8 @@ export class RedisStore extends RedisReads implements Store {
   onPurged: (() => void) | undefined;
 
   async insertUser(user: StoredUser): Promise<boolean> {
-    const json = JSON.stringify({ passwordHash: user.passwordHash, owner: user.owner, createdAt: user.createdAt });
+    const { passwordHash, owner, admin, suspended, createdAt } = user;
+    const json = JSON.stringify({ passwordHash, owner, admin, suspended, createdAt });
     return (await this.confirmed(this.run(lua.insertUser, [user.name, json]))) === 1;
   }
 
@@ -148,6 +163,26 @@ export class RedisStore extends RedisReads implements Store {
 
   async setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
     return (await this.confirmed(this.run(lua.setPasswordHash, [name, passwordHash]))) === 1;
+  }
+
+  async setAdmin(name: string, admin: boolean): Promise<boolean> {
+    return (await this.confirmed(this.run(lua.setUserFlag, [name, 'admin', admin ? '1' : '0']))) === 1;
+  }
+
+  async setSuspended(name: string, suspended: boolean): Promise<boolean> {
+    return (await this.confirmed(this.run(lua.setUserFlag, [name, 'suspended', suspended ? '1' : '0']))) === 1;
+  }
+
+  async loadBlocks(): Promise<Block[]> {
+    const reply = (await this.run(lua.loadBlocks, [])) as string[];
+    const blocks: Block[] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) blocks.push({ blocker: reply[i]!, blocked: reply[i + 1]! });
+    return blocks;
+  }
+
+  async setBlock(block: Block, on: boolean, event: NewEvent): Promise<number | undefined> {
+    const args = [block.blocker, block.blocked, on ? '1' : '0', ...eventArgs(event)];
+    return idOrUndefined(await this.confirmed(this.run(lua.setBlock, args)));
   }
 
   async deleteUser(name: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { movedMembers } from '../../core/chat/group-change.js';
-import type { GroupChange, NewEvent, StoredGroup } from '../../core/ports/index.js';
+import type { Block, GroupChange, NewEvent, StoredGroup } from '../../core/ports/index.js';
 import type { LocalFeed } from '../local-feed.js';
 import type { GroupCommit } from './group-commit.js';
 import type { QueueWriter } from './queue-writer.js';
@@ -8,7 +8,7 @@ import { toGroup, type GroupRow, type Statements } from './statements.js';
 
 /**
  * Changes to what was delivered, each stored with its event in one commit and told to the feed as it settles:
- * groups created and changed, messages edited and deleted. What they need of the SQLite store is this.
+ * groups created and changed, messages edited and deleted, blocks set and lifted. What they need of the SQLite store is this.
  */
 export interface ChangeWrites {
   readonly commits: GroupCommit;
@@ -110,6 +110,21 @@ export function deleteMessage(w: ChangeWrites, id: number, event: NewEvent): Pro
       s.blankEdits.run(event.json, id);
       w.queues.event(eventId, event);
       w.purge.deleted();
+      return eventId;
+    },
+    (stored) => told(w, stored, event),
+  );
+}
+
+/** Blocks or unblocks, with the blocker's `blocks` event; nothing when the block is already as asked. */
+export function setBlock(w: ChangeWrites, block: Block, on: boolean, event: NewEvent): Promise<number | undefined> {
+  const eventId = w.nextId();
+  return w.commits.submit(
+    () => {
+      const s = w.statements;
+      const changed = (on ? s.insertBlock : s.deleteBlock).run(block.blocker, block.blocked).changes > 0;
+      if (!changed) return undefined;
+      w.queues.event(eventId, event);
       return eventId;
     },
     (stored) => told(w, stored, event),

@@ -11,6 +11,8 @@ export function prepareOperatorStatements(db: Database) {
     ),
     deleteSessionsOf: st('DELETE FROM sessions WHERE username = ?'),
     setPasswordHash: st('UPDATE users SET password_hash = ? WHERE name = ?'),
+    setAdmin: st('UPDATE users SET admin = ? WHERE name = ?'),
+    setSuspended: st('UPDATE users SET suspended = ? WHERE name = ?'),
     deleteUser: st('DELETE FROM users WHERE name = ?'),
     // Before the queue rows go: the texts that only this user still holds.
     deleteOwnMessages: st(`
@@ -27,6 +29,7 @@ export function prepareOperatorStatements(db: Database) {
     ),
     setMembers: st('UPDATE chat_groups SET members = ? WHERE name = ?'),
     deleteGroup: st('DELETE FROM chat_groups WHERE name = ?'),
+    deleteBlocksOf: st('DELETE FROM blocks WHERE blocker = ? OR blocked = ?'),
   };
 }
 
@@ -34,8 +37,9 @@ export type OperatorStatements = ReturnType<typeof prepareOperatorStatements>;
 
 /**
  * Deletes a user's rows inside the caller's transaction (see UserStore.deleteUser): the account, its sessions,
- * its queue and cursor, the texts only it still held, its conversations, and its place in every group (a group
- * left with no member goes too). Returns false, deleting nothing, for an unknown user.
+ * its queue and cursor, the texts only it still held, its conversations, its place in every group (a group
+ * left with no member goes too), and every block it made or is the object of. Returns false, deleting nothing,
+ * for an unknown user.
  */
 export function deleteUserRows(s: OperatorStatements, name: string): boolean {
   if (s.deleteUser.run(name).changes === 0) return false;
@@ -46,6 +50,7 @@ export function deleteUserRows(s: OperatorStatements, name: string): boolean {
   for (const { with_name } of s.directPeers.all(name) as { with_name: string }[])
     s.unfileConversation.run(directKey(name, with_name));
   s.deleteConversations.run(name, name);
+  s.deleteBlocksOf.run(name, name);
   for (const group of s.groupsWith.all(name) as { name: string; members: string }[]) {
     const members = (JSON.parse(group.members) as string[]).filter((m) => m !== name);
     if (members.length === 0) s.deleteGroup.run(group.name);

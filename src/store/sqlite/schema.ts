@@ -185,4 +185,40 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    description: "invites, the admins' audit list, blocks between users, a user's admin role and suspension",
+    sql: `
+      -- 1 for an admin, and for a suspended user.
+      ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+      -- A rowid table: invites made in the same millisecond still list in the order made.
+      CREATE TABLE invites (
+        code TEXT NOT NULL UNIQUE,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        uses INTEGER NOT NULL,
+        used INTEGER NOT NULL DEFAULT 0,
+        note TEXT
+      );
+      CREATE INDEX invites_by_creation ON invites (created_at);
+      -- Appended, never changed; read newest first, by the rowid among entries of the same millisecond.
+      CREATE TABLE audit (
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT
+      );
+      CREATE INDEX audit_by_time ON audit (at);
+      CREATE TABLE blocks (
+        blocker TEXT NOT NULL,
+        blocked TEXT NOT NULL,
+        PRIMARY KEY (blocker, blocked)
+      ) WITHOUT ROWID;
+      -- Deleting a user removes the blocks of others on them too.
+      CREATE INDEX blocks_by_blocked ON blocks (blocked);
+    `,
+  },
 ];

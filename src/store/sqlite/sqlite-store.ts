@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type {
+  Block,
   ConversationRef,
   GroupChange,
   NewEvent,
@@ -19,6 +20,7 @@ import { queueFull } from '../../core/errors.js';
 import type { SessionEndReason } from '../../core/delivery/stream-session.js';
 import { DeliveredMarks } from '../delivered-marks.js';
 import { LocalFeed } from '../local-feed.js';
+import { prepareAccessStatements } from './access-statements.js';
 import { backupDatabase, warnIfRestored } from './backup.js';
 import { GroupCommit } from './group-commit.js';
 import { prepareIntegrationStatements } from './integration-statements.js';
@@ -29,9 +31,10 @@ import { pruneDelivered } from './prune-delivered.js';
 import { QueueLimit } from './queue-limit.js';
 import { QueueWriter } from './queue-writer.js';
 import type { SqliteDeps, SqliteOptions } from './sqlite-options.js';
+import { SqliteAccess } from './sqlite-access.js';
 import { SqliteIntegrations } from './sqlite-integrations.js';
 import { SqliteReads } from './sqlite-reads.js';
-import { changeGroup, deleteMessage, editMessage, insertGroup, type ChangeWrites } from './change-writes.js';
+import { changeGroup, deleteMessage, editMessage, insertGroup, setBlock, type ChangeWrites } from './change-writes.js';
 import { prepareStatements } from './statements.js';
 import { WalPurge } from './wal-purge.js';
 import { WalSync } from './wal-sync.js';
@@ -76,6 +79,8 @@ export class SqliteStore extends SqliteReads implements Store {
   private readonly changes: ChangeWrites;
   /** Incoming hooks and outgoing webhooks (sqlite-integrations.ts). */
   protected readonly integrations: SqliteIntegrations;
+  /** Invites and the audit list (sqlite-access.ts). */
+  protected readonly access: SqliteAccess;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -128,6 +133,7 @@ export class SqliteStore extends SqliteReads implements Store {
       taken: (name) => this.taken(name),
     };
     this.integrations = new SqliteIntegrations(prepareIntegrationStatements(db), this.commits, this.clock);
+    this.access = new SqliteAccess(prepareAccessStatements(db), this.commits);
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
 
@@ -174,7 +180,8 @@ export class SqliteStore extends SqliteReads implements Store {
     return this.commits.submit(
       () => {
         if (this.taken(user.name)) return false;
-        this.statements.insertUser.run(user.name, user.passwordHash, user.owner ?? null, user.createdAt);
+        const { name, passwordHash, owner, admin, suspended, createdAt } = user;
+        this.statements.insertUser.run(name, passwordHash, owner ?? null, admin ? 1 : 0, suspended ? 1 : 0, createdAt);
         this.queues.join(user.name, joinedId);
         return true;
       },
@@ -199,6 +206,14 @@ export class SqliteStore extends SqliteReads implements Store {
 
   deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
     return deleteMessage(this.changes, id, event);
+  }
+
+  async loadBlocks(): Promise<Block[]> {
+    return this.statements.blocks.all() as Block[];
+  }
+
+  setBlock(block: Block, on: boolean, event: NewEvent): Promise<number | undefined> {
+    return setBlock(this.changes, block, on, event);
   }
 
   insertSession({ tokenHash, username, createdAt, expiresAt, lastUsedAt, userAgent }: StoredSession): Promise<void> {
@@ -307,6 +322,14 @@ export class SqliteStore extends SqliteReads implements Store {
 
   setPasswordHash(name: string, passwordHash: string): Promise<boolean> {
     return this.commits.submit(() => this.operatorStatements.setPasswordHash.run(passwordHash, name).changes > 0);
+  }
+
+  setAdmin(name: string, admin: boolean): Promise<boolean> {
+    return this.commits.submit(() => this.operatorStatements.setAdmin.run(admin ? 1 : 0, name).changes > 0);
+  }
+
+  setSuspended(name: string, suspended: boolean): Promise<boolean> {
+    return this.commits.submit(() => this.operatorStatements.setSuspended.run(suspended ? 1 : 0, name).changes > 0);
   }
 
   deleteUser(name: string): Promise<boolean> {

@@ -21,13 +21,21 @@ export interface UserRow {
   name: string;
   password_hash: string;
   owner: string | null;
+  admin: number;
+  suspended: number;
   created_at: number;
 }
 
-/** A user; `owner` only for a bot. */
+/** A user; `owner` only for a bot, `admin` and `suspended` only when set. */
 export function toUser(row: UserRow): StoredUser {
-  const user = { name: row.name, passwordHash: row.password_hash, createdAt: row.created_at };
-  return row.owner === null ? user : { ...user, owner: row.owner };
+  return {
+    name: row.name,
+    passwordHash: row.password_hash,
+    ...(row.owner === null ? {} : { owner: row.owner }),
+    ...(row.admin ? { admin: true } : {}),
+    ...(row.suspended ? { suspended: true } : {}),
+    createdAt: row.created_at,
+  };
 }
 
 export interface GroupRow {
@@ -95,6 +103,8 @@ export function toGroup(row: GroupRow): StoredGroup {
   };
 }
 
+const userColumns = 'name, password_hash, owner, admin, suspended, created_at';
+
 const messageColumns = 'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted, bot, display_name';
 
 /** Every statement the store runs, prepared once. */
@@ -103,8 +113,8 @@ export function prepareStatements(db: Database) {
   return {
     lastId: st(`SELECT value FROM counters WHERE name = 'last_message_id'`),
     setLastId: st(`UPDATE counters SET value = max(value, ?) WHERE name = 'last_message_id'`),
-    users: st('SELECT name, password_hash, owner, created_at FROM users ORDER BY created_at, name'),
-    user: st('SELECT name, password_hash, owner, created_at FROM users WHERE name = ?'),
+    users: st(`SELECT ${userColumns} FROM users ORDER BY created_at, name`),
+    user: st(`SELECT ${userColumns} FROM users WHERE name = ?`),
     userNames: st('SELECT name FROM users ORDER BY name').pluck(),
     deliveredId: st('SELECT delivered_id FROM cursors WHERE name = ?').pluck(),
     countPending: st(`
@@ -133,7 +143,9 @@ export function prepareStatements(db: Database) {
           WHERE q.recipient = c.name AND q.message_id > c.delivered_id AND m.kind <> 'event') AS pending
       FROM cursors c`),
     nameTaken: st('SELECT 1 FROM users WHERE name = ? UNION ALL SELECT 1 FROM chat_groups WHERE name = ?'),
-    insertUser: st('INSERT INTO users (name, password_hash, owner, created_at) VALUES (?, ?, ?, ?)'),
+    insertUser: st(
+      'INSERT INTO users (name, password_hash, owner, admin, suspended, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     insertGroup: st('INSERT INTO chat_groups (name, members, created_by, created_at, owner) VALUES (?, ?, ?, ?, ?)'),
     insertSession: st(
       'INSERT OR REPLACE INTO sessions (token_hash, username, created_at, expires_at, last_used_at, ' +
@@ -180,6 +192,9 @@ export function prepareStatements(db: Database) {
     joinCursor: st(`
       INSERT INTO cursors (name, joined_id) VALUES (?, ?)
       ON CONFLICT (name) DO UPDATE SET joined_id = excluded.joined_id`),
+    blocks: st('SELECT blocker, blocked FROM blocks ORDER BY blocker, blocked'),
+    insertBlock: st('INSERT OR IGNORE INTO blocks (blocker, blocked) VALUES (?, ?)'),
+    deleteBlock: st('DELETE FROM blocks WHERE blocker = ? AND blocked = ?'),
     insertBroadcast: st('INSERT INTO broadcasts (message_id, sender) VALUES (?, ?)'),
     readerCursor: st('SELECT joined_id, pruned_id FROM cursors WHERE name = ?'),
     knowsPosition: st(`

@@ -1,9 +1,12 @@
 import { describe } from 'vitest';
+import { auditContract } from './audit.js';
+import { blocksContract } from './blocks.js';
 import { changesContract } from './changes.js';
 import { conversationsContract } from './conversations.js';
 import { freshBackend, type MakeBackend } from './fresh-backend.js';
 import { groupsContract } from './groups.js';
 import { hooksContract } from './hooks.js';
+import { invitesContract } from './invites.js';
 import { queueAndStreamsContract } from './queue-and-streams.js';
 import { retentionContract } from './retention.js';
 import { sessionsContract } from './sessions.js';
@@ -30,5 +33,8 @@ export function describeStore(name: string, makeBackend: MakeBackend): void {
     retentionContract(backend);
     hooksContract(backend);
     webhooksContract(backend);
+    invitesContract(backend);
+    auditContract(backend);
+    blocksContract(backend);
   });
 }

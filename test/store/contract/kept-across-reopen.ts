@@ -21,6 +21,20 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
     userAgent: 'curl/8.11.1',
   };
   await store.insertSession(session);
+  await store.setAdmin('alice', true);
+  await store.setSuspended('helper', true);
+  const blockEvent = { type: 'blocks' as const, json: '{"user":"bob"}', at: 2, recipients: ['alice'] };
+  const blocked = await store.setBlock({ blocker: 'alice', blocked: 'bob' }, true, blockEvent);
+  const invite = { code: 'inv1', createdBy: 'alice', createdAt: 2, expiresAt: 9_000, uses: 3, note: 'for the team' };
+  await store.insertInvite(invite);
+  await store.insertInvite({ code: 'inv2', createdBy: 'alice', createdAt: 3, uses: 1 });
+  expect(await store.takeInvite('inv1', 4)).toBe('taken');
+  expect(await store.takeInvite('inv1', 5)).toBe('taken');
+  const audit = [
+    { at: 2, actor: 'operator', action: 'grant_admin', target: 'alice' },
+    { at: 3, actor: 'alice', action: 'suspend', target: 'helper', detail: 'spam' },
+  ];
+  for (const entry of audit) await store.appendAudit(entry);
   const first = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
   const second = await store.appendMessage(draft(['bob'], { text: 'two', bot: true, displayName: 'Two' }));
   const hook = { id: 'h1', owner: 'helper', to: 'bob', name: 'deploys', secretHash: 'ab'.repeat(32), createdAt: 5 };
@@ -35,7 +49,22 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   await store.close();
 
   const reopened = await open();
-  expect(await reopened.loadUsers()).toEqual([user('alice'), bot]);
+  expect(await reopened.loadUsers()).toEqual([
+    { ...user('alice'), admin: true },
+    { ...bot, suspended: true },
+  ]);
+  expect(await reopened.findUser('helper')).toEqual({ ...bot, suspended: true });
+  expect(await reopened.loadBlocks()).toEqual([{ blocker: 'alice', blocked: 'bob' }]);
+  expect(await rowsOf(reopened, 'alice', 0, 10)).toEqual([
+    { id: blocked, type: 'blocks', json: blockEvent.json, at: 2, to: 'alice' },
+  ]);
+  expect(await reopened.invites()).toEqual([
+    { ...invite, used: 2 },
+    { code: 'inv2', createdBy: 'alice', createdAt: 3, uses: 1, used: 0 },
+  ]);
+  expect(await reopened.takeInvite('inv1', 6)).toBe('taken');
+  expect(await reopened.takeInvite('inv1', 7)).toBe('used');
+  expect(await reopened.auditLog(10)).toEqual([audit[1], audit[0]]);
   expect(await reopened.loadGroups()).toEqual([group('team', ['alice', 'bob'])]);
   expect(await reopened.findSession(session.tokenHash)).toEqual(session);
   expect(await reopened.lastMessageId()).toBe(second);

@@ -93,6 +93,67 @@ export function usersContract(backend: () => FreshBackend): void {
         expect(await store.loadUsers()).toEqual([{ ...user('alice'), passwordHash: 'scrypt$new' }]);
       });
 
+      it('grants and takes back the admin role, shown only while held', async () => {
+        await store.insertUser(user('alice'));
+        await store.insertUser(user('bob'));
+        expect(await store.setAdmin('alice', true)).toBe(true);
+        expect(await store.findUser('alice')).toEqual({ ...user('alice'), admin: true });
+        expect(await store.loadUsers()).toEqual([{ ...user('alice'), admin: true }, user('bob')]);
+        expect(await store.setAdmin('alice', true)).toBe(true);
+        expect(await store.findUser('alice')).toEqual({ ...user('alice'), admin: true });
+        expect(await store.setAdmin('alice', false)).toBe(true);
+        expect(await store.findUser('alice')).toEqual(user('alice'));
+        expect(await store.loadUsers()).toEqual([user('alice'), user('bob')]);
+        expect(await store.setAdmin('bob', false)).toBe(true);
+        expect(await store.findUser('bob')).toEqual(user('bob'));
+      });
+
+      it('suspends and restores a user, shown only while suspended, with the rest of the user as it was', async () => {
+        const bot = { name: 'helper', passwordHash: '', owner: 'alice', createdAt: 1 };
+        await store.insertUser(user('alice'));
+        await store.insertUser(bot);
+        expect(await store.setSuspended('helper', true)).toBe(true);
+        expect(await store.findUser('helper')).toEqual({ ...bot, suspended: true });
+        expect(await store.setAdmin('helper', true)).toBe(true);
+        await store.setPasswordHash('helper', 'scrypt$x');
+        expect(await store.loadUsers()).toEqual([
+          user('alice'),
+          { ...bot, passwordHash: 'scrypt$x', admin: true, suspended: true },
+        ]);
+        expect(await store.setSuspended('helper', false)).toBe(true);
+        expect(await store.findUser('helper')).toEqual({ ...bot, passwordHash: 'scrypt$x', admin: true });
+        expect(await store.setAdmin('helper', false)).toBe(true);
+        expect(await store.findUser('helper')).toEqual({ ...bot, passwordHash: 'scrypt$x' });
+      });
+
+      it('stores a user inserted as an admin or suspended as such', async () => {
+        await store.insertUser({ ...user('alice'), admin: true });
+        await store.insertUser({ ...user('bob'), suspended: true });
+        expect(await store.loadUsers()).toEqual([
+          { ...user('alice'), admin: true },
+          { ...user('bob'), suspended: true },
+        ]);
+      });
+
+      it('sets no mark on an unknown user, answering false, and registers no one', async () => {
+        await store.insertGroup(group('team', ['alice', 'bob']));
+        expect(await store.setAdmin('nobody', true)).toBe(false);
+        expect(await store.setSuspended('nobody', true)).toBe(false);
+        expect(await store.setAdmin('team', true)).toBe(false);
+        expect(await store.setSuspended('team', false)).toBe(false);
+        expect(await store.loadUsers()).toEqual([]);
+        expect(await store.findUser('nobody')).toBeUndefined();
+      });
+
+      it('gives a new user of a deleted name neither mark', async () => {
+        await store.insertUser(user('bob'));
+        await store.setAdmin('bob', true);
+        await store.setSuspended('bob', true);
+        await store.deleteUser('bob');
+        await store.insertUser(user('bob'));
+        expect(await store.findUser('bob')).toEqual(user('bob'));
+      });
+
       it('deletes a user with its sessions, queue and position, and takes it out of its groups', async () => {
         for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
         await store.insertGroup(group('trio', ['alice', 'bob', 'carol']));

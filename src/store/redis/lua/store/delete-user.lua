@@ -1,7 +1,7 @@
 #!lua flags=no-cluster
 -- Deletes a user: account, sessions, queue (a text only they held goes with it), positions, peers, their direct
--- conversations' history and read marks, their incoming hooks, their webhook (a bot's) with its lease, and their
--- place in every group (a group left empty goes).
+-- conversations' history and read marks, their incoming hooks, their webhook (a bot's) with its lease, every block
+-- they made or are the object of, and their place in every group (a group left empty goes).
 -- Returns 1, or 0 for an unknown user.
 local name = ARGV[2]
 
@@ -26,6 +26,16 @@ for _, id in ipairs(redis.call('ZRANGE', P .. 'ho:' .. name, 0, -1)) do redis.ca
 redis.call('DEL', P .. 'ho:' .. name, P .. 'w:' .. name, P .. 'wl:' .. name)
 redis.call('SREM', P .. 'webhooks', name)
 redis.call('SREM', P .. 'cursors', name)
+for _, blocked in ipairs(redis.call('SMEMBERS', P .. 'bl:' .. name)) do
+  redis.call('SREM', P .. 'blb:' .. blocked, name)
+end
+for _, blocker in ipairs(redis.call('SMEMBERS', P .. 'blb:' .. name)) do
+  local theirs = P .. 'bl:' .. blocker
+  redis.call('SREM', theirs, name)
+  if redis.call('EXISTS', theirs) == 0 then redis.call('SREM', P .. 'blockers', blocker) end
+end
+redis.call('DEL', P .. 'bl:' .. name, P .. 'blb:' .. name)
+redis.call('SREM', P .. 'blockers', name)
 tell({'X', name})
 local groups = redis.call('HGETALL', P .. 'groups')
 for i = 1, #groups, 2 do
