@@ -190,7 +190,8 @@ export interface paths {
          *     - `edited` with `id:` and `data: <EditedEvent>`, and `deleted` with `id:` and `data: <DeletedEvent>`: a
          *       message this user received or sent was corrected or taken back by its sender.
          *     - `read` with `id:` and `data: <ReadEvent>`: one of this user's devices marked a conversation read.
-         *       These four are changes to what was delivered: they travel in the same resumable sequence as the
+         *     - `blocks` with `id:` and `data: <BlocksEvent>`: one of this user's devices blocked or unblocked a user.
+         *       These five are changes to what was delivered: they travel in the same resumable sequence as the
          *       messages, in order with them, so that a device that was away gets them on resume.
          *     - `lost` with `data: <LostEvent>` when messages after the stream's position were removed by retention
          *       before it could send them (a resume older than the retention window, or a device so far behind
@@ -200,8 +201,8 @@ export interface paths {
          *
          *     Comments (`: heartbeat`) keep the connection alive; a `retry:` field suggests the reconnect delay.
          *     When the server ends a stream it says why in a last comment, `: end: <reason>`: `exit` (this session
-         *     logged out) and `revoked` (signed out by another session of the user, or by a password change) come
-         *     with no `retry:` hint, and the client should not reconnect; `shutdown`, `slow_consumer` and
+         *     logged out), `revoked` (signed out by another session of the user, or by a password change) and
+         *     `suspended` (an admin suspended the user) come with no `retry:` hint, and the client should not reconnect; `shutdown`, `slow_consumer` and
          *     `unavailable` come with one, and the client should resume with `Last-Event-ID`.
          *
          *     Without a resume position the stream sends what was never written to any stream of this user. With
@@ -638,6 +639,210 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invites; every one for an admin, a member's own with --members-invite */
+        get: operations["listInvites"];
+        put?: never;
+        /**
+         * An invite to register while sign-up is by invite (admins; members with --members-invite)
+         * @description The code is 128 random bits. `url` opens the page at sign-up with the code filled in. `uses` (1 unless
+         *     given, 1000 at most) sign-ups may use it, until `expiresInMs` from now (none unless given, 30 days at
+         *     most). Uses are counted atomically across processes. Others answer `403 not_admin`.
+         */
+        post: operations["createInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invites/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an invite (an admin any, a member their own); it is refused from then on */
+        delete: operations["deleteInvite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The users the caller blocks */
+        get: operations["listBlocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/blocks/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Keep a user out
+         * @description From now on their direct messages to the caller are refused, and they cannot put the caller in a group,
+         *     both with `403 not_accepted`: the same code a refusal for any reason would give, which tells the sender
+         *     that the message was not accepted, not that they are blocked nor, for a group, by whom. In groups both
+         *     are in, their messages still arrive; the caller's clients hide them behind a placeholder. Every device of
+         *     the caller hears it: a `blocks` event on their stream. Blocking someone already blocked changes nothing.
+         */
+        put: operations["blockUser"];
+        post?: never;
+        /** Let a blocked user in again */
+        delete: operations["unblockUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user with their role, state, sessions and last activity (admins) */
+        get: operations["adminListUsers"];
+        put?: never;
+        /** Make an account, whatever the registration mode (admins) */
+        post: operations["adminCreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Suspend or restore a user (admins)
+         * @description Suspended, the user's sessions end and their streams close with `: end: suspended` on every process, and
+         *     logging in answers `403 account_suspended`; what they sent stays. An admin is not suspended by another
+         *     admin (`403 forbidden`): the operator takes the role back first (`parley revoke-admin`), so that no admin
+         *     can lock the others out.
+         */
+        patch: operations["adminSuspendUser"];
+        trace?: never;
+    };
+    "/admin/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take back anyone's message (admins); the `deleted` event names the admin in `by` */
+        delete: operations["adminDeleteMessage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/groups/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a group (admins); every member is told `ended` */
+        delete: operations["adminEndGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/groups/{name}/members/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+                user: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove anyone from any group (admins) */
+        delete: operations["adminRemoveMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What admins did, newest first (admins) */
+        get: operations["adminAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -923,10 +1128,17 @@ export interface components {
          *       "of": "42",
          *       "from": "alice"
          *     }
+         * @example {
+         *       "of": "43",
+         *       "from": "mallory",
+         *       "by": "ada"
+         *     }
          */
         DeletedEvent: {
             of: components["schemas"]["MessageId"];
             from?: components["schemas"]["Name"];
+            /** @description The admin who took the message back, when it was not its sender. */
+            by?: components["schemas"]["Name"];
         };
         /**
          * @description The `data` of a `read` event, on the reader's own streams, when one of their devices marked a conversation read.
@@ -1109,6 +1321,108 @@ export interface components {
             icon_emoji?: string;
             attachments?: Record<string, never>[];
             blocks?: Record<string, never>[];
+        };
+        CreateInvite: {
+            /** @default 1 */
+            uses: number;
+            expiresInMs?: number;
+            note?: string;
+        };
+        /**
+         * @example {
+         *       "code": "Xq3b9TnB0aXhpYmFyYmF6",
+         *       "url": "http://127.0.0.1:8080/#invite=Xq3b9TnB0aXhpYmFyYmF6",
+         *       "createdBy": "ada",
+         *       "createdAt": "2026-12-06T10:00:00.000Z",
+         *       "uses": 5,
+         *       "used": 1,
+         *       "note": "the design team"
+         *     }
+         */
+        Invite: {
+            code: string;
+            /**
+             * Format: uri
+             * @description Opens the page at sign-up with the code filled in.
+             */
+            url: string;
+            createdBy: components["schemas"]["Name"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            uses: number;
+            used: number;
+            note?: string;
+        };
+        InviteList: {
+            invites: components["schemas"]["Invite"][];
+        };
+        BlockList: {
+            blocked: components["schemas"]["Name"][];
+        };
+        /**
+         * @description The `data` of a `blocks` event, on the blocker's own streams, when one of their devices blocked or unblocked a user.
+         * @example {
+         *       "user": "mallory",
+         *       "blocked": true
+         *     }
+         */
+        BlocksEvent: {
+            user: components["schemas"]["Name"];
+            blocked: boolean;
+        };
+        AdminUser: {
+            name: components["schemas"]["Name"];
+            /** @enum {string} */
+            role: "admin" | "user" | "bot";
+            suspended: boolean;
+            online: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Sessions whose token still works. */
+            sessions: number;
+            /**
+             * Format: date-time
+             * @description The last request made with any of them, to the minute.
+             */
+            lastActiveAt?: string;
+        };
+        AdminUserList: {
+            users: components["schemas"]["AdminUser"][];
+        };
+        NewAccount: {
+            name: components["schemas"]["Name"];
+            password: components["schemas"]["Password"];
+        };
+        CreatedUser: {
+            name: components["schemas"]["Name"];
+        };
+        Suspension: {
+            suspended: boolean;
+        };
+        AuditEntry: {
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["Name"];
+            /**
+             * @example suspend
+             * @example restore
+             * @example delete_message
+             * @example remove_member
+             * @example end_group
+             * @example create_user
+             * @example create_invite
+             * @example delete_invite
+             * @example grant_admin
+             * @example revoke_admin
+             */
+            action: string;
+            target: string;
+            detail?: string;
+        };
+        AuditList: {
+            entries: components["schemas"]["AuditEntry"][];
         };
         /**
          * @description The stable machine-readable error code. `invalid_payload` (a body that is no readable JSON object) and `no_text` (nothing in it to show), `invalid_token` (a wrong secret in a hook's URL) and `no_service` (no such hook) use the words Slack answers incoming webhooks with. `bot_account`: a bot's name was given to `POST /sessions`; a bot signs in with its token only.
@@ -2400,6 +2714,356 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listInvites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invites, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "uses": 5,
+                 *       "expiresInMs": 604800000,
+                 *       "note": "the design team"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateInvite"];
+            };
+        };
+        responses: {
+            /** @description The invite. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invite"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sorted by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    blockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Blocked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unblockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unblocked (or was not blocked). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminListUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sorted by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminCreateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "grace",
+                 *       "password": "a-long-first-password"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewAccount"];
+            };
+        };
+        responses: {
+            /** @description Made. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminSuspendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["UserName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Suspension"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminDeleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminEndGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminRemoveMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+                user: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminAudit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only entries before this instant (to page back). */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };

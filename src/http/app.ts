@@ -1,7 +1,10 @@
 import express, { Router, type ErrorRequestHandler, type Express } from 'express';
 import { ChatError } from '../core/errors.js';
 import { accountRoutes } from './routes/account.js';
+import { adminRoutes } from './routes/admin.js';
+import { blockRoutes } from './routes/blocks.js';
 import { botRoutes } from './routes/bots.js';
+import { inviteRoutes } from './routes/invites.js';
 import { hookPostRoute, hookRoutes } from './routes/hooks.js';
 import { cors } from './cors.js';
 import { crossSiteGuard } from './csrf.js';
@@ -50,6 +53,9 @@ export function createApp(deps: HttpDeps): Express {
     commandRoutes,
     botRoutes,
     hookRoutes,
+    inviteRoutes,
+    blockRoutes,
+    adminRoutes,
     webRoutes,
   ]) {
     routes(router, deps);

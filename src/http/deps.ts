@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { Accounts } from '../core/accounts/accounts.js';
+import type { Admin } from '../core/admin/admin.js';
+import type { Invites } from '../core/admin/invites.js';
+import type { Blocks } from '../core/chat/blocks.js';
 import type { Bots } from '../core/bots/bots.js';
 import type { Hooks } from '../core/hooks/hooks.js';
 import type { Chat } from '../core/chat/chat.js';
@@ -19,6 +22,9 @@ export interface HttpObserver {
 /** What the HTTP layer needs, and nothing more. */
 export interface HttpDeps {
   readonly accounts: Accounts;
+  readonly admin: Admin;
+  readonly blocks: Blocks;
+  readonly invites: Invites;
   readonly bots: Bots;
   readonly chat: Chat;
   readonly hooks: Hooks;

@@ -65,6 +65,28 @@ export function requestSchemas(limits: { maxTextLength: number }) {
       to: name,
       name: z.string().max(80, 'must be at most 80 characters').optional(),
     }),
+    inviteCode,
+    createInvite: z.strictObject({
+      uses: z.number().int().min(1, 'must be at least 1').max(1_000, 'must be at most 1000').optional(),
+      expiresInMs: z
+        .number()
+        .int()
+        .min(60_000, 'must be at least a minute (60000)')
+        .max(30 * 86_400_000, 'must be at most 30 days')
+        .optional(),
+      note: z.string().max(200, 'must be at most 200 characters').optional(),
+    }),
+    adminCreateUser: z.strictObject({ name: newName, password }),
+    suspension: z.strictObject({ suspended: z.boolean() }),
+    auditQuery: z.object({
+      limit: z
+        .string()
+        .regex(/^[0-9]{1,3}$/, 'must be a whole number')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 500, 'must be from 1 to 500')
+        .optional(),
+      before: z.iso.datetime({ message: 'must be an ISO date-time' }).optional(),
+    }),
     hookId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a hook id from GET /hooks'),
     hookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the secret part of a hook URL'),
   };

@@ -1,6 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { Accounts } from '../core/accounts/accounts.js';
 import { OwnAccount } from '../core/accounts/own-account.js';
+import { Admin } from '../core/admin/admin.js';
+import { Invites } from '../core/admin/invites.js';
+import { Blocks } from '../core/chat/blocks.js';
 import type { Bots } from '../core/bots/bots.js';
 import type { WebhookDeliveries } from '../core/bots/webhook-deliveries.js';
 import type { Hooks } from '../core/hooks/hooks.js';
@@ -20,10 +23,14 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { buildIntegrations } from './build-integrations.js';
 import type { Backend } from './open-backend.js';
+import type { FeedEvent } from '../core/ports/index.js';
 
 /** The core, wired to its backend; `start` follows the feed and starts the timers, `stop` ends them. */
 export interface Core {
   readonly accounts: Accounts;
+  readonly admin: Admin;
+  readonly blocks: Blocks;
+  readonly invites: Invites;
   readonly bots: Bots;
   readonly chat: Chat;
   readonly hooks: Hooks;
@@ -83,6 +90,7 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
   const presence = new Presence(config.presenceDelayMs, (event) =>
     delivery.broadcastControl((sink) => sink.presence(event), true),
   );
+  const blocks = new Blocks(store, accounts, delivery, now);
   const chat = new Chat(
     store,
     directory,
@@ -100,8 +108,11 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     },
     now,
     metrics?.chat,
+    blocks,
   );
   const operator = new Operator(accounts, directory, delivery, chat.groups);
+  const admin = new Admin(store, accounts, chat, delivery, now);
+  const invites = new Invites(store, config.membersInvite, now);
   const { bots, hooks, webhooks, sender } = buildIntegrations(config, {
     store,
     budgets,
@@ -135,6 +146,9 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
 
   return {
     accounts,
+    admin,
+    blocks,
+    invites,
     bots,
     chat,
     hooks,
@@ -156,9 +170,11 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
         presence,
         onError: (err) => feedLog.error({ err }, 'following the feed failed'),
       });
+      await blocks.load();
       await feed.start((event) => {
         follow(event);
         webhooks.notice(event);
+        followBlocks(blocks, event, feedLog);
       });
       delivery.restore(await store.lastMessageId());
       await webhooks.start();
@@ -188,4 +204,12 @@ function wentBack(lastId: number, seenId: number): Record<string, unknown> {
     lostFrom: new Date(assignedAt(lastId)).toISOString(),
     lostThrough: new Date(assignedAt(seenId)).toISOString(),
   };
+}
+
+/** Keeps the blocks in memory as the feed tells of them; after a gap, they are read again from the store. */
+function followBlocks(blocks: Blocks, event: FeedEvent, log: Logger): void {
+  if (event.kind === 'event') blocks.heard(event.event, event.recipients);
+  else if (event.kind === 'deleted') blocks.forget(event.name);
+  else if (event.kind === 'gap')
+    blocks.reload().catch((err: unknown) => log.error({ err }, 'reading blocks again failed'));
 }

@@ -48,6 +48,9 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
   let draining = false;
   const app = createApp({
     accounts: core.accounts,
+    admin: core.admin,
+    blocks: core.blocks,
+    invites: core.invites,
     bots: core.bots,
     chat: core.chat,
     hooks: core.hooks,

@@ -25,6 +25,13 @@ export class Blocks {
     for (const { blocker, blocked } of await this.store.loadBlocks()) this.apply(blocker, blocked, true);
   }
 
+  /** Reads every block again (the feed may have missed some). */
+  async reload(): Promise<void> {
+    const all = await this.store.loadBlocks();
+    this.byBlocker.clear();
+    for (const { blocker, blocked } of all) this.apply(blocker, blocked, true);
+  }
+
   /** Whether `blocker` keeps `blocked` out. */
   has(blocker: string, blocked: string): boolean {
     return this.byBlocker.get(blocker)?.has(blocked) ?? false;

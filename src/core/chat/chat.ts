@@ -1,5 +1,6 @@
 import type { Store } from '../ports/index.js';
 import type { Accounts } from '../accounts/accounts.js';
+import type { Blocks } from './blocks.js';
 import type { Actor, Command, CommandResult, ExecuteOptions } from './commands.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Directory, Group } from './directory.js';
@@ -55,8 +56,9 @@ export class Chat {
     private readonly limits: ChatLimits,
     private readonly now: () => number,
     private readonly observer?: ChatObserver,
+    private readonly blocks?: Blocks,
   ) {
-    this.groups = new GroupMembership(store, directory, accounts, delivery, now);
+    this.groups = new GroupMembership(store, directory, accounts, delivery, now, blocks);
     this.changes = new MessageChanges(store, directory, delivery, { editWindowMs: limits.editWindowMs }, now);
   }
 
@@ -113,6 +115,7 @@ export class Chat {
       throw new ChatError('not_found', `no user or group is called "${rawTo.slice(0, 40)}"`, 'body.to');
     }
     if (!group) {
+      this.blocks?.refuseIfBlocked(actor.name, [to], 'body.to');
       const { id, sentAt } = await this.delivery.send(
         { from: actor.name, ...senderMarks(actor, options), kind: 'direct', text, sentAt: this.now() },
         [to],
@@ -161,6 +164,7 @@ export class Chat {
     if (unknown.length > 0) {
       throw new ChatError('unknown_member', `not registered users: ${unknown.join(', ')}`, 'body.members');
     }
+    this.blocks?.refuseIfBlocked(actor.name, members.slice(1), 'body.members');
     if (members.length < 2) {
       throw new ChatError('invalid_request', 'a group needs at least one member besides its creator', 'body.members');
     }

@@ -6,6 +6,7 @@ import type { Delivery } from '../delivery/delivery.js';
 import { ownerOf, type Directory, type Group } from './directory.js';
 import { ChatError } from '../errors.js';
 import { canonicalName } from '../names.js';
+import type { Blocks } from './blocks.js';
 
 /** The size limit of the original system: a group is at most 32 users, its creator included. */
 export const maxGroupSize = 32;
@@ -27,6 +28,7 @@ export class GroupMembership {
     private readonly accounts: Accounts,
     private readonly delivery: Delivery,
     private readonly now: () => number,
+    private readonly blocks?: Blocks,
   ) {}
 
   /** The `created` event of a new group, for its members. */
@@ -49,6 +51,7 @@ export class GroupMembership {
     }
     if (unknown.length > 0)
       throw new ChatError('unknown_member', `not registered users: ${unknown.join(', ')}`, 'body.members');
+    if (!actor.admin) this.blocks?.refuseIfBlocked(actor.name, added, 'body.members');
     return this.change(actor, rawName, (group) => {
       this.requireOwner(actor, group, 'add members');
       const fresh = added.filter((m) => !group.members.includes(m));

@@ -41,6 +41,6 @@ export class MemoryAccess implements InviteStore, AuditStore {
 
   async auditLog(limit: number, before?: number): Promise<AuditEntry[]> {
     const older = before === undefined ? this.audit : this.audit.filter((e) => e.at < before);
-    return older.slice(-limit).reverse();
+    return limit <= 0 ? [] : older.slice(-limit).reverse();
   }
 }
