@@ -18,6 +18,9 @@ export const operatorCommands = `  users                  every account: online 
   reset-password NAME    sets a new password (asked at a terminal, else read from standard input) and ends NAME's sessions
   logout NAME            ends every session and stream of NAME
   delete-user NAME       deletes NAME's account, sessions and queue; their groups lose them
+  grant-admin NAME       makes NAME an admin (the first admin comes from here); revoke-admin NAME takes it back
+  revoke-admin NAME      see grant-admin
+  create-user NAME       makes an account whatever --registration says; the password is asked as for reset-password
   bots                   the bot accounts, as users lists them, each with its owner
   delete-bot NAME        deletes the bot NAME with its token, queue, hooks and webhook (a person is refused)
 `;
@@ -57,7 +60,13 @@ async function request(command: string | undefined, args: string[]): Promise<Ope
     case 'logout':
     case 'delete-user':
     case 'delete-bot':
+    case 'grant-admin':
+    case 'revoke-admin':
       return { command, name: one('NAME') };
+    case 'create-user': {
+      const name = one('NAME');
+      return { command, name, password: await newPassword(name) };
+    }
     case 'reset-password': {
       const name = one('NAME');
       return { command, name, password: await newPassword(name) };

@@ -3,6 +3,7 @@ import type { Delivery } from './delivery/delivery.js';
 import type { Directory } from './chat/directory.js';
 import { ChatError } from './errors.js';
 import type { GroupMembership } from './chat/group-membership.js';
+import type { AuditStore, UserStore } from './ports/index.js';
 
 export interface UserSummary {
   readonly name: string;
@@ -33,7 +34,34 @@ export class Operator {
     private readonly directory: Directory,
     private readonly delivery: Delivery,
     private readonly groups: GroupMembership,
+    private readonly store?: UserStore & AuditStore,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Grants the admin role (or takes it back). The first admin of a server comes from here: the API has no way to
+   * make one. Kept in the audit list, as `operator`.
+   */
+  async setAdmin(rawName: string, admin: boolean): Promise<void> {
+    const name = this.accounts.known(rawName);
+    if (this.accounts.isBot(name))
+      throw new ChatError('invalid_request', `"${name}" is a bot; bots are not admins`, 'name');
+    if (!this.store || !(await this.store.setAdmin(name, admin)))
+      throw new ChatError('not_found', `no user is called "${name}"`, 'name');
+    await this.store.appendAudit({
+      at: this.now(),
+      actor: 'operator',
+      action: admin ? 'grant_admin' : 'revoke_admin',
+      target: name,
+    });
+  }
+
+  /** Makes an account whatever the registration mode. */
+  async createUser(rawName: string, password: string): Promise<string> {
+    const name = await this.accounts.createAccount(rawName, password);
+    await this.store?.appendAudit({ at: this.now(), actor: 'operator', action: 'create_user', target: name });
+    return name;
+  }
 
   /**
    * Every account this process knows, online where a stream of theirs is open on any process. The operator

@@ -34,6 +34,14 @@ export async function runOperatorCommand(deps: OperatorDeps, request: OperatorRe
           `${plural(u.sessions, 'session')}${u.owner === undefined ? '' : `  bot of ${u.owner}`}`,
       );
     }
+    case 'grant-admin':
+      await operator.setAdmin(request.name, true);
+      return [`${request.name} is an admin`];
+    case 'revoke-admin':
+      await operator.setAdmin(request.name, false);
+      return [`${request.name} is no longer an admin`];
+    case 'create-user':
+      return [`created ${await operator.createUser(request.name, request.password)}`];
     case 'delete-bot': {
       const result = await operator.deleteBot(request.name);
       return [`deleted bot ${request.name}: account, hooks and webhook removed, ${ended(result)}`];

@@ -14,6 +14,9 @@ export function operatorRequestSchema(password: z.ZodString) {
     z.strictObject({ command: z.literal('reset-password'), name, password }),
     z.strictObject({ command: z.literal('delete-user'), name }),
     z.strictObject({ command: z.literal('bots') }),
+    z.strictObject({ command: z.literal('grant-admin'), name }),
+    z.strictObject({ command: z.literal('revoke-admin'), name }),
+    z.strictObject({ command: z.literal('create-user'), name, password }),
     z.strictObject({ command: z.literal('delete-bot'), name }),
     // Absolute: the command resolves it against its own working directory, not the server's.
     z.strictObject({

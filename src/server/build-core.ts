@@ -110,7 +110,7 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     metrics?.chat,
     blocks,
   );
-  const operator = new Operator(accounts, directory, delivery, chat.groups);
+  const operator = new Operator(accounts, directory, delivery, chat.groups, store, now);
   const admin = new Admin(store, accounts, chat, delivery, now);
   const invites = new Invites(store, config.membersInvite, now);
   const { bots, hooks, webhooks, sender } = buildIntegrations(config, {
