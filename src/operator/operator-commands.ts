@@ -62,7 +62,8 @@ export async function runOperatorCommand(deps: OperatorDeps, request: OperatorRe
       if (!deps.backup)
         throw new ChatError(
           'unavailable',
-          'this server keeps nothing on disk (--store memory): there is nothing to back up',
+          'this server keeps no database file (--store memory keeps nothing; --store redis is backed up with ' +
+            "Redis's own persistence: see docs/operations.md)",
         );
       const started = Date.now();
       await deps.backup.backup(request.file);

@@ -111,6 +111,18 @@ export class NoServerError extends Error {
 }
 
 /** Sends one request to the server's operator socket and resolves with its answer. */
+/** Whether a server answers on the socket at `path` (a file left by a killed one does not). */
+export function answers(path: string): Promise<boolean> {
+  return new Promise((resolveAnswer) => {
+    const socket = connect(path);
+    socket.once('error', () => resolveAnswer(false));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveAnswer(true);
+    });
+  });
+}
+
 export function askServer(path: string, request: OperatorRequest): Promise<OperatorResponse> {
   return new Promise((resolveAnswer, reject) => {
     const socket = connect(path);

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ import type { MetricsServer } from '../metrics/metrics-server.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { runOperatorCommand } from '../operator/operator-commands.js';
 import { operatorRequestSchema, parseOperatorRequest } from '../operator/operator-protocol.js';
-import { listenOperator, socketPath, type OperatorSocket } from '../operator/operator-socket.js';
+import { answers, listenOperator, socketPath, type OperatorSocket } from '../operator/operator-socket.js';
 import type { Core } from './build-core.js';
 import type { Backend } from './open-backend.js';
 import type { TlsSetup } from './tls-setup.js';
@@ -80,8 +81,12 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
   let metricsServer: MetricsServer | undefined;
   const { server, settled } = createNodeServer(app, tls?.pair.options);
   try {
-    // The operator socket lives in the data directory this process has locked (one server per directory).
-    if (backend.file !== undefined && deps.ownBackend) {
+    // The operator socket lives in the data directory: the one this process has locked (SQLite), or, on Redis,
+    // where no process of the store answers yet (any one of them acts for all: what it does goes through the
+    // store and its feed to every process).
+    const sharedStore = config.store === 'redis' && !(await answers(socketPath(config.data)));
+    if (sharedStore && deps.ownBackend) mkdirSync(config.data, { recursive: true });
+    if ((backend.file !== undefined || sharedStore) && deps.ownBackend) {
       const schema = operatorRequestSchema(
         requestSchemas({ maxTextLength: config.maxTextLength }).credentials.shape.password,
       );
