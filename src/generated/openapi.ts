@@ -40,7 +40,9 @@ export interface paths {
          * @description A new name registers the account (201). A known name with the right password is recognised (200) and
          *     gets its old queue back, with everything that arrived while it was away. The token is returned in the
          *     body and also set as an `HttpOnly; SameSite=Strict` cookie so that a same-origin browser `EventSource`
-         *     is authenticated.
+         *     is authenticated. Who may register a new name is the operator's choice (`--registration`): anyone
+         *     (`open`, the default), whoever has an invite (`invite`: give `invite`), or nobody by themselves
+         *     (`closed`). A known name logs in whatever the mode.
          */
         post: operations["createSession"];
         delete?: never;
@@ -1704,8 +1706,30 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["BadCredentials"];
-            403: components["responses"]["CrossSite"];
+            /**
+             * @description `registration_closed` (sign-up is closed: admins and the operator make accounts), `invite_invalid`
+             *     (sign-up is by invite, and no invite has this code, or none was given), `account_suspended` (the
+             *     password is right, and an admin suspended the account), `bot_account` (a bot's name), or a
+             *     cookie-authenticated request from another site.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: components["responses"]["Conflict"];
+            /** @description The invite was used as many times as it allows (`invite_used`) or has expired (`invite_expired`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

@@ -71,7 +71,7 @@ export function requestSchemas(limits: { maxTextLength: number }) {
       expiresInMs: z
         .number()
         .int()
-        .min(60_000, 'must be at least a minute (60000)')
+        .min(1_000, 'must be at least a second (1000)')
         .max(30 * 86_400_000, 'must be at most 30 days')
         .optional(),
       note: z.string().max(200, 'must be at most 200 characters').optional(),
