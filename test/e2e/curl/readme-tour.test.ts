@@ -81,6 +81,8 @@ describe.each(['sqlite', 'redis'])('the README curl tour, on %s', (store) => {
       'lunch at 12',
       'Deploy of api finished: build 42 (https://ci.example.com/42)',
     ]);
+    // alice blocked carol: carol's direct message was refused; the block lifted.
+    expect(stdout).toMatch(/\n204\n403\n204\n/);
     // The hook answered as Slack does, and its message carries the bot mark and the payload's name.
     expect(stdout).toMatch(/\nok\n/);
     expect(JSON.parse(events.at(-1)!.data)).toMatchObject({
