@@ -15,6 +15,8 @@ export interface UserSummary {
   readonly sessions: number;
   /** For a bot: who owns it. */
   readonly owner?: string;
+  readonly admin?: true;
+  readonly suspended?: true;
 }
 
 export interface Ended {
@@ -72,8 +74,16 @@ export class Operator {
     const online = await this.delivery.onlineNow();
     for (const { name, createdAt, owner } of this.accounts.accounts()) {
       const sessions = (await this.accounts.liveSessionsOf(name)).length;
-      const summary = { name, online: online(name), createdAt, sessions };
-      summaries.push(owner === undefined ? summary : { ...summary, owner });
+      const user = await this.store?.findUser(name);
+      summaries.push({
+        name,
+        online: online(name),
+        createdAt,
+        sessions,
+        ...(owner === undefined ? {} : { owner }),
+        ...(user?.admin ? { admin: true as const } : {}),
+        ...(user?.suspended ? { suspended: true as const } : {}),
+      });
     }
     return summaries;
   }

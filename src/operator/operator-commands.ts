@@ -31,7 +31,8 @@ export async function runOperatorCommand(deps: OperatorDeps, request: OperatorRe
       return users.map(
         (u) =>
           `${u.name.padEnd(width)}  ${u.online ? 'online ' : 'offline'}  created ${when(u.createdAt)}  ` +
-          `${plural(u.sessions, 'session')}${u.owner === undefined ? '' : `  bot of ${u.owner}`}`,
+          `${plural(u.sessions, 'session')}${u.owner === undefined ? '' : `  bot of ${u.owner}`}` +
+          `${u.admin ? '  admin' : ''}${u.suspended ? '  suspended' : ''}`,
       );
     }
     case 'grant-admin':

@@ -128,6 +128,9 @@ describe.each(['sqlite', 'redis'] as const)('who may come in, on %s', (store) =>
     for (const stream of streams) expect(stream.comments).toContain('end: suspended');
     expectProblem(await api(s.one.url, 'GET', '/users', { token: sam.token }), 401, 'unauthorized');
     expectProblem((await join(s.one.url, 'sam')).res, 403, 'account_suspended', 'body.username');
+    const listed = await operator(s, ['users']);
+    expect(listed.stdout).toMatch(/^ada .* admin$/m);
+    expect(listed.stdout).toMatch(/^sam .* suspended$/m);
     const users = await api(s.one.url, 'GET', '/admin/users', { token: ada.token });
     expect(users.body.users).toContainEqual(expect.objectContaining({ name: 'sam', role: 'user', suspended: true }));
     expect(users.body.users).toContainEqual(expect.objectContaining({ name: 'ada', role: 'admin', suspended: false }));
