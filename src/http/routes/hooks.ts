@@ -3,6 +3,7 @@ import type { HookRecord } from '../../core/ports/index.js';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
+import { publicOrigin } from '../public-origin.js';
 import { sendJson } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
 
@@ -22,7 +23,7 @@ export function hookRoutes(router: Router, { accounts, hooks, schemas, publicUrl
       const { hook, secret } = await hooks.create(actorOf(res), to, name);
       const body: Schemas['NewHook'] = {
         ...hookBody(hook),
-        url: `${origin(req, publicUrl)}/hooks/${hook.id}/${secret}`,
+        url: `${publicOrigin(req, publicUrl)}/hooks/${hook.id}/${secret}`,
       };
       res.location(`/hooks/${hook.id}`);
       sendJson(res, 201, body);
@@ -64,10 +65,4 @@ function hookBody(hook: HookRecord): Schemas['Hook'] {
     ...(hook.lastError === undefined ? {} : { lastError: hook.lastError }),
     ...(hook.lastErrorAt === undefined ? {} : { lastErrorAt: new Date(hook.lastErrorAt).toISOString() }),
   };
-}
-
-/** Where senders reach this server: --public-url when set, else the request's own scheme and host. */
-function origin(req: Request, publicUrl: string): string {
-  if (publicUrl !== '') return publicUrl.replace(/\/+$/, '');
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
