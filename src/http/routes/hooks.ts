@@ -1,4 +1,4 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
 import type { HookRecord } from '../../core/ports/index.js';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';

@@ -3,6 +3,7 @@ import type { StoredInvite } from '../../core/ports/index.js';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
+import { publicOrigin } from '../public-origin.js';
 import { sendJson } from '../present.js';
 import { jsonBody, validate } from '../validate.js';
 
@@ -33,11 +34,9 @@ export function inviteRoutes(router: Router, { accounts, invites, schemas, publi
 
 /** An invite with the URL that opens the page at sign-up with its code filled in. */
 function inviteBody(invite: StoredInvite, req: Request, publicUrl: string): Schemas['Invite'] {
-  const origin =
-    publicUrl !== '' ? publicUrl.replace(/\/+$/, '') : `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   return {
     code: invite.code,
-    url: `${origin}/#invite=${invite.code}`,
+    url: `${publicOrigin(req, publicUrl)}/#invite=${invite.code}`,
     createdBy: invite.createdBy,
     createdAt: new Date(invite.createdAt).toISOString(),
     uses: invite.uses,
