@@ -26,10 +26,13 @@ export interface Joined {
   readonly client: ParleyClient;
 }
 
-/** The original "type a USERNAME": registers a new name or logs in to a known one. */
-export async function join(baseUrl: string, username: string, password: string): Promise<Joined> {
+/**
+ * The original "type a USERNAME": registers a new name or logs in to a known one. Where sign-up is by invite, a
+ * new name needs `invite` (the code of `createInvite`, or the part after `#invite=` of its URL).
+ */
+export async function join(baseUrl: string, username: string, password: string, invite?: string): Promise<Joined> {
   const { data, error, response } = await createParleyClient(baseUrl).POST('/sessions', {
-    body: { username, password },
+    body: invite === undefined ? { username, password } : { username, password, invite },
   });
   if (!data) throw new ParleyError(response.status, error as Problem | undefined);
   return { session: data, client: createParleyClient(baseUrl, data.token) };

@@ -1,3 +1,17 @@
+export {
+  adminAudit,
+  adminCreateUser,
+  adminDeleteMessage,
+  adminEndGroup,
+  adminListUsers,
+  adminRemoveMember,
+  createInvite,
+  deleteInvite,
+  listBlocks,
+  listInvites,
+  setBlocked,
+  setSuspended,
+} from './access.js';
 export { changePassword, deleteAccount, listSessions, revokeSession } from './account.js';
 export { createBot, deleteBot, deleteBotWebhook, getBot, listBots, rotateBotToken, setBotWebhook } from './bots.js';
 export {

@@ -6,9 +6,10 @@ export type Change =
   | { readonly type: 'group'; readonly id: string; readonly data: Schemas['GroupEvent'] }
   | { readonly type: 'edited'; readonly id: string; readonly data: Schemas['EditedEvent'] }
   | { readonly type: 'deleted'; readonly id: string; readonly data: Schemas['DeletedEvent'] }
-  | { readonly type: 'read'; readonly id: string; readonly data: Schemas['ReadEvent'] };
+  | { readonly type: 'read'; readonly id: string; readonly data: Schemas['ReadEvent'] }
+  | { readonly type: 'blocks'; readonly id: string; readonly data: Schemas['BlocksEvent'] };
 
-const changeTypes = ['group', 'edited', 'deleted', 'read'] as const;
+const changeTypes = ['group', 'edited', 'deleted', 'read', 'blocks'] as const;
 
 export interface StreamOptions {
   readonly baseUrl: string;
@@ -19,7 +20,10 @@ export interface StreamOptions {
   /** Given, the stream asks for presence events and passes them here. */
   readonly onPresence?: (event: Schemas['PresenceEvent']) => void;
   readonly onLost?: (event: Schemas['LostEvent']) => void;
-  /** Group changes, edits, deletions and read marks of this user's other devices, in order with the messages. */
+  /**
+   * Group changes, edits, deletions, read marks and blocks of this user's other devices, in order with the
+   * messages.
+   */
   readonly onChange?: (change: Change) => void;
   /** Called when the connection drops and EventSource is about to reconnect. */
   readonly onReconnecting?: () => void;

@@ -34,8 +34,9 @@ async function call(method, path, body, contentType = 'application/json') {
 }
 
 export const api = {
-  /** Registers a new name or logs in; the server sets the session cookie. */
-  join: (username, password) => call('POST', '/sessions', { username, password }),
+  /** Registers a new name (with an invite code, if sign-up needs one) or logs in; the server sets the session cookie. */
+  join: (username, password, invite) =>
+    call('POST', '/sessions', invite ? { username, password, invite } : { username, password }),
   /** Whose session the cookie holds, if any: the page keeps no identity of its own. */
   whoami: () => call('GET', '/sessions/current'),
   exit: () => call('DELETE', '/sessions/current'),
@@ -76,6 +77,19 @@ export const api = {
   bots: () => call('GET', '/bots'),
   /** One of the user's bots, with its webhook's state. */
   bot: (name) => call('GET', `/bots/${encodeURIComponent(name)}`),
+  /** The names the user blocks: their direct messages are refused, their group messages hidden here. */
+  blocks: () => call('GET', '/account/blocks'),
+  block: (name) => call('PUT', `/account/blocks/${encodeURIComponent(name)}`),
+  unblock: (name) => call('DELETE', `/account/blocks/${encodeURIComponent(name)}`),
+  /** Every user with role, state, sessions and last activity; 403 not_admin for anyone but an admin. */
+  adminUsers: () => call('GET', '/admin/users'),
+  suspend: (name, suspended) => call('PATCH', `/admin/users/${encodeURIComponent(name)}`, { suspended }),
+  invites: () => call('GET', '/invites'),
+  /** `{uses, expiresInMs, note}`, each optional. */
+  createInvite: (invite) => call('POST', '/invites', invite),
+  deleteInvite: (code) => call('DELETE', `/invites/${encodeURIComponent(code)}`),
+  /** What admins did, newest first. */
+  audit: () => call('GET', '/admin/audit'),
   /** One line of the original command language. */
   command: (line) => call('POST', '/commands', line, 'text/plain; charset=utf-8'),
 };

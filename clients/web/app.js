@@ -17,6 +17,7 @@
 import './notices.js';
 import './top-bar.js';
 import './integrations.js';
+import './admin.js';
 import './sign-in.js';
 import './people.js';
 import './conversation-list.js';

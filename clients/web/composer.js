@@ -2,7 +2,7 @@
 // command language (bob: hi · broad: hi · mk_grp:team:bob:carol · get_users · exit), which also opens from the
 // list's Command line button. What is sent is shown from the server's answer, with its id and time.
 
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { commandPlaceholder, readCommand } from './command.js';
 import { everyone, titleOf } from './conversations.js';
 import { $ } from './dom.js';
@@ -70,7 +70,16 @@ view.composer.addEventListener('submit', async (event) => {
     }
     if (state.me) view.text.value = '';
   } catch (err) {
-    state.emit('failed', err);
+    // The server does not say why (a block, say): only that the message was not taken.
+    if (err instanceof ApiError && err.code === 'not_accepted')
+      state.emit('notice', {
+        text:
+          state.mode === 'message' && conv?.kind === 'direct'
+            ? `${conv.name} is not accepting your messages: this one was not delivered.`
+            : 'That was not accepted: the person it names is not taking messages or group invitations from you.',
+        tone: 'error',
+      });
+    else state.emit('failed', err);
   } finally {
     view.text.disabled = false;
     if (state.me) view.text.focus();

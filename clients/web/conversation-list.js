@@ -14,6 +14,7 @@ const list = $('conversations');
 function preview(conv) {
   const last = conv.last;
   if (!last) return conv.kind === 'broadcast' ? 'Messages to everyone' : 'No messages yet';
+  if (state.hides(last) && !last.deleted) return 'Message from a blocked user';
   const text = last.deleted ? 'Message deleted' : last.text;
   if (last.displayName) return `${senderName(last)}: ${text}`;
   if (last.from === state.me) return `You: ${text}`;
@@ -55,7 +56,7 @@ function render() {
 }
 
 // Presence shows on the avatars; a group's arrival or departure changes the entries.
-for (const change of ['signed-in', 'conversations', 'people', 'groups', 'open']) state.on(change, render);
+for (const change of ['signed-in', 'conversations', 'people', 'groups', 'open', 'blocks']) state.on(change, render);
 state.on('signed-out', () => {
   document.title = 'Parley';
 });

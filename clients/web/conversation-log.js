@@ -173,11 +173,18 @@ state.on('open', () => {
   if (state.open !== undefined) log.scrollTop = log.scrollHeight;
 });
 state.on('mode', renderEmpty);
+// A block or an unblock changes which messages are placeholders; the reader stays where they were.
+state.on('blocks', () => {
+  const top = log.scrollTop;
+  renderLog();
+  log.scrollTop = top;
+});
 
 state.on('received', ({ conv, msg }) => {
   if (conv.name !== state.open) return;
   insertMessage(msg);
-  if ((msg.from !== state.me || msg.bot) && !msg.deleted) state.emit('announce', `${senderName(msg)}: ${msg.text}`);
+  if ((msg.from !== state.me || msg.bot) && !msg.deleted)
+    state.emit('announce', state.hides(msg) ? 'A message from a blocked user.' : `${senderName(msg)}: ${msg.text}`);
 });
 
 state.on('message-changed', (msg) => {

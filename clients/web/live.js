@@ -20,6 +20,7 @@ const stream = new SharedStream({
     if (!state.me) return;
     if (change.type === 'read') readElsewhere(change.data.with, change.data.upTo, false);
     else if (change.type === 'group') groupChanged(change.data);
+    else if (change.type === 'blocks') state.block(change.data.user, change.data.blocked);
     else state.changeMessage(change);
   },
   presence: (users) => {

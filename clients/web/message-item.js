@@ -1,7 +1,8 @@
 // One message in the log: who sent it (sender.js: with the bot mark and a hook's display name), its text, and its
 // foot: Reply on other people's messages, Edit and Delete on the user's own (message-changes.js), when it was
 // sent, and whether it was edited. What the user's own hooks post is theirs to edit or delete, but it is shown
-// as the hook's, on the others' side of the log.
+// as the hook's, on the others' side of the log. A message from someone the user blocks is a placeholder until
+// the user asks to see it.
 
 import { api } from './api.js';
 import { el } from './dom.js';
@@ -42,8 +43,39 @@ async function replyTo(msg) {
   else await state.request('compose');
 }
 
+/** The ids of blocked users' messages the user chose to see, this page's while it is open. */
+const revealed = new Set();
+
+/** The stand-in for a blocked user's message: who it is from stays hidden too, until Show. */
+function placeholder(msg) {
+  const li = el('li', `msg ${msg.kind} blocked`);
+  li.dataset.id = msg.id;
+  li.dataset.kind = msg.kind;
+  li.dataset.from = msg.from;
+  const text = el('p', 'text placeholder', 'Message from a blocked user — ');
+  const show = el('button', 'show-blocked', 'Show');
+  show.type = 'button';
+  show.setAttribute('aria-label', 'Show the message from a blocked user');
+  show.addEventListener('click', () => {
+    revealed.add(msg.id);
+    const item = messageItem(msg);
+    li.replaceWith(item);
+    // Focus stays in the message, on its first action (or the message itself, which has none).
+    const first = item.querySelector('button');
+    if (first) first.focus();
+    else {
+      item.tabIndex = -1;
+      item.focus();
+    }
+  });
+  text.append(show);
+  li.append(text);
+  return li;
+}
+
 /** The log's entry for `msg`. */
 export function messageItem(msg) {
+  if (state.hides(msg) && !msg.deleted && !revealed.has(msg.id)) return placeholder(msg);
   const own = msg.from === state.me;
   const mine = own && !msg.bot;
   const li = el('li', `msg ${msg.kind}${mine ? ' mine' : ''}${msg.bot ? ' bot' : ''}`);

@@ -43,7 +43,7 @@ state.on('announce', (text) => {
 state.on('signed-in', () => notifier.render());
 
 state.on('received', ({ conv, msg, fresh, notify }) => {
-  if (!notify || !fresh || msg.from === state.me || msg.deleted) return;
+  if (!notify || !fresh || msg.from === state.me || msg.deleted || state.hides(msg)) return;
   const body = conv.kind === 'direct' && !msg.displayName ? msg.text : `${senderName(msg)}: ${msg.text}`;
   notifier.show(titleOf(conv), body, conv.name, () => void state.request('open-conversation', conv.name));
 });

@@ -1,6 +1,7 @@
 // People and groups: everyone on the server, online or not, bots marked (#users), with a box to tick each for a new group
 // and the form that names and creates it (#group-form); and the members of the open group with their owner's
-// controls (group-admin.js). A name clicked opens the conversation with that person.
+// controls (group-admin.js). A name clicked opens the conversation with that person; the button beside it blocks
+// or unblocks them.
 
 import { api } from './api.js';
 import { $, el } from './dom.js';
@@ -63,10 +64,45 @@ function person(name) {
     target.append(botBadge());
   }
   if (isMe) target.append(el('span', 'you', 'you'));
-  target.append(el('span', 'presence', online ? 'online' : 'offline'));
+  const blocked = state.blocked.has(name);
+  if (blocked) {
+    // In the place of the presence, which the dot still shows: the row has no room for both.
+    li.classList.add('blocked');
+    const mark = el('span', 'presence blocked-mark', 'blocked');
+    mark.append(el('span', 'visually-hidden', online ? ', online' : ', offline'));
+    target.append(mark);
+  } else target.append(el('span', 'presence', online ? 'online' : 'offline'));
   target.addEventListener('click', () => void state.request('open-conversation', name));
   li.append(box, target);
+  if (!isMe) li.append(blockButton(name, blocked));
   return li;
+}
+
+function blockButton(name, blocked) {
+  const button = el('button', 'block-toggle ghost small', blocked ? 'Unblock' : 'Block');
+  button.type = 'button';
+  button.setAttribute('aria-label', `${blocked ? 'Unblock' : 'Block'} ${name}`);
+  button.title = blocked
+    ? `Let ${name} message you again, and show their group messages`
+    : `Refuse ${name}'s direct messages and group invitations, and hide their group messages`;
+  button.addEventListener('click', () => void setBlocked(name, !blocked));
+  return button;
+}
+
+async function setBlocked(name, blocked) {
+  try {
+    await (blocked ? api.block(name) : api.unblock(name));
+  } catch (err) {
+    return failed(err);
+  }
+  state.block(name, blocked);
+  state.emit('notice', {
+    text: blocked
+      ? `You blocked ${name}: their direct messages and group invitations are refused, and their group messages hidden.`
+      : `You unblocked ${name}.`,
+  });
+  // The list is drawn again: focus goes back to this person's button.
+  view.users.querySelector(`li[data-name="${CSS.escape(name)}"] .block-toggle`)?.focus();
 }
 
 function renderPeople() {
@@ -107,6 +143,7 @@ state.on('signed-in', () => {
   ticked = new Set();
   renderPeople();
 });
+state.on('blocks', renderPeople);
 state.on('people', () => {
   for (const name of ticked) if (!state.users.has(name)) ticked.delete(name);
   renderPeople();

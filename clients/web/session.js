@@ -13,7 +13,7 @@ const failed = (err) => state.emit('failed', err);
 async function enter(name) {
   state.signIn(name);
   state.setMode(stored(keys.mode) === 'command' ? 'command' : 'message');
-  const [conversations] = await Promise.all([api.conversations(), refreshUsers(), refreshGroups()]);
+  const [conversations] = await Promise.all([api.conversations(), refreshUsers(), refreshGroups(), refreshBlocks()]);
   state.convs.applyList(conversations.body.conversations);
   state.emit('conversations');
   // From the newest message the list accounts for: whatever came after it comes on the stream.
@@ -45,6 +45,15 @@ async function refreshUsers() {
   try {
     const { body } = await api.users();
     state.setUsers(body.users);
+  } catch (err) {
+    failed(err);
+  }
+}
+
+async function refreshBlocks() {
+  try {
+    const { body } = await api.blocks();
+    state.setBlocked(body.blocked);
   } catch (err) {
     failed(err);
   }
@@ -82,7 +91,12 @@ async function refreshConversations() {
 state.handle('enter', enter);
 state.handle('sign-out', signOut);
 state.handle('refresh', ({ users, groups, conversations }) =>
-  Promise.all([users && refreshUsers(), groups && refreshGroups(), conversations && refreshConversations()]),
+  Promise.all([
+    users && refreshUsers(),
+    users && refreshBlocks(),
+    groups && refreshGroups(),
+    conversations && refreshConversations(),
+  ]),
 );
 
 // Whatever fails says so in the notice line; a 401 means the session is gone, and the page asks for a sign-in.

@@ -3,7 +3,7 @@
 // for what another one does by a request. Listeners run at once, in the order the modules were imported (app.js).
 //
 // Changes, said with `emit` once made; any number of modules listen with `on`:
-//   signed-in · signed-out {name} · people · groups · conversations · open · mode
+//   signed-in · signed-out {name} · people · groups · conversations · open · mode · blocks: who is blocked
 //   received {conv, msg, fresh, notify}: a message new to the page · message-changed (msg): edited or deleted
 //   sent (msg): a message this page sent, from the server's answer · typing: in the composer
 //   listed {name, lastId}: the server's lists are read, the stream starts after them
@@ -35,6 +35,8 @@ class PageState extends window.EventTarget {
   users = new Map();
   /** The names of the bot accounts among `users`. */
   bots = new Set();
+  /** The names this user blocks: their messages in shared groups show as a placeholder. */
+  blocked = new Set();
   /** name -> {name, members, owner, createdBy} */
   groups = new Map();
   /** @type {Conversations} */
@@ -86,6 +88,7 @@ class PageState extends window.EventTarget {
     this.me = name;
     this.users = new Map();
     this.bots = new Set();
+    this.blocked = new Set();
     this.groups = new Map();
     this.convs = new Conversations(name);
     this.open = undefined;
@@ -114,6 +117,24 @@ class PageState extends window.EventTarget {
       if (u.bot) this.bots.add(u.name);
     }
     this.emit('people');
+  }
+
+  /** The server's list of blocked names, or one change to it (from this page or the stream). */
+  setBlocked(names) {
+    this.blocked = new Set(names);
+    this.emit('blocks');
+  }
+
+  block(name, blocked) {
+    if (this.blocked.has(name) === blocked) return;
+    if (blocked) this.blocked.add(name);
+    else this.blocked.delete(name);
+    this.emit('blocks');
+  }
+
+  /** Whether `msg` is hidden behind a placeholder: sent by someone this user blocks. */
+  hides(msg) {
+    return msg.from !== this.me && this.blocked.has(msg.from);
   }
 
   /** The server's list of the user's groups: each is a conversation too. */

@@ -70,7 +70,7 @@ export class Stream {
       if (data && Array.isArray(data.users)) this.on.presence(data.users);
     });
     // Changes to what was delivered: in the resumable sequence, like messages.
-    for (const type of ['group', 'edited', 'deleted', 'read']) {
+    for (const type of ['group', 'edited', 'deleted', 'read', 'blocks']) {
       source.addEventListener(type, (e) => {
         const data = parse(e.data);
         if (!data || typeof e.lastEventId !== 'string' || e.lastEventId === '') return;

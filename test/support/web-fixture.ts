@@ -18,6 +18,8 @@ export interface PageOptions {
 export interface WebFixture {
   /** The server now running: `startAgain()` replaces it. */
   readonly server: ServerProcess;
+  /** The server's data directory (`--data`): where the operator commands (`runParley`) reach it. */
+  readonly dataDir: string;
   /** The server's address, the same after `startAgain()`. */
   readonly url: string;
   readonly browser: Browser;
@@ -56,6 +58,7 @@ export function webFixture({ args = [] }: { args?: readonly string[] } = {}): We
   };
 
   const fixture: WebFixture = {
+    dataDir,
     get server() {
       return started(server, 'server');
     },
