@@ -460,8 +460,9 @@ export interface paths {
         /**
          * One line of the original command language
          * @description The body is one line in the original syntax: `user1: hi`, `broad: hi`, `mk_grp:g1:user1:user2`,
-         *     `g1: hi`, `add_grp:g1:user3`, `rm_grp:g1:user3`, `leave:g1`, `get_users` or `exit`. It runs exactly as the matching endpoint would and answers as that
-         *     endpoint does.
+         *     `g1: hi`, `add_grp:g1:user3`, `rm_grp:g1:user3`, `leave:g1`, `block:user3`, `unblock:user3`,
+         *     `suspend:user3` and `restore:user3` (admins), `get_users` or `exit`. It runs exactly as the matching
+         *     endpoint would and answers as that endpoint does.
          */
         post: operations["runCommand"];
         delete?: never;

@@ -52,6 +52,7 @@ export function sendResult(req: Request, res: Response, result: CommandResult): 
       res.status(200).json(result.message);
       return;
     case 'deleted':
+    case 'done':
       res.status(204).end();
       return;
   }

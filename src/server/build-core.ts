@@ -112,6 +112,7 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
   );
   const operator = new Operator(accounts, directory, delivery, chat.groups, store, now);
   const admin = new Admin(store, accounts, chat, delivery, now);
+  chat.suspension = (actor, name, suspended) => admin.setSuspended(actor, name, suspended);
   const invites = new Invites(store, config.membersInvite, now);
   const { bots, hooks, webhooks, sender } = buildIntegrations(config, {
     store,

@@ -96,3 +96,23 @@ describe('POST /commands (the original command language)', () => {
     expectProblem(json, 415, 'unsupported_media_type', 'header.content-type');
   });
 });
+
+describe('POST /commands: block, unblock, suspend and restore', () => {
+  it('blocks and unblocks in the original style, and refuses suspend: to someone who is not an admin', async () => {
+    const server = await startTestServer();
+    try {
+      const amy = await register(server.url, 'amy');
+      const tom = await register(server.url, 'tom');
+      const line = (user: TestUser, text: string) => api(server.url, 'POST', '/commands', { token: user.token, text });
+      expect((await line(amy, 'block:tom')).status).toBe(204);
+      expectProblem(await line(tom, 'amy: let me in'), 403, 'not_accepted', 'command.to');
+      expect((await line(amy, 'unblock: tom')).status).toBe(204);
+      expect((await line(tom, 'amy: thanks')).status).toBe(202);
+      expectProblem(await line(amy, 'block:nobody'), 404, 'not_found', 'command.user');
+      expectProblem(await line(amy, 'block:tom:amy'), 400, 'invalid_request', 'body');
+      expectProblem(await line(tom, 'suspend:amy'), 403, 'not_admin');
+    } finally {
+      await server.close();
+    }
+  });
+});

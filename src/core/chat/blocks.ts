@@ -1,6 +1,7 @@
 import type { Accounts } from '../accounts/accounts.js';
 import type { Delivery } from '../delivery/delivery.js';
 import { ChatError } from '../errors.js';
+import { canonicalName } from '../names.js';
 import type { StoredEvent } from '../msgform.js';
 import type { BlockStore, NewEvent } from '../ports/index.js';
 import type { Actor } from './commands.js';
@@ -44,7 +45,10 @@ export class Blocks {
 
   /** Blocks (`on`) or unblocks a user; doing what is already so changes nothing and tells no one. */
   async set(actor: Actor, rawName: string, on: boolean): Promise<void> {
-    const name = this.accounts.known(rawName);
+    const name = canonicalName(rawName);
+    if (name === undefined || !(await this.accounts.learn(name))) {
+      throw new ChatError('not_found', `no user is called "${rawName.slice(0, 40)}"`, 'path.name');
+    }
     if (name === actor.name) throw new ChatError('invalid_request', 'you cannot block yourself', 'path.name');
     const event: NewEvent = {
       type: 'blocks',

@@ -98,8 +98,19 @@ export class Chat {
       case 'delete_message':
         await this.changes.delete(actor, command.id);
         return { kind: 'deleted' };
+      case 'block':
+        if (!this.blocks) throw new ChatError('invalid_request', 'blocks are not kept here', 'body');
+        await this.blocks.set(actor, command.user, command.on);
+        return { kind: 'done' };
+      case 'suspend':
+        if (!this.suspension) throw new ChatError('not_admin', 'only admins may do this');
+        await this.suspension(actor, command.user, command.on);
+        return { kind: 'done' };
     }
   }
+
+  /** How admins suspend and restore users (Admin.setSuspended), for the command line; set once both exist. */
+  suspension?: (actor: Actor, name: string, suspended: boolean) => Promise<void>;
 
   /** The groups a user belongs to, sorted by name. */
   groupsOf(name: string): Group[] {

@@ -7,6 +7,7 @@ import { ChatError } from '../errors.js';
  *
  *   get_users | exit | broad: <text> | mk_grp:<group>:<user>[:<user>...] | <name>: <text>
  *   add_grp:<group>:<user>[:<user>...] | rm_grp:<group>:<user> | leave:<group>
+ *   block:<user> | unblock:<user> | suspend:<user> | restore:<user> (the last two for admins)
  */
 export function parseCommandLine(input: string): Command {
   const line = input.replace(/\r?\n$/, '');
@@ -27,6 +28,13 @@ export function parseCommandLine(input: string): Command {
       throw new ChatError('invalid_request', 'remove one member at a time: "rm_grp:<group>:<user>"', 'body');
     return { kind: 'remove_member', group, member };
   }
+  const toggle = /^(block|unblock|suspend|restore)\s*:/.exec(trimmed)?.[1];
+  if (toggle !== undefined) {
+    const [, user = '', ...rest] = fields(trimmed);
+    if (rest.length > 0) throw new ChatError('invalid_request', `one user at a time: "${toggle}:<user>"`, 'body');
+    const on = toggle === 'block' || toggle === 'suspend';
+    return toggle === 'block' || toggle === 'unblock' ? { kind: 'block', user, on } : { kind: 'suspend', user, on };
+  }
   if (/^leave\s*:/.test(trimmed)) {
     const [, group = '', ...rest] = fields(trimmed);
     if (rest.length > 0) throw new ChatError('invalid_request', 'leave one group at a time: "leave:<group>"', 'body');
@@ -43,7 +51,8 @@ export function parseCommandLine(input: string): Command {
   throw new ChatError(
     'invalid_request',
     'not a command: use "<user or group>: <text>", "broad: <text>", "mk_grp:<group>:<user>:...", ' +
-      '"add_grp:<group>:<user>:...", "rm_grp:<group>:<user>", "leave:<group>", "get_users" or "exit"',
+      '"add_grp:<group>:<user>:...", "rm_grp:<group>:<user>", "leave:<group>", "block:<user>", ' +
+      '"unblock:<user>", "get_users" or "exit"',
     'body',
   );
 }

@@ -15,7 +15,11 @@ export type Command =
   /** `leave:<group>`. */
   | { readonly kind: 'leave'; readonly group: string }
   | { readonly kind: 'edit_message'; readonly id: number; readonly text: string }
-  | { readonly kind: 'delete_message'; readonly id: number };
+  | { readonly kind: 'delete_message'; readonly id: number }
+  /** `block:<user>` and `unblock:<user>`. */
+  | { readonly kind: 'block'; readonly user: string; readonly on: boolean }
+  /** `suspend:<user>` and `restore:<user>`, for admins. */
+  | { readonly kind: 'suspend'; readonly user: string; readonly on: boolean };
 
 export type CommandResult =
   | { readonly kind: 'users'; readonly users: readonly UserPresence[] }
@@ -33,7 +37,9 @@ export type CommandResult =
   /** A membership change was made (its event has `id`), or there was nothing to change (`id` 0). */
   | { readonly kind: 'group_changed'; readonly group: Group; readonly id: number }
   | { readonly kind: 'edited'; readonly message: Msgform }
-  | { readonly kind: 'deleted' };
+  | { readonly kind: 'deleted' }
+  /** A block or a suspension set (or lifted): nothing to show but that it was done. */
+  | { readonly kind: 'done' };
 
 export interface UserPresence {
   readonly name: string;

@@ -34,6 +34,9 @@ function validated(schemas: RequestSchemas, command: Command): Command {
       };
     case 'leave':
       return { kind: 'leave', group: validate(schemas.name, command.group, 'command.group') };
+    case 'block':
+    case 'suspend':
+      return { ...command, user: validate(schemas.name, command.user, 'command.user') };
     default:
       return command;
   }
@@ -63,10 +66,16 @@ export function commandRoutes(router: Router, { accounts, chat, schemas, limits 
         throw new ChatError(
           err.code,
           err.message,
-          `command.${part === 'name' && command.kind !== 'create_group' ? 'group' : part}`,
+          `command.${part === 'name' ? nameField(command) : part}`,
         );
       }
       throw err;
     }
   });
+}
+
+/** What a `name` the executor names is, in the command line: the user of a block or suspension, else a group. */
+function nameField(command: Command): string {
+  if (command.kind === 'block' || command.kind === 'suspend') return 'user';
+  return command.kind === 'create_group' ? 'name' : 'group';
 }
