@@ -211,6 +211,17 @@ function wentBack(lastId: number, seenId: number): Record<string, unknown> {
 function followBlocks(blocks: Blocks, event: FeedEvent, log: Logger): void {
   if (event.kind === 'event') blocks.heard(event.event, event.recipients);
   else if (event.kind === 'deleted') blocks.forget(event.name);
-  else if (event.kind === 'gap')
-    blocks.reload().catch((err: unknown) => log.error({ err }, 'reading blocks again failed'));
+  else if (event.kind === 'gap') rereadBlocks(blocks, log, 30);
+}
+
+/** Reads the blocks again after a gap; while the store is still away (its usual cause), again a second later. */
+function rereadBlocks(blocks: Blocks, log: Logger, triesLeft: number): void {
+  blocks.reload().catch((err: unknown) => {
+    if (!(err instanceof ChatError && err.code === 'unavailable') || triesLeft <= 1) {
+      log.error({ err }, 'reading blocks again failed');
+      return;
+    }
+    log.debug({ err }, 'blocks not read again yet: the store is away');
+    setTimeout(() => rereadBlocks(blocks, log, triesLeft - 1), 1_000).unref();
+  });
 }

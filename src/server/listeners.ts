@@ -84,7 +84,8 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
     // The operator socket lives in the data directory: the one this process has locked (SQLite), or, on Redis,
     // where no process of the store answers yet (any one of them acts for all: what it does goes through the
     // store and its feed to every process).
-    const sharedStore = config.store === 'redis' && !(await answers(socketPath(config.data)));
+    // With --workers N on Redis, none: N workers starting at once would race for one socket file.
+    const sharedStore = config.store === 'redis' && deps.role !== 'worker' && !(await answers(socketPath(config.data)));
     if (sharedStore && deps.ownBackend) mkdirSync(config.data, { recursive: true });
     if ((backend.file !== undefined || sharedStore) && deps.ownBackend) {
       const schema = operatorRequestSchema(

@@ -63,11 +63,7 @@ export function commandRoutes(router: Router, { accounts, chat, schemas, limits 
       // The executor names request fields; here they are parts of the command line.
       const part = err instanceof ChatError ? /^(?:body|path)\.(.*)$/.exec(err.field ?? '')?.[1] : undefined;
       if (err instanceof ChatError && part !== undefined) {
-        throw new ChatError(
-          err.code,
-          err.message,
-          `command.${part === 'name' ? nameField(command) : part}`,
-        );
+        throw new ChatError(err.code, err.message, `command.${part === 'name' ? nameField(command) : part}`);
       }
       throw err;
     }
