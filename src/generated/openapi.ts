@@ -931,6 +931,11 @@ export interface components {
         CurrentSession: {
             signedIn: boolean;
             username?: components["schemas"]["Name"];
+            /**
+             * @description Present when the user is an admin (the page shows its Admin panel then).
+             * @constant
+             */
+            admin?: true;
         };
         User: {
             name: components["schemas"]["Name"];

@@ -32,8 +32,9 @@ export function sessionRoutes(
     })
     .get('/sessions/current', async (req, res) => {
       const actor = await currentActor(accounts, req);
+      const admin = actor !== undefined && (await accounts.currentUser(actor.name))?.admin === true;
       const body: components['schemas']['CurrentSession'] = actor
-        ? { signedIn: true, username: actor.name }
+        ? { signedIn: true, username: actor.name, ...(admin ? { admin: true } : {}) }
         : { signedIn: false };
       res.json(body);
     })
