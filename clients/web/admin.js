@@ -7,6 +7,7 @@ import { renderAudit, renderInvites, renderUsers, inviteLabel } from './admin-li
 import { api, ApiError } from './api.js';
 import { $ } from './dom.js';
 import { state } from './state.js';
+import { copyField } from './copy-field.js';
 
 const view = {
   dialog: $('admin'),
@@ -137,16 +138,8 @@ async function createInvite() {
   }
 }
 
-/** To the clipboard when the browser allows it; else the link is selected, for the user's own copy. */
-async function copyUrl() {
-  try {
-    await navigator.clipboard.writeText(view.url.value);
-    view.copyStatus.textContent = 'Copied to the clipboard.';
-  } catch {
-    view.url.focus();
-    view.url.select();
-    view.copyStatus.textContent = 'The browser would not copy it: the link is selected, copy it with Ctrl+C or ⌘C.';
-  }
+function copyUrl() {
+  return copyField(view.url, view.copyStatus, 'the link');
 }
 
 /**

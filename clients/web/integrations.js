@@ -9,6 +9,7 @@ import { titleOf } from './conversations.js';
 import { $, el } from './dom.js';
 import { renderHooks, targetName } from './hooks-list.js';
 import { state } from './state.js';
+import { copyField } from './copy-field.js';
 
 const view = {
   dialog: $('integrations'),
@@ -104,16 +105,8 @@ async function createHook() {
   }
 }
 
-/** To the clipboard when the browser allows it; else the URL is selected, for the user's own copy. */
-async function copyUrl() {
-  try {
-    await navigator.clipboard.writeText(view.url.value);
-    view.copyStatus.textContent = 'Copied to the clipboard.';
-  } catch {
-    view.url.focus();
-    view.url.select();
-    view.copyStatus.textContent = 'The browser would not copy it: the URL is selected, copy it with Ctrl+C or ⌘C.';
-  }
+function copyUrl() {
+  return copyField(view.url, view.copyStatus, 'the URL');
 }
 
 async function deleteHook(hook, label) {
