@@ -107,6 +107,8 @@ describe('invites, blocks and the Admin panel on the web page', () => {
       prepare: (context) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.url }),
     });
     const { page } = watched;
+    // The list says who is online when it is read: bob's page must have its stream open by then.
+    await page.locator('#users li[data-name="bob"][data-online="true"]').waitFor(guard);
     await page.locator('#session[data-role="admin"] #admin-open').click();
     await page.locator('#admin[open]').waitFor(guard);
     const adaRow = page.locator('#admin-users li[data-name="ada"]');
