@@ -83,7 +83,10 @@ function close() {
   if (view.dialog.open) view.dialog.close();
 }
 
-/** Runs one change, says how it went, reads the lists again, and puts focus back on the row's control. */
+/**
+ * Runs one change, reads the lists again, then says how it went (so that what is announced is what is shown),
+ * and puts focus back on the row's control.
+ */
 async function change(work, said, focusSelector) {
   view.error.hidden = true;
   view.status.textContent = '';
@@ -92,8 +95,8 @@ async function change(work, said, focusSelector) {
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404)) return showError(err);
   }
-  view.status.textContent = said;
   await refresh();
+  view.status.textContent = said;
   (view.dialog.querySelector(focusSelector) ?? view.close).focus();
 }
 
