@@ -7,7 +7,7 @@ import { renderAudit, renderInvites, renderUsers, inviteLabel } from './admin-li
 import { api, ApiError } from './api.js';
 import { $ } from './dom.js';
 import { state } from './state.js';
-import { copyField } from './copy-field.js';
+import { wireLinkPanel } from './link-panel.js';
 
 const view = {
   dialog: $('admin'),
@@ -141,10 +141,6 @@ async function createInvite() {
   }
 }
 
-function copyUrl() {
-  return copyField(view.url, view.copyStatus, 'the link');
-}
-
 /**
  * Whether the signed-in user is an admin: the one question the page asks, once a session starts. The answer is
  * also on #session as `data-role` (admin, member), unset until known.
@@ -165,22 +161,7 @@ async function probe() {
   view.session.dataset.role = admin ? 'admin' : 'member';
 }
 
-view.openButton.addEventListener('click', () => void open());
-view.close.addEventListener('click', close);
-view.form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  void createInvite();
-});
-view.copy.addEventListener('click', () => void copyUrl());
-view.dialog.addEventListener('close', () => {
-  view.form.reset();
-  view.url.value = '';
-  view.created.hidden = true;
-  view.copyStatus.textContent = '';
-  view.status.textContent = '';
-  view.error.hidden = true;
-  if (!view.openButton.hidden) view.openButton.focus();
-});
+wireLinkPanel(view, { open, close, create: createInvite, what: 'the link' });
 state.on('signed-in', () => void probe());
 state.on('signed-out', () => {
   close();

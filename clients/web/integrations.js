@@ -9,7 +9,7 @@ import { titleOf } from './conversations.js';
 import { $, el } from './dom.js';
 import { renderHooks, targetName } from './hooks-list.js';
 import { state } from './state.js';
-import { copyField } from './copy-field.js';
+import { wireLinkPanel } from './link-panel.js';
 
 const view = {
   dialog: $('integrations'),
@@ -105,10 +105,6 @@ async function createHook() {
   }
 }
 
-function copyUrl() {
-  return copyField(view.url, view.copyStatus, 'the URL');
-}
-
 async function deleteHook(hook, label) {
   view.error.hidden = true;
   try {
@@ -127,21 +123,5 @@ async function deleteHook(hook, label) {
   (view.hooks.querySelector('button') ?? (view.name.disabled ? view.close : view.name)).focus();
 }
 
-view.openButton.addEventListener('click', () => void open());
-view.close.addEventListener('click', close);
-view.form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  void createHook();
-});
-view.copy.addEventListener('click', () => void copyUrl());
-// The URL is shown once: nothing of it stays once the panel closes.
-view.dialog.addEventListener('close', () => {
-  view.form.reset();
-  view.url.value = '';
-  view.created.hidden = true;
-  view.copyStatus.textContent = '';
-  view.status.textContent = '';
-  view.error.hidden = true;
-  view.openButton.focus();
-});
+wireLinkPanel(view, { open, close, create: createHook, what: 'the URL' });
 state.on('signed-out', close);
