@@ -25,10 +25,15 @@ export interface Message {
   readonly editedAt?: number;
   /** Taken back by its sender: the text is gone (empty here) and the message shows as a tombstone. */
   readonly deleted?: boolean;
+  /**
+   * The members a group message calls with `@name` (canonical, each once), and `everyone` for `@everyone`; read
+   * from the text when it was sent (see mentionsIn), absent when none.
+   */
+  readonly mentions?: readonly string[];
 }
 
 /** What a change to delivered state is called on the stream (its SSE event name). */
-export type EventType = 'group' | 'edited' | 'deleted' | 'read' | 'blocks';
+export type EventType = 'group' | 'edited' | 'deleted' | 'read' | 'blocks' | 'notifications' | 'quiet';
 
 /** A stored event: see `NewEvent` in src/store/store.ts. */
 export interface StoredEvent {
@@ -68,7 +73,8 @@ export class MsgformEncoder {
       return;
     }
     const editedAt = message.editedAt === undefined ? '' : `,"editedAt":"${new Date(message.editedAt).toISOString()}"`;
-    this.tail = `${group}"kind":"${message.kind}","text":${JSON.stringify(message.text)},${sentAt}${editedAt}}`;
+    const mentions = message.mentions?.length ? `,"mentions":${JSON.stringify(message.mentions)}` : '';
+    this.tail = `${group}"kind":"${message.kind}","text":${JSON.stringify(message.text)},${sentAt}${editedAt}${mentions}}`;
   }
 
   forRecipient(to: string): QueuedMsgform {
@@ -96,7 +102,8 @@ export function msgformOf(message: Message, to: string): MessageView {
   const sentAt = new Date(message.sentAt).toISOString();
   if (message.deleted) return { ...head, kind: message.kind, sentAt, deleted: true };
   const edited = message.editedAt === undefined ? {} : { editedAt: new Date(message.editedAt).toISOString() };
-  return { ...head, kind: message.kind, text: message.text, sentAt, ...edited };
+  const mentions = message.mentions?.length ? { mentions: [...message.mentions] } : {};
+  return { ...head, kind: message.kind, text: message.text, sentAt, ...edited, ...mentions };
 }
 
 /**

@@ -12,6 +12,8 @@ export const reservedNames: ReadonlySet<string> = new Set([
   'add_grp',
   'rm_grp',
   'leave',
+  // @everyone calls every member of a group (see mentionsIn).
+  'everyone',
 ]);
 
 const namePattern = /^[a-z][a-z0-9_-]{0,31}$/;

@@ -1032,6 +1032,12 @@ export interface components {
              * @description When the sender last edited the text; absent for a message never edited.
              */
             editedAt?: string;
+            /**
+             * @description The members a group message calls, each once: `@name` of a member in its text (canonical), and
+             *     `everyone` for `@everyone`. Read from the text when it was sent; absent when it calls nobody. A name
+             *     that is not a member's calls nobody.
+             */
+            mentions?: components["schemas"]["Name"][];
         };
         /**
          * @description A message its sender deleted, as history and a resuming stream show it: its place and who sent it

@@ -28,3 +28,10 @@ export type { WebhookCall, WebhookOutcome, WebhookSender } from './webhook-sende
 export type { AuditEntry, AuditStore } from './audit-store.js';
 export type { Block, BlockStore } from './block-store.js';
 export type { InviteStore, InviteTake, StoredInvite } from './invite-store.js';
+export type {
+  NewPushSubscription,
+  NotifyLevel,
+  NotifyStore,
+  PushSubscribed,
+  StoredPushSubscription,
+} from './notify-store.js';

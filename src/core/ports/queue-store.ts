@@ -6,6 +6,8 @@ export interface NewMessage {
   /** See `Message.bot` and `Message.displayName`: stored with the message and read back with it everywhere. */
   readonly bot?: true;
   readonly displayName?: string;
+  /** See `Message.mentions`: stored with the message and read back with it everywhere. */
+  readonly mentions?: readonly string[];
   readonly kind: MessageKind;
   readonly group?: string;
   readonly text: string;

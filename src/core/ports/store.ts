@@ -5,6 +5,7 @@ import type { AuditStore } from './audit-store.js';
 import type { BlockStore } from './block-store.js';
 import type { HookStore } from './hook-store.js';
 import type { InviteStore } from './invite-store.js';
+import type { NotifyStore } from './notify-store.js';
 import type { QueueStore } from './queue-store.js';
 import type { RetentionStore } from './retention-store.js';
 import type { SessionStore } from './session-store.js';
@@ -47,6 +48,7 @@ export interface Store
     WebhookStore,
     InviteStore,
     AuditStore,
-    BlockStore {
+    BlockStore,
+    NotifyStore {
   close(): Promise<void>;
 }
