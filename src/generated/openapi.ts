@@ -193,7 +193,9 @@ export interface paths {
          *       message this user received or sent was corrected or taken back by its sender.
          *     - `read` with `id:` and `data: <ReadEvent>`: one of this user's devices marked a conversation read.
          *     - `blocks` with `id:` and `data: <BlocksEvent>`: one of this user's devices blocked or unblocked a user.
-         *       These five are changes to what was delivered: they travel in the same resumable sequence as the
+         *     - `notifications` with `id:` and `data: <NotificationsEvent>`, and `quiet` with `id:` and
+         *       `data: <QuietTime>`: one of this user's devices set a conversation's notification level, or quiet time.
+         *       These seven are changes to what was delivered: they travel in the same resumable sequence as the
          *       messages, in order with them, so that a device that was away gets them on resume.
          *     - `lost` with `data: <LostEvent>` when messages after the stream's position were removed by retention
          *       before it could send them (a resume older than the retention window, or a device so far behind
@@ -441,6 +443,31 @@ export interface paths {
          *     their badges without a reload. The position never moves backwards.
          */
         put: operations["markRead"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{with}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * How much of a conversation to be told of when away
+         * @description `all`: every message; `mentions`: only messages that call the caller (`@name` or `@everyone`); `none`:
+         *     nothing. A conversation never set has its kind's default: `all` for direct messages and for groups (at
+         *     most 32 chosen members, like a group chat on a phone), `none` for broadcasts (anyone may send one to
+         *     every user ever registered; they are read when one comes back). The level decides Web Push, and the
+         *     page's desktop notifications on every device: the caller's streams get a `notifications` event
+         *     (`NotificationsEvent`), and `GET /conversations` and history carry it.
+         */
+        put: operations["setNotificationLevel"];
         post?: never;
         delete?: never;
         options?: never;
@@ -723,6 +750,93 @@ export interface paths {
         post?: never;
         /** Let a blocked user in again */
         delete: operations["unblockUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/quiet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Until when the caller is not to be disturbed */
+        get: operations["getQuietTime"];
+        /**
+         * Do not disturb until a time
+         * @description Until `until`, nothing but direct messages is pushed, whatever the levels (null ends it now). Every
+         *     device of the caller hears it: a `quiet` event on their streams.
+         */
+        put: operations["setQuietTime"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The server's VAPID public key
+         * @description The key every push of this server is signed with (RFC 8292), as a browser's `pushManager.subscribe`
+         *     takes it for `applicationServerKey`. Made once and kept in the store, so every process signs with it.
+         */
+        get: operations["getPushKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's push subscriptions (their devices that take pushes) */
+        get: operations["listPushSubscriptions"];
+        put?: never;
+        /**
+         * Push to this device when no stream of the caller is open
+         * @description The body is what a browser's `PushSubscription.toJSON()` gives. A message the caller should hear of (by
+         *     level, mention and quiet time) is pushed to every subscription when none of the caller's streams is
+         *     open and they have not read it elsewhere within `--push-hold-ms`: exactly once per subscription, from a
+         *     position kept in the store, whichever process sends it. The endpoint must be `https` on a public address
+         *     (unless the server runs with `--push-allow-private`), else `bad_destination`. Subscribing an endpoint
+         *     again (each page load does) answers 200 with the same subscription. A user has at most 10. Signing the
+         *     session out removes the subscriptions it made; a push service's `404` or `410` removes one too.
+         */
+        post: operations["subscribePush"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/push/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop pushing to a device */
+        delete: operations["deletePushSubscription"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1188,6 +1302,8 @@ export interface components {
             messages: components["schemas"]["MessageOrTombstone"][];
             /** @description Whether older messages are retained (ask again with `before` set to the first id here). */
             more: boolean;
+            /** @description The caller's level for this conversation (see `PUT /conversations/{with}/notifications`). */
+            notifications: components["schemas"]["NotifyLevel"];
         };
         Conversation: {
             with: components["schemas"]["Name"];
@@ -1197,9 +1313,106 @@ export interface components {
             /** @description Messages from others after `readUpTo`. */
             unread: number;
             readUpTo: components["schemas"]["MessageId"];
+            notifications: components["schemas"]["NotifyLevel"];
         };
         ConversationList: {
             conversations: components["schemas"]["Conversation"][];
+        };
+        /**
+         * @description `all` messages, only `mentions` of the reader (`@name`, `@everyone`), or `none`.
+         * @enum {string}
+         */
+        NotifyLevel: "all" | "mentions" | "none";
+        NotificationSetting: {
+            level: components["schemas"]["NotifyLevel"];
+        };
+        /**
+         * @description The `data` of a `notifications` event, on the caller's own streams, when one of their devices set a conversation's level.
+         * @example {
+         *       "with": "team",
+         *       "level": "mentions"
+         *     }
+         */
+        NotificationsEvent: {
+            with: components["schemas"]["Name"];
+            level: components["schemas"]["NotifyLevel"];
+        };
+        /**
+         * @description Also the `data` of a `quiet` event, on the caller's own streams, when one of their devices set it.
+         * @example {
+         *       "until": "2026-12-07T07:00:00.000Z"
+         *     }
+         * @example {
+         *       "until": null
+         *     }
+         */
+        QuietTime: {
+            /**
+             * Format: date-time
+             * @description Nothing but direct messages is pushed until then; null, or a time passed, is not quiet.
+             */
+            until: string | null;
+        };
+        PushKey: {
+            /** @description The uncompressed P-256 point (65 bytes), base64url without padding. */
+            publicKey: string;
+        };
+        PushSubscriptionRequest: {
+            /** Format: uri */
+            endpoint: string;
+            /** @description Accepted and ignored, as browsers send it. */
+            expirationTime?: number | null;
+            keys: {
+                /** @description The browser's P-256 public key (65 bytes, uncompressed), base64url. */
+                p256dh: string;
+                /** @description The browser's 16-byte authentication secret, base64url. */
+                auth: string;
+            };
+        };
+        PushSubscription: {
+            id: string;
+            endpoint: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Made by the session asking (signing it out removes the subscription). */
+            thisSession: boolean;
+            /** @description Failed attempts in a row at the push in hand (retried with back-off within its TTL). */
+            failures: number;
+            /** Format: date-time */
+            lastSuccessAt?: string;
+            lastError?: string;
+            /** Format: date-time */
+            lastErrorAt?: string;
+        };
+        PushSubscriptionList: {
+            subscriptions: components["schemas"]["PushSubscription"][];
+        };
+        /**
+         * @description What a push carries, encrypted for the device (RFC 8291, `aes128gcm`): a JSON object of at most a few
+         *     hundred bytes. With `--push-content none` there is no `text`: the device shows who wrote where.
+         * @example {
+         *       "id": "42",
+         *       "from": "alice",
+         *       "kind": "group",
+         *       "with": "team",
+         *       "text": "@bob the build is green",
+         *       "mention": true,
+         *       "sentAt": "2026-12-06T14:00:00.000Z"
+         *     }
+         */
+        PushPayload: {
+            id: components["schemas"]["MessageId"];
+            from: components["schemas"]["Name"];
+            /** @enum {string} */
+            kind: "direct" | "group" | "broadcast";
+            /** @description The conversation to open - the sender, the group, or `broad`. */
+            with: components["schemas"]["Name"];
+            /** @description The start of the text (at most 140 characters, then `…`). */
+            text?: string;
+            /** @description The message calls the receiver (`@name` or `@everyone`). */
+            mention: boolean;
+            /** Format: date-time */
+            sentAt?: string;
         };
         ReadMark: {
             upTo: components["schemas"]["MessageId"];
@@ -1442,7 +1655,7 @@ export interface components {
          * @description The stable machine-readable error code. `invalid_payload` (a body that is no readable JSON object) and `no_text` (nothing in it to show), `invalid_token` (a wrong secret in a hook's URL) and `no_service` (no such hook) use the words Slack answers incoming webhooks with. `bot_account`: a bot's name was given to `POST /sessions`; a bot signs in with its token only.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "bot_account" | "registration_closed" | "invite_invalid" | "invite_used" | "invite_expired" | "account_suspended" | "not_admin" | "not_accepted" | "invalid_token" | "no_service" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "too_many_bots" | "too_many_hooks" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
+        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "bot_account" | "registration_closed" | "invite_invalid" | "invite_used" | "invite_expired" | "account_suspended" | "not_admin" | "not_accepted" | "invalid_token" | "no_service" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "too_many_bots" | "too_many_hooks" | "too_many_subscriptions" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**
@@ -2318,6 +2531,45 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    setNotificationLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user, a group the caller belongs to, or `broad`. */
+                with: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "level": "mentions"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NotificationSetting"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     runCommand: {
         parameters: {
             query?: never;
@@ -2906,6 +3158,170 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getQuietTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quiet time (`until` null when not quiet). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuietTime"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setQuietTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "until": "2026-12-07T07:00:00.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["QuietTime"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuietTime"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPushKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushKey"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPushSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    subscribePush: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionRequest"];
+            };
+        };
+        responses: {
+            /** @description This endpoint was subscribed already; its keys and session are now these. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscription"];
+                };
+            };
+            /** @description Subscribed. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deletePushSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
