@@ -16,7 +16,9 @@ const layers = {
   metrics: ['core'],
   operator: ['core', 'config'],
   webhooks: ['core', 'log'],
-  server: ['core', 'store', 'limits', 'http', 'metrics', 'operator', 'webhooks', 'config', 'log'],
+  // Web Push reaches the network as webhooks do, through the same checks of where to.
+  push: ['core', 'log', 'webhooks'],
+  server: ['core', 'store', 'limits', 'http', 'metrics', 'operator', 'webhooks', 'push', 'config', 'log'],
   workers: ['server', 'metrics', 'config', 'log'],
   cli: ['server', 'workers', 'operator', 'store', 'config', 'log'],
 };

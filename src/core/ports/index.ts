@@ -35,3 +35,4 @@ export type {
   PushSubscribed,
   StoredPushSubscription,
 } from './notify-store.js';
+export type { PushCall, PushOutcome, PushSender, PushTarget, PushUrgency } from './push-sender.js';
