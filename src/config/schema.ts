@@ -436,6 +436,43 @@ export const optionSpecs = {
     default: 60,
     help: 'Posts per minute one incoming webhook may make (bursts of up to that many)',
   }),
+  vapidSubject: option({
+    flag: 'vapid-subject',
+    env: 'PARLEY_VAPID_SUBJECT',
+    schema: z
+      .string()
+      .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'a mailto: address or an https: URL'),
+    default: 'mailto:parley@localhost',
+    help:
+      'Who push services may contact about this server\'s pushes (VAPID `sub`, RFC 8292): a mailto: address ' +
+      'or an https: URL; some push services refuse a made-up one',
+  }),
+  pushHoldMs: option({
+    flag: 'push-hold-ms',
+    env: 'PARLEY_PUSH_HOLD_MS',
+    schema: ms(0, 3_600_000),
+    default: 3_000,
+    help:
+      'How long a push waits after its message was sent; read on another device or reaching a stream ' +
+      'meanwhile, it is not sent (ms)',
+  }),
+  pushContent: option({
+    flag: 'push-content',
+    env: 'PARLEY_PUSH_CONTENT',
+    schema: z.enum(['full', 'none']),
+    default: 'full',
+    help: 'What a push tells: full (sender, conversation and the start of the text) or none (no text)',
+  }),
+  pushAllowPrivate: option({
+    flag: 'push-allow-private',
+    env: 'PARLEY_PUSH_ALLOW_PRIVATE',
+    boolean: true,
+    schema: flag,
+    default: 'false',
+    help:
+      'Let push subscriptions name http: endpoints and loopback, private and link-local addresses (a push ' +
+      'service beside the server, for tests); off: https on public addresses only',
+  }),
   trustProxy: option({
     flag: 'trust-proxy',
     env: 'PARLEY_TRUST_PROXY',

@@ -30,6 +30,7 @@ export const errorCodes = [
   'too_many_groups',
   'too_many_bots',
   'too_many_hooks',
+  'too_many_subscriptions',
   'edit_window_passed',
   'bad_destination',
   'rate_limited',

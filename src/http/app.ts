@@ -16,6 +16,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { notifyRoutes } from './routes/notify.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
@@ -55,6 +56,7 @@ export function createApp(deps: HttpDeps): Express {
     hookRoutes,
     inviteRoutes,
     blockRoutes,
+    notifyRoutes,
     adminRoutes,
     webRoutes,
   ]) {

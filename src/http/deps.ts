@@ -9,6 +9,8 @@ import type { Chat } from '../core/chat/chat.js';
 import type { Conversations } from '../core/chat/conversations.js';
 import type { Delivery } from '../core/delivery/delivery.js';
 import type { OwnAccount } from '../core/accounts/own-account.js';
+import type { NotifySettings } from '../core/notify/notify-settings.js';
+import type { PushSubscriptions } from '../core/notify/push-subscriptions.js';
 import type { RequestSchemas } from './schemas.js';
 
 /** Told of every request once its response closed, and of every refusal; for monitoring. Must be cheap. */
@@ -29,6 +31,8 @@ export interface HttpDeps {
   readonly chat: Chat;
   readonly hooks: Hooks;
   readonly conversations: Conversations;
+  readonly notifySettings: NotifySettings;
+  readonly pushSubscriptions: PushSubscriptions;
   readonly delivery: Delivery;
   readonly ownAccount: OwnAccount;
   readonly schemas: RequestSchemas;

@@ -87,6 +87,22 @@ export function requestSchemas(limits: { maxTextLength: number }) {
         .optional(),
       before: z.iso.datetime({ message: 'must be an ISO date-time' }).optional(),
     }),
+    notificationSetting: z.strictObject({
+      level: z.enum(['all', 'mentions', 'none'], 'must be all, mentions or none'),
+    }),
+    quietTime: z.strictObject({
+      until: z.iso.datetime({ message: 'must be an ISO date-time, or null', offset: true }).nullable(),
+    }),
+    // What PushSubscription.toJSON() gives; the sender checks that the keys are a P-256 point and 16 bytes.
+    pushSubscription: z.object({
+      endpoint: z.string().min(1, 'must not be empty').max(2048, 'must be at most 2048 characters'),
+      expirationTime: z.number().nullable().optional(),
+      keys: z.object({
+        p256dh: z.string().regex(/^[A-Za-z0-9_-]{87}=?$/, 'must be a P-256 public key, base64url (87 characters)'),
+        auth: z.string().regex(/^[A-Za-z0-9_-]{22}(==)?$/, 'must be a 16-byte secret, base64url (22 characters)'),
+      }),
+    }),
+    pushSubscriptionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a subscription id from GET /push/subscriptions'),
     hookId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a hook id from GET /hooks'),
     hookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the secret part of a hook URL'),
   };

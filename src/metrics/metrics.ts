@@ -20,6 +20,8 @@ export interface Metrics {
   readonly storeCommit: (durationMs: number, batchSize: number) => void;
   /** One post to a bot's webhook: acknowledged (2xx) or failed (to be tried again). */
   readonly webhookPost: (outcome: 'acknowledged' | 'failed') => void;
+  /** One push to a device: accepted by its push service, failed (tried again within its TTL), or gone (removed). */
+  readonly push: (outcome: 'accepted' | 'failed' | 'gone') => void;
 }
 
 const kinds: readonly MessageKind[] = ['direct', 'group', 'broadcast'];
@@ -118,9 +120,18 @@ export function createMetrics(stats: DeliveryStats, pending: PendingCount): Metr
   });
   const postsBy = { acknowledged: webhookPosts.labels('acknowledged'), failed: webhookPosts.labels('failed') };
 
+  const pushes = new Counter({
+    name: 'parley_pushes_total',
+    help: 'Web Push requests, by outcome: accepted (a 2xx), failed (tried again within its TTL) or gone (the subscription was removed)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const pushesBy = { accepted: pushes.labels('accepted'), failed: pushes.labels('failed'), gone: pushes.labels('gone') };
+
   return {
     registry,
     webhookPost: (outcome) => postsBy[outcome].inc(),
+    push: (outcome) => pushesBy[outcome].inc(),
     chat: { accepted: (kind) => acceptedBy[kind].inc() },
     http: {
       request(method, route, status, seconds) {

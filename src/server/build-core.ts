@@ -22,6 +22,10 @@ import { perInterval, perMinute } from '../limits/rate-window.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { buildIntegrations } from './build-integrations.js';
+import { buildPush } from './build-push.js';
+import type { NotifySettings } from '../core/notify/notify-settings.js';
+import type { PushSubscriptions } from '../core/notify/push-subscriptions.js';
+import type { PushDeliveries } from '../core/notify/push-deliveries.js';
 import type { Backend } from './open-backend.js';
 import type { FeedEvent } from '../core/ports/index.js';
 
@@ -36,6 +40,9 @@ export interface Core {
   readonly hooks: Hooks;
   readonly webhooks: WebhookDeliveries;
   readonly conversations: Conversations;
+  readonly notifySettings: NotifySettings;
+  readonly pushSubscriptions: PushSubscriptions;
+  readonly pushDeliveries: PushDeliveries;
   readonly delivery: Delivery;
   readonly ownAccount: OwnAccount;
   readonly operator: Operator;
@@ -104,6 +111,8 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
         message: budgets('message', perMinute(config.messageRate, config.messageBurst)),
         broadcast: budgets('broadcast', perMinute(config.broadcastRate, config.broadcastBurst)),
         group: budgets('group', perMinute(config.groupRate, config.groupBurst)),
+        // Each reaches every phone of a group: three at once, then one per ten minutes.
+        everyone: budgets('everyone', perInterval(3, 600_000)),
       },
     },
     now,
@@ -144,6 +153,17 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     else log.error({ err }, 'session expiry check failed');
   });
   const feedLog = log.child({ module: 'feed' });
+  const conversations = new Conversations(store, directory, delivery, now);
+  const push = buildPush(config, {
+    store,
+    feed,
+    blocks,
+    conversations,
+    delivery,
+    log,
+    now,
+    ...(metrics ? { metrics } : {}),
+  });
 
   return {
     accounts,
@@ -154,7 +174,10 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     chat,
     hooks,
     webhooks,
-    conversations: new Conversations(store, directory, delivery, now),
+    conversations,
+    notifySettings: push.settings,
+    pushSubscriptions: push.subscriptions,
+    pushDeliveries: push.deliveries,
     delivery,
     ownAccount: new OwnAccount(accounts, delivery, operator),
     operator,
@@ -175,10 +198,12 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
       await feed.start((event) => {
         follow(event);
         webhooks.notice(event);
+        push.notice(event);
         followBlocks(blocks, event, feedLog);
       });
       delivery.restore(await store.lastMessageId());
       await webhooks.start();
+      await push.start();
       upkeep.start();
       retention.start();
     },
@@ -191,6 +216,7 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
       presence.stop();
       await retention.stop();
       await webhooks.stop();
+      await push.stop();
       sender.close();
       await feed.stop();
     },

@@ -56,6 +56,8 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
     chat: core.chat,
     hooks: core.hooks,
     conversations: core.conversations,
+    notifySettings: core.notifySettings,
+    pushSubscriptions: core.pushSubscriptions,
     delivery: core.delivery,
     ownAccount: core.ownAccount,
     schemas: requestSchemas({ maxTextLength: config.maxTextLength }),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { DeviceFleet } from '../devices/device-fleet.js';
 import type { FeedEvent, QueueRow, Store, WebhookSender } from '../ports/index.js';
 import { replyTarget } from './webhook-event.js';
 import { WebhookLoop, type WebhookTiming } from './webhook-loop.js';
@@ -11,82 +11,44 @@ export interface WebhookDeliveryEvents {
   error(err: unknown, bot?: string): void;
 }
 
-/**
- * Every bot's webhook, as seen from this process: a loop per webhook in the store, of which the ones whose lease
- * this process holds post. Loops start as webhooks appear (looked for every `idleMs`) and end when theirs is
- * deleted; the feed wakes them when something arrives for their bot.
- */
+/** Every bot's webhook, as seen from this process: a fleet of devices (see DeviceFleet), one per bot. */
 export class WebhookDeliveries {
-  /** This process, as a lease holder: unique, so that a restarted process never inherits a lease. */
-  private readonly holder = randomUUID();
-  private readonly loops = new Map<string, WebhookLoop>();
-  private timer: NodeJS.Timeout | undefined;
-  private scanning: Promise<void> | undefined;
-  private stopped = false;
+  private readonly fleet: DeviceFleet<WebhookLoop>;
 
   constructor(
-    private readonly store: Store,
-    private readonly sender: WebhookSender,
-    private readonly timing: WebhookTiming,
+    store: Store,
+    sender: WebhookSender,
+    timing: WebhookTiming,
     private readonly events: WebhookDeliveryEvents,
-    private readonly now: () => number,
-  ) {}
+    now: () => number,
+  ) {
+    this.fleet = new DeviceFleet(
+      {
+        keys: () => store.webhookBots(),
+        loop: (bot, holder) => new WebhookLoop(bot, holder, store, sender, timing, this.loopHooks, now),
+        userOf: (loop) => loop.bot,
+        error: (err) => events.error(err),
+      },
+      timing.idleMs,
+    );
+  }
 
-  async start(): Promise<void> {
-    await this.scan();
-    this.timer = setInterval(() => void this.scan(), this.timing.idleMs);
-    this.timer.unref();
+  start(): Promise<void> {
+    return this.fleet.start();
   }
 
   /** A feed event: wakes the loops of the bots it reaches (a broadcast reaches them all). */
   notice(event: FeedEvent): void {
-    if (this.loops.size === 0) return;
-    if (event.kind === 'message' && event.message.kind === 'broadcast') {
-      for (const loop of this.loops.values()) loop.wake();
-    } else if (event.kind === 'message' || event.kind === 'event') {
-      for (const name of event.recipients) this.loops.get(name)?.wake();
-    } else if (event.kind === 'gap') {
-      for (const loop of this.loops.values()) loop.wake();
-    }
+    this.fleet.notice(event);
   }
 
   /** Looks for a webhook now (one was just set here), instead of at the next scan. */
   webhookSet(bot: string): void {
-    if (this.loops.has(bot)) this.loops.get(bot)!.wake();
-    else void this.scan();
+    this.fleet.added(bot);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.scanning;
-    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
-    this.loops.clear();
-  }
-
-  private scan(): Promise<void> {
-    this.scanning ??= this.startLoops().finally(() => {
-      this.scanning = undefined;
-    });
-    return this.scanning;
-  }
-
-  private async startLoops(): Promise<void> {
-    let bots: string[];
-    try {
-      bots = await this.store.webhookBots();
-    } catch (err) {
-      this.events.error(err);
-      return;
-    }
-    for (const bot of bots) {
-      if (this.stopped || this.loops.has(bot)) continue;
-      const loop = new WebhookLoop(bot, this.holder, this.store, this.sender, this.timing, this.loopHooks, this.now);
-      this.loops.set(bot, loop);
-      void loop.done.finally(() => {
-        if (this.loops.get(bot) === loop) this.loops.delete(bot);
-      });
-    }
+  stop(): Promise<void> {
+    return this.fleet.stop();
   }
 
   private readonly loopHooks = {

@@ -8,13 +8,15 @@ import { ChatError } from '../errors.js';
 import type { MessageKind } from '../msgform.js';
 import { canonicalName, claimableName } from '../names.js';
 import { GroupMembership, maxGroupSize } from './group-membership.js';
+import { mentionsIn } from './mentions.js';
+import { ownerOf } from './directory.js';
 import { MessageChanges } from './message-changes.js';
 import { unlimited, type RateBudget } from '../ports/index.js';
 
 export { maxGroupSize } from './group-membership.js';
 
 /** The sends each user has a budget for. */
-export type SendKind = 'message' | 'broadcast' | 'group';
+export type SendKind = 'message' | 'broadcast' | 'group' | 'everyone';
 
 export interface ChatLimits {
   /** Longest message text, in characters. @default 4000 */
@@ -146,10 +148,28 @@ export class Chat {
       group: group.name,
       text,
       sentAt: this.now(),
+      ...(await this.mentions(actor, group, text)),
     };
     const { id, sentAt } = await this.delivery.send(draft, recipients, idempotencyKey);
     this.observer?.accepted('group');
     return { kind: 'sent', id, to, recipients: recipients.length, sentAt };
+  }
+
+  /**
+   * The members a group message calls. `@everyone` reaches every phone of the group, so only its owner and admins
+   * may call it, and not often: a text that calls it otherwise is refused, with the reason, rather than sent
+   * quietly as if it had.
+   */
+  private async mentions(actor: Actor, group: Group, text: string): Promise<{ mentions?: readonly string[] }> {
+    const { users, everyone } = mentionsIn(text, group.members, actor.name);
+    if (everyone) {
+      if (!actor.admin && ownerOf(group) !== actor.name) {
+        throw new ChatError('forbidden', `only the owner of "${group.name}" may call @everyone`, 'body.text');
+      }
+      await this.spend('everyone', actor.name);
+    }
+    const mentions = everyone ? [...users, 'everyone'] : users;
+    return mentions.length === 0 ? {} : { mentions };
   }
 
   private async broadcast(actor: Actor, text: string, options: ExecuteOptions): Promise<CommandResult> {
@@ -207,7 +227,7 @@ export class Chat {
   private async spend(kind: SendKind, user: string): Promise<void> {
     const waitMs = await (this.limits.rates?.[kind] ?? unlimited).take(user);
     if (waitMs > 0) {
-      const what = kind === 'group' ? 'group creations' : `${kind}s`;
+      const what = kind === 'group' ? 'group creations' : kind === 'everyone' ? 'calls of @everyone' : `${kind}s`;
       throw new ChatError(
         'rate_limited',
         `too many ${what}; try again in ${Math.ceil(waitMs / 1000)} s`,

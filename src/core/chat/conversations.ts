@@ -5,6 +5,8 @@ import type { Directory } from './directory.js';
 import { ChatError } from '../errors.js';
 import { addressedTo, msgformOf, type MessageView } from '../msgform.js';
 import { canonicalName } from '../names.js';
+import { levelOf } from '../notify/levels.js';
+import type { NotifyLevel } from '../ports/index.js';
 
 /** How many messages a history page holds unless asked otherwise, and at most. */
 export const historyPage = { default: 50, max: 200 } as const;
@@ -15,6 +17,8 @@ export interface ConversationView {
   readonly last?: MessageView;
   readonly unread: number;
   readonly readId: number;
+  /** The user's notification level for it (see NotifySettings). */
+  readonly notifications: NotifyLevel;
 }
 
 /**
@@ -35,9 +39,12 @@ export class Conversations {
     rawWith: string,
     beforeId: number,
     limit: number,
-  ): Promise<{ messages: MessageView[]; more: boolean }> {
-    const ref = this.resolve(actor, rawWith, 'query.with');
-    const page = await this.store.readConversation(actor.name, ref, beforeId, limit + 1);
+  ): Promise<{ messages: MessageView[]; more: boolean; notifications: NotifyLevel }> {
+    const ref = this.conversationOf(actor, rawWith, 'query.with');
+    const [page, levels] = await Promise.all([
+      this.store.readConversation(actor.name, ref, beforeId, limit + 1),
+      this.store.notifyLevels(actor.name),
+    ]);
     const more = page.length > limit;
     const messages = page.slice(0, limit).reverse();
     return {
@@ -45,6 +52,7 @@ export class Conversations {
         msgformOf(m, addressedTo(m, actor.name, this.recipientOf(m.from, actor.name, ref))),
       ),
       more,
+      notifications: levelOf(levels, ref.kind, ref.with),
     };
   }
 
@@ -58,10 +66,12 @@ export class Conversations {
       ...this.directory.groupsOf(me).map((g) => ({ kind: 'group' as const, with: g.name })),
       { kind: 'broadcast', with: 'broad' },
     ];
+    const levels = await this.store.notifyLevels(me);
     const views = await Promise.all(
       refs.map(async (ref): Promise<ConversationView> => {
         const { last, unread, readId } = await this.store.summarize(me, ref);
-        const base = { with: ref.with, kind: ref.kind, unread, readId };
+        const notifications = levelOf(levels, ref.kind, ref.with);
+        const base = { with: ref.with, kind: ref.kind, unread, readId, notifications };
         return last
           ? { ...base, last: msgformOf(last, addressedTo(last, me, this.recipientOf(last.from, me, ref))) }
           : base;
@@ -73,14 +83,14 @@ export class Conversations {
 
   /** Records the read mark with a `read` event on the reader's own streams, so that their other devices agree. */
   async markRead(actor: Actor, rawWith: string, upTo: number): Promise<void> {
-    const ref = this.resolve(actor, rawWith, 'path.with');
+    const ref = this.conversationOf(actor, rawWith, 'path.with');
     const data = { with: ref.with, upTo: String(upTo) };
     const event: NewEvent = { type: 'read', json: JSON.stringify(data), at: this.now(), recipients: [actor.name] };
     await this.delivery.change(async () => [await this.store.markRead(actor.name, ref, upTo, event)]);
   }
 
   /** `broad`, a group the actor belongs to, or a user; not_member or not_found otherwise. */
-  private resolve(actor: Actor, rawWith: string, field: string): ConversationRef {
+  conversationOf(actor: Actor, rawWith: string, field: string): ConversationRef {
     const name = canonicalName(rawWith);
     if (name === 'broad') return { kind: 'broadcast', with: 'broad' };
     const group = name === undefined ? undefined : this.directory.group(name);

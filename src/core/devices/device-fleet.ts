@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { FeedEvent } from '../ports/index.js';
+import type { DeviceLoop, DeviceState } from './device-loop.js';
+
+export interface FleetSource<L extends DeviceLoop<DeviceState>> {
+  /** Every device in the store, by key. */
+  keys(): Promise<string[]>;
+  /** A loop for one device, for this process as `holder`. */
+  loop(key: string, holder: string): L;
+  /** The user whose queue a device follows, once its loop knows it (for waking it). */
+  userOf(loop: L): string | undefined;
+  error(err: unknown): void;
+}
+
+/**
+ * Every device of one kind (bots' webhooks, push subscriptions), as seen from this process: a loop per device in
+ * the store, of which the ones whose lease this process holds hand rows over. Loops start as devices appear
+ * (looked for every `scanMs`) and end when theirs is deleted; the feed wakes them when something arrives for
+ * their user.
+ */
+export class DeviceFleet<L extends DeviceLoop<DeviceState>> {
+  /** This process, as a lease holder: unique, so that a restarted process never inherits a lease. */
+  private readonly holder = randomUUID();
+  private readonly loops = new Map<string, L>();
+  private timer: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly source: FleetSource<L>,
+    private readonly scanMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.scan();
+    this.timer = setInterval(() => void this.scan(), this.scanMs);
+    this.timer.unref();
+  }
+
+  get size(): number {
+    return this.loops.size;
+  }
+
+  /** A feed event: wakes the loops of the users a message reaches (a broadcast reaches them all). */
+  notice(event: FeedEvent): void {
+    if (this.loops.size === 0) return;
+    if (event.kind === 'message' && event.message.kind === 'broadcast') this.wakeAll();
+    else if (event.kind === 'message' || event.kind === 'event') this.wakeUsers(event.recipients);
+    else if (event.kind === 'gap') this.wakeAll();
+  }
+
+  wakeUsers(users: readonly string[]): void {
+    this.wakeWhere((user) => users.includes(user));
+  }
+
+  /** Wakes the loops whose user passes `test`, and those that do not know their user yet. */
+  wakeWhere(test: (user: string) => boolean): void {
+    for (const loop of this.loops.values()) {
+      const user = this.source.userOf(loop);
+      if (user === undefined || test(user)) loop.wake();
+    }
+  }
+
+  wakeAll(): void {
+    for (const loop of this.loops.values()) loop.wake();
+  }
+
+  /** Looks for a device now (one was just made here), instead of at the next scan. */
+  added(key: string): void {
+    if (this.loops.has(key)) this.loops.get(key)!.wake();
+    else void this.scan();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.scanning;
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    this.loops.clear();
+  }
+
+  private scan(): Promise<void> {
+    this.scanning ??= this.startLoops().finally(() => {
+      this.scanning = undefined;
+    });
+    return this.scanning;
+  }
+
+  private async startLoops(): Promise<void> {
+    let keys: string[];
+    try {
+      keys = await this.source.keys();
+    } catch (err) {
+      this.source.error(err);
+      return;
+    }
+    for (const key of keys) {
+      if (this.stopped || this.loops.has(key)) continue;
+      const loop = this.source.loop(key, this.holder);
+      this.loops.set(key, loop);
+      void loop.done.finally(() => {
+        if (this.loops.get(key) === loop) this.loops.delete(key);
+      });
+    }
+  }
+}

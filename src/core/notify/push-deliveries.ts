@@ -1,0 +1,68 @@
+import { DeviceFleet } from '../devices/device-fleet.js';
+import type { DeviceTiming } from '../devices/device-loop.js';
+import type { FeedEvent, PushSender, Store } from '../ports/index.js';
+import { PushLoop, type PushLoopHooks, type PushRules } from './push-loop.js';
+
+/**
+ * Every push subscription, as seen from this process: a fleet of devices (see DeviceFleet). A user's loops are
+ * woken by messages to them, and by their last stream closing (what arrived while it was open was the stream's;
+ * what comes now may be a push's).
+ */
+export class PushDeliveries {
+  private readonly fleet: DeviceFleet<PushLoop>;
+
+  private readonly online: (user: string) => boolean;
+
+  constructor(
+    store: Store,
+    sender: PushSender,
+    timing: DeviceTiming,
+    rules: PushRules,
+    hooks: PushLoopHooks,
+    now: () => number,
+  ) {
+    this.online = (user) => hooks.online(user);
+    this.fleet = new DeviceFleet(
+      {
+        keys: () => store.pushSubscriptionIds(),
+        loop: (id, holder) => new PushLoop(id, holder, store, sender, timing, rules, hooks, now),
+        userOf: (loop) => loop.userName,
+        error: (err) => hooks.error('', err),
+      },
+      timing.idleMs,
+    );
+  }
+
+  start(): Promise<void> {
+    return this.fleet.start();
+  }
+
+  /**
+   * A feed event. A user with a stream open has no push coming, so a message to them wakes nothing: their loops
+   * pass it at their next look, in a page with the others, rather than one store read per message.
+   */
+  notice(event: FeedEvent): void {
+    if (event.kind === 'presence') {
+      if (!event.online) this.fleet.wakeUsers([event.name]);
+    } else if (event.kind === 'message') {
+      const { recipients } = event;
+      const everyone = event.message.kind === 'broadcast';
+      this.fleet.wakeWhere((user) => !this.online(user) && (everyone || recipients.includes(user)));
+    } else if (event.kind === 'gap') {
+      this.fleet.wakeAll();
+    }
+  }
+
+  /** A subscription was made here: its loop starts now. */
+  added(id: string): void {
+    this.fleet.added(id);
+  }
+
+  get devices(): number {
+    return this.fleet.size;
+  }
+
+  stop(): Promise<void> {
+    return this.fleet.stop();
+  }
+}
