@@ -36,7 +36,7 @@ export const problemTypes: { readonly [C in ErrorCode]: ProblemType } = {
   too_many_bots: { status: 422, title: 'Too many bots' },
   too_many_hooks: { status: 422, title: 'Too many webhooks' },
   edit_window_passed: { status: 403, title: 'Edit window passed' },
-  bad_destination: { status: 422, title: 'Webhook destination refused' },
+  bad_destination: { status: 422, title: 'Destination refused' },
   rate_limited: { status: 429, title: 'Too many requests' },
   too_many_streams: { status: 429, title: 'Too many open streams' },
   unavailable: { status: 503, title: 'Service unavailable' },
