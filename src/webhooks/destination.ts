@@ -6,8 +6,8 @@ import { ChatError } from '../core/errors.js';
 import { notPublicBecause } from './public-address.js';
 
 /**
- * Where a bot's webhooks may go. A URL a user gives must not turn the server into a way into its own network
- * (SSRF): the server's loopback, its private network, a cloud's metadata service.
+ * Where a bot's webhooks and a device's pushes may go. A URL a user gives must not turn the server into a way into
+ * its own network (SSRF): the server's loopback, its private network, a cloud's metadata service.
  *
  * A check when the URL is saved is not enough: a name can resolve to a public address then and to 127.0.0.1
  * when the request is made (DNS rebinding, or an owner who changes the record). So delivery checks again at
@@ -31,42 +31,63 @@ export interface DestinationOptions {
   readonly allowPrivate: boolean;
   /** Resolves names; node:dns/promises `lookup` with `all: true` (what the system resolver says) by default. */
   readonly lookup?: ResolveAll;
+  /** What the destination is; a webhook URL by default. */
+  readonly kind?: DestinationKind;
 }
+
+/** What a refusal calls a destination, and what it must be beyond a public address. */
+export interface DestinationKind {
+  /** Its name in a refusal: `the webhook URL`. */
+  readonly name: string;
+  /** What goes there, plural: `webhooks`. */
+  readonly goes: string;
+  /** The request field a refusal names (`body.endpoint`), when the destination comes from one. */
+  readonly field?: string;
+  /** Refuse `http:` unless `allowPrivate`. */
+  readonly httpsOnly: boolean;
+}
+
+/** A bot's URL: http is allowed, since the signature, not the channel, tells the bot the post is ours. */
+export const webhookUrl: DestinationKind = { name: 'the webhook URL', goes: 'webhooks', httpsOnly: false };
 
 const systemResolver: ResolveAll = (hostname) => dnsLookup(hostname, { all: true });
 
-function refused(detail: string): ChatError {
-  return new ChatError('bad_destination', `the webhook URL ${detail}`);
+function refused(kind: DestinationKind, detail: string): ChatError {
+  return new ChatError('bad_destination', `${kind.name} ${detail}`, kind.field);
 }
 
-const publicOnly = '; webhooks go to public addresses only';
+function publicOnly(kind: DestinationKind): string {
+  return `; ${kind.goes} go to public addresses only`;
+}
 
 /**
- * The URL, parsed, when webhooks may be sent to it; otherwise throws a `bad_destination` ChatError naming the
- * reason. Unless `allowPrivate`, a name must resolve, and every address it resolves to must be public: one
- * private answer among public ones is enough to refuse, since the connection may pick any of them.
+ * The URL, parsed, when what `options.kind` says may be sent to it; otherwise throws a `bad_destination`
+ * ChatError naming the reason. Unless `allowPrivate`, a name must resolve, and every address it resolves to must
+ * be public: one private answer among public ones is enough to refuse, since the connection may pick any of them.
  */
 export async function checkDestination(text: string, options: DestinationOptions): Promise<URL> {
+  const kind = options.kind ?? webhookUrl;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw refused('is not an absolute URL');
+    throw refused(kind, 'is not an absolute URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw refused(`must use http: or https:, not ${url.protocol}`);
-  // They would be sent as Basic credentials to whoever the host is; a bot authenticates us by the signature.
-  if (url.username !== '' || url.password !== '') throw refused('must not carry a user name or password');
+  const schemes = kind.httpsOnly && !options.allowPrivate ? ['https:'] : ['http:', 'https:'];
+  if (!schemes.includes(url.protocol)) throw refused(kind, `must use ${schemes.join(' or ')}, not ${url.protocol}`);
+  // They would be sent as Basic credentials to whoever the host is; a receiver knows us by our signature instead.
+  if (url.username !== '' || url.password !== '') throw refused(kind, 'must not carry a user name or password');
   if (options.allowPrivate) return url;
   // WHATWG URL has already rewritten numeric tricks (2130706433, 0x7f000001, 127.1, 0177.0.0.1) to dotted
   // decimal and IPv6 to its canonical form in brackets, so a literal is recognised here in one of two shapes.
   const literal = addressLiteral(url.hostname);
   if (literal !== undefined) {
     const why = notPublicBecause(literal);
-    if (why !== undefined) throw refused(`names ${literal}, ${why}${publicOnly}`);
+    if (why !== undefined) throw refused(kind, `names ${literal}, ${why}${publicOnly(kind)}`);
     return url;
   }
-  refuseNotPublic(url.hostname, await resolveForCheck(url.hostname, options.lookup ?? systemResolver));
+  const addresses = await resolveForCheck(kind, url.hostname, options.lookup ?? systemResolver);
+  refuseNotPublic(kind, url.hostname, addresses);
   return url;
 }
 
@@ -83,7 +104,7 @@ export function checkedLookup(options: DestinationOptions): LookupFunction {
     // Checks and answer in two steps, so that a throw from the callback itself cannot make it be called twice.
     resolve(hostname)
       .then((addresses) => {
-        if (!options.allowPrivate) refuseNotPublic(hostname, addresses);
+        if (!options.allowPrivate) refuseNotPublic(options.kind ?? webhookUrl, hostname, addresses);
         const usable = addresses.filter((a) => family === 0 || a.family === family);
         if (usable.length === 0) throw notFound(hostname);
         return usable;
@@ -100,23 +121,27 @@ export function checkedLookup(options: DestinationOptions): LookupFunction {
 }
 
 /** Refused unless every address of `hostname` is public, naming the first that is not. */
-function refuseNotPublic(hostname: string, addresses: readonly LookupAddress[]): void {
+function refuseNotPublic(kind: DestinationKind, hostname: string, addresses: readonly LookupAddress[]): void {
   for (const { address } of addresses) {
     const why = notPublicBecause(address);
-    if (why !== undefined) throw refused(`host ${hostname} resolves to ${address}, ${why}${publicOnly}`);
+    if (why !== undefined) throw refused(kind, `host ${hostname} resolves to ${address}, ${why}${publicOnly(kind)}`);
   }
 }
 
 /** The addresses of a name the URL gives, or a refusal: a name that does not resolve cannot be a destination. */
-async function resolveForCheck(hostname: string, resolve: ResolveAll): Promise<readonly LookupAddress[]> {
+async function resolveForCheck(
+  kind: DestinationKind,
+  hostname: string,
+  resolve: ResolveAll,
+): Promise<readonly LookupAddress[]> {
   let addresses: readonly LookupAddress[];
   try {
     addresses = await resolve(hostname);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw refused(`host ${hostname} does not resolve${code === undefined ? '' : ` (${code})`}`);
+    throw refused(kind, `host ${hostname} does not resolve${code === undefined ? '' : ` (${code})`}`);
   }
-  if (addresses.length === 0) throw refused(`host ${hostname} resolves to no address`);
+  if (addresses.length === 0) throw refused(kind, `host ${hostname} resolves to no address`);
   return addresses;
 }
 

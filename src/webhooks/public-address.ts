@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 
 /**
- * Whether an IP address is one a webhook may be sent to. Public means ipaddr.js's `unicast`: what is left once
+ * Whether an IP address is one a webhook or a push may be sent to. Public means ipaddr.js's `unicast`: what is left once
  * every special-purpose range of the IANA registries is taken out (loopback, private, link-local, CGNAT,
  * multicast, broadcast, documentation, benchmarking, ...), so a range we forget to list is refused, not allowed.
  */

@@ -2,17 +2,18 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { childLines } from './child-lines.js';
 import { tempDir } from './process.js';
 import { freePort } from './redis-server.js';
 import { stopAtEnd } from './stop-at-end.js';
-import { Watched } from './watched.js';
 
 /** Debian's package `prometheus-alertmanager` puts it here; `.ci/run` installs it when missing. */
 const alertmanagerPath = '/usr/bin/prometheus-alertmanager';
 /** How long a start may take before it counts as failed, and how long SIGTERM has before SIGKILL (ms). */
 const startTimeoutMs = 10_000;
 const stopGraceMs = 5_000;
+/** How long `until` waits when not told (ms). */
+const untilTimeoutMs = 10_000;
 
 export interface Alertmanager {
   /** `http://127.0.0.1:<port>`: its API and web page. */
@@ -75,22 +76,7 @@ export async function startAlertmanager(config: string): Promise<Alertmanager> {
   const release = stopAtEnd(stop);
   void exited.then(release);
 
-  const lines: string[] = [];
-  const watched = new Watched();
-  const add = (line: string) => {
-    lines.push(line);
-    watched.changed();
-  };
-  createInterface({ input: child.stdout! }).on('line', add);
-  createInterface({ input: child.stderr! }).on('line', add);
-  void exited.then(() => watched.end());
-  const until = (condition: (lines: readonly string[]) => boolean, timeoutMs = 10_000) =>
-    watched.until(
-      () => (condition(lines) ? true : undefined),
-      timeoutMs,
-      (why) =>
-        `Alertmanager's log did not get there ${why === 'ended' ? 'before it exited' : `within ${timeoutMs} ms`}:\n${lines.join('\n')}`,
-    );
+  const { lines, until } = childLines(child, exited, "Alertmanager's log");
 
   try {
     await until((logged) => logged.some((line) => line.includes('msg="Listening on"')), startTimeoutMs);
@@ -102,9 +88,7 @@ export async function startAlertmanager(config: string): Promise<Alertmanager> {
     url,
     pid,
     lines,
-    async until(condition, timeoutMs) {
-      await until(condition, timeoutMs);
-    },
+    until: (condition, timeoutMs = untilTimeoutMs) => until(condition, timeoutMs),
     async postAlerts(alerts) {
       const res = await fetch(`${url}/api/v2/alerts`, {
         method: 'POST',

@@ -11,7 +11,10 @@ export interface PushTarget {
 
 /** One attempt at pushing one payload to one device. */
 export interface PushCall extends PushTarget {
-  /** Encrypted for the device before it leaves (RFC 8291, `aes128gcm`). */
+  /**
+   * Encrypted for the device before it leaves (RFC 8291, `aes128gcm`). At most 3993 bytes of UTF-8, what one
+   * 4096-byte record holds, the least every push service must take; a longer one is not sent (a failure, not gone).
+   */
   readonly payload: string;
   /** How long the push service may keep it for a device that is away (RFC 8030 `TTL`, seconds). */
   readonly ttlSeconds: number;
@@ -22,7 +25,11 @@ export type PushOutcome =
   | { readonly ok: true; readonly status: number }
   /** 404 or 410: the subscription is gone for good (the browser unsubscribed, or it expired). */
   | { readonly ok: false; readonly gone: true; readonly error: string }
-  /** Anything else (429, 5xx, a timeout, a refused connection): worth another try, after `retryAfterMs` if the service said. */
+  /**
+   * Anything else: worth another try, after `retryAfterMs` if the service said. 429, 5xx, a timeout, a refused
+   * connection or destination may pass; 400, 403 (a VAPID signature or key refused), 413 and other 4xx most
+   * likely will not, but do not say the subscription is gone, so back-off and the push's TTL end them.
+   */
   | { readonly ok: false; readonly gone: false; readonly error: string; readonly retryAfterMs?: number };
 
 /**
