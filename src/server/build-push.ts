@@ -10,7 +10,8 @@ import { PushSubscriptions } from '../core/notify/push-subscriptions.js';
 import type { Feed, FeedEvent, PushCall, PushSender, PushTarget, Store } from '../core/ports/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { makeVapidKeys, WebPushSender } from '../push/web-push-sender.js';
+import { newVapidKeys } from '../push/vapid-keys.js';
+import { WebPushSender } from '../push/web-push-sender.js';
 
 /** Push subscriptions one user may have: a phone, a laptop, a browser or two more. */
 const maxSubscriptionsPerUser = 10;
@@ -82,7 +83,7 @@ export function buildPush(config: Config, parts: PushParts) {
       deliveries.notice(event);
     },
     async start(): Promise<void> {
-      const keys = await store.vapidKeys(makeVapidKeys);
+      const keys = await store.vapidKeys(newVapidKeys);
       sender.use(
         new WebPushSender({
           vapid: { subject: config.vapidSubject, ...keys },
