@@ -6,7 +6,7 @@ import type {
   WebhookAttempt,
   WebhookStore,
 } from '../../core/ports/index.js';
-import { WebhookLeases } from '../webhook-leases.js';
+import { DeviceLeases } from '../device-leases.js';
 import type { GroupCommit } from './group-commit.js';
 import {
   toHook,
@@ -19,10 +19,10 @@ import {
 /**
  * Incoming hooks and outgoing webhooks in the SQLite store: writes go through its group commit, in call order with
  * everything else; reads see what was committed. The delivery lease stays in this process, which alone owns the
- * database (see WebhookLeases): every delivery that can run on it runs here.
+ * database (see DeviceLeases): every delivery that can run on it runs here.
  */
 export class SqliteIntegrations implements HookStore, WebhookStore {
-  private readonly leases = new WebhookLeases();
+  private readonly leases = new DeviceLeases();
 
   constructor(
     private readonly statements: IntegrationStatements,
