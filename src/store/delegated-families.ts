@@ -21,6 +21,9 @@ import type {
 /** What a backend's notify object keeps: all of NotifyStore but the read marks, which are the store's own. */
 export type NotifySettings = Omit<NotifyStore, 'readMark'>;
 
+/** The server's VAPID key pair, as NotifyStore.vapidKeys hands it out. */
+export type VapidKeys = Awaited<ReturnType<NotifyStore['vapidKeys']>>;
+
 /**
  * The families of a store that each backend keeps in an object of their own, passed on to it: hooks and
  * webhooks (memory-, sqlite-, redis-integrations.ts), invites and the audit list (memory-, sqlite-,
@@ -162,7 +165,7 @@ export abstract class DelegatedFamilies implements HookStore, WebhookStore, Invi
     return this.notify.releasePushSubscription(id, holder);
   }
 
-  vapidKeys(make: () => { publicKey: string; privateKey: string }): Promise<{ publicKey: string; privateKey: string }> {
+  vapidKeys(make: () => VapidKeys): Promise<VapidKeys> {
     return this.notify.vapidKeys(make);
   }
 }

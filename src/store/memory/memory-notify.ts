@@ -6,11 +6,9 @@ import type {
   StoredPushSubscription,
   WebhookAttempt,
 } from '../../core/ports/index.js';
-import type { NotifySettings } from '../delegated-families.js';
+import type { NotifySettings, VapidKeys } from '../delegated-families.js';
 import { DeviceLeases } from '../device-leases.js';
 import { withAttempt } from './with-attempt.js';
-
-type VapidKeys = { publicKey: string; privateKey: string };
 
 /** Notification levels, quiet times, push subscriptions and the VAPID key pair, kept in this process (see MemoryStore). */
 export class MemoryNotify implements NotifySettings {
