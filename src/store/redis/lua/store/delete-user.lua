@@ -7,10 +7,8 @@
 local name = ARGV[2]
 
 if redis.call('HDEL', P .. 'users', name) == 0 then return 0 end
-for _, token in ipairs(redis.call('SMEMBERS', P .. 'us:' .. name)) do
-  redis.call('DEL', P .. 's:' .. token)
-  drop_subscriptions_of_session(token)
-end
+for _, token in ipairs(redis.call('SMEMBERS', P .. 'us:' .. name)) do redis.call('DEL', P .. 's:' .. token) end
+-- Every subscription its sessions made is the user's (one moved to another user went to that user's session).
 for _, id in ipairs(redis.call('ZRANGE', P .. 'psu:' .. name, 0, -1)) do drop_subscription(id) end
 redis.call('DEL', P .. 'nl:' .. name)
 redis.call('HDEL', P .. 'quiet', name)
