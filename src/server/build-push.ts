@@ -44,8 +44,11 @@ export function buildPush(config: Config, parts: PushParts) {
     store,
     sender,
     {
+      // One loop per browser that subscribed, on every process: idle ones renew their lease every 10 s and read
+      // their queue once a minute unwoken (the feed wakes a holder when something arrives for its user).
       leaseMs: 3 * pushTimeoutMs + 5_000,
-      idleMs: 2_000,
+      idleMs: 10_000,
+      pollMs: 60_000,
       firstBackoffMs: 1_000,
       maxBackoffMs: 300_000,
       pageSize: 100,

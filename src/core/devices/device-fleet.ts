@@ -24,6 +24,7 @@ export class DeviceFleet<L extends DeviceLoop<DeviceState>> {
   private readonly loops = new Map<string, L>();
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
+  private rescan = false;
   private stopped = false;
 
   constructor(
@@ -53,11 +54,14 @@ export class DeviceFleet<L extends DeviceLoop<DeviceState>> {
     this.wakeWhere((user) => users.includes(user));
   }
 
-  /** Wakes the loops whose user passes `test`, and those that do not know their user yet. */
+  /**
+   * Wakes the loops whose user passes `test`. A loop that does not know its user has not held its lease yet: the
+   * holder elsewhere has what arrives, and this one tries for the lease on its own time.
+   */
   wakeWhere(test: (user: string) => boolean): void {
     for (const loop of this.loops.values()) {
       const user = this.source.userOf(loop);
-      if (user === undefined || test(user)) loop.wake();
+      if (user !== undefined && test(user)) loop.wake();
     }
   }
 
@@ -80,8 +84,17 @@ export class DeviceFleet<L extends DeviceLoop<DeviceState>> {
   }
 
   private scan(): Promise<void> {
-    this.scanning ??= this.startLoops().finally(() => {
+    if (this.scanning) {
+      // The scan under way may have read the keys before the device that asks was stored.
+      this.rescan = true;
+      return this.scanning;
+    }
+    this.scanning = this.startLoops().finally(() => {
       this.scanning = undefined;
+      if (this.rescan && !this.stopped) {
+        this.rescan = false;
+        void this.scan();
+      }
     });
     return this.scanning;
   }
@@ -93,6 +106,13 @@ export class DeviceFleet<L extends DeviceLoop<DeviceState>> {
     } catch (err) {
       this.source.error(err);
       return;
+    }
+    // A device deleted elsewhere: its loop, holding no lease it can renew, would wait for ever.
+    const present = new Set(keys);
+    for (const [key, loop] of this.loops) {
+      if (present.has(key)) continue;
+      this.loops.delete(key);
+      void loop.stop().catch((err: unknown) => this.source.error(err));
     }
     for (const key of keys) {
       if (this.stopped || this.loops.has(key)) continue;

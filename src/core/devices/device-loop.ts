@@ -4,8 +4,14 @@ import type { Store } from '../ports/index.js';
 export interface DeviceTiming {
   /** How long a lease lasts unless renewed (ms); it is renewed when a third of it has passed. */
   readonly leaseMs: number;
-  /** How often a process without the lease tries for it, and an idle holder looks at the queue (ms). */
+  /** How often a process without the lease tries for it, and an idle holder renews it (ms). */
   readonly idleMs: number;
+  /**
+   * How often an idle holder reads the queue unwoken (ms; at least `idleMs`). The feed wakes a holder for what
+   * arrives, and wakes every loop after a gap, so this is only the last resort; a device kind with many devices
+   * (a push subscription per browser) reads rarely, so that idle devices cost the store little.
+   */
+  readonly pollMs?: number;
   /** The wait after the first failure (ms), doubled after each one up to `maxBackoffMs`. */
   readonly firstBackoffMs: number;
   readonly maxBackoffMs: number;
@@ -66,6 +72,9 @@ export abstract class DeviceLoop<D extends DeviceState> {
   private recordedAt = 0;
   private wakeUp: (() => void) | undefined;
   private pending = false;
+  /** Whether the queue must be read at the next turn (there may be more, or the lease was just taken). */
+  private readAgain = true;
+  private readAt = 0;
   /** Set once the loop has run; a subclass's fields are ready by then. */
   done: Promise<void> = Promise.resolve();
 
@@ -120,17 +129,24 @@ export abstract class DeviceLoop<D extends DeviceState> {
           await this.sleep(this.timing.idleMs, true);
           continue;
         }
+        if (!this.readAgain && !this.pending && this.now() - this.readAt < (this.timing.pollMs ?? 0)) {
+          await this.sleep(this.timing.idleMs, true);
+          continue;
+        }
         const device = await this.cursor.find();
         if (!device) return;
         this.found(device);
         this.pending = false;
+        this.readAt = this.now();
         const page = await this.store.readQueue(device.user, device.ackedId, this.timing.pageSize);
         if (page.prunedId > device.ackedId) {
           const lost = { after: device.ackedId, through: page.prunedId };
+          this.readAgain = true;
           await this.deliver(String(page.prunedId), page.prunedId, () => this.handleLost(device, lost));
           continue;
         }
-        if (page.rows.length === 0) {
+        this.readAgain = page.rows.length > 0;
+        if (!this.readAgain) {
           await this.sleep(this.timing.idleMs, true);
           continue;
         }
@@ -191,6 +207,8 @@ export abstract class DeviceLoop<D extends DeviceState> {
     const now = this.now();
     if (this.leasedAt !== 0 && now - this.leasedAt < this.timing.leaseMs / 3) return true;
     const held = await this.cursor.lease(this.holder, now, this.timing.leaseMs);
+    // A lease just taken: the last holder may have left rows behind.
+    if (held && this.leasedAt === 0) this.readAgain = true;
     this.leasedAt = held ? now : 0;
     return held;
   }
