@@ -1,4 +1,5 @@
 import type { Feed, FeedEvent, NewEvent, NewMessage } from '../core/ports/index.js';
+import { messageMarks } from './message-marks.js';
 
 /**
  * The feed of a store that one process owns (memory, SQLite): a cluster of one. Its store tells it each write
@@ -18,11 +19,10 @@ export class LocalFeed implements Feed {
 
   /** Tells a message the store appended with `id`: to its recipients, or to everyone for a broadcast. */
   tellMessage(id: number, message: NewMessage): void {
-    const { recipients, queueLimit: _, bot, displayName, ...rest } = message;
+    const { recipients, queueLimit: _, bot, displayName, mentions, ...rest } = message;
     this.publish({
       kind: 'message',
-      // As the store reads it back: the bot mark and the display name only when set.
-      message: { ...rest, ...(bot ? { bot } : {}), ...(displayName === undefined ? {} : { displayName }), id },
+      message: { ...rest, ...messageMarks({ bot, displayName, mentions }), id },
       recipients: message.kind === 'broadcast' ? [] : recipients,
     });
   }

@@ -163,7 +163,7 @@ describe('the event feed of the Redis store', () => {
 });
 
 describe('the message events of the Redis feed', () => {
-  it("publishes a plain message as 'm', which older versions read, and one with a bot mark or display name as 'M'", async () => {
+  it("publishes a plain message as 'm', which older versions read, one with a bot mark or display name as 'M', and one with mentions as 'N'", async () => {
     const prefix = redis.prefix('feed');
     const store = await open(prefix);
     const client = createClient({ url: redis.url });
@@ -178,12 +178,15 @@ describe('the message events of the Redis feed', () => {
       const plain = await store.appendMessage(draft(['bob'], { text: 'plain' }));
       const named = await store.appendMessage(draft(['bob', 'carol'], { displayName: '', text: 'named' }));
       const bot = await store.appendMessage(draft(['bob'], { bot: true, text: 'bot' }));
+      const team = { kind: 'group', group: 'team' } as const;
+      const called = await store.appendMessage(draft(['bob', 'carol'], { ...team, text: '@bob', mentions: ['bob'] }));
+      const all = await store.appendMessage(draft(['bob'], { ...team, bot: true, mentions: ['everyone'] }));
       await watched.until(
-        () => (payloads.length >= 3 ? true : undefined),
+        () => (payloads.length >= 5 ? true : undefined),
         10_000,
         (why) => why,
       );
-      expect(payloads.map((p) => (JSON.parse(p) as string[])[0])).toEqual(['m', 'M', 'M']);
+      expect(payloads.map((p) => (JSON.parse(p) as string[])[0])).toEqual(['m', 'M', 'M', 'N', 'N']);
       expect(payloads.map(decodeFeedEvent)).toEqual([
         {
           kind: 'message',
@@ -198,6 +201,16 @@ describe('the message events of the Redis feed', () => {
         {
           kind: 'message',
           message: { id: bot, from: 'alice', bot: true, kind: 'direct', text: 'bot', sentAt: 1_000 },
+          recipients: ['bob'],
+        },
+        {
+          kind: 'message',
+          message: { id: called, from: 'alice', ...team, text: '@bob', sentAt: 1_000, mentions: ['bob'] },
+          recipients: ['bob', 'carol'],
+        },
+        {
+          kind: 'message',
+          message: { id: all, from: 'alice', ...team, bot: true, text: 'hello', sentAt: 1_000, mentions: ['everyone'] },
           recipients: ['bob'],
         },
       ]);

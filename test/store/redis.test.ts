@@ -61,6 +61,32 @@ describe('the Redis store across reopens', () => {
   });
 });
 
+describe('the notification settings of the Redis store', () => {
+  it('leave no key behind once the sessions that made the subscriptions end and the user is deleted', async () => {
+    const prefix = freshPrefix();
+    const store = await open(prefix);
+    await store.insertUser({ name: 'alice', passwordHash: 'x', createdAt: 1 });
+    const before = await keysOf(prefix);
+    const event = (type: 'notifications' | 'quiet') => ({ type, json: '{}', at: 1, recipients: [] });
+    await store.setNotifyLevel('alice', 'team', 'none', event('notifications'));
+    await store.setQuietUntil('alice', 9_000, event('quiet'));
+    for (const n of [1, 2]) {
+      const tokenHash = String(n).repeat(64);
+      await store.insertSession({ tokenHash, username: 'alice', createdAt: n, expiresAt: 9_000, lastUsedAt: n });
+      const endpoint = `https://push.example.com/${n}`;
+      const subscription = { id: `s${n}`, user: 'alice', sessionId: tokenHash, endpoint, p256dh: 'k', auth: 'a' };
+      await store.insertPushSubscription({ ...subscription, createdAt: n, ackedId: 0 }, 5);
+      await store.leasePushSubscription(`s${n}`, 'p1', Date.now(), 60_000);
+    }
+    await store.deleteSession('1'.repeat(64));
+    expect((await keysOf(prefix)).filter((key) => /:ps[a-z]*:.*1$/.test(key))).toEqual([]);
+    expect(await store.deleteUser('alice')).toBe(true);
+    const left = (await keysOf(prefix)).filter((key) => !before.includes(key));
+    expect(left.filter((key) => /:(nl|ps|psl|psu|pss):|:(quiet|pse|push)$/.test(key))).toEqual([]);
+    await store.close();
+  });
+});
+
 describe('two store objects on one Redis, as two processes', () => {
   it('keep ids strictly increasing for every recipient when both append at once, and lose nothing', async () => {
     const prefix = freshPrefix();
@@ -96,6 +122,18 @@ describe('two store objects on one Redis, as two processes', () => {
     expectRising(carol.map((r) => r.id));
     // Of each store's 150, carol reads the 75 group messages to both and the 15 broadcasts.
     expect(carol).toHaveLength(2 * (75 + 15));
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('sign with one VAPID key pair: of two that start at once, both keep the first stored', async () => {
+    const prefix = freshPrefix();
+    const [one, two] = [await open(prefix), await open(prefix)];
+    const pairs = await Promise.all([
+      one.vapidKeys(() => ({ publicKey: 'BOne', privateKey: 'one' })),
+      two.vapidKeys(() => ({ publicKey: 'BTwo', privateKey: 'two' })),
+    ]);
+    expect(pairs[1]).toEqual(pairs[0]);
+    expect(await two.vapidKeys(() => ({ publicKey: 'BThree', privateKey: 'three' }))).toEqual(pairs[0]);
     await Promise.all([one.close(), two.close()]);
   });
 });

@@ -57,10 +57,11 @@ describe('a backup of the SQLite store', () => {
     });
   });
 
-  it('opens as the database of a new data directory', async () => {
+  it('opens as the database of a new data directory, with the VAPID key pair push subscriptions were made for', async () => {
     const store = await open(tempDir());
     await store.insertUser({ name: 'bob', passwordHash: 'scrypt$b', createdAt: 1 });
     const id = await store.appendMessage(draft(['bob'], { text: 'kept' }));
+    const vapid = await store.vapidKeys(() => ({ publicKey: 'BPublic', privateKey: 'private' }));
     const restored = tempDir();
     await backup(store, join(restored, 'parley.db'));
     await store.close();
@@ -68,6 +69,7 @@ describe('a backup of the SQLite store', () => {
     const reopened = await open(restored);
     expect((await reopened.loadUsers()).map((u) => u.name)).toEqual(['bob']);
     expect((await reopened.readQueue('bob', 0, 10)).rows).toEqual([expect.objectContaining({ id, text: 'kept' })]);
+    expect(await reopened.vapidKeys(() => ({ publicKey: 'BOther', privateKey: 'other' }))).toEqual(vapid);
     await reopened.close();
   });
 

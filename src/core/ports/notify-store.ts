@@ -9,7 +9,10 @@ export interface NewPushSubscription {
   /** Public and random (base64url). */
   readonly id: string;
   readonly user: string;
-  /** The session (its id, as SessionStore keys it) that made it: when that session ends, the subscription goes. */
+  /**
+   * The session that made it, by the key SessionStore has it under (its token hash, as in the feed's
+   * `session_ended`): when that session ends, the subscription goes.
+   */
   readonly sessionId: string;
   readonly endpoint: string;
   /** The browser's P-256 public key and auth secret, base64url, as PushSubscription.toJSON() gives them. */
@@ -59,8 +62,9 @@ export interface NotifyStore {
 
   /**
    * Stores a subscription. One endpoint is one device: inserting an endpoint already stored (for this user or
-   * another, who signed out of that browser) keeps its id and position and takes the new user, session and
-   * keys. A new endpoint is refused when the user already has `limit`.
+   * another, who signed out of that browser) keeps its id, creation time, position and lease, takes the new user,
+   * session and keys, and clears its errors, as a replaced webhook does. A new endpoint is refused when the user
+   * already has `limit`; one already stored never is.
    */
   insertPushSubscription(subscription: NewPushSubscription, limit: number): Promise<PushSubscribed>;
   findPushSubscription(id: string): Promise<StoredPushSubscription | undefined>;

@@ -6,13 +6,14 @@ import type {
   WebhookAttempt,
   WebhookStore,
 } from '../../core/ports/index.js';
-import { WebhookLeases } from '../webhook-leases.js';
+import { DeviceLeases } from '../device-leases.js';
+import { withAttempt } from './with-attempt.js';
 
 /** Incoming hooks and outgoing webhooks, kept in this process (see MemoryStore). */
 export class MemoryIntegrations implements HookStore, WebhookStore {
   private readonly hooks = new Map<string, HookRecord>();
   private readonly webhooks = new Map<string, StoredWebhook>();
-  private readonly leases = new WebhookLeases();
+  private readonly leases = new DeviceLeases();
 
   constructor(private readonly clock: () => number) {}
 
@@ -80,21 +81,7 @@ export class MemoryIntegrations implements HookStore, WebhookStore {
   async recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
     const hook = this.webhooks.get(bot);
     if (!hook || !this.leases.holds(bot, holder, this.clock())) return false;
-    if (attempt.error === undefined) {
-      this.webhooks.set(bot, {
-        ...hook,
-        ackedId: Math.max(hook.ackedId, attempt.ackedId ?? 0),
-        lastSuccessAt: attempt.at,
-        failures: 0,
-      });
-    } else {
-      this.webhooks.set(bot, {
-        ...hook,
-        failures: hook.failures + 1,
-        lastError: attempt.error,
-        lastErrorAt: attempt.at,
-      });
-    }
+    this.webhooks.set(bot, withAttempt(hook, attempt));
     return true;
   }
 

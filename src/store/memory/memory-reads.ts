@@ -181,6 +181,10 @@ export abstract class MemoryReads extends DelegatedFamilies {
     return [...(this.peers.get(reader) ?? [])];
   }
 
+  async readMark(user: string, conversation: string): Promise<number> {
+    return this.reads.get(`${user}\n${conversation}`) ?? 0;
+  }
+
   async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
     const readId = this.reads.get(`${reader}\n${conversation.with}`) ?? 0;
     const ids = this.conversations.get(conversationKey(reader, conversation)) ?? [];

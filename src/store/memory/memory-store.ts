@@ -20,14 +20,17 @@ import type {
 } from '../../core/ports/index.js';
 import { deliveredToAll } from '../broadcast-floor.js';
 import { directKey, keyOfMessage } from '../conversation-key.js';
+import { messageMarks } from '../message-marks.js';
 import { MemoryAccess } from './memory-access.js';
 import { MemoryIntegrations } from './memory-integrations.js';
+import { MemoryNotify } from './memory-notify.js';
 import { firstAfter, MemoryReads } from './memory-reads.js';
 
 /** Keeps everything in this process: for tests and throwaway servers. Nothing survives a restart. */
 export class MemoryStore extends MemoryReads implements Store {
   protected readonly integrations = new MemoryIntegrations(this.clock);
   protected readonly access = new MemoryAccess();
+  protected readonly notify = new MemoryNotify(this.clock, (event) => this.appendEvent(event));
   /** Each blocker's blocked users. */
   private readonly blocks = new Map<string, Set<string>>();
 
@@ -98,6 +101,7 @@ export class MemoryStore extends MemoryReads implements Store {
     const session = this.sessions.get(tokenHash);
     if (!session) return;
     this.sessions.delete(tokenHash);
+    this.notify.forgetSessions([tokenHash]);
     this.feed.publish({ kind: 'session_ended', user: session.username, sessionId: tokenHash, reason });
   }
 
@@ -121,14 +125,14 @@ export class MemoryStore extends MemoryReads implements Store {
   }
 
   async appendMessage(message: NewMessage): Promise<number> {
-    const { recipients, queueLimit, ...rest } = message;
+    const { recipients, queueLimit, bot, displayName, mentions, ...rest } = message;
     if (message.kind !== 'broadcast' && queueLimit !== undefined) {
       // Per message: the list of full queues is made only when there is one.
       const isFull = (to: string) => (this.cursors.get(to)?.pending ?? 0) >= queueLimit;
       if (recipients.some(isFull)) throw queueFull(recipients.filter(isFull));
     }
     const id = this.nextId();
-    const stored = { ...rest, id };
+    const stored = { ...rest, ...messageMarks({ bot, displayName, mentions }), id };
     if (message.kind === 'broadcast') {
       this.keep(stored, 'b');
       this.broadcasts.push(id);
@@ -214,6 +218,7 @@ export class MemoryStore extends MemoryReads implements Store {
   async deleteSessionsOf(username: string): Promise<number> {
     const mine = await this.sessionsOf(username);
     for (const session of mine) this.sessions.delete(session.tokenHash);
+    this.notify.forgetSessions(mine.map((session) => session.tokenHash));
     this.feed.publish({ kind: 'sessions_ended', user: username });
     return mine.length;
   }
@@ -244,6 +249,7 @@ export class MemoryStore extends MemoryReads implements Store {
       else this.groups.set(groupName, { ...group, members });
     }
     this.integrations.forgetOwner(name);
+    this.notify.forgetUser(name);
     this.blocks.delete(name);
     for (const [blocker, blocked] of this.blocks) {
       blocked.delete(name);

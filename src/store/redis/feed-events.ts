@@ -1,7 +1,7 @@
 import type { FeedEvent } from '../../core/ports/index.js';
 import type { EventType, MessageKind } from '../../core/msgform.js';
 import type { Group } from '../../core/chat/directory.js';
-import { senderMarks } from './redis-replies.js';
+import { mentionsOf, senderMarks } from './redis-replies.js';
 
 /**
  * Decodes what the scripts publish on `P events` (their `tell`): a JSON array whose first element says what it is.
@@ -9,6 +9,8 @@ import { senderMarks } from './redis-replies.js';
  *   ['m', id, kind, from, group or '', text, sentAt, recipients...]   a message was stored
  *   ['M', id, kind, from, group or '', text, sentAt, bot ('1' or ''), display name or false, recipients...]
  *                                                                    one with a bot mark or a display name
+ *   ['N', id, kind, from, group or '', text, sentAt, bot ('1' or ''), display name or false, mentions (a JSON
+ *     list), recipients...]                                          one with mentions
  *   ['u', name]                                                      a user registered
  *   ['g', name, group JSON]                                          a group was created or changed
  *   ['e', id, type, data, at, recipients...]                         an event was stored
@@ -35,8 +37,9 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
       const base = { id: Number(id), from, kind, text, sentAt: Number(sentAt) };
       return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients: event.slice(7) };
     }
-    case 'M': {
-      const [, id, kind, from, group, text, sentAt, bot, displayName] = event as unknown as [
+    case 'M':
+    case 'N': {
+      const [, id, kind, from, group, text, sentAt, bot, displayName, mentions] = event as unknown as [
         string,
         string,
         MessageKind,
@@ -46,7 +49,9 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
         string,
         string,
         string | false,
+        string,
       ];
+      const withMentions = event[0] === 'N';
       const base = {
         id: Number(id),
         from,
@@ -54,8 +59,10 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
         text,
         sentAt: Number(sentAt),
         ...senderMarks(bot, displayName === false ? null : displayName),
+        ...(withMentions ? mentionsOf(mentions) : {}),
       };
-      return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients: event.slice(9) };
+      const recipients = event.slice(withMentions ? 10 : 9);
+      return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients };
     }
     case 'e': {
       const [, id, type, json, at] = event as [string, string, EventType, string, string];

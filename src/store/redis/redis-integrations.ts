@@ -8,6 +8,7 @@ import type {
 } from '../../core/ports/index.js';
 import type { LuaScript } from './load-scripts.js';
 import { luaScripts as lua } from './lua-scripts.js';
+import { RedisDeviceLeases } from './redis-device-leases.js';
 import { pairs } from './redis-replies.js';
 
 /**
@@ -26,11 +27,14 @@ export interface RedisStoreLink {
 
 /**
  * Incoming hooks and outgoing webhooks in Redis (keys in src/store/redis/redis-store.ts). Every process may
- * deliver webhooks: the lease on a bot's is a key that expires, taken, renewed and checked in the scripts, so
- * that a process whose lease lapsed cannot record over the one that took it.
+ * deliver webhooks, one at a time for each bot's under its lease (see RedisDeviceLeases).
  */
 export class RedisIntegrations implements HookStore, WebhookStore {
-  constructor(private readonly redis: RedisStoreLink) {}
+  private readonly leases: RedisDeviceLeases;
+
+  constructor(private readonly redis: RedisStoreLink) {
+    this.leases = new RedisDeviceLeases(redis, 'w');
+  }
 
   async insertHook(hook: StoredHook): Promise<void> {
     const { id, owner, to, name, secretHash, createdAt } = hook;
@@ -76,19 +80,16 @@ export class RedisIntegrations implements HookStore, WebhookStore {
     return (await this.redis.confirmed(this.redis.run(lua.deleteWebhook, [bot]))) === 1;
   }
 
-  // `now` is not sent: the lease expires on Redis's clock, which every process shares (see lease-webhook.lua).
-  async leaseWebhook(bot: string, holder: string, _now: number, ttlMs: number): Promise<boolean> {
-    return (await this.redis.confirmed(this.redis.run(lua.leaseWebhook, [bot, holder, ttlMs]))) === 1;
+  leaseWebhook(bot: string, holder: string, _now: number, ttlMs: number): Promise<boolean> {
+    return this.leases.take(bot, holder, ttlMs);
   }
 
-  async recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
-    const failed = attempt.error !== undefined;
-    const args = [bot, holder, attempt.at, failed ? '1' : '0', attempt.ackedId ?? 0, attempt.error ?? ''];
-    return (await this.redis.confirmed(this.redis.run(lua.recordWebhookAttempt, args))) === 1;
+  recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
+    return this.leases.record(bot, holder, attempt);
   }
 
-  async releaseWebhook(bot: string, holder: string): Promise<void> {
-    await this.redis.run(lua.releaseWebhook, [bot, holder]);
+  releaseWebhook(bot: string, holder: string): Promise<void> {
+    return this.leases.release(bot, holder);
   }
 }
 

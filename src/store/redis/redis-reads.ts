@@ -28,8 +28,9 @@ import {
   senderMarks,
   toMessages,
   toRows,
+  mentionsOf,
+  type ElevenFields,
   type Reply,
-  type TenFields,
 } from './redis-replies.js';
 import { DelegatedFamilies } from '../delegated-families.js';
 
@@ -158,10 +159,12 @@ export abstract class RedisReads extends DelegatedFamilies {
   async findMessage(id: number): Promise<FoundMessage | undefined> {
     const reply = (await this.run(lua.findMessage, [id])) as Reply;
     if (reply.length === 0) return undefined;
-    const [from, kind, group, text, sentAt, editedAt, deleted, conversation, bot, displayName] = reply as TenFields;
+    const [from, kind, group, text, sentAt, editedAt, deleted, conversation, bot, displayName, mentions] =
+      reply as ElevenFields;
     const message = {
       ...messageOf(String(id), from, kind as MessageKind, group, text, sentAt, editedAt, deleted),
       ...senderMarks(bot, displayName),
+      ...mentionsOf(mentions),
     };
     if (kind !== 'direct') return message;
     const [, a, b] = conversation.split(':');
@@ -223,6 +226,10 @@ export abstract class RedisReads extends DelegatedFamilies {
 
   async directPeers(reader: string): Promise<string[]> {
     return ((await this.guard(this.redis.send(['SMEMBERS', this.key(`peers:${reader}`)]))) as string[]).sort();
+  }
+
+  async readMark(user: string, conversation: string): Promise<number> {
+    return Number((await this.guard(this.redis.send(['ZSCORE', this.key(`read:${user}`), conversation]))) ?? 0);
   }
 
   async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {

@@ -2,29 +2,41 @@
 import type { EventType, Message, MessageKind } from '../../core/msgform.js';
 import type { NewEvent, QueueRow } from '../../core/ports/index.js';
 
-const rowFields = 10;
+const rowFields = 11;
 
 /** A script's reply: strings, and a nil reply (null) where a display name is absent. */
 export type Reply = readonly (string | null)[];
 
 /**
- * Ten fields of a message as the scripts return it (see push_row): id or sender first, as the script says; the
- * display name, last, is null for none.
+ * Eleven fields of a message as the scripts return it (see push_row): id or sender first, as the script says; the
+ * display name is null for none, the mentions, last, a JSON list or '' for none.
  */
-export type TenFields = [string, string, string, string, string, string, string, string, string, string | null];
+export type ElevenFields = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+];
 
-/** Rows of ten fields (see push_row in the scripts) from `start` on, read by one recipient. */
+/** Rows of eleven fields (see push_row in the scripts) from `start` on, read by one recipient. */
 export function toRows(reply: Reply, start: number, to: string): QueueRow[] {
   const out: QueueRow[] = [];
   for (let i = start; i + rowFields - 1 < reply.length; i += rowFields) {
-    const [id, from, kind, group, text, sentAt, editedAt, deleted, bot, displayName] = reply.slice(
+    const [id, from, kind, group, text, sentAt, editedAt, deleted, bot, displayName, mentions] = reply.slice(
       i,
       i + rowFields,
-    ) as TenFields;
+    ) as ElevenFields;
     if (kind === 'event') out.push({ id: Number(id), type: group as EventType, json: text, at: Number(sentAt), to });
     else {
       const message = messageOf(id, from, kind as MessageKind, group, text, sentAt, editedAt, deleted);
-      out.push({ ...message, ...senderMarks(bot, displayName), to });
+      out.push({ ...message, ...senderMarks(bot, displayName), ...mentionsOf(mentions), to });
     }
   }
   return out;
@@ -35,7 +47,12 @@ export function senderMarks(bot: string, displayName: string | null): Pick<Messa
   return { ...(bot === '1' ? { bot: true } : {}), ...(displayName === null ? {} : { displayName }) };
 }
 
-/** Messages of ten fields from `start` on (a conversation holds no events). */
+/** A message's mentions as the scripts keep them (a JSON list, '' for none), as a field only when there are some. */
+export function mentionsOf(json: string): Pick<Message, 'mentions'> {
+  return json === '' ? {} : { mentions: JSON.parse(json) as string[] };
+}
+
+/** Messages of eleven fields from `start` on (a conversation holds no events). */
 export function toMessages(reply: Reply, start: number): Message[] {
   return toRows(reply, start, '').map(({ to: _, ...message }) => message as Message);
 }

@@ -21,6 +21,7 @@ import type { LuaScript } from './load-scripts.js';
 import { luaScripts as lua } from './lua-scripts.js';
 import { RedisAccess } from './redis-access.js';
 import { RedisIntegrations } from './redis-integrations.js';
+import { RedisNotify } from './redis-notify.js';
 import { RedisReads, type RedisDeps, type RedisOptions } from './redis-reads.js';
 import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
 
@@ -35,8 +36,8 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  *                         absent for none);  P us:<name>  its user's tokens
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
  *                         c (its conversation key), r (queue entries still referring to it), x (editedAt),
- *                         d ('1': deleted, its text overwritten), b ('1': from a bot), n (display name);
- *                         or an event: k 'event', e (its type),
+ *                         d ('1': deleted, its text overwritten), b ('1': from a bot), n (display name),
+ *                         a (mentions, a JSON list); or an event: k 'event', e (its type),
  *                         t (its data), s (when), r
  *   P q:<name>            a user's queue: sorted set of message and event ids, scored by id
  *   P qe:<name>           the events among them, so that they never count against the queue limit
@@ -67,6 +68,14 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  *                         sequence (P auditn) zero-padded so that entries of one millisecond keep their order
  *   P bl:<blocker>        set of the users they block;  P blb:<blocked>  set of those who block them;
  *   P blockers            set of the users who block anyone
+ *   P nl:<user>           a user's notification levels: hash, conversation name -> level
+ *   P quiet               hash, user -> until when they are quiet (epoch ms), while they are
+ *   P ps:<id>             a push subscription: hash of o, s, u, p, h, c (user, session, endpoint, p256dh, auth,
+ *                         created), and as a webhook's k, ok, f, e, a;  P psl:<id>  its lease, as P wl:<bot>
+ *   P pse                 hash, endpoint -> subscription id: one subscription per endpoint
+ *   P psu:<user>          a user's subscription ids, scored by creation;  P pss:<token hash>  a session's
+ *   P push                set of every subscription id
+ *   P vapid               the server's VAPID key pair, JSON, set once
  *
  * Ordering: every call is one command on one connection, sent at once; Redis runs them in that order and the
  * replies, hence the promises, come back in it. Durability: a promise resolves once Redis has applied the write;
@@ -84,12 +93,15 @@ export class RedisStore extends RedisReads implements Store {
     };
     this.integrations = new RedisIntegrations(link);
     this.access = new RedisAccess(link);
+    this.notify = new RedisNotify(link);
   }
 
   /** Incoming hooks and outgoing webhooks (redis-integrations.ts). */
   protected readonly integrations: RedisIntegrations;
   /** Invites and the audit list (redis-access.ts). */
   protected readonly access: RedisAccess;
+  /** Notification levels, quiet times, push subscriptions and the VAPID key pair (redis-notify.ts). */
+  protected readonly notify: RedisNotify;
 
   /** A deletion asks for the append-only file to be rewritten soon; deletions meanwhile share one rewrite. */
   private rewriteTimer: NodeJS.Timeout | undefined;
@@ -215,6 +227,7 @@ export class RedisStore extends RedisReads implements Store {
       message.bot ? '1' : '',
       message.displayName === undefined ? '0' : '1',
       message.displayName ?? '',
+      message.mentions?.length ? JSON.stringify(message.mentions) : '',
       ...recipients,
     ];
     let reply = await this.run(lua.appendMessage, args);

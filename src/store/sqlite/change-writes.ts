@@ -8,7 +8,8 @@ import { toGroup, type GroupRow, type Statements } from './statements.js';
 
 /**
  * Changes to what was delivered, each stored with its event in one commit and told to the feed as it settles:
- * groups created and changed, messages edited and deleted, blocks set and lifted. What they need of the SQLite store is this.
+ * groups created and changed, messages edited and deleted, blocks set and lifted, read marks, notification
+ * levels and quiet times (changeWithEvent). What they need of the SQLite store is this.
  */
 export interface ChangeWrites {
   readonly commits: GroupCommit;
@@ -88,50 +89,59 @@ export function editMessage(
   editedAt: number,
   event: NewEvent,
 ): Promise<number | undefined> {
-  const eventId = w.nextId();
-  return w.commits.submit(
-    () => {
-      if (w.statements.editMessage.run(text, editedAt, id).changes === 0) return undefined;
-      w.queues.event(eventId, event, id);
-      return eventId;
-    },
-    (stored) => told(w, stored, event),
-  );
+  return changeWithEvent(w, event, () => w.statements.editMessage.run(text, editedAt, id).changes > 0, id);
 }
 
 /** Overwrites a message's text, in its earlier edits too, and has the WAL checkpointed soon. */
 export function deleteMessage(w: ChangeWrites, id: number, event: NewEvent): Promise<number | undefined> {
-  const eventId = w.nextId();
-  return w.commits.submit(
-    () => {
-      const s = w.statements;
-      if (s.deleteMessage.run(id).changes === 0) return undefined;
-      // Earlier edits carried texts of the message too: they become deletions, keeping their positions.
-      s.blankEdits.run(event.json, id);
-      w.queues.event(eventId, event);
-      w.purge.deleted();
-      return eventId;
-    },
-    (stored) => told(w, stored, event),
-  );
+  return changeWithEvent(w, event, () => {
+    const s = w.statements;
+    if (s.deleteMessage.run(id).changes === 0) return false;
+    // Earlier edits carried texts of the message too: they become deletions, keeping their positions.
+    s.blankEdits.run(event.json, id);
+    w.purge.deleted();
+    return true;
+  });
 }
 
 /** Blocks or unblocks, with the blocker's `blocks` event; nothing when the block is already as asked. */
 export function setBlock(w: ChangeWrites, block: Block, on: boolean, event: NewEvent): Promise<number | undefined> {
-  const eventId = w.nextId();
-  return w.commits.submit(
-    () => {
-      const s = w.statements;
-      const changed = (on ? s.insertBlock : s.deleteBlock).run(block.blocker, block.blocked).changes > 0;
-      if (!changed) return undefined;
-      w.queues.event(eventId, event);
-      return eventId;
-    },
-    (stored) => told(w, stored, event),
+  const s = w.statements;
+  return changeWithEvent(
+    w,
+    event,
+    () => (on ? s.insertBlock : s.deleteBlock).run(block.blocker, block.blocked).changes > 0,
   );
 }
 
-function told(w: ChangeWrites, id: number | undefined, event: NewEvent): number | undefined {
-  if (id !== undefined) w.feed.tellEvent(id, event);
-  return id;
+/**
+ * Writes `change` and appends `event` (of the message `ofMessage`, for an edit) in one commit, and tells the feed
+ * the event as the commit settles; resolves with the event's id. A change that returns false wrote nothing: there
+ * is no event either, and the promise resolves undefined.
+ */
+export function changeWithEvent(
+  w: ChangeWrites,
+  event: NewEvent,
+  change: () => boolean,
+  ofMessage?: number,
+): Promise<number | undefined>;
+export function changeWithEvent(w: ChangeWrites, event: NewEvent, change: () => void): Promise<number>;
+export function changeWithEvent(
+  w: ChangeWrites,
+  event: NewEvent,
+  change: () => boolean | void,
+  ofMessage?: number,
+): Promise<number | undefined> {
+  const id = w.nextId();
+  return w.commits.submit(
+    () => {
+      if (change() === false) return undefined;
+      w.queues.event(id, event, ofMessage);
+      return id;
+    },
+    (stored) => {
+      if (stored !== undefined) w.feed.tellEvent(stored, event);
+      return stored;
+    },
+  );
 }

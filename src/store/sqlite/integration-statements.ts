@@ -85,12 +85,8 @@ export function prepareIntegrationStatements(db: Database) {
       ON CONFLICT (bot) DO UPDATE SET url = excluded.url, secret = excluded.secret, set_at = excluded.set_at,
         failures = 0, last_error = NULL, last_error_at = NULL`),
     findWebhook: st(`SELECT ${webhookColumns} FROM webhooks WHERE bot = ?`),
-    webhookExists: st('SELECT 1 FROM webhooks WHERE bot = ?').pluck(),
     webhookBots: st('SELECT bot FROM webhooks ORDER BY bot').pluck(),
     deleteWebhook: st('DELETE FROM webhooks WHERE bot = ?'),
-    webhookAcked: st(`
-      UPDATE webhooks SET acked_id = max(acked_id, ?), last_success_at = ?, failures = 0 WHERE bot = ?`),
-    webhookFailed: st('UPDATE webhooks SET failures = failures + 1, last_error = ?, last_error_at = ? WHERE bot = ?'),
   };
 }
 

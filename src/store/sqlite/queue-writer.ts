@@ -101,5 +101,6 @@ function messageRow(id: number, message: NewMessage, conversation: string) {
     conversation,
     bot: message.bot ? 1 : 0,
     displayName: message.displayName ?? null,
+    mentions: message.mentions?.length ? JSON.stringify(message.mentions) : null,
   };
 }

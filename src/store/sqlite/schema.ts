@@ -221,4 +221,48 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX blocks_by_blocked ON blocks (blocked);
     `,
   },
+  {
+    version: 10,
+    description:
+      "a message's mentions, notification levels and quiet times, browsers' push subscriptions, the VAPID key pair",
+    sql: `
+      -- A JSON list of the names a message mentions; NULL for none.
+      ALTER TABLE messages ADD COLUMN mentions TEXT;
+      CREATE TABLE notify_levels (
+        user TEXT NOT NULL,
+        conversation TEXT NOT NULL,
+        level TEXT NOT NULL,
+        PRIMARY KEY (user, conversation)
+      ) WITHOUT ROWID;
+      -- A row only while a user has set one (0 removes it).
+      CREATE TABLE quiet_times (
+        user TEXT PRIMARY KEY,
+        until INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- A rowid table: subscriptions of one user made in the same millisecond still list in the order made. One
+      -- per endpoint; who pushes to it (the lease) is kept in the process that owns the database.
+      CREATE TABLE push_subscriptions (
+        id TEXT NOT NULL UNIQUE,
+        user TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL UNIQUE,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        acked_id INTEGER NOT NULL,
+        last_success_at INTEGER,
+        last_error TEXT,
+        last_error_at INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user, created_at);
+      -- Ending a session removes the subscriptions it made.
+      CREATE INDEX push_subscriptions_by_session ON push_subscriptions (session_id);
+      -- The server's own values, kept in the database so that a backup keeps them: the VAPID key pair (JSON).
+      CREATE TABLE settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -6,8 +6,8 @@ import type {
   WebhookAttempt,
   WebhookStore,
 } from '../../core/ports/index.js';
-import { WebhookLeases } from '../webhook-leases.js';
 import type { GroupCommit } from './group-commit.js';
+import type { SqliteDeviceLeases } from './sqlite-device-leases.js';
 import {
   toHook,
   toWebhook,
@@ -19,15 +19,13 @@ import {
 /**
  * Incoming hooks and outgoing webhooks in the SQLite store: writes go through its group commit, in call order with
  * everything else; reads see what was committed. The delivery lease stays in this process, which alone owns the
- * database (see WebhookLeases): every delivery that can run on it runs here.
+ * database (see SqliteDeviceLeases): every delivery that can run on it runs here.
  */
 export class SqliteIntegrations implements HookStore, WebhookStore {
-  private readonly leases = new WebhookLeases();
-
   constructor(
     private readonly statements: IntegrationStatements,
     private readonly commits: GroupCommit,
-    private readonly clock: () => number,
+    private readonly leases: SqliteDeviceLeases,
   ) {}
 
   insertHook(hook: StoredHook): Promise<void> {
@@ -79,20 +77,11 @@ export class SqliteIntegrations implements HookStore, WebhookStore {
   }
 
   async leaseWebhook(bot: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
-    return this.statements.webhookExists.get(bot) !== undefined && this.leases.take(bot, holder, now, ttlMs);
+    return this.leases.take(bot, holder, now, ttlMs);
   }
 
   recordWebhookAttempt(bot: string, holder: string, attempt: WebhookAttempt): Promise<boolean> {
-    // The lease is checked as the write runs, in the commit: a holder whose lease lapsed meanwhile writes nothing.
-    return this.commits.submit(() => {
-      if (!this.leases.holds(bot, holder, this.clock())) return false;
-      const s = this.statements;
-      const written =
-        attempt.error === undefined
-          ? s.webhookAcked.run(attempt.ackedId ?? 0, attempt.at, bot)
-          : s.webhookFailed.run(attempt.error, attempt.at, bot);
-      return written.changes > 0;
-    });
+    return this.leases.record(bot, holder, attempt);
   }
 
   async releaseWebhook(bot: string, holder: string): Promise<void> {

@@ -143,9 +143,13 @@ export abstract class SqliteReads
     return (this.statements.directPeers.all(reader) as { with_name: string }[]).map((row) => row.with_name);
   }
 
+  async readMark(user: string, conversation: string): Promise<number> {
+    return (this.statements.readMark.get(user, conversation) as { read_id: number } | undefined)?.read_id ?? 0;
+  }
+
   async summarize(reader: string, conversation: ConversationRef): Promise<ConversationSummary> {
     const s = this.statements;
-    const readId = (s.readMark.get(reader, conversation.with) as { read_id: number } | undefined)?.read_id ?? 0;
+    const readId = await this.readMark(reader, conversation.with);
     const key = conversationKey(reader, conversation);
     const { after, through } = windowOf(conversation);
     const floor = Math.max(readId, after, conversation.kind === 'broadcast' ? this.joinedId(reader) : 0);

@@ -32,9 +32,20 @@ import { QueueLimit } from './queue-limit.js';
 import { QueueWriter } from './queue-writer.js';
 import type { SqliteDeps, SqliteOptions } from './sqlite-options.js';
 import { SqliteAccess } from './sqlite-access.js';
+import { SqliteDeviceLeases } from './sqlite-device-leases.js';
 import { SqliteIntegrations } from './sqlite-integrations.js';
+import { SqliteNotify } from './sqlite-notify.js';
+import { prepareNotifyStatements } from './notify-statements.js';
 import { SqliteReads } from './sqlite-reads.js';
-import { changeGroup, deleteMessage, editMessage, insertGroup, setBlock, type ChangeWrites } from './change-writes.js';
+import {
+  changeGroup,
+  changeWithEvent,
+  deleteMessage,
+  editMessage,
+  insertGroup,
+  setBlock,
+  type ChangeWrites,
+} from './change-writes.js';
 import { prepareStatements } from './statements.js';
 import { WalPurge } from './wal-purge.js';
 import { WalSync } from './wal-sync.js';
@@ -81,6 +92,8 @@ export class SqliteStore extends SqliteReads implements Store {
   protected readonly integrations: SqliteIntegrations;
   /** Invites and the audit list (sqlite-access.ts). */
   protected readonly access: SqliteAccess;
+  /** Notification levels, quiet times, push subscriptions and the VAPID key pair (sqlite-notify.ts). */
+  protected readonly notify: SqliteNotify;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -132,7 +145,10 @@ export class SqliteStore extends SqliteReads implements Store {
       nextId: () => this.nextId(),
       taken: (name) => this.taken(name),
     };
-    this.integrations = new SqliteIntegrations(prepareIntegrationStatements(db), this.commits, this.clock);
+    const webhookLeases = new SqliteDeviceLeases(db, { table: 'webhooks', key: 'bot' }, this.commits, this.clock);
+    this.integrations = new SqliteIntegrations(prepareIntegrationStatements(db), this.commits, webhookLeases);
+    const pushLeases = new SqliteDeviceLeases(db, { table: 'push_subscriptions', key: 'id' }, this.commits, this.clock);
+    this.notify = new SqliteNotify(prepareNotifyStatements(db), this.changes, pushLeases);
     this.access = new SqliteAccess(prepareAccessStatements(db), this.commits);
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
@@ -238,6 +254,7 @@ export class SqliteStore extends SqliteReads implements Store {
     return this.commits.submit(
       () => {
         const user = this.statements.findSession.get(tokenHash) as { username: string } | undefined;
+        this.notify.forgetSession(tokenHash);
         this.statements.deleteSession.run(tokenHash);
         return user?.username;
       },
@@ -286,18 +303,12 @@ export class SqliteStore extends SqliteReads implements Store {
   }
 
   markRead(reader: string, conversation: ConversationRef, upTo: number, event?: NewEvent): Promise<number> {
-    const id = event ? this.nextId() : 0;
-    return this.commits.submit(
-      () => {
-        this.statements.markRead.run(reader, conversation.with, conversation.kind, upTo);
-        if (event) this.queues.event(id, event);
-        return id;
-      },
-      (stored) => {
-        if (event && stored > 0) this.feed.tellEvent(stored, event);
-        return stored;
-      },
-    );
+    const mark = () => void this.statements.markRead.run(reader, conversation.with, conversation.kind, upTo);
+    if (event) return changeWithEvent(this.changes, event, mark);
+    return this.commits.submit(() => {
+      mark();
+      return 0;
+    });
   }
 
   markDelivered(recipient: string, id: number): void {
@@ -312,7 +323,10 @@ export class SqliteStore extends SqliteReads implements Store {
 
   deleteSessionsOf(username: string): Promise<number> {
     return this.commits.submit(
-      () => this.operatorStatements.deleteSessionsOf.run(username).changes,
+      () => {
+        this.notify.forgetSessionsOf(username);
+        return this.operatorStatements.deleteSessionsOf.run(username).changes;
+      },
       (ended) => {
         this.feed.publish({ kind: 'sessions_ended', user: username });
         return ended;
@@ -337,6 +351,7 @@ export class SqliteStore extends SqliteReads implements Store {
       () => {
         if (!deleteUserRows(this.operatorStatements, name)) return false;
         this.integrations.forgetOwner(name);
+        this.notify.forgetUser(name);
         // Its position is gone with its row; a later user of the name starts afresh.
         this.queues.forget(name);
         this.marks.forget(name);

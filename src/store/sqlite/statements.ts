@@ -15,6 +15,8 @@ export interface MessageRow {
   deleted: number;
   bot: number;
   display_name: string | null;
+  /** A JSON list; NULL for none. */
+  mentions: string | null;
 }
 
 export interface UserRow {
@@ -59,6 +61,7 @@ export function toMessage(row: MessageRow): Message {
     ...base,
     ...(row.bot ? { bot: true } : {}),
     ...(row.display_name === null ? {} : { displayName: row.display_name }),
+    ...(row.mentions === null ? {} : { mentions: JSON.parse(row.mentions) as string[] }),
     ...(row.group_name === null ? {} : { group: row.group_name }),
     ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
     ...(row.deleted ? { deleted: true } : {}),
@@ -105,7 +108,8 @@ export function toGroup(row: GroupRow): StoredGroup {
 
 const userColumns = 'name, password_hash, owner, admin, suspended, created_at';
 
-const messageColumns = 'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted, bot, display_name';
+const messageColumns =
+  'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted, bot, display_name, mentions';
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database) {
@@ -166,8 +170,8 @@ export function prepareStatements(db: Database) {
       'INSERT OR REPLACE INTO idempotency_keys (sender, key, message_id, expires_at, sent_at) VALUES (?, ?, ?, ?, ?)',
     ),
     insertMessage: st(
-      'INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation, bot, display_name) ' +
-        'VALUES (@id, @sender, @kind, @group, @text, @sentAt, @conversation, @bot, @displayName)',
+      'INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation, bot, display_name, ' +
+        'mentions) VALUES (@id, @sender, @kind, @group, @text, @sentAt, @conversation, @bot, @displayName, @mentions)',
     ),
     notePeers: st(
       `INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`,
@@ -205,7 +209,7 @@ export function prepareStatements(db: Database) {
     // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
     readQueue: st(`
       SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at, m.event, m.edited_at, m.deleted, m.bot,
-        m.display_name
+        m.display_name, m.mentions
       FROM (
         SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after AND message_id <= @durable
         UNION ALL

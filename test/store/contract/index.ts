@@ -7,6 +7,7 @@ import { freshBackend, type MakeBackend } from './fresh-backend.js';
 import { groupsContract } from './groups.js';
 import { hooksContract } from './hooks.js';
 import { invitesContract } from './invites.js';
+import { notifyContract } from './notify.js';
 import { queueAndStreamsContract } from './queue-and-streams.js';
 import { retentionContract } from './retention.js';
 import { sessionsContract } from './sessions.js';
@@ -36,5 +37,6 @@ export function describeStore(name: string, makeBackend: MakeBackend): void {
     invitesContract(backend);
     auditContract(backend);
     blocksContract(backend);
+    notifyContract(backend);
   });
 }

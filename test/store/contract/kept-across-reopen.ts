@@ -25,6 +25,12 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   await store.setSuspended('helper', true);
   const blockEvent = { type: 'blocks' as const, json: '{"user":"bob"}', at: 2, recipients: ['alice'] };
   const blocked = await store.setBlock({ blocker: 'alice', blocked: 'bob' }, true, blockEvent);
+  const levelEvent = { type: 'notifications' as const, json: '{"conversation":"team"}', at: 3, recipients: ['alice'] };
+  const level = await store.setNotifyLevel('alice', 'team', 'mentions', levelEvent);
+  const quietEvent = { type: 'quiet' as const, json: '{"until":9000}', at: 4, recipients: ['alice'] };
+  const quiet = await store.setQuietUntil('alice', 9_000, quietEvent);
+  const vapid = { publicKey: 'BPublic', privateKey: 'private' };
+  await store.vapidKeys(() => vapid);
   const invite = { code: 'inv1', createdBy: 'alice', createdAt: 2, expiresAt: 9_000, uses: 3, note: 'for the team' };
   await store.insertInvite(invite);
   await store.insertInvite({ code: 'inv2', createdBy: 'alice', createdAt: 3, uses: 1 });
@@ -35,7 +41,9 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
     { at: 3, actor: 'alice', action: 'suspend', target: 'helper', detail: 'spam' },
   ];
   for (const entry of audit) await store.appendAudit(entry);
-  const first = await store.appendMessage(draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one' }));
+  const first = await store.appendMessage(
+    draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one', mentions: ['bob'] }),
+  );
   const second = await store.appendMessage(draft(['bob'], { text: 'two', bot: true, displayName: 'Two' }));
   const hook = { id: 'h1', owner: 'helper', to: 'bob', name: 'deploys', secretHash: 'ab'.repeat(32), createdAt: 5 };
   await store.insertHook(hook);
@@ -44,6 +52,20 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   await store.leaseWebhook('helper', 'p1', Date.now(), 60_000);
   await store.recordWebhookAttempt('helper', 'p1', { at: 8, ackedId: first });
   await store.recordWebhookAttempt('helper', 'p1', { at: 9, error: 'HTTP 500' });
+  const subscription = {
+    id: 'sub1',
+    user: 'alice',
+    sessionId: session.tokenHash,
+    endpoint: 'https://push.example.com/send/1',
+    p256dh: 'BKey',
+    auth: 'secret',
+    createdAt: 4,
+    ackedId: 1,
+  };
+  await store.insertPushSubscription(subscription, 5);
+  await store.leasePushSubscription('sub1', 'p1', Date.now(), 60_000);
+  await store.recordPushAttempt('sub1', 'p1', { at: 10, ackedId: second });
+  await store.recordPushAttempt('sub1', 'p1', { at: 11, error: 'HTTP 410' });
   await store.markRead('bob', { kind: 'direct', with: 'alice' }, second);
   store.markDelivered('bob', first);
   await store.close();
@@ -57,7 +79,20 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   expect(await reopened.loadBlocks()).toEqual([{ blocker: 'alice', blocked: 'bob' }]);
   expect(await rowsOf(reopened, 'alice', 0, 10)).toEqual([
     { id: blocked, type: 'blocks', json: blockEvent.json, at: 2, to: 'alice' },
+    { id: level, type: 'notifications', json: levelEvent.json, at: 3, to: 'alice' },
+    { id: quiet, type: 'quiet', json: quietEvent.json, at: 4, to: 'alice' },
   ]);
+  expect(await reopened.notifyLevels('alice')).toEqual(new Map([['team', 'mentions']]));
+  expect(await reopened.quietUntil('alice')).toBe(9_000);
+  expect(
+    await reopened.vapidKeys(() => {
+      throw new Error('a stored pair is never made again');
+    }),
+  ).toEqual(vapid);
+  const pushed = { ...subscription, ackedId: second, lastSuccessAt: 10, failures: 1, lastError: 'HTTP 410' };
+  expect(await reopened.findPushSubscription('sub1')).toEqual({ ...pushed, lastErrorAt: 11 });
+  expect(await reopened.pushSubscriptionsOf('alice')).toEqual([{ ...pushed, lastErrorAt: 11 }]);
+  expect(await reopened.pushSubscriptionIds()).toEqual(['sub1']);
   expect(await reopened.invites()).toEqual([
     { ...invite, used: 2 },
     { code: 'inv2', createdBy: 'alice', createdAt: 3, uses: 1, used: 0 },
@@ -77,6 +112,9 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   expect((await rowsOf(reopened, 'bob', 0, 10)).map(textOf)).toEqual(['one', 'two']);
   expect(await reopened.findMessage(second)).toMatchObject({ bot: true, displayName: 'Two' });
   expect(await reopened.findMessage(first)).not.toHaveProperty('bot');
+  expect(await reopened.findMessage(first)).toMatchObject({ mentions: ['bob'] });
+  expect(await reopened.findMessage(second)).not.toHaveProperty('mentions');
+  expect(await reopened.readMark('bob', 'alice')).toBe(second);
   expect(await reopened.hooksOf('helper')).toEqual([{ ...hook, failures: 1, lastError: 'refused', lastErrorAt: 6 }]);
   expect(await reopened.findWebhook('helper')).toEqual({
     bot: 'helper',

@@ -70,11 +70,11 @@ local function walk(key, start, limit, keep)
   return out
 end
 
--- Appends a message as ten fields: id, from, kind, group ('' for none), text, sentAt, editedAt ('' for
--- none), deleted ('1' or ''), bot ('1' or '') and display name (false, a nil reply, for none: '' is a name).
--- An event has kind 'event', its type in the group field and its data as text.
+-- Appends a message as eleven fields: id, from, kind, group ('' for none), text, sentAt, editedAt ('' for
+-- none), deleted ('1' or ''), bot ('1' or ''), display name (false, a nil reply, for none: '' is a name) and
+-- mentions (a JSON list, '' for none). An event has kind 'event', its type in the group field and its data as text.
 local function push_row(out, id)
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's', 'x', 'd', 'e', 'b', 'n')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's', 'x', 'd', 'e', 'b', 'n', 'a')
   if not m[2] then return end
   out[#out + 1] = id
   out[#out + 1] = m[1] or ''
@@ -86,6 +86,7 @@ local function push_row(out, id)
   out[#out + 1] = m[7] or ''
   out[#out + 1] = m[9] or ''
   out[#out + 1] = m[10]
+  out[#out + 1] = m[11] or ''
 end
 
 
@@ -147,4 +148,23 @@ local function note_due(name)
   else
     redis.call('ZREM', P .. 'due', name)
   end
+end
+
+-- Removes a push subscription with its lease and its places by endpoint, user, session and among all. Returns 1,
+-- or 0 for one not stored.
+local function drop_subscription(id)
+  local key = P .. 'ps:' .. id
+  local filed = redis.call('HMGET', key, 'o', 's', 'u')
+  if not filed[1] then return 0 end
+  redis.call('DEL', key, P .. 'psl:' .. id)
+  redis.call('HDEL', P .. 'pse', filed[3])
+  redis.call('ZREM', P .. 'psu:' .. filed[1], id)
+  redis.call('SREM', P .. 'pss:' .. filed[2], id)
+  redis.call('SREM', P .. 'push', id)
+  return 1
+end
+
+-- A session ended: the push subscriptions it made go with it.
+local function drop_subscriptions_of_session(token_hash)
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'pss:' .. token_hash)) do drop_subscription(id) end
 end

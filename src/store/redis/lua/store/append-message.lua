@@ -11,7 +11,8 @@ local limit = tonumber(ARGV[8]) -- 0: none
 local idempotency_key, keep_ms = ARGV[9], ARGV[10] -- '' for none; how long the key is kept
 local bot = ARGV[11] -- '1': sent by a bot or through a hook; '' otherwise
 local has_display_name, display_name = ARGV[12] == '1', ARGV[13] -- a hook payload's name to show ('' is one)
-local first_recipient = 14 -- ARGV[14] and on: the recipients
+local mentions = ARGV[14] -- the names the text calls, a JSON list; '' for none
+local first_recipient = 15 -- ARGV[15] and on: the recipients
 
 local idempotency = ''
 if idempotency_key ~= '' then idempotency = P .. 'ik:' .. from .. ':' .. idempotency_key end
@@ -41,11 +42,16 @@ if idempotency ~= '' then
 end
 local recipients = #ARGV - first_recipient + 1
 if kind ~= 'broadcast' and recipients == 0 then return id end
--- A message with a bot mark or a display name is told as 'M', with both before the recipients: a process of an
--- older version skips an event it does not know, where it would take them for recipients of an 'm'.
+-- A message with a bot mark or a display name is told as 'M', with both before the recipients, and one with
+-- mentions as 'N', with them after those: a process of an older version skips an event it does not know, where
+-- it would take them for recipients.
 local event = {'m', id, kind, from, group, text, sent_at}
-if bot == '1' or has_display_name then
-  event = {'M', id, kind, from, group, text, sent_at, bot, has_display_name and display_name or false}
+local name = false -- told as JSON false for none: '' is a name
+if has_display_name then name = display_name end
+if mentions ~= '' then
+  event = {'N', id, kind, from, group, text, sent_at, bot, name, mentions}
+elseif bot == '1' or has_display_name then
+  event = {'M', id, kind, from, group, text, sent_at, bot, name}
 end
 for i = first_recipient, #ARGV do event[#event + 1] = ARGV[i] end
 tell(event)
@@ -54,6 +60,7 @@ redis.call('HSET', m, 'f', from, 'k', kind, 't', text, 's', sent_at, 'c', conver
 if group ~= '' then redis.call('HSET', m, 'g', group) end
 if bot == '1' then redis.call('HSET', m, 'b', '1') end
 if has_display_name then redis.call('HSET', m, 'n', display_name) end
+if mentions ~= '' then redis.call('HSET', m, 'a', mentions) end
 redis.call('ZADD', P .. 'v:' .. conversation, id, id)
 redis.call('ZADD', P .. 'o:' .. conversation .. ':' .. from, id, id)
 if kind == 'broadcast' then return id end

@@ -1,12 +1,17 @@
 #!lua flags=no-cluster
 -- Deletes a user: account, sessions, queue (a text only they held goes with it), positions, peers, their direct
 -- conversations' history and read marks, their incoming hooks, their webhook (a bot's) with its lease, every block
--- they made or are the object of, and their place in every group (a group left empty goes).
+-- they made or are the object of, their notification levels, quiet time and push subscriptions (with their
+-- leases), and their place in every group (a group left empty goes).
 -- Returns 1, or 0 for an unknown user.
 local name = ARGV[2]
 
 if redis.call('HDEL', P .. 'users', name) == 0 then return 0 end
 for _, token in ipairs(redis.call('SMEMBERS', P .. 'us:' .. name)) do redis.call('DEL', P .. 's:' .. token) end
+-- Every subscription its sessions made is the user's (one moved to another user went to that user's session).
+for _, id in ipairs(redis.call('ZRANGE', P .. 'psu:' .. name, 0, -1)) do drop_subscription(id) end
+redis.call('DEL', P .. 'nl:' .. name)
+redis.call('HDEL', P .. 'quiet', name)
 for _, id in ipairs(redis.call('ZRANGE', P .. 'q:' .. name, 0, -1)) do
   if redis.call('HINCRBY', P .. 'm:' .. id, 'r', -1) <= 0 then forget(id) end
 end

@@ -1,0 +1,16 @@
+import type { Message } from '../core/msgform.js';
+import type { NewMessage } from '../core/ports/index.js';
+
+type Marks = Pick<Message, 'bot' | 'displayName' | 'mentions'>;
+
+/**
+ * A new message's bot mark, display name and mentions as every backend reads them back: each only when set, and
+ * an empty list of mentions as none.
+ */
+export function messageMarks({ bot, displayName, mentions }: Pick<NewMessage, keyof Marks>): Marks {
+  return {
+    ...(bot ? { bot } : {}),
+    ...(displayName === undefined ? {} : { displayName }),
+    ...(mentions?.length ? { mentions: [...mentions] } : {}),
+  };
+}
