@@ -439,12 +439,10 @@ export const optionSpecs = {
   vapidSubject: option({
     flag: 'vapid-subject',
     env: 'PARLEY_VAPID_SUBJECT',
-    schema: z
-      .string()
-      .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'a mailto: address or an https: URL'),
+    schema: z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'a mailto: address or an https: URL'),
     default: 'mailto:parley@localhost',
     help:
-      'Who push services may contact about this server\'s pushes (VAPID `sub`, RFC 8292): a mailto: address ' +
+      "Who push services may contact about this server's pushes (VAPID `sub`, RFC 8292): a mailto: address " +
       'or an https: URL; some push services refuse a made-up one',
   }),
   pushHoldMs: option({

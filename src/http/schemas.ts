@@ -102,7 +102,9 @@ export function requestSchemas(limits: { maxTextLength: number }) {
         auth: z.string().regex(/^[A-Za-z0-9_-]{22}(==)?$/, 'must be a 16-byte secret, base64url (22 characters)'),
       }),
     }),
-    pushSubscriptionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a subscription id from GET /push/subscriptions'),
+    pushSubscriptionId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a subscription id from GET /push/subscriptions'),
     hookId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a hook id from GET /hooks'),
     hookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the secret part of a hook URL'),
   };

@@ -126,7 +126,11 @@ export function createMetrics(stats: DeliveryStats, pending: PendingCount): Metr
     labelNames: ['outcome'] as const,
     registers,
   });
-  const pushesBy = { accepted: pushes.labels('accepted'), failed: pushes.labels('failed'), gone: pushes.labels('gone') };
+  const pushesBy = {
+    accepted: pushes.labels('accepted'),
+    failed: pushes.labels('failed'),
+    gone: pushes.labels('gone'),
+  };
 
   return {
     registry,

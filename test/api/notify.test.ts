@@ -11,8 +11,15 @@ let bob: TestUser;
 let cat: TestUser;
 beforeAll(async () => {
   server = await startTestServer({});
-  [ana, bob, cat] = [await register(server.url, 'ana'), await register(server.url, 'bob'), await register(server.url, 'cat')];
-  const made = await api(server.url, 'POST', '/groups', { token: bob.token, json: { name: 'team', members: ['ana', 'cat'] } });
+  [ana, bob, cat] = [
+    await register(server.url, 'ana'),
+    await register(server.url, 'bob'),
+    await register(server.url, 'cat'),
+  ];
+  const made = await api(server.url, 'POST', '/groups', {
+    token: bob.token,
+    json: { name: 'team', members: ['ana', 'cat'] },
+  });
   expect(made.status).toBe(201);
 });
 afterAll(() => server.close());
@@ -26,7 +33,9 @@ const level = (user: TestUser, withName: string, value: unknown) =>
 async function conversationLevels(user: TestUser): Promise<Record<string, string>> {
   const res = await api(server.url, 'GET', '/conversations', { token: user.token });
   expect(res.status).toBe(200);
-  return Object.fromEntries(res.body.conversations.map((c: { with: string; notifications: string }) => [c.with, c.notifications]));
+  return Object.fromEntries(
+    res.body.conversations.map((c: { with: string; notifications: string }) => [c.with, c.notifications]),
+  );
 }
 
 describe('mentions', () => {
@@ -49,7 +58,10 @@ describe('mentions', () => {
 
   it('leaves a message that calls nobody without the field, and never adds or tells an outsider', async () => {
     const dan = await register(server.url, 'dan');
-    const sent = await api(server.url, 'POST', '/messages', { token: bob.token, json: { to: 'team', text: 'hi @dan' } });
+    const sent = await api(server.url, 'POST', '/messages', {
+      token: bob.token,
+      json: { to: 'team', text: 'hi @dan' },
+    });
     expect(sent.status).toBe(202);
     const history = await api(server.url, 'GET', '/messages?with=team', { token: bob.token });
     expect(history.body.messages.at(-1)).not.toHaveProperty('mentions');
@@ -60,21 +72,33 @@ describe('mentions', () => {
   });
 
   it('lets the owner call @everyone, and refuses it to other members with the field', async () => {
-    const byOwner = await api(server.url, 'POST', '/messages', { token: bob.token, json: { to: 'team', text: '@everyone standup' } });
+    const byOwner = await api(server.url, 'POST', '/messages', {
+      token: bob.token,
+      json: { to: 'team', text: '@everyone standup' },
+    });
     expect(byOwner.status).toBe(202);
     const history = await api(server.url, 'GET', '/messages?with=team', { token: cat.token });
     expect(history.body.messages.at(-1).mentions).toEqual(['everyone']);
-    const byMember = await api(server.url, 'POST', '/messages', { token: cat.token, json: { to: 'team', text: 'hey @everyone' } });
+    const byMember = await api(server.url, 'POST', '/messages', {
+      token: cat.token,
+      json: { to: 'team', text: 'hey @everyone' },
+    });
     expectProblem(byMember, 403, 'forbidden', 'body.text');
   });
 
   it('rate-limits @everyone: three at once, then 429 with Retry-After', async () => {
-    const made = await api(server.url, 'POST', '/groups', { token: cat.token, json: { name: 'loud', members: ['ana'] } });
+    const made = await api(server.url, 'POST', '/groups', {
+      token: cat.token,
+      json: { name: 'loud', members: ['ana'] },
+    });
     expect(made.status).toBe(201);
     const statuses: number[] = [];
     let last;
     for (let i = 0; i < 4; i++) {
-      last = await api(server.url, 'POST', '/messages', { token: cat.token, json: { to: 'loud', text: `@everyone ${i}` } });
+      last = await api(server.url, 'POST', '/messages', {
+        token: cat.token,
+        json: { to: 'loud', text: `@everyone ${i}` },
+      });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([202, 202, 202, 429]);
@@ -124,7 +148,10 @@ describe('notification levels', () => {
     expectProblem(await level(ana, 'team', 'loud'), 400, 'invalid_request', 'body.level');
     expectProblem(await level(ana, 'team', undefined), 400, 'invalid_request', 'body.level');
     expectProblem(await level(ana, 'nobody', 'none'), 404, 'not_found', 'path.with');
-    const made = await api(server.url, 'POST', '/groups', { token: bob.token, json: { name: 'secret', members: ['cat'] } });
+    const made = await api(server.url, 'POST', '/groups', {
+      token: bob.token,
+      json: { name: 'secret', members: ['cat'] },
+    });
     expect(made.status).toBe(201);
     expectProblem(await level(ana, 'secret', 'none'), 403, 'not_member', 'path.with');
   });
@@ -142,8 +169,14 @@ describe('quiet time', () => {
       const ended = await api(server.url, 'PUT', '/account/quiet', { token: cat.token, json: { until: null } });
       expect(ended.body).toEqual({ until: null });
       const events = await stream.until((es) => es.filter((e) => e.event === 'quiet').length >= 2);
-      expect(events.filter((e) => e.event === 'quiet').map((e) => JSON.parse(e.data))).toEqual([{ until }, { until: null }]);
-      const past = await api(server.url, 'PUT', '/account/quiet', { token: cat.token, json: { until: '2020-01-01T00:00:00Z' } });
+      expect(events.filter((e) => e.event === 'quiet').map((e) => JSON.parse(e.data))).toEqual([
+        { until },
+        { until: null },
+      ]);
+      const past = await api(server.url, 'PUT', '/account/quiet', {
+        token: cat.token,
+        json: { until: '2020-01-01T00:00:00Z' },
+      });
       expect(past.body).toEqual({ until: null });
     } finally {
       stream.close();

@@ -61,10 +61,20 @@ describe('push subscriptions', () => {
     const notOnCurve = Buffer.concat([Buffer.from([4]), randomBytes(64)]).toString('base64url');
     const compressed = Buffer.concat([Buffer.from([2]), randomBytes(64)]).toString('base64url');
     for (const bad of [p256dh.slice(1), notOnCurve, compressed, 'x'.repeat(86) + '!']) {
-      expectProblem(await subscribe(open, ana, { endpoint, keys: { p256dh: bad, auth } }), 400, 'invalid_request', 'body.keys.p256dh');
+      expectProblem(
+        await subscribe(open, ana, { endpoint, keys: { p256dh: bad, auth } }),
+        400,
+        'invalid_request',
+        'body.keys.p256dh',
+      );
     }
     for (const bad of [auth.slice(2), randomBytes(32).toString('base64url')]) {
-      expectProblem(await subscribe(open, ana, { endpoint, keys: { p256dh, auth: bad } }), 400, 'invalid_request', 'body.keys.auth');
+      expectProblem(
+        await subscribe(open, ana, { endpoint, keys: { p256dh, auth: bad } }),
+        400,
+        'invalid_request',
+        'body.keys.auth',
+      );
     }
     expectProblem(await subscribe(open, ana, { endpoint }), 400, 'invalid_request', 'body.keys');
   });
@@ -82,8 +92,14 @@ describe('push subscriptions', () => {
     const cat = await register(open.url, 'cat');
     const theirs = await api(open.url, 'DELETE', `/push/subscriptions/${first.body.id}`, { token: cat.token });
     expectProblem(theirs, 404, 'not_found', 'path.id');
-    expect((await api(open.url, 'DELETE', `/push/subscriptions/${first.body.id}`, { token: ana.token })).status).toBe(204);
-    expectProblem(await api(open.url, 'DELETE', `/push/subscriptions/${first.body.id}`, { token: ana.token }), 404, 'not_found');
+    expect((await api(open.url, 'DELETE', `/push/subscriptions/${first.body.id}`, { token: ana.token })).status).toBe(
+      204,
+    );
+    expectProblem(
+      await api(open.url, 'DELETE', `/push/subscriptions/${first.body.id}`, { token: ana.token }),
+      404,
+      'not_found',
+    );
   });
 
   it('allows ten per user, and says so at the eleventh', async () => {
@@ -95,18 +111,26 @@ describe('push subscriptions', () => {
     const eleventh = await subscribe(open, dan, { endpoint: 'http://127.0.0.1:9/dan/10', keys: browserKeys() });
     expectProblem(eleventh, 422, 'too_many_subscriptions', 'body.endpoint');
     // An endpoint already held is still taken: it is the same device again.
-    expect((await subscribe(open, dan, { endpoint: 'http://127.0.0.1:9/dan/3', keys: browserKeys() })).status).toBe(200);
+    expect((await subscribe(open, dan, { endpoint: 'http://127.0.0.1:9/dan/3', keys: browserKeys() })).status).toBe(
+      200,
+    );
   });
 
   it('goes with the session that made it: signing that session out removes it, and only it', async () => {
     const eve = await register(open.url, 'eve');
     const other = await api(open.url, 'POST', '/sessions', { json: { username: 'eve', password: eve.password } });
     const phone = { ...eve, token: other.body.token as string };
-    expect((await subscribe(open, eve, { endpoint: 'http://127.0.0.1:9/eve/laptop', keys: browserKeys() })).status).toBe(201);
-    expect((await subscribe(open, phone, { endpoint: 'http://127.0.0.1:9/eve/phone', keys: browserKeys() })).status).toBe(201);
+    expect(
+      (await subscribe(open, eve, { endpoint: 'http://127.0.0.1:9/eve/laptop', keys: browserKeys() })).status,
+    ).toBe(201);
+    expect(
+      (await subscribe(open, phone, { endpoint: 'http://127.0.0.1:9/eve/phone', keys: browserKeys() })).status,
+    ).toBe(201);
     const signedOut = await api(open.url, 'DELETE', '/sessions/current', { token: phone.token });
     expect(signedOut.status).toBe(204);
     const left = await api(open.url, 'GET', '/push/subscriptions', { token: eve.token });
-    expect(left.body.subscriptions.map((s: { endpoint: string }) => s.endpoint)).toEqual(['http://127.0.0.1:9/eve/laptop']);
+    expect(left.body.subscriptions.map((s: { endpoint: string }) => s.endpoint)).toEqual([
+      'http://127.0.0.1:9/eve/laptop',
+    ]);
   });
 });

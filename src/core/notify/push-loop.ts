@@ -114,7 +114,11 @@ export class PushLoop extends DeviceLoop<StoredPushSubscription> {
       this.hooks.failed(this.id, `${outcome.error}; dropped after its TTL`);
       return { done: true, now: true };
     }
-    return { done: false, error: outcome.error, ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }) };
+    return {
+      done: false,
+      error: outcome.error,
+      ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
+    };
   }
 
   /** A push has nothing to say of messages lost before it could be sent: the position moves past them. */

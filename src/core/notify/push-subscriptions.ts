@@ -36,7 +36,10 @@ export class PushSubscriptions {
     return this.sender.publicKey;
   }
 
-  async subscribe(actor: Actor, input: PushSubscriptionInput): Promise<{ view: PushSubscriptionView; created: boolean }> {
+  async subscribe(
+    actor: Actor,
+    input: PushSubscriptionInput,
+  ): Promise<{ view: PushSubscriptionView; created: boolean }> {
     await this.sender.check(input);
     const subscribed = await this.store.insertPushSubscription(
       {

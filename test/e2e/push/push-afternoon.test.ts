@@ -76,7 +76,8 @@ describe('Web Push through an afternoon', () => {
     const phone = await phoneOf(server, ana);
     const tablet = await phoneOf(server, ana);
     const pushedTexts = async () => (await phone.pushes()).map((p) => p.text);
-    const until = async (text: string) => waitFor(pushedTexts, (texts) => texts.includes(text), `the push of "${text}"`);
+    const until = async (text: string) =>
+      waitFor(pushedTexts, (texts) => texts.includes(text), `the push of "${text}"`);
 
     // 13:00 a direct message while every device of ana's is closed.
     await send(server, bob, 'ana', 'lunch at one?');
