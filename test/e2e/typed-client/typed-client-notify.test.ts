@@ -4,7 +4,6 @@ import {
   createParleyClient,
   deletePushSubscription,
   join as joinChat,
-  ParleyError,
   pushKey,
   pushSubscriptions,
   quietTime,
@@ -17,6 +16,7 @@ import {
   type MessageStream,
 } from '../../../clients/ts/index.js';
 import { spawnServer, type ServerProcess } from '../../support/process.js';
+import { refusal } from '../../support/parley-error.js';
 import { Watched } from '../../support/watched.js';
 
 let server: ServerProcess;
@@ -31,16 +31,6 @@ function browserKeys(): { p256dh: string; auth: string } {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
   return { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') };
-}
-
-/** The ParleyError a promise rejects with. */
-async function refusal(promise: Promise<unknown>): Promise<ParleyError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ParleyError);
-  return err as ParleyError;
 }
 
 /** A second session's stream, with the changes it hears and a way to wait for them. */
