@@ -25,4 +25,13 @@ export {
   type Schemas,
 } from './client.js';
 export { createHook, deleteHook, listHooks, postToHook } from './hooks.js';
+export {
+  deletePushSubscription,
+  pushKey,
+  pushSubscriptions,
+  quietTime,
+  setNotificationLevel,
+  setQuietTime,
+  subscribePush,
+} from './notify.js';
 export { MessageStream, streamMessages, type Change, type StreamOptions } from './stream.js';

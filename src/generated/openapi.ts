@@ -488,8 +488,9 @@ export interface paths {
          * One line of the original command language
          * @description The body is one line in the original syntax: `user1: hi`, `broad: hi`, `mk_grp:g1:user1:user2`,
          *     `g1: hi`, `add_grp:g1:user3`, `rm_grp:g1:user3`, `leave:g1`, `block:user3`, `unblock:user3`,
-         *     `suspend:user3` and `restore:user3` (admins), `get_users` or `exit`. It runs exactly as the matching
-         *     endpoint would and answers as that endpoint does.
+         *     `suspend:user3` and `restore:user3` (admins), `notify:g1:mentions` (a level, `all`, `mentions` or
+         *     `none`), `quiet:90` (quiet time for 90 minutes from now) and `quiet:off`, `get_users` or `exit`. It runs
+         *     exactly as the matching endpoint would and answers as that endpoint does.
          */
         post: operations["runCommand"];
         delete?: never;
@@ -2595,13 +2596,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description `get_users`: the users, as `GET /users` answers; `add_grp`, `rm_grp`, `leave`: the group afterwards. */
+            /** @description `get_users`: the users, as `GET /users` answers; `add_grp`, `rm_grp`, `leave`: the group afterwards; `notify`: the level set; `quiet`: the quiet time set. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserList"] | components["schemas"]["GroupDetail"];
+                    "application/json": components["schemas"]["UserList"] | components["schemas"]["GroupDetail"] | components["schemas"]["NotificationsEvent"] | components["schemas"]["QuietTime"];
                     "text/plain": string;
                 };
             };

@@ -55,6 +55,16 @@ export function sendResult(req: Request, res: Response, result: CommandResult): 
     case 'done':
       res.status(204).end();
       return;
+    case 'notify_level': {
+      const body: Schemas['NotificationsEvent'] = { with: result.with, level: result.level };
+      res.status(200).json(body);
+      return;
+    }
+    case 'quiet_time': {
+      const body: Schemas['QuietTime'] = { until: result.until };
+      res.status(200).json(body);
+      return;
+    }
   }
 }
 

@@ -98,6 +98,17 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     delivery.broadcastControl((sink) => sink.presence(event), true),
   );
   const blocks = new Blocks(store, accounts, delivery, now);
+  const conversations = new Conversations(store, directory, delivery, now);
+  const push = buildPush(config, {
+    store,
+    feed,
+    blocks,
+    conversations,
+    delivery,
+    log,
+    now,
+    ...(metrics ? { metrics } : {}),
+  });
   const chat = new Chat(
     store,
     directory,
@@ -118,6 +129,7 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     now,
     metrics?.chat,
     blocks,
+    push.settings,
   );
   const operator = new Operator(accounts, directory, delivery, chat.groups, store, now);
   const admin = new Admin(store, accounts, chat, delivery, now);
@@ -153,17 +165,6 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     else log.error({ err }, 'session expiry check failed');
   });
   const feedLog = log.child({ module: 'feed' });
-  const conversations = new Conversations(store, directory, delivery, now);
-  const push = buildPush(config, {
-    store,
-    feed,
-    blocks,
-    conversations,
-    delivery,
-    log,
-    now,
-    ...(metrics ? { metrics } : {}),
-  });
 
   return {
     accounts,

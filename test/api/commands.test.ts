@@ -116,3 +116,39 @@ describe('POST /commands: block, unblock, suspend and restore', () => {
     }
   });
 });
+
+describe('POST /commands: notify and quiet', () => {
+  it('sets a conversation’s level and answers it as PUT /conversations/{with}/notifications does', async () => {
+    const [nell, nick] = [await register(server.url), await register(server.url)];
+    const set = await command(nell, `notify:${nick.name}:mentions`);
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ with: nick.name, level: 'mentions' });
+    expect((await command(nell, `notify : ${nick.name.toUpperCase()} : none`)).body).toEqual({
+      with: nick.name,
+      level: 'none',
+    });
+    const history = await api(server.url, 'GET', `/messages?with=${nick.name}`, { token: nell.token });
+    expect(history.body.notifications).toBe('none');
+    expectProblem(await command(nell, `notify:${nick.name}:loud`), 400, 'invalid_request', 'command.level');
+    expectProblem(await command(nell, `notify:${nick.name}`), 400, 'invalid_request', 'command.level');
+    expectProblem(await command(nell, 'notify:nobody:all'), 404, 'not_found', 'command.with');
+    expectProblem(await command(nell, `notify:${nick.name}:all:now`), 400, 'invalid_request', 'body');
+  });
+
+  it('sets quiet time for some minutes from now and ends it, as PUT /account/quiet does', async () => {
+    const quinn = await register(server.url);
+    const before = Date.now();
+    const set = await command(quinn, 'quiet:90');
+    expect(set.status).toBe(200);
+    const until = Date.parse(set.body.until);
+    expect(until).toBeGreaterThanOrEqual(before + 90 * 60_000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 90 * 60_000);
+    expect((await api(server.url, 'GET', '/account/quiet', { token: quinn.token })).body).toEqual(set.body);
+    expect((await command(quinn, 'quiet: off')).body).toEqual({ until: null });
+    expect((await api(server.url, 'GET', '/account/quiet', { token: quinn.token })).body).toEqual({ until: null });
+    for (const line of ['quiet:0', 'quiet:soon', 'quiet:', 'quiet:5:6']) {
+      expectProblem(await command(quinn, line), 400, 'invalid_request', 'body');
+    }
+    expectProblem(await command(quinn, 'quiet:600000'), 400, 'invalid_request', 'command.minutes');
+  });
+});

@@ -21,16 +21,31 @@ describe('the original command language', () => {
     ['rm_grp:g1:user3', { kind: 'remove_member', group: 'g1', member: 'user3' }],
     ['leave:g1', { kind: 'leave', group: 'g1' }],
     ['leave: g1 ', { kind: 'leave', group: 'g1' }],
+    ['notify:team:mentions', { kind: 'notify', with: 'team', level: 'mentions' }],
+    ['notify: bob : none', { kind: 'notify', with: 'bob', level: 'none' }],
+    ['quiet:90', { kind: 'quiet', minutes: 90 }],
+    ['quiet: off', { kind: 'quiet', minutes: null }],
   ])('parses %j', (line, command) => {
     expect(parseCommandLine(line)).toEqual(command);
   });
 
-  it.each(['', 'hello', ': no target', 'two words: hi', 'get_users please', 'rm_grp:g1:a:b', 'leave:g1:g2'])(
-    'rejects %j as not a command',
-    (line) => {
-      expect(() => parseCommandLine(line)).toThrow(ChatError);
-    },
-  );
+  it.each([
+    '',
+    'hello',
+    ': no target',
+    'two words: hi',
+    'get_users please',
+    'rm_grp:g1:a:b',
+    'leave:g1:g2',
+    'notify:team',
+    'notify:team:loud',
+    'quiet:0',
+    'quiet:-5',
+    'quiet:1.5',
+    'quiet',
+  ])('rejects %j as not a command', (line) => {
+    expect(() => parseCommandLine(line)).toThrow(ChatError);
+  });
 
   it('leaves empty texts to the validators, which name the field', () => {
     expect(parseCommandLine('bob:')).toEqual({ kind: 'send', to: 'bob', text: '' });

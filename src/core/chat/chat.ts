@@ -11,6 +11,7 @@ import { GroupMembership, maxGroupSize } from './group-membership.js';
 import { mentionsIn } from './mentions.js';
 import { ownerOf } from './directory.js';
 import { MessageChanges } from './message-changes.js';
+import { maxQuietMs, type NotifySettings } from '../notify/notify-settings.js';
 import { unlimited, type RateBudget } from '../ports/index.js';
 
 export { maxGroupSize } from './group-membership.js';
@@ -59,6 +60,7 @@ export class Chat {
     private readonly now: () => number,
     private readonly observer?: ChatObserver,
     private readonly blocks?: Blocks,
+    private readonly notify?: NotifySettings,
   ) {
     this.groups = new GroupMembership(store, directory, accounts, delivery, now, blocks);
     this.changes = new MessageChanges(store, directory, delivery, { editWindowMs: limits.editWindowMs }, now);
@@ -108,6 +110,18 @@ export class Chat {
         if (!this.suspension) throw new ChatError('not_admin', 'only admins may do this');
         await this.suspension(actor, command.user, command.on);
         return { kind: 'done' };
+      case 'notify':
+        if (!this.notify) throw new ChatError('invalid_request', 'notification levels are not kept here', 'body');
+        return { kind: 'notify_level', ...(await this.notify.setLevel(actor, command.with, command.level)) };
+      case 'quiet': {
+        if (!this.notify) throw new ChatError('invalid_request', 'quiet time is not kept here', 'body');
+        const span = command.minutes === null ? 0 : command.minutes * 60_000;
+        if (span > maxQuietMs) {
+          throw new ChatError('invalid_request', 'quiet time reaches at most a year ahead', 'body.minutes');
+        }
+        // 0 ends quiet time, as setQuiet takes it.
+        return { kind: 'quiet_time', ...(await this.notify.setQuiet(actor, span === 0 ? 0 : this.now() + span)) };
+      }
     }
   }
 

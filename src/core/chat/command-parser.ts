@@ -1,5 +1,6 @@
 import type { Command } from './commands.js';
 import { ChatError } from '../errors.js';
+import { isNotifyLevel } from '../notify/levels.js';
 
 /**
  * Parses one line of the original command language into a Command. Only the grammar is checked here; the
@@ -8,6 +9,7 @@ import { ChatError } from '../errors.js';
  *   get_users | exit | broad: <text> | mk_grp:<group>:<user>[:<user>...] | <name>: <text>
  *   add_grp:<group>:<user>[:<user>...] | rm_grp:<group>:<user> | leave:<group>
  *   block:<user> | unblock:<user> | suspend:<user> | restore:<user> (the last two for admins)
+ *   notify:<conversation>:<all|mentions|none> | quiet:<minutes> | quiet:off
  */
 export function parseCommandLine(input: string): Command {
   const line = input.replace(/\r?\n$/, '');
@@ -35,6 +37,24 @@ export function parseCommandLine(input: string): Command {
     const on = toggle === 'block' || toggle === 'suspend';
     return toggle === 'block' || toggle === 'unblock' ? { kind: 'block', user, on } : { kind: 'suspend', user, on };
   }
+  if (/^notify\s*:/.test(trimmed)) {
+    const [, conversation = '', level = '', ...rest] = fields(trimmed);
+    if (rest.length > 0) {
+      throw new ChatError('invalid_request', 'one conversation at a time: "notify:<conversation>:<level>"', 'body');
+    }
+    if (!isNotifyLevel(level)) throw new ChatError('invalid_request', 'must be all, mentions or none', 'command.level');
+    return { kind: 'notify', with: conversation, level };
+  }
+  if (/^quiet\s*:/.test(trimmed)) {
+    const [, span = '', ...rest] = fields(trimmed);
+    if (rest.length === 0 && span === 'off') return { kind: 'quiet', minutes: null };
+    if (rest.length === 0 && /^[1-9][0-9]{0,6}$/.test(span)) return { kind: 'quiet', minutes: Number(span) };
+    throw new ChatError(
+      'invalid_request',
+      'quiet for some minutes, or no longer: "quiet:<minutes>" or "quiet:off"',
+      'body',
+    );
+  }
   if (/^leave\s*:/.test(trimmed)) {
     const [, group = '', ...rest] = fields(trimmed);
     if (rest.length > 0) throw new ChatError('invalid_request', 'leave one group at a time: "leave:<group>"', 'body');
@@ -52,7 +72,7 @@ export function parseCommandLine(input: string): Command {
     'invalid_request',
     'not a command: use "<user or group>: <text>", "broad: <text>", "mk_grp:<group>:<user>:...", ' +
       '"add_grp:<group>:<user>:...", "rm_grp:<group>:<user>", "leave:<group>", "block:<user>", ' +
-      '"unblock:<user>", "get_users" or "exit"',
+      '"unblock:<user>", "notify:<conversation>:<level>", "quiet:<minutes>", "get_users" or "exit"',
     'body',
   );
 }

@@ -1,5 +1,6 @@
 import type { Group } from './directory.js';
 import type { Msgform } from '../msgform.js';
+import type { NotifyLevel } from '../ports/index.js';
 
 /** Every command of the original chat system except join, which creates the actor and so precedes them. */
 export type Command =
@@ -19,7 +20,11 @@ export type Command =
   /** `block:<user>` and `unblock:<user>`. */
   | { readonly kind: 'block'; readonly user: string; readonly on: boolean }
   /** `suspend:<user>` and `restore:<user>`, for admins. */
-  | { readonly kind: 'suspend'; readonly user: string; readonly on: boolean };
+  | { readonly kind: 'suspend'; readonly user: string; readonly on: boolean }
+  /** `notify:<conversation>:<all|mentions|none>`. */
+  | { readonly kind: 'notify'; readonly with: string; readonly level: NotifyLevel }
+  /** `quiet:<minutes>` from now; `quiet:off` (`minutes` null) ends it. */
+  | { readonly kind: 'quiet'; readonly minutes: number | null };
 
 export type CommandResult =
   | { readonly kind: 'users'; readonly users: readonly UserPresence[] }
@@ -39,7 +44,10 @@ export type CommandResult =
   | { readonly kind: 'edited'; readonly message: Msgform }
   | { readonly kind: 'deleted' }
   /** A block or a suspension set (or lifted): nothing to show but that it was done. */
-  | { readonly kind: 'done' };
+  | { readonly kind: 'done' }
+  | { readonly kind: 'notify_level'; readonly with: string; readonly level: NotifyLevel }
+  /** Quiet time as recorded: an ISO time, or null for not quiet. */
+  | { readonly kind: 'quiet_time'; readonly until: string | null };
 
 export interface UserPresence {
   readonly name: string;

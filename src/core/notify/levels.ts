@@ -1,5 +1,11 @@
 import type { ConversationRef, NotifyLevel } from '../ports/index.js';
 
+export const notifyLevels: readonly NotifyLevel[] = ['all', 'mentions', 'none'];
+
+export function isNotifyLevel(word: string): word is NotifyLevel {
+  return (notifyLevels as readonly string[]).includes(word);
+}
+
 /**
  * What a conversation never set tells of. Direct messages: everything. Groups: everything too, since a group has
  * at most 32 members its creator chose, like a group chat on a phone, where every message notifies. Broadcasts:

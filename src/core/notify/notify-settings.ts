@@ -3,6 +3,9 @@ import type { Conversations } from '../chat/conversations.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { NewEvent, NotifyLevel, Store } from '../ports/index.js';
 
+/** The furthest a quiet time may reach: a year, so that a typo of a year does not silence a device for ever. */
+export const maxQuietMs = 366 * 86_400_000;
+
 /** What a user wants to be told of when away, set from any device and followed by all of them. */
 export class NotifySettings {
   constructor(

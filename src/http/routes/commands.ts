@@ -37,6 +37,8 @@ function validated(schemas: RequestSchemas, command: Command): Command {
     case 'block':
     case 'suspend':
       return { ...command, user: validate(schemas.name, command.user, 'command.user') };
+    case 'notify':
+      return { ...command, with: validate(schemas.name, command.with, 'command.with') };
     default:
       return command;
   }

@@ -1,12 +1,10 @@
 import type { Router } from 'express';
 import type { components } from '../../generated/openapi.js';
 import { ChatError } from '../../core/errors.js';
+import { maxQuietMs } from '../../core/notify/notify-settings.js';
 import { actorOf, requireActor } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { jsonBody, validate } from '../validate.js';
-
-/** The furthest a quiet time may reach: a year, so that a typo of a year does not silence a device for ever. */
-const maxQuietMs = 366 * 86_400_000;
 
 /** Being told when away: levels per conversation, quiet time, the VAPID key and the caller's push subscriptions. */
 export function notifyRoutes(router: Router, deps: HttpDeps): void {

@@ -7,12 +7,12 @@ import {
   join as joinChat,
   listBlocks,
   listInvites,
-  ParleyError,
   setBlocked,
   setSuspended,
   streamMessages,
   type Change,
 } from '../../../clients/ts/index.js';
+import { refusal } from '../../support/parley-error.js';
 import { runParley, spawnServer, tempDir, type ServerProcess } from '../../support/process.js';
 
 let server: ServerProcess;
@@ -28,16 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
 });
-
-/** The ParleyError a promise rejects with. */
-async function refusal(promise: Promise<unknown>): Promise<ParleyError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ParleyError);
-  return err as ParleyError;
-}
 
 describe('the typed client for invites, blocks and admins', () => {
   it('signs up with an invite, blocks and unblocks with a change on the stream, and an admin suspends and restores', async () => {
