@@ -12,6 +12,13 @@ export const reservedNames: ReadonlySet<string> = new Set([
   'add_grp',
   'rm_grp',
   'leave',
+  // The words the command line gained since: a user of one of these names could not be written to from it.
+  'block',
+  'unblock',
+  'suspend',
+  'restore',
+  'notify',
+  'quiet',
   // @everyone calls every member of a group (see mentionsIn).
   'everyone',
 ]);
