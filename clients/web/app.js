@@ -22,9 +22,11 @@ import './sign-in.js';
 import './people.js';
 import './conversation-list.js';
 import './conversation.js';
+import './level-control.js';
 import './composer.js';
 import './conversation-log.js';
 import './live.js';
+import './quiet-time.js';
 import { resume } from './session.js';
 
 void resume();

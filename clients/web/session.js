@@ -13,7 +13,13 @@ const failed = (err) => state.emit('failed', err);
 async function enter(name) {
   state.signIn(name);
   state.setMode(stored(keys.mode) === 'command' ? 'command' : 'message');
-  const [conversations] = await Promise.all([api.conversations(), refreshUsers(), refreshGroups(), refreshBlocks()]);
+  const [conversations] = await Promise.all([
+    api.conversations(),
+    refreshUsers(),
+    refreshGroups(),
+    refreshBlocks(),
+    refreshQuiet(),
+  ]);
   state.convs.applyList(conversations.body.conversations);
   state.emit('conversations');
   // From the newest message the list accounts for: whatever came after it comes on the stream.
@@ -54,6 +60,15 @@ async function refreshBlocks() {
   try {
     const { body } = await api.blocks();
     state.setBlocked(body.blocked);
+  } catch (err) {
+    failed(err);
+  }
+}
+
+async function refreshQuiet() {
+  try {
+    const { body } = await api.quiet();
+    state.setQuiet(body.until);
   } catch (err) {
     failed(err);
   }

@@ -4,6 +4,7 @@
 //
 // Changes, said with `emit` once made; any number of modules listen with `on`:
 //   signed-in · signed-out {name} · people · groups · conversations · open · mode · blocks: who is blocked
+//   level (name): a conversation's notification level · quiet: the quiet time, set or ended
 //   received {conv, msg, fresh, notify}: a message new to the page · message-changed (msg): edited or deleted
 //   sent (msg): a message this page sent, from the server's answer · typing: in the composer
 //   listed {name, lastId}: the server's lists are read, the stream starts after them
@@ -45,6 +46,8 @@ class PageState extends window.EventTarget {
   open = undefined;
   /** 'message': the text goes to the open conversation; 'command': it is a line of the command language. */
   mode = 'message';
+  /** Until when (epoch ms) the user is not to be disturbed; 0: not quiet. */
+  quietUntil = 0;
 
   /** The conversation shown, if any. */
   get current() {
@@ -92,6 +95,7 @@ class PageState extends window.EventTarget {
     this.groups = new Map();
     this.convs = new Conversations(name);
     this.open = undefined;
+    this.quietUntil = 0;
     this.convs.ensure(everyone, 'broadcast');
     this.emit('signed-in');
   }
@@ -148,6 +152,27 @@ class PageState extends window.EventTarget {
     this.groups.set(group.name, group);
     this.convs.ensure(group.name, 'group');
     this.emit('groups');
+  }
+
+  /** A conversation's notification level, from the server's answer or the stream; one the page lists only. */
+  setLevel(name, level) {
+    const conv = this.convs.get(name);
+    if (!conv || conv.level === level) return;
+    conv.level = level;
+    this.emit('level', name);
+    this.emit('conversations');
+  }
+
+  /** The quiet time, as the server has it: an ISO date, or null when not quiet. */
+  setQuiet(until) {
+    const at = until ? Date.parse(until) : 0;
+    this.quietUntil = Number.isNaN(at) ? 0 : at;
+    this.emit('quiet');
+  }
+
+  /** Whether the user is not to be disturbed now. */
+  get quiet() {
+    return this.quietUntil > Date.now();
   }
 
   setMode(mode) {
