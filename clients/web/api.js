@@ -96,6 +96,12 @@ export const api = {
   /** `{until}`: the end of the quiet time (an ISO date), or null when not quiet. */
   quiet: () => call('GET', '/account/quiet'),
   setQuiet: (until) => call('PUT', '/account/quiet', { until }),
+  /** The server's VAPID public key, for `pushManager.subscribe`. */
+  pushKey: () => call('GET', '/push/key'),
+  /** Takes `PushSubscription.toJSON()`; the same endpoint again answers the same subscription. */
+  subscribePush: (subscription) => call('POST', '/push/subscriptions', subscription),
+  pushSubscriptions: () => call('GET', '/push/subscriptions'),
+  unsubscribePush: (id) => call('DELETE', `/push/subscriptions/${encodeURIComponent(id)}`),
   /** One line of the original command language. */
   command: (line) => call('POST', '/commands', line, 'text/plain; charset=utf-8'),
 };

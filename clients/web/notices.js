@@ -15,7 +15,7 @@ const announcementsKept = 5;
 
 const notice = $('notice');
 const announcer = $('announcer');
-const notifier = new DesktopNotifier($('notify'));
+const notifier = new DesktopNotifier($('notify'), () => state.request('notifications-on'));
 let noticeTimer;
 
 state.on('notice', ({ text, tone = 'info' }) => {
@@ -43,6 +43,7 @@ state.on('announce', (text) => {
 });
 
 state.on('signed-in', () => notifier.render());
+state.on('device-notifications', () => notifier.render());
 
 /** Whether the user wants to hear of `msg` now: the conversation's level, and while quiet only direct messages. */
 function wanted(conv, msg) {

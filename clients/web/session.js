@@ -24,7 +24,9 @@ async function enter(name) {
   state.emit('conversations');
   // From the newest message the list accounts for: whatever came after it comes on the stream.
   state.emit('listed', { name, lastId: String(state.convs.lastId()) });
-  const last = stored(keys.open(name));
+  // A conversation linked from outside (a notification's click) comes before the one last open.
+  const last = state.linked ?? stored(keys.open(name));
+  state.linked = undefined;
   if (last && (state.convs.get(last) || state.users.has(last) || state.groups.has(last)))
     await state.request('open-conversation', last);
   else await state.request('compose');

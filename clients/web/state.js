@@ -5,6 +5,7 @@
 // Changes, said with `emit` once made; any number of modules listen with `on`:
 //   signed-in · signed-out {name} · people · groups · conversations · open · mode · blocks: who is blocked
 //   level (name): a conversation's notification level · quiet: the quiet time, set or ended
+//   device-notifications: this device's setting changed
 //   received {conv, msg, fresh, notify}: a message new to the page · message-changed (msg): edited or deleted
 //   sent (msg): a message this page sent, from the server's answer · typing: in the composer
 //   listed {name, lastId}: the server's lists are read, the stream starts after them
@@ -15,7 +16,7 @@
 // work is done (a conversation opened and its newest page read, say):
 //   enter (name) · sign-out {line?} · show-sign-in (error) · refresh {users, groups, conversations}
 //   open-conversation (name) · close-conversation · compose: focus the composer · mark-read
-//   load-newest (conv) · group-created (group)
+//   load-newest (conv) · group-created (group) · notifications-on: on this device, from a click
 
 import { Conversations, everyone } from './conversations.js';
 import { applyMessageChange } from './message-changes.js';
@@ -48,6 +49,8 @@ class PageState extends window.EventTarget {
   mode = 'message';
   /** Until when (epoch ms) the user is not to be disturbed; 0: not quiet. */
   quietUntil = 0;
+  /** A conversation asked for from outside the page (conversation-link.js): opened once signed in. */
+  linked = undefined;
 
   /** The conversation shown, if any. */
   get current() {
