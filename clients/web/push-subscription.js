@@ -36,8 +36,8 @@ function sameKey(buffer, bytes) {
 }
 
 async function pushManager() {
-  if (!canPush()) throw new NoPush('browser', 'this browser has no push');
-  await registered;
+  // Refused (a policy, a private window of some browsers): no worker, so no push.
+  if (!canPush() || !(await registered)) throw new NoPush('browser', 'this browser has no push');
   // Ready once a worker is active: the first load's install takes a moment.
   const registration = await navigator.serviceWorker.ready;
   return registration.pushManager;
