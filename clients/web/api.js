@@ -90,6 +90,18 @@ export const api = {
   deleteInvite: (code) => call('DELETE', `/invites/${encodeURIComponent(code)}`),
   /** What admins did, newest first. */
   audit: () => call('GET', '/admin/audit'),
+  /** How much of a conversation to be told of when away: `all`, `mentions` or `none`, for every device. */
+  setNotifications: (withName, level) =>
+    call('PUT', `/conversations/${encodeURIComponent(withName)}/notifications`, { level }),
+  /** `{until}`: the end of the quiet time (an ISO date), or null when not quiet. */
+  quiet: () => call('GET', '/account/quiet'),
+  setQuiet: (until) => call('PUT', '/account/quiet', { until }),
+  /** The server's VAPID public key, for `pushManager.subscribe`. */
+  pushKey: () => call('GET', '/push/key'),
+  /** Takes `PushSubscription.toJSON()`; the same endpoint again answers the same subscription. */
+  subscribePush: (subscription) => call('POST', '/push/subscriptions', subscription),
+  pushSubscriptions: () => call('GET', '/push/subscriptions'),
+  unsubscribePush: (id) => call('DELETE', `/push/subscriptions/${encodeURIComponent(id)}`),
   /** One line of the original command language. */
   command: (line) => call('POST', '/commands', line, 'text/plain; charset=utf-8'),
 };

@@ -2,9 +2,10 @@
 // server, who is online, and a composer with a command-line mode. Every text that comes from the server is put
 // into the page as text (textContent), never parsed as HTML.
 //
-// Messages live on the server. Local storage keeps only the conversation last open and the composer's mode; the
-// server says whose session the HttpOnly cookie carries. All tabs of the browser share one stream
-// (shared-stream.js).
+// Messages live on the server. Local storage keeps only the conversation last open, the composer's mode and
+// whether this device shows notifications; the server says whose session the HttpOnly cookie carries. All tabs
+// of the browser share one stream (shared-stream.js). A service worker (sw.js) shows what the server pushes while
+// no page is open.
 //
 // For keyboard and screen-reader users: every action is a button or a form, focus moves where the next action
 // is, new messages are announced once through #announcer (the log itself is no live region), and Escape on a
@@ -22,9 +23,13 @@ import './sign-in.js';
 import './people.js';
 import './conversation-list.js';
 import './conversation.js';
+import './level-control.js';
 import './composer.js';
 import './conversation-log.js';
 import './live.js';
+import './quiet-time.js';
+import './device-notifications.js';
+import './conversation-link.js';
 import { resume } from './session.js';
 
 void resume();

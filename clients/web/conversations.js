@@ -4,6 +4,8 @@
 // Ids are decimal strings that increase across the server, so a message with an id at or below a
 // conversation's last id is already counted in that conversation's summary (its last message, its unread count).
 
+import { callsReader } from './mentions.js';
+
 /** The conversation of the broadcasts, `with: broad` on the server. */
 export const everyone = 'broad';
 
@@ -30,10 +32,22 @@ export function conversationOf(msg, me) {
  *   name: string, kind: 'direct'|'group'|'broadcast',
  *   last: object|undefined, lastId: number, unread: number, readUpTo: number,
  *   messages: Map<string, object>, loaded: boolean, more: boolean, loading: boolean,
+ *   level: 'all'|'mentions'|'none'|undefined, mentionId: number,
  * }} Conversation
  * `messages` holds what the page has of the conversation: once `loaded`, an unbroken run from its oldest entry
- * to the newest message; `more` says whether the server keeps older ones.
+ * to the newest message; `more` says whether the server keeps older ones. `level` is the user's notification
+ * level, as the server said (undefined: not said yet, so the kind's default); `mentionId` the newest message
+ * seen that calls the user (0: none), unread while it is after `readUpTo`.
  */
+
+/** A conversation's notification level when the user never set one, as the server has it. */
+export const defaultLevel = (kind) => (kind === 'broadcast' ? 'none' : 'all');
+
+/** The level that holds for a conversation. */
+export const levelOf = (conv) => conv.level ?? defaultLevel(conv.kind);
+
+/** Whether a message that calls the user is unread in the conversation. */
+export const mentioned = (conv) => conv.mentionId > num(conv.readUpTo);
 
 export class Conversations {
   /** @param {string} me the signed-in user */
@@ -63,6 +77,8 @@ export class Conversations {
         loaded: false,
         more: false,
         loading: false,
+        level: undefined,
+        mentionId: 0,
       };
       this.byName.set(name, conv);
     }
@@ -97,6 +113,9 @@ export class Conversations {
     for (const entry of entries) {
       const conv = this.ensure(entry.with, entry.kind);
       conv.kind = entry.kind;
+      if (entry.notifications !== undefined) conv.level = entry.notifications;
+      // The list tells only of the last message: one that calls the user, unread, marks the conversation.
+      if (entry.unread > 0) this.noteMention(conv, entry.last);
       const serverLast = entry.last ? num(entry.last.id) : 0;
       if (serverLast < conv.lastId) {
         conv.readUpTo = Math.max(conv.readUpTo, num(entry.readUpTo));
@@ -132,6 +151,7 @@ export class Conversations {
       conv.lastId = id;
       if (msg.from !== this.me) conv.unread += 1;
     }
+    this.noteMention(conv, msg);
     return { conv, added: true, fresh };
   }
 
@@ -152,6 +172,7 @@ export class Conversations {
     }
     // Otherwise the page overlaps the run held, whose own oldest page said whether more is kept.
     conv.loaded = true;
+    if (page.notifications !== undefined) conv.level = page.notifications;
     const added = this.merge(conv, page.messages);
     const newest = page.messages.at(-1);
     if (newest && num(newest.id) > conv.lastId) {
@@ -204,7 +225,15 @@ export class Conversations {
 
   merge(conv, messages) {
     const added = messages.filter((m) => !conv.messages.has(m.id));
-    for (const m of added) conv.messages.set(m.id, m);
+    for (const m of added) {
+      conv.messages.set(m.id, m);
+      this.noteMention(conv, m);
+    }
     return added;
+  }
+
+  /** Remembers `msg` as the newest that calls the user, if it does and is newer. */
+  noteMention(conv, msg) {
+    if (callsReader(msg, this.me)) conv.mentionId = Math.max(conv.mentionId, num(msg.id));
   }
 }

@@ -1,6 +1,6 @@
 // What comes live from the server, on the one stream this browser's tabs share (shared-stream.js): messages, the
-// user's own from other devices, edits, deletions, group changes and read marks, who is online, and the
-// connection's state. And the read marks this page makes, which go to the server and to the other tabs.
+// user's own from other devices, edits, deletions, group changes, read marks, notification levels and quiet
+// time, who is online, and the connection's state. And the read marks this page makes, which go to the server and to the other tabs.
 
 import { api, ApiError } from './api.js';
 import { applyGroupEvent, describeGroupEvent } from './group-admin.js';
@@ -21,6 +21,8 @@ const stream = new SharedStream({
     if (change.type === 'read') readElsewhere(change.data.with, change.data.upTo, false);
     else if (change.type === 'group') groupChanged(change.data);
     else if (change.type === 'blocks') state.block(change.data.user, change.data.blocked);
+    else if (change.type === 'notifications') state.setLevel(change.data.with, change.data.level);
+    else if (change.type === 'quiet') state.setQuiet(change.data.until);
     else state.changeMessage(change);
   },
   presence: (users) => {

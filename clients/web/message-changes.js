@@ -3,6 +3,7 @@
 // holds. Everything from the server goes into the page as text.
 
 import { el } from './dom.js';
+import { mentionParts } from './mentions.js';
 
 /**
  * Applies an `edited` or `deleted` event to the message the page holds, if it holds it.
@@ -30,9 +31,23 @@ export function applyMessageChange(convs, change) {
   return undefined;
 }
 
-/** The text of a message as the log shows it: a tombstone says it was deleted. */
-export function messageText(msg) {
-  return msg.deleted ? el('p', 'text tombstone', 'This message was deleted.') : el('p', 'text', msg.text);
+/**
+ * The text of a message as the log shows it, each `@name` it calls (the server's `mentions`) as a chip, the
+ * reader's own marked too; a tombstone says it was deleted.
+ */
+export function messageText(msg, me) {
+  if (msg.deleted) return el('p', 'text tombstone', 'This message was deleted.');
+  const text = el('p', 'text');
+  for (const part of mentionParts(msg.text, msg.mentions)) {
+    if (part.name === undefined) {
+      text.append(part.text);
+      continue;
+    }
+    const chip = el('span', part.name === me || part.name === 'everyone' ? 'mention reader' : 'mention', part.text);
+    chip.dataset.mention = part.name;
+    text.append(chip);
+  }
+  return text;
 }
 
 /** The "edited" mark, with when, for the foot of a message. */

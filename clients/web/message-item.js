@@ -7,6 +7,7 @@
 import { api } from './api.js';
 import { el } from './dom.js';
 import { editedMark, messageText, ownActions } from './message-changes.js';
+import { callsReader } from './mentions.js';
 import { senderLabel } from './sender.js';
 import { state } from './state.js';
 import { logTime, timeElement } from './times.js';
@@ -82,8 +83,15 @@ export function messageItem(msg) {
   li.dataset.id = msg.id;
   li.dataset.kind = msg.kind;
   li.dataset.from = msg.from;
-  li.append(senderLabel(msg, state.me), messageText(msg));
+  const sender = senderLabel(msg, state.me);
+  li.append(sender, messageText(msg, state.me));
   if (msg.deleted) li.classList.add('deleted');
+  if (callsReader(msg, state.me)) {
+    // Told in words as well as by colour: the mark is read out with the sender.
+    li.classList.add('mentioned');
+    li.dataset.mentioned = 'true';
+    sender.append(' ', el('span', 'mention-mark', 'mentions you'));
+  }
   const foot = el('div', 'msg-foot');
   if (own) foot.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
   if (!own && !msg.deleted) {

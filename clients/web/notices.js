@@ -1,9 +1,11 @@
 // What the page tells the user besides the log: the notice line under it (#notice: a welcome, what a command
 // did, what went wrong), the announcer a screen reader hears (#announcer), and desktop notifications of messages
-// that arrive while the page is hidden (notify.js, behind the #notify button).
+// that arrive while the page is hidden (notify.js, behind the #notify button), as the conversation's level and
+// the quiet time say: the same rules the server pushes by.
 
-import { titleOf } from './conversations.js';
+import { levelOf, titleOf } from './conversations.js';
 import { $, el } from './dom.js';
+import { callsReader } from './mentions.js';
 import { DesktopNotifier } from './notify.js';
 import { senderName } from './sender.js';
 import { state } from './state.js';
@@ -13,7 +15,7 @@ const announcementsKept = 5;
 
 const notice = $('notice');
 const announcer = $('announcer');
-const notifier = new DesktopNotifier($('notify'));
+const notifier = new DesktopNotifier($('notify'), () => state.request('notifications-on'));
 let noticeTimer;
 
 state.on('notice', ({ text, tone = 'info' }) => {
@@ -41,9 +43,18 @@ state.on('announce', (text) => {
 });
 
 state.on('signed-in', () => notifier.render());
+state.on('device-notifications', () => notifier.render());
+
+/** Whether the user wants to hear of `msg` now: the conversation's level, and while quiet only direct messages. */
+function wanted(conv, msg) {
+  const level = levelOf(conv);
+  if (level === 'none' || (level === 'mentions' && !callsReader(msg, state.me))) return false;
+  return !state.quiet || conv.kind === 'direct';
+}
 
 state.on('received', ({ conv, msg, fresh, notify }) => {
-  if (!notify || !fresh || msg.from === state.me || msg.deleted || state.hides(msg)) return;
-  const body = conv.kind === 'direct' && !msg.displayName ? msg.text : `${senderName(msg)}: ${msg.text}`;
+  if (!notify || !fresh || msg.from === state.me || msg.deleted || state.hides(msg) || !wanted(conv, msg)) return;
+  const sender = callsReader(msg, state.me) ? `${senderName(msg)} mentioned you` : senderName(msg);
+  const body = conv.kind === 'direct' && !msg.displayName ? msg.text : `${sender}: ${msg.text}`;
   notifier.show(titleOf(conv), body, conv.name, () => void state.request('open-conversation', conv.name));
 });

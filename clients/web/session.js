@@ -13,12 +13,20 @@ const failed = (err) => state.emit('failed', err);
 async function enter(name) {
   state.signIn(name);
   state.setMode(stored(keys.mode) === 'command' ? 'command' : 'message');
-  const [conversations] = await Promise.all([api.conversations(), refreshUsers(), refreshGroups(), refreshBlocks()]);
+  const [conversations] = await Promise.all([
+    api.conversations(),
+    refreshUsers(),
+    refreshGroups(),
+    refreshBlocks(),
+    refreshQuiet(),
+  ]);
   state.convs.applyList(conversations.body.conversations);
   state.emit('conversations');
   // From the newest message the list accounts for: whatever came after it comes on the stream.
   state.emit('listed', { name, lastId: String(state.convs.lastId()) });
-  const last = stored(keys.open(name));
+  // A conversation linked from outside (a notification's click) comes before the one last open.
+  const last = state.linked ?? stored(keys.open(name));
+  state.linked = undefined;
   if (last && (state.convs.get(last) || state.users.has(last) || state.groups.has(last)))
     await state.request('open-conversation', last);
   else await state.request('compose');
@@ -54,6 +62,15 @@ async function refreshBlocks() {
   try {
     const { body } = await api.blocks();
     state.setBlocked(body.blocked);
+  } catch (err) {
+    failed(err);
+  }
+}
+
+async function refreshQuiet() {
+  try {
+    const { body } = await api.quiet();
+    state.setQuiet(body.until);
   } catch (err) {
     failed(err);
   }

@@ -4,6 +4,8 @@
 //
 // Changes, said with `emit` once made; any number of modules listen with `on`:
 //   signed-in · signed-out {name} · people · groups · conversations · open · mode · blocks: who is blocked
+//   level (name): a conversation's notification level · quiet: the quiet time, set or ended
+//   device-notifications: this device's setting changed
 //   received {conv, msg, fresh, notify}: a message new to the page · message-changed (msg): edited or deleted
 //   sent (msg): a message this page sent, from the server's answer · typing: in the composer
 //   listed {name, lastId}: the server's lists are read, the stream starts after them
@@ -14,7 +16,7 @@
 // work is done (a conversation opened and its newest page read, say):
 //   enter (name) · sign-out {line?} · show-sign-in (error) · refresh {users, groups, conversations}
 //   open-conversation (name) · close-conversation · compose: focus the composer · mark-read
-//   load-newest (conv) · group-created (group)
+//   load-newest (conv) · group-created (group) · notifications-on: on this device, from a click
 
 import { Conversations, everyone } from './conversations.js';
 import { applyMessageChange } from './message-changes.js';
@@ -45,6 +47,10 @@ class PageState extends window.EventTarget {
   open = undefined;
   /** 'message': the text goes to the open conversation; 'command': it is a line of the command language. */
   mode = 'message';
+  /** Until when (epoch ms) the user is not to be disturbed; 0: not quiet. */
+  quietUntil = 0;
+  /** A conversation asked for from outside the page (conversation-link.js): opened once signed in. */
+  linked = undefined;
 
   /** The conversation shown, if any. */
   get current() {
@@ -92,6 +98,7 @@ class PageState extends window.EventTarget {
     this.groups = new Map();
     this.convs = new Conversations(name);
     this.open = undefined;
+    this.quietUntil = 0;
     this.convs.ensure(everyone, 'broadcast');
     this.emit('signed-in');
   }
@@ -148,6 +155,27 @@ class PageState extends window.EventTarget {
     this.groups.set(group.name, group);
     this.convs.ensure(group.name, 'group');
     this.emit('groups');
+  }
+
+  /** A conversation's notification level, from the server's answer or the stream; one the page lists only. */
+  setLevel(name, level) {
+    const conv = this.convs.get(name);
+    if (!conv || conv.level === level) return;
+    conv.level = level;
+    this.emit('level', name);
+    this.emit('conversations');
+  }
+
+  /** The quiet time, as the server has it: an ISO date, or null when not quiet. */
+  setQuiet(until) {
+    const at = until ? Date.parse(until) : 0;
+    this.quietUntil = Number.isNaN(at) ? 0 : at;
+    this.emit('quiet');
+  }
+
+  /** Whether the user is not to be disturbed now. */
+  get quiet() {
+    return this.quietUntil > Date.now();
   }
 
   setMode(mode) {

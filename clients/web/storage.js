@@ -1,10 +1,12 @@
-// What this browser keeps between visits: the conversation last open (per user) and the composer's mode. The
+// What this browser keeps between visits: the conversation last open (per user), the composer's mode, and whether
+// this device shows notifications (`on`, `off`, or never said: then as the browser's permission says). The
 // messages live on the server, and the server says whose session the HttpOnly cookie carries.
 
 import { state } from './state.js';
 
 export const keys = {
   mode: 'parley.mode',
+  notifications: 'parley.notifications',
   open: (name) => `parley.open.${name}`,
 };
 
@@ -16,7 +18,7 @@ export function stored(key) {
   }
 }
 
-function store(key, value) {
+export function store(key, value) {
   try {
     if (value === undefined) window.localStorage.removeItem(key);
     else window.localStorage.setItem(key, value);

@@ -29,6 +29,12 @@ export async function launchBrowser({
   return browser;
 }
 
+/**
+ * What Chromium says when a page subscribes to pushes in a test context, which is incognito-like and has no push
+ * service: the browser's complaint, not the page's. The page says so itself, in its setting.
+ */
+const noPushService = /does not support the Push API in incognito mode/;
+
 export interface WatchedPage {
   readonly context: BrowserContext;
   readonly page: Page;
@@ -49,7 +55,9 @@ export async function openPage(
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (msg: ConsoleMessage) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    if (noPushService.test(msg.text())) return;
+    problems.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   return { context, page, problems };

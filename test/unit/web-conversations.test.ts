@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 // The page's own module, plain JavaScript served as is: loaded by path so that TypeScript does not type it.
 const modulePath = '../../clients/web/conversations.js';
-const { Conversations, conversationOf } = await import(modulePath);
+const { Conversations, conversationOf, levelOf, mentioned } = await import(modulePath);
 
 interface Msg {
   id: string;
@@ -12,6 +12,7 @@ interface Msg {
   kind: 'direct' | 'group' | 'broadcast';
   text: string;
   sentAt: string;
+  mentions?: string[];
 }
 
 const sentAt = '2026-12-01T10:00:00.000Z';
@@ -105,5 +106,47 @@ describe("the web page's conversations", () => {
     for (let id = 1; id <= 250; id++) convs.add(direct(id, 'bob', 'alice'));
     expect(ids(convs, 'bob')).toEqual(Array.from({ length: 200 }, (_, i) => i + 51));
     expect(convs.get('bob')).toMatchObject({ unread: 250, lastId: 250 });
+  });
+
+  it('marks a conversation while a message that calls the user is unread, from the stream, the list or history', () => {
+    const convs = new Conversations('alice');
+    const team = (id: number, from: string, mentions?: string[]): Msg => ({
+      ...direct(id, from, 'team'),
+      kind: 'group',
+      group: 'team',
+      ...(mentions ? { mentions } : {}),
+    });
+    convs.add(team(1, 'bob', ['carol']));
+    convs.add(team(2, 'alice', ['alice']));
+    expect(mentioned(convs.get('team'))).toBe(false);
+    convs.add(team(3, 'bob', ['alice']));
+    expect(mentioned(convs.get('team'))).toBe(true);
+    convs.markRead(convs.get('team'));
+    expect(mentioned(convs.get('team'))).toBe(false);
+    // @everyone calls the user too; the list says so only of its last message, and only while unread.
+    convs.applyList([
+      { with: 'crew', kind: 'group', last: team(5, 'bob', ['everyone']), unread: 1, readUpTo: '0' },
+      { with: 'old', kind: 'group', last: team(4, 'bob', ['alice']), unread: 0, readUpTo: '4' },
+    ]);
+    expect(mentioned(convs.get('crew'))).toBe(true);
+    expect(mentioned(convs.get('old'))).toBe(false);
+    const conv = convs.ensure('ops', 'group');
+    convs.addNewest(conv, { messages: [team(6, 'bob', ['alice']), team(7, 'bob')], more: false });
+    expect(mentioned(conv)).toBe(true);
+  });
+
+  it("keeps each conversation's notification level as the server says, else its kind's default", () => {
+    const convs = new Conversations('alice');
+    convs.applyList([
+      { with: 'bob', kind: 'direct', unread: 0, readUpTo: '0', notifications: 'mentions' },
+      { with: 'team', kind: 'group', unread: 0, readUpTo: '0', notifications: 'all' },
+      { with: 'broad', kind: 'broadcast', unread: 0, readUpTo: '0', notifications: 'none' },
+    ]);
+    expect(['bob', 'team', 'broad'].map((name) => levelOf(convs.get(name)))).toEqual(['mentions', 'all', 'none']);
+    expect(levelOf(convs.ensure('carol', 'direct'))).toBe('all');
+    expect(levelOf(convs.ensure('crew', 'group'))).toBe('all');
+    const crew = convs.get('crew');
+    convs.addNewest(crew, { messages: [], more: false, notifications: 'none' });
+    expect(levelOf(crew)).toBe('none');
   });
 });
