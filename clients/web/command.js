@@ -12,6 +12,9 @@ export function readCommand(line) {
   if (trimmed === 'get_users') return { kind: 'get_users' };
   if (trimmed === 'exit') return { kind: 'exit' };
   if (/^mk_grp\s*:/.test(trimmed)) return { kind: 'create_group' };
+  // The other words of the server's command line (see src/core/chat/command-parser.ts): never a message.
+  const word = /^(add_grp|rm_grp|leave|block|unblock|suspend|restore|notify|quiet)\s*:/.exec(trimmed)?.[1];
+  if (word !== undefined) return { kind: word };
   const colon = line.indexOf(':');
   if (colon > 0) {
     const target = line.slice(0, colon).trim();

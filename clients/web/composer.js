@@ -101,6 +101,12 @@ async function runCommand(line) {
     });
   } else if (Array.isArray(body.members)) {
     await state.request('group-created', body);
+  } else if (command.kind === 'notify' && body.level) {
+    const said = { all: 'every message notifies', mentions: 'mentions only', none: 'notifications off' };
+    state.emit('notice', { text: `${body.with}: ${said[body.level]}.` });
+  } else if (command.kind === 'quiet' && 'until' in body) {
+    const text = body.until ? `Quiet until ${new Date(body.until).toLocaleTimeString()}.` : 'No longer quiet.';
+    state.emit('notice', { text });
   } else if (command.kind === 'broadcast') {
     sentByMe(body, everyone, 'broadcast', command.text);
     await state.request('open-conversation', everyone);

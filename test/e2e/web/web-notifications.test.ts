@@ -7,7 +7,7 @@ import { expectAccessible } from '../../support/axe.js';
 import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
 import { setHidden, spy, spyOnNotifications } from '../../support/notifications.js';
 import { repoRoot } from '../../support/process.js';
-import { conversation, guard, message, openConversation } from '../../support/web-page.js';
+import { composerMode, conversation, guard, message, openConversation, send } from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 const shots = join(repoRoot, 'test-output/web');
@@ -86,7 +86,8 @@ describe('the web page tells the user what they asked for: mentions, levels, qui
     await page.locator('#conversations li[data-with="team"][data-mentioned="false"]').waitFor(guard);
     await phone.page.locator('#conversations li[data-with="team"][data-mentioned="false"]').waitFor(guard);
 
-    expect((await web.post(carol, 'team', '@everyone standup in five')).status).toBe(202);
+    // The owner of the group may call everyone.
+    expect((await web.post(bob, 'team', '@everyone standup in five')).status).toBe(202);
     await page.locator('#messages li.msg[data-mentioned="true"]').nth(1).waitFor(guard);
     await expectAccessible(page, 'a mention highlighted', async (scheme) => {
       await page.screenshot({ path: join(shots, `mention-${scheme}.png`) });
@@ -132,6 +133,24 @@ describe('the web page tells the user what they asked for: mentions, levels, qui
     expect(await levelsOf(alice)).toMatchObject({ team: 'none' });
     // Everyone is muted unless asked for.
     expect(await conversation(page, 'broad').getAttribute('data-level')).toBe('none');
+  });
+
+  it("takes the command line's notify: and quiet:, says what they did, and never reads them as messages", async () => {
+    const { page } = phone;
+    await composerMode(page, 'command');
+    await send(page, 'notify:team:mentions');
+    await page.locator('#notice').getByText('team: mentions only.').waitFor(guard);
+    await laptop.page.locator('#level-control[data-level="mentions"]').waitFor(guard);
+    await send(page, 'quiet:off');
+    await page.locator('#notice').getByText('No longer quiet.').waitFor(guard);
+    await send(page, 'notify:team:none');
+    await page.locator('#notice').getByText('team: notifications off.').waitFor(guard);
+    await laptop.page.locator('#level-control[data-level="none"]').waitFor(guard);
+    // No conversation with a user called "notify" or "quiet" was opened for them.
+    expect(
+      await page.locator('#conversations li[data-with="notify"], #conversations li[data-with="quiet"]').count(),
+    ).toBe(0);
+    await composerMode(page, 'message');
   });
 
   it('shows desktop notifications as the levels say: mentions only, muted, and everything', async () => {
