@@ -159,9 +159,9 @@ describe('outgoing webhooks', () => {
 
   it('stops posting once the webhook is deleted', async () => {
     receiver.posts.length = 0;
-    await botWithWebhook('quiet');
-    expect((await api(server.url, 'DELETE', '/bots/quiet/webhook', { token: alice.token })).status).toBe(204);
-    expect((await send(alice, 'quiet', 'nobody hears this')).status).toBe(202);
+    await botWithWebhook('silent');
+    expect((await api(server.url, 'DELETE', '/bots/silent/webhook', { token: alice.token })).status).toBe(204);
+    expect((await send(alice, 'silent', 'nobody hears this')).status).toBe(202);
     const marker = await botWithWebhook('marker');
     void marker;
     expect((await send(alice, 'marker', 'after')).status).toBe(202);

@@ -26,7 +26,6 @@ export class WebhookDeliveries {
       {
         keys: () => store.webhookBots(),
         loop: (bot, holder) => new WebhookLoop(bot, holder, store, sender, timing, this.loopHooks, now),
-        userOf: (loop) => loop.bot,
         error: (err) => events.error(err),
       },
       timing.idleMs,

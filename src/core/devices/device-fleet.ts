@@ -7,8 +7,6 @@ export interface FleetSource<L extends DeviceLoop<DeviceState>> {
   keys(): Promise<string[]>;
   /** A loop for one device, for this process as `holder`. */
   loop(key: string, holder: string): L;
-  /** The user whose queue a device follows, once its loop knows it (for waking it). */
-  userOf(loop: L): string | undefined;
   error(err: unknown): void;
 }
 
@@ -22,6 +20,8 @@ export class DeviceFleet<L extends DeviceLoop<DeviceState>> {
   /** This process, as a lease holder: unique, so that a restarted process never inherits a lease. */
   private readonly holder = randomUUID();
   private readonly loops = new Map<string, L>();
+  /** The loops by the user whose queue they follow, as each learns it: a message wakes its recipients' only. */
+  private readonly byUser = new Map<string, Set<L>>();
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private rescan = false;
@@ -50,29 +50,36 @@ export class DeviceFleet<L extends DeviceLoop<DeviceState>> {
     else if (event.kind === 'gap') this.wakeAll();
   }
 
-  wakeUsers(users: readonly string[]): void {
-    this.wakeWhere((user) => users.includes(user));
-  }
-
   /**
-   * Wakes the loops whose user passes `test`. A loop that does not know its user has not held its lease yet: the
-   * holder elsewhere has what arrives, and this one tries for the lease on its own time.
+   * Wakes the loops of these users (those `test` lets through). Only loops that know their user are found: one
+   * that does not has not held its lease yet, and the holder elsewhere has what arrives.
    */
-  wakeWhere(test: (user: string) => boolean): void {
-    for (const loop of this.loops.values()) {
-      const user = this.source.userOf(loop);
-      if (user !== undefined && test(user)) loop.wake();
+  wakeUsers(users: readonly string[], test: (user: string) => boolean = () => true): void {
+    for (const user of users) {
+      const loops = this.byUser.get(user);
+      if (loops && test(user)) for (const loop of loops) loop.wake();
     }
   }
 
-  wakeAll(): void {
-    for (const loop of this.loops.values()) loop.wake();
+  /** Wakes every loop (of the users `test` lets through). */
+  wakeAll(test: (user: string) => boolean = () => true): void {
+    for (const [user, loops] of this.byUser) if (test(user)) for (const loop of loops) loop.wake();
+    for (const loop of this.loops.values()) if (loop.user === undefined) loop.wake();
   }
 
   /** Looks for a device now (one was just made here), instead of at the next scan. */
   added(key: string): void {
     if (this.loops.has(key)) this.loops.get(key)!.wake();
     else void this.scan();
+  }
+
+  private forget(key: string, loop: L): void {
+    if (this.loops.get(key) === loop) this.loops.delete(key);
+    const user = loop.user;
+    if (user === undefined) return;
+    const loops = this.byUser.get(user);
+    loops?.delete(loop);
+    if (loops?.size === 0) this.byUser.delete(user);
   }
 
   async stop(): Promise<void> {
@@ -111,16 +118,21 @@ export class DeviceFleet<L extends DeviceLoop<DeviceState>> {
     const present = new Set(keys);
     for (const [key, loop] of this.loops) {
       if (present.has(key)) continue;
-      this.loops.delete(key);
+      this.forget(key, loop);
       void loop.stop().catch((err: unknown) => this.source.error(err));
     }
     for (const key of keys) {
       if (this.stopped || this.loops.has(key)) continue;
       const loop = this.source.loop(key, this.holder);
       this.loops.set(key, loop);
-      void loop.done.finally(() => {
-        if (this.loops.get(key) === loop) this.loops.delete(key);
-      });
+      // Set before the loop's first read of its device can resolve: it learns its user no sooner.
+      loop.userKnown = (user, before) => {
+        if (before !== undefined) this.byUser.get(before)?.delete(loop);
+        let loops = this.byUser.get(user);
+        if (!loops) this.byUser.set(user, (loops = new Set()));
+        loops.add(loop);
+      };
+      void loop.done.finally(() => this.forget(key, loop));
     }
   }
 }

@@ -75,6 +75,10 @@ export abstract class DeviceLoop<D extends DeviceState> {
   /** Whether the queue must be read at the next turn (there may be more, or the lease was just taken). */
   private readAgain = true;
   private readAt = 0;
+  /** The user whose queue the device follows, once the loop has read the device (it holds the lease then). */
+  user: string | undefined;
+  /** Told when the loop learns its device's user, or a new one (a subscription that moved to another user). */
+  userKnown: ((user: string, before: string | undefined) => void) | undefined;
   /** Set once the loop has run; a subclass's fields are ready by then. */
   done: Promise<void> = Promise.resolve();
 
@@ -135,6 +139,11 @@ export abstract class DeviceLoop<D extends DeviceState> {
         }
         const device = await this.cursor.find();
         if (!device) return;
+        if (this.user !== device.user) {
+          const before = this.user;
+          this.user = device.user;
+          this.userKnown?.(device.user, before);
+        }
         this.found(device);
         this.pending = false;
         this.readAt = this.now();

@@ -26,7 +26,6 @@ export class PushDeliveries {
       {
         keys: () => store.pushSubscriptionIds(),
         loop: (id, holder) => new PushLoop(id, holder, store, sender, timing, rules, hooks, now),
-        userOf: (loop) => loop.userName,
         error: (err) => hooks.error('', err),
       },
       timing.idleMs,
@@ -45,9 +44,9 @@ export class PushDeliveries {
     if (event.kind === 'presence') {
       if (!event.online) this.fleet.wakeUsers([event.name]);
     } else if (event.kind === 'message') {
-      const { recipients } = event;
-      const everyone = event.message.kind === 'broadcast';
-      this.fleet.wakeWhere((user) => !this.online(user) && (everyone || recipients.includes(user)));
+      const away = (user: string) => !this.online(user);
+      if (event.message.kind === 'broadcast') this.fleet.wakeAll(away);
+      else this.fleet.wakeUsers(event.recipients, away);
     } else if (event.kind === 'gap') {
       this.fleet.wakeAll();
     }

@@ -29,9 +29,9 @@ export interface PushLoopHooks {
  * of the hold (no stream of theirs has it, and no device read it). Everything else moves the position on.
  */
 export class PushLoop extends DeviceLoop<StoredPushSubscription> {
-  private user: string | undefined;
   /** Read from the store when needed, and dropped when the queue shows a change of them, in its order. */
   private prefs: NotifyPrefs | undefined;
+  private prefsOf: string | undefined;
   /** The user's delivered position as last read: rows at or below it reached a stream. */
   private delivered = 0;
 
@@ -61,14 +61,9 @@ export class PushLoop extends DeviceLoop<StoredPushSubscription> {
     this.start();
   }
 
-  /** The user whose queue it follows, once the loop has read the subscription. */
-  get userName(): string | undefined {
-    return this.user;
-  }
-
   protected override found(subscription: StoredPushSubscription): void {
-    if (this.user !== subscription.user) this.prefs = undefined;
-    this.user = subscription.user;
+    if (this.prefsOf !== subscription.user) this.prefs = undefined;
+    this.prefsOf = subscription.user;
   }
 
   protected async handle(subscription: StoredPushSubscription, row: QueueRow): Promise<Handled> {
