@@ -97,8 +97,9 @@ export interface QueueStore {
   /** Up to `limit` retained messages that `recipient` reads with an id above `afterId`, oldest first. */
   readQueue(recipient: string, afterId: number, limit: number): Promise<QueuePage>;
   /**
-   * Whether `id` is a position this store gave `recipient`: 0, a retained message they read, or one at or
-   * below their pruned position. False when the store went back in time after handing it out (restored from
+   * Whether `id` is a position this store gave `recipient`: 0, a retained message or event they read, a retained
+   * message they sent (their history and their other devices show it, so a device may resume from it), or one at
+   * or below their pruned position. False when the store went back in time after handing it out (restored from
    * an older copy, failed over to a replica that lagged, wiped): the messages a device saw up to it are lost.
    */
   knowsPosition(recipient: string, id: number): Promise<boolean>;

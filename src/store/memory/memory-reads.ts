@@ -152,11 +152,8 @@ export abstract class MemoryReads extends DelegatedFamilies {
     const c = this.cursors.get(recipient);
     if (!c) return false;
     if (id <= c.prunedId || c.queue[firstAfter(c.queue, id) - 1] === id) return true;
-    return (
-      id > c.joinedId &&
-      this.broadcasts[firstAfter(this.broadcasts, id) - 1] === id &&
-      this.messages.get(id)?.from !== recipient
-    );
+    if (this.messages.get(id)?.from === recipient) return true;
+    return id > c.joinedId && this.broadcasts[firstAfter(this.broadcasts, id) - 1] === id;
   }
 
   async readConversation(

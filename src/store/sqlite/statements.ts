@@ -204,7 +204,8 @@ export function prepareStatements(db: Database) {
     knowsPosition: st(`
       SELECT (@id <= c.pruned_id
         OR EXISTS (SELECT 1 FROM queue WHERE recipient = @recipient AND message_id = @id)
-        OR (@id > c.joined_id AND EXISTS (SELECT 1 FROM broadcasts WHERE message_id = @id AND sender <> @recipient))) AS known
+        OR (@id > c.joined_id AND EXISTS (SELECT 1 FROM broadcasts WHERE message_id = @id))
+        OR EXISTS (SELECT 1 FROM messages WHERE id = @id AND sender = @recipient)) AS known
       FROM cursors c WHERE c.name = @recipient`),
     // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
     readQueue: st(`

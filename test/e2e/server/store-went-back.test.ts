@@ -150,3 +150,58 @@ describe('a store that went back in time', () => {
     await expectResumeAcrossTheLoss(server.url, alice, bob, seen);
   });
 });
+
+describe('a store that did not go back', () => {
+  /**
+   * Every position bob was shown is one he may resume from: what he received, and what he sent (his history and
+   * his other devices show it): a direct message, a group message, a broadcast, and his edit of one. None is a loss.
+   */
+  async function resumeAtOwnPositions(url: string) {
+    const [alice, bob] = [await register(url, 'alice'), await register(url, 'bob')];
+    const made = await api(url, 'POST', '/groups', { token: bob.token, json: { name: 'team', members: ['alice'] } });
+    expect(made.status).toBe(201);
+    const sent = async (path: string, json: object) => {
+      const res = await api(url, 'POST', path, { token: bob.token, json });
+      expect(res.status).toBe(202);
+      return res.body.id as string;
+    };
+    const direct = await sent('/messages', { to: 'alice', text: 'mine, direct' });
+    const group = await sent('/messages', { to: 'team', text: 'mine, to the group' });
+    const broadcast = await sent('/broadcast', { text: 'mine, to everyone' });
+    const edited = await api(url, 'PATCH', `/messages/${direct}`, { token: bob.token, json: { text: 'mine, edited' } });
+    expect(edited.status).toBe(200);
+    // The edit is an event on bob's own queue too (his other devices hear it): its id is a position of his.
+    const editEvent = (await eventsFromStart(url, bob)).find((e) => e.event === 'edited')!.id!;
+    for (const [what, position] of Object.entries({ direct, group, broadcast, editEvent })) {
+      const next = await send(url, alice, bob, `after ${what}`);
+      const resumed = await readUntil(url, bob, next, position);
+      expect(
+        resumed.map((e) => e.event),
+        `resuming at bob's own ${what}`,
+      ).not.toContain('lost');
+      expect(resumed.at(-1)).toMatchObject({ id: next, data: { text: `after ${what}` } });
+    }
+  }
+
+  /** Bob's stream from the start, read until his own edit came back to it. */
+  async function eventsFromStart(url: string, bob: TestUser) {
+    const stream = await openSse(url + streamPath(bob), { authorization: `Bearer ${bob.token}`, 'last-event-id': '0' });
+    await stream.until((events) => events.some((e) => e.event === 'edited'));
+    stream.close();
+    return stream.events;
+  }
+
+  it('resumes at positions the user sent, on memory, SQLite and Redis, with no lost', async () => {
+    const redis = await startRedisServer();
+    redisServers.push(redis);
+    for (const args of [
+      ['--store', 'memory'],
+      ['--store', 'sqlite', '--data', tempDir()],
+      ['--store', 'redis', '--redis-url', redis.url],
+    ]) {
+      const server = await fleet.start(args);
+      await resumeAtOwnPositions(server.url);
+      expect(await server.stop()).toBe(0);
+    }
+  }, 120_000);
+});

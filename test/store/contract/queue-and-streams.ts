@@ -312,20 +312,26 @@ export function queueAndStreamsContract(backend: () => FreshBackend): void {
     });
 
     describe('positions', () => {
-      it('knows 0, every retained id a user reads, and nothing else', async () => {
+      it('knows 0, every retained id a user reads or sent, and nothing else', async () => {
         for (const name of ['alice', 'bob', 'carol']) await store.insertUser(user(name));
         const direct = await store.appendMessage(draft(['bob']));
         const toCarol = await store.appendMessage(draft(['carol']));
         const broadcast = await store.appendMessage(draft([], { kind: 'broadcast' }));
-        const own = await store.appendMessage(draft([], { kind: 'broadcast', from: 'bob' }));
+        const ownBroadcast = await store.appendMessage(draft([], { kind: 'broadcast', from: 'bob' }));
+        const ownDirect = await store.appendMessage(draft(['carol'], { from: 'bob' }));
+        const ownGroup = await store.appendMessage(
+          draft(['alice', 'carol'], { from: 'bob', kind: 'group', group: 'team' }),
+        );
         expect(await store.knowsPosition('bob', 0)).toBe(true);
         expect(await store.knowsPosition('bob', direct)).toBe(true);
         expect(await store.knowsPosition('bob', broadcast)).toBe(true);
-        // Ids it gave others, its own broadcast, ids between, ids beyond, and users it never had.
+        // What bob sent: his history and his other devices show it, so a device may resume from it.
+        for (const own of [ownBroadcast, ownDirect, ownGroup]) expect(await store.knowsPosition('bob', own)).toBe(true);
+        // Ids it gave others, ids between, ids beyond, and users it never had.
         expect(await store.knowsPosition('bob', toCarol)).toBe(false);
-        expect(await store.knowsPosition('bob', own)).toBe(false);
+        expect(await store.knowsPosition('alice', ownDirect)).toBe(false);
         expect(await store.knowsPosition('bob', direct + 1 === toCarol ? direct - 1 : direct + 1)).toBe(false);
-        expect(await store.knowsPosition('bob', own + 1)).toBe(false);
+        expect(await store.knowsPosition('bob', ownGroup + 1)).toBe(false);
         expect(await store.knowsPosition('nobody', direct)).toBe(false);
       });
 
