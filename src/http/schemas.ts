@@ -28,7 +28,7 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     messageId,
     flag,
     credentials: z.strictObject({ username: newName, password, invite: inviteCode.optional() }),
-    sendMessage: z.strictObject({ to: name, text }),
+    sendMessage: z.strictObject({ to: name, text, replyTo: messageId.optional() }),
     broadcast: z.strictObject({ text }),
     history: z.object({
       with: name,
