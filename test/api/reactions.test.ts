@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/start-server.js';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
+import { api, type TestUser } from '../support/api.js';
+import { countOf, groupOf, historyOf, people, streamOf } from '../support/chat-calls.js';
 import { expectProblem } from '../support/problems.js';
-import { openSse, type SseEvent, type SseReader } from '../support/sse.js';
+import type { SseEvent, SseReader } from '../support/sse.js';
 import { assertSchema } from '../support/spec.js';
 import { startTestServer } from '../support/server.js';
 
 let server: RunningServer;
-let counter = 0;
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
 
-/** Four new users, for a test to take as many of as it needs. */
-async function people(): Promise<[TestUser, TestUser, TestUser, TestUser]> {
-  const k = ++counter;
-  const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map((i) => register(server.url, `rx${k}x${i}`)));
-  return [a!, b!, c!, d!];
-}
-
-const stream = (user: TestUser) => openSse(server.url + streamPath(user), { authorization: `Bearer ${user.token}` });
-const countOf = (event: string, n: number) => (events: SseEvent[]) =>
-  events.filter((e) => e.event === event).length >= n;
+const stream = (user: TestUser) => streamOf(server.url, user);
 const saying = (text: string) => (events: SseEvent[]) =>
   events.some((e) => e.event === 'message' && (JSON.parse(e.data) as { text?: string }).text === text);
 const reactionsOf = (reader: SseReader) =>
@@ -31,24 +22,12 @@ const send = (from: TestUser, to: string, text = 'hello') =>
   api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
 const react = (user: TestUser, id: string, emoji: string, method: 'PUT' | 'DELETE' = 'PUT') =>
   api(server.url, method, `/messages/${id}/reactions/${encodeURIComponent(emoji)}`, { token: user.token });
-const history = async (reader: TestUser, peer: string) =>
-  (await api(server.url, 'GET', `/messages?with=${peer}`, { token: reader.token })).body.messages as Record<
-    string,
-    unknown
-  >[];
-const group = async (owner: TestUser, members: TestUser[]) => {
-  const name = `${owner.name}team`;
-  const made = await api(server.url, 'POST', '/groups', {
-    token: owner.token,
-    json: { name, members: members.map((m) => m.name) },
-  });
-  expect(made.status).toBe(201);
-  return name;
-};
+const history = (reader: TestUser, conversation: string) => historyOf(server.url, reader, conversation);
+const group = (owner: TestUser, members: TestUser[]) => groupOf(server.url, owner, members);
 
 describe('reactions', () => {
   it('tells everyone who has the message of each change, in the resumable sequence, and no one of a change that changes nothing', async () => {
-    const [ann, ben, cat, dan] = await people();
+    const [ann, ben, cat, dan] = await people(server.url, 'rx');
     const team = await group(ann, [ben, cat]);
     const sent = await send(ann, team, 'ship it?');
     await api(server.url, 'POST', `/groups/${team}/members`, { token: ann.token, json: { members: [dan.name] } });
@@ -78,7 +57,7 @@ describe('reactions', () => {
   });
 
   it('shows each emoji in history with its count and whether the reader reacted, in the order of its oldest reaction', async () => {
-    const [ann, ben] = await people();
+    const [ann, ben] = await people(server.url, 'rx');
     const first = await send(ann, ben.name, 'one');
     const second = await send(ben, ann.name, 'two');
     await react(ann, first.body.id, '🎉');
@@ -100,7 +79,7 @@ describe('reactions', () => {
   });
 
   it('refuses a 21st different emoji with too_many_reactions, but not one more user of an emoji the message has', async () => {
-    const [ann, ben] = await people();
+    const [ann, ben] = await people(server.url, 'rx');
     const sent = await send(ann, ben.name, 'vote');
     const emoji = [...'😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙😚🙂🤗'];
     expect(emoji).toHaveLength(20);
@@ -111,7 +90,7 @@ describe('reactions', () => {
   });
 
   it('refuses what is not one emoji, a bad id, and messages the caller does not have', async () => {
-    const [ann, ben, cat] = await people();
+    const [ann, ben, cat] = await people(server.url, 'rx');
     const toBen = await send(ann, ben.name, 'just us');
     for (const bad of ['a', '👍👍', '©', ' ']) {
       expectProblem(await react(ben, toBen.body.id, bad), 400, 'invalid_request', 'path.emoji');
@@ -126,7 +105,7 @@ describe('reactions', () => {
   });
 
   it('takes the reactions of a deleted message with it, and refuses new ones', async () => {
-    const [ann, ben] = await people();
+    const [ann, ben] = await people(server.url, 'rx');
     const sent = await send(ann, ben.name, 'oops');
     await react(ben, sent.body.id, '😮');
     await api(server.url, 'DELETE', `/messages/${sent.body.id}`, { token: ann.token });
@@ -137,7 +116,7 @@ describe('reactions', () => {
   });
 
   it('goes to every user for a broadcast, whoever reacts', async () => {
-    const [ann, ben] = await people();
+    const [ann, ben] = await people(server.url, 'rx');
     const sent = await api(server.url, 'POST', '/broadcast', { token: ann.token, json: { text: 'all hands at 3' } });
     const anns = await stream(ann);
     expect((await react(ben, sent.body.id, '👀')).status).toBe(204);
@@ -148,7 +127,7 @@ describe('reactions', () => {
   });
 
   it('is `+42 👍` and `-42 👍` on the command line, checked as the REST path is', async () => {
-    const [ann, ben] = await people();
+    const [ann, ben] = await people(server.url, 'rx');
     const sent = await send(ann, ben.name, 'hi');
     const line = (text: string) =>
       api(server.url, 'POST', '/commands', { token: ben.token, text, headers: { accept: 'application/json' } });

@@ -1,19 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/start-server.js';
-import { api, register, streamPath, type TestUser } from '../support/api.js';
+import { api, type TestUser } from '../support/api.js';
+import { expectGoneFromDatabaseFiles, purgesSoFar } from '../support/database-files.js';
+import { countOf, groupOf, historyOf, people, streamOf } from '../support/chat-calls.js';
 import { captureLog, type CapturedLog } from '../support/log-capture.js';
 import { expectProblem } from '../support/problems.js';
 import { tempDir } from '../support/process.js';
-import { openSse, type SseEvent } from '../support/sse.js';
 import { assertSchema } from '../support/spec.js';
 import { startTestServer } from '../support/server.js';
 
 let server: RunningServer;
 let logs: CapturedLog;
 let dataDir: string;
-let counter = 0;
 beforeAll(async () => {
   dataDir = tempDir('parley-replies-');
   logs = captureLog();
@@ -21,43 +19,18 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** Four new users, for a test to take as many of as it needs. */
-async function people(): Promise<[TestUser, TestUser, TestUser, TestUser]> {
-  const k = ++counter;
-  const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map((i) => register(server.url, `rep${k}x${i}`)));
-  return [a!, b!, c!, d!];
-}
-
-const stream = (user: TestUser, lastEventId?: string) =>
-  openSse(server.url + streamPath(user), {
-    authorization: `Bearer ${user.token}`,
-    ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
-  });
-const countOf = (event: string, n: number) => (events: SseEvent[]) =>
-  events.filter((e) => e.event === event).length >= n;
+const stream = (user: TestUser, lastEventId?: string) => streamOf(server.url, user, lastEventId);
 const send = (from: TestUser, to: string, text: string, replyTo?: string) =>
   api(server.url, 'POST', '/messages', {
     token: from.token,
     json: replyTo === undefined ? { to, text } : { to, text, replyTo },
   });
-const history = async (reader: TestUser, peer: string) =>
-  (await api(server.url, 'GET', `/messages?with=${peer}`, { token: reader.token })).body.messages as Record<
-    string,
-    unknown
-  >[];
-const group = async (owner: TestUser, members: TestUser[]) => {
-  const name = `${owner.name}team`;
-  const made = await api(server.url, 'POST', '/groups', {
-    token: owner.token,
-    json: { name, members: members.map((m) => m.name) },
-  });
-  expect(made.status).toBe(201);
-  return name;
-};
+const history = (reader: TestUser, conversation: string) => historyOf(server.url, reader, conversation);
+const group = (owner: TestUser, members: TestUser[]) => groupOf(server.url, owner, members);
 
 describe('replies', () => {
   it('carries a quote of the start of the original, on one line, live to every recipient and in history', async () => {
-    const [ann, ben] = await people();
+    const [ann, ben] = await people(server.url, 'rep');
     const anns = await stream(ann);
     const long = `shall we meet\n\tat 9 tomorrow, ${'before the review '.repeat(8)}and after?`;
     const original = await send(ann, ben.name, long);
@@ -88,7 +61,7 @@ describe('replies', () => {
   });
 
   it('answers a group message in the group, for every member', async () => {
-    const [ann, ben, cat] = await people();
+    const [ann, ben, cat] = await people(server.url, 'rep');
     const team = await group(ann, [ben, cat]);
     const cats = await stream(cat);
     const original = await send(ann, team, 'who takes the notes?');
@@ -108,7 +81,7 @@ describe('replies', () => {
   });
 
   it('refuses a reply to a message the sender does not read in that conversation, a deleted one, or a bad id', async () => {
-    const [ann, ben, cat, dan] = await people();
+    const [ann, ben, cat, dan] = await people(server.url, 'rep');
     const elsewhere = await send(ann, cat.name, 'not for ben');
     const toDan = await send(ann, dan.name, 'for dan');
     const team = await group(ann, [cat]);
@@ -131,7 +104,7 @@ describe('replies', () => {
   });
 
   it("blanks every reply's quote once the original is deleted: live word, history, resume and the database files", async () => {
-    const [ann, ben, cat] = await people();
+    const [ann, ben, cat] = await people(server.url, 'rep');
     const team = await group(ann, [ben, cat]);
     const bens = await stream(ben);
     const original = await send(ann, team, 'the vault code is 8812-4471');
@@ -139,7 +112,7 @@ describe('replies', () => {
     const fromCat = await send(cat, team, 'thanks', original.body.id);
     await bens.until(countOf('message', 2));
     const position = bens.events.at(-1)!.id!;
-    const purged = logs.entries.filter((e) => e.msg === 'checkpointed the WAL after a deletion').length;
+    const purged = purgesSoFar(logs);
     expect((await api(server.url, 'DELETE', `/messages/${original.body.id}`, { token: ann.token })).status).toBe(204);
     await bens.until(countOf('deleted', 1));
 
@@ -155,19 +128,12 @@ describe('replies', () => {
     await after.until(countOf('deleted', 1));
     expect(JSON.stringify([resumed.events, after.events, shown])).not.toContain('8812');
 
-    await logs.until(
-      (e) =>
-        e.msg === 'checkpointed the WAL after a deletion' &&
-        logs.entries.filter((x) => x.msg === e.msg).length > purged,
-    );
-    const files = ['parley.db', 'parley.db-wal'].map((name) => join(dataDir, name)).filter((file) => existsSync(file));
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect(readFileSync(file).includes('8812-4471'), file).toBe(false);
+    await expectGoneFromDatabaseFiles(logs, dataDir, purged, '8812-4471');
     for (const reader of [bens, resumed, after]) reader.close();
   });
 
   it('is `>42 bob: text` on the command line, checked as the REST body is', async () => {
-    const [ann, ben] = await people();
+    const [ann, ben] = await people(server.url, 'rep');
     const original = await send(ann, ben.name, 'lunch?');
     const line = (user: TestUser, text: string) =>
       api(server.url, 'POST', '/commands', { token: user.token, text, headers: { accept: 'application/json' } });
