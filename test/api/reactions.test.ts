@@ -96,6 +96,8 @@ describe('reactions', () => {
       expectProblem(await react(ben, toBen.body.id, bad), 400, 'invalid_request', 'path.emoji');
     }
     expectProblem(await react(ben, 'abc', '👍'), 400, 'invalid_request', 'path.id');
+    const malformed = `/messages/${toBen.body.id}/reactions/%F0%9F%91`;
+    expectProblem(await api(server.url, 'PUT', malformed, { token: ben.token }), 400, 'invalid_request', 'path');
     expectProblem(await react(ben, '999999999999', '👍'), 404, 'not_found', 'path.id');
     expectProblem(await react(cat, toBen.body.id, '👍'), 404, 'not_found', 'path.id');
     const team = await group(ann, [ben]);
