@@ -34,4 +34,5 @@ export {
   setQuietTime,
   subscribePush,
 } from './notify.js';
+export { reply, setReaction } from './replies.js';
 export { MessageStream, streamMessages, type Change, type StreamOptions } from './stream.js';

@@ -6,12 +6,13 @@ export type Change =
   | { readonly type: 'group'; readonly id: string; readonly data: Schemas['GroupEvent'] }
   | { readonly type: 'edited'; readonly id: string; readonly data: Schemas['EditedEvent'] }
   | { readonly type: 'deleted'; readonly id: string; readonly data: Schemas['DeletedEvent'] }
+  | { readonly type: 'reaction'; readonly id: string; readonly data: Schemas['ReactionEvent'] }
   | { readonly type: 'read'; readonly id: string; readonly data: Schemas['ReadEvent'] }
   | { readonly type: 'blocks'; readonly id: string; readonly data: Schemas['BlocksEvent'] }
   | { readonly type: 'notifications'; readonly id: string; readonly data: Schemas['NotificationsEvent'] }
   | { readonly type: 'quiet'; readonly id: string; readonly data: Schemas['QuietTime'] };
 
-const changeTypes = ['group', 'edited', 'deleted', 'read', 'blocks', 'notifications', 'quiet'] as const;
+const changeTypes = ['group', 'edited', 'deleted', 'reaction', 'read', 'blocks', 'notifications', 'quiet'] as const;
 
 export interface StreamOptions {
   readonly baseUrl: string;
@@ -23,8 +24,8 @@ export interface StreamOptions {
   readonly onPresence?: (event: Schemas['PresenceEvent']) => void;
   readonly onLost?: (event: Schemas['LostEvent']) => void;
   /**
-   * Group changes, edits, deletions, and what this user's devices set (read marks, blocks, notification levels,
-   * quiet time), in order with the messages.
+   * Group changes, edits, deletions, reactions, and what this user's devices set (read marks, blocks,
+   * notification levels, quiet time), in order with the messages.
    */
   readonly onChange?: (change: Change) => void;
   /** Called when the connection drops and EventSource is about to reconnect. */

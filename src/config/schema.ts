@@ -253,8 +253,8 @@ export const optionSpecs = {
     schema: int(0, 100_000_000),
     default: 3_000,
     help:
-      'Direct and group messages per user per minute, sustained: --message-burst per window of ' +
-      'burst/rate minutes, whole seconds, at least 1 s (0: unlimited)',
+      'Direct and group messages per user per minute, sustained, a reaction added or taken back counting as ' +
+      'one: --message-burst per window of burst/rate minutes, whole seconds, at least 1 s (0: unlimited)',
   }),
   messageBurst: option({
     flag: 'message-burst',

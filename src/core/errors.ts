@@ -31,6 +31,7 @@ export const errorCodes = [
   'too_many_bots',
   'too_many_hooks',
   'too_many_subscriptions',
+  'too_many_reactions',
   'edit_window_passed',
   'bad_destination',
   'rate_limited',

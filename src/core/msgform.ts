@@ -30,10 +30,24 @@ export interface Message {
    * from the text when it was sent (see mentionsIn), absent when none.
    */
   readonly mentions?: readonly string[];
+  /** The message this one answers, as it was when this one was sent (see ReplyQuote). */
+  readonly replyTo?: ReplyQuote;
+}
+
+/**
+ * What a reply keeps of the message it answers: stored with the reply, so that showing it costs no read of the
+ * original (which retention may have removed). Blanked in the store when the original is deleted.
+ */
+export interface ReplyQuote {
+  readonly id: number;
+  readonly from: string;
+  /** The start of the original's text (see excerptOf); '' once the original was deleted. */
+  readonly text: string;
+  readonly deleted?: true;
 }
 
 /** What a change to delivered state is called on the stream (its SSE event name). */
-export type EventType = 'group' | 'edited' | 'deleted' | 'read' | 'blocks' | 'notifications' | 'quiet';
+export type EventType = 'group' | 'edited' | 'deleted' | 'reaction' | 'read' | 'blocks' | 'notifications' | 'quiet';
 
 /** A stored event: see `NewEvent` in src/store/store.ts. */
 export interface StoredEvent {
@@ -74,7 +88,10 @@ export class MsgformEncoder {
     }
     const editedAt = message.editedAt === undefined ? '' : `,"editedAt":"${new Date(message.editedAt).toISOString()}"`;
     const mentions = message.mentions?.length ? `,"mentions":${JSON.stringify(message.mentions)}` : '';
-    this.tail = `${group}"kind":"${message.kind}","text":${JSON.stringify(message.text)},${sentAt}${editedAt}${mentions}}`;
+    const replyTo = message.replyTo ? `,"replyTo":${JSON.stringify(quoteView(message.replyTo))}` : '';
+    this.tail =
+      `${group}"kind":"${message.kind}","text":${JSON.stringify(message.text)},${sentAt}${editedAt}${mentions}` +
+      `${replyTo}}`;
   }
 
   forRecipient(to: string): QueuedMsgform {
@@ -103,7 +120,14 @@ export function msgformOf(message: Message, to: string): MessageView {
   if (message.deleted) return { ...head, kind: message.kind, sentAt, deleted: true };
   const edited = message.editedAt === undefined ? {} : { editedAt: new Date(message.editedAt).toISOString() };
   const mentions = message.mentions?.length ? { mentions: [...message.mentions] } : {};
-  return { ...head, kind: message.kind, text: message.text, sentAt, ...edited, ...mentions };
+  const replyTo = message.replyTo ? { replyTo: quoteView(message.replyTo) } : {};
+  return { ...head, kind: message.kind, text: message.text, sentAt, ...edited, ...mentions, ...replyTo };
+}
+
+/** A reply's quote as msgforms show it: the text while the original stands, `deleted` once it is gone. */
+function quoteView(quote: ReplyQuote): components['schemas']['ReplyQuote'] {
+  const head = { id: String(quote.id), from: quote.from };
+  return quote.deleted ? { ...head, deleted: true } : { ...head, text: quote.text };
 }
 
 /**

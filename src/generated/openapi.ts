@@ -191,11 +191,13 @@ export interface paths {
          *       member of was created, gained or lost a member, changed owner or ended.
          *     - `edited` with `id:` and `data: <EditedEvent>`, and `deleted` with `id:` and `data: <DeletedEvent>`: a
          *       message this user received or sent was corrected or taken back by its sender.
+         *     - `reaction` with `id:` and `data: <ReactionEvent>`: someone who has a message this user has added or
+         *       took back an emoji reaction on it.
          *     - `read` with `id:` and `data: <ReadEvent>`: one of this user's devices marked a conversation read.
          *     - `blocks` with `id:` and `data: <BlocksEvent>`: one of this user's devices blocked or unblocked a user.
          *     - `notifications` with `id:` and `data: <NotificationsEvent>`, and `quiet` with `id:` and
          *       `data: <QuietTime>`: one of this user's devices set a conversation's notification level, or quiet time.
-         *       These seven are changes to what was delivered: they travel in the same resumable sequence as the
+         *       These eight are changes to what was delivered: they travel in the same resumable sequence as the
          *       messages, in order with them, so that a device that was away gets them on resume.
          *     - `lost` with `data: <LostEvent>` when messages after the stream's position were removed by retention
          *       before it could send them (a resume older than the retention window, or a device so far behind
@@ -239,6 +241,10 @@ export interface paths {
          *     the caller for a group message or broadcast they received, and the group's name or `broad` for one
          *     they sent. Paged backwards: pass the first id of a page as `before` to get the one before it.
          *     History reaches as far back as retention (`--retain-ms`, 30 days by default).
+         *
+         *     Only here does a message carry its `reactions`: each emoji with how many reacted with it and whether
+         *     the caller did. A stream's msgform, written once for every recipient, has none; streams carry each
+         *     change as a `reaction` event instead.
          */
         get: operations["listMessages"];
         put?: never;
@@ -247,6 +253,10 @@ export interface paths {
          * @description To a user: one msgform on that user's queue, online or offline. To a group: one msgform to each
          *     member except the sender; only members may send. Refused whole (409 `queue_full`) when a recipient's
          *     pending queue is full. A 202 means every recipient's msgform is stored.
+         *
+         *     With `replyTo`, the message answers an earlier one of the same conversation that the sender can read
+         *     in its history (404 `not_found` otherwise, or for a deleted one); every msgform of the reply carries
+         *     `replyTo`: the original's id, sender, and the start of its text as it was then.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -273,7 +283,9 @@ export interface paths {
          * @description Only the sender, at any time. The text is overwritten in the store, in its earlier edits too, and
          *     the database's WAL is checkpointed (SQLite) or the append-only file rewritten (Redis) within seconds:
          *     a backup made after the deletion does not hold it. History and a resuming stream show a `Tombstone`;
-         *     every recipient's streams and the sender's own get a `deleted` event (`DeletedEvent`).
+         *     every recipient's streams and the sender's own get a `deleted` event (`DeletedEvent`). Its reactions go
+         *     with it, and so does the start of its text that replies to it quoted: they show `replyTo` with
+         *     `deleted: true` from then on.
          */
         delete: operations["deleteMessage"];
         options?: never;
@@ -286,6 +298,39 @@ export interface paths {
          *     with `editedAt`.
          */
         patch: operations["editMessage"];
+        trace?: never;
+    };
+    "/messages/{id}/reactions/{emoji}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message's id. */
+                id: components["schemas"]["MessageId"];
+                /** @description One emoji, URL-encoded (`%F0%9F%91%8D` for 👍). */
+                emoji: components["schemas"]["Emoji"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reacts to a message with an emoji
+         * @description Anyone who has the message may react: its sender and its recipients (in a group, the members who
+         *     read it in the group's history). Idempotent: reacting again with the same emoji changes nothing. A
+         *     message has at most 20 different emoji (422 `too_many_reactions` for a 21st); a deleted one has none.
+         *     Each change is a `reaction` event (`ReactionEvent`), in the resumable sequence, to everyone who has the
+         *     message, as an edit is; history shows the counts. A change counts against `--message-rate`.
+         */
+        put: operations["addReaction"];
+        post?: never;
+        /**
+         * Takes back one's reaction
+         * @description Idempotent, as adding is; a change is a `reaction` event with `on` false.
+         */
+        delete: operations["removeReaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/broadcast": {
@@ -491,6 +536,11 @@ export interface paths {
          *     `suspend:user3` and `restore:user3` (admins), `notify:g1:mentions` (a level, `all`, `mentions` or
          *     `none`), `quiet:90` (quiet time for 90 minutes from now) and `quiet:off`, `get_users` or `exit`. It runs
          *     exactly as the matching endpoint would and answers as that endpoint does.
+         *
+         *     A reply is `>42 bob: text` (or `>42 team: text`): `>` and the id of the message answered, then the
+         *     original form. A reaction is `+42 👍`, and `-42 👍` takes it back (204). Neither can be read as
+         *     `<username>: <message>`: a name starts with a letter, so no user or group can be called `>42` or
+         *     `+42`, and no name has to be reserved for them.
          */
         post: operations["runCommand"];
         delete?: never;
@@ -1064,9 +1114,22 @@ export interface components {
         UserList: {
             users: components["schemas"]["User"][];
         };
+        /**
+         * @example {
+         *       "to": "bob",
+         *       "text": "see you there"
+         *     }
+         * @example {
+         *       "to": "team",
+         *       "text": "yes, at 10",
+         *       "replyTo": "42"
+         *     }
+         */
         SendMessage: {
             to: components["schemas"]["Name"];
             text: components["schemas"]["Text"];
+            /** @description The message this one answers, of the same conversation (see `ReplyQuote`). */
+            replyTo?: components["schemas"]["MessageId"];
         };
         /**
          * @example {
@@ -1153,6 +1216,13 @@ export interface components {
              *     that is not a member's calls nobody.
              */
             mentions?: components["schemas"]["Name"][];
+            replyTo?: components["schemas"]["ReplyQuote"];
+            /**
+             * @description Only in history (`GET /messages`), and absent there when nobody reacted: each emoji, in the order of
+             *     its oldest reaction still standing. A stream's msgform never carries it (it is written once for
+             *     every recipient, and `me` is each reader's own); `reaction` events tell of each change.
+             */
+            reactions?: components["schemas"]["Reaction"][];
         };
         /**
          * @description A message its sender deleted, as history and a resuming stream show it: its place and who sent it
@@ -1184,6 +1254,73 @@ export interface components {
             sentAt: string;
             /** @constant */
             deleted: true;
+        };
+        /**
+         * @description The message a reply answers: its id, its sender, and `text`, the start of its text when the reply was
+         *     sent (white space run together, at most 120 characters, then `…`; a later edit of the original leaves
+         *     it as it was). Once the original is deleted, `text` is gone from every reply, in the store too, and
+         *     `deleted` is true. The `deleted` event of the original is the clients' cue to blank the quotes they show.
+         * @example {
+         *       "id": "42",
+         *       "from": "alice",
+         *       "text": "shall we meet at 9 tomorrow, before the review? I can book the small room…"
+         *     }
+         * @example {
+         *       "id": "42",
+         *       "from": "alice",
+         *       "deleted": true
+         *     }
+         */
+        ReplyQuote: {
+            id: components["schemas"]["MessageId"];
+            from: components["schemas"]["Name"];
+            text?: string;
+            /** @constant */
+            deleted?: true;
+        };
+        /**
+         * @description One emoji: a single grapheme that is shown as an emoji (a pictograph with emoji presentation or U+FE0F,
+         *     with its skin tone or ZWJ sequence), a keycap (`1️⃣`), or a flag. A U+FE0F after a character that is
+         *     an emoji anyway is dropped, so that `👍` and `👍` + U+FE0F are one reaction. Anything else is refused
+         *     with 400 `invalid_request`, field `path.emoji`.
+         * @example 👍
+         * @example ❤️
+         * @example 👩🏽‍💻
+         * @example 🇳🇴
+         */
+        Emoji: string;
+        /**
+         * @description One emoji on a message, as history shows it to the caller.
+         * @example {
+         *       "emoji": "👍",
+         *       "count": 2,
+         *       "me": true
+         *     }
+         */
+        Reaction: {
+            emoji: components["schemas"]["Emoji"];
+            /** @description How many users react with it. */
+            count: number;
+            /** @description Whether the caller is one of them. */
+            me: boolean;
+        };
+        /**
+         * @description The `data` of a `reaction` event: `user` now reacts to message `of` with `emoji` (`on` true), or no
+         *     longer does (`on` false). Sent to everyone who has the message (its sender and recipients; in a group,
+         *     the members who read it in its history) only when something changed. A message's `deleted` event takes
+         *     its reactions with it.
+         * @example {
+         *       "of": "42",
+         *       "emoji": "👍",
+         *       "user": "bob",
+         *       "on": true
+         *     }
+         */
+        ReactionEvent: {
+            of: components["schemas"]["MessageId"];
+            emoji: components["schemas"]["Emoji"];
+            user: components["schemas"]["Name"];
+            on: boolean;
         };
         MessageOrTombstone: components["schemas"]["Msgform"] | components["schemas"]["Tombstone"];
         /**
@@ -1252,7 +1389,9 @@ export interface components {
             editedAt: string;
         };
         /**
-         * @description The `data` of a `deleted` event, to every recipient of the message and its sender's devices.
+         * @description The `data` of a `deleted` event, to every recipient of the message and its sender's devices. It is the
+         *     one word of the deletion: a client drops the message's reactions, and shows the replies to it that it
+         *     holds with `replyTo` `{id, from, deleted: true}`, as history and a resuming stream show them from now on.
          * @example {
          *       "of": "42",
          *       "from": "alice"
@@ -1656,7 +1795,7 @@ export interface components {
          * @description The stable machine-readable error code. `invalid_payload` (a body that is no readable JSON object) and `no_text` (nothing in it to show), `invalid_token` (a wrong secret in a hook's URL) and `no_service` (no such hook) use the words Slack answers incoming webhooks with. `bot_account`: a bot's name was given to `POST /sessions`; a bot signs in with its token only.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "bot_account" | "registration_closed" | "invite_invalid" | "invite_used" | "invite_expired" | "account_suspended" | "not_admin" | "not_accepted" | "invalid_token" | "no_service" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "too_many_bots" | "too_many_hooks" | "too_many_subscriptions" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
+        ErrorCode: "invalid_request" | "invalid_payload" | "no_text" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "bad_credentials" | "bot_account" | "registration_closed" | "invite_invalid" | "invite_used" | "invite_expired" | "account_suspended" | "not_admin" | "not_accepted" | "invalid_token" | "no_service" | "forbidden" | "not_member" | "not_found" | "name_taken" | "queue_full" | "unknown_member" | "too_many_members" | "too_many_groups" | "too_many_bots" | "too_many_hooks" | "too_many_subscriptions" | "too_many_reactions" | "edit_window_passed" | "bad_destination" | "rate_limited" | "too_many_streams" | "unavailable" | "internal";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**
@@ -1775,8 +1914,9 @@ export interface components {
             };
         };
         /**
-         * @description A group member is not a registered user, the group is larger than 32 users, or the creator has
-         *     created as many groups as allowed (`too_many_groups`).
+         * @description A group member is not a registered user, the group is larger than 32 users, the creator has
+         *     created as many groups as allowed (`too_many_groups`), or a message has as many different emoji
+         *     reactions as it may (`too_many_reactions`).
          */
         Unprocessable: {
             headers: {
@@ -2293,6 +2433,65 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    addReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message's id. */
+                id: components["schemas"]["MessageId"];
+                /** @description One emoji, URL-encoded (`%F0%9F%91%8D` for 👍). */
+                emoji: components["schemas"]["Emoji"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller reacts with this emoji now. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message's id. */
+                id: components["schemas"]["MessageId"];
+                /** @description One emoji, URL-encoded (`%F0%9F%91%8D` for 👍). */
+                emoji: components["schemas"]["Emoji"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller does not react with this emoji now. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     broadcast: {
         parameters: {
             query?: never;
@@ -2624,7 +2823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Accepted"] | components["schemas"]["BroadcastAccepted"];
                 };
             };
-            /** @description `exit`: logged out. */
+            /** @description `exit`: logged out; `+42 👍`, `-42 👍`, `block:`, `unblock:`, `suspend:`, `restore:`: done. */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -91,6 +91,9 @@ function errorHandler({ log, observer }: HttpDeps): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let body: Problem | undefined;
     if (err instanceof ChatError) body = problem(err.code, err.message, err.field);
+    // The router's decoding of a path parameter (an emoji, a name) that is not percent-encoded UTF-8.
+    else if (err instanceof URIError)
+      body = problem('invalid_request', 'the path is not percent-encoded UTF-8', 'path');
     else if (typeof err === 'object' && err !== null) body = fromBodyParser(err as { type?: unknown });
     if (!body) {
       log.error({ err, method: req.method, path: req.path }, 'request failed');

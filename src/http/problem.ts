@@ -36,6 +36,7 @@ export const problemTypes: { readonly [C in ErrorCode]: ProblemType } = {
   too_many_bots: { status: 422, title: 'Too many bots' },
   too_many_hooks: { status: 422, title: 'Too many webhooks' },
   too_many_subscriptions: { status: 422, title: 'Too many push subscriptions' },
+  too_many_reactions: { status: 422, title: 'Too many different reactions' },
   edit_window_passed: { status: 403, title: 'Edit window passed' },
   bad_destination: { status: 422, title: 'Destination refused' },
   rate_limited: { status: 429, title: 'Too many requests' },

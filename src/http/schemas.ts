@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { historyPage } from '../core/chat/conversations.js';
+import { emojiOf } from '../core/chat/emoji.js';
 import { reservedNames } from '../core/names.js';
 
 /** Request schemas, shaped after openapi.yaml; test/unit/schemas.test.ts pins them to the generated types. */
@@ -21,14 +22,20 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     .regex(/^[0-9]{1,16}$/, 'must be a message id (digits)')
     .refine((id) => Number.isSafeInteger(Number(id)), 'must be a message id (at most 2^53 - 1)');
   const flag = z.enum(['true', 'false'], 'must be true or false');
+  const emoji = z.string().transform((raw, ctx) => {
+    const canonical = emojiOf(raw);
+    if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'must be one emoji' });
+    return canonical ?? z.NEVER;
+  });
   const inviteCode = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an invite code');
 
   return {
     name,
     messageId,
     flag,
+    emoji,
     credentials: z.strictObject({ username: newName, password, invite: inviteCode.optional() }),
-    sendMessage: z.strictObject({ to: name, text }),
+    sendMessage: z.strictObject({ to: name, text, replyTo: messageId.optional() }),
     broadcast: z.strictObject({ text }),
     history: z.object({
       with: name,

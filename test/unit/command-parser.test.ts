@@ -25,6 +25,10 @@ describe('the original command language', () => {
     ['notify: bob : none', { kind: 'notify', with: 'bob', level: 'none' }],
     ['quiet:90', { kind: 'quiet', minutes: 90 }],
     ['quiet: off', { kind: 'quiet', minutes: null }],
+    ['>42 bob: yes', { kind: 'send', to: 'bob', text: 'yes', replyTo: 42 }],
+    ['  >42   team :  yes: at 10', { kind: 'send', to: 'team', text: ' yes: at 10', replyTo: 42 }],
+    ['+42 👍', { kind: 'react', id: 42, emoji: '👍', on: true }],
+    [' -42  👩🏽‍💻 ', { kind: 'react', id: 42, emoji: '👩🏽‍💻', on: false }],
   ])('parses %j', (line, command) => {
     expect(parseCommandLine(line)).toEqual(command);
   });
@@ -43,11 +47,22 @@ describe('the original command language', () => {
     'quiet:-5',
     'quiet:1.5',
     'quiet',
+    '>bob: no id',
+    '>42: no name',
+    '> 42 bob: space before the id',
+    '>42 two words: hi',
+    '+42',
+    '+x 👍',
+    '+42 👍 👍',
   ])('rejects %j as not a command', (line) => {
     expect(() => parseCommandLine(line)).toThrow(ChatError);
   });
 
   it('leaves empty texts to the validators, which name the field', () => {
     expect(parseCommandLine('bob:')).toEqual({ kind: 'send', to: 'bob', text: '' });
+  });
+
+  it('leaves what a reaction says to the validators too: one emoji, an id in range', () => {
+    expect(parseCommandLine('+42 x')).toEqual({ kind: 'react', id: 42, emoji: 'x', on: true });
   });
 });

@@ -1,4 +1,4 @@
-import type { Store } from '../ports/index.js';
+import type { ConversationRef, Store } from '../ports/index.js';
 import type { Accounts } from '../accounts/accounts.js';
 import type { Blocks } from './blocks.js';
 import type { Actor, Command, CommandResult, ExecuteOptions } from './commands.js';
@@ -11,6 +11,9 @@ import { GroupMembership, maxGroupSize } from './group-membership.js';
 import { mentionsIn } from './mentions.js';
 import { ownerOf } from './directory.js';
 import { MessageChanges } from './message-changes.js';
+import { conversationOf } from './conversations.js';
+import { Reactions } from './reactions.js';
+import { quoteOf } from './replies.js';
 import { maxQuietMs, type NotifySettings } from '../notify/notify-settings.js';
 import { unlimited, type RateBudget } from '../ports/index.js';
 
@@ -50,6 +53,7 @@ export interface ChatObserver {
 export class Chat {
   readonly groups: GroupMembership;
   private readonly changes: MessageChanges;
+  private readonly reactions: Reactions;
 
   constructor(
     private readonly store: Store,
@@ -64,6 +68,7 @@ export class Chat {
   ) {
     this.groups = new GroupMembership(store, directory, accounts, delivery, now, blocks);
     this.changes = new MessageChanges(store, directory, delivery, { editWindowMs: limits.editWindowMs }, now);
+    this.reactions = new Reactions(store, directory, delivery, now, blocks);
   }
 
   async execute(actor: Actor, command: Command, options: ExecuteOptions = {}): Promise<CommandResult> {
@@ -83,7 +88,7 @@ export class Chat {
         return { kind: 'exited' };
       case 'send':
         await this.spend('message', actor.name);
-        return this.send(actor, command.to, command.text, options);
+        return this.send(actor, command, options);
       case 'broadcast':
         await this.spend('broadcast', actor.name);
         return this.broadcast(actor, command.text, options);
@@ -102,6 +107,11 @@ export class Chat {
       case 'delete_message':
         await this.changes.delete(actor, command.id);
         return { kind: 'deleted' };
+      case 'react':
+        // Each change is an event on every queue that holds the message: it costs what a message costs.
+        await this.spend('message', actor.name);
+        await this.reactions.set(actor, command.id, command.emoji, command.on);
+        return { kind: 'done' };
       case 'block':
         if (!this.blocks) throw new ChatError('invalid_request', 'blocks are not kept here', 'body');
         await this.blocks.set(actor, command.user, command.on);
@@ -133,7 +143,11 @@ export class Chat {
     return this.directory.groupsOf(name);
   }
 
-  private async send(actor: Actor, rawTo: string, text: string, options: ExecuteOptions): Promise<CommandResult> {
+  private async send(
+    actor: Actor,
+    { to: rawTo, text, replyTo }: Extract<Command, { kind: 'send' }>,
+    options: ExecuteOptions,
+  ): Promise<CommandResult> {
     const { idempotencyKey } = options;
     this.checkText(text);
     const to = canonicalName(rawTo);
@@ -143,8 +157,9 @@ export class Chat {
     }
     if (!group) {
       this.blocks?.refuseIfBlocked(actor.name, [to], 'body.to');
+      const quote = await this.quote(actor, { kind: 'direct', with: to }, replyTo);
       const { id, sentAt } = await this.delivery.send(
-        { from: actor.name, ...senderMarks(actor, options), kind: 'direct', text, sentAt: this.now() },
+        { from: actor.name, ...senderMarks(actor, options), kind: 'direct', text, sentAt: this.now(), ...quote },
         [to],
         idempotencyKey,
       );
@@ -155,6 +170,7 @@ export class Chat {
       throw new ChatError('not_member', `only members of "${group.name}" may send to it`, 'body.to');
     }
     const recipients = group.members.filter((m) => m !== actor.name);
+    const quote = await this.quote(actor, conversationOf(this.directory, actor.name, group.name, 'body.to'), replyTo);
     const draft = {
       from: actor.name,
       ...senderMarks(actor, options),
@@ -163,10 +179,16 @@ export class Chat {
       text,
       sentAt: this.now(),
       ...(await this.mentions(actor, group, text)),
+      ...quote,
     };
     const { id, sentAt } = await this.delivery.send(draft, recipients, idempotencyKey);
     this.observer?.accepted('group');
     return { kind: 'sent', id, to, recipients: recipients.length, sentAt };
+  }
+
+  /** The quote of the message a reply answers, which must be one of the conversation's it is sent to. */
+  private async quote(actor: Actor, conversation: ConversationRef, replyTo: number | undefined) {
+    return replyTo === undefined ? {} : { replyTo: await quoteOf(this.store, actor.name, conversation, replyTo) };
   }
 
   /**

@@ -10,6 +10,10 @@ import { isNotifyLevel } from '../notify/levels.js';
  *   add_grp:<group>:<user>[:<user>...] | rm_grp:<group>:<user> | leave:<group>
  *   block:<user> | unblock:<user> | suspend:<user> | restore:<user> (the last two for admins)
  *   notify:<conversation>:<all|mentions|none> | quiet:<minutes> | quiet:off
+ *   ><id> <name>: <text> (a reply to message <id>) | +<id> <emoji> | -<id> <emoji> (a reaction, and taking it back)
+ *
+ * A reply and a reaction start with a character no name can start with (a name starts with a letter), so no line
+ * that was `<name>: <text>` before means anything else now, and no word had to be reserved for them.
  */
 export function parseCommandLine(input: string): Command {
   const line = input.replace(/\r?\n$/, '');
@@ -60,6 +64,8 @@ export function parseCommandLine(input: string): Command {
     if (rest.length > 0) throw new ChatError('invalid_request', 'leave one group at a time: "leave:<group>"', 'body');
     return { kind: 'leave', group };
   }
+  if (trimmed.startsWith('>')) return reply(line);
+  if (/^[+-]/.test(trimmed)) return reaction(trimmed);
   const colon = line.indexOf(':');
   if (colon > 0) {
     const target = line.slice(0, colon).trim();
@@ -72,9 +78,30 @@ export function parseCommandLine(input: string): Command {
     'invalid_request',
     'not a command: use "<user or group>: <text>", "broad: <text>", "mk_grp:<group>:<user>:...", ' +
       '"add_grp:<group>:<user>:...", "rm_grp:<group>:<user>", "leave:<group>", "block:<user>", ' +
-      '"unblock:<user>", "notify:<conversation>:<level>", "quiet:<minutes>", "get_users" or "exit"',
+      '"unblock:<user>", "notify:<conversation>:<level>", "quiet:<minutes>", "><id> <user or group>: <text>", ' +
+      '"+<id> <emoji>", "-<id> <emoji>", "get_users" or "exit"',
     'body',
   );
+}
+
+/** `>42 bob: text`: the original form, after `>` and the id of the message it answers. */
+function reply(line: string): Command {
+  const head = /^\s*>([0-9]{1,16})[ \t]+([^\s:]+)[ \t]*:/.exec(line);
+  if (!head) {
+    throw new ChatError('invalid_request', 'a reply is ">42 <user or group>: <text>", 42 the message answered', 'body');
+  }
+  // As in the original form, one space after the colon separates; the rest is the text as typed.
+  const text = line.slice(head[0].length).replace(/^ /, '');
+  return { kind: 'send', to: head[2]!, text, replyTo: Number(head[1]) };
+}
+
+/** `+42 👍` reacts to message 42; `-42 👍` takes the reaction back. */
+function reaction(trimmed: string): Command {
+  const parts = /^([+-])([0-9]{1,16})[ \t]+(\S+)$/.exec(trimmed);
+  if (!parts) {
+    throw new ChatError('invalid_request', 'a reaction is "+42 <emoji>", and "-42 <emoji>" takes it back', 'body');
+  }
+  return { kind: 'react', id: Number(parts[2]), emoji: parts[3]!, on: parts[1] === '+' };
 }
 
 function fields(line: string): string[] {

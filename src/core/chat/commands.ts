@@ -6,7 +6,8 @@ import type { NotifyLevel } from '../ports/index.js';
 export type Command =
   | { readonly kind: 'get_users' }
   | { readonly kind: 'exit' }
-  | { readonly kind: 'send'; readonly to: string; readonly text: string }
+  /** `<name>: <text>`; `>42 <name>: <text>` answers message 42 (`replyTo`). */
+  | { readonly kind: 'send'; readonly to: string; readonly text: string; readonly replyTo?: number }
   | { readonly kind: 'broadcast'; readonly text: string }
   | { readonly kind: 'create_group'; readonly name: string; readonly members: readonly string[] }
   /** `add_grp:<group>:<user>[:<user>...]`: the owner adds members. */
@@ -17,6 +18,8 @@ export type Command =
   | { readonly kind: 'leave'; readonly group: string }
   | { readonly kind: 'edit_message'; readonly id: number; readonly text: string }
   | { readonly kind: 'delete_message'; readonly id: number }
+  /** `+42 <emoji>` reacts to message 42 (`on`); `-42 <emoji>` takes the reaction back. */
+  | { readonly kind: 'react'; readonly id: number; readonly emoji: string; readonly on: boolean }
   /** `block:<user>` and `unblock:<user>`. */
   | { readonly kind: 'block'; readonly user: string; readonly on: boolean }
   /** `suspend:<user>` and `restore:<user>`, for admins. */
@@ -43,7 +46,7 @@ export type CommandResult =
   | { readonly kind: 'group_changed'; readonly group: Group; readonly id: number }
   | { readonly kind: 'edited'; readonly message: Msgform }
   | { readonly kind: 'deleted' }
-  /** A block or a suspension set (or lifted): nothing to show but that it was done. */
+  /** A block, a suspension or a reaction set (or lifted): nothing to show but that it was done. */
   | { readonly kind: 'done' }
   | { readonly kind: 'notify_level'; readonly with: string; readonly level: NotifyLevel }
   /** Quiet time as recorded: an ISO time, or null for not quiet. */

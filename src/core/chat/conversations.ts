@@ -1,9 +1,9 @@
-import type { ConversationRef, NewEvent, Store } from '../ports/index.js';
+import type { ConversationRef, ConversationStore, NewEvent, Store } from '../ports/index.js';
 import type { Actor } from './commands.js';
 import type { Delivery } from '../delivery/delivery.js';
-import type { Directory } from './directory.js';
+import type { Directory, Group } from './directory.js';
 import { ChatError } from '../errors.js';
-import { addressedTo, msgformOf, type MessageView } from '../msgform.js';
+import { addressedTo, msgformOf, type Message, type MessageView, type Msgform } from '../msgform.js';
 import { canonicalName } from '../names.js';
 import { levelOf } from '../notify/levels.js';
 import type { NotifyLevel } from '../ports/index.js';
@@ -33,7 +33,10 @@ export class Conversations {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Up to `limit` messages before `beforeId`, oldest first, and whether older ones are retained. */
+  /**
+   * Up to `limit` messages before `beforeId`, oldest first, and whether older ones are retained; each with its
+   * reactions as the actor sees them (`me`), which only history shows.
+   */
   async history(
     actor: Actor,
     rawWith: string,
@@ -47,10 +50,16 @@ export class Conversations {
     ]);
     const more = page.length > limit;
     const messages = page.slice(0, limit).reverse();
+    const reactions = await this.store.reactionsOn(
+      actor.name,
+      messages.filter((m) => !m.deleted).map((m) => m.id),
+    );
     return {
-      messages: messages.map((m) =>
-        msgformOf(m, addressedTo(m, actor.name, this.recipientOf(m.from, actor.name, ref))),
-      ),
+      messages: messages.map((m) => {
+        const view = msgformOf(m, addressedTo(m, actor.name, this.recipientOf(m.from, actor.name, ref)));
+        const counts = reactions.get(m.id);
+        return counts && !m.deleted ? { ...(view as Msgform), reactions: counts.map((c) => ({ ...c })) } : view;
+      }),
       more,
       notifications: levelOf(levels, ref.kind, ref.with),
     };
@@ -91,26 +100,53 @@ export class Conversations {
 
   /** `broad`, a group the actor belongs to, or a user; not_member or not_found otherwise. */
   conversationOf(actor: Actor, rawWith: string, field: string): ConversationRef {
-    const name = canonicalName(rawWith);
-    if (name === 'broad') return { kind: 'broadcast', with: 'broad' };
-    const group = name === undefined ? undefined : this.directory.group(name);
-    if (group) {
-      // A member reads from when they joined; a former member keeps what came before they left.
-      const after = group.joined?.[actor.name];
-      const through = group.left?.[actor.name];
-      const window = { ...(after === undefined ? {} : { after }), ...(through === undefined ? {} : { through }) };
-      if (group.members.includes(actor.name)) return { kind: 'group', with: group.name, ...window };
-      if (through !== undefined) return { kind: 'group', with: group.name, ...window };
-      throw new ChatError('not_member', `only members of "${group.name}" may read it`, field);
-    }
-    if (name === undefined || !this.directory.hasUser(name)) {
-      throw new ChatError('not_found', `no user or group is called "${rawWith.slice(0, 40)}"`, field);
-    }
-    return { kind: 'direct', with: name };
+    return conversationOf(this.directory, actor.name, rawWith, field);
   }
 
   /** The recipient of a direct message in a conversation between `reader` and its peer. */
   private recipientOf(from: string, reader: string, ref: ConversationRef): string {
     return from === reader ? ref.with : reader;
   }
+}
+
+/**
+ * The conversation `reader` reads as `rawWith`, with their window of a group: `broad`, a group they belong or
+ * belonged to, or a user; not_member or not_found (naming `field`) otherwise. These are history's access rules,
+ * which replies and reactions follow too.
+ */
+export function conversationOf(directory: Directory, reader: string, rawWith: string, field: string): ConversationRef {
+  const name = canonicalName(rawWith);
+  if (name === 'broad') return { kind: 'broadcast', with: 'broad' };
+  const group = name === undefined ? undefined : directory.group(name);
+  if (group) {
+    const window = groupWindow(group, reader);
+    if (window) return { kind: 'group', with: group.name, ...window };
+    throw new ChatError('not_member', `only members of "${group.name}" may read it`, field);
+  }
+  if (name === undefined || !directory.hasUser(name)) {
+    throw new ChatError('not_found', `no user or group is called "${rawWith.slice(0, 40)}"`, field);
+  }
+  return { kind: 'direct', with: name };
+}
+
+/**
+ * The part of a group's history `reader` reads, or undefined when they never were a member: a member reads from
+ * when they joined; a former member keeps what came before they left.
+ */
+export function groupWindow(group: Group, reader: string): { after?: number; through?: number } | undefined {
+  const after = group.joined?.[reader];
+  const through = group.left?.[reader];
+  if (!group.members.includes(reader) && through === undefined) return undefined;
+  return { ...(after === undefined ? {} : { after }), ...(through === undefined ? {} : { through }) };
+}
+
+/** Message `id` as `reader` reads it in the history of `conversation`, or undefined when it is not there. */
+export async function messageIn(
+  store: ConversationStore,
+  reader: string,
+  conversation: ConversationRef,
+  id: number,
+): Promise<Message | undefined> {
+  const [found] = await store.readConversation(reader, conversation, id + 1, 1);
+  return found?.id === id ? found : undefined;
 }

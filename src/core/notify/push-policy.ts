@@ -1,4 +1,5 @@
 import type { NotifyLevel, PushUrgency, QueuedMessage } from '../ports/index.js';
+import { excerptOf } from '../excerpt.js';
 import { levelOf } from './levels.js';
 
 /** What a user asked to be told of when away, as one device's loop keeps it. */
@@ -49,8 +50,7 @@ const excerptLength = 140;
  * two lines. Without `content`, no text at all: the push service and the phone's maker never see it.
  */
 export function pushPayload(message: QueuedMessage, worthy: PushWorthy, content: boolean): string {
-  const chars = [...message.text];
-  const text = chars.length > excerptLength ? `${chars.slice(0, excerptLength).join('')}…` : message.text;
+  const text = excerptOf(message.text, excerptLength);
   return JSON.stringify({
     id: String(message.id),
     from: message.from,

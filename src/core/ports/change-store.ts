@@ -30,7 +30,9 @@ export interface ChangeStore {
   editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined>;
   /**
    * Overwrites the text of a message (it stays as a tombstone, so positions and history stay whole), blanks
-   * the text of its earlier `edited` events, and appends `event`, in one step. Resolves like `editMessage`.
+   * the text of its earlier `edited` events and the quotes of the replies to it (their `replyTo` is `deleted`
+   * from then on), removes its reactions, and appends `event`, in one step. A deleted reply keeps no quote
+   * either. Resolves like `editMessage`.
    */
   deleteMessage(id: number, event: NewEvent): Promise<number | undefined>;
 }

@@ -21,6 +21,7 @@ export { unlimited } from './rate-budgets.js';
 export type { BudgetFactory, RateBudget, RateWindow } from './rate-budgets.js';
 export type { PruneResult, RetentionPolicy, RetentionStore } from './retention-store.js';
 export type { SessionStore, StoredSession } from './session-store.js';
+export type { Reaction, ReactionChange, ReactionCount, ReactionStore } from './reaction-store.js';
 export type { Store } from './store.js';
 export type { StoredUser, UserStore } from './user-store.js';
 export type { StoredWebhook, WebhookAttempt, WebhookStore } from './webhook-store.js';

@@ -1,4 +1,4 @@
-import type { Message, MessageKind, StoredEvent } from '../msgform.js';
+import type { Message, MessageKind, ReplyQuote, StoredEvent } from '../msgform.js';
 
 /** A message to be appended: the id is the store's to assign. */
 export interface NewMessage {
@@ -8,6 +8,8 @@ export interface NewMessage {
   readonly displayName?: string;
   /** See `Message.mentions`: stored with the message and read back with it everywhere. */
   readonly mentions?: readonly string[];
+  /** See `Message.replyTo`: the quote, made by the core, stored with the reply and read back with it everywhere. */
+  readonly replyTo?: ReplyQuote;
   readonly kind: MessageKind;
   readonly group?: string;
   readonly text: string;

@@ -7,6 +7,7 @@ import type { HookStore } from './hook-store.js';
 import type { InviteStore } from './invite-store.js';
 import type { NotifyStore } from './notify-store.js';
 import type { QueueStore } from './queue-store.js';
+import type { ReactionStore } from './reaction-store.js';
 import type { RetentionStore } from './retention-store.js';
 import type { SessionStore } from './session-store.js';
 import type { UserStore } from './user-store.js';
@@ -26,10 +27,11 @@ import type { WebhookStore } from './webhook-store.js';
  *   without a resume position then receives those messages again, never fewer.
  * Feed: every write tells the backend's feed (see `Feed`) what it did, in the order the store applied it, by the
  *   time its promise resolves on this process; other processes hear it a little later.
- * Events: a change to what was delivered (a group's membership, an edit, a deletion, a read mark) is appended,
- *   in the same step as the change, as an event with the next id on the queue of every user it concerns; streams
- *   read it by position, merged with the messages, and retention prunes it like one. A deleted text is
- *   overwritten in the store, in earlier `edited` events of the message too, not merely hidden.
+ * Events: a change to what was delivered (a group's membership, an edit, a deletion, a reaction, a read mark) is
+ *   appended, in the same step as the change, as an event with the next id on the queue of every user it
+ *   concerns; streams read it by position, merged with the messages, and retention prunes it like one. A deleted
+ *   text is overwritten in the store, in earlier `edited` events of the message too and in the quotes of the
+ *   replies to it, not merely hidden.
  * Resume: `readQueue` returns what is retained after any position, in pages, at a cost that depends on what it
  *   returns, not on what is retained before the position. A position below the page's `prunedId` has lost
  *   messages, and the caller says so to the client. A position the store does not know (`knowsPosition`) was
@@ -43,6 +45,7 @@ export interface Store
     QueueStore,
     ConversationStore,
     ChangeStore,
+    ReactionStore,
     RetentionStore,
     HookStore,
     WebhookStore,

@@ -11,8 +11,16 @@ import { sendOptions, validate } from '../validate.js';
 /** Validates a parsed line with the very schemas of the REST bodies, so both doors accept the same things. */
 function validated(schemas: RequestSchemas, command: Command): Command {
   switch (command.kind) {
-    case 'send':
-      return { kind: 'send', ...validate(schemas.sendMessage, { to: command.to, text: command.text }, 'command') };
+    case 'send': {
+      const { to, text } = validate(schemas.sendMessage, { to: command.to, text: command.text }, 'command');
+      return { kind: 'send', to, text, ...replyOf(command, schemas) };
+    }
+    case 'react':
+      return {
+        ...command,
+        id: Number(validate(schemas.messageId, String(command.id), 'command.id')),
+        emoji: validate(schemas.emoji, command.emoji, 'command.emoji'),
+      };
     case 'broadcast':
       return { kind: 'broadcast', ...validate(schemas.broadcast, { text: command.text }, 'command') };
     case 'create_group':
@@ -70,6 +78,12 @@ export function commandRoutes(router: Router, { accounts, chat, schemas, limits 
       throw err;
     }
   });
+}
+
+/** The message a reply answers, checked as the REST body's `replyTo` is. */
+function replyOf(command: { readonly replyTo?: number }, schemas: RequestSchemas): { replyTo?: number } {
+  if (command.replyTo === undefined) return {};
+  return { replyTo: Number(validate(schemas.messageId, String(command.replyTo), 'command.replyTo')) };
 }
 
 /** What a `name` the executor names is, in the command line: the user of a block or suspension, else a group. */

@@ -1,4 +1,5 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
+import type { Command } from '../../core/chat/commands.js';
 import { historyPage } from '../../core/chat/conversations.js';
 import type { components } from '../../generated/openapi.js';
 import { actorOf, requireActor } from '../auth.js';
@@ -6,8 +7,17 @@ import type { HttpDeps } from '../deps.js';
 import { sendResult } from '../present.js';
 import { jsonBody, sendOptions, validate } from '../validate.js';
 
-/** `<user or group>: <text>`, `broad: <text>`, edits and deletions, and the history of a conversation. */
+/**
+ * `<user or group>: <text>` (a reply too), `broad: <text>`, edits, deletions and reactions, and the history of a
+ * conversation.
+ */
 export function messageRoutes(router: Router, { accounts, chat, conversations, schemas }: HttpDeps): void {
+  const reaction = (params: Request['params'], on: boolean): Command => ({
+    kind: 'react',
+    id: Number(validate(schemas.messageId, params.id, 'path.id')),
+    emoji: validate(schemas.emoji, params.emoji, 'path.emoji'),
+    on,
+  });
   router
     .get('/messages', requireActor(accounts), async (req, res) => {
       const query = validate(schemas.history, req.query, 'query');
@@ -18,8 +28,9 @@ export function messageRoutes(router: Router, { accounts, chat, conversations, s
     })
     .post('/messages', requireActor(accounts), async (req, res) => {
       const options = sendOptions(req, schemas);
-      const { to, text } = validate(schemas.sendMessage, jsonBody(req), 'body');
-      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'send', to, text }, options));
+      const { to, text, replyTo } = validate(schemas.sendMessage, jsonBody(req), 'body');
+      const reply = replyTo === undefined ? {} : { replyTo: Number(replyTo) };
+      sendResult(req, res, await chat.execute(actorOf(res), { kind: 'send', to, text, ...reply }, options));
     })
     .patch('/messages/:id', requireActor(accounts), async (req, res) => {
       const id = Number(validate(schemas.messageId, req.params.id, 'path.id'));
@@ -29,6 +40,12 @@ export function messageRoutes(router: Router, { accounts, chat, conversations, s
     .delete('/messages/:id', requireActor(accounts), async (req, res) => {
       const id = Number(validate(schemas.messageId, req.params.id, 'path.id'));
       sendResult(req, res, await chat.execute(actorOf(res), { kind: 'delete_message', id }));
+    })
+    .put('/messages/:id/reactions/:emoji', requireActor(accounts), async (req, res) => {
+      sendResult(req, res, await chat.execute(actorOf(res), reaction(req.params, true)));
+    })
+    .delete('/messages/:id/reactions/:emoji', requireActor(accounts), async (req, res) => {
+      sendResult(req, res, await chat.execute(actorOf(res), reaction(req.params, false)));
     })
     .post('/broadcast', requireActor(accounts), async (req, res) => {
       const options = sendOptions(req, schemas);

@@ -51,6 +51,8 @@ export abstract class MemoryReads extends DelegatedFamilies {
   /** Each user's direct peers, and read marks by user and conversation name. */
   protected readonly peers = new Map<string, Set<string>>();
   protected readonly reads = new Map<string, number>();
+  /** The retained replies to each message, which a deletion of the message blanks the quotes of. */
+  protected readonly replies = new Map<number, Set<number>>();
   protected lastId = 0;
   /** `sender\nkey` -> the message it stored and until when the key counts. */
   protected readonly idempotencyKeys = new Map<string, { id: number; expiresAt: number; sentAt: number }>();

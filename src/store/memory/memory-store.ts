@@ -12,6 +12,9 @@ import type {
   NewEvent,
   NewMessage,
   PruneResult,
+  Reaction,
+  ReactionChange,
+  ReactionCount,
   RetentionPolicy,
   Store,
   StoredGroup,
@@ -24,6 +27,7 @@ import { messageMarks } from '../message-marks.js';
 import { MemoryAccess } from './memory-access.js';
 import { MemoryIntegrations } from './memory-integrations.js';
 import { MemoryNotify } from './memory-notify.js';
+import { MemoryReactions } from './memory-reactions.js';
 import { firstAfter, MemoryReads } from './memory-reads.js';
 
 /** Keeps everything in this process: for tests and throwaway servers. Nothing survives a restart. */
@@ -33,6 +37,7 @@ export class MemoryStore extends MemoryReads implements Store {
   protected readonly notify = new MemoryNotify(this.clock, (event) => this.appendEvent(event));
   /** Each blocker's blocked users. */
   private readonly blocks = new Map<string, Set<string>>();
+  private readonly reactions = new MemoryReactions();
 
   async insertUser(user: StoredUser): Promise<boolean> {
     if (this.taken(user.name)) return false;
@@ -80,12 +85,29 @@ export class MemoryStore extends MemoryReads implements Store {
   async deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
     const message = this.messages.get(id);
     if (!message || message.deleted) return undefined;
-    const { editedAt: _, ...rest } = message;
+    const { editedAt: _, replyTo: __, ...rest } = message;
     this.messages.set(id, { ...rest, text: '', deleted: true });
     for (const [eventId, kept] of this.events) {
       if (kept.of === id) this.events.set(eventId, { id: eventId, type: 'deleted', json: event.json, at: kept.at });
     }
+    for (const replyId of this.replies.get(id) ?? []) {
+      const reply = this.messages.get(replyId)!;
+      this.messages.set(replyId, { ...reply, replyTo: { id, from: message.from, text: '', deleted: true } });
+    }
+    this.replies.delete(id);
+    this.unfileReply(message);
+    this.reactions.forget(id);
     return this.appendEvent(event);
+  }
+
+  async setReaction(reaction: Reaction, on: boolean, maxEmoji: number, event: NewEvent): Promise<ReactionChange> {
+    const message = this.messages.get(reaction.message);
+    if (!message || message.deleted) return 'gone';
+    return this.reactions.set(reaction, on, maxEmoji, () => this.appendEvent(event));
+  }
+
+  async reactionsOn(reader: string, ids: readonly number[]): Promise<ReadonlyMap<number, readonly ReactionCount[]>> {
+    return this.reactions.counts(reader, ids);
   }
 
   async insertSession(session: StoredSession): Promise<void> {
@@ -125,14 +147,14 @@ export class MemoryStore extends MemoryReads implements Store {
   }
 
   async appendMessage(message: NewMessage): Promise<number> {
-    const { recipients, queueLimit, bot, displayName, mentions, ...rest } = message;
+    const { recipients, queueLimit, bot, displayName, mentions, replyTo, ...rest } = message;
     if (message.kind !== 'broadcast' && queueLimit !== undefined) {
       // Per message: the list of full queues is made only when there is one.
       const isFull = (to: string) => (this.cursors.get(to)?.pending ?? 0) >= queueLimit;
       if (recipients.some(isFull)) throw queueFull(recipients.filter(isFull));
     }
     const id = this.nextId();
-    const stored = { ...rest, ...messageMarks({ bot, displayName, mentions }), id };
+    const stored = { ...rest, ...messageMarks({ bot, displayName, mentions, replyTo }), id };
     if (message.kind === 'broadcast') {
       this.keep(stored, 'b');
       this.broadcasts.push(id);
@@ -309,10 +331,22 @@ export class MemoryStore extends MemoryReads implements Store {
 
   private keep(message: Message, key: string): void {
     this.messages.set(message.id, message);
+    if (message.replyTo) {
+      const replies = this.replies.get(message.replyTo.id) ?? new Set<number>();
+      this.replies.set(message.replyTo.id, replies.add(message.id));
+    }
     this.keyOf.set(message.id, key);
     let ids = this.conversations.get(key);
     if (!ids) this.conversations.set(key, (ids = []));
     ids.push(message.id);
+  }
+
+  /** A reply that goes (or loses its quote) is no longer one the deletion of its original has to blank. */
+  private unfileReply(message: Message): void {
+    if (!message.replyTo) return;
+    const replies = this.replies.get(message.replyTo.id);
+    replies?.delete(message.id);
+    if (replies?.size === 0) this.replies.delete(message.replyTo.id);
   }
 
   /**
@@ -326,7 +360,11 @@ export class MemoryStore extends MemoryReads implements Store {
 
   private forget(id: number): void {
     if (this.events.delete(id)) return;
+    const message = this.messages.get(id);
+    if (message) this.unfileReply(message);
     this.messages.delete(id);
+    this.replies.delete(id);
+    this.reactions.forget(id);
     const key = this.keyOf.get(id);
     if (key === undefined) return;
     this.keyOf.delete(id);

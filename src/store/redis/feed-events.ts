@@ -1,7 +1,7 @@
 import type { FeedEvent } from '../../core/ports/index.js';
 import type { EventType, MessageKind } from '../../core/msgform.js';
 import type { Group } from '../../core/chat/directory.js';
-import { mentionsOf, senderMarks } from './redis-replies.js';
+import { mentionsOf, quoteOf, senderMarks } from './redis-replies.js';
 
 /**
  * Decodes what the scripts publish on `P events` (their `tell`): a JSON array whose first element says what it is.
@@ -11,6 +11,8 @@ import { mentionsOf, senderMarks } from './redis-replies.js';
  *                                                                    one with a bot mark or a display name
  *   ['N', id, kind, from, group or '', text, sentAt, bot ('1' or ''), display name or false, mentions (a JSON
  *     list), recipients...]                                          one with mentions
+ *   ['R', id, kind, from, group or '', text, sentAt, bot ('1' or ''), display name or false, mentions (a JSON
+ *     list or ''), replied id, its sender, its quoted text, recipients...]   a reply
  *   ['u', name]                                                      a user registered
  *   ['g', name, group JSON]                                          a group was created or changed
  *   ['e', id, type, data, at, recipients...]                         an event was stored
@@ -38,7 +40,8 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
       return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients: event.slice(7) };
     }
     case 'M':
-    case 'N': {
+    case 'N':
+    case 'R': {
       const [, id, kind, from, group, text, sentAt, bot, displayName, mentions] = event as unknown as [
         string,
         string,
@@ -51,7 +54,8 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
         string | false,
         string,
       ];
-      const withMentions = event[0] === 'N';
+      const withMentions = event[0] !== 'M';
+      const reply = event[0] === 'R';
       const base = {
         id: Number(id),
         from,
@@ -60,8 +64,9 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
         sentAt: Number(sentAt),
         ...senderMarks(bot, displayName === false ? null : displayName),
         ...(withMentions ? mentionsOf(mentions) : {}),
+        ...(reply ? quoteOf(event[10]!, event[11]!, event[12]!) : {}),
       };
-      const recipients = event.slice(withMentions ? 10 : 9);
+      const recipients = event.slice(reply ? 13 : withMentions ? 10 : 9);
       return { kind: 'message', message: group === '' ? base : { ...base, group }, recipients };
     }
     case 'e': {

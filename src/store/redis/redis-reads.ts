@@ -29,7 +29,9 @@ import {
   toMessages,
   toRows,
   mentionsOf,
-  type ElevenFields,
+  quoteFields,
+  quoteOf,
+  type FourteenFields,
   type Reply,
 } from './redis-replies.js';
 import { DelegatedFamilies } from '../delegated-families.js';
@@ -159,12 +161,13 @@ export abstract class RedisReads extends DelegatedFamilies {
   async findMessage(id: number): Promise<FoundMessage | undefined> {
     const reply = (await this.run(lua.findMessage, [id])) as Reply;
     if (reply.length === 0) return undefined;
-    const [from, kind, group, text, sentAt, editedAt, deleted, conversation, bot, displayName, mentions] =
-      reply as ElevenFields;
+    const fields = reply as FourteenFields;
+    const [from, kind, group, text, sentAt, editedAt, deleted, conversation, bot, displayName, mentions] = fields;
     const message = {
       ...messageOf(String(id), from, kind as MessageKind, group, text, sentAt, editedAt, deleted),
       ...senderMarks(bot, displayName),
       ...mentionsOf(mentions),
+      ...quoteOf(...quoteFields(fields)),
     };
     if (kind !== 'direct') return message;
     const [, a, b] = conversation.split(':');

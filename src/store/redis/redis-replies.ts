@@ -2,16 +2,17 @@
 import type { EventType, Message, MessageKind } from '../../core/msgform.js';
 import type { NewEvent, QueueRow } from '../../core/ports/index.js';
 
-const rowFields = 11;
+const rowFields = 14;
 
-/** A script's reply: strings, and a nil reply (null) where a display name is absent. */
+/** A script's reply: strings, and a nil reply (null) where a display name or a quoted text is absent. */
 export type Reply = readonly (string | null)[];
 
 /**
- * Eleven fields of a message as the scripts return it (see push_row): id or sender first, as the script says; the
- * display name is null for none, the mentions, last, a JSON list or '' for none.
+ * Fourteen fields of a message as the scripts return it (see push_row): id or sender first, as the script says;
+ * the display name is null for none, the mentions a JSON list or '' for none, and the last three the quote of a
+ * reply (see quoteOf).
  */
-export type ElevenFields = [
+export type FourteenFields = [
   string,
   string,
   string,
@@ -23,23 +24,41 @@ export type ElevenFields = [
   string,
   string | null,
   string,
+  string,
+  string,
+  string | null,
 ];
 
-/** Rows of eleven fields (see push_row in the scripts) from `start` on, read by one recipient. */
+/** Rows of fourteen fields (see push_row in the scripts) from `start` on, read by one recipient. */
 export function toRows(reply: Reply, start: number, to: string): QueueRow[] {
   const out: QueueRow[] = [];
   for (let i = start; i + rowFields - 1 < reply.length; i += rowFields) {
-    const [id, from, kind, group, text, sentAt, editedAt, deleted, bot, displayName, mentions] = reply.slice(
-      i,
-      i + rowFields,
-    ) as ElevenFields;
+    const fields = reply.slice(i, i + rowFields) as FourteenFields;
+    const [id, from, kind, group, text, sentAt, editedAt, deleted, bot, displayName, mentions] = fields;
     if (kind === 'event') out.push({ id: Number(id), type: group as EventType, json: text, at: Number(sentAt), to });
     else {
       const message = messageOf(id, from, kind as MessageKind, group, text, sentAt, editedAt, deleted);
-      out.push({ ...message, ...senderMarks(bot, displayName), ...mentionsOf(mentions), to });
+      const marks = { ...senderMarks(bot, displayName), ...mentionsOf(mentions), ...quoteOf(...quoteFields(fields)) };
+      out.push({ ...message, ...marks, to });
     }
   }
   return out;
+}
+
+/** The last three of a message's fourteen fields: what a reply answers. */
+export function quoteFields(fields: FourteenFields): [string, string, string | null] {
+  return [fields[11], fields[12], fields[13]];
+}
+
+/**
+ * A reply's quote as the scripts keep it (the id it answers, '' for a message that answers none; its sender; the
+ * quoted text, null once the original was deleted), as a field only for a reply.
+ */
+export function quoteOf(id: string, from: string, text: string | null): Pick<Message, 'replyTo'> {
+  if (id === '') return {};
+  return {
+    replyTo: text === null ? { id: Number(id), from, text: '', deleted: true } : { id: Number(id), from, text },
+  };
 }
 
 /** A message's bot mark ('1') and display name (null for none), as fields only when set. */
@@ -52,7 +71,7 @@ export function mentionsOf(json: string): Pick<Message, 'mentions'> {
   return json === '' ? {} : { mentions: JSON.parse(json) as string[] };
 }
 
-/** Messages of eleven fields from `start` on (a conversation holds no events). */
+/** Messages of fourteen fields from `start` on (a conversation holds no events). */
 export function toMessages(reply: Reply, start: number): Message[] {
   return toRows(reply, start, '').map(({ to: _, ...message }) => message as Message);
 }

@@ -11,6 +11,9 @@ import type {
   NewEvent,
   NewMessage,
   PruneResult,
+  Reaction,
+  ReactionChange,
+  ReactionCount,
   RetentionPolicy,
   Store,
   StoredGroup,
@@ -37,11 +40,15 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
  *                         c (its conversation key), r (queue entries still referring to it), x (editedAt),
  *                         d ('1': deleted, its text overwritten), b ('1': from a bot), n (display name),
- *                         a (mentions, a JSON list); or an event: k 'event', e (its type),
- *                         t (its data), s (when), r
+ *                         a (mentions, a JSON list), and for a reply ri, rf, rt (the id, sender and
+ *                         quoted text of what it answers; rt goes when that is deleted); or an event:
+ *                         k 'event', e (its type), t (its data), s (when), r
  *   P q:<name>            a user's queue: sorted set of message and event ids, scored by id
  *   P qe:<name>           the events among them, so that they never count against the queue limit
  *   P ed:<id>             the `edited` events of a message, which a deletion blanks
+ *   P rp:<id>             the replies to a message, whose quotes its deletion blanks
+ *   P re:<id>             the emoji reactions on a message: set of emoji; P rx:<id>:<emoji>  sorted set,
+ *                         user -> the id of the event that recorded their reaction (the oldest orders the emoji)
  *   P v:<conversation>    a conversation (src/store/conversation-key.ts), ids scored by id; P v:b, the
  *                         broadcasts, is also the shared broadcast log
  *   P o:<conversation>:<sender>  the same, of one sender's messages only (deleted ones leave it)
@@ -185,6 +192,31 @@ export class RedisStore extends RedisReads implements Store {
     return (await this.confirmed(this.run(lua.setUserFlag, [name, 'suspended', suspended ? '1' : '0']))) === 1;
   }
 
+  async setReaction(reaction: Reaction, on: boolean, maxEmoji: number, event: NewEvent): Promise<ReactionChange> {
+    const { message, emoji, user } = reaction;
+    const args = [message, emoji, user, on ? '1' : '0', maxEmoji, ...eventArgs(event)];
+    const reply = Number(await this.confirmed(this.run(lua.setReaction, args)));
+    return reply >= 0 ? reply : reply === -1 ? 'gone' : reply === -2 ? 'unchanged' : 'too_many';
+  }
+
+  async reactionsOn(reader: string, ids: readonly number[]): Promise<ReadonlyMap<number, readonly ReactionCount[]>> {
+    const out = new Map<number, ReactionCount[]>();
+    if (ids.length === 0) return out;
+    const reply = (await this.run(lua.reactionsOn, [reader, ...ids])) as (string | number)[];
+    for (let i = 0; i < reply.length;) {
+      const id = Number(reply[i]);
+      const n = Number(reply[i + 1]);
+      const list: ReactionCount[] = [];
+      for (let j = 0; j < n; j++) {
+        const at = i + 2 + 3 * j;
+        list.push({ emoji: String(reply[at]), count: Number(reply[at + 1]), me: reply[at + 2] === '1' });
+      }
+      out.set(id, list);
+      i += 2 + 3 * n;
+    }
+    return out;
+  }
+
   async loadBlocks(): Promise<Block[]> {
     const reply = (await this.run(lua.loadBlocks, [])) as string[];
     const blocks: Block[] = [];
@@ -228,6 +260,9 @@ export class RedisStore extends RedisReads implements Store {
       message.displayName === undefined ? '0' : '1',
       message.displayName ?? '',
       message.mentions?.length ? JSON.stringify(message.mentions) : '',
+      message.replyTo?.id ?? '',
+      message.replyTo?.from ?? '',
+      message.replyTo?.text ?? '',
       ...recipients,
     ];
     let reply = await this.run(lua.appendMessage, args);

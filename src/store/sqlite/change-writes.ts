@@ -92,13 +92,18 @@ export function editMessage(
   return changeWithEvent(w, event, () => w.statements.editMessage.run(text, editedAt, id).changes > 0, id);
 }
 
-/** Overwrites a message's text, in its earlier edits too, and has the WAL checkpointed soon. */
+/**
+ * Overwrites a message's text, in its earlier edits and in the quotes of the replies to it too, removes its
+ * reactions, and has the WAL checkpointed soon.
+ */
 export function deleteMessage(w: ChangeWrites, id: number, event: NewEvent): Promise<number | undefined> {
   return changeWithEvent(w, event, () => {
     const s = w.statements;
     if (s.deleteMessage.run(id).changes === 0) return false;
     // Earlier edits carried texts of the message too: they become deletions, keeping their positions.
     s.blankEdits.run(event.json, id);
+    s.blankQuotes.run(id);
+    s.deleteReactions.run(id);
     w.purge.deleted();
     return true;
   });

@@ -102,5 +102,8 @@ function messageRow(id: number, message: NewMessage, conversation: string) {
     bot: message.bot ? 1 : 0,
     displayName: message.displayName ?? null,
     mentions: message.mentions?.length ? JSON.stringify(message.mentions) : null,
+    replyTo: message.replyTo?.id ?? null,
+    replyFrom: message.replyTo?.from ?? null,
+    replyText: message.replyTo && !message.replyTo.deleted ? message.replyTo.text : null,
   };
 }

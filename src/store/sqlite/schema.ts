@@ -265,4 +265,28 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 11,
+    description: "a reply's quote of the message it answers, and emoji reactions on messages",
+    sql: `
+      -- The message a reply answers: its id, its sender, and the start of its text, NULL once it was deleted.
+      ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+      ALTER TABLE messages ADD COLUMN reply_from TEXT;
+      ALTER TABLE messages ADD COLUMN reply_text TEXT;
+      -- The deletion of a message finds the replies whose quotes it blanks.
+      CREATE INDEX messages_by_reply ON messages (reply_to) WHERE reply_to IS NOT NULL;
+      -- One row per user and emoji on a message; id is the event that recorded it, and orders the emoji.
+      CREATE TABLE reactions (
+        message_id INTEGER NOT NULL,
+        emoji TEXT NOT NULL,
+        user TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        PRIMARY KEY (message_id, emoji, user)
+      ) WITHOUT ROWID;
+      -- Whatever removes a message (retention, a deleted user's queue) removes its reactions in the same step.
+      CREATE TRIGGER reactions_go_with_their_message AFTER DELETE ON messages BEGIN
+        DELETE FROM reactions WHERE message_id = OLD.id;
+      END;
+    `,
+  },
 ];

@@ -8,6 +8,9 @@ import type {
   NewMessage,
   PruneResult,
   QueueCursor,
+  Reaction,
+  ReactionChange,
+  ReactionCount,
   RetentionPolicy,
   Store,
   StoredGroup,
@@ -35,6 +38,7 @@ import { SqliteAccess } from './sqlite-access.js';
 import { SqliteDeviceLeases } from './sqlite-device-leases.js';
 import { SqliteIntegrations } from './sqlite-integrations.js';
 import { SqliteNotify } from './sqlite-notify.js';
+import { SqliteReactions } from './sqlite-reactions.js';
 import { prepareNotifyStatements } from './notify-statements.js';
 import { SqliteReads } from './sqlite-reads.js';
 import {
@@ -94,6 +98,8 @@ export class SqliteStore extends SqliteReads implements Store {
   protected readonly access: SqliteAccess;
   /** Notification levels, quiet times, push subscriptions and the VAPID key pair (sqlite-notify.ts). */
   protected readonly notify: SqliteNotify;
+  /** Emoji reactions on messages (sqlite-reactions.ts). */
+  private readonly reactions: SqliteReactions;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -150,6 +156,7 @@ export class SqliteStore extends SqliteReads implements Store {
     const pushLeases = new SqliteDeviceLeases(db, { table: 'push_subscriptions', key: 'id' }, this.commits, this.clock);
     this.notify = new SqliteNotify(prepareNotifyStatements(db), this.changes, pushLeases);
     this.access = new SqliteAccess(prepareAccessStatements(db), this.commits);
+    this.reactions = new SqliteReactions(db, this.changes);
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
 
@@ -222,6 +229,14 @@ export class SqliteStore extends SqliteReads implements Store {
 
   deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
     return deleteMessage(this.changes, id, event);
+  }
+
+  setReaction(reaction: Reaction, on: boolean, maxEmoji: number, event: NewEvent): Promise<ReactionChange> {
+    return this.reactions.set(reaction, on, maxEmoji, event);
+  }
+
+  reactionsOn(reader: string, ids: readonly number[]): Promise<ReadonlyMap<number, readonly ReactionCount[]>> {
+    return this.reactions.counts(reader, ids);
   }
 
   async loadBlocks(): Promise<Block[]> {

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { EventType, Message, MessageKind } from '../../core/msgform.js';
+import type { EventType, Message, MessageKind, ReplyQuote } from '../../core/msgform.js';
 import type { QueueRow, StoredGroup, StoredSession, StoredUser } from '../../core/ports/index.js';
 
 /** A row of `messages`: a message, or an event (kind 'event', its type in `event`, its data in `text`). */
@@ -17,6 +17,10 @@ export interface MessageRow {
   display_name: string | null;
   /** A JSON list; NULL for none. */
   mentions: string | null;
+  /** The quote of a reply (see ReplyQuote): NULL for a message that answers none; the text NULL once deleted. */
+  reply_to: number | null;
+  reply_from: string | null;
+  reply_text: string | null;
 }
 
 export interface UserRow {
@@ -65,7 +69,12 @@ export function toMessage(row: MessageRow): Message {
     ...(row.group_name === null ? {} : { group: row.group_name }),
     ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
     ...(row.deleted ? { deleted: true } : {}),
+    ...(row.reply_to === null ? {} : { replyTo: quoteOf(row.reply_to, row.reply_from!, row.reply_text) }),
   };
+}
+
+function quoteOf(id: number, from: string, text: string | null): ReplyQuote {
+  return text === null ? { id, from, text: '', deleted: true } : { id, from, text };
 }
 
 export interface SessionRow {
@@ -109,7 +118,8 @@ export function toGroup(row: GroupRow): StoredGroup {
 const userColumns = 'name, password_hash, owner, admin, suspended, created_at';
 
 const messageColumns =
-  'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted, bot, display_name, mentions';
+  'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted, bot, display_name, mentions, reply_to, ' +
+  'reply_from, reply_text';
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database) {
@@ -135,8 +145,11 @@ export function prepareStatements(db: Database) {
     findMessage: st(`SELECT ${messageColumns}, conversation FROM messages WHERE id = ? AND kind <> 'event'`),
     editMessage: st(`UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND kind <> 'event' AND deleted = 0`),
     deleteMessage: st(
-      `UPDATE messages SET text = '', edited_at = NULL, deleted = 1 WHERE id = ? AND kind <> 'event' AND deleted = 0`,
+      `UPDATE messages SET text = '', edited_at = NULL, deleted = 1, reply_to = NULL, reply_from = NULL, ` +
+        `reply_text = NULL WHERE id = ? AND kind <> 'event' AND deleted = 0`,
     ),
+    blankQuotes: st('UPDATE messages SET reply_text = NULL WHERE reply_to = ? AND reply_text IS NOT NULL'),
+    deleteReactions: st('DELETE FROM reactions WHERE message_id = ?'),
     blankEdits: st(
       `UPDATE messages SET event = 'deleted', text = ?, of_message = NULL WHERE of_message = ? AND event = 'edited'`,
     ),
@@ -171,7 +184,8 @@ export function prepareStatements(db: Database) {
     ),
     insertMessage: st(
       'INSERT INTO messages (id, sender, kind, group_name, text, sent_at, conversation, bot, display_name, ' +
-        'mentions) VALUES (@id, @sender, @kind, @group, @text, @sentAt, @conversation, @bot, @displayName, @mentions)',
+        'mentions, reply_to, reply_from, reply_text) VALUES (@id, @sender, @kind, @group, @text, @sentAt, ' +
+        '@conversation, @bot, @displayName, @mentions, @replyTo, @replyFrom, @replyText)',
     ),
     notePeers: st(
       `INSERT OR IGNORE INTO conversations (reader, with_name, kind) VALUES (?, ?, 'direct'), (?, ?, 'direct')`,
@@ -210,7 +224,7 @@ export function prepareStatements(db: Database) {
     // The user's queue merged by id with the broadcast log; both sides are range scans of a primary key.
     readQueue: st(`
       SELECT m.id, m.sender, m.kind, m.group_name, m.text, m.sent_at, m.event, m.edited_at, m.deleted, m.bot,
-        m.display_name, m.mentions
+        m.display_name, m.mentions, m.reply_to, m.reply_from, m.reply_text
       FROM (
         SELECT message_id AS id FROM queue WHERE recipient = @recipient AND message_id > @after AND message_id <= @durable
         UNION ALL

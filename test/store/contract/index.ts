@@ -9,6 +9,7 @@ import { hooksContract } from './hooks.js';
 import { invitesContract } from './invites.js';
 import { notifyContract } from './notify.js';
 import { queueAndStreamsContract } from './queue-and-streams.js';
+import { repliesAndReactionsContract } from './replies-and-reactions.js';
 import { retentionContract } from './retention.js';
 import { sessionsContract } from './sessions.js';
 import { usersContract } from './users.js';
@@ -38,5 +39,6 @@ export function describeStore(name: string, makeBackend: MakeBackend): void {
     auditContract(backend);
     blocksContract(backend);
     notifyContract(backend);
+    repliesAndReactionsContract(backend);
   });
 }

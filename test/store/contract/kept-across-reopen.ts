@@ -44,7 +44,13 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   const first = await store.appendMessage(
     draft(['bob', 'carol'], { kind: 'group', group: 'team', text: 'one', mentions: ['bob'] }),
   );
-  const second = await store.appendMessage(draft(['bob'], { text: 'two', bot: true, displayName: 'Two' }));
+  const reaction = { message: first, emoji: '👍', user: 'bob' };
+  const reactionEvent = { type: 'reaction' as const, json: '{"of":"1"}', at: 5, recipients: ['carol'] };
+  await store.setReaction(reaction, true, 20, reactionEvent);
+  const quote = { id: first, from: 'alice', text: 'one' };
+  const second = await store.appendMessage(
+    draft(['bob'], { text: 'two', bot: true, displayName: 'Two', replyTo: quote }),
+  );
   const hook = { id: 'h1', owner: 'helper', to: 'bob', name: 'deploys', secretHash: 'ab'.repeat(32), createdAt: 5 };
   await store.insertHook(hook);
   await store.recordHookUse('h1', 6, 'refused');
@@ -114,6 +120,10 @@ export async function expectKeptAcrossReopen(open: () => Promise<Store>): Promis
   expect(await reopened.findMessage(first)).not.toHaveProperty('bot');
   expect(await reopened.findMessage(first)).toMatchObject({ mentions: ['bob'] });
   expect(await reopened.findMessage(second)).not.toHaveProperty('mentions');
+  expect(await reopened.findMessage(second)).toMatchObject({ replyTo: quote });
+  expect(await reopened.reactionsOn('bob', [first, second])).toEqual(
+    new Map([[first, [{ emoji: '👍', count: 1, me: true }]]]),
+  );
   expect(await reopened.readMark('bob', 'alice')).toBe(second);
   expect(await reopened.hooksOf('helper')).toEqual([{ ...hook, failures: 1, lastError: 'refused', lastErrorAt: 6 }]);
   expect(await reopened.findWebhook('helper')).toEqual({

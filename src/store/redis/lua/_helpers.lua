@@ -70,11 +70,14 @@ local function walk(key, start, limit, keep)
   return out
 end
 
--- Appends a message as eleven fields: id, from, kind, group ('' for none), text, sentAt, editedAt ('' for
--- none), deleted ('1' or ''), bot ('1' or ''), display name (false, a nil reply, for none: '' is a name) and
--- mentions (a JSON list, '' for none). An event has kind 'event', its type in the group field and its data as text.
+-- Appends a message as fourteen fields: id, from, kind, group ('' for none), text, sentAt, editedAt ('' for
+-- none), deleted ('1' or ''), bot ('1' or ''), display name (false, a nil reply, for none: '' is a name),
+-- mentions (a JSON list, '' for none), and the quote of a reply: the id it answers ('' for none), that one's
+-- sender, and its quoted text (false once it was deleted). An event has kind 'event', its type in the group
+-- field and its data as text.
 local function push_row(out, id)
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's', 'x', 'd', 'e', 'b', 'n', 'a')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'f', 'k', 'g', 't', 's', 'x', 'd', 'e', 'b', 'n', 'a', 'ri', 'rf',
+    'rt')
   if not m[2] then return end
   out[#out + 1] = id
   out[#out + 1] = m[1] or ''
@@ -87,6 +90,9 @@ local function push_row(out, id)
   out[#out + 1] = m[9] or ''
   out[#out + 1] = m[10]
   out[#out + 1] = m[11] or ''
+  out[#out + 1] = m[12] or ''
+  out[#out + 1] = m[13] or ''
+  out[#out + 1] = m[14]
 end
 
 
@@ -103,11 +109,27 @@ local function split(list)
   return out
 end
 
--- Removes a message (or an event) and its places in its conversation, and the list of its edits.
+-- Removes the reactions on a message: P re:<id> holds its emoji, P rx:<id>:<emoji> who reacts with each.
+local function drop_reactions(id)
+  local emoji = P .. 're:' .. id
+  for _, e in ipairs(redis.call('SMEMBERS', emoji)) do redis.call('DEL', P .. 'rx:' .. id .. ':' .. e) end
+  redis.call('DEL', emoji)
+end
+
+-- Takes a reply off the list of replies (P rp:<original>) whose quotes a deletion of its original blanks;
+-- `original` is its 'ri' field, false for a message that answers none.
+local function unfile_reply(id, original)
+  if original then redis.call('SREM', P .. 'rp:' .. original, id) end
+end
+
+-- Removes a message (or an event) and its places in its conversation, the list of its edits, its reactions and
+-- the list of its replies.
 local function forget(id)
   local m = P .. 'm:' .. id
-  local filed = redis.call('HMGET', m, 'c', 'f')
-  redis.call('DEL', m, P .. 'ed:' .. id)
+  local filed = redis.call('HMGET', m, 'c', 'f', 'ri')
+  redis.call('DEL', m, P .. 'ed:' .. id, P .. 'rp:' .. id)
+  drop_reactions(id)
+  unfile_reply(id, filed[3])
   if not filed[1] then return end
   redis.call('ZREM', P .. 'v:' .. filed[1], id)
   redis.call('ZREM', P .. 'vx:' .. filed[1], id)

@@ -12,7 +12,8 @@ local idempotency_key, keep_ms = ARGV[9], ARGV[10] -- '' for none; how long the 
 local bot = ARGV[11] -- '1': sent by a bot or through a hook; '' otherwise
 local has_display_name, display_name = ARGV[12] == '1', ARGV[13] -- a hook payload's name to show ('' is one)
 local mentions = ARGV[14] -- the names the text calls, a JSON list; '' for none
-local first_recipient = 15 -- ARGV[15] and on: the recipients
+local reply_id, reply_from, reply_text = ARGV[15], ARGV[16], ARGV[17] -- what it answers; reply_id '' for none
+local first_recipient = 18 -- ARGV[18] and on: the recipients
 
 local idempotency = ''
 if idempotency_key ~= '' then idempotency = P .. 'ik:' .. from .. ':' .. idempotency_key end
@@ -42,13 +43,15 @@ if idempotency ~= '' then
 end
 local recipients = #ARGV - first_recipient + 1
 if kind ~= 'broadcast' and recipients == 0 then return id end
--- A message with a bot mark or a display name is told as 'M', with both before the recipients, and one with
--- mentions as 'N', with them after those: a process of an older version skips an event it does not know, where
--- it would take them for recipients.
+-- A message with a bot mark or a display name is told as 'M', with both before the recipients, one with
+-- mentions as 'N', with them after those, and a reply as 'R', with its quote after the mentions: a process of an
+-- older version skips an event it does not know, where it would take them for recipients.
 local event = {'m', id, kind, from, group, text, sent_at}
 local name = false -- told as JSON false for none: '' is a name
 if has_display_name then name = display_name end
-if mentions ~= '' then
+if reply_id ~= '' then
+  event = {'R', id, kind, from, group, text, sent_at, bot, name, mentions, reply_id, reply_from, reply_text}
+elseif mentions ~= '' then
   event = {'N', id, kind, from, group, text, sent_at, bot, name, mentions}
 elseif bot == '1' or has_display_name then
   event = {'M', id, kind, from, group, text, sent_at, bot, name}
@@ -61,6 +64,11 @@ if group ~= '' then redis.call('HSET', m, 'g', group) end
 if bot == '1' then redis.call('HSET', m, 'b', '1') end
 if has_display_name then redis.call('HSET', m, 'n', display_name) end
 if mentions ~= '' then redis.call('HSET', m, 'a', mentions) end
+if reply_id ~= '' then
+  redis.call('HSET', m, 'ri', reply_id, 'rf', reply_from, 'rt', reply_text)
+  -- The deletion of the original blanks this quote.
+  redis.call('SADD', P .. 'rp:' .. reply_id, id)
+end
 redis.call('ZADD', P .. 'v:' .. conversation, id, id)
 redis.call('ZADD', P .. 'o:' .. conversation .. ':' .. from, id, id)
 if kind == 'broadcast' then return id end
