@@ -118,7 +118,7 @@ function toBottom() {
 function toStart() {
   const divider = log.querySelector('li.unread-divider');
   if (!divider) return toBottom();
-  log.scrollTop = Math.max(0, divider.offsetTop - log.offsetTop - 16);
+  log.scrollTop += divider.getBoundingClientRect().top - log.getBoundingClientRect().top - 16;
   pinned = nearBottom();
 }
 

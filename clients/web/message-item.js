@@ -116,7 +116,7 @@ export function messageItem(msg) {
 }
 
 /** What `outgoing` (outbox.js) says of a message written and not yet taken by the server. */
-const outgoingStates = { sending: 'Sending…', waiting: 'Waiting for the server: it goes out once it is back' };
+const outgoingStates = { sending: 'Sending…', waiting: 'Not sent yet: waiting for the server' };
 
 /** The log's entry for a message the server does not have yet, after the messages it has. */
 export function outgoingItem(entry) {
