@@ -52,15 +52,15 @@ view.session.addEventListener('focusout', (event) => {
 const account = new AccountPanel();
 
 // A panel opened from the menu on a laptop and closed on a phone, or the other way round, gives focus back to a
-// button that may be folded away: then to the menu's button, which is in sight.
-for (const dialog of [$('account'), $('integrations'), $('admin')]) {
-  dialog.addEventListener('close', () =>
-    window.queueMicrotask(() => {
-      const at = document.activeElement;
-      if (!at || at === document.body || !at.checkVisibility()) view.menuToggle.focus();
-    }),
-  );
-}
+// button that may be folded away: then to the menu's button, which is in sight. Watched on the `open` attribute,
+// which goes at once, rather than the close event, which comes a task later.
+const panels = new window.MutationObserver((changes) => {
+  if (!changes.some((change) => !change.target.open)) return;
+  const at = document.activeElement;
+  if (!at || at === document.body || !at.checkVisibility()) view.menuToggle.focus();
+});
+for (const id of ['account', 'integrations', 'admin'])
+  panels.observe($(id), { attributes: true, attributeFilter: ['open'] });
 
 state.on('signed-in', () => {
   view.meName.textContent = state.me;
