@@ -1,5 +1,5 @@
-// The account panel: the devices signed in to this account (this one marked), signing one of them out, and
-// changing the password. A modal <dialog>, so the browser keeps focus inside it and Escape closes it; it
+// The account panel: the devices signed in to this account (this one marked), signing one of them or all the
+// others out, and changing the password (deleting the account is account-deletion.js's). A modal <dialog>, so the browser keeps focus inside it and Escape closes it; it
 // owns #account and the button that opens it, and tells the page through a `parley:session-ended` event on
 // document when the server no longer knows this page's session.
 
@@ -40,6 +40,7 @@ export class AccountPanel {
     this.dialog = $('account');
     this.openButton = $('account-open');
     this.list = $('devices');
+    this.signOutOthers = $('sign-out-others');
     this.status = $('account-status');
     this.form = $('password-form');
     this.current = $('current-password');
@@ -47,6 +48,7 @@ export class AccountPanel {
     this.error = $('password-error');
     this.submit = $('password-submit');
     this.openButton.addEventListener('click', () => void this.open());
+    this.signOutOthers.addEventListener('click', () => void this.revokeOthers());
     $('account-close').addEventListener('click', () => this.close());
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -117,6 +119,33 @@ export class AccountPanel {
       return li;
     });
     this.list.replaceChildren(...items);
+    this.others = sessions.filter((session) => !session.current);
+    this.signOutOthers.hidden = this.others.length === 0;
+  }
+
+  /** There is no one call for it: each other session is signed out in turn, as its own Sign out would. */
+  async revokeOthers() {
+    const others = this.others ?? [];
+    this.signOutOthers.disabled = true;
+    let done = 0;
+    try {
+      for (const session of others) {
+        try {
+          await api.revokeSession(session.id);
+          done += 1;
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 404)) throw err;
+        }
+      }
+      this.say(done === 1 ? '1 other device is signed out.' : `${done} other devices are signed out.`);
+    } catch (err) {
+      this.failed(err);
+    } finally {
+      this.signOutOthers.disabled = false;
+    }
+    await this.refresh();
+    // The button is gone with the others: focus goes on to the password form.
+    (this.signOutOthers.hidden ? this.current : this.signOutOthers).focus();
   }
 
   async revoke(session, name) {

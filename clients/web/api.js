@@ -9,8 +9,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, body, contentType = 'application/json') {
-  const headers = { accept: 'application/json' };
+async function call(method, path, body, contentType = 'application/json', extraHeaders = {}) {
+  const headers = { accept: 'application/json', ...extraHeaders };
   let payload;
   if (body !== undefined) {
     headers['content-type'] = contentType;
@@ -33,6 +33,8 @@ async function call(method, path, body, contentType = 'application/json') {
   return { status: res.status, body: data };
 }
 
+const idempotency = (key) => (key === undefined ? {} : { 'idempotency-key': key });
+
 export const api = {
   /** Registers a new name (with an invite code, if sign-up needs one) or logs in; the server sets the session cookie. */
   join: (username, password, invite) =>
@@ -43,6 +45,8 @@ export const api = {
   /** The devices signed in to this account, this one marked `current`. */
   sessions: () => call('GET', '/sessions'),
   revokeSession: (id) => call('DELETE', `/sessions/${encodeURIComponent(id)}`),
+  /** Deletes the account for good, with its password; its sessions end. */
+  deleteAccount: (password) => call('DELETE', '/account', { password }),
   /** Signs out every other device of the account; this one stays. */
   changePassword: (currentPassword, newPassword) => call('PUT', '/account/password', { currentPassword, newPassword }),
   users: () => call('GET', '/users'),
@@ -58,8 +62,9 @@ export const api = {
   },
   /** Marks a conversation read up to a message id, for every device of the user. */
   markRead: (withName, upTo) => call('PUT', `/conversations/${encodeURIComponent(withName)}/read`, { upTo }),
-  send: (to, text) => call('POST', '/messages', { to, text }),
-  broadcast: (text) => call('POST', '/broadcast', { text }),
+  /** With an Idempotency-Key, a second try of the same message answers the first one instead of storing another. */
+  send: (to, text, key) => call('POST', '/messages', { to, text }, undefined, idempotency(key)),
+  broadcast: (text, key) => call('POST', '/broadcast', { text }, undefined, idempotency(key)),
   createGroup: (name, members) => call('POST', '/groups', { name, members }),
   group: (name) => call('GET', `/groups/${encodeURIComponent(name)}`),
   addMembers: (name, members) => call('POST', `/groups/${encodeURIComponent(name)}/members`, { members }),

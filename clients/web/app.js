@@ -29,6 +29,9 @@ import './conversation-log.js';
 import './live.js';
 import './quiet-time.js';
 import './device-notifications.js';
+import './this-device.js';
+import './account-deletion.js';
+import './switcher.js';
 import './conversation-link.js';
 import { resume } from './session.js';
 

@@ -1,12 +1,15 @@
 // The composer (#composer) and its two modes: a message to the open conversation, or a line of the original
 // command language (bob: hi · broad: hi · mk_grp:team:bob:carol · get_users · exit), which also opens from the
-// list's Command line button. What is sent is shown from the server's answer, with its id and time.
+// list's Command line button. A message goes through the outbox (outbox.js), which keeps it until the server has
+// it; a command is sent at once. What is sent is shown from the server's answer, with its id and time.
 
 import { api, ApiError } from './api.js';
 import { commandPlaceholder, readCommand } from './command.js';
 import { everyone, titleOf } from './conversations.js';
 import { $ } from './dom.js';
+import { enqueue } from './outbox.js';
 import { state } from './state.js';
+import { setText, withinLimit } from './text-box.js';
 
 const view = {
   composer: $('composer'),
@@ -60,23 +63,22 @@ view.composer.addEventListener('submit', async (event) => {
     state.emit('notice', { text: 'Open a conversation first, or switch to the command line.', tone: 'error' });
     return;
   }
+  if (!withinLimit(text)) return;
+  if (state.mode === 'message') {
+    // The box is free at once: the message waits in the log until the server has it, however long that takes.
+    enqueue(conv.name, conv.kind, text);
+    setText('');
+    return;
+  }
   view.text.disabled = true;
   try {
-    if (state.mode === 'command') await runCommand(text);
-    else if (conv.kind === 'broadcast') sentByMe((await api.broadcast(text)).body, everyone, 'broadcast', text);
-    else {
-      const { body } = await api.send(conv.name, text);
-      sentByMe(body, body.to, conv.kind, text);
-    }
-    if (state.me) view.text.value = '';
+    await runCommand(text);
+    if (state.me) setText('');
   } catch (err) {
     // The server does not say why (a block, say): only that the message was not taken.
     if (err instanceof ApiError && err.code === 'not_accepted')
       state.emit('notice', {
-        text:
-          state.mode === 'message' && conv?.kind === 'direct'
-            ? `${conv.name} is not accepting your messages: this one was not delivered.`
-            : 'That was not accepted: the person it names is not taking messages or group invitations from you.',
+        text: 'That was not accepted: the person it names is not taking messages or group invitations from you.',
         tone: 'error',
       });
     else state.emit('failed', err);
@@ -84,6 +86,11 @@ view.composer.addEventListener('submit', async (event) => {
     view.text.disabled = false;
     if (state.me) view.text.focus();
   }
+});
+
+// A message the server refused comes back to the box, unless something else is being written there.
+state.on('unsent', ({ text, conv }) => {
+  if (view.text.value === '' && conv === state.open && state.mode === 'message') setText(text);
 });
 
 async function runCommand(line) {

@@ -1,12 +1,19 @@
 // The log of the open conversation (#messages, and #messages-empty when there is nothing in it): its history
 // from the server, a page at a time, older pages read as the reader scrolls to the top (or presses Load older)
-// while what they look at stays where it is, and new messages put in their place by id. The log is no live
-// region: a new message from someone else is announced once instead.
+// while what they look at stays where it is, new messages put in their place by id, and after them what the user
+// wrote that the server does not have yet (outbox.js). A conversation opened with unread messages opens where
+// they begin (log-marks.js draws the line); one read opens at its end, and stays there as the log's box changes
+// size (the composer grows, a notice shows). Scrolled up, a message that arrives shows the New messages button
+// (#jump-new) instead of moving the log. The log is no live region: a new message from someone else is
+// announced once instead.
 
 import { api, ApiError } from './api.js';
 import { titleOf } from './conversations.js';
 import { $, el } from './dom.js';
-import { messageItem } from './message-item.js';
+import { focusMessage } from './log-focus.js';
+import { markLog } from './log-marks.js';
+import { messageItem, outgoingItem } from './message-item.js';
+import { outgoingIn } from './outbox.js';
 import { senderName } from './sender.js';
 import { state } from './state.js';
 
@@ -17,6 +24,12 @@ const olderThreshold = 120;
 
 const log = $('messages');
 const empty = $('messages-empty');
+const jump = $('jump-new');
+
+/** The read mark the open conversation was opened with, while something after it was unread then. */
+let unreadAfter;
+/** Whether the reader is at the end of the log: it stays there as messages come and its box changes size. */
+let pinned = true;
 
 /** The first entry of the log: whether older messages are being read, can be, or there are none. */
 function historyState() {
@@ -57,7 +70,7 @@ function renderHistoryState() {
 
 function renderEmpty() {
   const conv = state.current;
-  empty.hidden = Boolean(conv && (conv.messages.size > 0 || conv.loading));
+  empty.hidden = Boolean(conv && (conv.messages.size > 0 || conv.loading || outgoingIn(conv.name).length > 0));
   empty.textContent = !conv
     ? state.mode === 'command'
       ? 'Type a line of the command language below.'
@@ -67,24 +80,58 @@ function renderEmpty() {
       : `No messages yet. Say hello to ${conv.name}.`;
 }
 
+/**
+ * The marks between messages, drawn again after any change to the messages shown. The unread line only once the
+ * log reaches back to the read mark: above the oldest page read, where the unread begin is not known yet.
+ */
+function remark() {
+  const conv = state.current;
+  const reaches =
+    conv !== undefined && unreadAfter !== undefined && (!conv.more || state.convs.oldestId(conv) <= unreadAfter);
+  markLog(log, { unreadAfter: reaches ? unreadAfter : undefined, me: state.me });
+}
+
+function renderOutgoing() {
+  for (const li of log.querySelectorAll(':scope > li.outgoing')) li.remove();
+  if (state.current) log.append(...outgoingIn(state.current.name).map(outgoingItem));
+}
+
 function renderLog() {
   const conv = state.current;
   const messages = conv ? state.convs.messagesOf(conv) : [];
   log.replaceChildren(...messages.map(messageItem));
+  renderOutgoing();
   renderHistoryState();
   renderEmpty();
+  remark();
 }
 
 const nearBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 80;
 
+function toBottom() {
+  log.scrollTop = log.scrollHeight;
+  pinned = true;
+  jump.hidden = true;
+}
+
+/** Where a conversation opens: at the line before its unread messages, or at its end. */
+function toStart() {
+  const divider = log.querySelector('li.unread-divider');
+  if (!divider) return toBottom();
+  log.scrollTop += divider.getBoundingClientRect().top - log.getBoundingClientRect().top - 16;
+  pinned = nearBottom();
+}
+
 function insertMessage(msg) {
-  const wasNearBottom = nearBottom();
+  const wasPinned = pinned || nearBottom();
   // In id order: a message sent from here may be numbered before one still on its way.
-  const later = [...log.querySelectorAll('li.msg')].find((li) => Number(li.dataset.id) > Number(msg.id));
-  log.insertBefore(messageItem(msg), later ?? null);
+  const later = [...log.querySelectorAll(':scope > li.msg')].find((li) => Number(li.dataset.id) > Number(msg.id));
+  log.insertBefore(messageItem(msg), later ?? log.querySelector(':scope > li.outgoing'));
   renderHistoryState();
   renderEmpty();
-  if (wasNearBottom || msg.from === state.me) log.scrollTop = log.scrollHeight;
+  remark();
+  if (wasPinned || msg.from === state.me) toBottom();
+  else if (!msg.deleted) jump.hidden = false;
 }
 
 /** Reads the newest page of the conversation's history and shows it if the conversation is still open. */
@@ -105,9 +152,11 @@ async function loadNewest(conv) {
     conv.loading = false;
   }
   if (conv.name !== state.open) return;
-  const keepAtBottom = nearBottom();
+  const first = !log.querySelector(':scope > li.msg');
+  const keepAtBottom = pinned || nearBottom();
   renderLog();
-  if (keepAtBottom) log.scrollTop = log.scrollHeight;
+  if (first) toStart();
+  else if (keepAtBottom) toBottom();
   state.emit('conversations');
   void state.request('mark-read');
   fillLog(conv);
@@ -135,6 +184,7 @@ async function loadOlder(conv, { fromKeyboard = false } = {}) {
   for (const msg of added) log.insertBefore(messageItem(msg), first);
   // The entry above the messages changes height too (the button, or the beginning): measure after it.
   renderHistoryState();
+  remark();
   log.scrollTop = log.scrollHeight - fromBottom;
   if (fromKeyboard) {
     // One line for the whole page read, never each message; focus stays on the button, or goes to the oldest.
@@ -147,12 +197,6 @@ async function loadOlder(conv, { fromKeyboard = false } = {}) {
   }
 }
 
-function focusMessage(li) {
-  if (!li) return;
-  li.tabIndex = -1;
-  li.focus();
-}
-
 /** A log shorter than its box cannot be scrolled up: read on until it fills or the history ends. */
 function fillLog(conv) {
   if (conv.name === state.open && conv.more && log.scrollHeight <= log.clientHeight + olderThreshold)
@@ -160,6 +204,8 @@ function fillLog(conv) {
 }
 
 log.addEventListener('scroll', () => {
+  pinned = nearBottom();
+  if (pinned) jump.hidden = true;
   const conv = state.current;
   // Focus on the Load older button scrolls it into view: that is no request to read, the button is.
   const onButton = document.activeElement?.classList.contains('older');
@@ -167,10 +213,38 @@ log.addEventListener('scroll', () => {
 });
 
 state.handle('load-newest', loadNewest);
+// A box that shrinks (the composer grows, a notice shows) would hide the newest messages of a reader at the end.
+new window.ResizeObserver(() => {
+  if (pinned) log.scrollTop = log.scrollHeight;
+}).observe(log);
+
+jump.addEventListener('click', () => {
+  toBottom();
+  focusMessage([...log.querySelectorAll(':scope > li.msg')].at(-1));
+});
+
 state.on('signed-in', renderLog);
 state.on('open', () => {
+  // Read before the page marks the conversation read: the line stays where it was for as long as it is open.
+  const conv = state.current;
+  unreadAfter = conv && conv.unread > 0 ? Number(conv.readUpTo) : undefined;
+  jump.hidden = true;
   renderLog();
-  if (state.open !== undefined) log.scrollTop = log.scrollHeight;
+  if (state.open !== undefined) toStart();
+});
+state.on('outbox', (name) => {
+  if (name !== state.open) return;
+  const wasPinned = pinned || nearBottom();
+  renderOutgoing();
+  renderEmpty();
+  remark();
+  if (wasPinned) toBottom();
+});
+
+/** Up in an empty composer: the user's newest message that can still be edited opens for editing. */
+state.handle('edit-last', () => {
+  const own = [...log.querySelectorAll(':scope > li.msg.mine:not(.deleted)')].at(-1);
+  own?.querySelector('button.edit')?.click();
 });
 state.on('mode', renderEmpty);
 // A block or an unblock changes which messages are placeholders; the reader stays where they were.
@@ -193,5 +267,6 @@ state.on('message-changed', (msg) => {
   const hadFocus = li.contains(document.activeElement);
   const fresh = messageItem(msg);
   li.replaceWith(fresh);
-  if (hadFocus) fresh.querySelector('button')?.focus();
+  remark();
+  if (hadFocus) (fresh.querySelector('button') ?? fresh).focus();
 });

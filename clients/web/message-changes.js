@@ -3,6 +3,7 @@
 // holds. Everything from the server goes into the page as text.
 
 import { el } from './dom.js';
+import { linkParts } from './links.js';
 import { mentionParts } from './mentions.js';
 
 /**
@@ -32,22 +33,38 @@ export function applyMessageChange(convs, change) {
 }
 
 /**
- * The text of a message as the log shows it, each `@name` it calls (the server's `mentions`) as a chip, the
- * reader's own marked too; a tombstone says it was deleted.
+ * The text of a message as the log shows it: each http(s) address a link that opens in a new tab (links.js), each
+ * `@name` it calls (the server's `mentions`) a chip, the reader's own marked too, and everything else text. A
+ * tombstone says it was deleted.
  */
 export function messageText(msg, me) {
   if (msg.deleted) return el('p', 'text tombstone', 'This message was deleted.');
   const text = el('p', 'text');
-  for (const part of mentionParts(msg.text, msg.mentions)) {
-    if (part.name === undefined) {
-      text.append(part.text);
+  for (const piece of linkParts(msg.text)) {
+    if (piece.href !== undefined) {
+      text.append(link(piece));
       continue;
     }
-    const chip = el('span', part.name === me || part.name === 'everyone' ? 'mention reader' : 'mention', part.text);
-    chip.dataset.mention = part.name;
-    text.append(chip);
+    for (const part of mentionParts(piece.text, msg.mentions)) {
+      if (part.name === undefined) {
+        text.append(part.text);
+        continue;
+      }
+      const chip = el('span', part.name === me || part.name === 'everyone' ? 'mention reader' : 'mention', part.text);
+      chip.dataset.mention = part.name;
+      text.append(chip);
+    }
   }
   return text;
+}
+
+function link({ text, href }) {
+  const a = el('a', 'link', text);
+  a.href = href;
+  // In a tab of its own, which can neither reach back into this page nor learn where it was opened from.
+  a.target = '_blank';
+  a.rel = 'noopener noreferrer';
+  return a;
 }
 
 /** The "edited" mark, with when, for the foot of a message. */

@@ -53,6 +53,7 @@ function placeholder(msg) {
   li.dataset.id = msg.id;
   li.dataset.kind = msg.kind;
   li.dataset.from = msg.from;
+  li.dataset.sentAt = msg.sentAt;
   const text = el('p', 'text placeholder', 'Message from a blocked user — ');
   const show = el('button', 'show-blocked', 'Show');
   show.type = 'button';
@@ -83,6 +84,8 @@ export function messageItem(msg) {
   li.dataset.id = msg.id;
   li.dataset.kind = msg.kind;
   li.dataset.from = msg.from;
+  li.dataset.sentAt = msg.sentAt;
+  if (msg.displayName !== undefined) li.dataset.sender = msg.displayName;
   const sender = senderLabel(msg, state.me);
   li.append(sender, messageText(msg, state.me));
   if (msg.deleted) li.classList.add('deleted');
@@ -93,17 +96,37 @@ export function messageItem(msg) {
     sender.append(' ', el('span', 'mention-mark', 'mentions you'));
   }
   const foot = el('div', 'msg-foot');
-  if (own) foot.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
+  // Shown on hover and while the message has focus (conversation.css); reached from the message with Tab
+  // (log-focus.js), so that they are no tab stops of their own in a long log.
+  const actions = el('span', 'msg-actions');
+  if (own) actions.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
   if (!own && !msg.deleted) {
     const reply = el('button', 'reply', 'Reply');
     reply.type = 'button';
     reply.append(el('span', 'visually-hidden', msg.kind === 'broadcast' ? ` to ${msg.from} alone` : ` to ${msg.from}`));
     reply.addEventListener('click', () => void replyTo(msg));
-    foot.append(reply);
+    actions.append(reply);
   }
+  if (actions.childElementCount > 0) foot.append(actions);
   foot.append(timeElement(msg.sentAt, 'when', logTime));
   const edited = editedMark(msg);
   if (edited) foot.append(edited);
+  li.append(foot);
+  return li;
+}
+
+/** What `outgoing` (outbox.js) says of a message written and not yet taken by the server. */
+const outgoingStates = { sending: 'Sending…', waiting: 'Not sent yet: waiting for the server' };
+
+/** The log's entry for a message the server does not have yet, after the messages it has. */
+export function outgoingItem(entry) {
+  const li = el('li', `outgoing ${entry.kind}`);
+  li.dataset.key = entry.key;
+  li.dataset.state = entry.state;
+  li.dataset.from = state.me;
+  li.append(messageText({ text: entry.text }, state.me));
+  const foot = el('div', 'msg-foot');
+  foot.append(el('span', 'outgoing-state', outgoingStates[entry.state]));
   li.append(foot);
   return li;
 }

@@ -1,4 +1,5 @@
-// People and groups: everyone on the server, online or not, bots marked (#users), with a box to tick each for a new group
+// People and groups: everyone on the server, online or not, bots marked (#users), found by name with the filter
+// above them (#people-filter: at most a hundred are drawn at once), with a box to tick each for a new group
 // and the form that names and creates it (#group-form); and the members of the open group with their owner's
 // controls (group-admin.js). A name clicked opens the conversation with that person; the button beside it blocks
 // or unblocks them.
@@ -9,8 +10,13 @@ import { GroupPanel } from './group-admin.js';
 import { botBadge } from './sender.js';
 import { state } from './state.js';
 
+/** People drawn at most: a server of thousands is found by name, and a list that long is no help. */
+const shownAtMost = 100;
+
 const view = {
   users: $('users'),
+  filter: $('people-filter'),
+  shown: $('people-shown'),
   onlineCount: $('online-count'),
   groupForm: $('group-form'),
   groupName: $('group-name'),
@@ -105,12 +111,43 @@ async function setBlocked(name, blocked) {
   view.users.querySelector(`li[data-name="${CSS.escape(name)}"] .block-toggle`)?.focus();
 }
 
-function renderPeople() {
-  const names = [...state.users.keys()].sort();
-  view.users.replaceChildren(...names.map(person));
-  const online = names.filter((n) => n !== state.me && state.users.get(n)).length;
-  view.onlineCount.textContent = `${online} online`;
+/** Names containing what is typed in the filter, in any case, sorted. */
+function matching() {
+  const wanted = view.filter.value.trim().toLowerCase();
+  return [...state.users.keys()].filter((name) => wanted === '' || name.toLowerCase().includes(wanted)).sort();
 }
+
+function renderPeople() {
+  const names = matching();
+  view.users.replaceChildren(...names.slice(0, shownAtMost).map(person));
+  const online = [...state.users].filter(([n, on]) => on && n !== state.me).length;
+  view.onlineCount.textContent = `${online} online`;
+  const filtered = view.filter.value.trim() !== '';
+  view.shown.textContent =
+    names.length > shownAtMost
+      ? `Showing ${shownAtMost} of ${names.length}: type a name to find the others.`
+      : filtered
+        ? names.length === 0
+          ? 'Nobody by that name.'
+          : `${names.length} found.`
+        : '';
+  view.shown.hidden = view.shown.textContent === '';
+}
+
+view.filter.addEventListener('input', renderPeople);
+view.filter.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && view.filter.value !== '') {
+    event.preventDefault();
+    event.stopPropagation();
+    view.filter.value = '';
+    renderPeople();
+  } else if (event.key === 'Enter') {
+    // The one found, or the first: opened as a click on the name would.
+    event.preventDefault();
+    const first = matching().find((name) => name !== state.me);
+    if (first !== undefined) void state.request('open-conversation', first);
+  }
+});
 
 view.groupForm.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -141,6 +178,7 @@ state.handle('group-created', groupCreated);
 
 state.on('signed-in', () => {
   ticked = new Set();
+  view.filter.value = '';
   renderPeople();
 });
 state.on('blocks', renderPeople);

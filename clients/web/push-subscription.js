@@ -11,7 +11,9 @@ export const canPush = () => 'serviceWorker' in navigator && 'PushManager' in wi
 const registered =
   'serviceWorker' in navigator
     ? navigator.serviceWorker
-        .register(new URL('sw.js', import.meta.url), { scope: new URL('./', import.meta.url).pathname })
+        // Beside the page, not beside this module: the modules are served under a versioned folder, and the
+        // worker's address and scope must stay the same from one version to the next.
+        .register(new URL('sw.js', document.baseURI), { scope: new URL('./', document.baseURI).pathname })
         .catch(() => undefined)
     : Promise.resolve(undefined);
 

@@ -38,15 +38,18 @@ function leave(error) {
   void state.request('show-sign-in', error);
 }
 
-/** Signs out on the server, by the button or the command line's `exit`, and every tab of this browser with it. */
-async function signOut({ line } = {}) {
+/**
+ * Signs out on the server, by the button or the command line's `exit`, and every tab of this browser with it;
+ * `said` is shown on the sign-in form (the account was deleted, say).
+ */
+async function signOut({ line, said } = {}) {
   state.emit('signing-out');
   try {
     await (line === undefined ? api.exit() : api.command(line));
   } catch {
     // Signed out already, or the server is away: the page forgets the session either way.
   }
-  leave();
+  leave(said);
 }
 
 async function refreshUsers() {

@@ -1,4 +1,5 @@
-// What this browser keeps between visits: the conversation last open (per user), the composer's mode, and whether
+// What this browser keeps between visits: the conversation last open and the session's id (per user), the
+// composer's mode, and whether
 // this device shows notifications (`on`, `off`, or never said: then as the browser's permission says). The
 // messages live on the server, and the server says whose session the HttpOnly cookie carries.
 
@@ -8,6 +9,8 @@ export const keys = {
   mode: 'parley.mode',
   notifications: 'parley.notifications',
   open: (name) => `parley.open.${name}`,
+  /** The id of the session this browser signed in to the account with (this-device.js). */
+  session: (name) => `parley.session.${name}`,
 };
 
 export function stored(key) {

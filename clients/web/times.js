@@ -48,3 +48,15 @@ export function shortWhen(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '' : whenFormat.format(date);
 }
+
+const weekdayDateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+const yearDateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
+
+/** The day a message was sent, as the log heads it: Today, Yesterday, Monday 1 December, or with the year. */
+export function dayLabel(date, now = new Date()) {
+  if (sameDay(date, now)) return 'Today';
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (sameDay(date, yesterday)) return 'Yesterday';
+  return (date.getFullYear() === now.getFullYear() ? weekdayDateFormat : yearDateFormat).format(date);
+}

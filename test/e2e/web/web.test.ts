@@ -246,6 +246,7 @@ describe('the web page', () => {
     expect(await page.evaluate(() => Object.keys(window.localStorage).sort())).toEqual([
       'parley.mode',
       `parley.open.${me}`,
+      `parley.session.${me}`,
     ]);
   });
 
