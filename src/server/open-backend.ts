@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -107,6 +107,9 @@ async function openSqlite(settings: BackendSettings, log: Logger): Promise<Backe
   // No busy wait: a database held by another process is an error to report at once, not to wait for.
   let db: Database;
   try {
+    // It holds password hashes and every message: created for its owner only, as the backup is. SQLite gives
+    // the -wal and -shm files it makes beside it the database file's mode. An existing file keeps its own.
+    closeSync(openSync(file, 'a', 0o600));
     db = new Database(file, { timeout: 0 });
   } catch (err) {
     throw new StoreOpenError(`cannot open ${file}: ${(err as Error).message}`);
