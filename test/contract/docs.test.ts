@@ -82,6 +82,19 @@ describe('README.md', () => {
   });
 });
 
+describe('LICENSE', () => {
+  it('is the license package.json names, in full, and the README points to it', () => {
+    const { license } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { license: string };
+    // The SPDX identifiers this project could name, each with the first line of its text.
+    const titles: Record<string, string> = { MIT: 'MIT License' };
+    const text = readFileSync(join(root, 'LICENSE'), 'utf8');
+    expect(text.split('\n')[0]).toBe(titles[license]);
+    expect(text).toMatch(/^Copyright \(c\) \d{4} \S/m);
+    expect(text).toContain('THE SOFTWARE IS PROVIDED "AS IS"');
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`${license} ([LICENSE](LICENSE))`);
+  });
+});
+
 describe('README.md and docs/', () => {
   it("name no PARLEY_ variable that does not exist (but the shell client's PARLEY_URL)", () => {
     const known = new Set(Object.values(optionSpecs).map((s) => s.env));
