@@ -1118,7 +1118,7 @@ export interface components {
             createdBy: components["schemas"]["Name"];
         };
         GroupList: {
-            groups: components["schemas"]["Group"][];
+            groups: components["schemas"]["GroupDetail"][];
         };
         /**
          * @description One message as one user sees it: the `data` of a `message` event, and an entry of a history. `to` is
@@ -2345,7 +2345,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The caller's groups, sorted by name. */
+            /** @description The caller's groups, sorted by name, each with its owner. */
             200: {
                 headers: {
                     [name: string]: unknown;

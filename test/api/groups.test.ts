@@ -29,8 +29,21 @@ describe('POST /groups (mk_grp)', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ name: 'team', members: ['alice', 'bob', 'carol'], createdBy: 'alice' });
     const mine = await api(server.url, 'GET', '/groups', { token: bob.token });
-    expect(mine.body.groups).toEqual([res.body]);
+    expect(mine.body.groups).toEqual([{ ...res.body, owner: 'alice' }]);
     expect((await api(server.url, 'GET', '/groups', { token: mallory.token })).body.groups).toEqual([]);
+  });
+
+  it("lists the caller's groups with each one's owner, who changes when the owner leaves", async () => {
+    await createGroup(carol, { name: 'handover', members: ['bob'] });
+    const owned = async () =>
+      ((await api(server.url, 'GET', '/groups', { token: bob.token })).body.groups as { name: string; owner: string }[])
+        .filter((g) => g.name === 'handover')
+        .map((g) => g.owner);
+    expect(await owned()).toEqual(['carol']);
+    expect((await api(server.url, 'DELETE', '/groups/handover/members/carol', { token: carol.token })).status).toBe(
+      204,
+    );
+    expect(await owned()).toEqual(['bob']);
   });
 
   it('sends a group message to every member but the sender, with the group named', async () => {

@@ -9,11 +9,7 @@ import { jsonBody, validate } from '../validate.js';
 export function groupRoutes(router: Router, { accounts, chat, schemas }: HttpDeps): void {
   router
     .get('/groups', requireActor(accounts), (_req, res) => {
-      const body: components['schemas']['GroupList'] = {
-        groups: chat
-          .groupsOf(actorOf(res).name)
-          .map(({ name, members, createdBy }) => ({ name, members: [...members], createdBy })),
-      };
+      const body: components['schemas']['GroupList'] = { groups: chat.groupsOf(actorOf(res).name).map(groupDetail) };
       res.json(body);
     })
     .post('/groups', requireActor(accounts), async (req, res) => {
