@@ -74,6 +74,16 @@ describe('README.md', () => {
     expect(readFileSync(join(root, 'README.md')).byteLength).toBeLessThanOrEqual(20 * 1024);
   });
 
+  it('says, where it tells how to install, that better-sqlite3 may have to be built from source, and with what', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const install = readme.slice(
+      readme.indexOf('## Two ways to run it'),
+      readme.indexOf('\n## ', readme.indexOf('## Two')),
+    );
+    for (const needle of ['better-sqlite3', 'from source', 'compiler', 'python3', 'minutes'])
+      expect(install).toContain(needle);
+  });
+
   it('links to every file of docs/', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     for (const file of markdownFiles().filter((f) => f !== 'README.md')) {
