@@ -343,7 +343,16 @@ export interface paths {
         };
         /** A group's members and owner, for its members */
         get: operations["showGroup"];
-        put?: never;
+        /**
+         * mk_grp that may be repeated - make the group, or find it and add who is missing
+         * @description When no group has the name, makes it as `POST /groups` does (201): the caller plus the listed users,
+         *     who get a `created` event. When the caller owns the group of that name, adds the listed users who are
+         *     not members yet (200, with an `added` event, or nothing at all when every one is in); nobody is removed.
+         *     So a script can run it again and find the group as it left it. The name of a user, of someone else's
+         *     group or of an ended group stays taken (409 `name_taken`); a member who does not own the group may not
+         *     add to it (403 `forbidden`).
+         */
+        put: operations["ensureGroup"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2415,6 +2424,50 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ensureGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMembers"];
+            };
+        };
+        responses: {
+            /** @description The group was there already; it is shown as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupDetail"];
+                };
+            };
+            /** @description The group was made. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["NotYours"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
