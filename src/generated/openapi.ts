@@ -112,7 +112,7 @@ export interface paths {
         /**
          * Changes the caller's password and signs out every other session
          * @description Needs the current password. Every other session of the account is revoked (its token gets 401, its
-         *     streams end with `: end: revoked`); the session of this request stays signed in. A wrong current
+         *     streams end with `: end: password_changed`); the session of this request stays signed in. A wrong current
          *     password is a failed login: it counts towards the failed-login limits (429 once they are spent).
          */
         put: operations["changePassword"];
@@ -136,7 +136,7 @@ export interface paths {
         /**
          * Deletes the caller's own account
          * @description Needs the password. Does what the operator's `npx parley delete-user` does: the account, its
-         *     sessions (every stream of it ends with `: end: exit`), its queue and read marks go, and it leaves
+         *     sessions (every stream of it ends with `: end: deleted`), its queue and read marks go, and it leaves
          *     every group (a group left with no member goes too). Messages it sent stay with their recipients,
          *     still shown as from its name. The name is free again: whoever registers it next starts with a new
          *     account and an empty queue. A wrong password counts as a failed login. The session cookie is cleared.
@@ -204,10 +204,13 @@ export interface paths {
          *       with everything the store has after it. A stream never skips a message silently.
          *
          *     Comments (`: heartbeat`) keep the connection alive; a `retry:` field suggests the reconnect delay.
-         *     When the server ends a stream it says why in a last comment, `: end: <reason>`: `exit` (this session
-         *     logged out), `revoked` (signed out by another session of the user, or by a password change) and
-         *     `suspended` (an admin suspended the user) come with no `retry:` hint, and the client should not reconnect; `shutdown`, `slow_consumer` and
-         *     `unavailable` come with one, and the client should resume with `Last-Event-ID`.
+         *     When the server ends a stream it says why in a last comment, `: end: <reason>`. The session is over,
+         *     and the client should not reconnect, after `exit` (this session logged out), `revoked` (signed out by
+         *     another session of the user), `password_changed` (the user changed the password through another
+         *     session), `suspended` (an admin suspended the user), `operator_logout` and `password_reset` (the
+         *     operator's `parley logout` and `parley reset-password`) and `deleted` (the account was deleted): these
+         *     come with no `retry:` hint. `shutdown`, `slow_consumer` and `unavailable` come with one, and the client
+         *     should resume with `Last-Event-ID`.
          *
          *     Without a resume position the stream sends what was never written to any stream of this user. With
          *     `Last-Event-ID` (header) or `lastEventId` (query) it sends exactly every message after that id that

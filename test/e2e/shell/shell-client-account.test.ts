@@ -81,7 +81,7 @@ describe('the shell client and the account', () => {
     client.send('alice-secret-2');
     await client.waitFor('stderr', '-- password changed; your other devices are signed out --');
     await tablet.stream.ended;
-    expect(tablet.stream.comments).toContain('end: revoked');
+    expect(tablet.stream.comments).toContain('end: password_changed');
     for (const token of [tablet.token, alice.token])
       expect((await api(url, 'GET', '/users', { token })).status).toBe(401);
     expect(
