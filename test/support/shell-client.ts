@@ -23,6 +23,17 @@ export function testClock(at: Date | number): string {
   return local.toISOString().slice(11, 16);
 }
 
+/**
+ * The head of a message line as a regular expression: `[HH:MM] #n `, when it was sent and the reference this session
+ * gives it.
+ */
+export const shownHead = String.raw`\[\d\d:\d\d\] #\d+ `;
+
+/** A message line without its head: `alice: hi`. */
+export function shownText(line: string): string {
+  return line.replace(new RegExp(`^${shownHead}`), '');
+}
+
 /** The environment the client runs in: a UTF-8 locale, the test zone, no inherited PARLEY_URL. */
 export function shellClientEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};

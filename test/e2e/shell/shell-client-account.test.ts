@@ -110,9 +110,9 @@ describe('the shell client and the account', () => {
     }[];
     const clientSession = sessions.find((s) => s.userAgent?.startsWith('curl/'))!;
     expect((await api(url, 'DELETE', `/sessions/${clientSession.id}`, { token: carol.token })).status).toBe(204);
-    expect(await client.exited).toBe(0);
+    expect(await client.exited).toBe(3);
     expect(client.lines.stderr.slice(-1)).toEqual([
-      '-- this session was signed out from another device; run parley again to log in --',
+      '-- this session was signed out from another of your devices; run parley again to log in --',
     ]);
     expect(below.filter(isAlive)).toEqual([]);
   });
