@@ -138,6 +138,21 @@ export function startShellClient(
   };
 }
 
+/**
+ * Runs the client over pipes as `user` (a new name registers) and resolves once it has joined: its stream is open
+ * by then. The client is pushed onto `started`, for stoppedAfterEach to stop.
+ */
+export async function joinedShellClient(
+  url: string,
+  user: { readonly name: string; readonly password: string },
+  started: ShellClient[],
+): Promise<ShellClient> {
+  const client = startShellClient(['--url', url], [user.name, user.password]);
+  started.push(client);
+  await client.waitFor('stderr', new RegExp(`^-- (registered and )?joined as ${user.name} --$`));
+  return client;
+}
+
 /** The processes below `pid` (children, grandchildren...), read from /proc, with their command names. */
 export function descendants(pid: number): { pid: number; comm: string }[] {
   const parents = new Map<number, number[]>();
@@ -255,6 +270,20 @@ export function startTerminal(command: string, env: Record<string, string>): Ter
       release();
     },
   };
+}
+
+/** Answers the client's USERNAME and password prompts at `terminal`, and resolves once it has joined. */
+export async function logInAtTerminal(
+  terminal: Terminal,
+  user: { readonly name: string; readonly password: string },
+): Promise<void> {
+  await terminal.waitForScreen(/^USERNAME:\s*$/);
+  terminal.type(user.name);
+  terminal.keys('Enter');
+  await terminal.waitForScreen(/^password:\s*$/);
+  terminal.type(user.password);
+  terminal.keys('Enter');
+  await terminal.waitForScreen(new RegExp(`^-- (registered and )?joined as ${user.name} --$`));
 }
 
 /**

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../../support/api.js';
 import { runParley, spawnServer, tempDir } from '../../support/process.js';
-import { startShellClient, stoppedAfterEach, type ShellClient } from '../../support/shell-client.js';
+import { joinedShellClient, stoppedAfterEach } from '../../support/shell-client.js';
 
 const { servers, clients } = stoppedAfterEach();
 
-/** The shell client over pipes, joined as `user` (its stream is open by then). */
-async function join(url: string, user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (url: string, user: TestUser) => joinedShellClient(url, user, clients);
 
 describe('the shell client, blocks and suspension', () => {
   it("block: refuses a user's direct messages and hides their group messages; unblock: lets them in again", async () => {

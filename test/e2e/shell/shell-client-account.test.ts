@@ -4,12 +4,12 @@ import { spawnServer, tempDir, type ServerProcess } from '../../support/process.
 import {
   descendants,
   isAlive,
+  logInAtTerminal,
   shellClientEnv,
   shellClientPath,
-  startShellClient,
+  joinedShellClient,
   startTerminal,
   stoppedAfterEach,
-  type ShellClient,
 } from '../../support/shell-client.js';
 import { openSse, type SseReader } from '../../support/sse.js';
 
@@ -21,13 +21,7 @@ async function server(): Promise<ServerProcess> {
   return started;
 }
 
-/** The shell client over pipes, joined as `user` (its stream is open by then). */
-async function join(url: string, user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (url: string, user: TestUser) => joinedShellClient(url, user, clients);
 
 /** Another device of `user`: a session of its own and its stream. */
 async function device(url: string, user: TestUser, userAgent: string): Promise<{ token: string; stream: SseReader }> {
@@ -122,13 +116,7 @@ describe('the shell client and the account', () => {
     const dave = await register(url, 'dave');
     const terminal = startTerminal(`bash ${shellClientPath} --url ${url}`, shellClientEnv());
     terminals.push(terminal);
-    await terminal.waitForScreen(/^USERNAME:\s*$/);
-    terminal.type('dave');
-    terminal.keys('Enter');
-    await terminal.waitForScreen(/^password:\s*$/);
-    terminal.type(dave.password);
-    terminal.keys('Enter');
-    await terminal.waitForScreen(/^-- joined as dave --$/);
+    await logInAtTerminal(terminal, dave);
     terminal.type('passwd');
     terminal.keys('Enter');
     await terminal.waitForScreen(/^current password:\s*$/);

@@ -3,6 +3,7 @@ import { reservedNames } from '../../../src/core/names.js';
 import { register } from '../../support/api.js';
 import { runToEnd, spawnServer } from '../../support/process.js';
 import {
+  logInAtTerminal,
   shellClientEnv,
   shellClientPath,
   startTerminal,
@@ -34,13 +35,7 @@ describe('help in the shell client', () => {
     const kim = await register(server.url, 'kim');
     const terminal = startTerminal(`bash ${shellClientPath} --url ${server.url}`, shellClientEnv());
     terminals.push(terminal);
-    await terminal.waitForScreen(/^USERNAME:\s*$/);
-    terminal.type('kim');
-    terminal.keys('Enter');
-    await terminal.waitForScreen(/^password:\s*$/);
-    terminal.type(kim.password);
-    terminal.keys('Enter');
-    await terminal.waitForScreen(/^-- joined as kim --$/);
+    await logInAtTerminal(terminal, kim);
     terminal.type('help');
     terminal.keys('Enter');
     await terminal.waitForScreen(/^ {2}exit {2,}/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, register, streamPath, type TestUser } from '../../support/api.js';
 import { spawnServer, type ServerProcess } from '../../support/process.js';
-import { startShellClient, stoppedAfterEach, type ShellClient } from '../../support/shell-client.js';
+import { joinedShellClient, stoppedAfterEach } from '../../support/shell-client.js';
 import { openSse, type SseEvent, type SseReader } from '../../support/sse.js';
 
 const { servers, clients, streams } = stoppedAfterEach();
@@ -12,13 +12,7 @@ async function server(): Promise<ServerProcess> {
   return started;
 }
 
-/** The shell client over pipes, joined as `user` (its stream is open by then). */
-async function join(url: string, user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (url: string, user: TestUser) => joinedShellClient(url, user, clients);
 
 /** Another device of `user`, as the web page would be: its own session, and its stream, which hears read marks. */
 async function otherDevice(url: string, user: TestUser): Promise<{ token: string; stream: SseReader }> {

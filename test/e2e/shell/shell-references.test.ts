@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../../support/api.js';
 import { spawnServer, type ServerProcess } from '../../support/process.js';
-import { startShellClient, stoppedAfterEach, type ShellClient } from '../../support/shell-client.js';
+import { joinedShellClient, stoppedAfterEach } from '../../support/shell-client.js';
 
 const { servers, clients } = stoppedAfterEach();
 
@@ -11,13 +11,7 @@ async function server(): Promise<ServerProcess> {
   return started;
 }
 
-/** The shell client over pipes, joined as `user` (its stream is open by then). */
-async function join(url: string, user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (url: string, user: TestUser) => joinedShellClient(url, user, clients);
 
 /** The reference a message line gives its message: `#3` of `[14:02] #3 carol: hi`. */
 const refOf = (line: string) => /^\[\d\d:\d\d\] (#\d+) /.exec(line)![1]!;

@@ -4,9 +4,10 @@ import { runParley, spawnServer, tempDir, type ServerProcess } from '../../suppo
 import {
   descendants,
   isAlive,
+  logInAtTerminal,
   shellClientEnv,
   shellClientPath,
-  startShellClient,
+  joinedShellClient,
   startTerminal,
   stoppedAfterEach,
   type ShellClient,
@@ -22,13 +23,7 @@ async function server(): Promise<{ url: string; data: string; process: ServerPro
   return { url: started.url, data, process: started };
 }
 
-/** The shell client over pipes, joined as `user` (its stream is open by then). */
-async function join(url: string, user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (url: string, user: TestUser) => joinedShellClient(url, user, clients);
 
 /** What the client says last, and the status it exits with, once the session was ended from elsewhere. */
 async function ending(client: ShellClient): Promise<{ status: number | string | null; said: string[] }> {
@@ -46,13 +41,7 @@ describe('the shell client when its session is ended from elsewhere', () => {
       shellClientEnv(),
     );
     terminals.push(terminal);
-    await terminal.waitForScreen(/^USERNAME:\s*$/);
-    terminal.type('ann');
-    terminal.keys('Enter');
-    await terminal.waitForScreen(/^password:\s*$/);
-    terminal.type(ann.password);
-    terminal.keys('Enter');
-    await terminal.waitForScreen(/^-- joined as ann --$/);
+    await logInAtTerminal(terminal, ann);
     // Half a line typed: the line editor is waiting for a key when the session ends.
     terminal.type('bob: still typ');
     const below = descendants(terminal.panePid);
