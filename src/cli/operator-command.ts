@@ -6,33 +6,52 @@ import { read } from 'read';
 import type { OperatorRequest } from '../operator/operator-protocol.js';
 import { askServer, NoServerError, socketPath } from '../operator/operator-socket.js';
 import { restoreBackup } from '../store/sqlite/restore-backup.js';
+import { paragraphs, helpWidth, twoColumns } from '../config/help.js';
 import { optionSpecs } from '../config/schema.js';
 
 const data = optionSpecs.data;
 
-/** The operator commands, a line each, as `parley --help` lists them too. */
-export const operatorCommands = `  users                  every account: online or not, when created, how many sessions work
-  backup FILE            a consistent copy of the database, taken while the server runs, into a new FILE
-  restore FILE           with the server stopped: puts the backup FILE in place as the database, keeps the one it
-                         replaces beside it, and says which messages the restore drops
-  reset-password NAME    sets a new password (asked at a terminal, else read from standard input) and ends NAME's sessions
-  logout NAME            ends every session and stream of NAME
-  delete-user NAME       deletes NAME's account, sessions and queue; their groups lose them
-  grant-admin NAME       makes NAME an admin (the first admin comes from here); revoke-admin NAME takes it back
-  revoke-admin NAME      see grant-admin
-  create-user NAME       makes an account whatever --registration says; the password is asked as for reset-password
-  bots                   the bot accounts, as users lists them, each with its owner
-  delete-bot NAME        deletes the bot NAME with its token, queue, hooks and webhook (a person is refused)
-`;
+/** The operator commands, a row each, as `parley --help` lists them too. */
+export const operatorCommands: readonly (readonly [string, string])[] = [
+  ['users', 'every account: online or not, when created, how many sessions work'],
+  ['backup FILE', 'a consistent copy of the database, taken while the server runs, into a new FILE'],
+  [
+    'restore FILE',
+    'with the server stopped: puts the backup FILE in place as the database, keeps the one it replaces beside ' +
+      'it, and says which messages the restore drops',
+  ],
+  [
+    'reset-password NAME',
+    "sets a new password (asked at a terminal, else read from standard input) and ends NAME's sessions",
+  ],
+  ['logout NAME', 'ends every session and stream of NAME'],
+  ['delete-user NAME', "deletes NAME's account, sessions and queue; their groups lose them"],
+  ['grant-admin NAME', 'makes NAME an admin (the first admin comes from here); revoke-admin NAME takes it back'],
+  ['revoke-admin NAME', 'see grant-admin'],
+  ['create-user NAME', 'makes an account whatever --registration says; the password is asked as for reset-password'],
+  ['bots', 'the bot accounts, as users lists them, each with its owner'],
+  ['delete-bot NAME', 'deletes the bot NAME with its token, queue, hooks and webhook (a person is refused)'],
+];
 
 /** What the operator commands share, for the end of `parley --help`. */
-export const operatorNotes = `The operator commands act on the server running on a data directory (--data DIR, or ${data.env}; default ${data.default}).
-They talk to it through the socket it keeps there, which only the owner of the data may open; no network port
-(restore excepted: it works on the files, with the server stopped). Each prints what it did in one line (users: a line per user) and exits 0; 1 when the server is not running,
-the name is unknown or the command failed; 2 for a wrong command line.
-`;
+export const operatorNotes =
+  `The operator commands act on the server running on a data directory (--data DIR, or ${data.env}; default ` +
+  `${data.default}). They talk to it through the socket it keeps there, which only the owner of the data may open; ` +
+  'no network port (restore excepted: it works on the files, with the server stopped). Each prints what it did in ' +
+  'one line (users: a line per user) and exits 0; 1 when the server is not running, the name is unknown or the ' +
+  'command failed; 2 for a wrong command line.';
 
-const usage = `Usage: parley <command> [--data DIR]\n\n${operatorCommands}\n${operatorNotes}`;
+/** `parley <command> --help`, laid out for `width` columns. */
+function usage(width: number): string {
+  return [
+    'Usage: parley <command> [--data DIR]',
+    '',
+    ...twoColumns(operatorCommands, width),
+    '',
+    ...paragraphs([operatorNotes], width),
+    '',
+  ].join('\n');
+}
 
 class UsageError extends Error {}
 
@@ -94,7 +113,7 @@ export async function operatorCommand(
     return 2;
   }
   if (parsed.values.help || parsed.positionals[0] === 'help') {
-    process.stdout.write(usage);
+    process.stdout.write(usage(helpWidth(process.stdout.columns, env)));
     return 0;
   }
   const dataDir = parsed.values.data ?? env[data.env] ?? data.default;

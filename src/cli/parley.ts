@@ -2,26 +2,40 @@
 // others are the operator commands of src/cli/operator-command.ts. Each loads only its own modules.
 import { readFileSync } from 'node:fs';
 
-const serveLine =
-  '  serve [options]        runs the server; `parley serve --help` lists every option and its PARLEY_* variable\n';
-
 /** The version of package.json, which sits one level up from src/ and from dist/ alike. */
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
     .version;
 }
 
-async function help(): Promise<string> {
-  const { operatorCommands, operatorNotes } = await import('./operator-command.js');
+/** `parley --help`, laid out for the width of the terminal it goes to. */
+async function help(stream: NodeJS.WriteStream, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  const [{ operatorCommands, operatorNotes }, { helpWidth, paragraphs, twoColumns }] = await Promise.all([
+    import('./operator-command.js'),
+    import('../config/help.js'),
+  ]);
+  const width = helpWidth(stream.columns, env);
   return [
-    'Usage: parley <command> [options]',
+    ...paragraphs(
+      [
+        'Usage: parley <command> [options]',
+        'Parley: a self-hosted chat server with an HTTP REST + Server-Sent Events API.',
+      ],
+      width,
+    ),
     '',
-    'Parley: a self-hosted chat server with an HTTP REST + Server-Sent Events API.',
+    ...twoColumns(
+      [
+        ['serve [options]', 'runs the server; `parley serve --help` lists every option and its PARLEY_* variable'],
+        ...operatorCommands,
+        ['--version', 'prints the version'],
+        ['--help, -h', 'shows this help'],
+      ],
+      width,
+    ),
     '',
-    `${serveLine}${operatorCommands}  --version              prints the version`,
-    '  --help, -h             shows this help',
+    ...paragraphs([operatorNotes], width),
     '',
-    operatorNotes,
   ].join('\n');
 }
 
@@ -42,10 +56,10 @@ async function main(
     case '--help':
     case '-h':
     case 'help':
-      process.stdout.write(await help());
+      process.stdout.write(await help(process.stdout, env));
       return 0;
     case undefined:
-      process.stderr.write(await help());
+      process.stderr.write(await help(process.stderr, env));
       return 2;
     default:
       return (await import('./operator-command.js')).operatorCommand(argv, env);

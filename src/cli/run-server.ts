@@ -14,8 +14,10 @@ export async function serve(config: Config, log: Logger, role: 'server' | 'worke
   // service manager) drains the server instead of meeting Node's default, which ends the process at once.
   let started: (server: RunningServer) => void;
   const running = new Promise<RunningServer>((resolve) => (started = resolve));
+  const stopping = new AbortController();
   onStopSignal((signal) => {
     log.info({ signal }, 'shutting down');
+    stopping.abort();
     running
       .then((server) => server.close())
       .then(
@@ -37,8 +39,13 @@ export async function serve(config: Config, log: Logger, role: 'server' | 'worke
 
   let server: RunningServer;
   try {
-    server = await startServer(config, { log, role });
+    server = await startServer(config, { log, role, stopped: stopping.signal });
   } catch (err) {
+    // Stopped while it waited: nothing had started, and nothing failed.
+    if (stopping.signal.aborted) {
+      log.info('parley stopped before it started');
+      process.exit(0);
+    }
     log.fatal({ err }, 'parley could not start');
     // Also one plain line for the person at the terminal: the log line is for machines.
     console.error(`parley: could not start: ${err instanceof Error ? err.message : String(err)}`);

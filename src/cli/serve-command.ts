@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { helpText } from '../config/help.js';
+import { helpText, helpWidth } from '../config/help.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 
@@ -20,7 +20,7 @@ export async function serveCommand(
     process.exit(2);
   }
   if (parsed.help) {
-    process.stdout.write(helpText());
+    process.stdout.write(helpText(helpWidth(process.stdout.columns, env)));
     process.exit(0);
   }
 

@@ -89,6 +89,16 @@ export const optionSpecs = {
     default: 1_000,
     help: 'How long a write waits for the replicas of --redis-wait-replicas before it is answered 503 (ms)',
   }),
+  redisSyncWaitMs: option({
+    flag: 'redis-sync-wait-ms',
+    env: 'PARLEY_REDIS_SYNC_WAIT_MS',
+    schema: ms(0, 3_600_000),
+    default: 120_000,
+    help:
+      'At start, how long Parley waits for the replicas --redis-wait-replicas asks for to come in sync (replicas ' +
+      'started with it are still copying the primary), saying every 5 s what it waits for, before it refuses to ' +
+      'start (ms; default 2 min; 0: refuse at once)',
+  }),
   redisPrefix: option({
     flag: 'redis-prefix',
     env: 'PARLEY_REDIS_PREFIX',

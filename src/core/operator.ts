@@ -106,7 +106,7 @@ export class Operator {
   async logout(rawName: string): Promise<Ended> {
     const name = this.accounts.known(rawName);
     const streams = this.streamsOf(name);
-    const sessions = await this.accounts.endSessionsOf(name);
+    const sessions = await this.accounts.endSessionsOf(name, 'operator_logout');
     return { sessions, streams };
   }
 
@@ -139,7 +139,9 @@ export class Operator {
     const groups = memberOf.length;
     const sessions = (await this.accounts.liveSessionsOf(name)).length;
     const streams = this.streamsOf(name);
-    // The store tells the feed: the streams end, and what this process knew of the user goes (follow-feed.ts).
+    // Each session first, so that its streams are told why they end; then the store tells the feed the rest (the
+    // user's streams, and what this process knew of them, go: follow-feed.ts).
+    await this.accounts.endSessionsOf(name, 'deleted');
     await this.accounts.deleteUser(name);
     return { sessions, streams, groups };
   }

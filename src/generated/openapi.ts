@@ -112,7 +112,7 @@ export interface paths {
         /**
          * Changes the caller's password and signs out every other session
          * @description Needs the current password. Every other session of the account is revoked (its token gets 401, its
-         *     streams end with `: end: revoked`); the session of this request stays signed in. A wrong current
+         *     streams end with `: end: password_changed`); the session of this request stays signed in. A wrong current
          *     password is a failed login: it counts towards the failed-login limits (429 once they are spent).
          */
         put: operations["changePassword"];
@@ -136,7 +136,7 @@ export interface paths {
         /**
          * Deletes the caller's own account
          * @description Needs the password. Does what the operator's `npx parley delete-user` does: the account, its
-         *     sessions (every stream of it ends with `: end: exit`), its queue and read marks go, and it leaves
+         *     sessions (every stream of it ends with `: end: deleted`), its queue and read marks go, and it leaves
          *     every group (a group left with no member goes too). Messages it sent stay with their recipients,
          *     still shown as from its name. The name is free again: whoever registers it next starts with a new
          *     account and an empty queue. A wrong password counts as a failed login. The session cookie is cleared.
@@ -206,10 +206,13 @@ export interface paths {
          *       with everything the store has after it. A stream never skips a message silently.
          *
          *     Comments (`: heartbeat`) keep the connection alive; a `retry:` field suggests the reconnect delay.
-         *     When the server ends a stream it says why in a last comment, `: end: <reason>`: `exit` (this session
-         *     logged out), `revoked` (signed out by another session of the user, or by a password change) and
-         *     `suspended` (an admin suspended the user) come with no `retry:` hint, and the client should not reconnect; `shutdown`, `slow_consumer` and
-         *     `unavailable` come with one, and the client should resume with `Last-Event-ID`.
+         *     When the server ends a stream it says why in a last comment, `: end: <reason>`. The session is over,
+         *     and the client should not reconnect, after `exit` (this session logged out), `revoked` (signed out by
+         *     another session of the user), `password_changed` (the user changed the password through another
+         *     session), `suspended` (an admin suspended the user), `operator_logout` and `password_reset` (the
+         *     operator's `parley logout` and `parley reset-password`) and `deleted` (the account was deleted): these
+         *     come with no `retry:` hint. `shutdown`, `slow_consumer` and `unavailable` come with one, and the client
+         *     should resume with `Last-Event-ID`.
          *
          *     Without a resume position the stream sends what was never written to any stream of this user. With
          *     `Last-Event-ID` (header) or `lastEventId` (query) it sends exactly every message after that id that
@@ -388,7 +391,16 @@ export interface paths {
         };
         /** A group's members and owner, for its members */
         get: operations["showGroup"];
-        put?: never;
+        /**
+         * mk_grp that may be repeated - make the group, or find it and add who is missing
+         * @description When no group has the name, makes it as `POST /groups` does (201): the caller plus the listed users,
+         *     who get a `created` event. When the caller owns the group of that name, adds the listed users who are
+         *     not members yet (200, with an `added` event, or nothing at all when every one is in); nobody is removed.
+         *     So a script can run it again and find the group as it left it. The name of a user, of someone else's
+         *     group or of an ended group stays taken (409 `name_taken`); a member who does not own the group may not
+         *     add to it (403 `forbidden`).
+         */
+        put: operations["ensureGroup"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1181,7 +1193,7 @@ export interface components {
             createdBy: components["schemas"]["Name"];
         };
         GroupList: {
-            groups: components["schemas"]["Group"][];
+            groups: components["schemas"]["GroupDetail"][];
         };
         /**
          * @description One message as one user sees it: the `data` of a `message` event, and an entry of a history. `to` is
@@ -2544,7 +2556,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The caller's groups, sorted by name. */
+            /** @description The caller's groups, sorted by name, each with its owner. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2614,6 +2626,50 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ensureGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["Name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMembers"];
+            };
+        };
+        responses: {
+            /** @description The group was there already; it is shown as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupDetail"];
+                };
+            };
+            /** @description The group was made. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["NotYours"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -21,6 +21,8 @@ export interface BackendSettings {
   /** Replicas that must hold a write before it resolves; '': all with Sentinel, 0 with a URL. */
   readonly redisWaitReplicas: ReplicasToWait | '';
   readonly redisWaitTimeoutMs: number;
+  /** At start, how long to wait for the replicas of redisWaitReplicas to come in sync (ms; 0: not at all). */
+  readonly redisSyncWaitMs: number;
   /** Every key of the redis store starts with it. */
   readonly redisPrefix: string;
   /** A process on the same Redis not heard from for this long is taken for dead (ms). */
@@ -58,6 +60,7 @@ export function backendSettings(config: Config, onCommit?: BackendSettings['onCo
     redisSentinelName: config.redisSentinelName,
     redisWaitReplicas: config.redisWaitReplicas,
     redisWaitTimeoutMs: config.redisWaitTimeoutMs,
+    redisSyncWaitMs: config.redisSyncWaitMs,
     redisPrefix: config.redisPrefix,
     processTimeoutMs: config.processTimeoutMs,
     onCommit,
@@ -70,9 +73,10 @@ const soleWriterSessions = 10_000;
 /**
  * The one place that switches on the configured store kind. Each kind loads its backend (and its driver) when
  * chosen, so that a server loads the code of its own store alone: a server on SQLite or memory never loads the
- * Redis client. Throws StoreOpenError with what to fix.
+ * Redis client. Throws StoreOpenError with what to fix. `stopped`: a stop asked for while it opens, which ends a
+ * wait for Redis replicas at once.
  */
-export async function openBackend(settings: BackendSettings, log: Logger): Promise<Backend> {
+export async function openBackend(settings: BackendSettings, log: Logger, stopped?: AbortSignal): Promise<Backend> {
   switch (settings.kind) {
     case 'memory': {
       const [{ MemoryStore }, { LocalFeed }] = await Promise.all([
@@ -85,7 +89,7 @@ export async function openBackend(settings: BackendSettings, log: Logger): Promi
     case 'sqlite':
       return openSqlite(settings, log);
     case 'redis':
-      return openRedis(settings, log);
+      return openRedis(settings, log, stopped);
   }
 }
 
@@ -107,6 +111,9 @@ async function openSqlite(settings: BackendSettings, log: Logger): Promise<Backe
   // No busy wait: a database held by another process is an error to report at once, not to wait for.
   let db: Database;
   try {
+    // It holds password hashes and every message: created for its owner only, as the backup is. SQLite gives
+    // the -wal and -shm files it makes beside it the database file's mode. An existing file keeps its own.
+    closeSync(openSync(file, 'a', 0o600));
     db = new Database(file, { timeout: 0 });
   } catch (err) {
     throw new StoreOpenError(`cannot open ${file}: ${(err as Error).message}`);
@@ -128,12 +135,12 @@ async function openSqlite(settings: BackendSettings, log: Logger): Promise<Backe
  * and an offline queue that can be turned off, so that writes fail at once while Redis is away. With Sentinel,
  * its own Sentinel client, which follows the primary through a failover.
  */
-async function openRedis(settings: BackendSettings, log: Logger): Promise<Backend> {
+async function openRedis(settings: BackendSettings, log: Logger, stopped?: AbortSignal): Promise<Backend> {
   const [
     { connectRedis, connectSentinel, parseSentinels, redacted },
     { RedisStore },
     { RedisFeed },
-    { inspectTopology, topologyProblem },
+    { syncedTopology, topologyProblem },
     { WriteConfirmer },
   ] = await Promise.all([
     import('../store/redis/connect-redis.js'),
@@ -159,10 +166,15 @@ async function openRedis(settings: BackendSettings, log: Logger): Promise<Backen
   const keyPrefix = settings.redisPrefix;
   let confirmer: WriteConfirmer | undefined;
   try {
-    const topology = await inspectTopology(redis);
+    const waitMs = replicas === 0 ? 0 : settings.redisSyncWaitMs;
+    const topology = await syncedTopology(redis, replicas, { waitMs, log, stopped });
     log.info({ redis: redis.description, ...topology, waitReplicas: replicas }, 'connected to Redis');
     const problem = topologyProblem(topology, replicas, where);
-    if (problem) throw new StoreOpenError(problem);
+    if (problem && stopped?.aborted) throw new StoreOpenError('stopped while waiting for the replicas of Redis');
+    if (problem) {
+      const waited = waitMs === 0 ? '' : `; still so after waiting ${waitMs / 1000} s (--redis-sync-wait-ms)`;
+      throw new StoreOpenError(problem + waited);
+    }
     if (replicas !== 0) {
       const link = await redis.duplicate();
       confirmer = new WriteConfirmer(link, keyPrefix, replicas, settings.redisWaitTimeoutMs, log);

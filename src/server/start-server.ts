@@ -37,6 +37,8 @@ export interface StartOptions {
    * @default 'server'
    */
   readonly role?: 'server' | 'worker';
+  /** Aborted when a stop is asked for while starting: a start that waits (for Redis replicas) gives up at once. */
+  readonly stopped?: AbortSignal;
 }
 
 const webRoot = fileURLToPath(new URL('../../clients/web/', import.meta.url));
@@ -58,7 +60,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         );
   const backend =
     options.backend ??
-    (await openBackend(backendSettings(config, metrics?.storeCommit), log.child({ module: 'store' })));
+    (await openBackend(backendSettings(config, metrics?.storeCommit), log.child({ module: 'store' }), options.stopped));
   const core = buildCore(config, backend, { log, now: options.now ?? Date.now, metrics });
   try {
     await core.start();

@@ -26,7 +26,7 @@ const deleteAccount = (user: TestUser, json: unknown) =>
   api(server.url, 'DELETE', '/account', { token: user.token, json });
 
 describe('PUT /account/password', () => {
-  it('changes the password and signs out every other session, whose streams end with end: revoked; this one stays', async () => {
+  it('changes the password and signs out every other session, whose streams end with end: password_changed; this one stays', async () => {
     const laptop = await register(server.url);
     const phone = await signIn(laptop);
     const tablet = await signIn(laptop);
@@ -39,7 +39,7 @@ describe('PUT /account/password', () => {
     for (const gone of [phone, tablet])
       expectProblem(await api(server.url, 'GET', '/users', { token: gone.token }), 401, 'unauthorized');
     await phoneStream.ended;
-    expect(phoneStream.comments).toContain('end: revoked');
+    expect(phoneStream.comments).toContain('end: password_changed');
     const left = await api(server.url, 'GET', '/sessions', { token: laptop.token });
     expect(left.body.sessions).toEqual([expect.objectContaining({ current: true })]);
 
@@ -125,7 +125,7 @@ describe('DELETE /account', () => {
     expect(res.status).toBe(204);
     for (const stream of streams) {
       await stream.ended;
-      expect(stream.comments).toContain('end: exit');
+      expect(stream.comments).toContain('end: deleted');
     }
     for (const gone of [leaving, second])
       expectProblem(await api(server.url, 'GET', '/sessions', { token: gone.token }), 401, 'unauthorized');

@@ -29,8 +29,21 @@ describe('POST /groups (mk_grp)', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ name: 'team', members: ['alice', 'bob', 'carol'], createdBy: 'alice' });
     const mine = await api(server.url, 'GET', '/groups', { token: bob.token });
-    expect(mine.body.groups).toEqual([res.body]);
+    expect(mine.body.groups).toEqual([{ ...res.body, owner: 'alice' }]);
     expect((await api(server.url, 'GET', '/groups', { token: mallory.token })).body.groups).toEqual([]);
+  });
+
+  it("lists the caller's groups with each one's owner, who changes when the owner leaves", async () => {
+    await createGroup(carol, { name: 'handover', members: ['bob'] });
+    const owned = async () =>
+      ((await api(server.url, 'GET', '/groups', { token: bob.token })).body.groups as { name: string; owner: string }[])
+        .filter((g) => g.name === 'handover')
+        .map((g) => g.owner);
+    expect(await owned()).toEqual(['carol']);
+    expect((await api(server.url, 'DELETE', '/groups/handover/members/carol', { token: carol.token })).status).toBe(
+      204,
+    );
+    expect(await owned()).toEqual(['bob']);
   });
 
   it('sends a group message to every member but the sender, with the group named', async () => {
@@ -109,5 +122,40 @@ describe('POST /groups (mk_grp)', () => {
       'body.members',
     );
     expectProblem(await createGroup(alice, { name: 'typed', members: 'bob' }), 400, 'invalid_request', 'body.members');
+  });
+});
+
+describe('PUT /groups/{name} (mk_grp that may be repeated)', () => {
+  const ensureGroup = (by: TestUser, name: string, members: unknown) =>
+    api(server.url, 'PUT', `/groups/${name}`, { token: by.token, json: { members } });
+
+  it('makes the group when no group has the name, then finds it as it is: nothing twice, nobody removed', async () => {
+    const bobStream = await openSse(server.url + streamPath(bob), { authorization: `Bearer ${bob.token}` });
+    const made = await ensureGroup(alice, 'Again', ['bob']);
+    expect(made.status).toBe(201);
+    expect(made.body).toEqual({ name: 'again', members: ['alice', 'bob'], owner: 'alice', createdBy: 'alice' });
+    const again = await ensureGroup(alice, 'again', ['bob']);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(made.body);
+    // The owner adds who is missing; the members not named stay.
+    const grown = await ensureGroup(alice, 'again', ['carol']);
+    expect(grown.status).toBe(200);
+    expect(grown.body.members).toEqual(['alice', 'bob', 'carol']);
+    await api(server.url, 'POST', '/messages', { token: alice.token, json: { to: 'again', text: 'made once' } });
+    await bobStream.until(messageCount(1));
+    const changes = bobStream.events
+      .filter((e) => e.event === 'group' && JSON.parse(e.data).group === 'again')
+      .map((e) => JSON.parse(e.data).change);
+    expect(changes).toEqual(['created', 'added']);
+    bobStream.close();
+  });
+
+  it("refuses a user's name and someone else's group with 409, and additions by a member who does not own it", async () => {
+    expectProblem(await ensureGroup(alice, 'bob', ['carol']), 409, 'name_taken', 'path.name');
+    await createGroup(carol, { name: 'carols', members: ['bob'] });
+    expectProblem(await ensureGroup(alice, 'carols', ['bob']), 409, 'name_taken', 'path.name');
+    expectProblem(await ensureGroup(bob, 'carols', ['alice']), 403, 'forbidden', 'path.name');
+    expectProblem(await ensureGroup(alice, 'broad', ['bob']), 400, 'invalid_request', 'path.name');
+    expectProblem(await ensureGroup(alice, 'fresh', []), 400, 'invalid_request', 'body.members');
   });
 });

@@ -64,7 +64,7 @@ describe('signing out, changing the password and deleting the account across two
     });
     expect(change.status).toBe(204);
     await phoneStream.ended;
-    expect(phoneStream.comments).toContain('end: revoked');
+    expect(phoneStream.comments).toContain('end: password_changed');
     expect(await sessionsOf(b, laptop)).toEqual([expect.objectContaining({ current: true })]);
     expectProblem(
       await api(b.url, 'POST', '/sessions', { json: { username: 'bob', password: laptop.password } }),
@@ -91,7 +91,7 @@ describe('signing out, changing the password and deleting the account across two
       (await api(a.url, 'DELETE', '/account', { token: dave.token, json: { password: dave.password } })).status,
     ).toBe(204);
     await stream.ended;
-    expect(stream.comments).toContain('end: exit');
+    expect(stream.comments).toContain('end: deleted');
     expectProblem(await api(b.url, 'GET', '/users', { token: elsewhere.token }), 401, 'unauthorized');
     expect(
       (await api(b.url, 'POST', '/sessions', { json: { username: 'dave', password: 'a-new-dave-1' } })).status,

@@ -74,11 +74,34 @@ describe('README.md', () => {
     expect(readFileSync(join(root, 'README.md')).byteLength).toBeLessThanOrEqual(20 * 1024);
   });
 
+  it('says, where it tells how to install, that better-sqlite3 may have to be built from source, and with what', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const install = readme.slice(
+      readme.indexOf('## Two ways to run it'),
+      readme.indexOf('\n## ', readme.indexOf('## Two')),
+    );
+    for (const needle of ['better-sqlite3', 'from source', 'compiler', 'python3', 'minutes'])
+      expect(install).toContain(needle);
+  });
+
   it('links to every file of docs/', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     for (const file of markdownFiles().filter((f) => f !== 'README.md')) {
       expect(readme, file).toContain(`](${file})`);
     }
+  });
+});
+
+describe('LICENSE', () => {
+  it('is the license package.json names, in full, and the README points to it', () => {
+    const { license } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { license: string };
+    // The SPDX identifiers this project could name, each with the first line of its text.
+    const titles: Record<string, string> = { MIT: 'MIT License' };
+    const text = readFileSync(join(root, 'LICENSE'), 'utf8');
+    expect(text.split('\n')[0]).toBe(titles[license]);
+    expect(text).toMatch(/^Copyright \(c\) \d{4} \S/m);
+    expect(text).toContain('THE SOFTWARE IS PROVIDED "AS IS"');
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`${license} ([LICENSE](LICENSE))`);
   });
 });
 

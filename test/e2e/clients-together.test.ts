@@ -48,7 +48,7 @@ describe('the clients together', () => {
     await openConversation(page, 'sam');
     await message(page, 'hello from the terminal').waitFor(guard);
     await send(page, 'hello from the browser');
-    await sam.waitFor('stdout', /^\[\d\d:\d\d\] wendy: hello from the browser$/);
+    await sam.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ wendy: hello from the browser$/);
 
     // a group made in a shell, spoken to from the web page
     tess.send('mk_grp:trio:sam:wendy');
@@ -56,12 +56,12 @@ describe('the clients together', () => {
     await composerMode(page, 'command');
     await send(page, 'trio: hello trio');
     await message(page, 'hello trio').waitFor(guard);
-    await sam.waitFor('stdout', /^\[\d\d:\d\d\] wendy @trio: hello trio$/);
-    await tess.waitFor('stdout', /^\[\d\d:\d\d\] wendy @trio: hello trio$/);
+    await sam.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ wendy @trio: hello trio$/);
+    await tess.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ wendy @trio: hello trio$/);
 
     // a broadcast from a shell reaches the other shell and the page
     tess.send('broad: hello everyone');
-    await sam.waitFor('stdout', /^\[\d\d:\d\d\] tess \(broadcast\): hello everyone$/);
+    await sam.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ tess \(broadcast\): hello everyone$/);
     await page.locator('#conversations li[data-with="broad"][data-unread="1"]').waitFor(guard);
     await openConversation(page, 'broad');
     await message(page, 'hello everyone').waitFor(guard);

@@ -225,7 +225,7 @@ export interface SentinelTopology {
 }
 
 export interface SentinelTopologyOptions {
-  /** @default 2 */
+  /** 0: a primary alone, for a test to give it replicas later (startRedisServer with replicaOf). @default 2 */
   readonly replicas?: number;
   /** @default 1_000 */
   readonly downAfterMs?: number;
@@ -269,7 +269,7 @@ export async function startSentinelTopology(options: SentinelTopologyOptions = {
       `sentinel monitor ${name} 127.0.0.1 ${primary.port} 2`,
       `sentinel down-after-milliseconds ${name} ${downAfterMs}`,
       `sentinel failover-timeout ${name} ${downAfterMs * 3}`,
-      `sentinel parallel-syncs ${name} ${replicas.length}`,
+      `sentinel parallel-syncs ${name} ${Math.max(1, replicas.length)}`,
       '',
     ].join('\n');
     const sentinels = await Promise.all([0, 1, 2].map(() => startRedisServer({ sentinelConfig: config })));

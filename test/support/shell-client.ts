@@ -23,6 +23,17 @@ export function testClock(at: Date | number): string {
   return local.toISOString().slice(11, 16);
 }
 
+/**
+ * The head of a message line as a regular expression: `[HH:MM] #n `, when it was sent and the reference this session
+ * gives it.
+ */
+export const shownHead = String.raw`\[\d\d:\d\d\] #\d+ `;
+
+/** A message line without its head: `alice: hi`. */
+export function shownText(line: string): string {
+  return line.replace(new RegExp(`^${shownHead}`), '');
+}
+
 /** The environment the client runs in: a UTF-8 locale, the test zone, no inherited PARLEY_URL. */
 export function shellClientEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -125,6 +136,21 @@ export function startShellClient(
     },
     kill,
   };
+}
+
+/**
+ * Runs the client over pipes as `user` (a new name registers) and resolves once it has joined: its stream is open
+ * by then. The client is pushed onto `started`, for stoppedAfterEach to stop.
+ */
+export async function joinedShellClient(
+  url: string,
+  user: { readonly name: string; readonly password: string },
+  started: ShellClient[],
+): Promise<ShellClient> {
+  const client = startShellClient(['--url', url], [user.name, user.password]);
+  started.push(client);
+  await client.waitFor('stderr', new RegExp(`^-- (registered and )?joined as ${user.name} --$`));
+  return client;
 }
 
 /** The processes below `pid` (children, grandchildren...), read from /proc, with their command names. */
@@ -244,6 +270,20 @@ export function startTerminal(command: string, env: Record<string, string>): Ter
       release();
     },
   };
+}
+
+/** Answers the client's USERNAME and password prompts at `terminal`, and resolves once it has joined. */
+export async function logInAtTerminal(
+  terminal: Terminal,
+  user: { readonly name: string; readonly password: string },
+): Promise<void> {
+  await terminal.waitForScreen(/^USERNAME:\s*$/);
+  terminal.type(user.name);
+  terminal.keys('Enter');
+  await terminal.waitForScreen(/^password:\s*$/);
+  terminal.type(user.password);
+  terminal.keys('Enter');
+  await terminal.waitForScreen(new RegExp(`^-- (registered and )?joined as ${user.name} --$`));
 }
 
 /**

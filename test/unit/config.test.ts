@@ -65,7 +65,9 @@ describe('configuration', () => {
       redisSentinelName: 'mymaster',
       redisWaitReplicas: '',
       redisWaitTimeoutMs: 1_000,
+      redisSyncWaitMs: 120_000,
     });
+    expect(config(['--redis-sync-wait-ms', '0']).redisSyncWaitMs).toBe(0);
     expect(config(['--redis-wait-replicas', '0']).redisWaitReplicas).toBe(0);
     expect(config(['--redis-wait-replicas', 'all']).redisWaitReplicas).toBe('all');
     expect(() => config(['--redis-wait-replicas', 'most'])).toThrow(

@@ -311,7 +311,7 @@ export class Accounts {
     // After the new hash is stored, so that no session signed in with the old password can be opened behind it.
     return this.revoking(async () => {
       const others = (await this.store.sessionsOf(actor.name)).filter((s) => s.tokenHash !== actor.sessionId);
-      for (const session of others) await this.store.deleteSession(session.tokenHash, 'revoked');
+      for (const session of others) await this.store.deleteSession(session.tokenHash, 'password_changed');
       return others.map((s) => s.tokenHash);
     });
   }
@@ -366,7 +366,7 @@ export class Accounts {
     const passwordHash = await hashPassword(password, this.options.scrypt);
     if (!(await this.store.setPasswordHash(name, passwordHash))) throw noSuchUser(name);
     this.hashes.set(name, passwordHash);
-    return this.revoking(() => this.store.deleteSessionsOf(name));
+    return this.endSessionsOf(name, 'password_reset');
   }
 
   /**

@@ -6,8 +6,8 @@ import type { Operator } from '../operator.js';
 
 /**
  * What users may do to their own account: see their sessions (devices), sign one out, change their password,
- * delete the account. Every session it revokes also ends the streams that session opened, with `revoked`, on
- * this process at once and, through a shared store's feed, on every other process.
+ * delete the account. Every session it revokes also ends the streams that session opened, saying why (`revoked`,
+ * `password_changed`), on this process at once and, through a shared store's feed, on every other process.
  */
 export class OwnAccount {
   constructor(
@@ -29,7 +29,7 @@ export class OwnAccount {
   async changePassword(actor: Actor, currentPassword: string, newPassword: string, client: string): Promise<void> {
     refuseBot(actor);
     const revoked = await this.accounts.changePassword(actor, currentPassword, newPassword, client);
-    for (const sessionId of revoked) this.delivery.endSession(actor.name, sessionId, 'revoked');
+    for (const sessionId of revoked) this.delivery.endSession(actor.name, sessionId, 'password_changed');
   }
 
   /** Deletes the account once its password checks out, exactly as the operator's `delete-user` does. */

@@ -95,6 +95,8 @@ export class Chat {
       case 'create_group':
         await this.spend('group', actor.name);
         return { kind: 'group_created', group: await this.createGroup(actor, command.name, command.members) };
+      case 'ensure_group':
+        return this.ensureGroup(actor, command.name, command.members);
       case 'add_members':
         return { kind: 'group_changed', ...(await this.groups.add(actor, command.group, command.members)) };
       case 'remove_member':
@@ -257,6 +259,23 @@ export class Chat {
       }),
     );
     return group;
+  }
+
+  /**
+   * The group as asked for: made, or found. Someone else's group (or an ended one) keeps its name taken, as for
+   * mk_grp; one the actor is in but does not own refuses additions, as add_grp does.
+   */
+  private async ensureGroup(actor: Actor, rawName: string, members: readonly string[]): Promise<CommandResult> {
+    const name = canonicalName(rawName);
+    const group = name === undefined ? undefined : await this.directory.findGroup(name);
+    if (!group) {
+      await this.spend('group', actor.name);
+      return { kind: 'group_created', group: await this.createGroup(actor, rawName, members) };
+    }
+    if (!group.members.includes(actor.name)) {
+      throw new ChatError('name_taken', `the name "${group.name}" is taken`, 'path.name');
+    }
+    return { kind: 'group_changed', ...(await this.groups.add(actor, group.name, members)) };
   }
 
   /** Spends one action of the actor's budget, or rate_limited with when to retry. */

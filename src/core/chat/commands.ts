@@ -10,6 +10,11 @@ export type Command =
   | { readonly kind: 'send'; readonly to: string; readonly text: string; readonly replyTo?: number }
   | { readonly kind: 'broadcast'; readonly text: string }
   | { readonly kind: 'create_group'; readonly name: string; readonly members: readonly string[] }
+  /**
+   * `PUT /groups/{name}`: mk_grp that may be repeated. Makes the group when no group has the name; for the owner of
+   * the group that has it, adds the listed users who are not members yet (and nobody is removed).
+   */
+  | { readonly kind: 'ensure_group'; readonly name: string; readonly members: readonly string[] }
   /** `add_grp:<group>:<user>[:<user>...]`: the owner adds members. */
   | { readonly kind: 'add_members'; readonly group: string; readonly members: readonly string[] }
   /** `rm_grp:<group>:<user>`: the owner removes a member, or a member removes themself (leaves). */

@@ -13,14 +13,35 @@ export interface SharedEvent {
 }
 
 /**
- * Why the server ended a stream; `unavailable`: the store could not be read, so the client should come back;
- * `revoked`: another session of the user (or a password change) signed this one out, so, as after `exit`, it
- * must not reconnect; `suspended`: an admin suspended the user, who must not reconnect either.
+ * Why a session ended, told to its streams on every process; none of them may reconnect. `exit`: it logged out;
+ * `revoked`: another session of the user signed it out; `password_changed`: the user changed the password
+ * through another session; `suspended`: an admin suspended the user; `operator_logout`, `password_reset`: the
+ * operator's `parley logout` and `parley reset-password`; `deleted`: the account was deleted (by the operator, or
+ * by the user through another session).
  */
-export type EndReason = 'exit' | 'revoked' | 'suspended' | 'shutdown' | 'slow_consumer' | 'unavailable';
+export const sessionEndReasons = [
+  'exit',
+  'revoked',
+  'password_changed',
+  'suspended',
+  'operator_logout',
+  'password_reset',
+  'deleted',
+] as const;
 
-/** Why a session ended, told to its streams on every process. */
-export type SessionEndReason = Extract<EndReason, 'exit' | 'revoked' | 'suspended'>;
+export type SessionEndReason = (typeof sessionEndReasons)[number];
+
+/**
+ * Why the server ended a stream: the session ended (a SessionEndReason: the client must not reconnect), or the
+ * stream alone, and the client should come back: `shutdown`, `slow_consumer`, `unavailable` (the store could not be
+ * read).
+ */
+export type EndReason = SessionEndReason | 'shutdown' | 'slow_consumer' | 'unavailable';
+
+/** Whether a stream ended for this reason must not be reconnected: its session is over. */
+export function sessionIsOver(reason: EndReason): reason is SessionEndReason {
+  return (sessionEndReasons as readonly string[]).includes(reason);
+}
 
 /**
  * The transport side of a stream, implemented by the HTTP layer (an SSE response). The core decides what to

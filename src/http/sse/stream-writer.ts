@@ -1,6 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { QueuedMsgform } from '../../core/msgform.js';
-import type { EndReason, LostNotice, SharedEvent, StreamSink } from '../../core/delivery/stream-session.js';
+import {
+  sessionIsOver,
+  type EndReason,
+  type LostNotice,
+  type SharedEvent,
+  type StreamSink,
+} from '../../core/delivery/stream-session.js';
 import { commentFrame, eventFrame, retryFrame } from './frame.js';
 
 const heartbeat = commentFrame('heartbeat');
@@ -69,9 +75,8 @@ export class SseStreamWriter implements StreamSink {
     endReasons.set(this.res, reason);
     // A stream's connection is not worth keeping alive: close it with the response.
     this.res.shouldKeepAlive = false;
-    // After an exit or a revocation the client should stay away; otherwise come back soon.
-    const final = reason === 'exit' || reason === 'revoked' || reason === 'suspended';
-    this.res.end(commentFrame(`end: ${reason}`) + (final ? '' : retryFrame(this.retryMs)));
+    // Once its session is over the client should stay away; otherwise come back soon.
+    this.res.end(commentFrame(`end: ${reason}`) + (sessionIsOver(reason) ? '' : retryFrame(this.retryMs)));
     // A client that stopped reading cannot take the goodbye either: past the slow-consumer bound the connection
     // is dropped at once, so that it holds neither buffers nor a socket. Its messages stay for a resume.
     if (reason === 'slow_consumer') this.res.destroy();

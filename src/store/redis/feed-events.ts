@@ -1,6 +1,7 @@
 import type { FeedEvent } from '../../core/ports/index.js';
 import type { EventType, MessageKind } from '../../core/msgform.js';
 import type { Group } from '../../core/chat/directory.js';
+import { sessionEndReasons } from '../../core/delivery/stream-session.js';
 import { mentionsOf, quoteOf, senderMarks } from './redis-replies.js';
 
 /**
@@ -83,7 +84,7 @@ export function decodeFeedEvent(payload: string): FeedEvent | undefined {
         kind: 'session_ended',
         user: event[1]!,
         sessionId: event[2]!,
-        reason: event[3] === 'revoked' || event[3] === 'suspended' ? event[3] : 'exit',
+        reason: sessionEndReasons.find((reason) => reason === event[3]) ?? 'exit',
       };
     case 'X':
       return { kind: 'sessions_ended', user: event[1]! };

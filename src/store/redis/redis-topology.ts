@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@redis/client';
+import type { Logger } from 'pino';
 import { sentinelOf } from './connect-redis.js';
 import type { RedisLink } from './redis-link.js';
 
@@ -22,6 +24,59 @@ export interface RedisTopology {
 
 /** Reads the primary's replication and persistence settings, and with Sentinel, how many sentinels watch it. */
 export async function inspectTopology(link: RedisLink): Promise<RedisTopology> {
+  return { ...(await replication(link)), ...(await persistence(link)), ...(await sentinels(link)) };
+}
+
+/** How often, waiting for replicas at start, the primary is asked again, and how often the log says so (ms). */
+const syncPollMs = 200;
+const syncReportMs = 5_000;
+
+/**
+ * The topology once the primary has the replicas `waitReplicas` asks for in sync, or, after `waitMs` or once
+ * `stopped` aborts, as it is then (topologyProblem says why it will not do). Orchestrators start Redis and Parley
+ * at once, and a replica is not in sync before its first full copy of the primary is done; while it waits, the
+ * log says so at once and every 5 s.
+ */
+export async function syncedTopology(
+  link: RedisLink,
+  waitReplicas: number | 'all',
+  { waitMs, log, stopped }: { waitMs: number; log: Logger; stopped?: AbortSignal },
+): Promise<RedisTopology> {
+  const started = Date.now();
+  let reported = -Infinity;
+  for (;;) {
+    const now = await replication(link);
+    const waited = Date.now() - started;
+    if (now.onlineReplicas >= wanted(waitReplicas) || waited >= waitMs || stopped?.aborted)
+      return inspectTopology(link);
+    if (waited - reported >= syncReportMs) {
+      reported = waited;
+      log.warn(
+        {
+          redis: link.description,
+          onlineReplicas: now.onlineReplicas,
+          replicas: now.replicas,
+          waitReplicas,
+          waitedMs: waited,
+          leftMs: waitMs - waited,
+        },
+        `waiting for ${waitReplicas === 'all' ? 'a replica' : `${waitReplicas} replicas`} of Redis to come in sync`,
+      );
+    }
+    try {
+      await sleep(Math.min(syncPollMs, waitMs - waited), undefined, { signal: stopped });
+    } catch {
+      // Stopped: the next round gives up.
+    }
+  }
+}
+
+/** The replicas WAIT is asked for: `all` needs at least one. */
+function wanted(waitReplicas: number | 'all'): number {
+  return waitReplicas === 'all' ? 1 : waitReplicas;
+}
+
+async function replication(link: RedisLink): Promise<Pick<RedisTopology, 'role' | 'replicas' | 'onlineReplicas'>> {
   const info = String(await link.send(['INFO', 'replication']));
   const fields = new Map(
     info
@@ -37,13 +92,7 @@ export async function inspectTopology(link: RedisLink): Promise<RedisTopology> {
     replicas.push(`${parts.get('ip')}:${parts.get('port')} ${parts.get('state')} lag ${parts.get('lag')}`);
     if (parts.get('state') === 'online') onlineReplicas++;
   }
-  return {
-    role: fields.get('role') ?? 'unknown',
-    replicas,
-    onlineReplicas,
-    ...(await persistence(link)),
-    ...(await sentinels(link)),
-  };
+  return { role: fields.get('role') ?? 'unknown', replicas, onlineReplicas };
 }
 
 async function persistence(link: RedisLink): Promise<Pick<RedisTopology, 'appendonly' | 'appendfsync' | 'save'>> {
@@ -87,8 +136,7 @@ export function topologyProblem(
   waitReplicas: number | 'all',
   where: string,
 ): string | undefined {
-  const wanted = waitReplicas === 'all' ? 1 : waitReplicas;
-  if (wanted <= topology.onlineReplicas) return undefined;
+  if (wanted(waitReplicas) <= topology.onlineReplicas) return undefined;
   const have = `${topology.onlineReplicas} replica${topology.onlineReplicas === 1 ? '' : 's'} in sync`;
   const asks = waitReplicas === 'all' ? 'every replica in sync, at least one,' : `${waitReplicas} replicas`;
   return (

@@ -100,7 +100,7 @@ describe('the operator commands', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('new password for cat: 2 sessions ended, 1 stream closed\n');
     await reader.ended;
-    expect(reader.comments).toContain('end: exit');
+    expect(reader.comments).toContain('end: password_reset');
     expect(await works(cat)).toBe(false);
     expect(await works({ ...cat, token: second.token })).toBe(false);
     expect((await login('cat', cat.password)).status).toBe(401);
@@ -149,7 +149,7 @@ describe('the operator commands', () => {
     expect(stdout).toBe('logged out fay: 2 sessions ended, 2 streams closed\n');
     for (const reader of streams) {
       await reader.ended;
-      expect(reader.comments).toContain('end: exit');
+      expect(reader.comments).toContain('end: operator_logout');
     }
     expect(await works(fay)).toBe(false);
     expect(await works({ ...fay, token: other.token })).toBe(false);
@@ -181,13 +181,14 @@ describe('the operator commands', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('deleted jon: account and queue removed, 1 session ended, 1 stream closed, left 1 group\n');
     await jonStream.ended;
+    expect(jonStream.comments).toContain('end: deleted');
     expect(await works(jon)).toBe(false);
     const users = (await api(server.url, 'GET', '/users', { token: hal.token })).body.users.map(
       (u: { name: string }) => u.name,
     );
     expect(users).not.toContain('jon');
     expect((await api(server.url, 'GET', '/groups', { token: ida.token })).body.groups).toEqual([
-      { name: 'crew', members: ['hal', 'ida'], createdBy: 'hal' },
+      { name: 'crew', members: ['hal', 'ida'], owner: 'hal', createdBy: 'hal' },
     ]);
     expect(
       (await api(server.url, 'POST', '/messages', { token: hal.token, json: { to: 'jon', text: 'gone?' } })).status,

@@ -330,8 +330,11 @@ describe('Redis behind Sentinel', () => {
 
   it('answers 503 with Retry-After, never 202, while fewer replicas than --redis-wait-replicas hold the writes', async () => {
     const t = (topology = await startSentinelTopology());
-    // Asked for more replicas than are in sync, Parley does not start, and says what to change.
+    // Asked for more replicas than are in sync, Parley waits for them a while, then does not start, and says
+    // what to change.
     const refused = await runCli([
+      '--redis-sync-wait-ms',
+      '300',
       '--port',
       '0',
       '--data',
@@ -345,8 +348,9 @@ describe('Redis behind Sentinel', () => {
     ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /--redis-wait-replicas 3 \(PARLEY_REDIS_WAIT_REPLICAS\) asks for 3 replicas .* has 2 replicas in sync .*lower --redis-wait-replicas to 2/,
+      /--redis-wait-replicas 3 \(PARLEY_REDIS_WAIT_REPLICAS\) asks for 3 replicas .* has 2 replicas in sync .*lower --redis-wait-replicas to 2; still so after waiting 0.3 s \(--redis-sync-wait-ms\)$/m,
     );
+    expect(refused.stdout).toContain('waiting for 3 replicas of Redis to come in sync');
     const server = await parley(t, '--redis-wait-replicas', '2', '--redis-wait-timeout-ms', '200');
     const topologyLine = server.logs.find((entry) => entry.msg === 'connected to Redis')!;
     expect(topologyLine).toMatchObject({

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log/logger.js';
 import { latestVersion, migrate } from '../../../src/store/sqlite/migrations.js';
+import { api, register } from '../../support/api.js';
 import { fastArgs, runCli, serverFleet, tempDir } from '../../support/process.js';
 
 const root = tempDir('parley-data-dir-');
@@ -32,6 +33,21 @@ describe('the data directory of a SQLite server', { timeout: 60_000 }, () => {
     const dir = join(mkdtempSync(join(root, 'fresh-')), 'nested', 'data');
     const server = await start([], { PARLEY_DATA: dir, PARLEY_STORE: 'sqlite' });
     expect(existsSync(join(dir, 'parley.db'))).toBe(true);
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('creates the database file and the files SQLite keeps beside it readable and writable by their owner only', async () => {
+    const dir = mkdtempSync(join(root, 'modes-'));
+    const server = await start(['--store', 'sqlite', '--data', dir]);
+    const alice = await register(server.url, 'alice');
+    expect((await api(server.url, 'POST', '/broadcast', { token: alice.token, json: { text: 'hi' } })).status).toBe(
+      202,
+    );
+    // The file lock is exclusive, so SQLite keeps its WAL index in memory: no -shm, unless another reader opens it.
+    const files = readdirSync(dir).filter((name) => name.startsWith('parley.db'));
+    expect(files).toEqual(expect.arrayContaining(['parley.db', 'parley.db-wal']));
+    const modes = files.map((name) => `${name} ${(statSync(join(dir, name)).mode & 0o777).toString(8)}`);
+    expect(modes).toEqual(files.map((name) => `${name} 600`));
     expect(await server.stop()).toBe(0);
   });
 

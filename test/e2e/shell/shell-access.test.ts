@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../../support/api.js';
 import { runParley, spawnServer, tempDir } from '../../support/process.js';
-import { startShellClient, stoppedAfterEach, type ShellClient } from '../../support/shell-client.js';
+import { joinedShellClient, stoppedAfterEach } from '../../support/shell-client.js';
 
 const { servers, clients } = stoppedAfterEach();
 
-/** The shell client over pipes, joined as `user` (its stream is open by then). */
-async function join(url: string, user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (url: string, user: TestUser) => joinedShellClient(url, user, clients);
 
 describe('the shell client, blocks and suspension', () => {
   it("block: refuses a user's direct messages and hides their group messages; unblock: lets them in again", async () => {
@@ -41,7 +35,9 @@ describe('the shell client, blocks and suspension', () => {
       token: mallory.token,
       json: { to: 'team', text: 'you will not read this' },
     });
-    await client.waitFor('stdout', `-- #${hidden.body.id} from a blocked user @team, hidden --`);
+    expect(hidden.status).toBe(202);
+    // The first message this session names: #1, hidden, but numbered like any other.
+    await client.waitFor('stdout', '-- #1 from a blocked user @team, hidden --');
     await api(server.url, 'POST', '/messages', { token: carol.token, json: { to: 'team', text: 'but this' } });
     await client.waitFor('stdout', /carol @team: but this$/);
 
@@ -74,7 +70,7 @@ describe('the shell client, blocks and suspension', () => {
       'stderr',
       '-- an admin suspended this account; it cannot log in until an admin restores it --',
     );
-    expect(await suspect.exited).toBe(0);
+    expect(await suspect.exited).toBe(7);
     const refused = await api(server.url, 'POST', '/sessions', {
       json: { username: 'mallory', password: mallory.password },
     });

@@ -19,7 +19,7 @@ async function join(url: string, name: string, password = `${name}-password`): P
   return client;
 }
 
-const clock = String.raw`\[\d\d:\d\d\]`;
+const clock = String.raw`\[\d\d:\d\d\] #\d+`;
 
 describe('the shell client and bots', () => {
   it("marks a bot's messages, shows a hook's display name with the account that sent it, and marks bots in get_users", async () => {

@@ -42,12 +42,14 @@ describe('the shell client with groups people manage, edits and deletions', () =
       token: carol.token,
       json: { to: 'bob', text: 'meet at 9' },
     });
-    await bob.waitFor('stdout', /carol: meet at 9$/);
+    const original = await bob.waitFor('stdout', /carol: meet at 9$/);
+    // The line's reference for this session: the edit and the deletion name it.
+    const ref = /^\[\d\d:\d\d\] (#\d+) /.exec(original.line)![1]!;
     await api(server.url, 'PATCH', `/messages/${sent.body.id}`, { token: carol.token, json: { text: 'meet at 10' } });
-    const edited = await bob.waitFor('stdout', new RegExp(`carol edited #${sent.body.id}: meet at 10$`));
+    const edited = await bob.waitFor('stdout', new RegExp(`carol edited ${ref}: meet at 10$`));
     expect(edited.line).toMatch(/^\[\d\d:\d\d\] /);
     await api(server.url, 'DELETE', `/messages/${sent.body.id}`, { token: carol.token });
-    await bob.waitFor('stdout', `-- carol deleted #${sent.body.id} --`);
+    await bob.waitFor('stdout', `-- carol deleted ${ref} --`);
 
     // The owner leaves: bob owns the group now.
     alice.send('leave:team');

@@ -4,12 +4,12 @@ import { spawnServer, tempDir, type ServerProcess } from '../../support/process.
 import {
   descendants,
   isAlive,
+  logInAtTerminal,
   shellClientEnv,
   shellClientPath,
-  startShellClient,
+  joinedShellClient,
   startTerminal,
   stoppedAfterEach,
-  type ShellClient,
 } from '../../support/shell-client.js';
 import { openSse, type SseReader } from '../../support/sse.js';
 
@@ -21,13 +21,7 @@ async function server(): Promise<ServerProcess> {
   return started;
 }
 
-/** The shell client over pipes, joined as `user` (its stream is open by then). */
-async function join(url: string, user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (url: string, user: TestUser) => joinedShellClient(url, user, clients);
 
 /** Another device of `user`: a session of its own and its stream. */
 async function device(url: string, user: TestUser, userAgent: string): Promise<{ token: string; stream: SseReader }> {
@@ -81,7 +75,7 @@ describe('the shell client and the account', () => {
     client.send('alice-secret-2');
     await client.waitFor('stderr', '-- password changed; your other devices are signed out --');
     await tablet.stream.ended;
-    expect(tablet.stream.comments).toContain('end: revoked');
+    expect(tablet.stream.comments).toContain('end: password_changed');
     for (const token of [tablet.token, alice.token])
       expect((await api(url, 'GET', '/users', { token })).status).toBe(401);
     expect(
@@ -110,9 +104,9 @@ describe('the shell client and the account', () => {
     }[];
     const clientSession = sessions.find((s) => s.userAgent?.startsWith('curl/'))!;
     expect((await api(url, 'DELETE', `/sessions/${clientSession.id}`, { token: carol.token })).status).toBe(204);
-    expect(await client.exited).toBe(0);
+    expect(await client.exited).toBe(3);
     expect(client.lines.stderr.slice(-1)).toEqual([
-      '-- this session was signed out from another device; run parley again to log in --',
+      '-- this session was signed out from another of your devices; run parley again to log in --',
     ]);
     expect(below.filter(isAlive)).toEqual([]);
   });
@@ -122,13 +116,7 @@ describe('the shell client and the account', () => {
     const dave = await register(url, 'dave');
     const terminal = startTerminal(`bash ${shellClientPath} --url ${url}`, shellClientEnv());
     terminals.push(terminal);
-    await terminal.waitForScreen(/^USERNAME:\s*$/);
-    terminal.type('dave');
-    terminal.keys('Enter');
-    await terminal.waitForScreen(/^password:\s*$/);
-    terminal.type(dave.password);
-    terminal.keys('Enter');
-    await terminal.waitForScreen(/^-- joined as dave --$/);
+    await logInAtTerminal(terminal, dave);
     terminal.type('passwd');
     terminal.keys('Enter');
     await terminal.waitForScreen(/^current password:\s*$/);

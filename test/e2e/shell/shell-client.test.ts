@@ -11,6 +11,7 @@ import {
   startTerminal,
   stoppedAfterEach,
   testClock,
+  shownText,
   type ShellClient,
 } from '../../support/shell-client.js';
 import { openSse, type SseReader } from '../../support/sse.js';
@@ -61,7 +62,7 @@ async function holdPort(port: number): Promise<() => Promise<void>> {
   return () => new Promise<void>((resolve) => holder.close(() => resolve()));
 }
 
-const clock = String.raw`\[\d\d:\d\d\]`;
+const clock = String.raw`\[\d\d:\d\d\] #\d+`;
 
 describe('the shell client (clients/shell/parley)', () => {
   it('exchanges direct, group and broadcast messages with another shell client and a REST user, lists users and logs out on exit', async () => {
@@ -101,22 +102,21 @@ describe('the shell client (clients/shell/parley)', () => {
     for (const client of [alice, bob]) {
       const first = await client.waitFor('stdout', /carol \(broadcast\): news$/);
       expect(first.line).toMatch(new RegExp(`^${clock} carol \\(broadcast\\): news$`));
-      const second = await client.waitFor('stdout', `${' '.repeat('[00:00] carol (broadcast): '.length)}second line`, {
-        from: first.index,
-      });
+      const indent = first.line.length - 'news'.length;
+      const second = await client.waitFor('stdout', `${' '.repeat(indent)}second line`, { from: first.index });
       expect(second.index).toBe(first.index + 1);
     }
     const tricky = 'café 😀 "quoted" \\ back/slash\ttab';
     expect(
       (await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: tricky } })).status,
     ).toBe(202);
-    expect((await alice.waitFor('stdout', /^\S+ carol: café/)).line.slice(8)).toBe(`carol: ${tricky}`);
+    expect(shownText((await alice.waitFor('stdout', / carol: café/)).line)).toBe(`carol: ${tricky}`);
     // Characters a terminal would obey are shown, not obeyed: DEL in caret notation, C1 controls as U+FFFD.
     expect(
       (await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: 'a\u007fb\u009b31mc' } }))
         .status,
     ).toBe(202);
-    expect((await alice.waitFor('stdout', /^\S+ carol: a/)).line.slice(8)).toBe('carol: a^?b\ufffd31mc');
+    expect(shownText((await alice.waitFor('stdout', / carol: a\^/)).line)).toBe('carol: a^?b\ufffd31mc');
 
     // Messages to alice reach the terminal of alice only.
     expect(bob.lines.stdout.some((line) => /café/.test(line))).toBe(false);
@@ -174,10 +174,11 @@ describe('the shell client (clients/shell/parley)', () => {
     });
     await alice.waitFor('stdout', /bob: after the restart$/);
 
+    // Each message once, numbered for this session in the order shown.
     expect(alice.lines.stdout.map((line) => line.slice(8))).toEqual([
-      'bob: before the restart',
-      'bob: during the gap',
-      'bob: after the restart',
+      '#1 bob: before the restart',
+      '#2 bob: during the gap',
+      '#3 bob: after the restart',
     ]);
     expect(alice.lines.stderr.filter((line) => /connection lost|reconnected/.test(line))).toEqual([
       '-- connection lost, reconnecting --',
@@ -257,7 +258,7 @@ describe('the shell client (clients/shell/parley)', () => {
     expect(terminal.screen().join('\n')).not.toContain('secret-words');
 
     await api(url, 'POST', '/messages', { token: carol.token, json: { to: 'alice', text: 'hello at the terminal' } });
-    await terminal.waitForScreen(/^\[\d\d:\d\d\] carol: hello at the terminal$/);
+    await terminal.waitForScreen(/^\[\d\d:\d\d\] #1 carol: hello at the terminal$/);
     terminal.type('carol: hi back');
     terminal.keys('Enter');
     const carolStream = await stream(url, carol);

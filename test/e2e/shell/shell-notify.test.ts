@@ -69,16 +69,16 @@ describe('the shell client and notification levels', () => {
     };
 
     await send('nobody called');
-    await client.waitFor('stdout', /^\[\d\d:\d\d\] max @ops: nobody called$/);
+    await client.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ max @ops: nobody called$/);
     await send('@mia the build is green');
-    await client.waitFor('stdout', /^\[\d\d:\d\d\] max @ops \[@you\]: @mia the build is green$/);
+    await client.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ max @ops \[@you\]: @mia the build is green$/);
     await send('@mo the deploy is yours');
-    await client.waitFor('stdout', /^\[\d\d:\d\d\] max @ops: @mo the deploy is yours$/);
+    await client.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ max @ops: @mo the deploy is yours$/);
     await send('@everyone standup in five');
-    await client.waitFor('stdout', /^\[\d\d:\d\d\] max @ops \[@everyone\]: @everyone standup in five$/);
+    await client.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ max @ops \[@everyone\]: @everyone standup in five$/);
     // Called both ways, by name first.
     await send('@everyone, and @MIA above all');
-    await client.waitFor('stdout', /^\[\d\d:\d\d\] max @ops \[@you\]: @everyone, and @MIA above all$/);
+    await client.waitFor('stdout', /^\[\d\d:\d\d\] #\d+ max @ops \[@you\]: @everyone, and @MIA above all$/);
     expect(client.transcript()).not.toContain('cannot read');
   });
 });

@@ -28,7 +28,7 @@ async function idOf(reader: TestUser, conversation: string, text: string): Promi
 }
 
 describe('the shell client with replies and reactions', () => {
-  it('replies with >42 and reacts with +42 and -42, and prints a reply with its quote and a reaction as a line', async () => {
+  it('replies with >#n and reacts with +#n and -#n (the references it shows), and prints a reply with its quote and a reaction as a line', async () => {
     const carol = await register(server.url, 'carol');
     const dave = await register(server.url, 'dave');
     const alice = await join('alice');
@@ -41,9 +41,10 @@ describe('the shell client with replies and reactions', () => {
       token: carol.token,
       json: { to: 'alice', text: question },
     });
-    await alice.waitFor('stdout', /carol: shall we meet$/);
+    const asking = await alice.waitFor('stdout', /#(\d+) carol: shall we meet$/);
+    const askedRef = /#(\d+) carol/.exec(asking.line)![1];
     const carols = await openSse(server.url + streamPath(carol), { authorization: `Bearer ${carol.token}` });
-    alice.send(`>${asked.body.id} carol: yes, at 10`);
+    alice.send(`>#${askedRef} carol: yes, at 10`);
     const quote = `${question.replace(/\s+/g, ' ').slice(0, 120)}…`;
     await carols.until((events) => events.some((e) => e.event === 'message'));
     expect(carols.messages()).toEqual([
@@ -55,23 +56,27 @@ describe('the shell client with replies and reactions', () => {
     alice.send('mk_grp:team:bob:dave');
     await bob.waitFor('stdout', '-- team: alice created it (members: alice, bob, dave) --');
     bob.send('team: lunch?');
-    await alice.waitFor('stdout', /bob @team: lunch\?$/);
+    const sentByBob = await bob.waitFor('stderr', /^-- sent #\d+ --$/);
+    const bobsRef = /#(\d+)/.exec(sentByBob.line)![1];
+    const seen = await alice.waitFor('stdout', /#\d+ bob @team: lunch\?$/);
+    const alicesRef = /#(\d+) bob/.exec(seen.line)![1];
     const lunch = await idOf(bobElsewhere, 'team', 'lunch?');
-    alice.send(`>${lunch} team: sure, 12:30`);
+    alice.send(`>#${alicesRef} team: sure, 12:30`);
     const reply = await bob.waitFor('stdout', /alice @team ↪ bob "lunch\?": sure, 12:30$/);
-    expect(reply.line).toMatch(/^\[\d\d:\d\d\] alice @team/);
-    bob.send(`+${lunch} 👍`);
-    await alice.waitFor('stdout', `-- bob reacted 👍 to #${lunch} --`);
+    expect(reply.line).toMatch(/^\[\d\d:\d\d\] #\d+ alice @team/);
+    // The server's own forms take the message's id; the references are this client's.
+    bob.send(`+#${bobsRef} 👍`);
+    await alice.waitFor('stdout', `-- bob reacted 👍 to #${alicesRef} --`);
     bob.send(`-${lunch} 👍`);
-    await alice.waitFor('stdout', `-- bob took back 👍 on #${lunch} --`);
-    bob.send(`+${lunch} ok`);
+    await alice.waitFor('stdout', `-- bob took back 👍 on #${alicesRef} --`);
+    bob.send(`+#${bobsRef} ok`);
     await bob.waitFor('stderr', 'error: command.emoji: must be one emoji');
 
     // The original taken back: dave, away until now, reads the reply with its quote marked deleted.
     await api(server.url, 'DELETE', `/messages/${lunch}`, { token: bobElsewhere.token });
-    await alice.waitFor('stdout', `-- bob deleted #${lunch} --`);
+    await alice.waitFor('stdout', `-- bob deleted #${alicesRef} --`);
     const daves = await join(dave.name);
-    await daves.waitFor('stdout', `-- #${lunch} from bob was deleted --`);
+    await daves.waitFor('stdout', /^-- #\d+ from bob was deleted --$/);
     await daves.waitFor('stdout', /alice @team ↪ bob \(deleted\): sure, 12:30$/);
     const everything = [alice, bob, daves].flatMap((c) => [...c.lines.stdout, ...c.lines.stderr]);
     expect(everything.filter((l) => l.includes('{') || l.includes('cannot read'))).toEqual([]);

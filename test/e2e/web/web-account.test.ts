@@ -110,7 +110,7 @@ describe('the account panel of the web page', () => {
       .getByText('Your password is changed, and your other devices are signed out.')
       .waitFor(guard);
     await tablet.stream.ended;
-    expect(tablet.stream.comments).toContain('end: revoked');
+    expect(tablet.stream.comments).toContain('end: password_changed');
     await expect.poll(() => devices().count(), guard).toBe(1);
     await expectAccessibleShot('account-password-changed');
     // On a phone (320 px wide) the dialog fits, nothing cut off or out of reach.

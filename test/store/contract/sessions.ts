@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/core/ports/index.js';
+import { sessionEndReasons } from '../../../src/core/delivery/stream-session.js';
 import type { FreshBackend } from './fresh-backend.js';
 import { sessionOf } from './factories.js';
 
@@ -84,6 +85,16 @@ export function sessionsContract(backend: () => FreshBackend): void {
           exit,
           { kind: 'session_ended', user: 'alice', sessionId: 'b'.repeat(64), reason: 'revoked' },
         ]);
+      });
+
+      it('tells the feed every reason a session can end for, as given', async () => {
+        const ends = sessionEndReasons.map((reason, i) => ({ reason, tokenHash: String(i).repeat(64) }));
+        for (const { tokenHash } of ends) await store.insertSession({ ...session, tokenHash });
+        const feed = await backend().listen();
+        for (const { reason, tokenHash } of ends) await store.deleteSession(tokenHash, reason);
+        expect(await feed.told(ends.length)).toEqual(
+          ends.map(({ reason, tokenHash }) => ({ kind: 'session_ended', user: 'alice', sessionId: tokenHash, reason })),
+        );
       });
     });
 

@@ -1,7 +1,7 @@
 #!lua flags=no-cluster
 -- Ends a session with the push subscriptions it made, and tells every process, whose streams of it are told why.
 -- Returns 1.
-local token_hash, reason = ARGV[2], ARGV[3] -- reason: exit or revoked
+local token_hash, reason = ARGV[2], ARGV[3] -- reason: a SessionEndReason (exit, revoked, ...)
 
 local user = redis.call('HGET', P .. 's:' .. token_hash, 'u')
 redis.call('DEL', P .. 's:' .. token_hash)
