@@ -8,6 +8,8 @@ import type {
   FoundMessage,
   QueueCursor,
   QueuePage,
+  SearchPage,
+  SearchRequest,
   StoredGroup,
   StoredSession,
   StoredUser,
@@ -33,6 +35,7 @@ import {
   type Reply,
 } from './redis-replies.js';
 import { DelegatedFamilies } from '../delegated-families.js';
+import { searchArgs, searchPageOf } from './redis-search.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
 export interface RedisDeps {
@@ -222,6 +225,12 @@ export abstract class RedisReads extends DelegatedFamilies {
       (await this.run(lua.readConversation, [key, before, limit, reader, broadcast, after])) as Reply,
       0,
     );
+  }
+
+  /** One script per page, examining at most the budget: see search-messages.lua. */
+  async searchMessages(request: SearchRequest): Promise<SearchPage> {
+    const { args, scope } = searchArgs(request);
+    return searchPageOf((await this.run(lua.searchMessages, args)) as Reply, scope);
   }
 
   async directPeers(reader: string): Promise<string[]> {

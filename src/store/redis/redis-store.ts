@@ -24,6 +24,7 @@ import { RedisIntegrations } from './redis-integrations.js';
 import { RedisNotify } from './redis-notify.js';
 import { RedisReads, type RedisDeps, type RedisOptions } from './redis-reads.js';
 import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
+import { foldedField } from './redis-search.js';
 
 /**
  * The shared store: everything lives in one Redis, under `keyPrefix` (P below), and any number of Parley
@@ -37,7 +38,8 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
  *                         c (its conversation key), r (queue entries still referring to it), x (editedAt),
  *                         d ('1': deleted, its text overwritten), b ('1': from a bot), n (display name),
- *                         a (mentions, a JSON list); or an event: k 'event', e (its type),
+ *                         a (mentions, a JSON list), z (the text as search compares it, where
+ *                         string.lower does not fold it alike: see redis-search.ts); or an event: k 'event', e (its type),
  *                         t (its data), s (when), r
  *   P q:<name>            a user's queue: sorted set of message and event ids, scored by id
  *   P qe:<name>           the events among them, so that they never count against the queue limit
@@ -138,7 +140,9 @@ export class RedisStore extends RedisReads implements Store {
   }
 
   async editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined> {
-    return idOrUndefined(await this.confirmed(this.run(lua.editMessage, [id, text, editedAt, ...eventArgs(event)])));
+    return idOrUndefined(
+      await this.confirmed(this.run(lua.editMessage, [id, text, editedAt, foldedField(text), ...eventArgs(event)])),
+    );
   }
 
   async deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
@@ -228,6 +232,7 @@ export class RedisStore extends RedisReads implements Store {
       message.displayName === undefined ? '0' : '1',
       message.displayName ?? '',
       message.mentions?.length ? JSON.stringify(message.mentions) : '',
+      foldedField(message.text),
       ...recipients,
     ];
     let reply = await this.run(lua.appendMessage, args);

@@ -37,6 +37,7 @@ import { SqliteIntegrations } from './sqlite-integrations.js';
 import { SqliteNotify } from './sqlite-notify.js';
 import { prepareNotifyStatements } from './notify-statements.js';
 import { SqliteReads } from './sqlite-reads.js';
+import { SqliteSearch } from './sqlite-search.js';
 import {
   changeGroup,
   changeWithEvent,
@@ -94,6 +95,7 @@ export class SqliteStore extends SqliteReads implements Store {
   protected readonly access: SqliteAccess;
   /** Notification levels, quiet times, push subscriptions and the VAPID key pair (sqlite-notify.ts). */
   protected readonly notify: SqliteNotify;
+  protected readonly search: SqliteSearch;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -150,6 +152,7 @@ export class SqliteStore extends SqliteReads implements Store {
     const pushLeases = new SqliteDeviceLeases(db, { table: 'push_subscriptions', key: 'id' }, this.commits, this.clock);
     this.notify = new SqliteNotify(prepareNotifyStatements(db), this.changes, pushLeases);
     this.access = new SqliteAccess(prepareAccessStatements(db), this.commits);
+    this.search = new SqliteSearch(db);
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
 

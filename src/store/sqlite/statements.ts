@@ -108,7 +108,7 @@ export function toGroup(row: GroupRow): StoredGroup {
 
 const userColumns = 'name, password_hash, owner, admin, suspended, created_at';
 
-const messageColumns =
+export const messageColumns =
   'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted, bot, display_name, mentions';
 
 /** Every statement the store runs, prepared once. */

@@ -12,7 +12,8 @@ local idempotency_key, keep_ms = ARGV[9], ARGV[10] -- '' for none; how long the 
 local bot = ARGV[11] -- '1': sent by a bot or through a hook; '' otherwise
 local has_display_name, display_name = ARGV[12] == '1', ARGV[13] -- a hook payload's name to show ('' is one)
 local mentions = ARGV[14] -- the names the text calls, a JSON list; '' for none
-local first_recipient = 15 -- ARGV[15] and on: the recipients
+local folded = ARGV[15] -- the text as search compares it, when string.lower does not fold it alike; '' otherwise
+local first_recipient = 16 -- ARGV[16] and on: the recipients
 
 local idempotency = ''
 if idempotency_key ~= '' then idempotency = P .. 'ik:' .. from .. ':' .. idempotency_key end
@@ -61,6 +62,7 @@ if group ~= '' then redis.call('HSET', m, 'g', group) end
 if bot == '1' then redis.call('HSET', m, 'b', '1') end
 if has_display_name then redis.call('HSET', m, 'n', display_name) end
 if mentions ~= '' then redis.call('HSET', m, 'a', mentions) end
+if folded ~= '' then redis.call('HSET', m, 'z', folded) end
 redis.call('ZADD', P .. 'v:' .. conversation, id, id)
 redis.call('ZADD', P .. 'o:' .. conversation .. ':' .. from, id, id)
 if kind == 'broadcast' then return id end

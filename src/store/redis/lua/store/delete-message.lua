@@ -9,7 +9,7 @@ local first_recipient = 5 -- ARGV[5] and on: the event's recipients
 local m = changeable(id)
 if not m then return -1 end
 redis.call('HSET', m, 't', '', 'd', '1')
-redis.call('HDEL', m, 'x')
+redis.call('HDEL', m, 'x', 'z')
 -- A tombstone stays in its conversation's history, and leaves its unread counts.
 local filed = redis.call('HMGET', m, 'c', 'f')
 if filed[1] then

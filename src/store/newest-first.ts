@@ -1,0 +1,102 @@
+import type { Message } from '../core/msgform.js';
+
+/** One conversation as a scan reads it: up to `count` of its messages with an id below `belowId`, newest first. */
+export type MessageSource = (belowId: number, count: number) => readonly Message[];
+
+/** Messages read from a source at a time: a few queries for a short scan, few for a long one. */
+const chunk = 64;
+
+export interface Scanned {
+  /** What `keep` accepted, newest first, with the index of the source each came from. */
+  readonly found: { readonly message: Message; readonly source: number }[];
+  /** Set when the scan stopped before the end: every message at or above it was examined. */
+  readonly next?: number;
+}
+
+/**
+ * Reads several conversations as one, newest first from below `beforeId`, examining at most `budget` messages,
+ * and keeps those `keep` accepts, up to `limit`. The sources are merged through a heap of their newest unread
+ * message: the cost is the messages examined, times the log of the number of sources, plus a read per source.
+ */
+export function scanNewestFirst(
+  sources: readonly MessageSource[],
+  { beforeId, limit, budget }: { beforeId: number; limit: number; budget: number },
+  keep: (message: Message, source: number) => boolean,
+): Scanned {
+  const buffers = sources.map((read) => ({ read, messages: read(beforeId, chunk), at: 0 }));
+  const head = (i: number) => buffers[i]!.messages[buffers[i]!.at]!.id;
+  const heap = new MaxHeap(head);
+  buffers.forEach((b, i) => b.messages.length > 0 && heap.push(i));
+  const found: { message: Message; source: number }[] = [];
+  let examined = 0;
+  let last = beforeId;
+  for (;;) {
+    const i = heap.peek();
+    if (i === undefined) return { found };
+    if (examined >= budget) return { found, next: last };
+    const buffer = buffers[i]!;
+    const message = buffer.messages[buffer.at]!;
+    examined++;
+    last = message.id;
+    if (keep(message, i)) {
+      found.push({ message, source: i });
+      if (found.length >= limit) return { found, next: last };
+    }
+    buffer.at++;
+    if (buffer.at === buffer.messages.length) {
+      buffer.messages = buffer.messages.length < chunk ? [] : buffer.read(message.id, chunk);
+      buffer.at = 0;
+    }
+    if (buffer.messages.length > 0) heap.replaceTop();
+    else heap.pop();
+  }
+}
+
+/** A binary heap of source indexes, the one with the highest key on top. */
+class MaxHeap {
+  private readonly items: number[] = [];
+
+  constructor(private readonly key: (item: number) => number) {}
+
+  peek(): number | undefined {
+    return this.items[0];
+  }
+
+  push(item: number): void {
+    this.items.push(item);
+    let at = this.items.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (this.key(this.items[parent]!) >= this.key(item)) break;
+      this.items[at] = this.items[parent]!;
+      at = parent;
+    }
+    this.items[at] = item;
+  }
+
+  pop(): void {
+    const last = this.items.pop()!;
+    if (this.items.length > 0) {
+      this.items[0] = last;
+      this.replaceTop();
+    }
+  }
+
+  /** The top's key changed (it only ever goes down): sinks it to its place. */
+  replaceTop(): void {
+    const items = this.items;
+    const item = items[0]!;
+    const key = this.key(item);
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= items.length) break;
+      const right = left + 1;
+      const child = right < items.length && this.key(items[right]!) > this.key(items[left]!) ? right : left;
+      if (this.key(items[child]!) <= key) break;
+      items[at] = items[child]!;
+      at = child;
+    }
+    items[at] = item;
+  }
+}
