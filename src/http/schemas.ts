@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { historyPage } from '../core/chat/conversations.js';
+import { searchPage } from '../core/search/search.js';
 import { reservedNames } from '../core/names.js';
 
 /** Request schemas, shaped after openapi.yaml; test/unit/schemas.test.ts pins them to the generated types. */
@@ -38,6 +39,21 @@ export function requestSchemas(limits: { maxTextLength: number }) {
         .regex(/^[0-9]{1,3}$/, 'must be a whole number')
         .transform(Number)
         .refine((n) => n >= 1 && n <= historyPage.max, `must be from 1 to ${historyPage.max}`)
+        .optional(),
+    }),
+    // The query's own rules (length, words) are the core's: it names query.q the same way.
+    search: z.object({
+      q: z.string('must be given, once'),
+      with: name.optional(),
+      from: name.optional(),
+      before: z.iso.datetime({ message: 'must be an ISO date-time', offset: true }).optional(),
+      after: z.iso.datetime({ message: 'must be an ISO date-time', offset: true }).optional(),
+      cursor: z.string('must be given once').max(64, 'is not a cursor this server gave').optional(),
+      limit: z
+        .string()
+        .regex(/^[0-9]{1,3}$/, 'must be a whole number')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= searchPage.max, `must be from 1 to ${searchPage.max}`)
         .optional(),
     }),
     readMark: z.strictObject({ upTo: messageId }),

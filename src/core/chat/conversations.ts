@@ -3,7 +3,7 @@ import type { Actor } from './commands.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Directory } from './directory.js';
 import { ChatError } from '../errors.js';
-import { addressedTo, msgformOf, type MessageView } from '../msgform.js';
+import { addressedTo, msgformOf, type Message, type MessageView } from '../msgform.js';
 import { canonicalName } from '../names.js';
 import { levelOf } from '../notify/levels.js';
 import type { NotifyLevel } from '../ports/index.js';
@@ -48,9 +48,7 @@ export class Conversations {
     const more = page.length > limit;
     const messages = page.slice(0, limit).reverse();
     return {
-      messages: messages.map((m) =>
-        msgformOf(m, addressedTo(m, actor.name, this.recipientOf(m.from, actor.name, ref))),
-      ),
+      messages: messages.map((m) => this.viewOf(actor.name, m, ref)),
       more,
       notifications: levelOf(levels, ref.kind, ref.with),
     };
@@ -72,9 +70,7 @@ export class Conversations {
         const { last, unread, readId } = await this.store.summarize(me, ref);
         const notifications = levelOf(levels, ref.kind, ref.with);
         const base = { with: ref.with, kind: ref.kind, unread, readId, notifications };
-        return last
-          ? { ...base, last: msgformOf(last, addressedTo(last, me, this.recipientOf(last.from, me, ref))) }
-          : base;
+        return last ? { ...base, last: this.viewOf(me, last, ref) } : base;
       }),
     );
     const lastId = (v: ConversationView) => (v.last ? Number(v.last.id) : 0);
@@ -89,13 +85,31 @@ export class Conversations {
     await this.delivery.change(async () => [await this.store.markRead(actor.name, ref, upTo, event)]);
   }
 
+  /**
+   * Every conversation the actor may read, each with its window as `history` reads it: their direct peers who
+   * still have an account, the groups they are in or left, and the broadcasts.
+   */
+  async readable(actor: Actor): Promise<ConversationRef[]> {
+    const peers = (await this.store.directPeers(actor.name)).filter((peer) => this.directory.hasUser(peer));
+    return [
+      ...peers.map((peer) => ({ kind: 'direct' as const, with: peer })),
+      ...this.directory.groupsReadBy(actor.name).map((g) => this.conversationOf(actor, g.name, 'query.with')),
+      { kind: 'broadcast', with: 'broad' },
+    ];
+  }
+
+  /** A message of a conversation as `reader` sees it (see addressedTo). */
+  viewOf(reader: string, message: Message, ref: ConversationRef): MessageView {
+    return msgformOf(message, addressedTo(message, reader, this.recipientOf(message.from, reader, ref)));
+  }
+
   /** `broad`, a group the actor belongs to, or a user; not_member or not_found otherwise. */
   conversationOf(actor: Actor, rawWith: string, field: string): ConversationRef {
     const name = canonicalName(rawWith);
     if (name === 'broad') return { kind: 'broadcast', with: 'broad' };
     const group = name === undefined ? undefined : this.directory.group(name);
     if (group) {
-      // A member reads from when they joined; a former member keeps what came before they left.
+      // A member reads from when they joined; a former member keeps that window, up to when they left.
       const after = group.joined?.[actor.name];
       const through = group.left?.[actor.name];
       const window = { ...(after === undefined ? {} : { after }), ...(through === undefined ? {} : { through }) };

@@ -1,7 +1,7 @@
 import { foldText } from './fold.js';
 
 /** A found stretch of a text: [start, end) in UTF-16 units, as String.prototype.slice takes them. */
-export type Span = readonly [number, number];
+export type Span = [start: number, end: number];
 
 /** At most this many spans per text: enough to mark a message, bounded however often a term occurs. */
 export const maxSpans = 64;
