@@ -34,4 +34,12 @@ export {
   setQuietTime,
   subscribePush,
 } from './notify.js';
+export {
+  matchedParts,
+  searchAll,
+  searchMessages,
+  type SearchHit,
+  type SearchOptions,
+  type SearchResults,
+} from './search.js';
 export { MessageStream, streamMessages, type Change, type StreamOptions } from './stream.js';

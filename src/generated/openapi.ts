@@ -1356,12 +1356,16 @@ export interface components {
             match: components["schemas"]["MatchSpan"][];
         };
         /**
+         * @description `[start, end)`: where a match starts in the text, and where it ends (exclusive).
          * @example [
          *       3,
          *       8
          *     ]
          */
-        MatchSpan: number[];
+        MatchSpan: [
+            number,
+            number
+        ];
         Conversation: {
             with: components["schemas"]["Name"];
             /** @enum {string} */
