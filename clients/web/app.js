@@ -30,6 +30,7 @@ import './live.js';
 import './quiet-time.js';
 import './device-notifications.js';
 import './conversation-link.js';
+import './search.js';
 import { resume } from './session.js';
 
 void resume();
