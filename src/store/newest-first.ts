@@ -3,8 +3,12 @@ import type { Message } from '../core/msgform.js';
 /** One conversation as a scan reads it: up to `count` of its messages with an id below `belowId`, newest first. */
 export type MessageSource = (belowId: number, count: number) => readonly Message[];
 
-/** Messages read from a source at a time: a few queries for a short scan, few for a long one. */
-const chunk = 64;
+/**
+ * Messages read from a source at a time: a few at first, since most of hundreds of conversations are never
+ * reached by a scan that stops at its limit, then twice as many each time, up to the most.
+ */
+const firstChunk = 4;
+const mostChunk = 256;
 
 export interface Scanned {
   /** What `keep` accepted, newest first, with the index of the source each came from. */
@@ -23,7 +27,7 @@ export function scanNewestFirst(
   { beforeId, limit, budget }: { beforeId: number; limit: number; budget: number },
   keep: (message: Message, source: number) => boolean,
 ): Scanned {
-  const buffers = sources.map((read) => ({ read, messages: read(beforeId, chunk), at: 0 }));
+  const buffers = sources.map((read) => ({ read, messages: read(beforeId, firstChunk), at: 0, asked: firstChunk }));
   const head = (i: number) => buffers[i]!.messages[buffers[i]!.at]!.id;
   const heap = new MaxHeap(head);
   buffers.forEach((b, i) => b.messages.length > 0 && heap.push(i));
@@ -44,7 +48,9 @@ export function scanNewestFirst(
     }
     buffer.at++;
     if (buffer.at === buffer.messages.length) {
-      buffer.messages = buffer.messages.length < chunk ? [] : buffer.read(message.id, chunk);
+      const ended = buffer.messages.length < buffer.asked;
+      buffer.asked = Math.min(mostChunk, buffer.asked * 2);
+      buffer.messages = ended ? [] : buffer.read(message.id, buffer.asked);
       buffer.at = 0;
     }
     if (buffer.messages.length > 0) heap.replaceTop();

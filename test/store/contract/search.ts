@@ -199,6 +199,25 @@ export function searchContract(backend: () => FreshBackend): void {
       });
     });
 
+    it('merges long conversations read a little at a time, each message once, newest first', async () => {
+      const sent: number[] = [];
+      for (let i = 0; i < 90; i++) {
+        const to = ['bob', 'carol', 'dora'][i % 3 === 0 ? 0 : i % 7 === 0 ? 2 : 1]!;
+        sent.push(await store.appendMessage(draft([to], { text: `entry ${i}` })));
+      }
+      const page = await store.searchMessages({
+        reader: 'alice',
+        conversations: [direct('bob'), direct('carol'), direct('dora')],
+        terms: ['entry'],
+        beforeId: Number.MAX_SAFE_INTEGER,
+        afterId: 0,
+        limit: 100,
+        budget: 5_000,
+      });
+      expect(page.hits.map((h) => h.message.id)).toEqual([...sent].reverse());
+      expect(page.next).toBeUndefined();
+    });
+
     it('stops at the limit and goes on from where it stopped, each hit once', async () => {
       const ids: number[] = [];
       for (let i = 0; i < 7; i++) ids.push(await store.appendMessage(draft(['bob'], { text: `report ${i}` })));

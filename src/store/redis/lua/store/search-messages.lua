@@ -18,11 +18,12 @@ local first_conversation = first_term + term_count -- then per conversation: key
 local terms = {}
 for i = 1, term_count do terms[i] = ARGV[first_term + i - 1] end
 
--- A read of each conversation at a time, through its sorted set (one sender's when from is given).
-local chunk = 64
+-- A read of each conversation at a time, through its sorted set (one sender's when from is given): a few ids at
+-- first, since a scan that stops at its limit reaches few of hundreds of conversations, then twice as many.
 local sources = {}
 local function read(source, below)
-  source.ids = redis.call('ZRANGE', source.set, '(' .. below, '(' .. source.above, 'BYSCORE', 'REV', 'LIMIT', 0, chunk)
+  source.ids = redis.call('ZRANGE', source.set, '(' .. below, '(' .. source.above, 'BYSCORE', 'REV', 'LIMIT', 0,
+    source.asked)
   source.at = 1
 end
 for i = first_conversation, #ARGV, 4 do
@@ -30,7 +31,7 @@ for i = first_conversation, #ARGV, 4 do
   if ARGV[i + 1] == 'b' then above = higher(above, joined_of(reader)) end
   local set = P .. 'v:' .. key
   if from ~= '' then set = P .. 'o:' .. key .. ':' .. from end
-  local source = {set = set, above = above, index = (i - first_conversation) / 4 + 1}
+  local source = {set = set, above = above, index = (i - first_conversation) / 4 + 1, asked = 4}
   read(source, ARGV[i + 3])
   if #source.ids > 0 then sources[#sources + 1] = source end
 end
@@ -88,7 +89,9 @@ while #heap > 0 do
   end
   source.at = source.at + 1
   if source.at > #source.ids then
-    if #source.ids < chunk then source.ids = {} else read(source, id) end
+    local ended = #source.ids < source.asked
+    source.asked = math.min(256, source.asked * 2)
+    if ended then source.ids = {} else read(source, id) end
   end
   if #source.ids == 0 then
     heap[1] = heap[#heap]
