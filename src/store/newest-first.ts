@@ -20,25 +20,35 @@ export interface Scanned {
 /**
  * Reads several conversations as one, newest first from below `beforeId`, examining at most `budget` messages,
  * and keeps those `keep` accepts, up to `limit`. The sources are merged through a heap of their newest unread
- * message: the cost is the messages examined, times the log of the number of sources, plus a read per source.
+ * message: the cost is the messages examined, times the log of the number of sources, plus a read per source
+ * reached. Given `newest` (each source's newest id in range, undefined for none: one query for all, say), a
+ * source is read only once the scan reaches it, so that the many a scan never reaches cost nothing.
  */
 export function scanNewestFirst(
   sources: readonly MessageSource[],
   { beforeId, limit, budget }: { beforeId: number; limit: number; budget: number },
   keep: (message: Message, source: number) => boolean,
+  newest?: readonly (number | undefined)[],
 ): Scanned {
-  const buffers = sources.map((read) => ({ read, messages: read(beforeId, firstChunk), at: 0, asked: firstChunk }));
-  const head = (i: number) => buffers[i]!.messages[buffers[i]!.at]!.id;
-  const heap = new MaxHeap(head);
-  buffers.forEach((b, i) => b.messages.length > 0 && heap.push(i));
+  const buffers = sources.map((read, i) => {
+    const messages = newest ? [] : read(beforeId, firstChunk);
+    return { read, messages, at: 0, asked: firstChunk, head: newest ? newest[i] : messages[0]?.id, unread: !!newest };
+  });
+  const heap = new MaxHeap((i) => buffers[i]!.head!);
+  buffers.forEach((b, i) => b.head !== undefined && heap.push(i));
   const found: { message: Message; source: number }[] = [];
   let examined = 0;
   let last = beforeId;
   for (;;) {
     const i = heap.peek();
     if (i === undefined) return { found };
-    if (examined >= budget) return { found, next: last };
     const buffer = buffers[i]!;
+    if (buffer.unread) {
+      buffer.unread = false;
+      buffer.messages = buffer.read(buffer.head! + 1, buffer.asked);
+      if (!settle(buffer, heap)) continue;
+    }
+    if (examined >= budget) return { found, next: last };
     const message = buffer.messages[buffer.at]!;
     examined++;
     last = message.id;
@@ -53,9 +63,19 @@ export function scanNewestFirst(
       buffer.messages = ended ? [] : buffer.read(message.id, buffer.asked);
       buffer.at = 0;
     }
-    if (buffer.messages.length > 0) heap.replaceTop();
-    else heap.pop();
+    settle(buffer, heap);
   }
+}
+
+/** Puts the top source back in its place by its next message, or takes it out when it has none; whether it has. */
+function settle(
+  buffer: { messages: readonly Message[]; at: number; head: number | undefined },
+  heap: MaxHeap,
+): boolean {
+  buffer.head = buffer.messages[buffer.at]?.id;
+  if (buffer.head === undefined) heap.pop();
+  else heap.replaceTop();
+  return buffer.head !== undefined;
 }
 
 /** A binary heap of source indexes, the one with the highest key on top. */

@@ -18,30 +18,40 @@ import { messageColumns, toMessage, type MessageRow } from './statements.js';
  */
 export class SqliteSearch {
   private readonly readConversation: Statement;
-  private readonly countConversation: Statement;
+  private readonly countScope: Statement;
+  private readonly newestOfScope: Statement;
   private readonly fromIndex: Statement;
+  private readonly message: Statement;
   private readonly joinedId: Statement;
 
   constructor(db: Database) {
     this.readConversation = db.prepare(`
       SELECT ${messageColumns} FROM messages
       WHERE conversation = @key AND id < @below AND id > @above ORDER BY id DESC LIMIT @count`);
-    this.countConversation = db
+    // Hundreds of conversations are one statement each, not hundreds: the index is sought once per key either way.
+    this.countScope = db
       .prepare(
         `
         SELECT count(*) FROM (
-          SELECT 1 FROM messages WHERE conversation = @key AND id < @below AND id > @above LIMIT @count
+          SELECT 1 FROM messages WHERE conversation IN (SELECT value FROM json_each(@keys))
+            AND id < @below AND id > @above LIMIT @count
         )`,
       )
       .pluck();
+    this.newestOfScope = db
+      .prepare(
+        `
+        SELECT (SELECT max(m.id) FROM messages m
+          WHERE m.conversation = s.value ->> 0 AND m.id > s.value ->> 1 AND m.id < s.value ->> 2)
+        FROM json_each(@scope) s ORDER BY s.key`,
+      )
+      .pluck();
+    // The candidates' conversations only: most are the reader's to skip, and a whole row costs more to read out.
     this.fromIndex = db.prepare(`
-      SELECT ${messageColumns
-        .split(', ')
-        .map((column) => `m.${column}`)
-        .join(', ')}, m.conversation FROM message_search s
-      JOIN messages m ON m.id = s.rowid
+      SELECT m.id, m.conversation FROM message_search s JOIN messages m ON m.id = s.rowid
       WHERE message_search MATCH @match AND s.rowid < @below AND s.rowid > @above
       ORDER BY s.rowid DESC`);
+    this.message = db.prepare(`SELECT ${messageColumns} FROM messages WHERE id = ?`);
     this.joinedId = db.prepare('SELECT joined_id FROM cursors WHERE name = ?').pluck();
   }
 
@@ -57,19 +67,23 @@ export class SqliteSearch {
           ),
     );
     const hit = isHit(request);
-    const { found, next } = scanNewestFirst(sources, request, (message) => hit(message));
+    const window = JSON.stringify(scope.map(({ key, above, below }) => [key, above, below]));
+    const newest = (this.newestOfScope.all({ scope: window }) as (number | null)[]).map((id) => id ?? undefined);
+    const { found, next } = scanNewestFirst(sources, request, (message) => hit(message), newest);
     const hits = found.map(({ message, source }) => ({ message, with: scope[source]!.ref.with }));
     return next === undefined ? { hits } : { hits, next };
   }
 
-  /** Whether the scope holds no more than `budget` messages: counted on the conversations' index, up to it. */
+  /**
+   * Whether the scope holds no more than `budget` messages below the request's position, counted on the
+   * conversations' index up to it (each conversation's own window aside: a little more counted, never less).
+   */
   private fits(scope: readonly ScopeEntry[], budget: number): boolean {
-    let left = budget;
-    for (const { key, above, below } of scope) {
-      left -= this.countConversation.get({ key, below, above, count: left + 1 }) as number;
-      if (left < 0) return false;
-    }
-    return true;
+    if (scope.length === 0) return true;
+    const keys = JSON.stringify(scope.map((entry) => entry.key));
+    const below = Math.max(...scope.map((entry) => entry.below));
+    const above = Math.min(...scope.map((entry) => entry.above));
+    return (this.countScope.get({ keys, below, above, count: budget + 1 }) as number) <= budget;
   }
 
   private searchIndex(scope: readonly ScopeEntry[], indexed: readonly string[], request: SearchRequest): SearchPage {
@@ -79,16 +93,17 @@ export class SqliteSearch {
     const hits: SearchHit[] = [];
     let examined = 0;
     let lastExamined = request.beforeId;
-    const rows = this.fromIndex.iterate({ match, below: request.beforeId, above: request.afterId }) as Iterable<
-      MessageRow & { conversation: string | null }
-    >;
-    for (const row of rows) {
+    const candidates = this.fromIndex.iterate({ match, below: request.beforeId, above: request.afterId }) as Iterable<{
+      id: number;
+      conversation: string | null;
+    }>;
+    for (const row of candidates) {
       if (examined === request.budget) return { hits, next: lastExamined };
       examined++;
       lastExamined = row.id;
       const entry = row.conversation === null ? undefined : byKey.get(row.conversation);
       if (!entry || row.id <= entry.above || row.id >= entry.below) continue;
-      const message: Message = toMessage(row);
+      const message: Message = toMessage(this.message.get(row.id) as MessageRow);
       if (!hit(message)) continue;
       hits.push({ message, with: entry.ref.with });
       if (hits.length === request.limit) return { hits, next: row.id };
