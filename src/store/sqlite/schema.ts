@@ -273,8 +273,9 @@ export const migrations: readonly Migration[] = [
       -- src/core/search/fold.ts, which decides what matches, folds no more than this). Events are never in it.
       -- An external-content index must be told the text it indexed to take a row out: these triggers are its
       -- only writers, and give it. ('rebuild' would index the events too: never run it.)
+      -- Nothing ranks hits (they come newest first), so no column sizes are kept for it (columnsize = 0).
       CREATE VIRTUAL TABLE message_search USING fts5(
-        text, content = 'messages', content_rowid = 'id', tokenize = 'trigram remove_diacritics 2'
+        text, content = 'messages', content_rowid = 'id', tokenize = 'trigram remove_diacritics 2', columnsize = 0
       );
       -- A deleted text is overwritten in the index's pages, not only marked deleted, as secure_delete does for the
       -- tables: it leaves the file at the next checkpoint.
