@@ -53,10 +53,11 @@ end
 for _, source in ipairs(sources) do heap[#heap + 1] = source end
 for at = math.floor(#heap / 2), 1, -1 do sink(at) end
 
--- The text as search compares it: kept folded (z) where string.lower would not fold it alike.
+-- The text as search compares it: kept folded (z) where string.lower would not fold it alike. A deleted
+-- message's text is '', which holds no term.
 local function is_hit(id)
-  local m = redis.call('HMGET', P .. 'm:' .. id, 't', 'z', 's', 'd')
-  if not m[1] or m[4] == '1' then return false end
+  local m = redis.call('HMGET', P .. 'm:' .. id, 't', 'z', 's')
+  if not m[1] then return false end
   if sent_from ~= '' and num(m[3]) < num(sent_from) then return false end
   if sent_before ~= '' and num(m[3]) >= num(sent_before) then return false end
   local text = m[2] or string.lower(m[1])
