@@ -42,6 +42,32 @@ export function postJson(agent: Agent, url: URL, path: string, body: unknown, to
   });
 }
 
+/** A GET with a bearer token; the answer's JSON, status and time, as postJson gives them. */
+export function getJson(agent: Agent, url: URL, path: string, token: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const headers = { authorization: `Bearer ${token}` };
+    const req = request({ host: url.hostname, port: url.port, path, method: 'GET', agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        try {
+          const body = JSON.parse(text || '{}') as Record<string, unknown>;
+          resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - t0 });
+        } catch {
+          reject(
+            new Error(`GET ${path}: ${res.statusCode} answered something that is not JSON: ${text.slice(0, 200)}`),
+          );
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** POSTs and insists on `status`; the error says what came instead. */
 export async function expectJson(
   agent: Agent,
