@@ -22,6 +22,13 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     .regex(/^[0-9]{1,16}$/, 'must be a message id (digits)')
     .refine((id) => Number.isSafeInteger(Number(id)), 'must be a message id (at most 2^53 - 1)');
   const flag = z.enum(['true', 'false'], 'must be true or false');
+  // A page's size in a query string: 1 to `max`.
+  const pageLimit = (max: number) =>
+    z
+      .string()
+      .regex(/^[0-9]{1,3}$/, 'must be a whole number')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= max, `must be from 1 to ${max}`);
   const inviteCode = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an invite code');
 
   return {
@@ -34,12 +41,7 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     history: z.object({
       with: name,
       before: messageId.optional(),
-      limit: z
-        .string()
-        .regex(/^[0-9]{1,3}$/, 'must be a whole number')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= historyPage.max, `must be from 1 to ${historyPage.max}`)
-        .optional(),
+      limit: pageLimit(historyPage.max).optional(),
     }),
     // The query's own rules (length, words) are the core's: it names query.q the same way.
     search: z.object({
@@ -49,12 +51,7 @@ export function requestSchemas(limits: { maxTextLength: number }) {
       before: z.iso.datetime({ message: 'must be an ISO date-time', offset: true }).optional(),
       after: z.iso.datetime({ message: 'must be an ISO date-time', offset: true }).optional(),
       cursor: z.string('must be given once').max(64, 'is not a cursor this server gave').optional(),
-      limit: z
-        .string()
-        .regex(/^[0-9]{1,3}$/, 'must be a whole number')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= searchPage.max, `must be from 1 to ${searchPage.max}`)
-        .optional(),
+      limit: pageLimit(searchPage.max).optional(),
     }),
     readMark: z.strictObject({ upTo: messageId }),
     sessionId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a session id from GET /sessions'),
