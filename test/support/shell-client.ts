@@ -270,3 +270,15 @@ export function stoppedAfterEach(): {
   });
   return started;
 }
+
+/** The shell client over pipes at `url`, joined as `user` (its stream is open by then), stopped after the test. */
+export async function joinedShellClient(
+  url: string,
+  user: { name: string; password: string },
+  clients: ShellClient[],
+): Promise<ShellClient> {
+  const client = startShellClient(['--url', url], [user.name, user.password]);
+  clients.push(client);
+  await client.waitFor('stderr', `-- joined as ${user.name} --`);
+  return client;
+}

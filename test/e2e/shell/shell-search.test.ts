@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../../support/api.js';
 import { spawnServer, type ServerProcess } from '../../support/process.js';
-import { startShellClient, stoppedAfterEach, testClock, type ShellClient } from '../../support/shell-client.js';
+import { joinedShellClient, stoppedAfterEach, testClock, type ShellClient } from '../../support/shell-client.js';
 
 const { clients } = stoppedAfterEach();
 
@@ -11,12 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function join(user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', server.url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (user: TestUser): Promise<ShellClient> => joinedShellClient(server.url, user, clients);
 
 async function send(from: TestUser, to: string, text: string): Promise<{ id: string; sentAt: string }> {
   const res = await api(server.url, 'POST', '/messages', { token: from.token, json: { to, text } });
