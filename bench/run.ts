@@ -8,7 +8,7 @@
 //                                          streams-100k: registering and opening 100,000 streams)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
 //   BENCH_ONLY=fanout-10k,keep-up          some scenarios: start-up, requests, healthz, post, direct, direct-redis,
-//                                          resume, webhooks, fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
+//                                          resume, webhooks, search, fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
 //                                          streams-100k, direct-acked, failover (Redis behind Sentinel)
 //   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
 //                                          sqlite, redis (one process), redis-workers (--workers 2), and
@@ -33,6 +33,7 @@ import { fanout10k, fanout1k, fanout2proc } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
 import { resume } from './scenarios/resume.js';
+import { search } from './scenarios/search.js';
 import { startUp } from './scenarios/start-up.js';
 import { streams100k, streamsWorkers } from './scenarios/streams-held.js';
 import { webhooks } from './scenarios/webhooks.js';
@@ -76,6 +77,7 @@ const scenarios: Scenario<unknown>[] = [
   directRedis(settings),
   resume(settings),
   webhooks(settings),
+  search(settings),
   fanout1k(settings),
   fanout10k(settings),
   fanout2proc(settings),

@@ -16,9 +16,25 @@ export function postJson(agent: Agent, url: URL, path: string, body: unknown, to
     'content-length': Buffer.byteLength(payload),
   };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  return requestJson(agent, url, 'POST', path, headers, payload);
+}
+
+/** A GET with a bearer token; the answer's JSON, status and time, as postJson gives them. */
+export function getJson(agent: Agent, url: URL, path: string, token: string): Promise<Answer> {
+  return requestJson(agent, url, 'GET', path, { authorization: `Bearer ${token}` });
+}
+
+function requestJson(
+  agent: Agent,
+  url: URL,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string | number>,
+  payload?: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path, method, agent, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -31,7 +47,9 @@ export function postJson(agent: Agent, url: URL, path: string, body: unknown, to
           });
         } catch {
           reject(
-            new Error(`POST ${path}: ${res.statusCode} answered something that is not JSON: ${text.slice(0, 200)}`),
+            new Error(
+              `${method} ${path}: ${res.statusCode} answered something that is not JSON: ${text.slice(0, 200)}`,
+            ),
           );
         }
       });

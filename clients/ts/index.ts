@@ -35,4 +35,12 @@ export {
   subscribePush,
 } from './notify.js';
 export { reply, setReaction } from './replies.js';
+export {
+  matchedParts,
+  searchAll,
+  searchMessages,
+  type SearchHit,
+  type SearchOptions,
+  type SearchResults,
+} from './search.js';
 export { MessageStream, streamMessages, type Change, type StreamOptions } from './stream.js';

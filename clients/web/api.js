@@ -60,6 +60,13 @@ export const api = {
     if (limit !== undefined) query.set('limit', String(limit));
     return call('GET', `/messages?${query}`);
   },
+  /** Messages the user may read that hold every word of `q`, newest first; `cursor` goes on where a page stopped. */
+  search: (q, { cursor, limit } = {}) => {
+    const query = new URLSearchParams({ q });
+    if (cursor !== undefined) query.set('cursor', cursor);
+    if (limit !== undefined) query.set('limit', String(limit));
+    return call('GET', `/search?${query}`);
+  },
   /** Marks a conversation read up to a message id, for every device of the user. */
   markRead: (withName, upTo) => call('PUT', `/conversations/${encodeURIComponent(withName)}/read`, { upTo }),
   /** With an Idempotency-Key, a second try of the same message answers the first one instead of storing another. */

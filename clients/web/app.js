@@ -33,6 +33,7 @@ import './this-device.js';
 import './account-deletion.js';
 import './switcher.js';
 import './conversation-link.js';
+import './search.js';
 import { resume } from './session.js';
 
 void resume();

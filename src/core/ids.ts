@@ -16,3 +16,8 @@ export function nextId(lastId: number, nowMs: number): number {
 export function assignedAt(id: number): number {
   return idEpochMs + Math.floor(id / 1000);
 }
+
+/** The lowest id the clock gives at `ms` (epoch milliseconds): an id assigned then or later is at least this. */
+export function firstIdAt(ms: number): number {
+  return Math.max(0, Math.floor(ms - idEpochMs) * 1000);
+}

@@ -358,6 +358,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finds messages the caller may read by their text
+         * @description Searches what history shows the caller: the direct messages of each conversation they have (both
+         *     sides), the messages of each group while they were a member (from when they joined until they left),
+         *     and the broadcasts sent after they registered, as far back as retention keeps them. Newest first; each
+         *     hit is the message as `GET /messages` shows it, the conversation it belongs to (`with`, as
+         *     `GET /messages?with=` takes it), and where the query matched (`match`).
+         *
+         *     `q` holds words and "quoted phrases"; a message matches when its text contains every one of them,
+         *     anywhere (inside words too), ignoring case and the accents of Latin letters (`munchen` finds
+         *     `München`). Words of one or two characters are found too (`ok`, `猫`); what each store pays for them
+         *     is in docs/search.md.
+         *     A deleted message is found by nothing, an edited one by its new text only.
+         *
+         *     Each page examines a bounded number of messages, so a page may hold fewer than `limit` hits, or none,
+         *     and still carry a `cursor`: ask again with it until a page comes without one.
+         */
+        get: operations["searchMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups": {
         parameters: {
             query?: never;
@@ -1457,6 +1490,33 @@ export interface components {
             /** @description The caller's level for this conversation (see `PUT /conversations/{with}/notifications`). */
             notifications: components["schemas"]["NotifyLevel"];
         };
+        SearchResults: {
+            hits: components["schemas"]["SearchHit"][];
+            /** @description Present while there may be more hits; pass it as `cursor` for the next page. */
+            cursor?: string;
+        };
+        SearchHit: {
+            /** @description The conversation the message belongs to, as `GET /messages?with=` takes it. */
+            with: components["schemas"]["Name"];
+            message: components["schemas"]["Msgform"];
+            /**
+             * @description Where the query matched: `[start, end)` offsets into `text` in UTF-16 code units (what JavaScript's
+             *     `String.prototype.slice` takes), in order, overlapping ones joined. Mark them by slicing the text,
+             *     never by building markup from it.
+             */
+            match: components["schemas"]["MatchSpan"][];
+        };
+        /**
+         * @description `[start, end)`: where a match starts in the text, and where it ends (exclusive).
+         * @example [
+         *       3,
+         *       8
+         *     ]
+         */
+        MatchSpan: [
+            number,
+            number
+        ];
         Conversation: {
             with: components["schemas"]["Name"];
             /** @enum {string} */
@@ -2544,6 +2604,63 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    searchMessages: {
+        parameters: {
+            query: {
+                /**
+                 * @description Words and "quoted phrases", all of which a text must contain: 1 to 200 characters, not only white
+                 *     space, at most 8 words or phrases (400 naming `query.q` otherwise).
+                 */
+                q: string;
+                /** @description Only this conversation - a user, a group the caller reads, or `broad` (403, 404 as for history). */
+                with?: components["schemas"]["Name"];
+                /** @description Only messages from this user. */
+                from?: components["schemas"]["Name"];
+                /**
+                 * @description Only messages sent before this time.
+                 * @example 2026-11-24T00:00:00Z
+                 */
+                before?: string;
+                /**
+                 * @description Only messages sent at or after this time (earlier than `before`, 400 otherwise).
+                 * @example 2026-11-01T00:00:00Z
+                 */
+                after?: string;
+                /** @description The `cursor` of the page before, to go on from where it stopped (400 for one not given out). */
+                cursor?: string;
+                /** @description At most this many hits (1 to 50, default 20). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to `limit` hits, newest first, and a cursor while there may be more. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description A parameter is malformed; `field` names it (`query.q`, `query.before`, `query.cursor`, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

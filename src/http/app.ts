@@ -17,6 +17,7 @@ import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { notifyRoutes } from './routes/notify.js';
+import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
@@ -51,6 +52,7 @@ export function createApp(deps: HttpDeps): Express {
     userRoutes,
     groupRoutes,
     conversationRoutes,
+    searchRoutes,
     commandRoutes,
     botRoutes,
     hookRoutes,

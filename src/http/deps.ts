@@ -11,6 +11,7 @@ import type { Delivery } from '../core/delivery/delivery.js';
 import type { OwnAccount } from '../core/accounts/own-account.js';
 import type { NotifySettings } from '../core/notify/notify-settings.js';
 import type { PushSubscriptions } from '../core/notify/push-subscriptions.js';
+import type { Search } from '../core/search/search.js';
 import type { RequestSchemas } from './schemas.js';
 
 /** Told of every request once its response closed, and of every refusal; for monitoring. Must be cheap. */
@@ -31,6 +32,7 @@ export interface HttpDeps {
   readonly chat: Chat;
   readonly hooks: Hooks;
   readonly conversations: Conversations;
+  readonly search: Search;
   readonly notifySettings: NotifySettings;
   readonly pushSubscriptions: PushSubscriptions;
   readonly delivery: Delivery;

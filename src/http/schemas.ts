@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { historyPage } from '../core/chat/conversations.js';
 import { emojiOf } from '../core/chat/emoji.js';
+import { searchPage } from '../core/search/search.js';
 import { reservedNames } from '../core/names.js';
 
 /** Request schemas, shaped after openapi.yaml; test/unit/schemas.test.ts pins them to the generated types. */
@@ -27,6 +28,13 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'must be one emoji' });
     return canonical ?? z.NEVER;
   });
+  // A page's size in a query string: 1 to `max`.
+  const pageLimit = (max: number) =>
+    z
+      .string()
+      .regex(/^[0-9]{1,3}$/, 'must be a whole number')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= max, `must be from 1 to ${max}`);
   const inviteCode = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an invite code');
 
   return {
@@ -40,12 +48,17 @@ export function requestSchemas(limits: { maxTextLength: number }) {
     history: z.object({
       with: name,
       before: messageId.optional(),
-      limit: z
-        .string()
-        .regex(/^[0-9]{1,3}$/, 'must be a whole number')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= historyPage.max, `must be from 1 to ${historyPage.max}`)
-        .optional(),
+      limit: pageLimit(historyPage.max).optional(),
+    }),
+    // The query's own rules (length, words) are the core's: it names query.q the same way.
+    search: z.object({
+      q: z.string('must be given, once'),
+      with: name.optional(),
+      from: name.optional(),
+      before: z.iso.datetime({ message: 'must be an ISO date-time', offset: true }).optional(),
+      after: z.iso.datetime({ message: 'must be an ISO date-time', offset: true }).optional(),
+      cursor: z.string('must be given once').max(64, 'is not a cursor this server gave').optional(),
+      limit: pageLimit(searchPage.max).optional(),
     }),
     readMark: z.strictObject({ upTo: messageId }),
     sessionId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a session id from GET /sessions'),

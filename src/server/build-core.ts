@@ -18,6 +18,7 @@ import { ChatError } from '../core/errors.js';
 import { assignedAt } from '../core/ids.js';
 import { Operator } from '../core/operator.js';
 import { Retention } from '../core/retention.js';
+import { Search } from '../core/search/search.js';
 import { perInterval, perMinute } from '../limits/rate-window.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -40,6 +41,7 @@ export interface Core {
   readonly hooks: Hooks;
   readonly webhooks: WebhookDeliveries;
   readonly conversations: Conversations;
+  readonly search: Search;
   readonly notifySettings: NotifySettings;
   readonly pushSubscriptions: PushSubscriptions;
   readonly pushDeliveries: PushDeliveries;
@@ -176,6 +178,7 @@ export function buildCore(config: Config, backend: Backend, { log, now, metrics 
     hooks,
     webhooks,
     conversations,
+    search: new Search(store, conversations),
     notifySettings: push.settings,
     pushSubscriptions: push.subscriptions,
     pushDeliveries: push.deliveries,

@@ -56,6 +56,7 @@ export async function listen(config: Config, deps: ListenerDeps): Promise<Listen
     chat: core.chat,
     hooks: core.hooks,
     conversations: core.conversations,
+    search: core.search,
     notifySettings: core.notifySettings,
     pushSubscriptions: core.pushSubscriptions,
     delivery: core.delivery,

@@ -61,6 +61,37 @@ describe('the Redis store across reopens', () => {
   });
 });
 
+describe('search on the Redis store', () => {
+  it('spans scripts of a thousand messages within a page, so that none holds Redis long, and finds each hit once', async () => {
+    const store = await open(freshPrefix());
+    const ids: number[] = [];
+    for (let i = 0; i < 2_500; i += 250) {
+      const texts = Array.from({ length: 250 }, (_, j) => ((i + j) % 1_000 === 7 ? `needle ${i + j}` : `hay ${i + j}`));
+      ids.push(...(await Promise.all(texts.map((text) => store.appendMessage(draft(['bob'], { text }))))));
+    }
+    const request = {
+      reader: 'alice',
+      conversations: [{ kind: 'direct' as const, with: 'bob' }],
+      terms: ['needle'],
+      beforeId: Number.MAX_SAFE_INTEGER,
+      afterId: 0,
+      limit: 10,
+      budget: 5_000,
+    };
+    expect((await store.searchMessages(request)).hits.map((h) => h.message.id)).toEqual([
+      ids[2_007],
+      ids[1_007],
+      ids[7],
+    ]);
+    const first = await store.searchMessages({ ...request, limit: 1 });
+    expect(first).toEqual({ hits: [expect.objectContaining({ with: 'bob' })], next: ids[2_007] });
+    const spent = await store.searchMessages({ ...request, budget: 1_500 });
+    expect(spent.hits.map((h) => h.message.id)).toEqual([ids[2_007], ids[1_007]]);
+    expect(spent.next).toBe(ids[1_000]);
+    await store.close();
+  });
+});
+
 describe('the notification settings of the Redis store', () => {
   it('leave no key behind once the sessions that made the subscriptions end and the user is deleted', async () => {
     const prefix = freshPrefix();

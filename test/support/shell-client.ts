@@ -310,3 +310,4 @@ export function stoppedAfterEach(): {
   });
   return started;
 }
+

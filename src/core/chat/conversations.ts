@@ -56,7 +56,7 @@ export class Conversations {
     );
     return {
       messages: messages.map((m) => {
-        const view = msgformOf(m, addressedTo(m, actor.name, this.recipientOf(m.from, actor.name, ref)));
+        const view = this.viewOf(actor.name, m, ref);
         const counts = reactions.get(m.id);
         return counts && !m.deleted ? { ...(view as Msgform), reactions: counts.map((c) => ({ ...c })) } : view;
       }),
@@ -81,9 +81,7 @@ export class Conversations {
         const { last, unread, readId } = await this.store.summarize(me, ref);
         const notifications = levelOf(levels, ref.kind, ref.with);
         const base = { with: ref.with, kind: ref.kind, unread, readId, notifications };
-        return last
-          ? { ...base, last: msgformOf(last, addressedTo(last, me, this.recipientOf(last.from, me, ref))) }
-          : base;
+        return last ? { ...base, last: this.viewOf(me, last, ref) } : base;
       }),
     );
     const lastId = (v: ConversationView) => (v.last ? Number(v.last.id) : 0);
@@ -96,6 +94,24 @@ export class Conversations {
     const data = { with: ref.with, upTo: String(upTo) };
     const event: NewEvent = { type: 'read', json: JSON.stringify(data), at: this.now(), recipients: [actor.name] };
     await this.delivery.change(async () => [await this.store.markRead(actor.name, ref, upTo, event)]);
+  }
+
+  /**
+   * Every conversation the actor may read, each with its window as `history` reads it: their direct peers who
+   * still have an account, the groups they are in or left, and the broadcasts.
+   */
+  async readable(actor: Actor): Promise<ConversationRef[]> {
+    const peers = (await this.store.directPeers(actor.name)).filter((peer) => this.directory.hasUser(peer));
+    return [
+      ...peers.map((peer) => ({ kind: 'direct' as const, with: peer })),
+      ...this.directory.groupsReadBy(actor.name).map((g) => this.conversationOf(actor, g.name, 'query.with')),
+      { kind: 'broadcast', with: 'broad' },
+    ];
+  }
+
+  /** A message of a conversation as `reader` sees it (see addressedTo). */
+  viewOf(reader: string, message: Message, ref: ConversationRef): MessageView {
+    return msgformOf(message, addressedTo(message, reader, this.recipientOf(message.from, reader, ref)));
   }
 
   /** `broad`, a group the actor belongs to, or a user; not_member or not_found otherwise. */

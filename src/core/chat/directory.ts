@@ -8,7 +8,7 @@ export interface Group {
   readonly createdBy: string;
   /** Who may add and remove members; the creator until they leave. Absent: the creator. */
   readonly owner?: string;
-  /** The id of the event that added each member who joined after the creation. */
+  /** The id of the event that added each member who joined after the creation, kept once they leave. */
   readonly joined?: Readonly<Record<string, number>>;
   /** The id of the event that took each former member out. */
   readonly left?: Readonly<Record<string, number>>;
@@ -88,6 +88,11 @@ export class Directory {
 
   groupsOf(user: string): Group[] {
     return [...this.groups.values()].filter((g) => g.members.includes(user)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** The groups whose history the user reads some of: those they are in, and those they left. */
+  groupsReadBy(user: string): Group[] {
+    return [...this.groups.values()].filter((g) => g.members.includes(user) || g.left?.[user] !== undefined);
   }
 
   /** Claims a free name for the duration of `create`; name_taken when a user, group or pending claim has it. */

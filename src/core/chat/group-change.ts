@@ -12,9 +12,7 @@ export function movedMembers(
     joined[name] = id;
     delete left[name];
   }
-  for (const name of change.removed) {
-    left[name] = id;
-    delete joined[name];
-  }
+  // A former member keeps the window they had: from when they joined (kept) until now.
+  for (const name of change.removed) left[name] = id;
   return { members: [...change.members], owner: change.owner, joined, left };
 }

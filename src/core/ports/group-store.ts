@@ -11,7 +11,7 @@ export interface StoredGroup {
   readonly createdAt: number;
   /** Who may add and remove members; absent in groups stored before owners existed, whose owner is the creator. */
   readonly owner?: string;
-  /** The id of the event that added each member who joined after the group was created. */
+  /** The id of the event that added each member who joined after the group was created, kept once they leave. */
   readonly joined?: Readonly<Record<string, number>>;
   /** The id of the event that took each former member out: they keep the group's history up to it. */
   readonly left?: Readonly<Record<string, number>>;

@@ -20,6 +20,7 @@ export type {
 export { unlimited } from './rate-budgets.js';
 export type { BudgetFactory, RateBudget, RateWindow } from './rate-budgets.js';
 export type { PruneResult, RetentionPolicy, RetentionStore } from './retention-store.js';
+export type { SearchHit, SearchPage, SearchRequest, SearchStore } from './search-store.js';
 export type { SessionStore, StoredSession } from './session-store.js';
 export type { Reaction, ReactionChange, ReactionCount, ReactionStore } from './reaction-store.js';
 export type { Store } from './store.js';

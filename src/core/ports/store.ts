@@ -9,6 +9,7 @@ import type { NotifyStore } from './notify-store.js';
 import type { QueueStore } from './queue-store.js';
 import type { ReactionStore } from './reaction-store.js';
 import type { RetentionStore } from './retention-store.js';
+import type { SearchStore } from './search-store.js';
 import type { SessionStore } from './session-store.js';
 import type { UserStore } from './user-store.js';
 import type { WebhookStore } from './webhook-store.js';
@@ -44,6 +45,7 @@ export interface Store
     GroupStore,
     QueueStore,
     ConversationStore,
+    SearchStore,
     ChangeStore,
     ReactionStore,
     RetentionStore,

@@ -6,6 +6,8 @@ import type {
   QueueCursor,
   QueuePage,
   QueueRow,
+  SearchPage,
+  SearchRequest,
   StoredGroup,
   StoredSession,
   StoredUser,
@@ -14,6 +16,8 @@ import { conversationKey } from '../conversation-key.js';
 import { windowOf } from '../group-window.js';
 import { LocalFeed } from '../local-feed.js';
 import { DelegatedFamilies } from '../delegated-families.js';
+import { scanNewestFirst, type MessageSource } from '../newest-first.js';
+import { isHit, searchScope } from '../search-scope.js';
 
 export interface Cursor {
   deliveredId: number;
@@ -174,6 +178,26 @@ export abstract class MemoryReads extends DelegatedFamilies {
       if (conversation.kind !== 'broadcast' || message.id > joined || message.from === reader) out.push(message);
     }
     return out;
+  }
+
+  /** A scan of the reader's conversations, newest first: the cost is the messages examined (see SearchStore). */
+  async searchMessages(request: SearchRequest): Promise<SearchPage> {
+    const scope = searchScope(request, this.cursors.get(request.reader)?.joinedId ?? 0);
+    const sources = scope.map(({ key, above, below }): MessageSource => {
+      const ids = this.conversations.get(key) ?? [];
+      return (belowId, count) => {
+        const out: Message[] = [];
+        for (let i = firstAfter(ids, Math.min(belowId, below) - 1) - 1; i >= 0 && out.length < count; i--) {
+          if (ids[i]! <= above) break;
+          out.push(this.messages.get(ids[i]!)!);
+        }
+        return out;
+      };
+    });
+    const hit = isHit(request);
+    const { found, next } = scanNewestFirst(sources, request, (message) => hit(message));
+    const hits = found.map(({ message, source }) => ({ message, with: scope[source]!.ref.with }));
+    return next === undefined ? { hits } : { hits, next };
   }
 
   async directPeers(reader: string): Promise<string[]> {

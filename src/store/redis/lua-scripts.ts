@@ -43,6 +43,7 @@ export const luaScripts = loadScripts('store', [
   'record-hook-use',
   'release-device',
   'return-invite',
+  'search-messages',
   'set-block',
   'set-notify-level',
   'set-password-hash',

@@ -8,6 +8,9 @@ import type {
   FoundMessage,
   QueueCursor,
   QueuePage,
+  SearchHit,
+  SearchPage,
+  SearchRequest,
   StoredGroup,
   StoredSession,
   StoredUser,
@@ -35,6 +38,7 @@ import {
   type Reply,
 } from './redis-replies.js';
 import { DelegatedFamilies } from '../delegated-families.js';
+import { searchArgs, searchPageOf } from './redis-search.js';
 
 /** What the Redis backend needs: a ready connection (the composition root opened it), its key prefix and a logger. */
 export interface RedisDeps {
@@ -65,6 +69,9 @@ export interface RedisOptions {
 
 /** Names or positions sent to one script at most, so that none holds Redis for long. */
 const chunk = 500;
+
+/** Messages one search script examines at most: it holds Redis for about 10 µs each. */
+const examinedPerScript = 1_000;
 
 /** The reads of the Redis store, and what its writes share with them: the link, the scripts, the guards. */
 export abstract class RedisReads extends DelegatedFamilies {
@@ -225,6 +232,25 @@ export abstract class RedisReads extends DelegatedFamilies {
       (await this.run(lua.readConversation, [key, before, limit, reader, broadcast, after])) as Reply,
       0,
     );
+  }
+
+  /**
+   * Scripts of `examinedPerScript` messages at most (search-messages.lua), each going on where the last stopped,
+   * until the page has its hits or the budget is spent: Redis serves others between them.
+   */
+  async searchMessages(request: SearchRequest): Promise<SearchPage> {
+    const hits: SearchHit[] = [];
+    let beforeId = request.beforeId;
+    for (let left = request.budget; ;) {
+      const budget = Math.min(left, examinedPerScript);
+      const { args, scope } = searchArgs({ ...request, beforeId, budget, limit: request.limit - hits.length });
+      const page = searchPageOf((await this.run(lua.searchMessages, args)) as Reply, scope);
+      hits.push(...page.hits);
+      left -= budget;
+      if (page.next === undefined) return { hits };
+      if (hits.length >= request.limit || left <= 0) return { hits, next: page.next };
+      beforeId = page.next;
+    }
   }
 
   async directPeers(reader: string): Promise<string[]> {

@@ -27,6 +27,7 @@ import { RedisIntegrations } from './redis-integrations.js';
 import { RedisNotify } from './redis-notify.js';
 import { RedisReads, type RedisDeps, type RedisOptions } from './redis-reads.js';
 import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
+import { foldedField } from './redis-search.js';
 
 /**
  * The shared store: everything lives in one Redis, under `keyPrefix` (P below), and any number of Parley
@@ -40,9 +41,10 @@ import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
  *   P m:<id>              a message, stored once: hash of f, k, g, t, s (from, kind, group, text, sentAt),
  *                         c (its conversation key), r (queue entries still referring to it), x (editedAt),
  *                         d ('1': deleted, its text overwritten), b ('1': from a bot), n (display name),
- *                         a (mentions, a JSON list), and for a reply ri, rf, rt (the id, sender and
- *                         quoted text of what it answers; rt goes when that is deleted); or an event:
- *                         k 'event', e (its type), t (its data), s (when), r
+ *                         a (mentions, a JSON list), for a reply ri, rf, rt (the id, sender and
+ *                         quoted text of what it answers; rt goes when that is deleted), z (the text as search
+ *                         compares it, where string.lower does not fold it alike: see redis-search.ts); or an
+ *                         event: k 'event', e (its type), t (its data), s (when), r
  *   P q:<name>            a user's queue: sorted set of message and event ids, scored by id
  *   P qe:<name>           the events among them, so that they never count against the queue limit
  *   P ed:<id>             the `edited` events of a message, which a deletion blanks
@@ -145,7 +147,9 @@ export class RedisStore extends RedisReads implements Store {
   }
 
   async editMessage(id: number, text: string, editedAt: number, event: NewEvent): Promise<number | undefined> {
-    return idOrUndefined(await this.confirmed(this.run(lua.editMessage, [id, text, editedAt, ...eventArgs(event)])));
+    return idOrUndefined(
+      await this.confirmed(this.run(lua.editMessage, [id, text, editedAt, foldedField(text), ...eventArgs(event)])),
+    );
   }
 
   async deleteMessage(id: number, event: NewEvent): Promise<number | undefined> {
@@ -263,6 +267,7 @@ export class RedisStore extends RedisReads implements Store {
       message.replyTo?.id ?? '',
       message.replyTo?.from ?? '',
       message.replyTo?.text ?? '',
+      foldedField(message.text),
       ...recipients,
     ];
     let reply = await this.run(lua.appendMessage, args);

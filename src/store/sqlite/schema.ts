@@ -289,4 +289,37 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 12,
+    description: "search: a trigram index of the messages' texts, kept in step by triggers, built for those stored",
+    sql: `
+      -- The texts stay in messages; the index holds their trigrams, case and Latin accents folded (as
+      -- src/core/search/fold.ts, which decides what matches, folds no more than this). Events are never in it.
+      -- An external-content index must be told the text it indexed to take a row out: these triggers are its
+      -- only writers, and give it. ('rebuild' would index the events too: never run it.)
+      -- Nothing ranks hits (they come newest first), so no column sizes are kept for it (columnsize = 0).
+      CREATE VIRTUAL TABLE message_search USING fts5(
+        text, content = 'messages', content_rowid = 'id', tokenize = 'trigram remove_diacritics 2', columnsize = 0
+      );
+      -- A deleted text is overwritten in the index's pages, not only marked deleted, as secure_delete does for the
+      -- tables: it leaves the file at the next checkpoint.
+      INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+      CREATE TRIGGER message_search_insert AFTER INSERT ON messages
+        WHEN new.kind <> 'event' AND new.deleted = 0 BEGIN
+        INSERT INTO message_search (rowid, text) VALUES (new.id, new.text);
+      END;
+      -- An edit replaces the text; a deletion overwrites it with '' and sets deleted, which leaves nothing indexed.
+      CREATE TRIGGER message_search_update AFTER UPDATE OF text ON messages
+        WHEN old.kind <> 'event' BEGIN
+        INSERT INTO message_search (message_search, rowid, text) SELECT 'delete', old.id, old.text WHERE old.deleted = 0;
+        INSERT INTO message_search (rowid, text) SELECT new.id, new.text WHERE new.deleted = 0;
+      END;
+      -- Retention and deleted accounts remove rows.
+      CREATE TRIGGER message_search_delete AFTER DELETE ON messages
+        WHEN old.kind <> 'event' AND old.deleted = 0 BEGIN
+        INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.id, old.text);
+      END;
+      INSERT INTO message_search (rowid, text) SELECT id, text FROM messages WHERE kind <> 'event' AND deleted = 0;
+    `,
+  },
 ];

@@ -4,6 +4,8 @@ import type {
   ConversationSummary,
   FoundMessage,
   QueuePage,
+  SearchPage,
+  SearchRequest,
   Store,
   StoredGroup,
   StoredSession,
@@ -25,6 +27,7 @@ import {
   type UserRow,
 } from './statements.js';
 import { DelegatedFamilies } from '../delegated-families.js';
+import type { SqliteSearch } from './sqlite-search.js';
 
 type Reads =
   | 'loadUsers'
@@ -44,7 +47,11 @@ type Reads =
  */
 export abstract class SqliteReads
   extends DelegatedFamilies
-  implements Pick<Store, Reads | 'readQueue' | 'knowsPosition' | 'readConversation' | 'directPeers' | 'summarize'>
+  implements
+    Pick<
+      Store,
+      Reads | 'readQueue' | 'knowsPosition' | 'readConversation' | 'directPeers' | 'summarize' | 'searchMessages'
+    >
 {
   protected constructor(
     protected readonly statements: Statements,
@@ -52,6 +59,9 @@ export abstract class SqliteReads
   ) {
     super();
   }
+
+  /** Search over the trigram index or the conversations (sqlite-search.ts). */
+  protected abstract readonly search: SqliteSearch;
 
   /** The last id of what is on disk: queues are read no further, so that nothing delivered can be lost to a power cut. */
   protected abstract get syncedId(): number;
@@ -137,6 +147,10 @@ export abstract class SqliteReads
         ? (s.readBroadcasts.all({ reader, before, joined: this.joinedId(reader), limit }) as MessageRow[])
         : (s.readConversation.all({ key, before, after, limit }) as MessageRow[]);
     return rows.map(toMessage);
+  }
+
+  async searchMessages(request: SearchRequest): Promise<SearchPage> {
+    return this.search.page(request);
   }
 
   async directPeers(reader: string): Promise<string[]> {

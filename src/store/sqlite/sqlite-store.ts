@@ -41,6 +41,7 @@ import { SqliteNotify } from './sqlite-notify.js';
 import { SqliteReactions } from './sqlite-reactions.js';
 import { prepareNotifyStatements } from './notify-statements.js';
 import { SqliteReads } from './sqlite-reads.js';
+import { SqliteSearch } from './sqlite-search.js';
 import {
   changeGroup,
   changeWithEvent,
@@ -100,6 +101,7 @@ export class SqliteStore extends SqliteReads implements Store {
   protected readonly notify: SqliteNotify;
   /** Emoji reactions on messages (sqlite-reactions.ts). */
   private readonly reactions: SqliteReactions;
+  protected readonly search: SqliteSearch;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -157,6 +159,7 @@ export class SqliteStore extends SqliteReads implements Store {
     this.notify = new SqliteNotify(prepareNotifyStatements(db), this.changes, pushLeases);
     this.access = new SqliteAccess(prepareAccessStatements(db), this.commits);
     this.reactions = new SqliteReactions(db, this.changes);
+    this.search = new SqliteSearch(db);
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
 

@@ -117,7 +117,7 @@ export function toGroup(row: GroupRow): StoredGroup {
 
 const userColumns = 'name, password_hash, owner, admin, suspended, created_at';
 
-const messageColumns =
+export const messageColumns =
   'id, sender, kind, group_name, text, sent_at, event, edited_at, deleted, bot, display_name, mentions, reply_to, ' +
   'reply_from, reply_text';
 

@@ -112,6 +112,29 @@ export function groupsContract(backend: () => FreshBackend): void {
         expect(await store.insertUser(user('team'))).toBe(false);
       });
 
+      it('keeps when a member joined once they leave, so that their window of history stays what it was', async () => {
+        await store.insertGroup(team(['alice', 'bob']));
+        const change = (members: string[], added: string[], removed: string[]) =>
+          store.changeGroup({
+            name: 'team',
+            expected: added.length ? ['alice', 'bob'] : ['alice', 'bob', 'carol'],
+            members,
+            owner: 'alice',
+            added,
+            removed,
+            events: [event('group', { change: added.length ? 'added' : 'removed' }, ['alice', 'bob', 'carol'])],
+          });
+        const [joined] = (await change(['alice', 'bob', 'carol'], ['carol'], []))!;
+        const [left] = (await change(['alice', 'bob'], [], ['carol']))!;
+        expect(await store.findGroup('team')).toEqual({
+          ...team(['alice', 'bob']),
+          joined: { carol: joined },
+          left: { carol: left },
+        });
+        const [again] = (await change(['alice', 'bob', 'carol'], ['carol'], []))!;
+        expect(await store.findGroup('team')).toEqual({ ...team(['alice', 'bob', 'carol']), joined: { carol: again } });
+      });
+
       it("finds a group as it is now, and nothing under an unknown name or a user's", async () => {
         await store.insertUser(user('alice'));
         expect(await store.findGroup('team')).toBeUndefined();

@@ -11,6 +11,7 @@ import { notifyContract } from './notify.js';
 import { queueAndStreamsContract } from './queue-and-streams.js';
 import { repliesAndReactionsContract } from './replies-and-reactions.js';
 import { retentionContract } from './retention.js';
+import { searchContract } from './search.js';
 import { sessionsContract } from './sessions.js';
 import { usersContract } from './users.js';
 import { webhooksContract } from './webhooks.js';
@@ -33,6 +34,7 @@ export function describeStore(name: string, makeBackend: MakeBackend): void {
     conversationsContract(backend);
     changesContract(backend);
     retentionContract(backend);
+    searchContract(backend);
     hooksContract(backend);
     webhooksContract(backend);
     invitesContract(backend);

@@ -13,7 +13,8 @@ local bot = ARGV[11] -- '1': sent by a bot or through a hook; '' otherwise
 local has_display_name, display_name = ARGV[12] == '1', ARGV[13] -- a hook payload's name to show ('' is one)
 local mentions = ARGV[14] -- the names the text calls, a JSON list; '' for none
 local reply_id, reply_from, reply_text = ARGV[15], ARGV[16], ARGV[17] -- what it answers; reply_id '' for none
-local first_recipient = 18 -- ARGV[18] and on: the recipients
+local folded = ARGV[18] -- the text as search compares it, when string.lower does not fold it alike; '' otherwise
+local first_recipient = 19 -- ARGV[19] and on: the recipients
 
 local idempotency = ''
 if idempotency_key ~= '' then idempotency = P .. 'ik:' .. from .. ':' .. idempotency_key end
@@ -69,6 +70,7 @@ if reply_id ~= '' then
   -- The deletion of the original blanks this quote.
   redis.call('SADD', P .. 'rp:' .. reply_id, id)
 end
+if folded ~= '' then redis.call('HSET', m, 'z', folded) end
 redis.call('ZADD', P .. 'v:' .. conversation, id, id)
 redis.call('ZADD', P .. 'o:' .. conversation .. ':' .. from, id, id)
 if kind == 'broadcast' then return id end

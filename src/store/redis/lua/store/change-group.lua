@@ -22,10 +22,8 @@ for _, member in ipairs(split(added)) do
   group.joined[member] = ids[1]
   group.left[member] = nil
 end
-for _, member in ipairs(split(removed)) do
-  group.left[member] = ids[1]
-  group.joined[member] = nil
-end
+-- A former member keeps the window they had: from when they joined (kept) until now.
+for _, member in ipairs(split(removed)) do group.left[member] = ids[1] end
 group.members = split(members)
 group.owner = owner
 local updated = cjson.encode(group)

@@ -11,7 +11,7 @@ local m = changeable(id)
 if not m then return -1 end
 redis.call('HSET', m, 't', '', 'd', '1')
 unfile_reply(id, redis.call('HGET', m, 'ri'))
-redis.call('HDEL', m, 'x', 'ri', 'rf', 'rt')
+redis.call('HDEL', m, 'x', 'z', 'ri', 'rf', 'rt')
 -- A tombstone stays in its conversation's history, and leaves its unread counts.
 local filed = redis.call('HMGET', m, 'c', 'f')
 if filed[1] then
