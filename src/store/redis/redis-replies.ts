@@ -2,7 +2,7 @@
 import type { EventType, Message, MessageKind } from '../../core/msgform.js';
 import type { NewEvent, QueueRow } from '../../core/ports/index.js';
 
-const rowFields = 14;
+export const rowFields = 14;
 
 /** A script's reply: strings, and a nil reply (null) where a display name or a quoted text is absent. */
 export type Reply = readonly (string | null)[];

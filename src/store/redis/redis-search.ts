@@ -1,7 +1,7 @@
 import type { SearchPage, SearchRequest } from '../../core/ports/index.js';
 import { foldText, lowerAscii } from '../../core/search/fold.js';
 import { searchScope, type ScopeEntry } from '../search-scope.js';
-import { toMessages, type Reply } from './redis-replies.js';
+import { rowFields, toMessages, type Reply } from './redis-replies.js';
 
 /**
  * A message's `z` field: its text as search compares it (fold.ts), kept only when the script's own string.lower,
@@ -30,11 +30,11 @@ export function searchArgs(request: SearchRequest): { args: (string | number)[];
   return { args, scope };
 }
 
-/** The script's reply: where to go on, then each hit as the index of its conversation and its eleven fields. */
+/** The script's reply: where to go on, then each hit as the index of its conversation and its row's fields. */
 export function searchPageOf(reply: Reply, scope: readonly ScopeEntry[]): SearchPage {
   const hits = [];
-  for (let i = 1; i + 12 <= reply.length; i += 12) {
-    const [message] = toMessages(reply.slice(i + 1, i + 12), 0);
+  for (let i = 1; i + 1 + rowFields <= reply.length; i += 1 + rowFields) {
+    const [message] = toMessages(reply.slice(i + 1, i + 1 + rowFields), 0);
     hits.push({ message: message!, with: scope[Number(reply[i]) - 1]!.ref.with });
   }
   return reply[0] === '' ? { hits } : { hits, next: Number(reply[0]) };

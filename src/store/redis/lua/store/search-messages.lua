@@ -4,7 +4,7 @@
 -- The caller decided what the reader may read: only the conversations and windows given are examined.
 -- Returns {next, hits...}: next is '' when everything in range was examined, else the id to go on below (every
 -- message at or above it was examined); each hit is the (1-based) index of its conversation among those given,
--- then the eleven fields of push_row.
+-- then the fields of push_row (see redis-replies.ts rowFields).
 local reader, limit, budget = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local from = ARGV[5] -- only this sender's messages; '' for anyone's
 local sent_from, sent_before = ARGV[6], ARGV[7] -- sentAt in [sent_from, sent_before); '' for no bound
