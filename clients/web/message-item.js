@@ -1,13 +1,15 @@
 // One message in the log: who sent it (sender.js: with the bot mark and a hook's display name), the quote of the
-// message it answers (reply-quote.js), its text, and its foot: Reply on other people's messages, Edit and Delete
-// on the user's own (message-changes.js), when it was sent, and whether it was edited. What the user's own hooks
-// post is theirs to edit or delete, but it is shown as the hook's, on the others' side of the log. A message from
-// someone the user blocks is a placeholder until the user asks to see it.
+// message it answers (reply-quote.js), its text, its reactions (reaction-list.js), and its foot: Reply on other
+// people's messages, React, Edit and Delete on the user's own (message-changes.js), when it was sent, and whether
+// it was edited. What the user's own hooks post is theirs to edit or delete, but it is shown as the hook's, on
+// the others' side of the log. A message from someone the user blocks is a placeholder until the user asks to
+// see it.
 
 import { api } from './api.js';
 import { el } from './dom.js';
 import { editedMark, messageText, ownActions } from './message-changes.js';
 import { callsReader } from './mentions.js';
+import { reactionList } from './reaction-list.js';
 import { replyQuote } from './reply-quote.js';
 import { senderLabel } from './sender.js';
 import { state } from './state.js';
@@ -101,6 +103,8 @@ export function messageItem(msg) {
   li.append(sender);
   if (msg.replyTo && !msg.deleted) li.append(replyQuote(msg.replyTo, state.me));
   li.append(messageText(msg, state.me));
+  const reactions = reactionList(msg);
+  if (reactions) li.append(reactions);
   if (msg.deleted) li.classList.add('deleted');
   if (callsReader(msg, state.me)) {
     // Told in words as well as by colour: the mark is read out with the sender.
@@ -112,9 +116,21 @@ export function messageItem(msg) {
   // Shown on hover and while the message has focus (conversation.css); reached from the message with Tab
   // (log-focus.js), so that they are no tab stops of their own in a long log.
   const actions = el('span', 'msg-actions');
+  // The actions keep their room while hidden: on the user's own messages a Reply would widen every bubble.
   if (!own && !msg.deleted) {
     const whom = msg.kind === 'broadcast' ? ` to ${msg.from} alone` : ` to ${msg.from}`;
     actions.append(action('reply', 'Reply', whom, () => void replyTo(msg)));
+  }
+  if (!msg.deleted) {
+    const react = action(
+      'react',
+      'React',
+      ' to this message',
+      () => void state.request('pick-reaction', { msg, opener: react }),
+    );
+    react.setAttribute('aria-haspopup', 'dialog');
+    react.setAttribute('aria-expanded', 'false');
+    actions.append(react);
   }
   if (own) actions.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
   if (actions.childElementCount > 0) foot.append(actions);
