@@ -6,23 +6,11 @@ import type { TestUser } from '../../support/api.js';
 import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
 import { focused } from '../../support/keyboard.js';
 import { looksRight } from '../../support/looks.js';
-import { conversation, guard, message, openConversation } from '../../support/web-page.js';
+import { conversation, guard, logBox, message, openConversation } from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 const day = 24 * 3600 * 1000;
 const unreadCount = 40;
-
-/** Where the log is scrolled, and where an element of it stands in the log's box. */
-const logBox = (page: Page, selector?: string) =>
-  page.evaluate((sel) => {
-    const log = document.getElementById('messages')!;
-    const box = log.getBoundingClientRect();
-    const target = sel ? document.querySelector(sel)?.getBoundingClientRect() : undefined;
-    return {
-      atEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 2,
-      visible: target ? target.top >= box.top - 1 && target.bottom <= box.bottom + 1 : undefined,
-    };
-  }, selector);
 
 describe('the web page log: where it opens, new messages, days, runs of one sender, and the actions of a message', () => {
   const web = webFixture();

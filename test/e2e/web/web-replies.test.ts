@@ -4,7 +4,7 @@ import type { TestUser } from '../../support/api.js';
 import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
 import { focused } from '../../support/keyboard.js';
 import { looksRight } from '../../support/looks.js';
-import { guard, message, openConversation, send } from '../../support/web-page.js';
+import { guard, logBox, message, openConversation, send } from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 /** The reaction toggles under a message: emoji, count, pressed, and what a screen reader hears. */
@@ -22,13 +22,8 @@ async function reactionsShown(item: Locator, shown: string[]): Promise<void> {
   await expect.poll(async () => (await reactionsOf(item)).map((r) => r.shown), guard).toEqual(shown);
 }
 
-/** Where a message stands in the log's box: wholly in sight, or not. */
-const inSight = (page: Page, id: string) =>
-  page.evaluate((msgId) => {
-    const log = document.getElementById('messages')!.getBoundingClientRect();
-    const box = document.querySelector(`#messages li.msg[data-id="${msgId}"]`)!.getBoundingClientRect();
-    return box.top >= log.top - 1 && box.bottom <= log.bottom + 1;
-  }, id);
+/** Whether a message stands wholly in the log's box. */
+const inSight = async (page: Page, id: string) => (await logBox(page, `#messages li.msg[data-id="${id}"]`)).visible;
 
 describe('the web page with replies and reactions', () => {
   const web = webFixture();
