@@ -69,8 +69,12 @@ export const api = {
   },
   /** Marks a conversation read up to a message id, for every device of the user. */
   markRead: (withName, upTo) => call('PUT', `/conversations/${encodeURIComponent(withName)}/read`, { upTo }),
-  /** With an Idempotency-Key, a second try of the same message answers the first one instead of storing another. */
-  send: (to, text, key) => call('POST', '/messages', { to, text }, undefined, idempotency(key)),
+  /**
+   * With an Idempotency-Key, a second try of the same message answers the first one instead of storing another.
+   * `replyTo`: the id of the message of the same conversation it answers, which the server quotes (left out of
+   * the body when undefined).
+   */
+  send: (to, text, key, replyTo) => call('POST', '/messages', { to, text, replyTo }, undefined, idempotency(key)),
   broadcast: (text, key) => call('POST', '/broadcast', { text }, undefined, idempotency(key)),
   createGroup: (name, members) => call('POST', '/groups', { name, members }),
   group: (name) => call('GET', `/groups/${encodeURIComponent(name)}`),
@@ -80,6 +84,9 @@ export const api = {
     call('DELETE', `/groups/${encodeURIComponent(name)}/members/${encodeURIComponent(user)}`),
   editMessage: (id, text) => call('PATCH', `/messages/${encodeURIComponent(id)}`, { text }),
   deleteMessage: (id) => call('DELETE', `/messages/${encodeURIComponent(id)}`),
+  /** Adds (`on`) or takes back the user's reaction with one emoji; either is idempotent. */
+  react: (id, emoji, on) =>
+    call(on ? 'PUT' : 'DELETE', `/messages/${encodeURIComponent(id)}/reactions/${encodeURIComponent(emoji)}`),
   /** The user's incoming hooks, oldest first; their URLs are shown only when made. */
   hooks: () => call('GET', '/hooks'),
   /** An incoming hook posting to `to` (a person, a group or `broad`); the answer carries its URL, this once. */

@@ -1,13 +1,15 @@
 // The composer (#composer) and its two modes: a message to the open conversation, or a line of the original
 // command language (bob: hi · broad: hi · mk_grp:team:bob:carol · get_users · exit), which also opens from the
 // list's Command line button. A message goes through the outbox (outbox.js), which keeps it until the server has
-// it; a command is sent at once. What is sent is shown from the server's answer, with its id and time.
+// it, as a reply when one is being written (reply-bar.js); a command is sent at once. What is sent is shown from
+// the server's answer, with its id and time.
 
 import { api, ApiError } from './api.js';
 import { commandPlaceholder, readCommand } from './command.js';
 import { everyone, titleOf } from './conversations.js';
 import { $ } from './dom.js';
 import { enqueue } from './outbox.js';
+import { quoteOf } from './replies.js';
 import { state } from './state.js';
 import { setText, withinLimit } from './text-box.js';
 
@@ -66,7 +68,10 @@ view.composer.addEventListener('submit', async (event) => {
   if (!withinLimit(text)) return;
   if (state.mode === 'message') {
     // The box is free at once: the message waits in the log until the server has it, however long that takes.
-    enqueue(conv.name, conv.kind, text);
+    // The quote is made now, from the original as it reads now, as the server makes it.
+    const answering = state.replying?.conv === conv.name ? state.replying.msg : undefined;
+    enqueue(conv.name, conv.kind, text, answering && quoteOf(answering));
+    state.setReplying(undefined);
     setText('');
     return;
   }

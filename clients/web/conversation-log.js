@@ -10,7 +10,7 @@
 import { api, ApiError } from './api.js';
 import { titleOf } from './conversations.js';
 import { $, el } from './dom.js';
-import { focusMessage } from './log-focus.js';
+import { focusMessage, replaceMessage } from './log-focus.js';
 import { markLog } from './log-marks.js';
 import { messageItem, outgoingItem } from './message-item.js';
 import { outgoingIn } from './outbox.js';
@@ -162,15 +162,29 @@ async function loadNewest(conv) {
   fillLog(conv);
 }
 
-/** Reads the page before the oldest message shown, and keeps what the reader is looking at where it is. */
-async function loadOlder(conv, { fromKeyboard = false } = {}) {
-  if (conv.loading || !conv.loaded || !conv.more) return;
+/** The page of older messages being read, per conversation: a second ask waits for it rather than for nothing. */
+const readingOlder = new WeakMap();
+
+/**
+ * Reads the page before the oldest message shown (`limit` messages at most), and keeps what the reader is looking
+ * at where it is. Settles once the page is in the log, or once the one already being read is.
+ */
+function loadOlder(conv, options = {}) {
+  const reading = readingOlder.get(conv);
+  if (reading) return reading;
+  if (conv.loading || !conv.loaded || !conv.more) return Promise.resolve();
+  const read = readOlder(conv, options).finally(() => readingOlder.delete(conv));
+  readingOlder.set(conv, read);
+  return read;
+}
+
+async function readOlder(conv, { fromKeyboard = false, limit = pageSize }) {
   conv.loading = true;
   renderHistoryState();
   const me = state.me;
   let added = [];
   try {
-    const { body } = await api.history(conv.name, { before: String(state.convs.oldestId(conv)), limit: pageSize });
+    const { body } = await api.history(conv.name, { before: String(state.convs.oldestId(conv)), limit });
     if (state.me !== me) return;
     added = state.convs.addOlder(conv, body);
   } catch (err) {
@@ -213,6 +227,7 @@ log.addEventListener('scroll', () => {
 });
 
 state.handle('load-newest', loadNewest);
+state.handle('load-older', ({ conv, limit }) => loadOlder(conv, { limit }));
 // A box that shrinks (the composer grows, a notice shows) would hide the newest messages of a reader at the end.
 new window.ResizeObserver(() => {
   if (pinned) log.scrollTop = log.scrollHeight;
@@ -257,16 +272,21 @@ state.on('blocks', () => {
 state.on('received', ({ conv, msg }) => {
   if (conv.name !== state.open) return;
   insertMessage(msg);
-  if ((msg.from !== state.me || msg.bot) && !msg.deleted)
-    state.emit('announce', state.hides(msg) ? 'A message from a blocked user.' : `${senderName(msg)}: ${msg.text}`);
+  if ((msg.from !== state.me || msg.bot) && !msg.deleted) {
+    const answering = msg.replyTo ? `, replying to ${msg.replyTo.from === state.me ? 'you' : msg.replyTo.from}` : '';
+    state.emit(
+      'announce',
+      state.hides(msg) ? 'A message from a blocked user.' : `${senderName(msg)}${answering}: ${msg.text}`,
+    );
+  }
 });
 
 state.on('message-changed', (msg) => {
   const li = log.querySelector(`li.msg[data-id="${CSS.escape(msg.id)}"]`);
   if (!li) return;
-  const hadFocus = li.contains(document.activeElement);
-  const fresh = messageItem(msg);
-  li.replaceWith(fresh);
+  // A message at the end that grows (its first reaction) would push the end out of sight of a reader there.
+  const wasPinned = pinned || nearBottom();
+  replaceMessage(li, messageItem(msg));
   remark();
-  if (hadFocus) (fresh.querySelector('button') ?? fresh).focus();
+  if (wasPinned) toBottom();
 });

@@ -55,6 +55,13 @@ export class Conversations {
     this.me = me;
     /** @type {Map<string, Conversation>} */
     this.byName = new Map();
+    /**
+     * The messages held as a page of history gave them, their reaction counts with them. Those counts may
+     * already hold changes whose `reaction` events are still to come (reactions.js); the counts of a message
+     * from the stream or a send are the events' alone.
+     * @type {WeakSet<object>}
+     */
+    this.countedByHistory = new WeakSet();
   }
 
   /** @returns {Conversation|undefined} */
@@ -83,6 +90,15 @@ export class Conversations {
       this.byName.set(name, conv);
     }
     return conv;
+  }
+
+  /** The conversation that holds the message `id`, and the message (or the summary's last message). */
+  holding(id) {
+    for (const conv of this.byName.values()) {
+      const msg = conv.messages.get(id) ?? (conv.last?.id === id ? conv.last : undefined);
+      if (msg) return { conv, msg };
+    }
+    return undefined;
   }
 
   /** Most recent first; those without a message after them, by name, as the server sorts them. */
@@ -227,6 +243,7 @@ export class Conversations {
     const added = messages.filter((m) => !conv.messages.has(m.id));
     for (const m of added) {
       conv.messages.set(m.id, m);
+      this.countedByHistory.add(m);
       this.noteMention(conv, m);
     }
     return added;

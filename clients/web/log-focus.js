@@ -1,7 +1,7 @@
 // The log as one stop in the Tab order (WAI-ARIA's roving tabindex): one message at a time is reachable with Tab,
 // the newest until the reader picks another; Up and Down (and Home and End) move between messages, and Tab from a
-// message goes on to its actions (Reply, Edit, Delete), which no other message offers to Tab. A message clicked
-// or focused by the page becomes the one Tab returns to.
+// message goes on to its quote, reactions and actions (Reply, React, Edit, Delete), which no other message offers
+// to Tab. A message clicked or focused by the page becomes the one Tab returns to.
 
 import { $ } from './dom.js';
 
@@ -61,6 +61,25 @@ log.addEventListener('keydown', (event) => {
     move(to);
   }
 });
+
+/**
+ * Puts `fresh` in the place of a message's entry drawn anew (edited, reacted to). It stays the log's tab stop if
+ * the old one was, and focus that was in it goes to the same control in the new one (a reaction's toggle, say),
+ * else to the message.
+ */
+export function replaceMessage(li, fresh) {
+  const active = li.contains(document.activeElement) ? document.activeElement : undefined;
+  if (current === li) current = fresh;
+  li.replaceWith(fresh);
+  if (!active) return;
+  const twin =
+    active === li
+      ? fresh
+      : [...fresh.querySelectorAll(active.tagName)].find(
+          (node) => node.className === active.className && node.dataset.emoji === active.dataset.emoji,
+        );
+  (twin ?? fresh).focus();
+}
 
 /** Puts focus on a message of the log, which becomes its tab stop. */
 export function focusMessage(li) {

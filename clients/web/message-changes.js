@@ -1,35 +1,47 @@
-// Edits and deletions: the sender's Edit and Delete controls on their own messages, the "edited" mark, the
-// tombstone of a deleted message, and the `edited` and `deleted` events of the stream applied to what the page
-// holds. Everything from the server goes into the page as text.
+// Edits, deletions and reactions: the sender's Edit and Delete controls on their own messages, the "edited" mark,
+// the tombstone of a deleted message, and the `edited`, `deleted` and `reaction` events of the stream applied to
+// what the page holds. Everything from the server goes into the page as text.
 
 import { el } from './dom.js';
 import { linkParts } from './links.js';
 import { mentionParts } from './mentions.js';
+import { applyReaction } from './reactions.js';
+import { blankQuotes } from './replies.js';
 
 /**
- * Applies an `edited` or `deleted` event to the message the page holds, if it holds it.
+ * Applies an `edited`, `deleted` or `reaction` event to the message the page holds, if it holds it. A deletion
+ * also blanks the quote of every reply to the message, which the server did in its store in the same step.
  * @param {import('./conversations.js').Conversations} convs
- * @param {{type: string, data: {of: string, text?: string, editedAt?: string}}} change
- * @returns {object|undefined} the message as it is now
+ * @param {{type: string, data: {of: string, text?: string, editedAt?: string, emoji?: string, user?: string,
+ *   on?: boolean}}} change
+ * @returns {object[]} the messages held that changed, as they are now
  */
 export function applyMessageChange(convs, change) {
   const id = change.data.of;
-  for (const conv of convs.sorted()) {
-    const msg = conv.messages.get(id) ?? (conv.last?.id === id ? conv.last : undefined);
-    if (!msg) continue;
+  const changed = [];
+  const { conv, msg } = convs.holding(id) ?? {};
+  if (change.type === 'reaction') {
+    if (msg && applyReaction(msg, change.data, convs.me)) changed.push(msg);
+  } else if (msg) {
     for (const held of new Set([msg, conv.last?.id === id ? conv.last : msg])) {
       if (change.type === 'edited' && !held.deleted) {
         held.text = change.data.text;
         held.editedAt = change.data.editedAt;
       } else if (change.type === 'deleted') {
+        // What history shows of it from now on: a tombstone, with no quote and no reactions.
         delete held.text;
         delete held.editedAt;
+        delete held.replyTo;
+        delete held.reactions;
         held.deleted = true;
       }
     }
-    return msg;
+    changed.push(msg);
   }
-  return undefined;
+  // The original may be older than anything held while replies to it are not.
+  if (change.type === 'deleted')
+    for (const each of convs.byName.values()) changed.push(...blankQuotes(each.messages.values(), id));
+  return changed;
 }
 
 /**

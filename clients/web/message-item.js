@@ -1,13 +1,16 @@
-// One message in the log: who sent it (sender.js: with the bot mark and a hook's display name), its text, and its
-// foot: Reply on other people's messages, Edit and Delete on the user's own (message-changes.js), when it was
-// sent, and whether it was edited. What the user's own hooks post is theirs to edit or delete, but it is shown
-// as the hook's, on the others' side of the log. A message from someone the user blocks is a placeholder until
-// the user asks to see it.
+// One message in the log: who sent it (sender.js: with the bot mark and a hook's display name), the quote of the
+// message it answers (reply-quote.js), its text, its reactions (reaction-list.js), and its foot: Reply on other
+// people's messages, React, Edit and Delete on the user's own (message-changes.js), when it was sent, and whether
+// it was edited. What the user's own hooks post is theirs to edit or delete, but it is shown as the hook's, on
+// the others' side of the log. A message from someone the user blocks is a placeholder until the user asks to
+// see it.
 
 import { api } from './api.js';
 import { el } from './dom.js';
 import { editedMark, messageText, ownActions } from './message-changes.js';
 import { callsReader } from './mentions.js';
+import { reactionList } from './reaction-list.js';
+import { replyQuote } from './reply-quote.js';
 import { senderLabel } from './sender.js';
 import { state } from './state.js';
 import { logTime, timeElement } from './times.js';
@@ -35,13 +38,23 @@ async function deleteOwn(id) {
 }
 
 /**
- * Answers a message where it came from: in its conversation, or, for a broadcast, to its sender alone (an answer
- * to everyone is a new broadcast). Focus goes to the composer.
+ * Answers a message where it came from, quoting it (reply-bar.js); or, for a broadcast, to its sender alone and
+ * unquoted: an answer to everyone is a new broadcast, and the server quotes only within one conversation. Focus
+ * goes to the composer.
  */
 async function replyTo(msg) {
   state.setMode('message');
   if (msg.kind === 'broadcast') await state.request('open-conversation', msg.from);
-  else await state.request('compose');
+  else await state.request('reply-to', msg);
+}
+
+/** A small button of the message's foot, with words for screen readers after what it shows. */
+function action(className, shown, hidden, onClick) {
+  const button = el('button', className, shown);
+  button.type = 'button';
+  button.append(el('span', 'visually-hidden', hidden));
+  button.addEventListener('click', onClick);
+  return button;
 }
 
 /** The ids of blocked users' messages the user chose to see, this page's while it is open. */
@@ -87,7 +100,11 @@ export function messageItem(msg) {
   li.dataset.sentAt = msg.sentAt;
   if (msg.displayName !== undefined) li.dataset.sender = msg.displayName;
   const sender = senderLabel(msg, state.me);
-  li.append(sender, messageText(msg, state.me));
+  li.append(sender);
+  if (msg.replyTo && !msg.deleted) li.append(replyQuote(msg.replyTo, state.me));
+  li.append(messageText(msg, state.me));
+  const reactions = reactionList(msg);
+  if (reactions) li.append(reactions);
   if (msg.deleted) li.classList.add('deleted');
   if (callsReader(msg, state.me)) {
     // Told in words as well as by colour: the mark is read out with the sender.
@@ -99,14 +116,23 @@ export function messageItem(msg) {
   // Shown on hover and while the message has focus (conversation.css); reached from the message with Tab
   // (log-focus.js), so that they are no tab stops of their own in a long log.
   const actions = el('span', 'msg-actions');
-  if (own) actions.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
+  // The actions keep their room while hidden: on the user's own messages a Reply would widen every bubble.
   if (!own && !msg.deleted) {
-    const reply = el('button', 'reply', 'Reply');
-    reply.type = 'button';
-    reply.append(el('span', 'visually-hidden', msg.kind === 'broadcast' ? ` to ${msg.from} alone` : ` to ${msg.from}`));
-    reply.addEventListener('click', () => void replyTo(msg));
-    actions.append(reply);
+    const whom = msg.kind === 'broadcast' ? ` to ${msg.from} alone` : ` to ${msg.from}`;
+    actions.append(action('reply', 'Reply', whom, () => void replyTo(msg)));
   }
+  if (!msg.deleted) {
+    const react = action(
+      'react',
+      'React',
+      ' to this message',
+      () => void state.request('pick-reaction', { msg, opener: react }),
+    );
+    react.setAttribute('aria-haspopup', 'dialog');
+    react.setAttribute('aria-expanded', 'false');
+    actions.append(react);
+  }
+  if (own) actions.append(...ownActions(li, msg, { edit: editOwn, remove: deleteOwn }));
   if (actions.childElementCount > 0) foot.append(actions);
   foot.append(timeElement(msg.sentAt, 'when', logTime));
   const edited = editedMark(msg);
@@ -124,6 +150,7 @@ export function outgoingItem(entry) {
   li.dataset.key = entry.key;
   li.dataset.state = entry.state;
   li.dataset.from = state.me;
+  if (entry.replyTo) li.append(replyQuote(entry.replyTo, state.me, { still: true }));
   li.append(messageText({ text: entry.text }, state.me));
   const foot = el('div', 'msg-foot');
   foot.append(el('span', 'outgoing-state', outgoingStates[entry.state]));

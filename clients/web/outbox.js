@@ -15,7 +15,8 @@ const maxDelayMs = 15_000;
 
 /**
  * @typedef {{ key: string, conv: string, kind: 'direct'|'group'|'broadcast', text: string,
- *   state: 'sending'|'waiting' }} Outgoing
+ *   replyTo?: {id: string, from: string, text: string}, state: 'sending'|'waiting' }} Outgoing
+ * `replyTo`: the quote of the message it answers (replies.js), sent as its id.
  */
 
 /** @type {Outgoing[]} oldest first */
@@ -33,10 +34,11 @@ function newKey() {
 /** The messages of a conversation still to be sent, oldest first. */
 export const outgoingIn = (conv) => queue.filter((entry) => entry.conv === conv);
 
-/** Queues a message to a conversation and starts sending. */
-export function enqueue(conv, kind, text) {
+/** Queues a message to a conversation, perhaps a reply (`replyTo`, a quote), and starts sending. */
+export function enqueue(conv, kind, text, replyTo) {
   // Behind one that waits for the server, it waits too.
   const entry = { key: newKey(), conv, kind, text, state: queue.length > 0 ? queue[0].state : 'sending' };
+  if (replyTo) entry.replyTo = replyTo;
   queue.push(entry);
   state.emit('outbox', conv);
   void flush();
@@ -56,7 +58,7 @@ async function sendOne(entry) {
     const { body } = await api.broadcast(entry.text, entry.key);
     return { id: body.id, sentAt: body.sentAt, to: everyone };
   }
-  const { body } = await api.send(entry.conv, entry.text, entry.key);
+  const { body } = await api.send(entry.conv, entry.text, entry.key, entry.replyTo?.id);
   return { id: body.id, sentAt: body.sentAt, to: body.to ?? entry.conv };
 }
 
@@ -93,6 +95,7 @@ async function flush() {
       settle(entry);
       const msg = { id: sent.id, from: state.me, to: sent.to, kind: entry.kind, text: entry.text, sentAt: sent.sentAt };
       if (entry.kind === 'group') msg.group = sent.to;
+      if (entry.replyTo) msg.replyTo = entry.replyTo;
       state.emit('sent', msg);
     }
   } finally {
@@ -103,7 +106,12 @@ async function flush() {
 function refused(entry, err) {
   state.emit('unsent', { text: entry.text, conv: entry.conv });
   // The server does not say why (a block, say): only that the message was not taken.
-  if (err instanceof ApiError && err.code === 'not_accepted')
+  if (err instanceof ApiError && err.code === 'not_found' && entry.replyTo)
+    state.emit('notice', {
+      text: `The message from ${entry.replyTo.from} you answered was deleted: your reply was not sent.`,
+      tone: 'error',
+    });
+  else if (err instanceof ApiError && err.code === 'not_accepted')
     state.emit('notice', {
       text:
         entry.kind === 'direct'

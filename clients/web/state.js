@@ -6,7 +6,9 @@
 //   signed-in · signed-out {name} · people · groups · conversations · open · mode · blocks: who is blocked
 //   level (name): a conversation's notification level · quiet: the quiet time, set or ended
 //   device-notifications: this device's setting changed
-//   received {conv, msg, fresh, notify}: a message new to the page · message-changed (msg): edited or deleted
+//   received {conv, msg, fresh, notify}: a message new to the page
+//   message-changed (msg): edited, deleted, reacted to, or its quote blanked · replying: the reply being written
+//   recount {conv, msg}: a reaction event came for a message whose counts history gave, which may hold it already
 //   sent (msg): a message this page sent, from the server's answer · typing: in the composer
 //   listed {name, lastId}: the server's lists are read, the stream starts after them
 //   signing-out · session-ended (reason) · connection (state) · show-conversation: the pane, on a phone
@@ -16,7 +18,10 @@
 // work is done (a conversation opened and its newest page read, say):
 //   enter (name) · sign-out {line?} · show-sign-in (error) · refresh {users, groups, conversations}
 //   open-conversation (name) · close-conversation · compose: focus the composer · mark-read
-//   load-newest (conv) · group-created (group) · notifications-on: on this device, from a click
+//   load-newest (conv) · load-older {conv, limit}: the page before the oldest held, in the log
+//   group-created (group) · notifications-on: on this device, from a click
+//   reply-to (msg): write a reply to it · show-message (id): scroll the open log to it, reading back if need be
+//   pick-reaction {msg, opener}: the emoji picker for a message, which gives focus back to `opener`
 
 import { Conversations, everyone } from './conversations.js';
 import { applyMessageChange } from './message-changes.js';
@@ -51,6 +56,8 @@ class PageState extends window.EventTarget {
   quietUntil = 0;
   /** A conversation asked for from outside the page (conversation-link.js): opened once signed in. */
   linked = undefined;
+  /** The message the composer's next message answers, in the open conversation: `{conv, msg}`, or undefined. */
+  replying = undefined;
 
   /** The conversation shown, if any. */
   get current() {
@@ -99,6 +106,7 @@ class PageState extends window.EventTarget {
     this.convs = new Conversations(name);
     this.open = undefined;
     this.quietUntil = 0;
+    this.replying = undefined;
     this.convs.ensure(everyone, 'broadcast');
     this.emit('signed-in');
   }
@@ -178,17 +186,32 @@ class PageState extends window.EventTarget {
     return this.quietUntil > Date.now();
   }
 
+  /** Sets (or, with undefined, drops) the message the next message answers. */
+  setReplying(replying) {
+    if (this.replying === replying) return;
+    this.replying = replying;
+    this.emit('replying');
+  }
+
   setMode(mode) {
     this.mode = mode;
     this.emit('mode');
   }
 
-  /** An edit or a deletion, from the stream or from this page, applied to what the page holds. */
+  /**
+   * An edit, a deletion or a reaction, from the stream or from this page, applied to what the page holds; each
+   * message it changed (a deletion blanks the quotes of replies too) is said once.
+   */
   changeMessage(change) {
-    const msg = applyMessageChange(this.convs, change);
-    if (!msg) return;
-    this.emit('message-changed', msg);
-    this.emit('conversations');
+    const changed = applyMessageChange(this.convs, change);
+    if (change.type === 'reaction') {
+      const held = this.convs.holding(change.data.of);
+      if (held && this.convs.countedByHistory.has(held.msg)) this.emit('recount', held);
+    }
+    if (changed.length === 0) return;
+    for (const msg of changed) this.emit('message-changed', msg);
+    // The list shows last messages, which a reaction leaves as they were.
+    if (change.type !== 'reaction') this.emit('conversations');
   }
 
   /** Shows the conversation `name` (undefined: none); it must be in `convs` already. */

@@ -14,7 +14,7 @@ export class Stream {
    *   sent(msg: object): void,
    *   presence(users: {name:string, online:boolean}[]): void,
    *   lost(info: {reason:string, after:string, through?:string}): void,
-   *   change(change: {type: 'group'|'edited'|'deleted'|'read'|'blocks'|'notifications'|'quiet', id: string, data: object}): void,
+   *   change(change: {type: 'group'|'edited'|'deleted'|'reaction'|'read'|'blocks'|'notifications'|'quiet', id: string, data: object}): void,
    *   state(state: 'connecting'|'connected'|'reconnecting'): void,
    *   opened(): void,
    *   mayReopen(): Promise<boolean>,
@@ -70,7 +70,7 @@ export class Stream {
       if (data && Array.isArray(data.users)) this.on.presence(data.users);
     });
     // Changes to what was delivered: in the resumable sequence, like messages.
-    for (const type of ['group', 'edited', 'deleted', 'read', 'blocks', 'notifications', 'quiet']) {
+    for (const type of ['group', 'edited', 'deleted', 'reaction', 'read', 'blocks', 'notifications', 'quiet']) {
       source.addEventListener(type, (e) => {
         const data = parse(e.data);
         if (!data || typeof e.lastEventId !== 'string' || e.lastEventId === '') return;

@@ -21,6 +21,18 @@ export const shownTexts = (page: Page): Promise<string[]> => page.locator('#mess
 export const shownIds = (page: Page): Promise<string[]> =>
   page.locator('#messages li.msg').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.id ?? ''));
 
+/** Where the log is scrolled, and whether the element `selector` finds stands wholly in the log's box. */
+export const logBox = (page: Page, selector?: string) =>
+  page.evaluate((sel) => {
+    const log = document.getElementById('messages')!;
+    const box = log.getBoundingClientRect();
+    const target = sel ? document.querySelector(sel)?.getBoundingClientRect() : undefined;
+    return {
+      atEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 2,
+      visible: target ? target.top >= box.top - 1 && target.bottom <= box.bottom + 1 : undefined,
+    };
+  }, selector);
+
 /** Fills the sign-in form and waits until the stream is connected. */
 export async function signIn(page: Page, name: string, password: string): Promise<void> {
   await page.locator('#username').fill(name);

@@ -6,23 +6,11 @@ import type { TestUser } from '../../support/api.js';
 import { policyOrScriptProblems, type WatchedPage } from '../../support/browser.js';
 import { focused } from '../../support/keyboard.js';
 import { looksRight } from '../../support/looks.js';
-import { conversation, guard, message, openConversation } from '../../support/web-page.js';
+import { conversation, guard, logBox, message, openConversation } from '../../support/web-page.js';
 import { webFixture } from '../../support/web-fixture.js';
 
 const day = 24 * 3600 * 1000;
 const unreadCount = 40;
-
-/** Where the log is scrolled, and where an element of it stands in the log's box. */
-const logBox = (page: Page, selector?: string) =>
-  page.evaluate((sel) => {
-    const log = document.getElementById('messages')!;
-    const box = log.getBoundingClientRect();
-    const target = sel ? document.querySelector(sel)?.getBoundingClientRect() : undefined;
-    return {
-      atEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 2,
-      visible: target ? target.top >= box.top - 1 && target.bottom <= box.bottom + 1 : undefined,
-    };
-  }, selector);
 
 describe('the web page log: where it opens, new messages, days, runs of one sender, and the actions of a message', () => {
   const web = webFixture();
@@ -170,11 +158,13 @@ describe('the web page log: where it opens, new messages, days, runs of one send
           .filter((el) => el.tabIndex >= 0)
           .map((el) => (el.matches('li') ? 'message' : el.className)),
       );
-    expect(await tabStops()).toEqual(['message', 'reply']);
+    expect(await tabStops()).toEqual(['message', 'reply', 'react']);
 
     // Back from the composer's first control, the log's stop is the newest message's last action.
     await page.locator('#notice-bar').waitFor({ state: 'hidden', ...guard });
     await page.locator('#mode-message').focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page, '#messages li.msg:last-of-type button.react')).toBe(true);
     await page.keyboard.press('Shift+Tab');
     expect(await focused(page, '#messages li.msg:last-of-type button.reply')).toBe(true);
     await page.keyboard.press('Shift+Tab');
@@ -187,20 +177,21 @@ describe('the web page log: where it opens, new messages, days, runs of one send
     expect(await focused(page, '#messages li.msg button.reply')).toBe(true);
     expect(await page.locator('#messages li.msg:focus-within p.text').textContent()).toBe('run two');
     await expect.poll(() => opacity('run two'), guard).toBe('1');
-    expect(await tabStops()).toEqual(['message', 'reply']);
+    expect(await tabStops()).toEqual(['message', 'reply', 'react']);
     await looksRight(page, 'log-actions-on-focus', {
       before: async () => {
         await message(page, 'run two').locator('button.reply').focus();
       },
     });
     // Tab goes on out of the log; Shift+Tab comes back to the same message.
-    await message(page, 'run two').locator('button.reply').focus();
+    await message(page, 'run two').locator('button.react').focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('#messages') === null)).toBe(true);
     await page.keyboard.press('Shift+Tab');
     expect(
       await page.locator('#messages :focus').evaluate((el) => el.closest('li')!.querySelector('p.text')!.textContent),
     ).toBe('run two');
+    await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('End');
     expect(await page.locator('#messages li.msg:focus p.text').textContent()).toBe('run four');
