@@ -106,7 +106,11 @@ export async function seedSearchDatabase(
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  migrate(db, { info: () => undefined }, migrations.filter((m) => m.version < searchMigration));
+  migrate(
+    db,
+    { info: () => undefined },
+    migrations.filter((m) => m.version < searchMigration),
+  );
   const random = randomFrom(42);
   const text = textMaker(random, textBytes);
   const users = userNames(seedUsers);

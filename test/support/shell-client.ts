@@ -310,4 +310,3 @@ export function stoppedAfterEach(): {
   });
   return started;
 }
-
