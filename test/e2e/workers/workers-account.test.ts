@@ -29,7 +29,7 @@ const join = (name: string, password: string) =>
   api(server.url, 'POST', '/sessions', { json: { username: name, password } });
 
 describe('--workers 2 and the account', () => {
-  it("ends a revoked session's streams on both workers with end: revoked, and a password change ends the others' there too", async () => {
+  it("ends a revoked session's streams on both workers with end: revoked, and a password change ends the others' there too (end: password_changed)", async () => {
     const laptop = (await join('erin', 'erin-secret-1')).body.token as string;
     const phone = (await join('erin', 'erin-secret-1')).body.token as string;
     const tablet = (await join('erin', 'erin-secret-1')).body.token as string;
@@ -58,7 +58,7 @@ describe('--workers 2 and the account', () => {
     expect(change.status).toBe(204);
     for (const stream of tabletStreams) {
       await stream.ended;
-      expect(stream.comments).toContain('end: revoked');
+      expect(stream.comments).toContain('end: password_changed');
     }
     // Whichever worker answers, the old password is refused and the new one works.
     for (let i = 0; i < 2; i++) {
