@@ -10,15 +10,28 @@ export interface Answer {
 }
 
 export function postJson(agent: Agent, url: URL, path: string, body: unknown, token?: string): Promise<Answer> {
-  const payload = JSON.stringify(body);
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-  };
+  return requestJson(agent, url, 'POST', path, body, token);
+}
+
+/** A request with a JSON body (none when `body` is undefined), its answer parsed as JSON (an empty one as {}). */
+export function requestJson(
+  agent: Agent,
+  url: URL,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<Answer> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string | number> = {};
+  if (payload !== undefined) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = Buffer.byteLength(payload);
+  }
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path, method, agent, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -31,7 +44,9 @@ export function postJson(agent: Agent, url: URL, path: string, body: unknown, to
           });
         } catch {
           reject(
-            new Error(`POST ${path}: ${res.statusCode} answered something that is not JSON: ${text.slice(0, 200)}`),
+            new Error(
+              `${method} ${path}: ${res.statusCode} answered something that is not JSON: ${text.slice(0, 200)}`,
+            ),
           );
         }
       });
