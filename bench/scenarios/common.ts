@@ -82,6 +82,12 @@ export function checks<M>(results: Results<M>, pick: (m: M) => IntegritySum | un
   return out;
 }
 
+/** The measurements of Parley alone, for rows where the reference has nothing to compare. */
+export function withoutReference<M>(results: Results<M>): Results<M> {
+  const { reference: _reference, ...stores } = results;
+  return stores as Results<M>;
+}
+
 /** Parley ÷ reference for each store measured, with `figure` picking the number compared. */
 export function ratiosToReference<M>(
   results: Results<M>,

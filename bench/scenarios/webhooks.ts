@@ -29,6 +29,7 @@ import {
   restAgent,
   scaled,
   values,
+  withoutReference,
   withServer,
   type Results,
   type Scenario,
@@ -241,9 +242,4 @@ export function webhooks(settings: Settings): Scenario<WebhookResult> {
       ];
     },
   };
-}
-
-function withoutReference<M>(results: Results<M>): Results<M> {
-  const { reference: _reference, ...stores } = results;
-  return stores as Results<M>;
 }
