@@ -5,7 +5,8 @@
 //   `away`, with no stream and two subscriptions (each message pushed twice). Messages go to each in turns, first
 //   one at a time (each once the one before arrived: on the stream, or at both of away's devices), then from a
 //   few senders at once: server CPU per message and the 202's latency to away against reader, which is what two
-//   pushes add to a send; and one at a time, the time from a message's 202 to its pushes.
+//   pushes add to a send; and one at a time, the time from a message's 202 to its first push and to both, against
+//   the time one push takes in the reference's loop.
 // - `backlog`, with no stream and one subscription: a backlog of messages while the push service answers 503,
 //   then pushed one at a time once it answers 201. The reference is bench/reference/push-poster.ts, a bare loop
 //   doing the same wire work (web-push's encryption and VAPID JWT, one POST at a time, kept alive) into the same
