@@ -2,7 +2,7 @@
 // nothing else. For each payload, shaped and sized as Parley's (a direct message whose text is `text bytes`
 // long), web-push's generateRequestDetails (aes128gcm encryption for the device's keys and a VAPID JWT, as Parley
 // calls it), then one POST over one kept-alive node:http connection, each after the last one's answer. First
-// `warm-up` pushes whose ids end at `first id`, for the JIT (Parley's drain comes after thousands of pushes), then
+// `warm-up` pushes whose ids end at `first id`, for the JIT (as many as Parley made before its drain), then
 // `amount` whose ids count up from `first id` + 1. Prints one JSON line {"perS": ...} of the latter once done.
 //   Run: npx tsx bench/reference/push-poster.ts <endpoint> <p256dh> <auth> <amount> <text bytes> <first id> <warm-up>
 import { Agent, request } from 'node:http';

@@ -56,8 +56,6 @@ const oneMs = 10_000;
 const phaseMs = 120_000;
 /** The reference's payload ids start above this, as long as Parley's ids are. */
 const referenceIdBase = 218_728_393_290_000;
-/** Pushes the reference makes before those it times: Parley's code is warm by its drain. */
-const referenceWarmUp = 200;
 
 /** One recipient in one phase: server CPU per message and the 202's latency. */
 interface Phase {
@@ -172,7 +170,7 @@ class Bench {
 async function measure(target: TargetName, amounts: Amounts, settings: Settings): Promise<PushResult> {
   const receiver = await PushReceiver.start();
   try {
-    if (target === 'reference') return { drain: await referenceDrain(receiver, amounts.backlog, settings) };
+    if (target === 'reference') return { drain: await referenceDrain(receiver, amounts, settings) };
     return await withServer(target, serverArgs, async (server) => {
       const bench = new Bench(server, receiver, settings.textBytes);
       const names = ['sender', 'reader', 'away', 'backlog'];
@@ -354,7 +352,11 @@ async function measureDrain(bench: Bench, amount: number, settings: Settings): P
 }
 
 /** The reference: bench/reference/push-poster.ts, a process of its own as Parley is, into a device of this receiver. */
-async function referenceDrain(receiver: PushReceiver, amount: number, settings: Settings): Promise<Drain> {
+async function referenceDrain(receiver: PushReceiver, amounts: Amounts, settings: Settings): Promise<Drain> {
+  const amount = amounts.backlog;
+  // As many pushes first as Parley made before its drain: a loop's rate went up by a third over its first
+  // thousands (the JIT), and Parley's drain comes after them.
+  const warm = 2 * (warmUp + amounts.paced + amounts.concurrent);
   const [device] = await receiver.devices(1);
   const { endpoint, p256dh, auth } = device!;
   await run(
@@ -369,12 +371,12 @@ async function referenceDrain(receiver: PushReceiver, amount: number, settings: 
       String(amount),
       String(settings.textBytes),
       String(referenceIdBase),
-      String(referenceWarmUp),
+      String(warm),
     ],
     { cwd: repoRoot, timeout: phaseMs },
   );
-  const total = referenceWarmUp + amount;
-  const expected = Array.from({ length: total }, (_, i) => String(referenceIdBase - referenceWarmUp + i + 1));
+  const total = warm + amount;
+  const expected = Array.from({ length: total }, (_, i) => String(referenceIdBase - warm + i + 1));
   await receiver.until(() => receiver.log(device!).ids.length >= total, oneMs);
   const log = receiver.log(device!);
   const check = log.check(expected);
