@@ -46,7 +46,7 @@ export class DeviceLog {
 
 export class PushReceiver {
   private seq = 0;
-  private readonly pending = new Map<number, (result: unknown) => void>();
+  private readonly pending = new Map<number, { resolve: (result: unknown) => void; reject: (err: Error) => void }>();
   private readonly logs = new Map<number, DeviceLog>();
   private readonly changed = new Signal();
   private readonly exited: Promise<unknown>;
@@ -59,11 +59,15 @@ export class PushReceiver {
     readonly url: string,
   ) {
     this.exited = once(child, 'exit');
-    void this.exited.then(() => running.delete(child));
+    void this.exited.then(() => {
+      running.delete(child);
+      for (const waiter of this.pending.values()) waiter.reject(new Error('the push service exited'));
+      this.pending.clear();
+    });
     child.on('message', (news: PushServiceNews) => {
       switch (news.op) {
         case 'reply':
-          this.pending.get(news.seq)?.(news.result);
+          this.pending.get(news.seq)?.resolve(news.result);
           this.pending.delete(news.seq);
           return;
         case 'pushed': {
@@ -104,8 +108,8 @@ export class PushReceiver {
 
   private call(command: PushServiceCommand): Promise<unknown> {
     const seq = ++this.seq;
-    return new Promise((resolve) => {
-      this.pending.set(seq, resolve);
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
       this.child.send({ ...command, seq });
     });
   }
