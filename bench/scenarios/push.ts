@@ -335,6 +335,7 @@ function rateOf(times: readonly number[]): number {
 
 async function measureDrain(bench: Bench, amount: number, settings: Settings): Promise<Drain> {
   const [device] = await bench.subscribe('backlog', 1);
+  const badBefore = bench.receiver.bad;
   // Refusing until the backlog is in place: the drain is then measured alone, not beside the sends.
   await bench.receiver.answer([device!], 503);
   const accepted = await pool(
@@ -348,6 +349,7 @@ async function measureDrain(bench: Bench, amount: number, settings: Settings): P
     settings.log(`${bench.server.name}: the backlog did not drain within ${phaseMs} ms`);
   const log = bench.receiver.log(device!);
   const check = log.check(bench.sentTo.get('backlog') ?? []);
+  check.unexpected += bench.receiver.bad - badBefore;
   return { messages: amount, perS: rateOf([...log.at.values()]), refused: log.refused, check };
 }
 
