@@ -8,8 +8,9 @@
 //                                          streams-100k: registering and opening 100,000 streams)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
 //   BENCH_ONLY=fanout-10k,keep-up          some scenarios: start-up, requests, healthz, post, direct, direct-redis,
-//                                          resume, webhooks, search, fanout-1k, fanout-10k, fanout-2proc, streams-workers, keep-up,
-//                                          streams-100k, direct-acked, failover (Redis behind Sentinel)
+//                                          resume, webhooks, push, search, fanout-1k, fanout-10k, fanout-2proc,
+//                                          streams-workers, keep-up, streams-100k, direct-acked, failover (Redis
+//                                          behind Sentinel)
 //   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
 //                                          sqlite, redis (one process), redis-workers (--workers 2), and
 //                                          redis-pair (two processes on one Redis, each on its own port: only
@@ -23,6 +24,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { repoRoot } from '../test/support/process.js';
 import { killWorkers } from './lib/load-workers.js';
+import { killPushServices } from './lib/push-receiver.js';
 import { machine } from './lib/proc.js';
 import { appendResults, markdown, type Row } from './lib/report.js';
 import { killAll, type TargetName } from './lib/targets.js';
@@ -32,6 +34,7 @@ import { failover } from './scenarios/failover.js';
 import { fanout10k, fanout1k, fanout2proc } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
 import { healthz, postMessages } from './scenarios/requests.js';
+import { push } from './scenarios/push.js';
 import { resume } from './scenarios/resume.js';
 import { search } from './scenarios/search.js';
 import { startUp } from './scenarios/start-up.js';
@@ -77,6 +80,7 @@ const scenarios: Scenario<unknown>[] = [
   directRedis(settings),
   resume(settings),
   webhooks(settings),
+  push(settings),
   search(settings),
   fanout1k(settings),
   fanout10k(settings),
@@ -116,6 +120,7 @@ const guardTimer = setTimeout(() => {
   process.stderr.write(`the benchmark ran longer than ${timeoutS} s; stopping everything it started\n`);
   killAll();
   killWorkers();
+  killPushServices();
   process.exit(1);
 }, timeoutS * 1000);
 guardTimer.unref();
@@ -123,11 +128,13 @@ guardTimer.unref();
 process.on('exit', () => {
   killAll();
   killWorkers();
+  killPushServices();
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killAll();
     killWorkers();
+    killPushServices();
     process.exit(130);
   });
 }

@@ -33,3 +33,29 @@ export async function guard<T>(promise: Promise<T>, ms: number, what: () => stri
     clearTimeout(timer);
   }
 }
+
+/** Conditions waited for by whoever changes their state: `notify` after each change checks every waiter. */
+export class Signal {
+  private readonly waiters = new Set<() => void>();
+
+  notify(): void {
+    for (const waiter of this.waiters) waiter();
+  }
+
+  /** Resolves true once `done` holds (at once, or at a later `notify`), false after `ms` without it. */
+  until(done: () => boolean, ms: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = () => {
+        if (done()) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), ms);
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(ok);
+      };
+      this.waiters.add(check);
+    });
+  }
+}

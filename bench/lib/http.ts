@@ -10,24 +10,37 @@ export interface Answer {
 }
 
 export function postJson(agent: Agent, url: URL, path: string, body: unknown, token?: string): Promise<Answer> {
-  const payload = JSON.stringify(body);
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-  };
+  return requestJson(agent, url, 'POST', path, body, token);
+}
+
+/** A request with a JSON body (none when `body` is undefined), its answer parsed as JSON (an empty one as {}). */
+export function requestJson(
+  agent: Agent,
+  url: URL,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<Answer> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string | number> = {};
+  if (payload !== undefined) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = Buffer.byteLength(payload);
+  }
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  return requestJson(agent, url, 'POST', path, headers, payload);
+  return exchange(agent, url, method, path, headers, payload);
 }
 
 /** A GET with a bearer token; the answer's JSON, status and time, as postJson gives them. */
 export function getJson(agent: Agent, url: URL, path: string, token: string): Promise<Answer> {
-  return requestJson(agent, url, 'GET', path, { authorization: `Bearer ${token}` });
+  return exchange(agent, url, 'GET', path, { authorization: `Bearer ${token}` });
 }
 
-function requestJson(
+function exchange(
   agent: Agent,
   url: URL,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   headers: Record<string, string | number>,
   payload?: string,

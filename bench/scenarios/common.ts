@@ -82,6 +82,12 @@ export function checks<M>(results: Results<M>, pick: (m: M) => IntegritySum | un
   return out;
 }
 
+/** The measurements of Parley alone, for rows where the reference has nothing to compare. */
+export function withoutReference<M>(results: Results<M>): Results<M> {
+  const { reference: _reference, ...stores } = results;
+  return stores as Results<M>;
+}
+
 /** Parley ÷ reference for each store measured, with `figure` picking the number compared. */
 export function ratiosToReference<M>(
   results: Results<M>,
@@ -333,6 +339,12 @@ export function median(values: readonly number[]): number {
   if (sorted.length === 0) return NaN;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The value at `p` % of the sorted values (the nearest rank below); NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 export const kB = (bytes: number) => bytes / 1000;

@@ -10,23 +10,26 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../test/support/process.js';
-import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pool, sleep } from '../lib/async.js';
-import { expectJson } from '../lib/http.js';
+import { expectJson, requestJson } from '../lib/http.js';
 import type { IntegritySum } from '../lib/load-workers.js';
 import { atLeast, atMost, num } from '../lib/report.js';
 import type { TargetName } from '../lib/targets.js';
+import { Arrivals, openUserStream } from '../lib/user-stream.js';
 import {
   cells,
   checks,
+  percentile,
   ratiosToReference,
   ratiosWithin,
   register,
   restAgent,
   scaled,
   values,
+  withoutReference,
   withServer,
   type Results,
   type Scenario,
@@ -48,29 +51,6 @@ const run = promisify(execFile);
 const senders = 16;
 /** Messages sent one at a time for the latencies. */
 const pacedCount = 200;
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** Arrival times by message id, and how the ids came: once each and in order, or not. */
-class Arrivals {
-  readonly at = new Map<string, number>();
-  private last = 0n;
-  duplicate = 0;
-  outOfOrder = 0;
-
-  add(id: string): void {
-    if (this.at.has(id)) {
-      this.duplicate++;
-      return;
-    }
-    this.at.set(id, performance.now());
-    if (BigInt(id) < this.last) this.outOfOrder++;
-    else this.last = BigInt(id);
-  }
-}
 
 async function measure(target: TargetName, amount: number, settings: Settings): Promise<WebhookResult> {
   if (target === 'reference') return bareLoop(amount, settings);
@@ -99,9 +79,10 @@ async function measure(target: TargetName, amount: number, settings: Settings): 
       const [owner] = await register(agent, url, ['owner']);
       const bot = await expectJson(agent, url, '/bots', { name: 'hookbot' }, 201, owner);
       const botToken = String(bot.body.token);
-      await putJson(url, '/bots/hookbot/webhook', { url: receiverUrl }, owner!);
+      const hooked = await requestJson(agent, url, 'PUT', '/bots/hookbot/webhook', { url: receiverUrl }, owner);
+      if (hooked.status !== 200) throw new Error(`PUT /bots/hookbot/webhook: ${hooked.status}`);
       const streamed = new Arrivals();
-      const stream = await openStream(url, botToken, (id) => streamed.add(id));
+      const stream = await openUserStream(url, 'hookbot', botToken, (id) => streamed.add(id));
       try {
         const accepted = new Map<string, number>();
         await pool(
@@ -215,60 +196,6 @@ async function bareLoop(amount: number, settings: Settings): Promise<WebhookResu
   }
 }
 
-function putJson(url: URL, path: string, body: unknown, token: string): Promise<void> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path,
-        method: 'PUT',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PUT ${path}: ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** The bot's stream, telling the id of every message frame as it arrives. */
-async function openStream(url: URL, token: string, onId: (id: string) => void): Promise<IncomingMessage> {
-  const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request({
-      host: url.hostname,
-      port: url.port,
-      path: '/users/hookbot/stream',
-      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-    });
-    req.on('response', resolve);
-    req.on('error', reject);
-    req.end();
-  });
-  if (res.statusCode !== 200) throw new Error(`the bot's stream answered ${res.statusCode}`);
-  let buffered = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    buffered += chunk;
-    let end: number;
-    while ((end = buffered.indexOf('\n\n')) >= 0) {
-      const frame = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      const id = /^id: (\d+)$/m.exec(frame)?.[1];
-      if (id !== undefined && /^event: message$/m.test(frame)) onId(id);
-    }
-  });
-  return res;
-}
-
 export function webhooks(settings: Settings): Scenario<WebhookResult> {
   const amount = scaled(5_000, settings, 200);
   const figure = `${num(amount, 9)} messages waiting for a bot's webhook (a local receiver answering 204), posted once it answers`;
@@ -315,9 +242,4 @@ export function webhooks(settings: Settings): Scenario<WebhookResult> {
       ];
     },
   };
-}
-
-function withoutReference<M>(results: Results<M>): Results<M> {
-  const { reference: _reference, ...stores } = results;
-  return stores as Results<M>;
 }
