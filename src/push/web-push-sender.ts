@@ -4,7 +4,9 @@ import type { DestinationKind, ResolveAll } from '../webhooks/destination.js';
 import { GuardedClient } from '../webhooks/guarded-client.js';
 import { pushOutcome } from './push-outcome.js';
 import { checkSubscriptionKeys } from './subscription-keys.js';
-import { checkVapidDetails, type VapidDetails } from './vapid-keys.js';
+import { checkVapidDetails } from './vapid-keys.js';
+import { VapidTokens } from './vapid-tokens.js';
+import type { VapidDetails } from './vapid-keys.js';
 
 export interface WebPushSenderOptions {
   readonly vapid: VapidDetails;
@@ -45,12 +47,12 @@ const keptAnswerBytes = 1024;
 export class WebPushSender implements PushSender {
   readonly publicKey: string;
   private readonly client: GuardedClient;
-  private readonly vapid: VapidDetails;
+  private readonly tokens: VapidTokens;
 
   /** Throws when the VAPID subject or keys are not ones web-push can sign with (see `checkVapidDetails`). */
   constructor(options: WebPushSenderOptions) {
     checkVapidDetails(options.vapid);
-    this.vapid = options.vapid;
+    this.tokens = new VapidTokens(options.vapid);
     this.publicKey = options.vapid.publicKey;
     this.client = new GuardedClient({
       allowPrivate: options.allowPrivate,
@@ -79,13 +81,9 @@ export class WebPushSender implements PushSender {
       details = webpush.generateRequestDetails(
         { endpoint: call.endpoint, keys: { p256dh: call.p256dh, auth: call.auth } },
         call.payload,
-        {
-          TTL: call.ttlSeconds,
-          urgency: call.urgency,
-          contentEncoding: 'aes128gcm',
-          vapidDetails: { ...this.vapid },
-        },
+        { TTL: call.ttlSeconds, urgency: call.urgency, contentEncoding: 'aes128gcm' },
       );
+      details.headers.Authorization = this.tokens.headerFor(call.endpoint);
     } catch (err) {
       return { ok: false, gone: false, error: `cannot encrypt or sign the push: ${(err as Error).message}` };
     }

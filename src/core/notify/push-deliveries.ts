@@ -12,6 +12,11 @@ export class PushDeliveries {
   private readonly fleet: DeviceFleet<PushLoop>;
 
   private readonly online: (user: string) => boolean;
+  /** The users whose loops wake once this turn of the event loop is over. */
+  private later: { users: Set<string>; everyone: boolean; scheduled?: NodeJS.Immediate } = {
+    users: new Set(),
+    everyone: false,
+  };
 
   constructor(
     store: Store,
@@ -44,12 +49,22 @@ export class PushDeliveries {
     if (event.kind === 'presence') {
       if (!event.online) this.fleet.wakeUsers([event.name]);
     } else if (event.kind === 'message') {
-      const away = (user: string) => !this.online(user);
-      if (event.message.kind === 'broadcast') this.fleet.wakeAll(away);
-      else this.fleet.wakeUsers(event.recipients, away);
+      // After the send that stored it has answered: a push is encrypted and signed on this thread, and the
+      // sender's 202 must not wait for it.
+      if (event.message.kind === 'broadcast') this.later.everyone = true;
+      else for (const user of event.recipients) this.later.users.add(user);
+      this.later.scheduled ??= setImmediate(() => this.wakeLater());
     } else if (event.kind === 'gap') {
       this.fleet.wakeAll();
     }
+  }
+
+  private wakeLater(): void {
+    const { users, everyone } = this.later;
+    this.later = { users: new Set(), everyone: false };
+    const away = (user: string) => !this.online(user);
+    if (everyone) this.fleet.wakeAll(away);
+    else this.fleet.wakeUsers([...users], away);
   }
 
   /** A subscription was made here: its loop starts now. */
@@ -62,6 +77,7 @@ export class PushDeliveries {
   }
 
   stop(): Promise<void> {
+    if (this.later.scheduled) clearImmediate(this.later.scheduled);
     return this.fleet.stop();
   }
 }
