@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { ChatError } from '../core/errors.js';
 import type { PushTarget } from '../core/ports/index.js';
 
@@ -21,15 +21,7 @@ export function checkSubscriptionKeys(target: Pick<PushTarget, 'p256dh' | 'auth'
     );
   try {
     // OpenSSL refuses coordinates that are not a point of the curve: right length is not enough to encrypt to.
-    createPublicKey({
-      key: {
-        kty: 'EC',
-        crv: 'P-256',
-        x: point.subarray(1, 33).toString('base64url'),
-        y: point.subarray(33).toString('base64url'),
-      },
-      format: 'jwk',
-    });
+    p256Key(point);
   } catch {
     throw new ChatError('invalid_request', 'keys.p256dh is not a point on the P-256 curve', 'body.keys.p256dh');
   }
@@ -46,4 +38,10 @@ function decode(text: string, field: string): Buffer {
 
 function hex(byte: number | undefined): string {
   return byte === undefined ? 'with nothing' : `0x${byte.toString(16).padStart(2, '0')}`;
+}
+
+/** An uncompressed P-256 point (0x04, X, Y) as a public key; throws when it is not a point of the curve. */
+export function p256Key(point: Buffer): KeyObject {
+  const [x, y] = [point.subarray(1, 33), point.subarray(33)].map((c) => c.toString('base64url'));
+  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' });
 }

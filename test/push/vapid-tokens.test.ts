@@ -1,6 +1,7 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
+import { p256Key } from '../../src/push/subscription-keys.js';
 import { VapidTokens } from '../../src/push/vapid-tokens.js';
 
 const keys = webpush.generateVAPIDKeys();
@@ -10,16 +11,7 @@ const vapid = { subject: 'mailto:ops@example.com', ...keys };
 function claimsOf(header: string): { aud: string; exp: number; sub: string } {
   const token = /^vapid t=([^,]+), k=/.exec(header)![1]!;
   const [head, body, signature] = token.split('.');
-  const point = Buffer.from(keys.publicKey, 'base64url');
-  const key = createPublicKey({
-    key: {
-      kty: 'EC',
-      crv: 'P-256',
-      x: point.subarray(1, 33).toString('base64url'),
-      y: point.subarray(33).toString('base64url'),
-    },
-    format: 'jwk',
-  });
+  const key = p256Key(Buffer.from(keys.publicKey, 'base64url'));
   const ok = verify(
     'sha256',
     Buffer.from(`${head}.${body}`),
