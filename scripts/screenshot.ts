@@ -49,6 +49,8 @@ try {
   await page.goto(server.url);
   await signIn(page, alice.name, alice.password);
   await openConversation(page, 'team');
+  // The greeting goes by itself after a few seconds; the front page shows the page as it stays.
+  await page.locator('#notice-bar').waitFor({ state: 'hidden', timeout: 15_000 });
   mkdirSync(dirname(out), { recursive: true });
   await page.screenshot({ path: out });
   console.log(`wrote ${out}`);
