@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../../support/api.js';
 import { spawnServer, type ServerProcess } from '../../support/process.js';
-import { startShellClient, stoppedAfterEach, testClock, type ShellClient } from '../../support/shell-client.js';
+import { joinedShellClient, stoppedAfterEach, testClock, type ShellClient } from '../../support/shell-client.js';
 
 const { clients } = stoppedAfterEach();
 
@@ -15,12 +15,7 @@ afterAll(() => server.stop());
  * The shell client over pipes, joined as `user` (its stream is open by then). `user`'s own token is another
  * session of the same account: another device.
  */
-async function join(user: TestUser): Promise<ShellClient> {
-  const client = startShellClient(['--url', server.url], [user.name, user.password]);
-  clients.push(client);
-  await client.waitFor('stderr', `-- joined as ${user.name} --`);
-  return client;
-}
+const join = (user: TestUser): Promise<ShellClient> => joinedShellClient(server.url, user, clients);
 
 /** A clock time as the client prints it: today's as HH:MM, another day's with the date in front. */
 const printedTime = (iso: string) => new RegExp(`(\\d{4}-\\d\\d-\\d\\d )?${testClock(Date.parse(iso))}`).source;

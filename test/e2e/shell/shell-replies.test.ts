@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, streamPath, type TestUser } from '../../support/api.js';
 import { spawnServer, type ServerProcess } from '../../support/process.js';
-import { startShellClient, type ShellClient } from '../../support/shell-client.js';
+import { joinedShellClient, type ShellClient } from '../../support/shell-client.js';
 import { openSse } from '../../support/sse.js';
 
 let server: ServerProcess;
@@ -14,12 +14,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function join(name: string): Promise<ShellClient> {
-  const client = startShellClient(['--url', server.url], [name, `${name}-password`]);
-  clients.push(client);
-  await client.waitFor('stderr', new RegExp(`^-- (registered and )?joined as ${name} --$`));
-  return client;
-}
+const join = (name: string): Promise<ShellClient> =>
+  joinedShellClient(server.url, { name, password: `${name}-password` }, clients);
 
 /** The id of the message `text` of a conversation, as `reader` (a session of its own) reads it in history. */
 async function idOf(reader: TestUser, conversation: string, text: string): Promise<string> {
