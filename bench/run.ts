@@ -20,6 +20,7 @@
 //   BENCH_TEXT_BYTES=64                    length of every message text
 //   BENCH_TIMEOUT_S=1800                   a guard on the whole run: past it everything is killed
 //   BENCH_CHECKOUT=/path/to/clone    measure that checkout's Parley (a commit before a change), for rows taken in turns
+//   BENCH_PROFILE=/tmp/profiles            each Parley server writes a `node --cpu-prof` profile there as it stops
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { repoRoot } from '../test/support/process.js';

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../../test/support/process.js';
 import {
@@ -232,13 +232,21 @@ export async function withSentinel(
  * change's effect from the machine's drift. Its server entry is found where either layout keeps it.
  */
 function parleyCommand(): { command?: readonly string[]; cwd?: string } {
-  const source = process.env.BENCH_CHECKOUT;
-  if (source === undefined || source === '') return {};
+  const source = process.env.BENCH_CHECKOUT || repoRoot;
   const entry = ['src/cli/server-main.ts', 'src/cli.ts']
     .map((file) => join(source, file))
     .find((file) => existsSync(file));
   if (entry === undefined) throw new Error(`BENCH_CHECKOUT=${source}: no Parley server entry there`);
-  return { command: [process.execPath, '--import', 'tsx', entry], cwd: source };
+  return { command: [process.execPath, ...profileArgs(), '--import', 'tsx', entry], cwd: source };
+}
+
+/**
+ * BENCH_PROFILE=/dir: each Parley server writes a `node --cpu-prof` profile there when it stops (NODE_OPTIONS may
+ * not carry the flag, and would put it on the load generators too).
+ */
+function profileArgs(): readonly string[] {
+  const dir = process.env.BENCH_PROFILE;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', resolve(dir)] : [];
 }
 
 /** Parley from its CLI; with `workers`, the primary's workers are found among its children once it listens. */

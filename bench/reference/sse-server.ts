@@ -7,53 +7,10 @@
 //   POST /sessions {username}   201 with a token (anything is accepted)
 //   GET  /healthz               {"status":"ok"}
 // Prints one JSON line {"msg":"listening","url":...} once it listens.  Run: npx tsx bench/reference/sse-server.ts [port]
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import { announce, answer, endStreams, maxBodyBytes, openStream, post } from './wire.js';
 
 const port = Number(process.argv[2] ?? 0);
-const maxBodyBytes = 65_536;
-const retryFrame = 'retry: 2000\n\n';
-const sender = 'sender';
-
-const streams = new Map<string, Set<ServerResponse>>();
-let open = 0;
-let lastId = 0;
-
-function frame(id: number, to: string, kind: string, text: string): Buffer {
-  const json =
-    `{"id":"${id}","from":"${sender}","to":${JSON.stringify(to)},"kind":"${kind}",` +
-    `"text":${JSON.stringify(text)},"sentAt":"${new Date().toISOString()}"}`;
-  return Buffer.from(`id: ${id}\nevent: message\ndata: ${json}\n\n`);
-}
-
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
-  });
-  res.end(json);
-}
-
-function openStream(name: string, res: ServerResponse): void {
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-store',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  res.socket?.setNoDelay(true);
-  res.write(retryFrame);
-  let mine = streams.get(name);
-  if (!mine) streams.set(name, (mine = new Set()));
-  mine.add(res);
-  open++;
-  res.on('close', () => {
-    open--;
-    mine.delete(res);
-    if (mine.size === 0) streams.delete(name);
-  });
-}
 
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -75,34 +32,6 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   });
 }
 
-async function post(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readJson(req);
-  const text = String(body.text ?? '');
-  if (path === '/broadcast') {
-    const id = ++lastId;
-    const wire = frame(id, 'everyone', 'broadcast', text);
-    for (const mine of streams.values()) for (const stream of mine) stream.write(wire);
-    answer(res, 202, { id: String(id), recipients: open, skipped: [] });
-  } else if (path === '/messages') {
-    const to = String(body.to ?? '');
-    const id = ++lastId;
-    const mine = streams.get(to);
-    if (mine) {
-      const wire = frame(id, to, 'direct', text);
-      for (const stream of mine) stream.write(wire);
-    }
-    answer(res, 202, { id: String(id), to, recipients: 1 });
-  } else if (path === '/sessions') {
-    answer(res, 201, {
-      username: String(body.username ?? ''),
-      token: randomBytes(32).toString('base64url'),
-      created: true,
-    });
-  } else {
-    answer(res, 404, { status: 404 });
-  }
-}
-
 const streamPath = /^\/users\/([a-z][a-z0-9_-]*)\/stream(?:\?.*)?$/;
 
 const server = createServer((req, res) => {
@@ -113,7 +42,10 @@ const server = createServer((req, res) => {
     else if (url === '/healthz') answer(res, 200, { status: 'ok' });
     else answer(res, 404, { status: 404 });
   } else if (req.method === 'POST') {
-    post(url, req, res).catch(() => answer(res, 400, { status: 400 }));
+    readJson(req).then(
+      (body) => post(url, body, res),
+      () => answer(res, 400, { status: 400 }),
+    );
   } else {
     answer(res, 405, { status: 405 });
   }
@@ -121,12 +53,11 @@ const server = createServer((req, res) => {
 
 server.listen(port, '127.0.0.1', () => {
   const address = server.address();
-  const bound = typeof address === 'object' && address ? address.port : port;
-  process.stdout.write(`${JSON.stringify({ msg: 'listening', url: `http://127.0.0.1:${bound}` })}\n`);
+  announce(typeof address === 'object' && address ? address.port : port);
 });
 
 process.on('SIGTERM', () => {
-  for (const mine of streams.values()) for (const stream of mine) stream.end();
+  endStreams();
   server.close(() => process.exit(0));
   server.closeAllConnections();
 });
