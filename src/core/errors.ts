@@ -64,3 +64,8 @@ export function queueFull(names: readonly string[]): ChatError {
     `the pending queue of ${names.join(', ')} is full; try again once they have read it`,
   );
 }
+
+/** Refused because the token is not (or no longer) a live session; the core and shared stores say it alike. */
+export function sessionEnded(): ChatError {
+  return new ChatError('unauthorized', 'the token is unknown, revoked or expired; log in again with POST /sessions');
+}

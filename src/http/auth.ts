@@ -19,8 +19,11 @@ export function tokenOf(req: Request): string | undefined {
   return cookies === undefined ? undefined : parseCookies(cookies)[sessionCookie];
 }
 
-/** Authenticates every request it guards; the actor is then `actorOf(res)`. */
-export function requireActor(accounts: Accounts) {
+/**
+ * Authenticates every request it guards; the actor is then `actorOf(res)`. `checkedAsWritten`: the route only
+ * sends, and the store checks the session as it writes (see Accounts.authenticate).
+ */
+export function requireActor(accounts: Accounts, how: { checkedAsWritten?: boolean } = {}) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = tokenOf(req);
     if (token === undefined) {
@@ -29,7 +32,7 @@ export function requireActor(accounts: Accounts) {
         'log in with POST /sessions and send the token as "Authorization: Bearer <token>"',
       );
     }
-    res.locals.actor = await accounts.authenticate(token);
+    res.locals.actor = await accounts.authenticate(token, how);
     next();
   };
 }

@@ -19,7 +19,7 @@ export class LocalFeed implements Feed {
 
   /** Tells a message the store appended with `id`: to its recipients, or to everyone for a broadcast. */
   tellMessage(id: number, message: NewMessage): void {
-    const { recipients, queueLimit: _, bot, displayName, mentions, replyTo, ...rest } = message;
+    const { recipients, queueLimit: _, session: __, bot, displayName, mentions, replyTo, ...rest } = message;
     this.publish({
       kind: 'message',
       message: { ...rest, ...messageMarks({ bot, displayName, mentions, replyTo }), id },

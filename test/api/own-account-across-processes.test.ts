@@ -42,12 +42,30 @@ describe('signing out, changing the password and deleting the account across two
     // Listed the same by either process.
     expect((await sessionsOf(a, laptop)).map((s) => s.id)).toContain(phoneId);
 
+    // Sends through b, which then knows the phone's session without reading it for the next send.
+    const carol = await register(a.url, 'carol');
+    const send = (server: ServerProcess, text: string) =>
+      api(server.url, 'POST', '/messages', { token: phone.token, json: { to: 'carol', text } });
+    expect((await send(b, 'before')).status).toBe(202);
+
     expect((await api(a.url, 'DELETE', `/sessions/${phoneId}`, { token: laptop.token })).status).toBe(204);
     await phoneStream.ended;
     expect(phoneStream.comments).toContain('end: revoked');
-    for (const server of [a, b])
+    for (const server of [a, b]) {
       expectProblem(await api(server.url, 'GET', '/users', { token: phone.token }), 401, 'unauthorized');
+      expectProblem(await send(server, 'after'), 401, 'unauthorized');
+      expectProblem(
+        await api(server.url, 'POST', '/broadcast', { token: phone.token, json: { text: 'after' } }),
+        401,
+        'unauthorized',
+      );
+    }
     expect((await api(b.url, 'GET', '/users', { token: laptop.token })).status).toBe(200);
+    // Nothing sent with the revoked token was stored.
+    const history = await api(b.url, 'GET', '/messages?with=alice', { token: carol.token });
+    expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual(['before']);
+    const sent = await api(b.url, 'POST', '/messages', { token: laptop.token, json: { to: 'carol', text: 'laptop' } });
+    expect(sent.status).toBe(202);
   });
 
   it('changes the password through one process: the other sessions end on the other, which refuses the old password', async () => {

@@ -3,11 +3,12 @@ import type { InviteStore, SessionStore, StoredSession, StoredUser, UserStore } 
 import type { Actor } from '../chat/commands.js';
 import type { Directory } from '../chat/directory.js';
 import type { SessionEndReason } from '../delivery/stream-session.js';
-import { ChatError } from '../errors.js';
+import { ChatError, sessionEnded } from '../errors.js';
 import { LoginGuard, type LoginLimits } from './login-guard.js';
 import { Registration, type RegistrationMode } from './registration.js';
 import { canonicalName, claimableName } from '../names.js';
 import { hashPassword, verifyPassword, type ScryptCost } from './passwords.js';
+import { RecentSessions } from './recent-sessions.js';
 
 export interface AccountsOptions {
   readonly scrypt: ScryptCost;
@@ -51,6 +52,9 @@ export function publicSessionId(tokenHash: string): string {
   return createHash('sha256').update(`parley-session-id:${tokenHash}`).digest('base64url').slice(0, 16);
 }
 
+/** Sessions a process sharing its store keeps of those it read lately (see RecentSessions). */
+const recentSessions = 10_000;
+
 /** Longest User-Agent kept with a session. */
 export const maxUserAgentLength = 200;
 
@@ -80,6 +84,8 @@ export class Accounts {
   readonly registration: Registration;
   /** Sessions looked up, by token hash, oldest first (see AccountsOptions.sessionCache). */
   private readonly sessions = new Map<string, StoredSession>();
+  /** Where processes share the store: sessions read lately, for the sends it checks as it writes them. */
+  private readonly recent: RecentSessions | undefined;
   /** Bumped as every revocation starts and ends: a lookup that overlapped one is not kept. */
   private revocationEpoch = 0;
   private revocationsRunning = 0;
@@ -90,6 +96,7 @@ export class Accounts {
     private readonly options: AccountsOptions,
   ) {
     this.guard = options.login && new LoginGuard(options.login);
+    if ((options.sessionCache ?? 0) === 0) this.recent = new RecentSessions(recentSessions, lastUseResolutionMs);
     this.registration = new Registration(options.registration ?? 'open', store, this.guard, options.now);
   }
 
@@ -207,13 +214,18 @@ export class Accounts {
     return user !== undefined;
   }
 
-  /** The actor behind a bearer token; unauthorized when it is unknown, revoked or expired. */
-  async authenticate(token: string): Promise<Actor> {
+  /**
+   * The actor behind a bearer token; unauthorized when it is unknown, revoked or expired. With `checkedAsWritten`
+   * the request's only effect is a send, which a shared store checks against the session as it writes it: the
+   * session may then come from what this process read lately (the actor is `unconfirmed`) rather than the store.
+   */
+  async authenticate(token: string, { checkedAsWritten = false } = {}): Promise<Actor> {
     const tokenHash = hashToken(token);
-    const session = this.sessions.get(tokenHash) ?? (await this.findSession(tokenHash));
+    const recent = checkedAsWritten ? this.recent?.get(tokenHash, this.options.now()) : undefined;
+    const session = this.sessions.get(tokenHash) ?? recent ?? (await this.findSession(tokenHash));
     const now = this.options.now();
     if (!session || session.expiresAt <= now) {
-      throw new ChatError('unauthorized', 'the token is unknown, revoked or expired; log in again with POST /sessions');
+      throw sessionEnded();
     }
     // Sliding expiry and the last use, written together and coalesced (see lastUseResolutionMs), so that
     // most reads stay reads.
@@ -224,10 +236,15 @@ export class Accounts {
       await this.store.touchSession(tokenHash, expiresAt, now);
       const kept = this.sessions.get(tokenHash);
       if (kept) this.sessions.set(tokenHash, { ...kept, expiresAt, lastUsedAt: now });
+      if (recent) this.recent?.note({ ...recent, expiresAt, lastUsedAt: now }, now);
     }
-    return this.owners.has(session.username)
-      ? { name: session.username, sessionId: tokenHash, bot: true as const }
-      : { name: session.username, sessionId: tokenHash };
+    const name = session.username;
+    if (this.owners.has(name)) {
+      return recent
+        ? { name, sessionId: tokenHash, bot: true, unconfirmed: true }
+        : { name, sessionId: tokenHash, bot: true };
+    }
+    return recent ? { name, sessionId: tokenHash, unconfirmed: true } : { name, sessionId: tokenHash };
   }
 
   /** The store's session, kept when this process may keep sessions and no revocation overlapped the read. */
@@ -235,6 +252,7 @@ export class Accounts {
     const epoch = this.revocationEpoch;
     const session = await this.store.findSession(tokenHash);
     if (session) this.keep(session, epoch);
+    if (session && epoch === this.revocationEpoch) this.recent?.note(session, this.options.now());
     return session;
   }
 
@@ -254,6 +272,7 @@ export class Accounts {
     this.revocationEpoch++;
     this.revocationsRunning++;
     this.sessions.clear();
+    this.recent?.clear();
     try {
       return await work();
     } finally {

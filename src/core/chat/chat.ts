@@ -2,7 +2,7 @@ import type { ConversationRef, Store } from '../ports/index.js';
 import type { Accounts } from '../accounts/accounts.js';
 import type { Blocks } from './blocks.js';
 import type { Actor, Command, CommandResult, ExecuteOptions } from './commands.js';
-import type { Delivery } from '../delivery/delivery.js';
+import type { Delivery, Sending } from '../delivery/delivery.js';
 import type { Directory, Group } from './directory.js';
 import { ChatError } from '../errors.js';
 import type { MessageKind } from '../msgform.js';
@@ -150,7 +150,7 @@ export class Chat {
     { to: rawTo, text, replyTo }: Extract<Command, { kind: 'send' }>,
     options: ExecuteOptions,
   ): Promise<CommandResult> {
-    const { idempotencyKey } = options;
+    const how = sending(actor, options);
     this.checkText(text);
     const to = canonicalName(rawTo);
     const group = to === undefined ? undefined : await this.directory.findGroup(to);
@@ -163,7 +163,7 @@ export class Chat {
       const { id, sentAt } = await this.delivery.send(
         { from: actor.name, ...senderMarks(actor, options), kind: 'direct', text, sentAt: this.now(), ...quote },
         [to],
-        idempotencyKey,
+        how,
       );
       this.observer?.accepted('direct');
       return { kind: 'sent', id, to, recipients: 1, sentAt };
@@ -183,7 +183,7 @@ export class Chat {
       ...(await this.mentions(actor, group, text)),
       ...quote,
     };
-    const { id, sentAt } = await this.delivery.send(draft, recipients, idempotencyKey);
+    const { id, sentAt } = await this.delivery.send(draft, recipients, how);
     this.observer?.accepted('group');
     return { kind: 'sent', id, to, recipients: recipients.length, sentAt };
   }
@@ -214,7 +214,7 @@ export class Chat {
     this.checkText(text);
     const { id, sentAt } = await this.delivery.broadcast(
       { from: actor.name, ...senderMarks(actor, options), text, sentAt: this.now() },
-      options.idempotencyKey,
+      sending(actor, options),
     );
     this.observer?.accepted('broadcast');
     // Every registered user but the sender reads it from the broadcast log, online or not.
@@ -312,6 +312,13 @@ export class Chat {
 }
 
 /** What a message says of its sender besides the name: the bot mark, and the name a webhook asked to show. */
+/** A send's Idempotency-Key, and the session for the store to check when the actor's was not read for it. */
+function sending(actor: Actor, { idempotencyKey }: ExecuteOptions): Sending {
+  const session = actor.unconfirmed ? actor.sessionId : undefined;
+  if (idempotencyKey === undefined) return session === undefined ? {} : { session };
+  return session === undefined ? { idempotencyKey } : { idempotencyKey, session };
+}
+
 function senderMarks(actor: Actor, options: ExecuteOptions): { bot?: true; displayName?: string } {
   if (!actor.bot) return {};
   return options.displayName === undefined ? { bot: true } : { bot: true, displayName: options.displayName };

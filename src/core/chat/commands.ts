@@ -82,4 +82,9 @@ export interface Actor {
   readonly bot?: true;
   /** An admin acting as one (through /admin): may change any group and delete any message. */
   readonly admin?: true;
+  /**
+   * The session was not read from the store for this request, which other processes share (Accounts.authenticate
+   * with `checkedAsWritten`): a send carries it for the store to check as it writes (NewMessage.session).
+   */
+  readonly unconfirmed?: true;
 }

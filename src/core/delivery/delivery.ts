@@ -32,6 +32,18 @@ export interface Stored {
   readonly sentAt: number;
 }
 
+/** How a send is stored. */
+export interface Sending {
+  /** A retry with the same key by the same sender gets the first send's id; nothing is stored twice. */
+  readonly idempotencyKey?: string;
+  /** The sender's session, for the store to check as it writes (NewMessage.session); absent: checked already. */
+  readonly session?: string;
+}
+
+function checked({ session }: Sending): { session?: string } {
+  return session === undefined ? {} : { session };
+}
+
 export interface StreamOptions {
   /** The client's Last-Event-ID: send what follows it. Absent: what was never written to any stream of the user. */
   readonly resumeAfter?: number;
@@ -105,20 +117,20 @@ export class Delivery {
    * Stores a direct or group message for its recipients; queue_full when a recipient cannot take it. Resolves
    * once the store has made it durable; the feed has then told of it, and it is on its way to live streams.
    */
-  async send(draft: Omit<Message, 'id'>, recipients: readonly string[], idempotencyKey?: string): Promise<Stored> {
-    return this.append({ ...draft, recipients, queueLimit: this.limits.queueLimit }, idempotencyKey);
+  async send(draft: Omit<Message, 'id'>, recipients: readonly string[], how: Sending = {}): Promise<Stored> {
+    return this.append({ ...draft, recipients, queueLimit: this.limits.queueLimit, ...checked(how) }, how);
   }
 
   /**
    * Stores a broadcast once, in the store's shared log. Its cost in the store does not depend on the number of
    * users; offline users read it when they come back.
    */
-  async broadcast(draft: Omit<Message, 'id' | 'kind'>, idempotencyKey?: string): Promise<Stored> {
-    return this.append({ ...draft, kind: 'broadcast', recipients: [] }, idempotencyKey);
+  async broadcast(draft: Omit<Message, 'id' | 'kind'>, how: Sending = {}): Promise<Stored> {
+    return this.append({ ...draft, kind: 'broadcast', recipients: [], ...checked(how) }, how);
   }
 
   /** Appends once per Idempotency-Key of the sender when there is one. */
-  private async append(message: NewMessage, idempotencyKey: string | undefined): Promise<Appended> {
+  private async append(message: NewMessage, { idempotencyKey }: Sending): Promise<Appended> {
     const appended =
       idempotencyKey === undefined
         ? { id: await this.store.appendMessage(message), replayed: false, sentAt: message.sentAt }

@@ -25,6 +25,14 @@ export interface NewMessage {
    * `markDelivered`). Absent: no limit.
    */
   readonly queueLimit?: number;
+  /**
+   * The token hash of the sender's session when this process did not read it from the store for this send
+   * (Actor.unconfirmed): a store that several processes share writes the message only if that session of the
+   * sender's is still there and unexpired at `sentAt`, and otherwise rejects with `unauthorized`, writing
+   * nothing, so that a revocation through another process is never outrun. A store with one writer, which
+   * holds every session this process knows of, ignores it.
+   */
+  readonly session?: string;
 }
 
 /** How long an Idempotency-Key is remembered (ms; 24 h): a retry within it gets the first answer. */

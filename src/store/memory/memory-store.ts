@@ -147,7 +147,7 @@ export class MemoryStore extends MemoryReads implements Store {
   }
 
   async appendMessage(message: NewMessage): Promise<number> {
-    const { recipients, queueLimit, bot, displayName, mentions, replyTo, ...rest } = message;
+    const { recipients, queueLimit, session: _session, bot, displayName, mentions, replyTo, ...rest } = message;
     if (message.kind !== 'broadcast' && queueLimit !== undefined) {
       // Per message: the list of full queues is made only when there is one.
       const isFull = (to: string) => (this.cursors.get(to)?.pending ?? 0) >= queueLimit;

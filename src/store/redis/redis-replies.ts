@@ -114,6 +114,11 @@ export function isFull(reply: unknown): boolean {
   return Array.isArray(reply) && reply[0] === 'full';
 }
 
+/** append-message's answer when the sender's session it was to check has ended. */
+export function isRefused(reply: unknown): boolean {
+  return Array.isArray(reply) && reply[0] === 'unauthorized';
+}
+
 /** HGETALL's RESP2 reply, field after value, as entries. */
 export function pairs(reply: unknown): [string, string][] {
   const list = reply as string[];

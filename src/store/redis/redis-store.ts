@@ -1,4 +1,4 @@
-import { ChatError, queueFull } from '../../core/errors.js';
+import { ChatError, queueFull, sessionEnded } from '../../core/errors.js';
 import type { SessionEndReason } from '../../core/delivery/stream-session.js';
 import { deliveredToAll, type Floor } from '../broadcast-floor.js';
 import { keyOfMessage } from '../conversation-key.js';
@@ -26,7 +26,7 @@ import { RedisAccess } from './redis-access.js';
 import { RedisIntegrations } from './redis-integrations.js';
 import { RedisNotify } from './redis-notify.js';
 import { RedisReads, type RedisDeps, type RedisOptions } from './redis-reads.js';
-import { eventArgs, idOrUndefined, isFull } from './redis-replies.js';
+import { eventArgs, idOrUndefined, isFull, isRefused } from './redis-replies.js';
 import { foldedField } from './redis-search.js';
 
 /**
@@ -268,6 +268,7 @@ export class RedisStore extends RedisReads implements Store {
       message.replyTo?.from ?? '',
       message.replyTo?.text ?? '',
       foldedField(message.text),
+      message.session ?? '',
       ...recipients,
     ];
     let reply = await this.run(lua.appendMessage, args);
@@ -278,6 +279,7 @@ export class RedisStore extends RedisReads implements Store {
       reply = await this.run(lua.appendMessage, args);
     }
     if (isFull(reply)) throw queueFull((reply as string[]).slice(1));
+    if (isRefused(reply)) throw sessionEnded();
     // A replay too: the first answer may have been a 503 from a round that failed.
     await this.confirmer?.confirm();
     if (Array.isArray(reply)) return { id: Number(reply[1]), replayed: true, sentAt: Number(reply[2]) };

@@ -4,7 +4,7 @@
 -- Idempotency-Key the sender used before (P ik:<sender>:<key>, which expires), stores nothing.
 -- Returns the id; {'again', id, sentAt} of the message stored under that Idempotency-Key; or, writing nothing,
 -- {'full', names...} when recipients already have `limit` undelivered messages (counted from the delivered
--- positions, which lag by up to a second).
+-- positions, which lag by up to a second), or {'unauthorized'} when the sender's session to check has ended.
 local kind, from, group, text, sent_at = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6] -- group: '' for none
 local conversation = ARGV[7] -- its key
 local limit = tonumber(ARGV[8]) -- 0: none
@@ -14,7 +14,14 @@ local has_display_name, display_name = ARGV[12] == '1', ARGV[13] -- a hook paylo
 local mentions = ARGV[14] -- the names the text calls, a JSON list; '' for none
 local reply_id, reply_from, reply_text = ARGV[15], ARGV[16], ARGV[17] -- what it answers; reply_id '' for none
 local folded = ARGV[18] -- the text as search compares it, when string.lower does not fold it alike; '' otherwise
-local first_recipient = 19 -- ARGV[19] and on: the recipients
+local session = ARGV[19] -- the sender's token hash, to check here ('' when the process read it for this send)
+local first_recipient = 20 -- ARGV[20] and on: the recipients
+
+-- A session revoked through another process since this one read it: nothing is written.
+if session ~= '' then
+  local fields = redis.call('HMGET', P .. 's:' .. session, 'u', 'e')
+  if fields[1] ~= from or not fields[2] or num(fields[2]) <= num(sent_at) then return {'unauthorized'} end
+end
 
 local idempotency = ''
 if idempotency_key ~= '' then idempotency = P .. 'ik:' .. from .. ':' .. idempotency_key end
