@@ -42,7 +42,7 @@ export class SseStreamWriter implements StreamSink {
 
   message(entry: QueuedMsgform): boolean {
     entry.wire ??= eventFrame(entry.type ?? 'message', entry.json, entry.id);
-    return this.res.write(entry.wire);
+    return this.write(entry.wire);
   }
 
   lost(notice: LostNotice): void {
@@ -50,24 +50,25 @@ export class SseStreamWriter implements StreamSink {
       notice.reason === 'retention'
         ? { reason: notice.reason, after: String(notice.after), through: String(notice.through) }
         : { reason: notice.reason, after: String(notice.after) };
-    this.res.write(eventFrame('lost', JSON.stringify(data)));
+    this.write(eventFrame('lost', JSON.stringify(data)));
   }
 
   sent(entry: QueuedMsgform): boolean {
-    return this.res.write(eventFrame('sent', entry.json));
+    return this.write(eventFrame('sent', entry.json));
   }
 
   presence(event: SharedEvent): boolean {
     event.wire ??= eventFrame('presence', event.json);
-    return this.res.write(event.wire);
+    return this.write(event.wire);
   }
 
   heartbeat(): boolean {
-    return this.res.write(heartbeat);
+    return this.write(heartbeat);
   }
 
   onDrain(listener: () => void): void {
-    this.res.on('drain', listener);
+    // The frames go to the socket itself (see write): it is the socket that drains.
+    this.res.socket?.on('drain', listener);
   }
 
   end(reason: EndReason): void {
@@ -80,6 +81,16 @@ export class SseStreamWriter implements StreamSink {
     // A client that stopped reading cannot take the goodbye either: past the slow-consumer bound the connection
     // is dropped at once, so that it holds neither buffers nor a socket. Its messages stay for a resume.
     if (reason === 'slow_consumer') this.res.destroy();
+  }
+
+  /**
+   * Once the head is out, a frame goes straight to the socket, in order with anything node:http writes there:
+   * the response's own write would cork the socket and uncork it on the next tick, for every frame on every
+   * stream, to gather a head and chunk framing that a stream no longer has (one write per frame either way).
+   */
+  private write(frame: string): boolean {
+    const socket = this.res.socket;
+    return socket === null ? this.res.write(frame) : socket.write(frame);
   }
 }
 
