@@ -1,5 +1,6 @@
 import { createClient, createSentinel } from '@redis/client';
 import type { Logger } from 'pino';
+import { CommandDeadlines } from './command-deadlines.js';
 import type { RedisLink } from './redis-link.js';
 
 /** Reconnect attempts back off to this (ms): Redis back after a restart is found within about that. */
@@ -136,10 +137,16 @@ class ReadyListeners {
   }
 }
 
+/** A command sent and not answered fails after this long (ms), as with node-redis's default. */
+const commandTimeoutMs = 5_000;
+/** node-redis's own timeout off for the link's commands: CommandDeadlines keeps theirs. */
+const untimed = { timeout: 0 };
+
 /** One node-redis client on a fixed URL. */
 class ClientLink implements RedisLink {
   // Every `ready` of a plain client is a reconnect to the same server.
   private readonly listeners: ReadyListeners;
+  private readonly deadlines = new CommandDeadlines(commandTimeoutMs);
 
   constructor(
     private readonly redis: PlainClient,
@@ -154,7 +161,7 @@ class ClientLink implements RedisLink {
   }
 
   send(args: readonly (string | number)[]): Promise<unknown> {
-    return this.redis.sendCommand(args.map(String));
+    return this.deadlines.track(this.redis.sendCommand(args.map(String), untimed));
   }
 
   onReady(listener: (failover: boolean) => void): void {
@@ -178,6 +185,7 @@ class ClientLink implements RedisLink {
   }
 
   destroy(): void {
+    this.deadlines.stop();
     this.redis.destroy();
   }
 }
@@ -186,6 +194,7 @@ class ClientLink implements RedisLink {
 class SentinelLink implements RedisLink {
   // Connected before anyone listens: every later `ready` is the end of a reconfiguration.
   private readonly listeners: ReadyListeners;
+  private readonly deadlines = new CommandDeadlines(commandTimeoutMs);
 
   constructor(
     private readonly sentinel: SentinelClient,
@@ -211,7 +220,7 @@ class SentinelLink implements RedisLink {
   }
 
   send(args: readonly (string | number)[]): Promise<unknown> {
-    return this.sentinel.sendCommand(false, args.map(String));
+    return this.deadlines.track(this.sentinel.sendCommand(false, args.map(String), untimed));
   }
 
   onReady(listener: (failover: boolean) => void): void {
@@ -234,6 +243,7 @@ class SentinelLink implements RedisLink {
   }
 
   destroy(): void {
+    this.deadlines.stop();
     void this.sentinel.destroy();
   }
 }
