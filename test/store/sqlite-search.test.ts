@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SearchRequest } from '../../src/core/ports/index.js';
 import { foldText } from '../../src/core/search/fold.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -126,6 +126,27 @@ describe("the SQLite store's search index", () => {
     expect(indexedThrough(db)).toBe(ids.at(-1));
     expect(indexedIds(db)).toHaveLength(2_100);
     await store.close();
+  });
+
+  it('once searched, adds the messages sent since a batch at a time, every searchIndexDelayMs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const db = new Database(join(mkdtempSync(join(root, 'db-')), 'parley.db'));
+      const store = SqliteStore.open({ db, log }, { searchIndexDelayMs: 1_000 });
+      const first = await store.appendMessage(draft(['bob'], { text: 'sent first' }));
+      vi.advanceTimersByTime(5_000);
+      expect(indexedThrough(db)).toBe(0);
+      await store.searchMessages(through(['first'], 1));
+      expect(indexedThrough(db)).toBe(first);
+      const second = await store.appendMessage(draft(['bob'], { text: 'sent second' }));
+      expect(indexedThrough(db)).toBe(first);
+      vi.advanceTimersByTime(1_000);
+      expect(indexedThrough(db)).toBe(second);
+      expect(indexedIds(db)).toEqual([first, second]);
+      await store.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('is built by the migration for the messages stored before it', async () => {

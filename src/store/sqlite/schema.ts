@@ -329,9 +329,10 @@ export const migrations: readonly Migration[] = [
     sql: `
       -- A trigger per inserted message cost a send about a tenth of its CPU (FTS5 writes a segment at each
       -- savepoint). The index now covers the messages up to search_indexed_id, and SearchIndex indexes those after
-      -- it in batches (a second after they are stored, or before a search). Every message up to the position that
-      -- is neither an event nor deleted is in the index, and no other: an edit or a removal of a message the
-      -- position covers changes its entry here, one above it is indexed as it is when the position passes it.
+      -- it in batches (before a search, and every second once the database was searched). Every message up to the
+      -- position that is neither an event nor deleted is in the index, and no other: an edit or a removal of a
+      -- message the position covers changes its entry here; one above it is indexed as it then is when the
+      -- position passes it.
       INSERT INTO counters (name, value) VALUES ('search_indexed_id', coalesce((SELECT max(id) FROM messages), 0));
       DROP TRIGGER message_search_insert;
       DROP TRIGGER message_search_update;

@@ -28,8 +28,8 @@ export interface SqliteOptions extends GroupCommitOptions {
    */
   readonly markDelayMs: number;
   /**
-   * The messages stored since are added to the search index this often (ms), in batches (a search adds those
-   * still missing first). @default 1_000
+   * Once a database was searched, the messages stored since are added to the search index this often (ms), in
+   * batches (a search adds those still missing first; see SearchIndex). @default 1_000
    */
   readonly searchIndexDelayMs: number;
   /** Dates the ids (epoch ms). @default Date.now */
