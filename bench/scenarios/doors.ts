@@ -6,8 +6,11 @@
 //   before it, and the index is then kept a second behind (src/store/sqlite/search-index.ts), in the plain phases
 //   after it too.
 // - push, online (twice): every recipient holds a push subscription and has its stream open, so nothing is pushed.
+// - push, away (once): besides the same load, a user with no stream and one subscription is sent 100 messages a
+//   second, each pushed to the push service stand-in (bench/load/push-service.ts, which checks each push: each
+//   once, in order). Stated per message pushed.
 // - bots, idle (twice): bots with webhooks exist (their loops running), none addressed.
-// - a bot's webhook (twice): besides the same load, a bot with a webhook (a local receiver answering 204) is sent
+// - a bot's webhook (once): besides the same load, a bot with a webhook (a local receiver answering 204) is sent
 //   100 messages a second; each is posted to it and its stored position moves (coalesced: once a quarter second or
 //   a page of 100). The cost stated is per message to the bot, delivery and position together; every message is
 //   checked at the receiver: each once, in order.
@@ -20,7 +23,7 @@ import { pool, sleep } from '../lib/async.js';
 import { expectJson, getJson, requestJson } from '../lib/http.js';
 import { LoadWorker, addIntegrity, emptyIntegrity, type IntegritySum } from '../lib/load-workers.js';
 import { cpuMsOf } from '../lib/proc.js';
-import { PushReceiver } from '../lib/push-receiver.js';
+import { PushReceiver, type PushDevice } from '../lib/push-receiver.js';
 import { atMost, num, type Row } from '../lib/report.js';
 import type { TargetName } from '../lib/targets.js';
 import { Arrivals } from '../lib/user-stream.js';
@@ -30,6 +33,7 @@ import {
   checks,
   goOnline,
   ok,
+  register,
   scaled,
   values,
   withServer,
@@ -39,19 +43,24 @@ import {
   type Settings,
 } from './common.js';
 
-type Door = 'search' | 'push' | 'bots' | 'hooked';
+type Door = 'search' | 'push' | 'pushed' | 'bots' | 'hooked';
 type PhaseKind = 'plain' | Door;
 
 /**
- * Two plain phases before any search, then each door twice, each time between two plain phases (set up before its
- * phase, taken away after it): a phase on a busy two-core machine moves by a tenth on its own.
+ * Two plain phases before any search, then each door left unused twice, each time between two plain phases (set
+ * up before its phase, taken away after it: a phase on a busy two-core machine moves by a tenth on its own), and
+ * each used one once (its cost is ten times that).
  */
 const order: readonly PhaseKind[] = [
   'plain',
   'plain',
   'search',
   'plain',
-  ...(['push', 'bots', 'hooked'] as const).flatMap((door) => [door, 'plain', door, 'plain'] as const),
+  ...(['push', 'bots'] as const).flatMap((door) => [door, 'plain', door, 'plain'] as const),
+  'pushed',
+  'plain',
+  'hooked',
+  'plain',
 ];
 const serverArgs = ['--push-allow-private', '--push-hold-ms', '0', '--webhook-allow-private'];
 const rate = 1_000;
@@ -60,8 +69,8 @@ const connections = 32;
 const searchEveryMs = 500;
 /** Bots with webhooks, none addressed, in the bots phase. */
 const idleBots = 20;
-/** Messages a second to the bot with a webhook, in the hooked phase, besides the load. */
-const botRate = 100;
+/** Messages a second to the bot with a webhook, or to the user away, in those phases, besides the load. */
+const sideRate = 100;
 
 interface Phase {
   readonly kind: PhaseKind;
@@ -69,7 +78,7 @@ interface Phase {
   readonly messages: number;
   /** Server CPU of the phase per message to the users (µs), whatever else it did. */
   readonly usPerMessage: number;
-  /** Searches made, or messages to the bot. */
+  /** Searches made, or messages to the bot or to the user away. */
   readonly extra: number;
 }
 
@@ -115,6 +124,8 @@ async function measure(target: TargetName, streams: number, phaseS: number, sett
     const hooks = await startHookReceiver();
     const check = emptyIntegrity();
     const botCheck = { sent: [] as string[] };
+    const [awayToken] = await register(online.agent, online.url, ['away']);
+    const awayCheck = emptyIntegrity();
     try {
       /** The load at `rate` for `seconds`, what `side` does meanwhile, and every stream checked. */
       const phase = async (kind: PhaseKind, seconds: number, side?: (done: () => boolean) => Promise<number>) => {
@@ -157,31 +168,49 @@ async function measure(target: TargetName, streams: number, phaseS: number, sett
         return searches;
       };
 
-      let hookbot = '';
-      const toBot = async (done: () => boolean) => {
-        const started = performance.now();
-        let i = 0;
-        // Paced on the clock, a few in flight, until the load is over.
-        await pool([0, 1, 2, 3], 4, async () => {
-          while (!done()) {
-            const at = started + (i++ * 1000) / botRate;
-            const wait = at - performance.now();
-            if (wait > 0) await sleep(wait);
-            const answer = await expectJson(
-              online.agent,
-              online.url,
-              '/messages',
-              { to: hookbot, text: `to the bot ${i}`.padEnd(settings.textBytes, 'x') },
-              202,
-              online.senderToken,
-            );
-            botCheck.sent.push(String(answer.body.id));
-          }
-        });
-        const deadline = performance.now() + 30_000;
-        while (hooks.posted.at.size < botCheck.sent.length && performance.now() < deadline) await sleep(5);
-        return botCheck.sent.length;
+      /** `sideRate` messages a second to `to` until the load is over, then the wait for `arrived` to see them all. */
+      const paced = (to: () => string, sent: string[], arrived: (ids: readonly string[]) => Promise<boolean>) => {
+        return async (done: () => boolean) => {
+          const started = performance.now();
+          const before = sent.length;
+          let i = 0;
+          // Paced on the clock, a few in flight.
+          await pool([0, 1, 2, 3], 4, async () => {
+            while (!done()) {
+              const wait = started + (i++ * 1000) / sideRate - performance.now();
+              if (wait > 0) await sleep(wait);
+              const answer = await expectJson(
+                online.agent,
+                online.url,
+                '/messages',
+                { to: to(), text: `${to()} ${i}`.padEnd(settings.textBytes, 'x') },
+                202,
+                online.senderToken,
+              );
+              sent.push(String(answer.body.id));
+            }
+          });
+          await arrived(sent);
+          return sent.length - before;
+        };
       };
+      let hookbot = '';
+      const toBot = paced(
+        () => hookbot,
+        botCheck.sent,
+        async (ids) => {
+          const deadline = performance.now() + 30_000;
+          while (hooks.posted.at.size < ids.length && performance.now() < deadline) await sleep(5);
+          return hooks.posted.at.size >= ids.length;
+        },
+      );
+      let awayDevice: PushDevice | undefined;
+      const awaySent: string[] = [];
+      const toAway = paced(
+        () => 'away',
+        awaySent,
+        (ids) => receiver.until(() => receiver.log(awayDevice!).ids.length >= ids.length, 30_000),
+      );
 
       // Warm-up: JIT, statements, connections.
       await phase('plain', Math.min(2, phaseS));
@@ -219,6 +248,24 @@ async function measure(target: TargetName, streams: number, phaseS: number, sett
           phases.push(await phase(kind, phaseS));
           await pool(names, 4, (name) => call(online, 'DELETE', `/bots/${name}`, undefined, online.senderToken));
           if (hooks.posted.at.size > 0) throw new Error(`${hooks.posted.at.size} posts to bots nobody addressed`);
+        } else if (kind === 'pushed') {
+          // The user away has one subscription; every message to them is pushed, checked at the stand-in.
+          [awayDevice] = await receiver.devices(1);
+          const { endpoint, p256dh, auth } = awayDevice!;
+          const made = await requestJson(
+            online.agent,
+            online.url,
+            'POST',
+            '/push/subscriptions',
+            { endpoint, keys: { p256dh, auth } },
+            awayToken,
+          );
+          if (made.status !== 201) throw new Error(`subscribing away: ${made.status}`);
+          await sleep(1_000);
+          const sentBefore = awaySent.length;
+          phases.push(await phase(kind, phaseS, toAway));
+          await call(online, 'DELETE', `/push/subscriptions/${String(made.body.id)}`, undefined, awayToken!);
+          addIntegrity(awayCheck, receiver.log(awayDevice!).check(awaySent.slice(sentBefore)));
         } else {
           hookbot = `hookbot${phases.length}`;
           await makeBot(online, hookbot, hooks.url);
@@ -241,6 +288,7 @@ async function measure(target: TargetName, streams: number, phaseS: number, sett
         lost: 0,
         ended: 0,
       });
+      addIntegrity(check, awayCheck);
       return { phases, check };
     } finally {
       hooks.server.close();
@@ -267,7 +315,7 @@ function costOf(r: DoorsResult, door: Door): { us: number; share: number; baseli
     const around = [r.phases[at - 1], r.phases[at + 1]].filter((p) => p?.kind === 'plain') as Phase[];
     const base = around.reduce((sum, p) => sum + p.usPerMessage, 0) / around.length;
     us +=
-      door === 'hooked'
+      door === 'hooked' || door === 'pushed'
         ? ((phase.usPerMessage - base) * phase.messages) / Math.max(1, phase.extra)
         : phase.usPerMessage - base;
     baseline += base;
@@ -362,10 +410,17 @@ export function doors(settings: Settings): Scenario<DoorsResult> {
           'and a push subscription held by every recipient, all online (nothing pushed): CPU per message; its cost',
           true,
         ),
+        door(
+          'pushed',
+          `and ${sideRate}/s more to a user away with a push subscription (each pushed to a local push service stand-in): CPU per message to the users; what each message pushed adds`,
+          false,
+          (c) =>
+            `${num(c.phase.usPerMessage)} µs; +${num(c.us)} µs a message pushed (${pct(c.share)}), ${c.phase.extra} pushed`,
+        ),
         door('bots', `and ${idleBots} bots with webhooks, none addressed: CPU per message; its cost`, true),
         door(
           'hooked',
-          `and ${botRate}/s more to a bot with a webhook (posted to a local receiver, its position stored): CPU per message to the users; what each message to the bot adds`,
+          `and ${sideRate}/s more to a bot with a webhook (posted to a local receiver, its position stored): CPU per message to the users; what each message to the bot adds`,
           false,
           (c) =>
             `${num(c.phase.usPerMessage)} µs; +${num(c.us)} µs a message to the bot (${pct(c.share)}), ${c.phase.extra} to it`,
