@@ -124,9 +124,9 @@ async function measure(target: TargetName, streams: number, phaseS: number, sett
     const hooks = await startHookReceiver();
     const check = emptyIntegrity();
     const botCheck = { sent: [] as string[] };
-    const [awayToken] = await register(online.agent, online.url, ['away']);
     const awayCheck = emptyIntegrity();
     try {
+      const [awayToken] = await register(online.agent, online.url, ['away']);
       /** The load at `rate` for `seconds`, what `side` does meanwhile, and every stream checked. */
       const phase = async (kind: PhaseKind, seconds: number, side?: (done: () => boolean) => Promise<number>) => {
         const base = online.readers.received;
