@@ -14,7 +14,9 @@
 //   100 messages a second; each is posted to it and its stored position moves (coalesced: once a quarter second or
 //   a page of 100). The cost stated is per message to the bot, delivery and position together; every message is
 //   checked at the receiver: each once, in order.
-// After each feature's phase it is taken away (subscriptions and bots deleted) before the next plain phase.
+// After each feature's phase it is taken away (subscriptions and bots deleted) before the next plain phase. A
+// deleted device's loop ends at its fleet's next look (within 10 s for push, 2 s for webhooks), so the plain phase
+// after may still renew a lease or two: what devices cost a second, not a message, is at most understated there.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
