@@ -8,7 +8,7 @@
 //                                          streams-100k: registering and opening 100,000 streams)
 //   BENCH_SCALE=0.1 npm run bench          every count and duration a tenth: a quick run
 //   BENCH_ONLY=fanout-10k,keep-up          some scenarios: start-up, requests, healthz, post, direct, direct-redis,
-//                                          resume, webhooks, push, search, fanout-1k, fanout-10k, fanout-2proc,
+//                                          doors, resume, webhooks, push, search, fanout-1k, fanout-10k, fanout-2proc,
 //                                          streams-workers, keep-up, streams-100k, direct-acked, failover (Redis
 //                                          behind Sentinel)
 //   BENCH_TARGETS=reference,sqlite         some servers (reference includes the express app): reference, memory,
@@ -31,6 +31,7 @@ import { appendResults, markdown, type Row } from './lib/report.js';
 import { killAll, type TargetName } from './lib/targets.js';
 import type { Results, Scenario, Settings } from './scenarios/common.js';
 import { direct, directAcked, directRedis } from './scenarios/direct.js';
+import { doors } from './scenarios/doors.js';
 import { failover } from './scenarios/failover.js';
 import { fanout10k, fanout1k, fanout2proc } from './scenarios/fanout.js';
 import { keepUp } from './scenarios/keep-up.js';
@@ -79,6 +80,7 @@ const scenarios: Scenario<unknown>[] = [
   postMessages(settings),
   direct(settings),
   directRedis(settings),
+  doors(settings),
   resume(settings),
   webhooks(settings),
   push(settings),

@@ -17,7 +17,7 @@ export function postJson(agent: Agent, url: URL, path: string, body: unknown, to
 export function requestJson(
   agent: Agent,
   url: URL,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   token?: string,
@@ -40,7 +40,7 @@ export function getJson(agent: Agent, url: URL, path: string, token: string): Pr
 function exchange(
   agent: Agent,
   url: URL,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   headers: Record<string, string | number>,
   payload?: string,

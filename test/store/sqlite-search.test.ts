@@ -1,12 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SearchRequest } from '../../src/core/ports/index.js';
 import { foldText } from '../../src/core/search/fold.js';
 import { createLogger } from '../../src/log/logger.js';
 import { migrate } from '../../src/store/sqlite/migrations.js';
 import { migrations } from '../../src/store/sqlite/schema.js';
+import { SearchIndex } from '../../src/store/sqlite/search-index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../support/process.js';
 import { draft } from './contract/index.js';
@@ -14,10 +15,15 @@ import { draft } from './contract/index.js';
 const root = tempDir('parley-sqlite-search-');
 const log = createLogger('silent');
 
+// The index is brought up to the messages by the searches alone here, never by the pass a second later.
 function openAt(dir: string): { db: Database.Database; store: SqliteStore } {
   const db = new Database(join(dir, 'parley.db'));
-  return { db, store: SqliteStore.open({ db, log }, { purgeDelayMs: 10 }) };
+  return { db, store: SqliteStore.open({ db, log }, { purgeDelayMs: 10, searchIndexDelayMs: 3_600_000 }) };
 }
+
+/** The newest message the index covers. */
+const indexedThrough = (db: Database.Database) =>
+  db.prepare(`SELECT value FROM counters WHERE name = 'search_indexed_id'`).pluck().get() as number;
 
 /** Every byte of the database's files, as they are on disk now. */
 function filesOf(dir: string): Buffer {
@@ -53,6 +59,7 @@ describe("the SQLite store's search index", () => {
     for (let i = 0; i < 50; i++) await store.appendMessage(draft(['bob'], { text: `hello number ${i} from alice` }));
     const secret = 'qjxzkvw';
     const id = await store.appendMessage(draft(['bob'], { text: `the door code is ${secret}` }));
+    expect((await store.searchMessages(through([secret], 1))).hits.map((h) => h.message.id)).toEqual([id]);
     db.pragma('wal_checkpoint(TRUNCATE)');
     // The check can see a text in the index: each trigram of it is a term there.
     const before = filesOf(dir);
@@ -77,18 +84,69 @@ describe("the SQLite store's search index", () => {
       await store.appendMessage(draft(['bob'], { text: 'taken back' })),
       await store.appendMessage(draft(['bob'], { text: 'kept as is' })),
     ];
+    await store.searchMessages(through(['kept'], 1));
+    expect(indexedIds(db)).toEqual([gone, edited, deleted, kept]);
+    // Sent, edited and deleted before the index reaches them: indexed as they are then.
+    const [editedLater, deletedLater] = [
+      await store.appendMessage(draft(['bob'], { text: 'before the later edit' })),
+      await store.appendMessage(draft(['bob'], { text: 'taken back later' })),
+    ];
+    expect(indexedIds(db)).toEqual([gone, edited, deleted, kept]);
     const at = 2_000;
-    await store.editMessage(edited!, 'after the edit', at, { type: 'edited', json: '{}', at, recipients: ['bob'] });
-    await store.deleteMessage(deleted!, { type: 'deleted', json: '{}', at, recipients: ['bob'] });
+    for (const id of [edited, editedLater])
+      await store.editMessage(id!, 'after the edit', at, { type: 'edited', json: '{}', at, recipients: ['bob'] });
+    for (const id of [deleted, deletedLater])
+      await store.deleteMessage(id!, { type: 'deleted', json: '{}', at, recipients: ['bob'] });
     store.markDelivered('bob', gone!);
     await store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batch: 1 });
-    expect(indexedIds(db)).toEqual([edited, kept]);
-    const terms = db.prepare('SELECT term FROM temp.search_terms WHERE doc = ?').pluck().all(edited) as string[];
-    expect(terms).toContain('aft');
-    expect(terms).not.toContain('bef');
     expect((await store.searchMessages(through(['before'], 1))).hits).toEqual([]);
-    expect((await store.searchMessages(through(['after the'], 1))).hits.map((h) => h.message.id)).toEqual([edited]);
+    expect(indexedIds(db)).toEqual([edited, kept, editedLater]);
+    for (const id of [edited, editedLater]) {
+      const terms = db.prepare('SELECT term FROM temp.search_terms WHERE doc = ?').pluck().all(id) as string[];
+      expect(terms).toContain('aft');
+      expect(terms).not.toContain('bef');
+    }
+    const found = await store.searchMessages(through(['after the'], 2));
+    expect(found.hits.map((h) => h.message.id)).toEqual([editedLater, edited]);
+    expect(indexedThrough(db)).toBeGreaterThan(deletedLater!);
     await store.close();
+  });
+
+  it('indexes nothing as a message is sent: a search adds what was sent since, a batch at a time, then looks', async () => {
+    const { db, store } = openAt(mkdtempSync(join(root, 'db-')));
+    const ids = await Promise.all(
+      Array.from({ length: 2_100 }, (_, i) =>
+        store.appendMessage(draft(['bob'], { text: i % 700 === 0 ? `needle ${i}` : `hay ${i}` })),
+      ),
+    );
+    expect(indexedIds(db)).toEqual([]);
+    expect(indexedThrough(db)).toBe(0);
+    const found = await store.searchMessages(through(['needle'], 2));
+    expect(found.hits.map((h) => h.message.text)).toEqual(['needle 1400', 'needle 700']);
+    expect(indexedThrough(db)).toBe(ids.at(-1));
+    expect(indexedIds(db)).toHaveLength(2_100);
+    await store.close();
+  });
+
+  it('once searched, adds the messages sent since a batch at a time, every searchIndexDelayMs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const db = new Database(join(mkdtempSync(join(root, 'db-')), 'parley.db'));
+      const store = SqliteStore.open({ db, log }, { searchIndexDelayMs: 1_000 });
+      const first = await store.appendMessage(draft(['bob'], { text: 'sent first' }));
+      vi.advanceTimersByTime(5_000);
+      expect(indexedThrough(db)).toBe(0);
+      await store.searchMessages(through(['first'], 1));
+      expect(indexedThrough(db)).toBe(first);
+      const second = await store.appendMessage(draft(['bob'], { text: 'sent second' }));
+      expect(indexedThrough(db)).toBe(first);
+      vi.advanceTimersByTime(1_000);
+      expect(indexedThrough(db)).toBe(second);
+      expect(indexedIds(db)).toEqual([first, second]);
+      await store.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('is built by the migration for the messages stored before it', async () => {
@@ -116,7 +174,43 @@ describe("the SQLite store's search index", () => {
     await store.close();
   });
 
-  it('folds together every character that search folds together, so that the index finds all that matches', () => {
+  it('moves a database at migration 12 over: the index keeps what it holds, and covers up to its newest message', async () => {
+    const dir = mkdtempSync(join(root, 'db-'));
+    const old = new Database(join(dir, 'parley.db'));
+    migrate(old, log, migrations.slice(0, 12));
+    old.exec(`
+      INSERT INTO messages (id, sender, kind, text, sent_at, conversation) VALUES
+        (6, 'alice', 'direct', 'Grüße from before the move', 4, 'd:alice:bob'),
+        (7, 'bob', 'direct', 'also before', 5, 'd:alice:bob');
+      INSERT INTO messages (id, sender, kind, text, sent_at, deleted, conversation) VALUES
+        (8, 'alice', 'direct', '', 6, 1, 'd:alice:bob');
+      INSERT INTO messages (id, sender, kind, text, sent_at, event) VALUES (9, '', 'event', '{"before":1}', 7, 'read');
+      INSERT INTO queue VALUES ('bob', 6), ('alice', 7), ('bob', 8), ('bob', 9);
+      UPDATE counters SET value = 9 WHERE name = 'last_message_id';
+    `);
+    expect(indexedIds(old)).toEqual([6, 7]);
+    old.close();
+    const { db, store } = openAt(dir);
+    expect(indexedThrough(db)).toBe(9);
+    expect(indexedIds(db)).toEqual([6, 7]);
+    const sent = await store.appendMessage(draft(['bob'], { text: 'sent after the move' }));
+    const at = 2_000;
+    await store.editMessage(6, 'edited after the move', at, { type: 'edited', json: '{}', at, recipients: ['bob'] });
+    await store.deleteMessage(7, { type: 'deleted', json: '{}', at, recipients: ['bob'] });
+    expect(indexedIds(db)).toEqual([6]);
+    const found = await store.searchMessages(through(['after the move'], 1));
+    expect(found.hits.map((h) => h.message.id)).toEqual([sent]);
+    expect((await store.searchMessages(through(['after the move'], 2))).hits.map((h) => h.message.id)).toEqual([
+      sent,
+      6,
+    ]);
+    expect((await store.searchMessages(through(['gruße'], 5))).hits).toEqual([]);
+    expect((await store.searchMessages(through(['also'], 5))).hits).toEqual([]);
+    expect(indexedIds(db)).toEqual([6, sent]);
+    await store.close();
+  });
+
+  it('folds together every character that search folds together, so that the index finds all that matches', async () => {
     const db = new Database(':memory:');
     migrate(db, log);
     const insert = db.prepare(
@@ -132,6 +226,9 @@ describe("the SQLite store's search index", () => {
       }
     })();
     expect(folded.length).toBeGreaterThan(700);
+    const index = new SearchIndex(db, log, 3_600_000);
+    await index.catchUp();
+    index.close();
     const find = db.prepare('SELECT rowid FROM message_search WHERE message_search MATCH ? AND rowid = ?').pluck();
     const missed = folded.filter((unit) => {
       const term = foldText(String.fromCharCode(unit)).repeat(3);

@@ -46,6 +46,8 @@ export class PushDeliveries {
    * pass it at their next look, in a page with the others, rather than one store read per message.
    */
   notice(event: FeedEvent): void {
+    // No subscription here: nothing to wake (a loop started later reads from its own stored position).
+    if (this.fleet.size === 0) return;
     if (event.kind === 'presence') {
       if (!event.online) this.fleet.wakeUsers([event.name]);
     } else if (event.kind === 'message') {

@@ -27,6 +27,11 @@ export interface SqliteOptions extends GroupCommitOptions {
    * repeat those messages). @default 1_000
    */
   readonly markDelayMs: number;
+  /**
+   * Once a database was searched, the messages stored since are added to the search index this often (ms), in
+   * batches (a search adds those still missing first; see SearchIndex). @default 1_000
+   */
+  readonly searchIndexDelayMs: number;
   /** Dates the ids (epoch ms). @default Date.now */
   readonly clock: () => number;
 }

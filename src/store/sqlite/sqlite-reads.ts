@@ -150,7 +150,7 @@ export abstract class SqliteReads
   }
 
   async searchMessages(request: SearchRequest): Promise<SearchPage> {
-    return this.search.page(request);
+    return this.search.search(request);
   }
 
   async directPeers(reader: string): Promise<string[]> {

@@ -4,6 +4,7 @@ import type { SearchHit, SearchPage, SearchRequest } from '../../core/ports/inde
 import { indexedTermLength, termLength } from '../../core/search/search-query.js';
 import { scanNewestFirst, type MessageSource } from '../newest-first.js';
 import { isHit, searchScope, type ScopeEntry } from '../search-scope.js';
+import type { SearchIndex } from './search-index.js';
 import { messageColumns, toMessage, type MessageRow } from './statements.js';
 
 /**
@@ -12,7 +13,7 @@ import { messageColumns, toMessage, type MessageRow } from './statements.js';
  * - The reader's conversations, newest first (merged: see scanNewestFirst), each text checked here. Taken when
  *   what they may read below the position fits in the budget, so that the answer is complete in one page, and
  *   when every term is shorter than a trigram, which the index cannot look up.
- * - The trigram index (migration 12), newest first, for the terms of three characters or more; each candidate
+ * - The trigram index (migrations 12 and 13, kept by SearchIndex), newest first, for the terms of three characters or more; each candidate
  *   is checked against the reader's scope and every term here. A candidate counts as examined whether or not the
  *   reader may read it.
  */
@@ -24,7 +25,10 @@ export class SqliteSearch {
   private readonly message: Statement;
   private readonly joinedId: Statement;
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    private readonly index: SearchIndex,
+  ) {
     this.readConversation = db.prepare(`
       SELECT ${messageColumns} FROM messages
       WHERE conversation = @key AND id < @below AND id > @above ORDER BY id DESC LIMIT @count`);
@@ -55,7 +59,13 @@ export class SqliteSearch {
     this.joinedId = db.prepare('SELECT joined_id FROM cursors WHERE name = ?').pluck();
   }
 
-  page(request: SearchRequest): SearchPage {
+  /** A page of hits; the index is brought up to the newest message first (see SearchIndex). */
+  async search(request: SearchRequest): Promise<SearchPage> {
+    await this.index.catchUp();
+    return this.page(request);
+  }
+
+  private page(request: SearchRequest): SearchPage {
     const scope = searchScope(request, (this.joinedId.get(request.reader) as number | undefined) ?? 0);
     const indexed = request.terms.filter((term) => termLength(term) >= indexedTermLength);
     if (indexed.length > 0 && !this.fits(scope, request.budget)) return this.searchIndex(scope, indexed, request);

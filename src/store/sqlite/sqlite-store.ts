@@ -41,6 +41,7 @@ import { SqliteNotify } from './sqlite-notify.js';
 import { SqliteReactions } from './sqlite-reactions.js';
 import { prepareNotifyStatements } from './notify-statements.js';
 import { SqliteReads } from './sqlite-reads.js';
+import { SearchIndex } from './search-index.js';
 import { SqliteSearch } from './sqlite-search.js';
 import {
   changeGroup,
@@ -102,6 +103,8 @@ export class SqliteStore extends SqliteReads implements Store {
   /** Emoji reactions on messages (sqlite-reactions.ts). */
   private readonly reactions: SqliteReactions;
   protected readonly search: SqliteSearch;
+  /** Brings the search index up to the stored messages, in batches (search-index.ts). */
+  private readonly searchIndex: SearchIndex;
 
   /** Locks the database, brings its schema up to date and loads the counters. Throws StoreOpenError. */
   static open(deps: SqliteDeps, options: Partial<SqliteOptions> = {}): SqliteStore {
@@ -159,7 +162,8 @@ export class SqliteStore extends SqliteReads implements Store {
     this.notify = new SqliteNotify(prepareNotifyStatements(db), this.changes, pushLeases);
     this.access = new SqliteAccess(prepareAccessStatements(db), this.commits);
     this.reactions = new SqliteReactions(db, this.changes);
-    this.search = new SqliteSearch(db);
+    this.searchIndex = new SearchIndex(db, log, options.searchIndexDelayMs ?? 1_000);
+    this.search = new SqliteSearch(db, this.searchIndex);
     this.log.info({ file: db.name, lastMessageId: this.lastId }, 'opened the database');
   }
 
@@ -392,6 +396,7 @@ export class SqliteStore extends SqliteReads implements Store {
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.purge.close();
+    this.searchIndex.close();
     // The last commit writes every coalesced position.
     this.marks.close();
     await this.commits.close();
