@@ -3,7 +3,7 @@
 // leaves, read from heap snapshots of the real server process) is what it was.
 import { get, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
-import { readFileSync, watch } from 'node:fs';
+import { readFileSync, rmSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,7 @@ describe.each(['sqlite', 'redis'] as const)('a server with users online, on %s',
   afterAll(async () => {
     for (const stream of open) stream.close();
     await server?.stop();
+    rmSync(snapshots, { recursive: true, force: true });
   });
 
   /** Broadcasts `count` messages and resolves once every stream has the last. */
