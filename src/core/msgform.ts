@@ -60,7 +60,7 @@ export interface StoredEvent {
 
 /**
  * One msgform on one recipient's queue, kept in its serialised form: JSON is built once per message (the
- * shared tail) and once per recipient (the head), never per stream.
+ * shared parts) and joined per recipient only when something reads `json`, never per stream.
  */
 export interface QueuedMsgform {
   readonly id: number;
@@ -69,34 +69,75 @@ export interface QueuedMsgform {
   readonly json: string;
   /** Absent for a message; for an event, its SSE event name (`json` is then the event's data). */
   readonly type?: EventType;
+  /**
+   * For a message: the parts of its JSON every recipient shares, and this recipient (`to`). A transport that
+   * encodes the shared parts once can write the same bytes to every stream, with only `to` its own.
+   */
+  readonly shared?: SharedMsgform;
+  readonly to?: string;
   /** A transport's cached encoding of this entry (an SSE frame), written to every stream of the recipient. */
-  wire?: string;
+  wire?: Uint8Array;
 }
 
-/** Serialises the recipient-independent part of a message once; `forRecipient` is then a concatenation. */
+/**
+ * What one message's msgform is for every recipient: its JSON is `head`, the recipient as a JSON string, a
+ * comma, then `tail`. Built once per message, whatever the number of recipients.
+ */
+export interface SharedMsgform {
+  readonly id: number;
+  readonly head: string;
+  readonly tail: string;
+  /** A transport's cached encoding of what comes before and after the recipient (the two halves of an SSE frame). */
+  wire?: readonly [Uint8Array, Uint8Array];
+}
+
+/** A message on one recipient's queue: the shared parts and the recipient, joined only if `json` is read. */
+class RecipientMsgform implements QueuedMsgform {
+  constructor(
+    readonly shared: SharedMsgform,
+    readonly sentAt: number,
+    readonly to: string,
+  ) {}
+
+  get id(): number {
+    return this.shared.id;
+  }
+
+  get json(): string {
+    // Names match /^[a-z][a-z0-9_-]*$/, so they need no escaping inside quotes.
+    return `${this.shared.head}"${this.to}",${this.shared.tail}`;
+  }
+}
+
+/** Serialises the recipient-independent part of a message once; `forRecipient` then only names the recipient. */
 export class MsgformEncoder {
-  private readonly head: string;
-  private readonly tail: string;
+  private readonly shared: SharedMsgform;
 
   constructor(readonly message: Message) {
     const group = message.group === undefined ? '' : `"group":${JSON.stringify(message.group)},`;
-    this.head = `{"id":"${message.id}","from":${JSON.stringify(message.from)},${senderMarks(message)}"to":`;
+    const head = `{"id":"${message.id}","from":${JSON.stringify(message.from)},${senderMarks(message)}"to":`;
     const sentAt = `"sentAt":"${new Date(message.sentAt).toISOString()}"`;
     if (message.deleted) {
-      this.tail = `${group}"kind":"${message.kind}",${sentAt},"deleted":true}`;
+      this.shared = {
+        id: message.id,
+        head,
+        tail: `${group}"kind":"${message.kind}",${sentAt},"deleted":true}`,
+        wire: undefined,
+      };
       return;
     }
     const editedAt = message.editedAt === undefined ? '' : `,"editedAt":"${new Date(message.editedAt).toISOString()}"`;
     const mentions = message.mentions?.length ? `,"mentions":${JSON.stringify(message.mentions)}` : '';
     const replyTo = message.replyTo ? `,"replyTo":${JSON.stringify(quoteView(message.replyTo))}` : '';
-    this.tail =
+    const tail =
       `${group}"kind":"${message.kind}","text":${JSON.stringify(message.text)},${sentAt}${editedAt}${mentions}` +
       `${replyTo}}`;
+    // `wire` from the start: every message then has one shape, however its transport fills it.
+    this.shared = { id: message.id, head, tail, wire: undefined };
   }
 
   forRecipient(to: string): QueuedMsgform {
-    // Names match /^[a-z][a-z0-9_-]*$/, so they need no escaping inside quotes.
-    return { id: this.message.id, sentAt: this.message.sentAt, json: `${this.head}"${to}",${this.tail}` };
+    return new RecipientMsgform(this.shared, this.message.sentAt, to);
   }
 }
 

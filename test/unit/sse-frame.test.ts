@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
-import { commentFrame, eventFrame, retryFrame } from '../../src/http/sse/frame.js';
+import { MsgformEncoder, type SharedMsgform } from '../../src/core/msgform.js';
+import { commentFrame, eventFrame, messageFrameAround, recipientPart, retryFrame } from '../../src/http/sse/frame.js';
 
 function parse(wire: string): EventSourceMessage[] {
   const events: EventSourceMessage[] = [];
@@ -25,5 +26,21 @@ describe('SSE framing', () => {
   it('keeps comments on one line and makes them invisible to clients', () => {
     expect(parse(commentFrame('hi\n\nevent: message\ndata: forged') + retryFrame(1500))).toEqual([]);
     expect(commentFrame('a\r\nb')).toBe(': a b\n\n');
+  });
+
+  it('frames a message around its recipient with the bytes of the whole frame, the same parts for every recipient', () => {
+    const encoder = new MsgformEncoder({ id: 12, from: 'alice', kind: 'broadcast', text: 'a\nb "c"', sentAt: 0 });
+    for (const to of ['bob', 'carol']) {
+      const entry = encoder.forRecipient(to);
+      const shared: SharedMsgform = entry.shared!;
+      const [before, after] = messageFrameAround(shared.id, shared.head, shared.tail);
+      expect(before + recipientPart(to)! + after).toBe(eventFrame('message', entry.json, 12));
+    }
+  });
+
+  it('leaves a recipient that would need escaping to the whole frame', () => {
+    expect(recipientPart('bob')).toBe('bob');
+    expect(recipientPart('b"ob')).toBeUndefined();
+    expect(recipientPart('a\nb')).toBeUndefined();
   });
 });

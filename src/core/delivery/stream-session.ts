@@ -9,7 +9,7 @@ export type LostNotice =
 /** An event shared by every stream that carries it; a transport caches its encoding in `wire`. */
 export interface SharedEvent {
   readonly json: string;
-  wire?: string;
+  wire?: Uint8Array;
 }
 
 /**

@@ -14,6 +14,23 @@ export function eventFrame(event: EventName, json: string, id?: number): string 
   return `${idField}event: ${event}\ndata: ${json}\n\n`;
 }
 
+/**
+ * A message frame in three parts, for a msgform whose JSON is `head`, the recipient as a JSON string, a comma,
+ * then `tail` (see SharedMsgform): the part before the recipient and the part after it, both the same for every
+ * recipient, so that the same bytes can go to every stream. `recipientPart` is what goes between them.
+ */
+export function messageFrameAround(id: number, head: string, tail: string): [string, string] {
+  if (lineBreak.test(head) || lineBreak.test(tail)) throw new Error('SSE data must be one line of JSON');
+  return [`id: ${Math.trunc(id)}\nevent: message\ndata: ${head}"`, `",${tail}\n\n`];
+}
+
+const plainName = /^[a-z][a-z0-9_-]*$/;
+
+/** A recipient between the parts of `messageFrameAround`, or undefined for one that would need escaping. */
+export function recipientPart(to: string): string | undefined {
+  return plainName.test(to) ? to : undefined;
+}
+
 /** A comment line: ignored by clients, keeps proxies and idle timers from closing the connection. */
 export function commentFrame(text: string): string {
   return `: ${text.replace(/[\r\n]+/g, ' ')}\n\n`;

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import type { QueuedMsgform } from '../../core/msgform.js';
 import {
   sessionIsOver,
@@ -7,9 +8,9 @@ import {
   type SharedEvent,
   type StreamSink,
 } from '../../core/delivery/stream-session.js';
-import { commentFrame, eventFrame, retryFrame } from './frame.js';
+import { commentFrame, eventFrame, messageFrameAround, recipientPart, retryFrame } from './frame.js';
 
-const heartbeat = commentFrame('heartbeat');
+const heartbeat = Buffer.from(commentFrame('heartbeat'));
 
 const endReasons = new WeakMap<ServerResponse, EndReason>();
 
@@ -18,8 +19,31 @@ export function endReasonOf(res: ServerResponse): EndReason | undefined {
   return endReasons.get(res);
 }
 
-/** A StreamSink over an HTTP response. Frames shared by several streams are encoded once, on the event. */
+/** A message frame's shared parts, before and after the recipient (see messageFrameAround). */
+type Around = readonly [Uint8Array, Uint8Array];
+
+/** The most writes a stream keeps room for between turns; a turn that needs more has a list of its own. */
+const keptRoom = 32;
+
+/**
+ * A StreamSink over an HTTP response. Frames shared by several streams are encoded once, on the event, and the
+ * same bytes go to each: a message goes out as the part before its recipient and the part after it, shared by
+ * every recipient, around the recipient's name, which the stream keeps encoded.
+ *
+ * What a stream is given within one turn of the event loop is written at the end of the turn, as one write: a
+ * fan-out of many messages to thousands of streams would otherwise make a write per message and stream, each
+ * held by node:http (corked until the end of the turn) as a request of its own. So much young garbage outliving
+ * a turn is promoted to the old generation, which gives it back only at a full collection, long after: memory
+ * that grows with traffic. Until the end of the turn a stream holds only references to the shared bytes.
+ */
 export class SseStreamWriter implements StreamSink {
+  /** The name this stream's messages are addressed to (its user's), encoded once; set by the first message. */
+  private recipient: { readonly to: string; readonly bytes: Uint8Array } | undefined;
+  /** What this turn gave the stream, not yet written: frames, or the shared parts of a message frame. */
+  private pending: (Uint8Array | Around | undefined)[] = [];
+  private pendingCount = 0;
+  private pendingBytes = 0;
+
   constructor(
     private readonly res: ServerResponse,
     private readonly retryMs: number,
@@ -41,8 +65,13 @@ export class SseStreamWriter implements StreamSink {
   }
 
   message(entry: QueuedMsgform): boolean {
-    entry.wire ??= eventFrame(entry.type ?? 'message', entry.json, entry.id);
-    return this.write(entry.wire);
+    const { shared, to } = entry;
+    if (shared && to !== undefined && entry.type === undefined && this.addressedHere(to)) {
+      shared.wire ??= bytesOf(messageFrameAround(shared.id, shared.head, shared.tail));
+      return this.send(shared.wire, shared.wire[0].length + this.recipient!.bytes.length + shared.wire[1].length);
+    }
+    entry.wire ??= Buffer.from(eventFrame(entry.type ?? 'message', entry.json, entry.id));
+    return this.send(entry.wire, entry.wire.length);
   }
 
   lost(notice: LostNotice): void {
@@ -50,29 +79,31 @@ export class SseStreamWriter implements StreamSink {
       notice.reason === 'retention'
         ? { reason: notice.reason, after: String(notice.after), through: String(notice.through) }
         : { reason: notice.reason, after: String(notice.after) };
-    this.write(eventFrame('lost', JSON.stringify(data)));
+    const frame = Buffer.from(eventFrame('lost', JSON.stringify(data)));
+    this.send(frame, frame.length);
   }
 
   sent(entry: QueuedMsgform): boolean {
-    return this.write(eventFrame('sent', entry.json));
+    const frame = Buffer.from(eventFrame('sent', entry.json));
+    return this.send(frame, frame.length);
   }
 
   presence(event: SharedEvent): boolean {
-    event.wire ??= eventFrame('presence', event.json);
-    return this.write(event.wire);
+    event.wire ??= Buffer.from(eventFrame('presence', event.json));
+    return this.send(event.wire, event.wire.length);
   }
 
   heartbeat(): boolean {
-    return this.write(heartbeat);
+    return this.send(heartbeat, heartbeat.length);
   }
 
   onDrain(listener: () => void): void {
-    // The frames go to the socket itself (see write): it is the socket that drains.
-    this.res.socket?.on('drain', listener);
+    this.transport.on('drain', listener);
   }
 
   end(reason: EndReason): void {
     if (this.res.writableEnded) return;
+    this.flush();
     endReasons.set(this.res, reason);
     // A stream's connection is not worth keeping alive: close it with the response.
     this.res.shouldKeepAlive = false;
@@ -83,15 +114,96 @@ export class SseStreamWriter implements StreamSink {
     if (reason === 'slow_consumer') this.res.destroy();
   }
 
-  /**
-   * Once the head is out, a frame goes straight to the socket, in order with anything node:http writes there:
-   * the response's own write would cork the socket and uncork it on the next tick, for every frame on every
-   * stream, to gather a head and chunk framing that a stream no longer has (one write per frame either way).
-   */
-  private write(frame: string): boolean {
-    const socket = this.res.socket;
-    return socket === null ? this.res.write(frame) : socket.write(frame);
+  /** Writes what this turn gave the stream, as one write; false when the transport is full. */
+  flush(): boolean {
+    const count = this.pendingCount;
+    if (count === 0) return !this.transport.writableNeedDrain;
+    const parts = this.pending;
+    const first = parts[0]!;
+    let chunk: Uint8Array;
+    if (count === 1 && first instanceof Uint8Array) chunk = first;
+    else {
+      const out = Buffer.allocUnsafe(this.pendingBytes);
+      let at = 0;
+      for (let i = 0; i < count; i++) {
+        const part = parts[i]!;
+        if (part instanceof Uint8Array) at += copy(out, at, part);
+        else {
+          at += copy(out, at, part[0]);
+          at += copy(out, at, this.recipient!.bytes);
+          at += copy(out, at, part[1]);
+        }
+      }
+      chunk = out;
+    }
+    // The list keeps its room from turn to turn: a new one each turn, alive for the turn, would be promoted like
+    // the writes were. One that a long turn grew is let go.
+    if (count > keptRoom) this.pending = [];
+    else parts.fill(undefined, 0, count);
+    this.pendingCount = 0;
+    this.pendingBytes = 0;
+    if (this.res.writableEnded || this.res.destroyed) return false;
+    return this.transport.write(chunk);
   }
+
+  /**
+   * Where frames go once the head is out: the socket itself, in order with anything node:http writes there. The
+   * response's own write would cork the socket and uncork it on the next tick, for every write on every stream,
+   * to gather a head and chunk framing that a stream no longer has.
+   */
+  private get transport(): Writable {
+    return this.res.socket ?? this.res;
+  }
+
+  /**
+   * Adds a frame (or a message frame's shared parts) to what goes out at the end of the turn. Past the
+   * transport's high-water mark it all goes out now, so that a full transport says so (and then tells of its
+   * drain) as a write straight to it would.
+   */
+  private send(part: Uint8Array | Around, bytes: number): boolean {
+    if (this.pendingCount === 0) flushAtEndOfTurn(this);
+    this.pending[this.pendingCount++] = part;
+    this.pendingBytes += bytes;
+    const transport = this.transport;
+    if (transport.writableLength + this.pendingBytes < transport.writableHighWaterMark) return true;
+    return this.flush();
+  }
+
+  /** Whether `to` is the name this stream's messages are addressed to; the first message sets it. */
+  private addressedHere(to: string): boolean {
+    if (this.recipient) return this.recipient.to === to;
+    const part = recipientPart(to);
+    if (part === undefined) return false;
+    // A buffer of its own: a slice of node's shared pool would keep the whole pool block alive with the stream.
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(part));
+    bytes.write(part);
+    this.recipient = { to, bytes };
+    return true;
+  }
+}
+
+function copy(out: Buffer, at: number, part: Uint8Array): number {
+  out.set(part, at);
+  return part.length;
+}
+
+function bytesOf([before, after]: [string, string]): Around {
+  return [Buffer.from(before), Buffer.from(after)];
+}
+
+/** Writers given bytes this turn, flushed together once the turn's work is done. */
+const due: SseStreamWriter[] = [];
+
+function flushAtEndOfTurn(writer: SseStreamWriter): void {
+  if (due.length === 0) process.nextTick(flushDue);
+  due.push(writer);
+}
+
+function flushDue(): void {
+  // A flush may give a writer bytes again (an end that writes): those wait for the next round.
+  const count = due.length;
+  for (let i = 0; i < count; i++) due[i]!.flush();
+  due.splice(0, count);
 }
 
 /** node:http's own field for the headers of a response, as a map kept until the response is collected. */
