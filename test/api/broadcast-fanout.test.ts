@@ -1,7 +1,5 @@
-import { get, type IncomingMessage } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/start-server.js';
 import { api, register, type TestUser } from '../support/api.js';
@@ -9,6 +7,7 @@ import { tempDir } from '../support/process.js';
 import { openSse } from '../support/sse.js';
 import { redisForFile } from '../support/redis-server.js';
 import { startTestServer } from '../support/server.js';
+import { openLightStream } from '../support/light-stream.js';
 import { Watched } from '../support/watched.js';
 
 const streams = 2_000;
@@ -21,28 +20,10 @@ interface LightStream {
   close(): void;
 }
 
-function openLight(url: string, user: TestUser, watched: Watched): Promise<LightStream> {
-  return new Promise((resolve, reject) => {
-    const ids: number[] = [];
-    const parser = createParser({
-      onEvent: (e) => {
-        if (e.event === undefined || e.event === 'message') ids.push(Number(e.id));
-        watched.changed();
-      },
-    });
-    const req = get(
-      `${url}/users/${user.name}/stream`,
-      { agent: false, headers: { authorization: `Bearer ${user.token}` } },
-      (res: IncomingMessage) => {
-        if (res.statusCode !== 200) return reject(new Error(`stream of ${user.name}: ${res.statusCode}`));
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => parser.feed(chunk));
-        res.on('error', () => {});
-        resolve({ ids, close: () => req.destroy() });
-      },
-    );
-    req.on('error', reject);
-  });
+async function openLight(url: string, user: TestUser, watched: Watched): Promise<LightStream> {
+  const ids: number[] = [];
+  const { close } = await openLightStream(url, user, watched, (id) => ids.push(id));
+  return { ids, close };
 }
 
 /** Runs `work` over `items`, `width` at a time. */

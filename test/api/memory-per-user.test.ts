@@ -1,14 +1,13 @@
 // What a server holds for its online users does not grow with their traffic: the store is the truth and a
 // stream reads from it by position, so after thousands more messages each the live heap (what a full collection
 // leaves, read from heap snapshots of the real server process) is what it was.
-import { get, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import { readFileSync, rmSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, type TestUser } from '../support/api.js';
 import { repoRoot, spawnServer, tempDir, type ServerProcess } from '../support/process.js';
+import { openLightStream } from '../support/light-stream.js';
 import { Watched } from '../support/watched.js';
 
 const streams = 50;
@@ -28,28 +27,10 @@ interface LightStream {
   close(): void;
 }
 
-function openLight(url: string, user: TestUser, watched: Watched): Promise<LightStream> {
-  return new Promise((resolve, reject) => {
-    const stream: LightStream = { last: 0, close: () => req.destroy() };
-    const parser = createParser({
-      onEvent: (e) => {
-        if (e.event === 'message') stream.last = Number(e.id);
-        watched.changed();
-      },
-    });
-    const req = get(
-      `${url}/users/${user.name}/stream`,
-      { agent: false, headers: { authorization: `Bearer ${user.token}` } },
-      (res: IncomingMessage) => {
-        if (res.statusCode !== 200) return reject(new Error(`stream of ${user.name}: ${res.statusCode}`));
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => parser.feed(chunk));
-        res.on('error', () => {});
-        resolve(stream);
-      },
-    );
-    req.on('error', reject);
-  });
+async function openLight(url: string, user: TestUser, watched: Watched): Promise<LightStream> {
+  const stream = { last: 0, close: () => {} };
+  stream.close = (await openLightStream(url, user, watched, (id) => (stream.last = id))).close;
+  return stream;
 }
 
 /**

@@ -153,16 +153,7 @@ describe("the SQLite store's search index", () => {
     const dir = mkdtempSync(join(root, 'db-'));
     const old = new Database(join(dir, 'parley.db'));
     migrate(old, log, migrations.slice(0, 10));
-    old.exec(`
-      INSERT INTO messages (id, sender, kind, text, sent_at, conversation) VALUES
-        (6, 'alice', 'direct', 'Grüße from before search', 4, 'd:alice:bob'),
-        (7, 'bob', 'direct', 'also before', 5, 'd:alice:bob');
-      INSERT INTO messages (id, sender, kind, text, sent_at, deleted, conversation) VALUES
-        (8, 'alice', 'direct', '', 6, 1, 'd:alice:bob');
-      INSERT INTO messages (id, sender, kind, text, sent_at, event) VALUES (9, '', 'event', '{"before":1}', 7, 'read');
-      INSERT INTO queue VALUES ('bob', 6), ('alice', 7), ('bob', 8), ('bob', 9);
-      UPDATE counters SET value = 9 WHERE name = 'last_message_id';
-    `);
+    storeOlder(old, 'Grüße from before search');
     old.close();
     const { db, store } = openAt(dir);
     expect(indexedIds(db)).toEqual([6, 7]);
@@ -178,16 +169,7 @@ describe("the SQLite store's search index", () => {
     const dir = mkdtempSync(join(root, 'db-'));
     const old = new Database(join(dir, 'parley.db'));
     migrate(old, log, migrations.slice(0, 12));
-    old.exec(`
-      INSERT INTO messages (id, sender, kind, text, sent_at, conversation) VALUES
-        (6, 'alice', 'direct', 'Grüße from before the move', 4, 'd:alice:bob'),
-        (7, 'bob', 'direct', 'also before', 5, 'd:alice:bob');
-      INSERT INTO messages (id, sender, kind, text, sent_at, deleted, conversation) VALUES
-        (8, 'alice', 'direct', '', 6, 1, 'd:alice:bob');
-      INSERT INTO messages (id, sender, kind, text, sent_at, event) VALUES (9, '', 'event', '{"before":1}', 7, 'read');
-      INSERT INTO queue VALUES ('bob', 6), ('alice', 7), ('bob', 8), ('bob', 9);
-      UPDATE counters SET value = 9 WHERE name = 'last_message_id';
-    `);
+    storeOlder(old, 'Grüße from before the move');
     expect(indexedIds(old)).toEqual([6, 7]);
     old.close();
     const { db, store } = openAt(dir);
@@ -238,3 +220,18 @@ describe("the SQLite store's search index", () => {
     db.close();
   });
 });
+
+/** Messages 6 to 9 written straight into a database at an older schema: two texts, a deletion and an event. */
+function storeOlder(db: Database.Database, first: string): void {
+  db.prepare(
+    `INSERT INTO messages (id, sender, kind, text, sent_at, conversation) VALUES
+       (6, 'alice', 'direct', ?, 4, 'd:alice:bob'), (7, 'bob', 'direct', 'also before', 5, 'd:alice:bob')`,
+  ).run(first);
+  db.exec(`
+    INSERT INTO messages (id, sender, kind, text, sent_at, deleted, conversation) VALUES
+      (8, 'alice', 'direct', '', 6, 1, 'd:alice:bob');
+    INSERT INTO messages (id, sender, kind, text, sent_at, event) VALUES (9, '', 'event', '{"before":1}', 7, 'read');
+    INSERT INTO queue VALUES ('bob', 6), ('alice', 7), ('bob', 8), ('bob', 9);
+    UPDATE counters SET value = 9 WHERE name = 'last_message_id';
+  `);
+}
