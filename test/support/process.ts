@@ -37,7 +37,10 @@ export const fastArgs = ['--scrypt-cost', '1024', '--presence-delay-ms', '20', '
 /** The server from the source, as the run's global setup compiled it (support/server-build.ts). */
 export const serverCommand: readonly string[] = [process.execPath, join(serverBuild, 'cli/server-main.js')];
 
-/** The server from the source through tsx, compiled as it loads: for the benches, which have no global setup, and for telling tsx apart. */
+/**
+ * The server from the source through tsx, compiled as it loads: for the benches, which have no global setup, and
+ * for telling tsx apart.
+ */
 export const serverThroughTsx: readonly string[] = [
   process.execPath,
   '--import',

@@ -1,8 +1,8 @@
 // The server and the `parley` command, compiled once a run for the processes tests start: node on plain
 // JavaScript starts in half the time node with tsx takes, and a run starts hundreds of them.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,7 +16,8 @@ export const serverBuild = join(repoRoot, 'test-dist');
 
 /**
  * Compiles src/ into `serverBuild` as `npm run build` does dist/ (tsc, only what changed since the last run; the
- * Redis scripts copied). Type errors are the check's business (`npm run check`): tsc emits regardless, and this
+ * Redis scripts copied). It writes nothing that is current already, so that a run started by a test of another run
+ * (test/e2e/suite) leaves the servers of that run alone. Type errors are the check's business (`npm run check`): tsc emits regardless, and this
  * fails only when the server's entry points are not there afterwards.
  */
 export function buildServer(): void {
@@ -33,12 +34,34 @@ export function buildServer(): void {
     ],
     { cwd: repoRoot, encoding: 'utf8' },
   );
-  const lua = join(serverBuild, 'store/redis/lua');
-  rmSync(lua, { recursive: true, force: true });
-  cpSync(join(repoRoot, 'src/store/redis/lua'), lua, { recursive: true });
+  copyChanged(join(repoRoot, 'src/store/redis/lua'), join(serverBuild, 'store/redis/lua'));
   const missing = ['cli/server-main.js', 'cli/parley.js'].filter((file) => !existsSync(join(serverBuild, file)));
   if (tsc.error !== undefined || missing.length > 0)
     throw new Error(
       `compiling src/ into ${serverBuild} left out ${missing.join(', ') || 'nothing'}: ${tsc.error?.message ?? ''}\n${tsc.stdout}${tsc.stderr}`,
     );
+}
+
+/**
+ * Makes folder `to` hold what folder `from` holds: each file that differs written whole under another name and
+ * renamed into place, so that a reader sees the old file or the new one; files `from` no longer has removed.
+ */
+function copyChanged(from: string, to: string): void {
+  const files = (dir: string) =>
+    existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
+  const wanted = new Set<string>();
+  for (const entry of files(from)) {
+    const source = join(entry.parentPath, entry.name);
+    const target = join(to, source.slice(from.length));
+    wanted.add(target);
+    const text = readFileSync(source);
+    if (existsSync(target) && readFileSync(target).equals(text)) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(`${target}.${process.pid}`, text);
+    renameSync(`${target}.${process.pid}`, target);
+  }
+  for (const entry of files(to)) {
+    const target = join(entry.parentPath, entry.name);
+    if (!wanted.has(target)) rmSync(target);
+  }
 }
