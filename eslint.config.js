@@ -54,7 +54,7 @@ const layerRules = Object.entries(layers).map(([folder, allowed]) => {
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', 'test-output/', 'src/generated/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'test-dist/', 'test-output/', 'src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { get, type ClientRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { createParser } from 'eventsource-parser';
-import { spawnServer, tempDir } from '../test/support/process.js';
+import { serverThroughTsx, spawnServer, tempDir } from '../test/support/process.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { nodeChildren, rssOf } from './lib/proc.js';
 
@@ -34,7 +34,11 @@ const redis = store === 'redis' ? await startRedisServer({ appendfsync: 'always'
 const storeArgs = redis
   ? ['--store', 'redis', '--redis-url', redis.url, '--workers', String(workers)]
   : ['--store', store, '--data', data];
-const server = await spawnServer([...storeArgs, '--scrypt-cost', '16384', '--presence-delay-ms', '250']);
+const server = await spawnServer(
+  [...storeArgs, '--scrypt-cost', '16384', '--presence-delay-ms', '250'],
+  {},
+  { command: serverThroughTsx },
+);
 /** The processes that serve: the one, or the primary and its workers. */
 const serving = () => [server.child.pid!, ...nodeChildren(server.child.pid!)];
 const { url } = server;

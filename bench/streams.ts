@@ -16,7 +16,7 @@ import { rmSync } from 'node:fs';
 import { Agent, get, type ClientRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { spawnServer, tempDir, type ServerProcess } from '../test/support/process.js';
+import { serverThroughTsx, spawnServer, tempDir, type ServerProcess } from '../test/support/process.js';
 import { guard, pool } from './lib/async.js';
 import { cpuMs as cpuOf, openFileLimit, rssBytes as rssOf } from './lib/proc.js';
 
@@ -277,7 +277,7 @@ async function run(store: 'memory' | 'sqlite', n: number): Promise<Result> {
     '--presence-delay-ms',
     String(presenceDelayMs),
   ];
-  const server = await spawnServer(args);
+  const server = await spawnServer(args, {}, { command: serverThroughTsx });
   running.add(server);
   const pid = server.child.pid!;
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });

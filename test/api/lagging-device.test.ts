@@ -12,9 +12,10 @@ import { redisForFile } from '../support/redis-server.js';
 import { startTestServer } from '../support/server.js';
 import { assertSchema } from '../support/spec.js';
 
-// Far more than the socket buffers of a device that stopped reading hold: about 12 MB.
-const count = 3_000;
-const text = (i: number) => `${i}:`.padEnd(3_990, 'x');
+// Far more than the socket buffers of a device that stopped reading hold: about 12 MB, in long messages, since
+// what fills the buffers is bytes and each message costs a request.
+const count = 750;
+const text = (i: number) => `${i}:`.padEnd(15_990, 'x');
 const root = tempDir('parley-lagging-');
 
 let server: RunningServer | undefined;
@@ -40,7 +41,7 @@ async function start(
       store,
       data: mkdtempSync(join(root, 'data-')),
       messageRate: 0,
-      maxTextLength: 4_000,
+      maxTextLength: 16_000,
       queueLimit: 100_000,
       ...shared,
       ...overrides,

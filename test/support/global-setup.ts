@@ -1,8 +1,10 @@
-// vitest globalSetup: refuses to start without the Debian packages the suite drives, and fails the run when a
-// process started by a test is still running once every file has finished.
+// vitest globalSetup: refuses to start without the Debian packages the suite drives, compiles the server the tests
+// start as processes, and fails the run when a process started by a test is still running once every file has
+// finished.
 import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { missingPackagesMessage } from '../../scripts/check-packages.js';
+import { buildServer } from './server-build.js';
 import { ownerVariable, survivors } from './suite-processes.js';
 
 declare module 'vitest' {
@@ -15,6 +17,7 @@ declare module 'vitest' {
 export function setup(project: TestProject): () => Promise<void> {
   const missing = missingPackagesMessage();
   if (missing !== undefined) throw new Error(missing);
+  buildServer();
   const runId = randomUUID();
   project.provide('testRunId', runId);
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { LogLines } from './log-lines.js';
+import { serverBuild } from './server-build.js';
 import { stopAtEnd } from './stop-at-end.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,8 +34,14 @@ export interface ServerProcess {
 /** Options that keep test servers fast: cheap password hashing, quick presence. Callers may override. */
 export const fastArgs = ['--scrypt-cost', '1024', '--presence-delay-ms', '20', '--log-level', 'info'];
 
-/** The server from the source: node with tsx, then src/cli/server-main.ts. */
-const serverFromSource: readonly string[] = [
+/** The server from the source, as the run's global setup compiled it (support/server-build.ts). */
+export const serverCommand: readonly string[] = [process.execPath, join(serverBuild, 'cli/server-main.js')];
+
+/**
+ * The server from the source through tsx, compiled as it loads: for the benches, which have no global setup, and
+ * for telling tsx apart.
+ */
+export const serverThroughTsx: readonly string[] = [
   process.execPath,
   '--import',
   'tsx',
@@ -43,13 +50,13 @@ const serverFromSource: readonly string[] = [
 
 /**
  * Starts the server as a real process on a free port and resolves once it logs that it listens: `src/cli/server-main.ts`
- * via tsx, or `command` (an installed `parley serve`). Rejects with what it printed when it exits first.
+ * as the run compiled it, or `command` (an installed `parley serve`, or the source through tsx). Rejects with what it printed when it exits first.
  */
 export async function spawnServer(
   args: readonly string[] = [],
   env: Record<string, string> = {},
   {
-    command = serverFromSource,
+    command = serverCommand,
     cwd = repoRoot,
     detached = false,
   }: { command?: readonly string[]; cwd?: string; detached?: boolean } = {},
@@ -161,19 +168,14 @@ export async function runToEnd(
 
 /** Runs the server's CLI to completion (for --help and start-up failures). */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
-  return runToEnd(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/server-main.ts'), ...args], { env });
+  return runToEnd(serverCommand[0]!, [...serverCommand.slice(1), ...args], { env });
 }
 
 /**
- * The `parley` command from the source (node with tsx, then src/cli/parley.ts): what package.json's `bin` runs once
- * built. test/e2e/parley-command/package.test.ts runs the built and installed one.
+ * The `parley` command from the source (src/cli/parley.ts as the run compiled it): what package.json's `bin` runs
+ * once built. test/e2e/parley-command/package.test.ts runs the one `npm pack` built and npm installed.
  */
-export const parleyCommand: readonly string[] = [
-  process.execPath,
-  '--import',
-  'tsx',
-  join(repoRoot, 'src/cli/parley.ts'),
-];
+export const parleyCommand: readonly string[] = [process.execPath, join(serverBuild, 'cli/parley.js')];
 
 /** `parley <args>`, run to completion. */
 export function runParley(

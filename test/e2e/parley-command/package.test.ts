@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, register, streamPath } from '../../support/api.js';
-import { repoRoot, runToEnd, serverFleet, tempDir, type Finished } from '../../support/process.js';
+import { repoRoot, runToEnd, serverFleet, serverThroughTsx, tempDir, type Finished } from '../../support/process.js';
 import { messageCount, openSse } from '../../support/sse.js';
 import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 import { makeCertificate, servedFingerprint } from '../../support/tls.js';
@@ -326,7 +326,7 @@ describe('parley serve', () => {
   });
 
   it('tells a loader apart: a server run from the source shows tsx', async () => {
-    const server = await servers.start(['--store', 'memory']);
+    const server = await servers.start(['--store', 'memory'], {}, { command: serverThroughTsx });
     expect(typescriptLoaders(server.child.pid!).join('\n')).toMatch(/tsx/);
     expect(await server.stop()).toBe(0);
   });

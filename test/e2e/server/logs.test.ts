@@ -3,23 +3,19 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { fastArgs, repoRoot, spawnServer, stopProcess, tempDir } from '../../support/process.js';
+import { fastArgs, repoRoot, serverCommand, spawnServer, stopProcess, tempDir } from '../../support/process.js';
 import { shellClientEnv, startTerminal } from '../../support/shell-client.js';
 import { stopAtEnd } from '../../support/stop-at-end.js';
 import { Watched } from '../../support/watched.js';
 
-const cli = `${process.execPath} --import tsx ${join(repoRoot, 'src/cli/server-main.ts')}`;
+const cli = serverCommand.join(' ');
 
 /** Starts the server with its stdout on a pipe and resolves with its lines once it says how to stop it. */
 async function startPiped(args: readonly string[]): Promise<{ lines: string[]; stop(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src/cli/server-main.ts'), '--port', '0', ...fastArgs, ...args],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(serverCommand[0]!, [...serverCommand.slice(1), '--port', '0', ...fastArgs, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit');
   const release = stopAtEnd(() => stopProcess(child, exited));
   const lines: string[] = [];

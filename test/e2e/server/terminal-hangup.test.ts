@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync, watch, writeFileSync, type FSWatcher } f
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogLines } from '../../support/log-lines.js';
-import { fastArgs, repoRoot, tempDir } from '../../support/process.js';
+import { fastArgs, repoRoot, serverCommand, tempDir } from '../../support/process.js';
 import { openSse } from '../../support/sse.js';
 import { makeCertificate, servedFingerprint } from '../../support/tls.js';
 import { join as joinAs } from '../../security/client.js';
@@ -64,7 +64,7 @@ describe('SIGHUP and the terminal', () => {
       '--tls-key',
       pair.key,
     ];
-    const command = `exec ${[process.execPath, '--import', 'tsx', 'src/cli/server-main.ts', ...args].map(quote).join(' ')} >> ${quote(join(dir, 'log'))} 2>&1`;
+    const command = `exec ${[...serverCommand, ...args].map(quote).join(' ')} >> ${quote(join(dir, 'log'))} 2>&1`;
     // `script` runs the server in a new session on a pseudo-terminal of its own; killing it closes the terminal.
     terminal = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
       cwd: repoRoot,

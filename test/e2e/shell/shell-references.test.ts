@@ -35,8 +35,13 @@ describe('the shell client and message references', () => {
     await api(url, 'PATCH', `/messages/${first}`, { token: carol.token, json: { text: 'meet at 10\nin room 4' } });
     const edited = await client.waitFor('stdout', /carol edited #1: meet at 10$/);
     expect(edited.line).toMatch(/^\[\d\d:\d\d\] carol edited #1: meet at 10$/);
-    // The new text's further lines are indented under the first.
-    expect(client.lines.stdout[edited.index + 1]).toBe(`${' '.repeat(edited.line.indexOf('meet'))}in room 4`);
+    // The new text's further lines are indented under the first, on the line right after it (which may reach the
+    // test a moment after the first: the client's output comes in whatever pieces the pipe gives).
+    const further = await client.waitFor('stdout', /in room 4$/, { from: edited.index + 1 });
+    expect(further).toEqual({
+      line: `${' '.repeat(edited.line.indexOf('meet'))}in room 4`,
+      index: edited.index + 1,
+    });
     await api(url, 'DELETE', `/messages/${first}`, { token: carol.token });
     await client.waitFor('stdout', '-- carol deleted #1 --');
     // References are for this session: the next message takes the next number.

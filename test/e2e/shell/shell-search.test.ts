@@ -38,6 +38,8 @@ describe('the shell client and search', () => {
     const from = client.lines.stdout.length;
     client.send('search:bagels');
     await client.waitFor('stderr', '-- 3 found --');
+    // Standard output and error are two pipes: the hits may reach the test after the line that counts them.
+    await client.waitFor('stdout', /^ +or croissants$/, { from });
     const printed = client.lines.stdout.slice(from);
     expect(printed[0]).toMatch(/^\[\d\d:\d\d\] broad \| sid: fresh bagels downstairs$/);
     expect(printed[1]).toBe(`[${testClock(Date.parse(inGroup.sentAt))}] @kitchen | sid: the BAGELS are gone`);
@@ -62,10 +64,12 @@ describe('the shell client and search', () => {
     const from = client.lines.stdout.length;
     client.send('search:ticket');
     await client.waitFor('stderr', '-- 20 shown; search: shows older ones --');
+    await client.waitFor('stdout', / tom: ticket 3$/, { from });
     expect(client.lines.stdout.slice(from)).toHaveLength(20);
     expect(client.lines.stdout[from]).toMatch(/ tom \| tom: ticket 22$/);
     client.send('search:');
     await client.waitFor('stderr', '-- 3 found --');
+    await client.waitFor('stdout', / tom: ticket 0$/, { from: from + 20 });
     expect(client.lines.stdout.slice(from + 20).map((line) => line.replace(/^.*: /, ''))).toEqual([
       'ticket 2',
       'ticket 1',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, stopProcess } from '../../support/process.js';
 import { stopAtEnd } from '../../support/stop-at-end.js';
-import { processesMarked } from '../../support/suite-processes.js';
+import { survivors } from '../../support/suite-processes.js';
 
 /**
  * Runs the suite's vitest configuration on one fixture of test/e2e/suite/fixtures in a process of its own. Everything
@@ -13,7 +13,7 @@ import { processesMarked } from '../../support/suite-processes.js';
  */
 async function runFixture(
   name: string,
-): Promise<{ code: number | null; output: string; left: ReturnType<typeof processesMarked> }> {
+): Promise<{ code: number | null; output: string; left: Awaited<ReturnType<typeof survivors>> }> {
   const probe = randomUUID();
   const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs');
   const child = spawn(process.execPath, [vitest, 'run', '--config', 'test/e2e/suite/fixtures/vitest.config.ts'], {
@@ -28,7 +28,9 @@ async function runFixture(
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const [code] = (await exited) as [number | null];
   release();
-  return { code, output, left: processesMarked('PARLEY_TEST_PROBE', probe) };
+  // A process the run killed as it ended may still be on its way out (SIGKILL is acted on once it is scheduled,
+  // which on a busy machine is not at once): what is left is what still runs after the suite's own grace.
+  return { code, output, left: await survivors('PARLEY_TEST_PROBE', probe, 5_000) };
 }
 
 const pidIn = (output: string, what: string) => Number(new RegExp(`started ${what} pid (\\d+)`).exec(output)?.[1]);
