@@ -44,12 +44,15 @@ function prepare(): Promise<void> {
     if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
     // Beside node_modules, so that its `import express` resolves as the TypeScript original's does.
     mkdirSync(join(expressJs, '..'), { recursive: true });
-    const source = readFileSync(join(repoRoot, 'bench/reference/express-app.ts'), 'utf8');
-    writeFileSync(
-      expressJs,
-      ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
-        .outputText,
-    );
+    // The app and the wire module it imports (as ./wire.js), each transpiled alone.
+    for (const [from, to] of [
+      ['express-app.ts', expressJs],
+      ['wire.ts', join(expressJs, '..', 'wire.js')],
+    ] as const) {
+      const source = readFileSync(join(repoRoot, 'bench/reference', from), 'utf8');
+      const options = { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } };
+      writeFileSync(to, ts.transpileModule(source, options).outputText);
+    }
   })());
 }
 
