@@ -314,9 +314,7 @@ export class Chat {
 /** What a message says of its sender besides the name: the bot mark, and the name a webhook asked to show. */
 /** A send's Idempotency-Key, and the session for the store to check when the actor's was not read for it. */
 function sending(actor: Actor, { idempotencyKey }: ExecuteOptions): Sending {
-  const session = actor.unconfirmed ? actor.sessionId : undefined;
-  if (idempotencyKey === undefined) return session === undefined ? {} : { session };
-  return session === undefined ? { idempotencyKey } : { idempotencyKey, session };
+  return { idempotencyKey, session: actor.unconfirmed ? actor.sessionId : undefined };
 }
 
 function senderMarks(actor: Actor, options: ExecuteOptions): { bot?: true; displayName?: string } {

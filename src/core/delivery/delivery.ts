@@ -40,10 +40,6 @@ export interface Sending {
   readonly session?: string;
 }
 
-function checked({ session }: Sending): { session?: string } {
-  return session === undefined ? {} : { session };
-}
-
 export interface StreamOptions {
   /** The client's Last-Event-ID: send what follows it. Absent: what was never written to any stream of the user. */
   readonly resumeAfter?: number;
@@ -118,7 +114,7 @@ export class Delivery {
    * once the store has made it durable; the feed has then told of it, and it is on its way to live streams.
    */
   async send(draft: Omit<Message, 'id'>, recipients: readonly string[], how: Sending = {}): Promise<Stored> {
-    return this.append({ ...draft, recipients, queueLimit: this.limits.queueLimit, ...checked(how) }, how);
+    return this.append({ ...draft, recipients, queueLimit: this.limits.queueLimit, session: how.session }, how);
   }
 
   /**
@@ -126,7 +122,7 @@ export class Delivery {
    * users; offline users read it when they come back.
    */
   async broadcast(draft: Omit<Message, 'id' | 'kind'>, how: Sending = {}): Promise<Stored> {
-    return this.append({ ...draft, kind: 'broadcast', recipients: [], ...checked(how) }, how);
+    return this.append({ ...draft, kind: 'broadcast', recipients: [], session: how.session }, how);
   }
 
   /** Appends once per Idempotency-Key of the sender when there is one. */
